@@ -1,0 +1,21 @@
+import { PasswordForm } from "@/components/account/password-form";
+import { Card, PageHeader } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/guard";
+
+export const metadata = { title: "Account" };
+
+export default async function AccountPage() {
+  const user = await requirePermission("account.self");
+  return (
+    <>
+      <PageHeader title="Account" />
+      <Card className="max-w-xl">
+        <p className="mb-4 text-sm text-zinc-500">
+          Signed in as <strong>{user.email}</strong> ({user.role}).
+        </p>
+        <h2 className="mb-3 font-semibold">Change password</h2>
+        <PasswordForm />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "../ui/button";
+import { fetchJson } from "../ui/fetch-json";
+import { ErrorText, Field } from "../ui/field";
+
+export function PasswordForm() {
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState(false);
+  return (
+    <form
+      className="max-w-sm space-y-3"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const f = new FormData(form);
+        setError(undefined);
+        setDone(false);
+        try {
+          await fetchJson("/api/account/password", { method: "POST", json: { current: f.get("current"), next: f.get("next") } });
+          form.reset();
+          setDone(true);
+        } catch (err) {
+          setError((err as Error).message);
+        }
+      }}
+    >
+      <Field label="Current password" id="current" name="current" type="password" autoComplete="current-password" required />
+      <Field label="New password (10+ characters)" id="next" name="next" type="password" autoComplete="new-password" required minLength={10} />
+      <ErrorText>{error}</ErrorText>
+      {done && <p role="status" className="text-sm text-green-700 dark:text-green-400">Your password was changed.</p>}
+      <Button type="submit">Change password</Button>
+    </form>
+  );
+}

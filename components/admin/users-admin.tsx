@@ -1,0 +1,150 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { ROLES, type Role } from "@/lib/auth/permissions";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { fetchJson } from "../ui/fetch-json";
+import { ErrorText, Field, Select } from "../ui/field";
+
+type UserRow = { id: string; email: string; name: string; role: Role; disabled: boolean; excludeFromExports: boolean };
+
+export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [inviteUrl, setInviteUrl] = useState<string>();
+
+  async function run(fn: () => Promise<unknown>) {
+    setError(undefined);
+    try {
+      await fn();
+      router.refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <div className="space-y-6">
+      <ErrorText>{error}</ErrorText>
+      <Card className="overflow-x-auto p-0">
+        <table className="w-full text-sm">
+          <thead className="text-left text-zinc-500">
+            <tr>
+              <th className="px-4 py-2">Email</th>
+              <th className="px-4 py-2">Role</th>
+              <th className="px-4 py-2">Status</th>
+              <th className="px-4 py-2">Exports</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                <td className="px-4 py-2">
+                  {u.email}
+                  {u.name && <span className="text-zinc-500"> · {u.name}</span>}
+                </td>
+                <td className="px-4 py-2">
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role}
+                    disabled={u.id === me}
+                    className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+                    onChange={(e) => run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json: { role: e.target.value } }))}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
+                  </select>
+                </td>
+                <td className="px-4 py-2">
+                  <Button
+                    variant={u.disabled ? "secondary" : "ghost"}
+                    disabled={u.id === me}
+                    onClick={() => run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json: { disabled: !u.disabled } }))}
+                  >
+                    {u.disabled ? "Disabled · enable" : "Active · disable"}
+                  </Button>
+                </td>
+                <td className="px-4 py-2">
+                  <label className="flex items-center gap-2">
+                    <input
+                      type="checkbox"
+                      checked={u.excludeFromExports}
+                      onChange={(e) =>
+                        run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json: { excludeFromExports: e.target.checked } }))
+                      }
+                    />
+                    leave out labels
+                  </label>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card>
+          <h2 className="mb-3 font-semibold">Create a user</h2>
+          <form
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const f = new FormData(e.currentTarget);
+              const form = e.currentTarget;
+              void run(async () => {
+                await fetchJson("/api/users", {
+                  method: "POST",
+                  json: { email: f.get("email"), name: f.get("name"), role: f.get("role"), password: f.get("password") },
+                });
+                form.reset();
+              });
+            }}
+          >
+            <Field label="Email" id="new-email" name="email" type="email" required />
+            <Field label="Name" id="new-name" name="name" />
+            <Select label="Role" id="new-role" name="role" defaultValue="labeler">
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </Select>
+            <Field label="Password (10+ characters)" id="new-password" name="password" type="password" required minLength={10} />
+            <Button type="submit">Create user</Button>
+          </form>
+        </Card>
+        <Card>
+          <h2 className="mb-3 font-semibold">Invite link</h2>
+          <form
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const f = new FormData(e.currentTarget);
+              void run(async () => {
+                const r = await fetchJson<{ invite: { url: string } }>("/api/invites", {
+                  method: "POST",
+                  json: { role: f.get("role"), ...(f.get("email") ? { email: f.get("email") } : {}) },
+                });
+                setInviteUrl(r.invite.url);
+              });
+            }}
+          >
+            <Select label="Role" id="invite-role" name="role" defaultValue="labeler">
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </Select>
+            <Field label="Email (optional: lock the invite to it)" id="invite-email" name="email" type="email" />
+            <Button type="submit">Create invite link</Button>
+          </form>
+          {inviteUrl && (
+            <p className="mt-3 break-all rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800" data-testid="invite-url">
+              {inviteUrl}
+            </p>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}

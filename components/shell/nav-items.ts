@@ -1,0 +1,9 @@
+import type { Permission } from "@/lib/auth/permissions";
+
+/** The navigation: each item shows only to users with its permission. */
+export const NAV_ITEMS: { href: string; label: string; permission: Permission }[] = [
+  { href: "/label", label: "Label", permission: "tasks.work" },
+  { href: "/runs", label: "Training", permission: "runs.read" },
+  { href: "/admin", label: "Admin", permission: "projects.manage" },
+  { href: "/admin/users", label: "Users", permission: "users.manage" },
+];

@@ -1,0 +1,53 @@
+// next-auth configuration: the Credentials provider (email + password) and JWT sessions that
+// carry the user's id and role. Kept here, not in the route file, so server code can import it.
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { authenticate } from "./authenticate";
+import type { Role } from "./permissions";
+import { clientIp } from "./client-ip";
+
+const credentials = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+  pages: { signIn: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, req) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) throw new Error("Enter your email and password.");
+        try {
+          const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
+          return await authenticate(db, { ...parsed.data, ip: clientIp(headers) });
+        } catch (e) {
+          // next-auth passes the message through to the sign-in form as `error`.
+          if (e instanceof AppError) throw new Error(e.message);
+          throw e;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = (user as { role: Role }).role;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user) {
+        session.user.id = token.uid as string;
+        session.user.role = token.role as Role;
+      }
+      return session;
+    },
+  },
+};

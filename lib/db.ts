@@ -1,0 +1,37 @@
+// The one database client. PostgreSQL through pg + @prisma/adapter-pg on DATABASE_URL, whether
+// that is a server or the embedded PGlite that `npm start` serves. Secret columns are omitted
+// from every query unless a query asks for them explicitly.
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { env } from "./env";
+
+export const OMIT_SECRETS = {
+  user: { passwordHash: true },
+  apiToken: { tokenHash: true },
+  invite: { tokenHash: true },
+} as const;
+
+function createClient() {
+  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
+  return new PrismaClient({ adapter, omit: OMIT_SECRETS });
+}
+
+export type Db = ReturnType<typeof createClient>;
+/** A transaction client, as passed to `db.$transaction(async (tx) => ...)`. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { rlhfDb?: Db };
+
+function client(): Db {
+  return (globalForDb.rlhfDb ??= createClient());
+}
+
+/** Created on first use, so importing this module (e.g. during `next build`) needs no database. */
+export const db: Db = new Proxy({} as Db, {
+  get(_, prop) {
+    const c = client();
+    const value = Reflect.get(c, prop, c);
+    return typeof value === "function" ? value.bind(c) : value;
+  },
+});

@@ -1,0 +1,102 @@
+// The embedded PostgreSQL: PGlite (WASM PostgreSQL) served over the wire protocol by
+// pglite-socket, so the app keeps one code path (pg + @prisma/adapter-pg on DATABASE_URL).
+// PGlite has no lock on its data folder, so this module takes one: exactly one process owns it.
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<void> };
+
+export class DataDirInUseError extends Error {}
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes `<dataDir>.lock` for this process; throws DataDirInUseError if a live process holds it. */
+export function lockDataDir(dataDir: string): () => void {
+  const lockPath = `${dataDir}.lock`;
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+      return () => {
+        try {
+          if (fs.readFileSync(lockPath, "utf8") === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(fs.readFileSync(lockPath, "utf8"));
+      if (owner && owner !== process.pid && pidAlive(owner)) {
+        throw new DataDirInUseError(
+          `The embedded database in ${dataDir} is already in use by process ${owner}. ` +
+            `Stop that RLHF Studio first, or set DATABASE_URL to use a PostgreSQL server.`,
+        );
+      }
+      fs.unlinkSync(lockPath); // stale lock from a process that died
+    }
+  }
+  throw new DataDirInUseError(`Could not lock ${dataDir}.`);
+}
+
+/**
+ * Starts PGlite on `dataDir` (or in memory when dataDir is undefined) and serves it on
+ * 127.0.0.1:port. maxConnections must cover the pool: pglite-socket defaults to 1.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir?: string;
+  port?: number;
+  maxConnections?: number;
+}): Promise<EmbeddedPostgres> {
+  let unlock = () => {};
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true }); // PGlite does not create parents
+    unlock = lockDataDir(opts.dataDir);
+  }
+  try {
+    const db = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+    const port = opts.port ?? (await freePort());
+    const server = new PGLiteSocketServer({
+      db,
+      port,
+      host: "127.0.0.1",
+      maxConnections: opts.maxConnections ?? 40,
+    });
+    await server.start();
+    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    return {
+      url,
+      port,
+      stop: async () => {
+        await server.stop();
+        await db.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}

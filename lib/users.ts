@@ -1,0 +1,115 @@
+// Users and invites: plain functions over the database, called by route handlers and tests.
+import "server-only";
+import crypto from "node:crypto";
+import { audit } from "./audit";
+import type { SessionUser } from "./auth/authenticate";
+import { hashToken } from "./auth/api-tokens";
+import { hashPassword, verifyPassword } from "./auth/password";
+import type { Db } from "./db";
+import { AppError } from "./errors";
+import { Prisma } from "./generated/prisma/client";
+import type { CreateUserInput, UpdateUserInput } from "./validation/user";
+import type { Role } from "./auth/permissions";
+
+const PUBLIC = { id: true, email: true, name: true, role: true, disabled: true, excludeFromExports: true, createdAt: true } as const;
+
+function isUniqueViolation(e: unknown) {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+}
+
+export async function createUser(db: Db, actor: SessionUser | null, input: CreateUserInput) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, role: input.role, passwordHash },
+        select: PUBLIC,
+      });
+      await audit(tx, actor?.id ?? null, "user.create", { type: "user", id: user.id }, { role: user.role });
+      return user;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("conflict", "A user with that email already exists.");
+    throw e;
+  }
+}
+
+export function listUsers(db: Db) {
+  return db.user.findMany({ select: PUBLIC, orderBy: { createdAt: "asc" } });
+}
+
+export async function updateUser(db: Db, actor: SessionUser, id: string, input: UpdateUserInput) {
+  if (id === actor.id && (input.disabled || (input.role && input.role !== "admin")))
+    throw new AppError("bad_request", "You cannot disable yourself or remove your own admin role.");
+  return db.$transaction(async (tx) => {
+    const found = await tx.user.findUnique({ where: { id }, select: { id: true } });
+    if (!found) throw new AppError("not_found", "That user was not found.");
+    const user = await tx.user.update({ where: { id }, data: input, select: PUBLIC });
+    await audit(tx, actor.id, "user.update", { type: "user", id }, input);
+    return user;
+  });
+}
+
+export async function changePassword(db: Db, user: SessionUser, current: string, next: string) {
+  const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
+  if (!(await verifyPassword(current, row.passwordHash)))
+    throw new AppError("bad_request", "The current password is incorrect.");
+  await db.$transaction(async (tx) => {
+    await tx.user.update({
+      where: { id: user.id },
+      data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
+    });
+    await audit(tx, user.id, "user.password_change", { type: "user", id: user.id });
+  });
+}
+
+export async function createInvite(
+  db: Db,
+  actor: SessionUser,
+  input: { role: Role; email?: string; expiresInDays: number },
+) {
+  const token = crypto.randomBytes(24).toString("base64url");
+  const invite = await db.$transaction(async (tx) => {
+    const row = await tx.invite.create({
+      data: {
+        tokenHash: hashToken(token),
+        role: input.role,
+        email: input.email,
+        createdById: actor.id,
+        expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
+      },
+      select: { id: true, role: true, email: true, expiresAt: true },
+    });
+    await audit(tx, actor.id, "invite.create", { type: "invite", id: row.id }, { role: input.role });
+    return row;
+  });
+  return { ...invite, token };
+}
+
+export async function acceptInvite(
+  db: Db,
+  input: { token: string; email: string; name: string; password: string },
+) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(input.token) } });
+      if (!invite || invite.usedAt || invite.expiresAt < new Date())
+        throw new AppError("bad_request", "This invite link is invalid, used or expired.");
+      if (invite.email && invite.email !== input.email)
+        throw new AppError("bad_request", "This invite is for another email address.");
+      // Claim the invite first: a second acceptance of the same link updates no row.
+      const claimed = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: new Date() } });
+      if (claimed.count !== 1) throw new AppError("bad_request", "This invite link is invalid, used or expired.");
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, role: invite.role, passwordHash },
+        select: PUBLIC,
+      });
+      await audit(tx, user.id, "invite.accept", { type: "invite", id: invite.id });
+      return user;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("conflict", "A user with that email already exists.");
+    throw e;
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+export const projectSettings = z.object({
+  name: z.string().trim().min(1, "Give the project a name").max(120),
+  description: z.string().max(2000).default(""),
+  guidelines: z.string().max(100_000).default(""),
+  answersPerTask: z.number().int().min(2, "K must be at least 2").max(9, "K must be at most 9").default(4),
+  rankingsPerTask: z.number().int().min(1).max(20).default(2),
+  demonstrationsPerPrompt: z.number().int().min(0).max(20).default(1),
+  leaseMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  editLockHours: z.number().int().min(0).max(24 * 365).default(24),
+  minDemonstrationChars: z.number().int().min(1).max(100_000).default(1),
+  maxDemonstrationChars: z.number().int().min(1).max(100_000).default(20_000),
+});
+export type ProjectSettings = z.infer<typeof projectSettings>;
+export const createProjectInput = projectSettings.extend({
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "The slug must be lowercase letters, digits and dashes")
+    .optional(),
+});
+export const updateProjectInput = projectSettings.partial();

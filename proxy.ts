@@ -1,0 +1,19 @@
+// Redirects signed-out visitors to the sign-in page. Nothing else: each route handler and page
+// checks its own permission, where the record is known.
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+
+const PUBLIC = ["/signin", "/invite", "/api/", "/_next", "/favicon"];
+
+export async function proxy(req: NextRequest) {
+  const { pathname, search } = req.nextUrl;
+  if (PUBLIC.some((p) => pathname.startsWith(p))) return NextResponse.next();
+  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
+  if (token) return NextResponse.next();
+  const url = req.nextUrl.clone();
+  url.pathname = "/signin";
+  url.search = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname + search)}`;
+  return NextResponse.redirect(url);
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };

@@ -1,0 +1,24 @@
+// Serves the embedded PostgreSQL alone (no web app): `npm run db:serve`. Useful to point
+// psql or a second tool at the same data while the app is stopped.
+import path from "node:path";
+import { DataDirInUseError, startEmbeddedPostgres } from "../lib/db/embedded";
+
+try {
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.resolve(process.env.DATA_DIR ?? ".data", "pg"),
+    port: process.env.PORT ? Number(process.env.PORT) : 5433,
+  });
+  console.log(`embedded PostgreSQL listening: ${pg.url}`);
+  const stop = async () => {
+    await pg.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (e) {
+  if (e instanceof DataDirInUseError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,124 @@
+// npm start: builds if needed, starts the embedded PostgreSQL when DATABASE_URL is unset,
+// applies migrations, creates the first admin and the demo project, then serves the app.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { ensureAdmin, seedDemo } from "../lib/bootstrap";
+import { assertReachable } from "../lib/db/check";
+import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { FINGERPRINT_FILE, sourceFingerprint } from "./build-fingerprint";
+
+const root = path.resolve(import.meta.dirname, "..");
+process.chdir(root);
+const t0 = Date.now();
+const say = (msg: string) => console.log(`[rlhf-studio] ${msg}`);
+const fail = (msg: string): never => {
+  console.error(`[rlhf-studio] ${msg}`);
+  process.exit(1);
+};
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+let embedded: EmbeddedPostgres | undefined;
+
+// 1. Configuration that can be checked before anything starts.
+if (process.env.DATABASE_URL && !process.env.NEXTAUTH_SECRET)
+  fail("NEXTAUTH_SECRET is not set. Set it to a long random string (e.g. openssl rand -base64 32) when using DATABASE_URL.");
+
+// 2. The database: a server from DATABASE_URL, or the embedded one under .data/.
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  try {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), maxConnections: 64 });
+  } catch (e) {
+    if (e instanceof DataDirInUseError) fail(e.message);
+    throw e;
+  }
+  databaseUrl = embedded.url;
+  say(`embedded PostgreSQL (PGlite) on ${path.relative(root, dataDir) || "."}/pg, port ${embedded.port}`);
+} else {
+  await assertReachable(databaseUrl);
+}
+
+// 3. The session secret: required for a server deployment; generated once for the embedded one.
+let secret = process.env.NEXTAUTH_SECRET;
+if (!secret) {
+  const file = path.join(dataDir, "nextauth-secret");
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+    say(`generated a session secret in ${path.relative(root, file)} (set NEXTAUTH_SECRET to choose your own)`);
+  }
+  secret = fs.readFileSync(file, "utf8").trim();
+}
+process.env.DATABASE_URL = databaseUrl;
+
+// 3b. Build when .next is missing or older than the sources.
+const fingerprint = sourceFingerprint(root);
+const built = fs.existsSync(".next/BUILD_ID") && fs.existsSync(FINGERPRINT_FILE) &&
+  fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
+if (!built) {
+  say("building the app (first start, or the sources changed)...");
+  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
+  if (r.status !== 0) fail("next build failed; see the messages above.");
+  fs.writeFileSync(FINGERPRINT_FILE, fingerprint);
+}
+
+// 4. Migrations, the first admin, the demo project.
+await migrate(databaseUrl, { log: say });
+const { db } = await import("../lib/db");
+const admin = await ensureAdmin(db, { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD });
+if (process.env.SEED_DEMO !== "0" && (await seedDemo(db))) say("seeded the demo project");
+await db.$disconnect();
+
+// 5. Serve.
+const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  NEXTAUTH_SECRET: secret,
+  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+  NODE_ENV: "production" as const,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+const children: ChildProcess[] = [];
+const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", host], {
+  stdio: ["ignore", "pipe", "inherit"],
+  env: childEnv,
+});
+children.push(web);
+let announced = false;
+web.stdout!.on("data", (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  if (!announced && /Ready in|started server|Local:/i.test(chunk.toString())) {
+    announced = true;
+    say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${url}`);
+    if (admin.generatedPassword) {
+      say(`sign in as ${admin.email} with password ${admin.generatedPassword}`);
+      say("(shown once: change it under Account after signing in)");
+    } else if (admin.created) say(`sign in as ${admin.email} with ADMIN_PASSWORD`);
+  }
+});
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  await embedded?.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+web.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`[rlhf-studio] the web server exited with code ${code}`);
+    void shutdown(code ?? 1);
+  }
+});

@@ -1,0 +1,101 @@
+// The embedded database: one owner per data folder, and no committed data lost to a kill.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { DataDirInUseError, freePort, lockDataDir } from "../../lib/db/embedded";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
+/** Starts scripts/embedded-db.ts in its own process and waits until it accepts connections. */
+async function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/embedded-db.ts"], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes("listening")) {
+        clearInterval(timer);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`embedded-db exited: ${out}`));
+      }
+    }, 50);
+  });
+  return { child, url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`, output: () => out };
+}
+
+describe("embedded PostgreSQL", () => {
+  it("refuses a second owner of the same data folder with a clear message", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
+    await serve(dataDir, await freePort());
+    const second = spawn(process.execPath, ["--import", "tsx", "scripts/embedded-db.ts"], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
+    });
+    children.push(second);
+    let err = "";
+    second.stderr!.on("data", (d) => (err += d));
+    const code = await new Promise((r) => second.once("exit", r));
+    expect(code).toBe(1);
+    expect(err).toMatch(/already in use by process \d+/);
+  });
+
+  it("takes over a lock left by a process that died", () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-")), "pg");
+    fs.writeFileSync(`${dataDir}.lock`, "999999999"); // no such process
+    const unlock = lockDataDir(dataDir);
+    expect(() => lockDataDir(dataDir + "-other")).not.toThrow();
+    unlock();
+    expect(fs.existsSync(`${dataDir}.lock`)).toBe(false);
+    fs.writeFileSync(`${dataDir}.lock`, String(process.ppid));
+    expect(() => lockDataDir(dataDir)).toThrow(DataDirInUseError);
+  });
+
+  it("loses no committed row when the server is killed mid-write", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
+    const port = await freePort();
+    const first = await serve(dataDir, port);
+    const client = new pg.Client({ connectionString: first.url });
+    await client.connect();
+    client.on("error", () => {}); // the kill drops the connection
+    await client.query("CREATE TABLE t (id int PRIMARY KEY, payload text)");
+    const acknowledged: number[] = [];
+    const writer = (async () => {
+      for (let i = 0; ; i++) {
+        try {
+          await client.query("INSERT INTO t VALUES ($1, repeat('x', 2000))", [i]);
+          acknowledged.push(i);
+        } catch {
+          return;
+        }
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 700));
+    first.child.kill("SIGKILL");
+    await writer;
+    await new Promise((r) => first.child.once("exit", r));
+    expect(acknowledged.length).toBeGreaterThan(10);
+
+    const second = await serve(dataDir, port);
+    const again = new pg.Client({ connectionString: second.url });
+    await again.connect();
+    const { rows } = await again.query("SELECT id FROM t ORDER BY id");
+    await again.end();
+    const stored = new Set(rows.map((r) => r.id as number));
+    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+  });
+});
