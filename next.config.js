@@ -9,7 +9,6 @@ const nextConfig = {
     "@prisma/adapter-pg",
     "@prisma/client",
     "@electric-sql/pglite",
-    "@electric-sql/pglite-socket",
     "pglite-prisma-adapter",
     "onnxruntime-node",
   ],

@@ -13,8 +13,9 @@ export const OMIT_SECRETS = {
 } as const;
 
 function createClient() {
-  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
-  return new PrismaClient({ adapter, omit: OMIT_SECRETS });
+  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // Under load, waiting for a pooled connection is normal: wait for it rather than fail.
+  return new PrismaClient({ adapter, omit: OMIT_SECRETS, transactionOptions: { maxWait: 30_000, timeout: 60_000 } });
 }
 
 export type Db = ReturnType<typeof createClient>;

@@ -1,11 +1,11 @@
-// The embedded PostgreSQL: PGlite (WASM PostgreSQL) served over the wire protocol by
-// pglite-socket, so the app keeps one code path (pg + @prisma/adapter-pg on DATABASE_URL).
+// The embedded PostgreSQL: PGlite (WASM PostgreSQL) served over the wire protocol (wire-server.ts),
+// so the app keeps one code path (pg + @prisma/adapter-pg on DATABASE_URL).
 // PGlite has no lock on its data folder, so this module takes one: exactly one process owns it.
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { WireServer } from "./wire-server";
 
 export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<void> };
 
@@ -63,7 +63,7 @@ export function lockDataDir(dataDir: string): () => void {
 
 /**
  * Starts PGlite on `dataDir` (or in memory when dataDir is undefined) and serves it on
- * 127.0.0.1:port. maxConnections must cover the pool: pglite-socket defaults to 1.
+ * 127.0.0.1:port (a free port when not given).
  */
 export async function startEmbeddedPostgres(opts: {
   dataDir?: string;
@@ -77,20 +77,14 @@ export async function startEmbeddedPostgres(opts: {
   }
   try {
     const db = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
-    const port = opts.port ?? (await freePort());
-    const server = new PGLiteSocketServer({
-      db,
-      port,
-      host: "127.0.0.1",
-      maxConnections: opts.maxConnections ?? 40,
-    });
-    await server.start();
+    const server = new WireServer(db, opts.maxConnections ?? 64);
+    const port = await server.listen(opts.port ?? 0);
     const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
     return {
       url,
       port,
       stop: async () => {
-        await server.stop();
+        await server.close();
         await db.close();
         unlock();
       },

@@ -2,12 +2,12 @@
 import "server-only";
 import type { Tx } from "../db";
 import type { Split } from "../generated/prisma/client";
-import { messagesHash, type ChatMessage } from "./content-hash";
+import { contentHashOf, type Message } from "../imports/records";
 
 type ProjectCounts = { id: string; demonstrationsPerPrompt: number; rankingsPerTask: number };
 
 export type NewPrompt = {
-  messages: ChatMessage[];
+  messages: Message[];
   format: "text" | "chat";
   externalId?: string;
   split?: Split;
@@ -20,7 +20,7 @@ export type NewPrompt = {
  * prompt with the same content (duplicates are skipped, not errors).
  */
 export async function addPrompt(tx: Tx, project: ProjectCounts, p: NewPrompt) {
-  const contentHash = messagesHash(p.messages);
+  const contentHash = contentHashOf(p.messages);
   const existing = await tx.prompt.findUnique({
     where: { projectId_contentHash: { projectId: project.id, contentHash } },
     select: { id: true },

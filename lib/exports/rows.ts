@@ -1,0 +1,135 @@
+// Row builders for every export layout, from plain objects. Each returns exactly the keys its
+// layout names (tests check the key sets), so the files load as-is in TRL / the OpenAI fine-tuning API.
+import type { Message, PromptFormat } from "../imports/records";
+import { formatRanking } from "../ranking/notation";
+import { normalizeTiers, validateTiers, type Tiers } from "../ranking/tiers";
+import { ExportError } from "./errors";
+
+export type ExportPrompt = { messages: readonly Message[]; format: PromptFormat };
+type AssistantTurn = [{ role: "assistant"; content: string }];
+
+const ROLE_NAMES: Record<Message["role"], string> = { system: "System", user: "User", assistant: "Assistant" };
+
+function isPlainText(prompt: ExportPrompt): boolean {
+  return prompt.format === "text" && prompt.messages.length === 1 && prompt.messages[0].role === "user";
+}
+
+/**
+ * A prompt as one string, for TRL's standard (non-conversational) columns. A text prompt is its
+ * text unchanged. A chat prompt becomes its turns as "System: …", "User: …", "Assistant: …"
+ * separated by blank lines, ending in "\n\nAssistant:" (the Anthropic HH layout), e.g.
+ * "User: Hi\n\nAssistant: Hello!\n\nUser: Tell me a joke\n\nAssistant:".
+ */
+export function renderPrompt(prompt: ExportPrompt): string {
+  if (prompt.messages.length === 0) throw new ExportError("bad_row", "The prompt has no messages.");
+  if (isPlainText(prompt)) return prompt.messages[0].content;
+  return `${prompt.messages.map((m) => `${ROLE_NAMES[m.role]}: ${m.content}`).join("\n\n")}\n\nAssistant:`;
+}
+
+/** A completion as it follows renderPrompt's string: after a chat prompt's "Assistant:" it gets one leading space. */
+export function renderCompletion(prompt: ExportPrompt, completion: string): string {
+  return isPlainText(prompt) ? completion : ` ${completion}`;
+}
+
+const assistant = (content: string): AssistantTurn => [{ role: "assistant", content }];
+
+/** SFT, prompt-completion layout: { prompt, completion } (strings). */
+export function sftRow(prompt: ExportPrompt, completion: string): { prompt: string; completion: string } {
+  return { prompt: renderPrompt(prompt), completion: renderCompletion(prompt, completion) };
+}
+
+/** SFT, chat layout (OpenAI fine-tuning, TRL conversational): { messages: prompt messages + the assistant's answer }. */
+export function sftMessagesRow(prompt: ExportPrompt, completion: string): { messages: Message[] } {
+  return { messages: [...prompt.messages.map((m) => ({ role: m.role, content: m.content })), ...assistant(completion)] };
+}
+
+export type PreferenceRow = { prompt: string; chosen: string; rejected: string; margin?: number };
+export type ConversationalPreferenceRow = {
+  prompt: Message[];
+  chosen: AssistantTurn;
+  rejected: AssistantTurn;
+  margin?: number;
+};
+
+/** TRL preference, standard layout: { prompt, chosen, rejected } strings, plus margin when given. */
+export function preferenceRow(prompt: ExportPrompt, chosen: string, rejected: string, margin?: number): PreferenceRow {
+  const row: PreferenceRow = {
+    prompt: renderPrompt(prompt),
+    chosen: renderCompletion(prompt, chosen),
+    rejected: renderCompletion(prompt, rejected),
+  };
+  if (margin !== undefined) row.margin = margin;
+  return row;
+}
+
+/** TRL preference, conversational layout: prompt is the message list, chosen/rejected one assistant turn each. */
+export function conversationalPreferenceRow(
+  prompt: ExportPrompt,
+  chosen: string,
+  rejected: string,
+  margin?: number,
+): ConversationalPreferenceRow {
+  const row: ConversationalPreferenceRow = {
+    prompt: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
+    chosen: assistant(chosen),
+    rejected: assistant(rejected),
+  };
+  if (margin !== undefined) row.margin = margin;
+  return row;
+}
+
+export type RankingRowInput = {
+  prompt: ExportPrompt;
+  /** The answers in display order (index = position, "A" first). */
+  responses: readonly string[];
+  tiers: Tiers;
+  /** likert[position], null where not given. */
+  likert: readonly (number | null)[];
+  /** flags[position]: flag ids. */
+  flags: readonly (readonly string[])[];
+  /** The labeler's pseudonym. */
+  labeler: string;
+  timeSpentMs: number;
+};
+
+export type RankingRow = {
+  prompt: string | Message[];
+  responses: string[];
+  ranking: string;
+  tiers: number[][];
+  likert: (number | null)[];
+  flags: string[][];
+  labeler: string;
+  time_spent_ms: number;
+};
+
+/**
+ * A whole ranking: { prompt, responses, ranking: "A > B > C = D", tiers, likert, flags, labeler,
+ * time_spent_ms }. `prompt` is renderPrompt's string, or the message list with promptAs "messages".
+ */
+export function rankingRow(input: RankingRowInput, promptAs: "text" | "messages" = "text"): RankingRow {
+  const k = input.responses.length;
+  validateTiers(input.tiers, k);
+  if (input.likert.length !== k || input.flags.length !== k)
+    throw new ExportError("bad_row", `The ranking has ${k} answers but ${input.likert.length} Likert scores and ${input.flags.length} flag lists.`);
+  return {
+    prompt: promptAs === "messages" ? input.prompt.messages.map((m) => ({ role: m.role, content: m.content })) : renderPrompt(input.prompt),
+    responses: [...input.responses],
+    ranking: formatRanking(input.tiers),
+    tiers: normalizeTiers(input.tiers),
+    likert: [...input.likert],
+    flags: input.flags.map((f) => [...f]),
+    labeler: input.labeler,
+    time_spent_ms: input.timeSpentMs,
+  };
+}
+
+/** PPO / RL prompts, standard layout: { prompt } (renderPrompt's string). */
+export function ppoPromptRow(prompt: ExportPrompt): { prompt: string } {
+  return { prompt: renderPrompt(prompt) };
+}
+
+/** PPO / RL prompts, chat layout: { messages }. */
+export function ppoMessagesRow(prompt: ExportPrompt): { messages: Message[] } {
+  return { messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })) };
+}

@@ -1,0 +1,63 @@
+// Labeling submissions (ranking, demonstration, skip): one schema each, used by the API and the UI.
+// The schemas check shape only; K comes from the task, so `resolveTiers`/`checkAnswers`
+// (lib/ranking/submission.ts) finish the check on the server once the task is loaded.
+import { z } from "zod";
+import { FLAG_IDS } from "../ranking/flags";
+import { MAX_K } from "../ranking/letters";
+
+/** Client-generated idempotency key: a UUID or 8-64 URL-safe characters (A-Z a-z 0-9 _ -). */
+export const clientId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "The client id must be a UUID or 8 to 64 URL-safe characters");
+
+const position = z.number().int().min(0).max(MAX_K - 1);
+/** Milliseconds the labeler spent; capped at one day (longer means a tab left open). */
+export const timeSpentMs = z.number().int().min(0).max(86_400_000);
+
+export const flagId = z.enum(FLAG_IDS);
+
+export const answerMetaInput = z.object({
+  position,
+  likert: z.number().int().min(1).max(7).optional(),
+  flags: z
+    .array(flagId)
+    .max(FLAG_IDS.length)
+    .refine((f) => new Set(f).size === f.length, "A flag is given twice")
+    .optional(),
+});
+export type AnswerMetaInput = z.infer<typeof answerMetaInput>;
+
+export const tiersInput = z.union([
+  z.array(z.array(position).min(1, "A tier cannot be empty")).min(1).max(MAX_K),
+  z.string().trim().min(1, "The ranking is empty").max(200),
+]);
+
+export const rankingSubmission = z.object({
+  clientId,
+  taskId: z.uuid(),
+  tiers: tiersInput,
+  answers: z
+    .array(answerMetaInput)
+    .max(MAX_K)
+    .refine((a) => new Set(a.map((x) => x.position)).size === a.length, "An answer's details are given twice")
+    .default([]),
+  timeSpentMs,
+});
+export type RankingSubmission = z.infer<typeof rankingSubmission>;
+
+export const demonstrationSubmission = z.object({
+  clientId,
+  taskId: z.uuid(),
+  /** Trimmed; the project's min/max length is checked by the server, which knows the project. */
+  text: z.string().trim().min(1, "Write a demonstration first").max(100_000),
+  timeSpentMs,
+});
+export type DemonstrationSubmission = z.infer<typeof demonstrationSubmission>;
+
+export const skipSubmission = z.object({
+  taskId: z.uuid(),
+  reason: z.string().trim().min(1, "Say why you are skipping").max(500),
+  /** True for "cannot rank / report": the task itself is broken. */
+  report: z.boolean().default(false),
+});
+export type SkipSubmission = z.infer<typeof skipSubmission>;

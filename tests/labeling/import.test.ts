@@ -1,0 +1,81 @@
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { db } from "../../lib/db";
+import { importFile } from "../../lib/labeling/import";
+import { makeProject, makeUser, uniq } from "../helpers/factories";
+
+const lines = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+describe("importing prompts", () => {
+  it("creates prompts and their demonstration tasks, and skips duplicates on a second import", async () => {
+    const { project } = await makeProject({ demonstrationsPerPrompt: 2 });
+    const admin = await makeUser("admin");
+    const tag = uniq();
+    const file = lines([
+      { prompt: `Say hi ${tag}` },
+      { messages: [{ role: "system", content: "Be brief." }, { role: "user", content: `Count ${tag}` }], split: "validation", id: "x-2" },
+      { prompt: `Say hi ${tag}` }, // duplicate inside the file
+    ]);
+    const first = await importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] });
+    expect(first).toMatchObject({ records: 3, created: 2, duplicates: 1, tasks: 2 });
+    const chat = await db.prompt.findFirst({ where: { projectId: project.id, externalId: "x-2" } });
+    expect(chat).toMatchObject({ format: "chat", split: "validation" });
+    const tasks = await db.task.findMany({ where: { projectId: project.id, kind: "demonstration" } });
+    expect(tasks.map((t) => t.wanted)).toEqual([2, 2]);
+    const again = await importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] });
+    expect(again).toMatchObject({ records: 3, created: 0, duplicates: 3, tasks: 0 });
+  });
+
+  it("rejects the whole file at its first bad line, naming it, and writes nothing", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const file = lines([{ prompt: "one" }, { prompt: "two" }]) + "{not json}\n" + lines([{ prompt: "four" }]);
+    await expect(
+      importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] }),
+    ).rejects.toThrow(/^Line 3: /);
+    expect(await db.prompt.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
+  it("streams a file larger than one batch, across chunk boundaries", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const tag = uniq();
+    const n = 1_234;
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < n; i++) yield JSON.stringify({ prompt: `prompt ${i} ${tag}` }) + "\n";
+      })(),
+    );
+    const r = await importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source });
+    expect(r).toMatchObject({ records: n, created: n, duplicates: 0 });
+    expect(await db.prompt.count({ where: { projectId: project.id } })).toBe(n);
+  });
+});
+
+describe("importing answer sets", () => {
+  it("creates ranking tasks with the answers in file order, from CSV", async () => {
+    const { project } = await makeProject({ rankingsPerTask: 3 });
+    const admin = await makeUser("researcher");
+    const csv = 'prompt,response_1,response_2,response_3\n"Add 2+2","4","""four""","5, surely"\n';
+    const r = await importFile(db, admin, { projectId: project.id, kind: "answers", format: "csv", source: [csv] });
+    expect(r).toMatchObject({ records: 1, created: 1, tasks: 1 });
+    const task = await db.task.findFirstOrThrow({
+      where: { projectId: project.id, kind: "ranking" },
+      include: { items: { orderBy: { position: "asc" }, include: { completion: true } } },
+    });
+    expect(task.wanted).toBe(3);
+    expect(task.items.map((i) => i.completion.text)).toEqual(["4", '"four"', "5, surely"]);
+    const again = await importFile(db, admin, { projectId: project.id, kind: "answers", format: "csv", source: [csv] });
+    expect(again).toMatchObject({ created: 0, duplicates: 1 });
+  });
+
+  it("refuses an answer set with one answer, naming the line", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const file = lines([{ prompt: "a", responses: ["x", "y"] }, { prompt: "b", responses: ["only one"] }]);
+    await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] })).rejects.toThrow(
+      /^Line 2: /,
+    );
+    expect(await db.task.count({ where: { projectId: project.id } })).toBe(0);
+  });
+});
