@@ -7,8 +7,6 @@ const schema = z.object({
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
   /** Trust the first X-Forwarded-For hop (set behind a reverse proxy you run). */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
-  /** Where run checkpoints and export files are written. */
-  STORAGE_DIR: z.string().default(".runs"),
 });
 
 export type Env = z.infer<typeof schema>;

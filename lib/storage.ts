@@ -1,0 +1,21 @@
+// Where the app keeps files: export snapshots and model checkpoints. One root, from STORAGE_DIR
+// (default .data/storage next to the embedded database). Files are written under a temporary
+// name and renamed when complete, so a reader never sees half a file.
+import fs from "node:fs";
+import path from "node:path";
+
+export function storageRoot(): string {
+  return path.resolve(process.env.STORAGE_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "storage"));
+}
+
+/** A folder under the storage root, created if missing. */
+export function storageDir(...parts: string[]): string {
+  const dir = path.join(storageRoot(), ...parts);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Renames a finished temporary file or folder into place. */
+export function commitFile(tmpPath: string, finalPath: string): void {
+  fs.renameSync(tmpPath, finalPath);
+}
