@@ -1,6 +1,12 @@
 // Projects and their progress figures.
 import "server-only";
+import type { z } from "zod";
+import { audit } from "./audit";
+import type { SessionUser } from "./auth/authenticate";
 import type { Db } from "./db";
+import { AppError } from "./errors";
+import { Prisma } from "./generated/prisma/client";
+import type { createProjectInput, updateProjectInput } from "./validation/project";
 
 export async function projectOverview(db: Db) {
   const projects = await db.project.findMany({ where: { archived: false }, orderBy: { createdAt: "asc" } });
@@ -27,3 +33,38 @@ export async function projectOverview(db: Db) {
     };
   });
 }
+
+export async function createProject(db: Db, actor: SessionUser, input: z.infer<typeof createProjectInput>) {
+  const slug = input.slug ?? slugify(input.name);
+  try {
+    return await db.$transaction(async (tx) => {
+      const project = await tx.project.create({ data: { ...input, slug, createdById: actor.id } });
+      await audit(tx, actor.id, "project.create", { type: "project", id: project.id }, { slug });
+      return project;
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+      throw new AppError("conflict", `A project with the slug "${slug}" already exists.`);
+    throw e;
+  }
+}
+
+export async function updateProject(db: Db, actor: SessionUser, id: string, input: z.infer<typeof updateProjectInput>) {
+  return db.$transaction(async (tx) => {
+    const found = await tx.project.findUnique({ where: { id }, select: { id: true } });
+    if (!found) throw new AppError("not_found", "That project was not found.");
+    const project = await tx.project.update({ where: { id }, data: input });
+    if (project.minDemonstrationChars > project.maxDemonstrationChars)
+      throw new AppError("bad_request", "The minimum demonstration length is above the maximum.");
+    await audit(tx, actor.id, "project.update", { type: "project", id }, input);
+    return project;
+  });
+}
+
+const slugify = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50) || "project";

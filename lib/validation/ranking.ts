@@ -61,3 +61,12 @@ export const skipSubmission = z.object({
   report: z.boolean().default(false),
 });
 export type SkipSubmission = z.infer<typeof skipSubmission>;
+
+export const rankingEdit = z.object({
+  tiers: tiersInput,
+  answers: z.array(answerMetaInput).max(MAX_K).default([]),
+});
+
+export const demonstrationEdit = z.object({
+  text: z.string().trim().min(1, "Write a demonstration first").max(100_000),
+});

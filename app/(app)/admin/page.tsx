@@ -15,7 +15,11 @@ export default async function AdminPage() {
   ]);
   return (
     <>
-      <PageHeader title="Dashboard" />
+      <PageHeader title="Dashboard">
+        <Link href="/admin/projects/new" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+          New project
+        </Link>
+      </PageHeader>
       <div className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Projects" value={projects.length} />
         <Stat label="Active users" value={users} />
@@ -27,7 +31,11 @@ export default async function AdminPage() {
         {projects.map((p) => (
           <Card key={p.id}>
             <div className="flex items-baseline justify-between gap-2">
-              <h3 className="font-semibold">{p.name}</h3>
+              <h3 className="font-semibold">
+                <Link href={`/admin/projects/${p.id}`} className="hover:underline">
+                  {p.name}
+                </Link>
+              </h3>
               <span className="text-xs text-zinc-500">K = {p.answersPerTask}</span>
             </div>
             <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">{p.description}</p>

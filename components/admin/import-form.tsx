@@ -1,0 +1,59 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "../ui/button";
+import { fetchJson } from "../ui/fetch-json";
+import { ErrorText, Select } from "../ui/field";
+
+type Result = { records: number; created: number; duplicates: number; tasks: number };
+
+export function ImportForm({ projectId }: { projectId: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [result, setResult] = useState<Result>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const file = f.get("file") as File | null;
+        if (!file || file.size === 0) return setError("Choose a file first.");
+        const format = file.name.toLowerCase().endsWith(".csv") ? "csv" : "jsonl";
+        const q = new URLSearchParams({ kind: String(f.get("kind")), format, fileName: file.name });
+        setBusy(true);
+        setError(undefined);
+        setResult(undefined);
+        try {
+          const r = await fetchJson<{ import: Result }>(`/api/projects/${projectId}/imports?${q}`, { method: "POST", body: file });
+          setResult(r.import);
+          router.refresh();
+        } catch (err) {
+          setError((err as Error).message);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Select label="What the file holds" id="kind" name="kind" defaultValue="prompts">
+        <option value="prompts">Prompts (JSONL or CSV: prompt or messages, id, split, metadata)</option>
+        <option value="answers">Answer sets (prompt + responses, 2 to 9 each: ranking tasks)</option>
+      </Select>
+      <label htmlFor="file" className="block space-y-1">
+        <span className="text-sm font-medium">File (.jsonl or .csv)</span>
+        <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.csv,.json" className="block text-sm" />
+      </label>
+      <ErrorText>{error}</ErrorText>
+      {result && (
+        <p role="status" className="text-sm text-green-700 dark:text-green-400">
+          Imported {result.created} of {result.records} records ({result.duplicates} duplicates skipped, {result.tasks} tasks created).
+        </p>
+      )}
+      <Button type="submit" disabled={busy}>
+        {busy ? "Importing…" : "Import"}
+      </Button>
+    </form>
+  );
+}

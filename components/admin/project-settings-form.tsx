@@ -1,0 +1,74 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { ProjectSettings } from "@/lib/validation/project";
+import { Button } from "../ui/button";
+import { fetchJson } from "../ui/fetch-json";
+import { ErrorText, Field } from "../ui/field";
+
+const NUMBERS: { key: keyof ProjectSettings; label: string; min: number; max: number }[] = [
+  { key: "answersPerTask", label: "Answers per ranking task (K)", min: 2, max: 9 },
+  { key: "rankingsPerTask", label: "Rankings wanted per task (overlap)", min: 1, max: 20 },
+  { key: "demonstrationsPerPrompt", label: "Demonstrations wanted per prompt", min: 0, max: 20 },
+  { key: "leaseMinutes", label: "Lease time (minutes)", min: 1, max: 1440 },
+  { key: "editLockHours", label: "Labelers may edit their work for (hours)", min: 0, max: 8760 },
+  { key: "minDemonstrationChars", label: "Shortest demonstration (characters)", min: 1, max: 100000 },
+  { key: "maxDemonstrationChars", label: "Longest demonstration (characters)", min: 1, max: 100000 },
+];
+
+/** Creates a project (no `id`) or edits one. */
+export function ProjectSettingsForm({ id, initial }: { id?: string; initial: ProjectSettings }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  return (
+    <form
+      className="space-y-4"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const body: Record<string, unknown> = {
+          name: String(f.get("name")),
+          description: String(f.get("description")),
+          guidelines: String(f.get("guidelines")),
+        };
+        for (const n of NUMBERS) body[n.key] = Number(f.get(n.key));
+        setError(undefined);
+        setSaved(false);
+        try {
+          const r = await fetchJson<{ project: { id: string } }>(id ? `/api/projects/${id}` : "/api/projects", {
+            method: id ? "PATCH" : "POST",
+            json: body,
+          });
+          setSaved(true);
+          router.push(`/admin/projects/${r.project.id}`);
+          router.refresh();
+        } catch (err) {
+          setError((err as Error).message);
+        }
+      }}
+    >
+      <Field label="Name" id="name" name="name" defaultValue={initial.name} required />
+      <Field label="Description" id="description" name="description" defaultValue={initial.description} />
+      <label htmlFor="guidelines" className="block space-y-1">
+        <span className="text-sm font-medium">Guidelines (markdown, shown beside every task)</span>
+        <textarea
+          id="guidelines"
+          name="guidelines"
+          rows={8}
+          defaultValue={initial.guidelines}
+          className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        />
+      </label>
+      <div className="grid gap-3 sm:grid-cols-2">
+        {NUMBERS.map((n) => (
+          <Field key={n.key} label={n.label} id={n.key} name={n.key} type="number" min={n.min} max={n.max} defaultValue={Number(initial[n.key])} required />
+        ))}
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {saved && <p role="status" className="text-sm text-green-700 dark:text-green-400">Saved.</p>}
+      <Button type="submit">{id ? "Save settings" : "Create project"}</Button>
+    </form>
+  );
+}

@@ -1,0 +1,51 @@
+// The labeling API as the task UI calls it. Errors keep the server's code, so a lost lease can be told apart.
+import type { DemonstrationSubmission, RankingSubmission, SkipSubmission } from "@/lib/validation/ranking";
+import type { TaskKind, TaskPayload } from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** True for the 409 the server sends when this labeler no longer holds the task. */
+export const isLeaseLost = (e: unknown): e is ApiError => e instanceof ApiError && e.code === "lease_lost";
+
+/** The message to show for any failure: the server's one sentence, or a plain network message. */
+export const errorMessage = (e: unknown): string =>
+  e instanceof ApiError ? e.message : "Could not reach the server. Check your connection and try again; your work is kept.";
+
+async function post<T>(url: string, json?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: json === undefined ? undefined : { "content-type": "application/json" },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(err?.message ?? `The request failed (${res.status}).`, res.status, err?.code);
+  }
+  return body as T;
+}
+
+export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
+
+export const nextTask = (input: { projectId?: string; kind?: TaskKind }) =>
+  post<{ task: TaskPayload | null }>("/api/queue/next", input).then((r) => r.task);
+
+export const renewLease = (assignmentId: string) =>
+  post<{ leaseExpiresAt: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/renew`);
+
+export const submitRanking = (body: RankingSubmission) =>
+  post<{ ranking: RankingResult }>("/api/tasks/ranking", body).then((r) => r.ranking);
+
+export const submitDemonstration = (body: DemonstrationSubmission) =>
+  post<{ demonstration: { id: string } }>("/api/tasks/demonstration", body).then((r) => r.demonstration);
+
+export const skipTask = (body: SkipSubmission) => post<{ ok: true }>("/api/tasks/skip", body);

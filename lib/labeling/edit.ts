@@ -1,0 +1,77 @@
+// Labelers may correct their own submitted work until the project's edit lock time passes.
+// A ranking edit replaces its tiers, answer details and comparisons in one transaction.
+import "server-only";
+import type { SessionUser } from "../auth/authenticate";
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { formatRanking } from "../ranking/notation";
+import { expandPairs } from "../ranking/pairs";
+import { checkAnswers, resolveTiers } from "../ranking/submission";
+import type { Tiers } from "../ranking/tiers";
+import type { AnswerMetaInput } from "../validation/ranking";
+import { checkLength } from "./submit";
+
+function assertEditable(ownerId: string, user: SessionUser, createdAt: Date, lockHours: number) {
+  if (ownerId !== user.id) throw new AppError("forbidden", "You can only edit your own work.");
+  if (Date.now() > createdAt.getTime() + lockHours * 3_600_000)
+    throw new AppError("conflict", `This work is locked: edits are allowed for ${lockHours} hours after submitting.`);
+}
+
+export async function editRanking(
+  db: Db,
+  user: SessionUser,
+  id: string,
+  input: { tiers: Tiers | string; answers: AnswerMetaInput[] },
+) {
+  return db.$transaction(async (tx) => {
+    const r = await tx.ranking.findUnique({
+      where: { id },
+      include: { task: { include: { project: true, items: { orderBy: { position: "asc" } } } } },
+    });
+    if (!r) throw new AppError("not_found", "That ranking was not found.");
+    assertEditable(r.labelerId, user, r.createdAt, r.task.project.editLockHours);
+    const items = r.task.items;
+    const tiers = resolveTiers(input.tiers, items.length);
+    checkAnswers(input.answers, items.length);
+    const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
+    const meta = new Map(input.answers.map((a) => [a.position, a]));
+    await tx.rankingAnswer.deleteMany({ where: { rankingId: id } });
+    await tx.comparison.deleteMany({ where: { rankingId: id } });
+    await tx.rankingAnswer.createMany({
+      data: items.map((item) => ({
+        rankingId: id,
+        completionId: item.completionId,
+        tier: tierOf.get(item.position)!,
+        likert: meta.get(item.position)?.likert ?? null,
+        flags: meta.get(item.position)?.flags ?? [],
+      })),
+    });
+    await tx.comparison.createMany({
+      data: expandPairs(tiers).map((p) => ({
+        projectId: r.task.projectId,
+        taskId: r.taskId,
+        rankingId: id,
+        labelerId: user.id,
+        chosenId: items[p.chosen].completionId,
+        rejectedId: items[p.rejected].completionId,
+        tie: p.tie,
+        margin: p.margin,
+      })),
+    });
+    const notation = formatRanking(tiers);
+    await tx.ranking.update({ where: { id }, data: { tiers, notation } });
+    return { id, notation };
+  });
+}
+
+export async function editDemonstration(db: Db, user: SessionUser, id: string, text: string) {
+  return db.$transaction(async (tx) => {
+    const d = await tx.demonstration.findUnique({ where: { id }, include: { prompt: { include: { project: true } } } });
+    if (!d) throw new AppError("not_found", "That demonstration was not found.");
+    const p = d.prompt.project;
+    assertEditable(d.authorId, user, d.createdAt, p.editLockHours);
+    checkLength(text, p.minDemonstrationChars, p.maxDemonstrationChars);
+    await tx.demonstration.update({ where: { id }, data: { text } });
+    return { id };
+  });
+}
