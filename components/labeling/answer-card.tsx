@@ -5,11 +5,11 @@ import { useDraggable } from "@dnd-kit/core";
 import { useState, type KeyboardEvent } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
 import { AnswerMetaFields, type AnswerMeta } from "./answer-meta";
+import type { Placement } from "./board-state";
+import { dragId } from "./drag-layer";
 import { Markdown } from "./markdown";
 
-export const dragId = (pos: number) => `answer:${pos}`;
 
-export type Placement = { kind: "tier"; index: number } | { kind: "unranked" };
 
 export function AnswerCard({
   pos,

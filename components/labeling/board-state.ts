@@ -57,6 +57,15 @@ export function unrank(board: Board, pos: number): Board {
   return tidy(next);
 }
 
+/** Where an answer can be put: into a tier, into a new tier before tier `before`, or back to unranked. */
+export type Placement = { kind: "tier"; index: number } | { kind: "new"; before: number } | { kind: "unranked" };
+
+export function place(board: Board, pos: number, to: Placement): Board {
+  if (to.kind === "tier") return placeInTier(board, pos, to.index);
+  if (to.kind === "new") return placeInNewTier(board, pos, to.before);
+  return unrank(board, pos);
+}
+
 export const isComplete = (board: Board) => board.unranked.length === 0 && board.tiers.length > 0;
 
 /** Answers in the order the board shows them: tier by tier, then the unranked ones. */

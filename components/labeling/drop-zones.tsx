@@ -2,12 +2,14 @@
 // Where answers can be dropped: a tier row, a "new tier" line between or after tiers, the unranked pool.
 import { useDroppable } from "@dnd-kit/core";
 import type { ReactNode } from "react";
+import type { Placement } from "./board-state";
 
-export type DropTarget = { kind: "tier"; index: number } | { kind: "new"; before: number } | { kind: "unranked" };
+/** The attribute naming a drop zone on its element (see drag-layer.tsx). */
+export const DROP_ATTR = "data-drop-zone";
 
-export const dropId = (t: DropTarget) => (t.kind === "tier" ? `tier:${t.index}` : t.kind === "new" ? `new:${t.before}` : "unranked");
+export const dropId = (t: Placement) => (t.kind === "tier" ? `tier:${t.index}` : t.kind === "new" ? `new:${t.before}` : "unranked");
 
-export function parseDropId(id: string | number): DropTarget | null {
+export function parseDropId(id: string | number): Placement | null {
   const [kind, n] = String(id).split(":");
   if (kind === "unranked") return { kind: "unranked" };
   if (kind === "tier") return { kind: "tier", index: Number(n) };
@@ -24,6 +26,7 @@ export function TierRow({ index, count, children }: { index: number; count: numb
   return (
     <section
       ref={setNodeRef}
+      {...{ [DROP_ATTR]: dropId({ kind: "tier", index }) }}
       data-testid={`tier-${index + 1}`}
       aria-label={`Tier ${index + 1}${index === 0 ? " (best)" : ""}`}
       className={`rounded-lg border-2 p-2 transition-colors ${
@@ -47,6 +50,7 @@ export function NewTierZone({ before, last, dragging, empty }: { before: number;
     return (
       <div
         ref={setNodeRef}
+        {...{ [DROP_ATTR]: dropId({ kind: "new", before }) }}
         data-testid={`new-tier-before-${before + 1}`}
         aria-hidden
         className={`h-4 rounded transition-colors ${isOver ? "bg-indigo-500" : dragging ? "bg-indigo-200/60 dark:bg-indigo-900/60" : ""}`}
@@ -55,6 +59,7 @@ export function NewTierZone({ before, last, dragging, empty }: { before: number;
   return (
     <div
       ref={setNodeRef}
+      {...{ [DROP_ATTR]: dropId({ kind: "new", before }) }}
       data-testid="new-tier"
       className={`flex min-h-14 items-center justify-center rounded-lg border-2 border-dashed px-3 text-center text-sm transition-colors ${
         isOver
@@ -76,6 +81,7 @@ export function UnrankedZone({ count, total, children }: { count: number; total:
   return (
     <section
       ref={setNodeRef}
+      {...{ [DROP_ATTR]: dropId({ kind: "unranked" }) }}
       data-testid="unranked"
       aria-label="Unranked answers"
       className={`rounded-lg border-2 border-dashed p-2 transition-colors ${

@@ -19,7 +19,10 @@ export function GuidelinesPanel({ guidelines, projectName }: { guidelines: strin
     });
   const empty = guidelines.trim() === "";
   return (
-    <aside aria-label="Guidelines" className="lg:sticky lg:top-2 lg:max-h-[calc(100vh-1rem)] lg:self-start">
+    <aside
+      aria-label="Guidelines"
+      className={`order-first lg:sticky lg:top-2 lg:order-none lg:self-start ${open ? "lg:w-80" : "lg:w-auto"}`}
+    >
       <button
         type="button"
         aria-expanded={open}

@@ -5,7 +5,7 @@ const KBD = "rounded border border-zinc-300 bg-white px-1 font-mono text-[0.7rem
 
 export function KeyboardHelp() {
   return (
-    <details className="text-xs text-zinc-600 dark:text-zinc-400">
+    <details open className="text-xs text-zinc-600 dark:text-zinc-400">
       <summary className="cursor-pointer select-none">Keyboard shortcuts</summary>
       <ul className="mt-1 grid gap-x-4 gap-y-1 sm:grid-cols-2">
         {BOARD_KEYS.map((k) => (

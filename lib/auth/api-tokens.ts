@@ -42,7 +42,9 @@ export async function userForToken(db: Db, token: string): Promise<TokenUser | n
     include: { user: { select: { id: true, email: true, name: true, role: true, disabled: true } } },
   });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()) || row.user.disabled) return null;
-  await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  // Record use at most once a minute: a busy pipeline should not write on every request.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   const { user } = row;
   return { id: user.id, email: user.email, name: user.name, role: user.role, scopes: row.scopes as Permission[] };
 }

@@ -1,0 +1,33 @@
+import { ExportForm } from "@/components/exports/export-form";
+import { ExportHistory } from "@/components/exports/export-history";
+import { PageHeader } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/guard";
+import { db } from "@/lib/db";
+import { listExports } from "@/lib/exports/store";
+import { FLAGS } from "@/lib/ranking/flags";
+
+export const metadata = { title: "Exports" };
+
+export default async function ExportsPage() {
+  await requirePermission("datasets.export");
+  const [projects, labelers, exports, sources] = await Promise.all([
+    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.user.findMany({ where: { OR: [{ rankings: { some: {} } }, { demonstrations: { some: {} } }] }, orderBy: { email: "asc" }, select: { id: true, email: true } }),
+    listExports(db),
+    db.completion.findMany({ distinct: ["sourceName"], where: { sourceName: { not: "" } }, select: { sourceName: true }, take: 100 }),
+  ]);
+  return (
+    <>
+      <PageHeader title="Exports" />
+      <div className="space-y-8">
+        <ExportForm
+          projects={projects}
+          labelers={labelers}
+          flags={FLAGS.map((f) => ({ id: f.id, label: f.label }))}
+          sources={sources.map((s) => s.sourceName)}
+        />
+        <ExportHistory exports={exports} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,141 @@
+// npm run bench:export — seed ROWS (default 1,000,000) comparisons with set-based SQL, stream the
+// reward-model export (TRL preference layout, train/validation split, files + sha256 + card), and
+// print rows/s and peak RSS. For scale, the same run measures a reference: the same comparison
+// rows streamed through the same cursor with a bare SELECT and no formatting or writing.
+// Ends with one line of JSON. Env: ROWS; DATABASE_URL (a server: a throwaway database is created
+// on it and dropped unless KEEP_DB is set), else an in-process embedded PGlite (whose memory then counts in the RSS).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { benchDatabase, round } from "./db";
+
+const ROWS = Number(process.env.ROWS ?? 1_000_000);
+const TARGET_ROWS_PER_S = 100_000;
+const TARGET_RSS_MB = 300;
+const K = 5; // C(5,2) = 10 comparisons per ranking
+const RANKINGS = Math.ceil(ROWS / 10);
+const PROMPTS = Math.ceil(RANKINGS / 2); // two rankings (two labelers) per task
+const LABELERS = 50;
+
+const bench = await benchDatabase("export");
+process.env.DATABASE_URL = bench.url;
+process.env.STORAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "bench-export-"));
+const { db } = await import("../lib/db");
+const { createExport } = await import("../lib/exports/snapshot");
+const { cursorBatches } = await import("../lib/exports/cursor");
+const { createExportInput } = await import("../lib/validation/export");
+
+console.log(`database: ${bench.engine}; seeding ${PROMPTS} prompts, ${RANKINGS} rankings of K=${K}, ${RANKINGS * 10} comparisons...`);
+const seed = new pg.Client({ connectionString: bench.url });
+await seed.connect();
+const t0 = performance.now();
+const uid = (expr: string) => `md5(${expr})::uuid`;
+const tierOf = (pos: string) => `(CASE WHEN l = 0 THEN ${pos} ELSE (${pos} + i) % ${K} END)`;
+const user = `${uid(`'u' || ((2 * i + l) % ${LABELERS})`)}`;
+const steps: string[] = [
+  "SET session_replication_role = replica", // skip foreign-key triggers while seeding
+  `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt")
+     SELECT ${uid("'u' || n")}, 'labeler' || n || '@bench.local', 'x', 'labeler', now() FROM generate_series(0, ${LABELERS - 1}) n`,
+  `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") VALUES (${uid("'admin'")}, 'admin@bench.local', 'x', 'admin', now())`,
+  `INSERT INTO "Project" (id, slug, name, "answersPerTask", "rankingsPerTask", "updatedAt", guidelines)
+     VALUES (${uid("'project'")}, 'bench', 'Bench', ${K}, 2, now(), 'Prefer the more helpful, honest and harmless answer.')`,
+  `INSERT INTO "Prompt" (id, "projectId", messages, "contentHash")
+     SELECT ${uid("'p' || i")}, ${uid("'project'")},
+            jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'Bench prompt ' || i || ': explain how an export streams rows from the database.')),
+            md5('p' || i)
+       FROM generate_series(0, ${PROMPTS - 1}) i`,
+  `INSERT INTO "Completion" (id, "promptId", text, source, "sourceName")
+     SELECT ${uid("'c' || i || '-' || j")}, ${uid("'p' || i")},
+            'Answer ' || j || ' to prompt ' || i || ': ' || repeat('the rows go through a cursor in batches. ', 3), 'import', 'bench-model'
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, ${K - 1}) j`,
+  `INSERT INTO "Task" (id, "projectId", kind, "promptId", wanted, done, "contentHash")
+     SELECT ${uid("'t' || i")}, ${uid("'project'")}, 'ranking', ${uid("'p' || i")}, 2, 2, md5('t' || i) FROM generate_series(0, ${PROMPTS - 1}) i`,
+  `INSERT INTO "TaskCompletion" ("taskId", position, "completionId")
+     SELECT ${uid("'t' || i")}, j, ${uid("'c' || i || '-' || j")} FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, ${K - 1}) j`,
+  `INSERT INTO "Assignment" (id, "taskId", "userId", status, "leasedUntil", "updatedAt")
+     SELECT ${uid("'a' || i || '-' || l")}, ${uid("'t' || i")}, ${user}, 'submitted', now(), now()
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l WHERE i * 2 + l < ${RANKINGS}`,
+  `INSERT INTO "Ranking" (id, "taskId", "assignmentId", "labelerId", tiers, notation, "timeSpentMs", "clientId", "updatedAt")
+     SELECT ${uid("'r' || i || '-' || l")}, ${uid("'t' || i")}, ${uid("'a' || i || '-' || l")}, ${user},
+            (SELECT jsonb_agg(jsonb_build_array(pos) ORDER BY ${tierOf("pos")}) FROM generate_series(0, ${K - 1}) pos),
+            (SELECT string_agg(chr(65 + pos), ' > ' ORDER BY ${tierOf("pos")}) FROM generate_series(0, ${K - 1}) pos),
+            30000, 'r' || i || '-' || l, now()
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l WHERE i * 2 + l < ${RANKINGS}`,
+  `INSERT INTO "RankingAnswer" ("rankingId", "completionId", tier)
+     SELECT ${uid("'r' || i || '-' || l")}, ${uid("'c' || i || '-' || pos")}, ${tierOf("pos")}
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l, generate_series(0, ${K - 1}) pos WHERE i * 2 + l < ${RANKINGS}`,
+  `INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin)
+     SELECT ${uid("'project'")}, ${uid("'t' || i")}, ${uid("'r' || i || '-' || l")}, ${user},
+            ${uid(`'c' || i || '-' || (CASE WHEN ${tierOf("a")} < ${tierOf("b")} THEN a ELSE b END)`)},
+            ${uid(`'c' || i || '-' || (CASE WHEN ${tierOf("a")} < ${tierOf("b")} THEN b ELSE a END)`)},
+            false, abs(${tierOf("a")} - ${tierOf("b")})
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l, generate_series(0, ${K - 1}) a, generate_series(0, ${K - 1}) b
+      WHERE a < b AND i * 2 + l < ${RANKINGS}`,
+  "SET session_replication_role = DEFAULT",
+  "ANALYZE",
+];
+for (const sql of steps) await seed.query(sql);
+const seeded = Number((await seed.query(`SELECT count(*) AS n FROM "Comparison"`)).rows[0].n);
+console.log(`seeded ${seeded} comparisons in ${round((performance.now() - t0) / 1000)} s`);
+
+const input = createExportInput.parse({ kind: "rm", projectId: (await seed.query(`SELECT ${uid("'project'")} AS id`)).rows[0].id });
+
+// Reference: the same comparison rows (one per pair, with both texts and the prompt) streamed
+// through the same kind of cursor with a bare SELECT: no formatting, hashing or writing.
+const reference = {
+  text: `SELECT p.id, p.messages::text, p."contentHash", c."rankingId", c."labelerId", c.margin, ch.text AS chosen, rj.text AS rejected
+           FROM "Comparison" c JOIN "User" u ON u.id = c."labelerId" JOIN "Task" t ON t.id = c."taskId"
+           JOIN "Prompt" p ON p.id = t."promptId" JOIN "Completion" ch ON ch.id = c."chosenId" JOIN "Completion" rj ON rj.id = c."rejectedId"
+          WHERE c."projectId" = $1 AND NOT u."excludeFromExports" AND NOT c.tie`,
+  values: [input.projectId],
+};
+await seed.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+let refRows = 0;
+const r0 = performance.now();
+for await (const batch of cursorBatches(seed, reference, 5000)) refRows += batch.length;
+const refSeconds = (performance.now() - r0) / 1000;
+await seed.query("COMMIT");
+await seed.end();
+const referenceRowsPerS = refRows / refSeconds;
+console.log(`reference (bare SELECT through the cursor): ${refRows} rows in ${round(refSeconds, 2)} s = ${Math.round(referenceRowsPerS)} rows/s`);
+
+console.log(`RSS before the export: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`);
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+const e0 = performance.now();
+const admin = await db.user.findFirstOrThrow({ where: { email: "admin@bench.local" } });
+const exp = await createExport(db, admin, input, { batchSize: process.env.BATCH ? Number(process.env.BATCH) : undefined });
+const seconds = (performance.now() - e0) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+const rowsPerS = exp.rowCount / seconds;
+const bytes = exp.files.reduce((n, f) => n + f.bytes, 0);
+console.log(
+  `export: ${exp.rowCount} rows (${Object.entries(exp.splitCounts).map(([s, c]) => `${s} ${c.rows}`).join(", ")}), ` +
+    `${round(bytes / 2 ** 20)} MiB in ${round(seconds, 2)} s = ${Math.round(rowsPerS)} rows/s ` +
+    `(${round(rowsPerS / referenceRowsPerS, 2)}× the reference); peak RSS ${Math.round(peakRss / 2 ** 20)} MB sampled, ` +
+    `${Math.round(maxRssMb)} MB process maximum${bench.engine === "pglite" ? " (includes the in-process PGlite)" : ""}`,
+);
+
+await db.$disconnect();
+fs.rmSync(process.env.STORAGE_DIR, { recursive: true, force: true });
+if (process.env.KEEP_DB) console.log(`kept the database: ${bench.url}`);
+else await bench.drop();
+const peakMb = Math.round(maxRssMb);
+console.log(
+  JSON.stringify({
+    bench: "export",
+    engine: bench.engine,
+    rows: exp.rowCount,
+    seconds: round(seconds, 2),
+    rows_per_s: Math.round(rowsPerS),
+    peak_rss_mb: peakMb,
+    reference_rows_per_s: Math.round(referenceRowsPerS),
+    ratio_to_reference: round(rowsPerS / referenceRowsPerS, 2),
+    target_rows_per_s: TARGET_ROWS_PER_S,
+    target_peak_rss_mb: TARGET_RSS_MB,
+    pass: exp.rowCount === seeded && rowsPerS >= TARGET_ROWS_PER_S && peakMb < TARGET_RSS_MB,
+  }),
+);

@@ -1,0 +1,149 @@
+// npm run bench:queue — simulated labelers against a running server over loopback.
+//
+// N labelers (default 200) each loop: POST /api/queue/next, think, POST /api/tasks/ranking,
+// think, until the queue is empty. Think time is exponential with a mean of THINK_MS (default
+// 1000 ms) — real labelers spend 30 s or more per ranking, so this is a heavier load than 200
+// real people. Prints throughput and p50/p95/p99 of next-task and submit, and, measured in the
+// same run against the same database, the latency of a bare `SELECT 1` round trip, so the figures
+// can be read against this machine's noise. Ends with one line of JSON.
+// Env: LABELERS, TASKS, THINK_MS, DATABASE_URL (a server; a throwaway database is created on it).
+import { spawn } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { benchDatabase, percentile, round } from "./db";
+
+const LABELERS = Number(process.env.LABELERS ?? 200);
+const TASKS = Number(process.env.TASKS ?? 2000);
+const THINK_MS = Number(process.env.THINK_MS ?? 1000);
+const root = path.resolve(import.meta.dirname, "..");
+
+const bench = await benchDatabase("queue");
+process.env.DATABASE_URL = bench.url;
+process.env.DATABASE_POOL_SIZE ??= "20";
+const { db } = await import("../lib/db");
+const { createUser } = await import("../lib/users");
+const { createApiToken } = await import("../lib/auth/api-tokens");
+const { importFile } = await import("../lib/labeling/import");
+const { freePort } = await import("../lib/db/embedded");
+
+console.log(`database: ${bench.engine}; seeding ${TASKS} ranking tasks (K=4, 1 ranking each) and ${LABELERS} labelers...`);
+const admin = await createUser(db, null, { email: "bench-admin@bench.local", name: "", role: "admin", password: "bench password 1" });
+const project = await db.project.create({ data: { slug: "bench", name: "bench", rankingsPerTask: 1, answersPerTask: 4 } });
+const file = Array.from({ length: TASKS }, (_, i) =>
+  JSON.stringify({ prompt: `bench prompt ${i}`, responses: ["one", "two", "three", "four"].map((r) => `${r} ${i}`) }),
+).join("\n");
+await importFile(db, { ...admin }, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] });
+const tokens: string[] = [];
+for (let i = 0; i < LABELERS; i++) {
+  const u = await createUser(db, null, { email: `labeler${i}@bench.local`, name: "", role: "labeler", password: "bench password 1" });
+  tokens.push((await createApiToken(db, u, { name: "bench", scopes: ["tasks.work"] })).token);
+}
+await db.$disconnect();
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  cwd: root,
+  env: { ...process.env, NODE_ENV: "production", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench", NEXT_TELEMETRY_DISABLED: "1" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+for (;;) {
+  try {
+    if ((await fetch(`${base}/signin`)).ok) break;
+  } catch {
+    /* starting */
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function post(url: string, token: string, body: unknown) {
+  const t0 = performance.now();
+  const res = await fetch(base + url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  const ms = performance.now() - t0;
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
+  return { json, ms };
+}
+const think = () => new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * THINK_MS));
+
+// Warm up the routes (first request compiles nothing in production, but opens pools).
+await post("/api/queue/next", tokens[0], { projectId: project.id }).then((r) =>
+  r.json.task ? post("/api/tasks/skip", tokens[0], { taskId: r.json.task.taskId, reason: "warm-up" }) : null,
+);
+
+const nextMs: number[] = [];
+const submitMs: number[] = [];
+const t0 = performance.now();
+await Promise.all(
+  tokens.map(async (token, i) => {
+    await new Promise((r) => setTimeout(r, (i / LABELERS) * THINK_MS)); // stagger the arrivals
+    for (;;) {
+      const n = await post("/api/queue/next", token, { projectId: project.id });
+      nextMs.push(n.ms);
+      if (!n.json.task) return;
+      await think();
+      const tiers = Math.random() < 0.5 ? "A > B > C = D" : "D > C > B > A";
+      const s = await post("/api/tasks/ranking", token, {
+        clientId: crypto.randomUUID(),
+        taskId: n.json.task.taskId,
+        tiers,
+        answers: [],
+        timeSpentMs: 1000,
+      });
+      submitMs.push(s.ms);
+      await think();
+    }
+  }),
+);
+const wall = (performance.now() - t0) / 1000;
+
+// The reference: a bare SELECT 1 round trip to the same database, now, from this process.
+const client = new pg.Client({ connectionString: bench.url });
+await client.connect();
+const selectMs: number[] = [];
+for (let i = 0; i < 500; i++) {
+  const t = performance.now();
+  await client.query("SELECT 1");
+  selectMs.push(performance.now() - t);
+}
+await client.end();
+const check = new pg.Client({ connectionString: bench.url });
+await check.connect();
+const over = (await check.query(`SELECT count(*)::int AS n FROM "Task" WHERE done > wanted`)).rows[0].n;
+const rankings = (await check.query(`SELECT count(*)::int AS n FROM "Ranking"`)).rows[0].n;
+await check.end();
+server.kill("SIGTERM");
+await bench.drop();
+
+for (const a of [nextMs, submitMs, selectMs]) a.sort((x, y) => x - y);
+const stats = (a: number[]) => ({ p50: round(percentile(a, 50)), p95: round(percentile(a, 95)), p99: round(percentile(a, 99)) });
+const next = stats(nextMs);
+const submit = stats(submitMs);
+const select1 = stats(selectMs);
+console.log(`\n${LABELERS} labelers, ${rankings} rankings in ${round(wall)} s: ${round(rankings / wall)} submits/s, ${round((nextMs.length + submitMs.length) / wall)} requests/s`);
+console.log(`next-task  p50 ${next.p50} ms  p95 ${next.p95} ms  p99 ${next.p99} ms`);
+console.log(`submit     p50 ${submit.p50} ms  p95 ${submit.p95} ms  p99 ${submit.p99} ms`);
+console.log(`SELECT 1   p50 ${select1.p50} ms  p95 ${select1.p95} ms  p99 ${select1.p99} ms  (reference: the same database, this run)`);
+console.log(`p99 next-task / p50 SELECT 1 = ${round(next.p99 / select1.p50)}x; tasks over their wanted count: ${over}`);
+const target = 50;
+console.log(
+  JSON.stringify({
+    bench: "queue",
+    engine: bench.engine,
+    labelers: LABELERS,
+    rankings,
+    submits_per_s: round(rankings / wall),
+    next_p50_ms: next.p50,
+    next_p99_ms: next.p99,
+    submit_p50_ms: submit.p50,
+    submit_p99_ms: submit.p99,
+    select1_p50_ms: select1.p50,
+    target_p99_ms: target,
+    pass: next.p99 < target && submit.p99 < target && over === 0 && rankings === TASKS,
+  }),
+);
+process.exit(0);

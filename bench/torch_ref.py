@@ -1,0 +1,159 @@
+"""PyTorch reference for `npm run bench:ml`: the same GPT-2 (Conv1D layout, tanh GELU, tied head),
+float32, loading the weights bench/ml.ts wrote, timed on the same shapes.
+
+Usage: /usr/bin/python3 bench/torch_ref.py SPEC.json   (prints one JSON line)
+SPEC: {"dir": model folder, "threads": 2, "batch": 8, "seq": 128, "steps": N, "ids": [[...]], "lr": ..,
+       "gen": {"batch": 8, "prompt": 16, "new": 112, "reps": N}}
+"""
+import json, math, struct, sys, time
+
+import torch
+import torch.nn.functional as F
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8 : 8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        assert info["dtype"] == "F32", name
+        s, e = info["data_offsets"]
+        t = torch.frombuffer(bytearray(data[8 + n + s : 8 + n + e]), dtype=torch.float32)
+        out[name] = t.reshape(info["shape"]).clone()
+    return out
+
+
+class GPT(torch.nn.Module):
+    def __init__(self, cfg, tensors):
+        super().__init__()
+        self.nh = cfg["n_head"]
+        self.eps = cfg["layer_norm_epsilon"]
+        self.L = cfg["n_layer"]
+        self.p = torch.nn.ParameterDict({k.replace(".", "__"): torch.nn.Parameter(v) for k, v in tensors.items()})
+
+    def w(self, name):
+        return self.p[name.replace(".", "__")]
+
+    def ln(self, x, name):
+        return F.layer_norm(x, (x.shape[-1],), self.w(name + ".weight"), self.w(name + ".bias"), self.eps)
+
+    def lin(self, x, name):
+        return torch.addmm(self.w(name + ".bias"), x.reshape(-1, x.shape[-1]), self.w(name + ".weight")).reshape(*x.shape[:-1], -1)
+
+    def forward(self, ids, pos, past=None):
+        B, T = ids.shape
+        x = self.w("wte.weight")[ids] + self.w("wpe.weight")[pos]
+        C = x.shape[-1]
+        hs = C // self.nh
+        presents = []
+        for l in range(self.L):
+            h = self.ln(x, f"h.{l}.ln_1")
+            q, k, v = self.lin(h, f"h.{l}.attn.c_attn").split(C, dim=2)
+            q = q.view(B, T, self.nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+            k = k.view(B, T, self.nh, hs).transpose(1, 2)
+            v = v.view(B, T, self.nh, hs).transpose(1, 2)
+            if past is not None:
+                k = torch.cat([past[l][0], k], dim=2)
+                v = torch.cat([past[l][1], v], dim=2)
+            presents.append((k, v))
+            S = k.shape[2]
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))
+            if T > 1:
+                mask = torch.ones(T, S, dtype=torch.bool).tril(S - T)
+                att = att.masked_fill(~mask, float("-inf"))
+            y = F.softmax(att, dim=-1) @ v
+            y = y.transpose(1, 2).reshape(B, T, C)
+            x = x + self.lin(y, f"h.{l}.attn.c_proj")
+            h = self.ln(x, f"h.{l}.ln_2")
+            x = x + self.lin(F.gelu(self.lin(h, f"h.{l}.mlp.c_fc"), approximate="tanh"), f"h.{l}.mlp.c_proj")
+        x = self.ln(x, "ln_f")
+        return x @ self.w("wte.weight").t(), presents
+
+
+def median(xs):
+    s = sorted(xs)
+    return s[len(s) // 2]
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    torch.set_num_threads(spec["threads"])
+    torch.manual_seed(0)
+    cfg = json.load(open(spec["dir"] + "/config.json"))
+    tensors = read_safetensors(spec["dir"] + "/model.safetensors")
+    model = GPT(cfg, tensors)
+    B, T = spec["batch"], spec["seq"]
+    ids = torch.tensor(spec["ids"], dtype=torch.long)  # (B, T + 1)
+    x, y = ids[:, :T], ids[:, 1 : T + 1]
+    pos = torch.arange(T).expand(B, T)
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    nodecay = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": spec["weight_decay"]}, {"params": nodecay, "weight_decay": 0.0}],
+        lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=1e-8,
+    )
+
+    def step():
+        logits, _ = model(x, pos)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), spec["max_grad_norm"])
+        opt.step()
+        return loss.item()
+
+    with torch.no_grad():
+        first_loss = F.cross_entropy(model(x, pos)[0].reshape(-1, cfg["vocab_size"]), y.reshape(-1)).item()
+    losses = [step() for _ in range(2)]  # warm-up
+    times = []
+    for _ in range(spec["steps"]):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+
+    g = spec["gen"]
+    gen_times = []
+    with torch.inference_mode():
+        prompt = ids[: g["batch"], : g["prompt"]]
+        for _ in range(g["reps"] + 1):
+            gen = torch.Generator().manual_seed(1)
+            t0 = time.perf_counter()
+            P = prompt.shape[1]
+            logits, past = model(prompt, torch.arange(P).expand(g["batch"], P))
+            nxt = None
+            for i in range(g["new"]):
+                probs = F.softmax(logits[:, -1, :], dim=-1)
+                nxt = torch.multinomial(probs, 1, generator=gen)
+                F.log_softmax(logits[:, -1, :], dim=-1).gather(1, nxt)  # the logprob PPO needs, as ours computes
+                if i + 1 < g["new"]:
+                    logits, past = model(nxt, torch.full((g["batch"], 1), P + i), past)
+            gen_times.append(time.perf_counter() - t0)
+    gen_s = median(gen_times[1:])
+
+    cfgs = torch.__config__.show()
+    blas = "unknown"
+    try:
+        import ctypes
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        blas = f"OpenBLAS {lib.openblas_get_config().decode()} core={lib.openblas_get_corename().decode()}"
+    except Exception as e:  # the reference BLAS has no openblas_* symbols
+        blas = f"not OpenBLAS ({type(e).__name__})"
+    print(json.dumps({
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blas": blas,
+        "first_loss": first_loss,
+        "step_ms": median(times) * 1000,
+        "gen_tokens_per_sec": g["batch"] * g["new"] / gen_s,
+        "mkldnn": "USE_MKLDNN=ON" in cfgs,
+    }))
+
+
+if __name__ == "__main__":
+    main()

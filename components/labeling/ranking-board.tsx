@@ -1,0 +1,215 @@
+"use client";
+// The ranking task: order the K answers into tiers (best first, ties allowed), rate and flag each,
+// then submit. Mouse (drag), touch (the "Place" menu) and keyboard (number keys) all edit one board.
+import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { LETTERS } from "@/lib/ranking/letters";
+import { Button } from "../ui/button";
+import { ErrorText } from "../ui/field";
+import { errorMessage, isLeaseLost, submitRanking } from "./api";
+import { AnswerCard } from "./answer-card";
+import { cleanMeta, type AnswerMeta } from "./answer-meta";
+import { boardKeyAction, isSubmitKey } from "./board-keys";
+import {
+  isBoardFor,
+  isComplete,
+  likertConflicts,
+  place,
+  startBoard,
+  tieWithAbove,
+  tierIndexOf,
+  visualOrder,
+  type Board,
+  type Placement,
+} from "./board-state";
+import { DragLayer } from "./drag-layer";
+import { NewTierZone, TierRow, UnrankedZone } from "./drop-zones";
+import { KeyboardHelp } from "./keyboard-help";
+import { clearStored, draftKey } from "./local-store";
+import { pairSummary, RankingNotation } from "./ranking-notation";
+import { SkipControls } from "./skip-controls";
+import type { TaskViewProps } from "./types";
+import { useStoredState } from "./use-stored-state";
+import { useVisibleTime } from "./use-visible-time";
+
+type Draft = { board: Board; meta: Record<number, AnswerMeta> };
+
+const isDraftFor =
+  (k: number) =>
+  (v: unknown): v is Draft =>
+    typeof v === "object" && v !== null && isBoardFor((v as Draft).board, k) && typeof (v as Draft).meta === "object";
+
+const letters = (positions: number[]) => positions.map((p) => LETTERS[p]).join(", ");
+
+export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }: TaskViewProps) {
+  const k = task.answers.length;
+  const texts = new Map(task.answers.map((a) => [a.position, a.text]));
+  const key = draftKey("ranking", task.assignmentId);
+  const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ board: startBoard(k), meta: {} }), isDraftFor(k));
+  const { board } = draft;
+  const metaOf = (pos: number) => cleanMeta(draft.meta[pos]);
+  const [dragging, setDragging] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const inFlight = useRef(false);
+  const elapsed = useVisibleTime();
+  const idPrefix = useId();
+
+  // Keyboard focus follows the answer being ranked; cards remount when they change tier.
+  const cards = useRef(new Map<number, HTMLElement>());
+  const focusNext = useRef<number | null>(null);
+  const cardRef = (pos: number, el: HTMLElement | null) => (el ? cards.current.set(pos, el) : cards.current.delete(pos));
+  useEffect(() => {
+    const pos = focusNext.current;
+    focusNext.current = null;
+    if (pos !== null) cards.current.get(pos)?.focus();
+  }, [board]);
+  useEffect(() => {
+    // Ready for the keyboard at once: the first answer has focus (without scrolling past the prompt).
+    if (document.activeElement === document.body) cards.current.get(visualOrder(board)[0])?.focus({ preventScroll: true });
+  }, []); // only when the task opens
+
+  const update = (pos: number, next: Board, byKeyboard: boolean) => {
+    setError(undefined);
+    setDraft((d) => ({ ...d, board: next }));
+    if (!byKeyboard) return;
+    // Ranking an unranked answer moves on to the next unranked one, so "1, 2, 2, 3" ranks A..D.
+    const wasUnranked = board.unranked.includes(pos);
+    const left = next.unranked;
+    focusNext.current = wasUnranked && left.length > 0 ? (left.find((p) => p > pos) ?? left[0]) : pos;
+  };
+
+  const onBoardKey = (e: KeyboardEvent<HTMLElement>, pos: number): boolean => {
+    if (dragging || e.target !== e.currentTarget) return false;
+    const action = boardKeyAction(e);
+    if (!action) return false;
+    e.preventDefault();
+    if (action.type === "focus") {
+      const order = visualOrder(board);
+      const i = Math.min(order.length - 1, Math.max(0, order.indexOf(pos) + action.delta));
+      cards.current.get(order[i])?.focus();
+    } else if (action.type === "tier") update(pos, place(board, pos, { kind: "tier", index: action.tier }), true);
+    else if (action.type === "tie") update(pos, tieWithAbove(board, pos), true);
+    else update(pos, place(board, pos, { kind: "unranked" }), true);
+    return true;
+  };
+
+  const complete = isComplete(board);
+  const blocked = !canSubmit
+    ? "This task is no longer yours to submit."
+    : complete
+      ? null
+      : `Rank every answer to submit (${board.unranked.length === k ? "none ranked yet" : `unranked: ${letters(board.unranked)}`}).`;
+
+  const submit = async () => {
+    if (inFlight.current) return;
+    if (blocked) return setError(blocked);
+    inFlight.current = true;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await submitRanking({
+        clientId,
+        taskId: task.taskId,
+        tiers: board.tiers,
+        answers: task.answers.map(({ position }) => {
+          const { likert, flags } = metaOf(position);
+          return { position, ...(likert ? { likert } : {}), ...(flags.length ? { flags } : {}) };
+        }),
+        timeSpentMs: elapsed(),
+      });
+      clearStored(key);
+      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`);
+    } catch (e) {
+      if (isLeaseLost(e)) onLeaseLost(e.message);
+      setError(errorMessage(e));
+    } finally {
+      inFlight.current = false;
+      setBusy(false);
+    }
+  };
+
+  const conflicts = likertConflicts(
+    board,
+    Object.fromEntries(task.answers.map((a) => [a.position, metaOf(a.position).likert])),
+  );
+
+  const card = (pos: number) => (
+    <AnswerCard
+      key={pos}
+      pos={pos}
+      text={texts.get(pos) ?? ""}
+      tierIndex={tierIndexOf(board, pos)}
+      tierCount={board.tiers.length}
+      meta={metaOf(pos)}
+      idPrefix={idPrefix}
+      onMeta={(m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [pos]: m } }))}
+      onPlace={(to: Placement) => update(pos, place(board, pos, to), false)}
+      onBoardKey={onBoardKey}
+      cardRef={cardRef}
+    />
+  );
+
+  return (
+    <div
+      className="space-y-3"
+      onKeyDown={(e) => {
+        if (!isSubmitKey(e)) return;
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {restored && (
+        <p role="status" className="text-sm text-indigo-700 dark:text-indigo-300">
+          Your unsaved ranking for this task was restored.
+        </p>
+      )}
+      <KeyboardHelp />
+      <DragLayer texts={texts} onDragging={setDragging} onDrop={(pos, to) => update(pos, place(board, pos, to), false)}>
+        <div>
+          {board.tiers.map((tier, t) => (
+            <Fragment key={t}>
+              <NewTierZone before={t} last={false} dragging={dragging} empty={false} />
+              <TierRow index={t} count={tier.length}>
+                {tier.map(card)}
+              </TierRow>
+            </Fragment>
+          ))}
+          <div className={board.tiers.length > 0 ? "mt-4" : ""}>
+            <NewTierZone before={board.tiers.length} last dragging={dragging} empty={board.tiers.length === 0} />
+          </div>
+        </div>
+        <UnrankedZone count={board.unranked.length} total={k}>
+          {board.unranked.map(card)}
+        </UnrankedZone>
+      </DragLayer>
+
+      <div className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95">
+        <div className="flex items-center justify-between gap-3">
+          <RankingNotation board={board} />
+          <Button
+            type="button"
+            className="shrink-0 disabled:opacity-50"
+            disabled={busy || blocked !== null}
+            aria-describedby={blocked ? `${idPrefix}-blocked` : undefined}
+            onClick={() => void submit()}
+          >
+            {busy ? "Submitting…" : "Submit ranking"}
+          </Button>
+        </div>
+        {blocked && (
+          <p id={`${idPrefix}-blocked`} className="text-xs text-zinc-500 dark:text-zinc-400">
+            {blocked} <span className="hidden sm:inline">Ctrl+Enter submits.</span>
+          </p>
+        )}
+        {conflicts.length > 0 && (
+          <p className="text-xs text-amber-700 dark:text-amber-400">
+            Check: {conflicts.slice(0, 2).map(([a, b]) => `${LETTERS[a]} is ranked above ${LETTERS[b]} but rated lower`).join("; ")}
+            {conflicts.length > 2 && ` (and ${conflicts.length - 2} more)`}.
+          </p>
+        )}
+        <ErrorText>{error}</ErrorText>
+      </div>
+      <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
+    </div>
+  );
+}

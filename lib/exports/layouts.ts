@@ -1,0 +1,88 @@
+// Each export kind × layout, declared once: the one-line description and the fields the dataset card lists.
+import type { ExportKind, ExportLayout } from "../validation/export";
+
+type Field = { name: string; type: string; description: string };
+type Layout = { layout: string; fields: Field[] };
+
+const MSGS = "list of {role, content}";
+const margin: Field = { name: "margin", type: "int", description: "Tier distance between chosen and rejected (0 for a tie); only when asked for." };
+
+export const KIND_LABELS: Record<ExportKind, string> = {
+  sft: "SFT demonstrations",
+  rm: "Reward model, pairwise",
+  rankings: "Rankings, whole",
+  ppo: "PPO prompts",
+};
+
+export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
+  sft: {
+    standard: {
+      layout: "SFT prompt-completion pairs: prompt, completion (one line per demonstration)",
+      fields: [
+        { name: "prompt", type: "string", description: "The prompt; chat prompts as \"User: …\\n\\nAssistant:\"." },
+        { name: "completion", type: "string", description: "The labeler's demonstration." },
+      ],
+    },
+    conversational: {
+      layout: "OpenAI fine-tuning chat layout: messages (one line per demonstration)",
+      fields: [{ name: "messages", type: MSGS, description: "The prompt's messages, then the demonstration as the assistant turn." }],
+    },
+  },
+  rm: {
+    standard: {
+      layout: "TRL preference pairs: prompt, chosen, rejected (strings)",
+      fields: [
+        { name: "prompt", type: "string", description: "The prompt; chat prompts as \"User: …\\n\\nAssistant:\"." },
+        { name: "chosen", type: "string", description: "The answer ranked better." },
+        { name: "rejected", type: "string", description: "The answer ranked worse (for a tie: the later one shown)." },
+        margin,
+      ],
+    },
+    conversational: {
+      layout: "TRL conversational preference pairs: prompt, chosen, rejected (message lists)",
+      fields: [
+        { name: "prompt", type: MSGS, description: "The prompt's messages." },
+        { name: "chosen", type: MSGS, description: "One assistant turn: the answer ranked better." },
+        { name: "rejected", type: MSGS, description: "One assistant turn: the answer ranked worse." },
+        margin,
+      ],
+    },
+  },
+  rankings: {
+    standard: {
+      layout: "one whole ranking of K answers (all C(K,2) comparisons of it together)",
+      fields: [
+        { name: "prompt", type: "string", description: "The prompt as text." },
+        { name: "responses", type: "list of string", description: "The answers in the order shown (A first)." },
+        { name: "ranking", type: "string", description: "The ranking, best first, e.g. \"A > B > C = D\"." },
+        { name: "tiers", type: "list of list of int", description: "Response indices grouped in tiers, best first." },
+        { name: "likert", type: "list of int|null", description: "Overall quality 1..7 per response, null where not given." },
+        { name: "flags", type: "list of list of string", description: "Flags the labeler set per response." },
+        { name: "labeler", type: "string", description: "A pseudonym, stable within this export." },
+        { name: "time_spent_ms", type: "int", description: "Time the labeler spent on the ranking." },
+      ],
+    },
+    conversational: {
+      layout: "one whole ranking of K answers, prompt as messages",
+      fields: [],
+    },
+  },
+  ppo: {
+    standard: {
+      layout: "RL prompts: prompt",
+      fields: [{ name: "prompt", type: "string", description: "The prompt; chat prompts as \"User: …\\n\\nAssistant:\"." }],
+    },
+    conversational: {
+      layout: "RL prompts, chat layout: messages",
+      fields: [{ name: "messages", type: MSGS, description: "The prompt's messages." }],
+    },
+  },
+};
+LAYOUTS.rankings.conversational.fields = LAYOUTS.rankings.standard.fields.map((f) =>
+  f.name === "prompt" ? { ...f, type: MSGS, description: "The prompt's messages." } : f,
+);
+
+export function layoutOf(kind: ExportKind, layout: ExportLayout, withMargin: boolean): Layout {
+  const l = LAYOUTS[kind][layout];
+  return { layout: l.layout, fields: l.fields.filter((f) => f.name !== "margin" || withMargin) };
+}

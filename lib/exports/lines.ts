@@ -1,0 +1,85 @@
+// Turns one streamed database row into one JSONL line (or none) with the colleague's pure row
+// builders (rows.ts). One builder per export kind, chosen from a table.
+import type { Message, PromptFormat } from "../imports/records";
+import type { Tiers } from "../ranking/tiers";
+import type { CreateExportInput, ExportKind } from "../validation/export";
+import {
+  conversationalPreferenceRow,
+  ppoMessagesRow,
+  ppoPromptRow,
+  preferenceRow,
+  rankingRow,
+  sftMessagesRow,
+  sftRow,
+  type ExportPrompt,
+} from "./rows";
+
+/** Columns every export query returns (queries.ts PROMPT_COLS). */
+export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };
+export type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null };
+export type RankingDbRow = PromptColumns & { rankingId: string; labelerId: string; tiers: string; timeSpentMs: number; answers: string };
+export type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
+
+type AnswerJson = { text: string; likert: number | null; flags: string[] | null; source: string; sourceName: string };
+
+export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput };
+/** One row → its JSONL line(s); null or [] when the row yields none. */
+export type LineBuilder = (row: never, ctx: LineContext) => string | string[] | null;
+
+export function parsePrompt(row: PromptColumns): ExportPrompt {
+  return { messages: JSON.parse(row.messages) as Message[], format: row.format as PromptFormat };
+}
+
+/** Positions of a ranking to keep after the flag and source filters. */
+function keptPositions(answers: AnswerJson[], f: CreateExportInput): number[] {
+  const flags = new Set(f.excludeFlags);
+  const sources = new Set(f.sourceModels);
+  return answers.flatMap((a, pos) => {
+    if (a.flags?.some((x) => flags.has(x))) return [];
+    if (sources.size && !sources.has(a.sourceName) && !sources.has(a.source)) return [];
+    return [pos];
+  });
+}
+
+/** Tiers over the kept positions only, renumbered in display order; empty tiers dropped. */
+export function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
+  const index = new Map(kept.map((pos, i) => [pos, i]));
+  return tiers.map((tier) => tier.filter((p) => index.has(p)).map((p) => index.get(p)!)).filter((tier) => tier.length > 0);
+}
+
+const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
+  if (row.pairs === null) return null;
+  const texts = JSON.parse(row.texts) as Record<string, string>;
+  const pairs = JSON.parse(row.pairs) as [string, string, number][];
+  const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
+  return pairs.map(([chosen, rejected, margin]) => JSON.stringify(build(prompt, texts[chosen], texts[rejected], f.margin ? margin : undefined)));
+};
+
+const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
+  const answers = JSON.parse(row.answers) as AnswerJson[];
+  const kept = keptPositions(answers, f);
+  if (kept.length < 2) return null; // fewer than two answers left: nothing is ranked
+  const pick = <T>(xs: T[]) => kept.map((pos) => xs[pos]);
+  return JSON.stringify(
+    rankingRow(
+      {
+        prompt,
+        responses: pick(answers.map((a) => a.text)),
+        tiers: restrictTiers(JSON.parse(row.tiers) as Tiers, kept),
+        likert: pick(answers.map((a) => a.likert ?? null)),
+        flags: pick(answers.map((a) => a.flags ?? [])),
+        labeler: labeler(row.labelerId),
+        timeSpentMs: row.timeSpentMs,
+      },
+      f.layout === "conversational" ? "messages" : "text",
+    ),
+  );
+};
+
+const sft = (row: DemonstrationRow, { prompt, f }: LineContext) =>
+  JSON.stringify(f.layout === "conversational" ? sftMessagesRow(prompt, row.text) : sftRow(prompt, row.text));
+
+const ppo = (_row: PromptColumns, { prompt, f }: LineContext) =>
+  JSON.stringify(f.layout === "conversational" ? ppoMessagesRow(prompt) : ppoPromptRow(prompt));
+
+export const LINE_BUILDERS: Record<ExportKind, LineBuilder> = { rm, rankings, sft, ppo } as Record<ExportKind, LineBuilder>;

@@ -1,0 +1,86 @@
+// Reading stored exports: the list, one export, and the path of one of its files (only names its
+// Export row lists, so a request can never reach outside the export's folder).
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import type { Db } from "../db";
+import { notFound } from "../errors";
+import { storageRoot } from "../storage";
+import type { ExportFile } from "./split-files";
+
+export const exportsRoot = () => path.join(storageRoot(), "exports");
+
+const include = { createdBy: { select: { email: true } }, project: { select: { name: true } } } as const;
+
+type ExportRow = {
+  id: string;
+  projectId: string | null;
+  kind: string;
+  filters: unknown;
+  rowCount: number;
+  splitCounts: unknown;
+  files: unknown;
+  note: string;
+  createdById: string;
+  createdAt: Date;
+  createdBy: { email: string };
+  project: { name: string } | null;
+};
+
+export type ExportView = {
+  id: string;
+  kind: string;
+  projectId: string | null;
+  projectName: string | null;
+  filters: Record<string, unknown>;
+  rowCount: number;
+  splitCounts: Record<string, { rows: number; prompts: number }>;
+  files: ExportFile[];
+  note: string;
+  createdById: string;
+  createdByEmail: string;
+  createdAt: string;
+};
+
+export function toExportView(e: ExportRow): ExportView {
+  return {
+    id: e.id,
+    kind: e.kind,
+    projectId: e.projectId,
+    projectName: e.project?.name ?? null,
+    filters: e.filters as Record<string, unknown>,
+    rowCount: e.rowCount,
+    splitCounts: e.splitCounts as ExportView["splitCounts"],
+    files: e.files as ExportFile[],
+    note: e.note,
+    createdById: e.createdById,
+    createdByEmail: e.createdBy.email,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export async function listExports(db: Db, opts: { projectId?: string; take?: number } = {}): Promise<ExportView[]> {
+  const rows = await db.export.findMany({
+    where: opts.projectId ? { projectId: opts.projectId } : {},
+    orderBy: { createdAt: "desc" },
+    take: opts.take ?? 100,
+    include,
+  });
+  return rows.map(toExportView);
+}
+
+export async function getExport(db: Db, id: string): Promise<ExportView> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const row = uuid.test(id) ? await db.export.findUnique({ where: { id }, include }) : null;
+  if (!row) throw notFound("The export");
+  return toExportView(row);
+}
+
+/** The stored file `name` of an export, or not found when the export does not list it or it is gone. */
+export function exportFile(e: ExportView, name: string): { path: string; file: ExportFile } {
+  const file = e.files.find((f) => f.name === name);
+  if (!file) throw notFound(`The file "${name}"`);
+  const p = path.join(exportsRoot(), e.id, file.name);
+  if (!fs.existsSync(p)) throw notFound(`The stored file "${name}"`);
+  return { path: p, file };
+}

@@ -1,0 +1,348 @@
+// The gradient table: ONE rule per op type. A rule receives the forward node and the
+// gradients of its outputs and returns, per input, a thunk building that input's gradient
+// (only thunks for inputs that need a gradient are called). Inputs listed in `nondiff`
+// (indices, masks, shapes, axes) never receive a gradient.
+
+import type { Node, Value } from '../graph/core';
+import type { Graph } from '../graph/graph';
+import { inversePerm } from '../graph/shape';
+import { unbroadcast } from './unbroadcast';
+
+export type Thunk = (() => Value) | undefined;
+export type GradRule = (g: Graph, node: Node, dy: Value[]) => Thunk[];
+export interface GradEntry {
+  /** Input positions that are not differentiable (indices, conditions, shapes, bounds). */
+  nondiff?: number[];
+  /** Absent for ops whose outputs carry no gradient (comparisons, Sign). */
+  grad?: GradRule;
+}
+
+const attrInt = (n: Node, key: string, fallback = 0): number => (n.attrs[key] as number | undefined) ?? fallback;
+// float attributes are float32 in ONNX; round so float64 gradients match the kernel exactly
+const attrFloat = (n: Node, key: string, fallback: number): number => Math.fround((n.attrs[key] as { float: number } | undefined)?.float ?? fallback);
+
+/** Memoizes a shared subexpression between the thunks of one rule. */
+function once<T>(build: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= build());
+}
+
+/** Shape with the reduced axes kept as 1 (the rank of a keepdims reduction). */
+function keptShape(x: Value, axes: number[]): number[] {
+  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+const GELU_K = Math.sqrt(2 / Math.PI);
+const GELU_C = 0.044715;
+
+export const RULES: Record<string, GradEntry> = {
+  // ---- arithmetic ----
+  Add: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.shape), () => unbroadcast(g, dy, b.shape)] },
+  Sub: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.shape), () => unbroadcast(g, g.neg(dy), b.shape)] },
+  // dA = dY·B, dB = dY·A
+  Mul: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, g.mul(dy, b), a.shape), () => unbroadcast(g, g.mul(dy, a), b.shape)] },
+  // dA = dY / B, dB = −dY·Y / B
+  Div: {
+    grad: (g, { inputs: [a, b], outputs: [y] }, [dy]) => [
+      () => unbroadcast(g, g.div(dy, b), a.shape),
+      () => unbroadcast(g, g.neg(g.div(g.mul(dy, y), b)), b.shape),
+    ],
+  },
+  // dA = dY·B·A^(B−1), dB = dY·Y·log A
+  Pow: {
+    grad: (g, { inputs: [a, b], outputs: [y] }, [dy]) => [
+      () => {
+        if (b.kind === 'const' && b.size === 1) {
+          const p = Number(g.constData(b)[0]);
+          return unbroadcast(g, g.mul(dy, g.mul(g.pow(a, p - 1), p)), a.shape);
+        }
+        return unbroadcast(g, g.mul(dy, g.mul(b, g.pow(a, g.sub(b, 1)))), a.shape);
+      },
+      () => unbroadcast(g, g.mul(dy, g.mul(y, g.log(a))), b.shape),
+    ],
+  },
+  Neg: { grad: (g, _n, [dy]) => [() => g.neg(dy)] }, // dX = −dY
+  Identity: { grad: (_g, _n, [dy]) => [() => dy] },
+  // each dXᵢ = dY, unbroadcast
+  Sum: { grad: (g, { inputs }, [dy]) => inputs.map((x) => () => unbroadcast(g, dy, x.shape)) },
+  // dA = dY where A > B (ties go to B)
+  Max: {
+    grad: (g, { inputs: [a, b] }, [dy]) => {
+      const aWins = once(() => g.greater(a, b));
+      return [() => unbroadcast(g, g.where(aWins(), dy, 0), a.shape), () => unbroadcast(g, g.where(aWins(), 0, dy), b.shape)];
+    },
+  },
+  Min: {
+    grad: (g, { inputs: [a, b] }, [dy]) => {
+      const aWins = once(() => g.less(a, b));
+      return [() => unbroadcast(g, g.where(aWins(), dy, 0), a.shape), () => unbroadcast(g, g.where(aWins(), 0, dy), b.shape)];
+    },
+  },
+  // dX = dY inside [lo, hi], else 0
+  Clip: {
+    nondiff: [1, 2],
+    grad: (g, { inputs: [x, lo, hi] }, [dy]) => [
+      () => {
+        let d = dy;
+        if (lo) d = g.where(g.less(x, lo), 0, d);
+        if (hi) d = g.where(g.greater(x, hi), 0, d);
+        return d;
+      },
+    ],
+  },
+  // dA = dY where C, dB = dY where ¬C
+  Where: {
+    nondiff: [0],
+    grad: (g, { inputs: [c, a, b] }, [dy]) => [
+      undefined,
+      () => unbroadcast(g, g.where(c, dy, 0), a.shape),
+      () => unbroadcast(g, g.where(c, 0, dy), b.shape),
+    ],
+  },
+  Cast: { grad: (g, { inputs: [x] }, [dy]) => [() => g.cast(dy, x.dtype)] },
+  Less: { nondiff: [0, 1] },
+  Greater: { nondiff: [0, 1] },
+  Equal: { nondiff: [0, 1] },
+  Sign: { nondiff: [0] }, // zero almost everywhere
+
+  // ---- unary math ----
+  Sqrt: { grad: (g, { outputs: [y] }, [dy]) => [() => g.div(g.mul(dy, 0.5), y)] }, // dX = dY / (2Y)
+  Exp: { grad: (g, { outputs: [y] }, [dy]) => [() => g.mul(dy, y)] }, // dX = dY·Y
+  Log: { grad: (g, { inputs: [x] }, [dy]) => [() => g.div(dy, x)] }, // dX = dY / X
+  Tanh: { grad: (g, { outputs: [y] }, [dy]) => [() => g.mul(dy, g.sub(1, g.mul(y, y)))] }, // dX = dY·(1 − Y²)
+  Sigmoid: { grad: (g, { outputs: [y] }, [dy]) => [() => g.mul(dy, g.mul(y, g.sub(1, y)))] }, // dX = dY·Y·(1 − Y)
+  Abs: { grad: (g, { inputs: [x] }, [dy]) => [() => g.mul(dy, g.sign(x))] }, // dX = dY·sign(X)
+  Relu: { grad: (g, { inputs: [x] }, [dy]) => [() => g.where(g.greater(x, 0), dy, 0)] }, // dX = dY·[X > 0]
+  // Y = X·s, s = σ(2u), u = k(X + cX³):  dX = dY·(s + (X·s − X·s·s)·2k(1 + 3cX²))
+  // (X·s is recomputed: onnxruntime's Gelu output is accurate to ~1e-8 only)
+  Gelu: {
+    grad: (g, { inputs: [x] }, [dy]) => [
+      () => {
+        const x2 = g.mul(x, x);
+        const s = g.sigmoid(g.mul(x, g.add(g.mul(x2, 2 * GELU_K * GELU_C), 2 * GELU_K)));
+        const xs = g.mul(x, s);
+        const du = g.add(g.mul(x2, 6 * GELU_K * GELU_C), 2 * GELU_K);
+        return g.mul(dy, g.add(s, g.mul(g.sub(xs, g.mul(xs, s)), du)));
+      },
+    ],
+  },
+
+  // ---- linear algebra ----
+  // dA = dY·Bᵀ, dB = Aᵀ·dY (a 2-D B is a weight: both become one Gemm on flattened rows)
+  MatMul: {
+    grad: (g, { inputs: [a, b] }, [dy]) => {
+      const [k, n] = b.shape.slice(-2);
+      if (b.rank === 2) {
+        const dyRows = once(() => g.reshape(dy, [-1, n])); // (N, n)
+        return [
+          () => g.reshape(g.gemm(dyRows(), b, undefined, { transB: true }), a.shape),
+          () => g.gemm(g.reshape(a, [-1, k]), dyRows(), undefined, { transA: true }),
+        ];
+      }
+      return [() => unbroadcast(g, g.matmul(dy, g.mT(b)), a.shape), () => unbroadcast(g, g.matmul(g.mT(a), dy), b.shape)];
+    },
+  },
+  // Y = α·op(A)·op(B) + β·C:  d op(A) = α·dY·op(B)ᵀ,  d op(B) = α·op(A)ᵀ·dY,  dC = β·dY
+  Gemm: {
+    grad: (g, n, [dy]) => {
+      const [a, b, c] = n.inputs;
+      const tA = attrInt(n, 'transA') === 1;
+      const tB = attrInt(n, 'transB') === 1;
+      const alpha = attrFloat(n, 'alpha', 1);
+      const beta = attrFloat(n, 'beta', 1);
+      return [
+        () => (tA ? g.gemm(b, dy, undefined, { transA: tB, transB: true, alpha }) : g.gemm(dy, b, undefined, { transB: !tB, alpha })),
+        () => (tB ? g.gemm(dy, a, undefined, { transA: true, transB: tA, alpha }) : g.gemm(a, dy, undefined, { transA: !tA, alpha })),
+        () => unbroadcast(g, beta === 1 ? dy : g.mul(dy, beta), c.shape),
+      ];
+    },
+  },
+
+  // ---- reductions ----
+  // dX = expand(dY)
+  ReduceSum: {
+    nondiff: [1],
+    grad: (g, { inputs: [x, axes] }, [dy]) => [() => g.expand(g.reshape(dy, keptShape(x, g.constInts(axes))), x.shape)],
+  },
+  // dX = expand(dY) / n
+  ReduceMean: {
+    nondiff: [1],
+    grad: (g, { inputs: [x, axes] }, [dy]) => [
+      () => {
+        const ax = g.constInts(axes);
+        const count = ax.reduce((p, a) => p * x.shape[a], 1);
+        return g.expand(g.reshape(g.mul(dy, 1 / count), keptShape(x, ax)), x.shape);
+      },
+    ],
+  },
+  // dX = 2·X·expand(dY)
+  ReduceSumSquare: {
+    nondiff: [1],
+    grad: (g, { inputs: [x, axes] }, [dy]) => [() => g.mul(x, g.reshape(g.mul(dy, 2), keptShape(x, g.constInts(axes))))],
+  },
+  // dX = dY·[X = max] / (number of maxima)
+  ReduceMax: {
+    nondiff: [1],
+    grad: (g, { inputs: [x, axes], outputs: [y] }, [dy]) => [
+      () => {
+        const ax = g.constInts(axes);
+        const mask = g.cast(g.equal(x, g.reshape(y, keptShape(x, ax))), x.dtype);
+        const share = g.div(g.reshape(dy, keptShape(x, ax)), g.reduceSum(mask, ax, { keepdims: true }));
+        return g.mul(mask, share);
+      },
+    ],
+  },
+  // dX = Y·(dY − Σ dY·Y)
+  Softmax: {
+    grad: (g, n, [dy]) => {
+      const y = n.outputs[0];
+      const axis = attrInt(n, 'axis', -1);
+      return [() => g.mul(y, g.sub(dy, g.reduceSum(g.mul(dy, y), [axis], { keepdims: true })))];
+    },
+  },
+  // dX = dY − exp(Y)·Σ dY
+  LogSoftmax: {
+    grad: (g, n, [dy]) => {
+      const y = n.outputs[0];
+      const axis = attrInt(n, 'axis', -1);
+      return [() => g.sub(dy, g.mul(g.exp(y), g.reduceSum(dy, [axis], { keepdims: true })))];
+    },
+  },
+  // x̂ = (X − μ)·r, r = 1/√(σ² + ε):  dX = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dY·W;  dW = Σ dY·x̂;  dB = Σ dY
+  LayerNormalization: {
+    grad: (g, n, [dy]) => {
+      const [x, w, b] = n.inputs;
+      const eps = attrFloat(n, 'epsilon', 1e-5);
+      const stats = once(() => {
+        if (n.outputs.length === 3) {
+          const [, mean, r] = n.outputs; // saved by the forward kernel (float32 graphs)
+          return { xhat: g.mul(g.sub(x, mean), r), r };
+        }
+        const xc = g.sub(x, g.reduceMean(x, [-1], { keepdims: true }));
+        const r = g.div(1, g.sqrt(g.add(g.reduceMean(g.mul(xc, xc), [-1], { keepdims: true }), eps))); // (..., 1)
+        return { xhat: g.mul(xc, r), r };
+      });
+      const xhat = () => stats().xhat;
+      const r = () => stats().r;
+      return [
+        () => {
+          const dxhat = g.mul(dy, w);
+          const mean = (v: Value) => g.reduceMean(v, [-1], { keepdims: true });
+          return g.mul(r(), g.sub(g.sub(dxhat, mean(dxhat)), g.mul(xhat(), mean(g.mul(dxhat, xhat())))));
+        },
+        () => unbroadcast(g, g.mul(dy, xhat()), w.shape),
+        () => unbroadcast(g, dy, b.shape),
+      ];
+    },
+  },
+
+  // ---- shape ----
+  Transpose: { grad: (g, n, [dy]) => [() => g.transpose(dy, inversePerm(n.attrs.perm as number[]))] }, // dX = dYᵀ
+  Reshape: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.shape)] },
+  Squeeze: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.shape)] },
+  Unsqueeze: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.shape)] },
+  Expand: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => unbroadcast(g, dy, x.shape)] },
+  // dXᵢ = the i-th piece of dY
+  Concat: {
+    grad: (g, n, [dy]) => {
+      const axis = attrInt(n, 'axis');
+      const parts = once(() => g.split(dy, n.inputs.map((x) => x.shape[axis]), axis));
+      return n.inputs.map((_, i) => () => parts()[i]);
+    },
+  },
+  Split: { nondiff: [1], grad: (g, n, dys) => [() => g.concat(dys, attrInt(n, 'axis'))] }, // dX = concat(dYᵢ)
+  // dX = dY padded back to X's extent
+  Slice: {
+    nondiff: [1, 2, 3, 4],
+    grad: (g, { inputs: [x, starts, ends, axes] }, [dy]) => [
+      () => {
+        const before = x.shape.map(() => 0);
+        const after = x.shape.map(() => 0);
+        const [st, en] = [g.constInts(starts), g.constInts(ends)];
+        g.constInts(axes).forEach((a, k) => {
+          before[a] = st[k];
+          after[a] = x.shape[a] - en[k];
+        });
+        return g.pad(dy, before, after);
+      },
+    ],
+  },
+  // dX = the unpadded window of dY
+  Pad: {
+    nondiff: [1, 2, 3],
+    grad: (g, { inputs: [x, pads] }, [dy]) => [
+      () => {
+        const p = g.constInts(pads);
+        const axes = x.shape.map((_, i) => i);
+        return g.slice(dy, p.slice(0, x.rank), x.shape.map((d, i) => p[i] + d), axes);
+      },
+    ],
+  },
+  Trilu: { nondiff: [1], grad: (g, n, [dy]) => [() => g.trilu(dy, attrInt(n, 'upper') === 1, g.constInts(n.inputs[1])[0])] },
+  // dX = reverse cumulative sum of dY
+  CumSum: {
+    nondiff: [1],
+    grad: (g, n, [dy]) => [
+      () => g.cumsum(dy, g.constInts(n.inputs[1])[0], { exclusive: attrInt(n, 'exclusive') === 1, reverse: attrInt(n, 'reverse') !== 1 }),
+    ],
+  },
+
+  // ---- indexing: gathers scatter-add their gradient back; scatters gather it ----
+  // dData[idx] += dY (repeated indices accumulate)
+  Gather: {
+    nondiff: [1],
+    grad: (g, n, [dy]) => {
+      const [data, idx] = n.inputs;
+      const axis = attrInt(n, 'axis');
+      return [
+        () => {
+          if (axis === 0) return g.scatterND(g.zeros(data.shape, data.dtype), g.unsqueeze(idx, [-1]), dy, 'add');
+          // move the gathered axis to the front, scatter, move it back
+          const perm = [axis, ...data.shape.map((_, i) => i).filter((i) => i !== axis)];
+          const ir = idx.rank;
+          const dyPerm = [...range(axis, axis + ir), ...range(0, axis), ...range(axis + ir, dy.rank)];
+          const zeros = g.zeros(perm.map((i) => data.shape[i]), data.dtype);
+          const scattered = g.scatterND(zeros, g.unsqueeze(idx, [-1]), g.transpose(dy, dyPerm), 'add');
+          return g.transpose(scattered, inversePerm(perm));
+        },
+      ];
+    },
+  },
+  GatherElements: {
+    nondiff: [1],
+    grad: (g, n, [dy]) => {
+      const [data, idx] = n.inputs;
+      return [() => g.scatterElements(g.zeros(data.shape, data.dtype), idx, dy, attrInt(n, 'axis'), 'add')];
+    },
+  },
+  GatherND: {
+    nondiff: [1],
+    grad: (g, { inputs: [data, idx] }, [dy]) => [() => g.scatterND(g.zeros(data.shape, data.dtype), idx, dy, 'add')],
+  },
+  // add: dData = dY, dUpd = dY[idx];  none: overwritten positions get no gradient
+  ScatterElements: {
+    nondiff: [1],
+    grad: (g, n, [dy]) => {
+      const [, idx, upd] = n.inputs;
+      const axis = attrInt(n, 'axis');
+      const add = n.attrs.reduction === 'add';
+      return [
+        () => (add ? dy : g.scatterElements(dy, idx, g.zeros(upd.shape, upd.dtype), axis, 'none')),
+        undefined,
+        () => g.gatherElements(dy, idx, axis),
+      ];
+    },
+  },
+  ScatterND: {
+    nondiff: [1],
+    grad: (g, n, [dy]) => {
+      const [, idx, upd] = n.inputs;
+      const add = n.attrs.reduction === 'add';
+      return [() => (add ? dy : g.scatterND(dy, idx, g.zeros(upd.shape, upd.dtype), 'none')), undefined, () => g.gatherND(dy, idx)];
+    },
+  },
+};
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}

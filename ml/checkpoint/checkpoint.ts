@@ -1,0 +1,184 @@
+// Model folders in Hugging Face's GPT-2 layout: config.json with GPT-2's field names and
+// model.safetensors with its tensor names (Conv1D (in, out) weights). Folders from the Hub
+// (gpt2, distilgpt2) load with no network; folders written here load in `transformers`.
+// Extra heads (reward, value) are extra tensors under their own names. Training state, when
+// saved, sits beside it (optimizer.safetensors, trainer_state.json). A folder is written
+// under a temporary name and renamed into place: no partial checkpoint is ever left behind.
+
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, validateConfig, type GPTConfig } from '../model/config';
+import { gptTensorShapes } from '../model/gpt';
+import { BYTE_SPECIALS } from '../tokenizer/byte';
+import { CheckpointError, encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors';
+
+export interface Checkpoint {
+  config: GPTConfig;
+  /** Body tensors by GPT-2 name (no `transformer.` prefix), float32. */
+  params: Record<string, Float32Array>;
+  /** Tensors that are not part of the body (reward/value heads), by name. */
+  extra: Record<string, NamedTensor>;
+  /** Optimizer moments (m.<p>, v.<p>) when the folder holds training state. */
+  optimizer?: Record<string, Float32Array>;
+  trainerState?: Record<string, unknown>;
+  /** 'byte' for models trained with the byte tokenizer; undefined when the folder has BPE files. */
+  tokenizer?: 'byte';
+}
+
+export interface SaveOptions {
+  extra?: Record<string, NamedTensor>;
+  optimizer?: Record<string, Float32Array>;
+  trainerState?: Record<string, unknown>;
+  /** 'byte', or a folder whose tokenizer files (tokenizer.json, vocab.json, merges.txt) are copied in. */
+  tokenizer?: 'byte' | { copyFrom: string };
+  /** Token ids written as bos_token_id / eos_token_id. */
+  bos?: number;
+  eos?: number;
+}
+
+const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
+/** Buffers some exports store that are not parameters (the causal mask) or are tied (lm_head). */
+const IGNORED = /^(h\.\d+\.attn\.(bias|masked_bias)|lm_head\.weight)$/;
+
+/** GPT-2's config.json for `c`. */
+export function hfConfig(c: GPTConfig, o: SaveOptions = {}): Record<string, unknown> {
+  return {
+    architectures: ['GPT2LMHeadModel'],
+    model_type: 'gpt2',
+    vocab_size: c.vocabSize,
+    n_positions: c.nCtx,
+    n_ctx: c.nCtx,
+    n_embd: c.nEmbd,
+    n_layer: c.nLayer,
+    n_head: c.nHead,
+    n_inner: null,
+    activation_function: 'gelu_new',
+    layer_norm_epsilon: c.layerNormEpsilon,
+    resid_pdrop: c.dropout,
+    embd_pdrop: c.dropout,
+    attn_pdrop: c.dropout,
+    initializer_range: 0.02,
+    scale_attn_weights: true,
+    tie_word_embeddings: true,
+    bos_token_id: o.bos ?? (o.tokenizer === 'byte' ? BYTE_SPECIALS['<|bos|>'] : c.vocabSize - 1),
+    eos_token_id: o.eos ?? (o.tokenizer === 'byte' ? BYTE_SPECIALS['<|endoftext|>'] : c.vocabSize - 1),
+    torch_dtype: 'float32',
+    ...(o.tokenizer === 'byte' ? { rlhf_studio: { tokenizer: 'byte' } } : {}),
+  };
+}
+
+/** Reads GPT-2's config.json fields into a GPTConfig, naming the field that is wrong. */
+export function configFromHf(j: Record<string, unknown>, file: string): GPTConfig {
+  const num = (key: string, fallback?: unknown): number => {
+    const v = j[key] ?? fallback;
+    if (typeof v !== 'number') throw new ConfigError(`${file}: field ${key} must be a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  if (j.model_type !== undefined && j.model_type !== 'gpt2') throw new ConfigError(`${file}: model_type is ${JSON.stringify(j.model_type)}, only "gpt2" loads`);
+  const act = j.activation_function ?? 'gelu_new';
+  if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh') throw new ConfigError(`${file}: activation_function ${JSON.stringify(act)} is not supported (GPT-2 uses "gelu_new")`);
+  if (j.n_inner !== undefined && j.n_inner !== null && j.n_inner !== 4 * num('n_embd')) throw new ConfigError(`${file}: n_inner must be null or 4·n_embd`);
+  const config: GPTConfig = {
+    vocabSize: num('vocab_size'),
+    nCtx: num('n_positions', j.n_ctx),
+    nEmbd: num('n_embd'),
+    nLayer: num('n_layer'),
+    nHead: num('n_head'),
+    layerNormEpsilon: num('layer_norm_epsilon', 1e-5),
+    dropout: num('resid_pdrop', 0),
+  };
+  return validateConfig(
+    config,
+    `${file}`,
+  );
+}
+
+/** Writes a model folder atomically (temporary folder, then rename). */
+export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<string, Float32Array>, o: SaveOptions = {}): void {
+  validateConfig(config);
+  const tensors: Record<string, NamedTensor> = {};
+  for (const [name, shape] of gptTensorShapes(config)) {
+    const data = params[name];
+    if (!data) throw new CheckpointError(`saveCheckpoint ${dir}: parameter ${name} is missing`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== n) throw new CheckpointError(`saveCheckpoint ${dir}: parameter ${name} has ${data.length} values, the config needs [${shape.join(', ')}]`);
+    tensors[name] = { data, shape };
+  }
+  for (const [name, t] of Object.entries(o.extra ?? {})) {
+    if (tensors[name]) throw new CheckpointError(`saveCheckpoint ${dir}: extra tensor ${name} clashes with a body tensor`);
+    tensors[name] = t;
+  }
+  const abs = path.resolve(dir);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  const tmp = `${abs}.tmp-${process.pid}-${Date.now()}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(hfConfig(config, o), null, 2)}\n`);
+    writeFileSync(path.join(tmp, 'model.safetensors'), encodeSafetensors(tensors));
+    if (o.optimizer) {
+      const opt: Record<string, NamedTensor> = {};
+      for (const [name, data] of Object.entries(o.optimizer)) opt[name] = { data, shape: [data.length] };
+      writeFileSync(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(opt));
+    }
+    if (o.trainerState) writeFileSync(path.join(tmp, 'trainer_state.json'), `${JSON.stringify(o.trainerState, null, 2)}\n`);
+    if (o.tokenizer && o.tokenizer !== 'byte') {
+      for (const f of TOKENIZER_FILES) {
+        const src = path.join(o.tokenizer.copyFrom, f);
+        if (existsSync(src)) copyFileSync(src, path.join(tmp, f));
+      }
+    }
+    const old = `${abs}.old-${process.pid}-${Date.now()}`;
+    if (existsSync(abs)) renameSync(abs, old);
+    renameSync(tmp, abs);
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Loads a model folder; errors name the file and the field or tensor. */
+export function loadCheckpoint(dir: string): Checkpoint {
+  if (!existsSync(dir)) throw new CheckpointError(`model folder ${dir} does not exist`);
+  const cfgFile = path.join(dir, 'config.json');
+  const modelFile = path.join(dir, 'model.safetensors');
+  for (const f of [cfgFile, modelFile]) if (!existsSync(f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(cfgFile, 'utf8'));
+  } catch (e) {
+    throw new CheckpointError(`${cfgFile} does not parse as JSON: ${(e as Error).message}`);
+  }
+  const config = configFromHf(raw, cfgFile);
+  const tensors = readSafetensors(modelFile);
+  const byName = new Map<string, NamedTensor>();
+  for (const [name, t] of Object.entries(tensors)) byName.set(name.startsWith('transformer.') ? name.slice('transformer.'.length) : name, t);
+
+  const params: Record<string, Float32Array> = {};
+  for (const [name, shape] of gptTensorShapes(config)) {
+    const t = byName.get(name);
+    if (!t) throw new CheckpointError(`${modelFile} has no tensor ${name} (or transformer.${name}), which config.json requires`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new CheckpointError(`${modelFile}: tensor ${name} has shape [${t.shape.join(', ')}] but config.json needs [${shape.join(', ')}]`);
+    }
+    params[name] = t.data;
+    byName.delete(name);
+  }
+  const extra: Record<string, NamedTensor> = {};
+  for (const [name, t] of byName) if (!IGNORED.test(name)) extra[name] = t;
+
+  const out: Checkpoint = { config, params, extra };
+  const optFile = path.join(dir, 'optimizer.safetensors');
+  if (existsSync(optFile)) out.optimizer = Object.fromEntries(Object.entries(readSafetensors(optFile)).map(([k, t]) => [k, t.data]));
+  const stateFile = path.join(dir, 'trainer_state.json');
+  if (existsSync(stateFile)) {
+    try {
+      out.trainerState = JSON.parse(readFileSync(stateFile, 'utf8'));
+    } catch (e) {
+      throw new CheckpointError(`${stateFile} does not parse as JSON: ${(e as Error).message}`);
+    }
+  }
+  if ((raw.rlhf_studio as { tokenizer?: string } | undefined)?.tokenizer === 'byte') out.tokenizer = 'byte';
+  return out;
+}

@@ -1,0 +1,102 @@
+// The safetensors format: 8-byte little-endian header length, a JSON header of
+// name -> {dtype, shape, data_offsets}, then the raw little-endian tensor bytes.
+
+import { readFileSync } from 'node:fs';
+
+export interface NamedTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+/** Serializes float32 tensors (names sorted, as the Python writer does). */
+export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+  const names = Object.keys(tensors).sort();
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors[name];
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (n !== t.data.length) throw new CheckpointError(`tensor ${name}: ${t.data.length} values for shape [${t.shape.join(', ')}]`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * n] };
+    offset += 4 * n;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // align the data to 8 bytes
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const name of names) {
+    const d = tensors[name].data;
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    at += d.byteLength;
+  }
+  return out;
+}
+
+/** Parses a safetensors file into float32 tensors (F32, F16, BF16 and F64 are converted). */
+export function readSafetensors(file: string): Record<string, NamedTensor> {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new CheckpointError(`${file} cannot be read: ${(e as Error).message}`);
+  }
+  return decodeSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+}
+
+export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors data'): Record<string, NamedTensor> {
+  if (bytes.length < 8) throw new CheckpointError(`${file} is not a safetensors file (too short)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (8 + n > bytes.length) throw new CheckpointError(`${file} is not a safetensors file (header length ${n} exceeds the file)`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    throw new CheckpointError(`${file} is not a safetensors file (its header does not parse: ${(e as Error).message})`);
+  }
+  const base = 8 + n;
+  const out: Record<string, NamedTensor> = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const [s, e] = info.data_offsets;
+    const count = info.shape.reduce((a, b) => a * b, 1);
+    const raw = bytes.subarray(base + s, base + e);
+    if (base + e > bytes.length) throw new CheckpointError(`${file}: tensor ${name} extends past the end of the file`);
+    out[name] = { data: toFloat32(raw, info.dtype, count, `${file}: tensor ${name}`), shape: info.shape };
+  }
+  return out;
+}
+
+function toFloat32(raw: Uint8Array, dtype: string, count: number, what: string): Float32Array {
+  const size = { F32: 4, F16: 2, BF16: 2, F64: 8 }[dtype];
+  if (!size) throw new CheckpointError(`${what} has dtype ${dtype}; only F32, F16, BF16 and F64 load`);
+  if (raw.length !== size * count) throw new CheckpointError(`${what}: ${raw.length} bytes for ${count} ${dtype} values`);
+  const copy = raw.slice(); // aligned
+  if (dtype === 'F32') return new Float32Array(copy.buffer, 0, count);
+  if (dtype === 'F64') return Float32Array.from(new Float64Array(copy.buffer, 0, count));
+  const u16 = new Uint16Array(copy.buffer, 0, count);
+  const out = new Float32Array(count);
+  if (dtype === 'BF16') {
+    const u32 = new Uint32Array(out.buffer);
+    for (let i = 0; i < count; i++) u32[i] = u16[i] << 16;
+    return out;
+  }
+  for (let i = 0; i < count; i++) out[i] = halfToFloat(u16[i]);
+  return out;
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}

@@ -1,0 +1,80 @@
+// Command line: npm run ml -- pretrain|sft|generate|score --config FILE [--key value ...]
+//
+//   pretrain, sft   train (keys of TrainConfig: data, out, steps, batchSize, ...); progress bar on stderr
+//   generate        --model DIR --prompt TEXT [--chat true] [--maxNewTokens 64 --temperature 1 --topK 0 --topP 1 --seed 0]
+//   score           --model DIR (--text TEXT | --file FILE): per-token log-probabilities as JSON
+
+import { readFileSync } from 'node:fs';
+import { loadCheckpoint } from './checkpoint/checkpoint';
+import { parseArgs } from './cli/args';
+import { progressPrinter } from './cli/progress';
+import { generate } from './generate/generator';
+import { scoreTokens } from './generate/score';
+import { encodeChat } from './tokenizer/chat';
+import { ByteTokenizer } from './tokenizer/byte';
+import { loadTokenizer } from './tokenizer/index';
+import { readConfigFile, resolveTrainConfig } from './train/config';
+import { trainLM } from './train/trainer';
+
+const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score --config FILE [--key value ...]';
+
+function need(o: Record<string, unknown>, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || !v) throw new Error(`${what} needs --${key}`);
+  return v;
+}
+
+function loadModel(dir: string) {
+  const ck = loadCheckpoint(dir);
+  const tok = ck.tokenizer === 'byte' ? new ByteTokenizer() : loadTokenizer(dir);
+  return { ck, tok };
+}
+
+async function main(): Promise<void> {
+  const { command, config, options } = parseArgs(process.argv.slice(2));
+  const o = { ...(config ? readConfigFile(config) : {}), ...options };
+  switch (command) {
+    case 'pretrain':
+    case 'sft': {
+      const tc = resolveTrainConfig({ ...o, mode: command });
+      const r = await trainLM(tc, { onProgress: progressPrinter() });
+      console.log(JSON.stringify({ out: r.out, step: r.step, loss: r.loss, valLoss: r.valLoss ?? null, stoppedEarly: r.stoppedEarly }));
+      return;
+    }
+    case 'generate': {
+      const { ck, tok } = loadModel(need(o, 'model', 'generate'));
+      const prompt = need(o, 'prompt', 'generate');
+      const ids = o.chat === false ? [tok.bos, ...tok.encode(prompt)] : encodeChat(tok, [{ role: 'user', content: prompt }], { addGenerationPrompt: true }).ids;
+      const r = await generate(ck, [ids], {
+        maxNewTokens: Number(o.maxNewTokens ?? 64),
+        temperature: Number(o.temperature ?? 1),
+        topK: Number(o.topK ?? 0),
+        topP: Number(o.topP ?? 1),
+        seed: Number(o.seed ?? 0),
+        eos: tok.eos,
+        pad: tok.pad,
+      });
+      const text = tok.decode(r.tokens[0]);
+      if (o.json) console.log(JSON.stringify({ text, tokens: r.tokens[0], logprobs: r.logprobs[0], modelLogprobs: r.modelLogprobs[0] }));
+      else console.log(text);
+      return;
+    }
+    case 'score': {
+      const { ck, tok } = loadModel(need(o, 'model', 'score'));
+      const text = typeof o.file === 'string' ? readFileSync(o.file, 'utf8') : need(o, 'text', 'score');
+      const ids = [tok.bos, ...tok.encode(text)];
+      const logprobs = await scoreTokens(ck, ids);
+      const total = logprobs.reduce((a, b) => a + b, 0);
+      const tokens = ids.slice(1).map((id, i) => ({ id, text: tok.decode([id], { specials: true }), logprob: logprobs[i] }));
+      console.log(JSON.stringify({ tokens, total_logprob: total, mean_logprob: total / logprobs.length, perplexity: Math.exp(-total / logprobs.length) }));
+      return;
+    }
+    default:
+      throw new Error(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`error: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export { generate, GenerationError, Generator, type GenerateOptions, type Generation } from './generator';
+export { pastKey, pastValue, prefillModel, presentKey, presentValue, stepModel } from './graphs';
+export { sampleToken, type Sampled, type SamplingOptions } from './sample';
+export { scoreTokens } from './score';
+export { GeneratorWorker } from './worker-generator';

@@ -1,0 +1,74 @@
+// Values, nodes and the metadata that travels with a built model.
+
+import type { ValueInfoData, AttributeValue } from '../onnx/proto';
+import type { DType, FloatDType } from '../onnx/dtypes';
+import type { GraphCore } from './core';
+import { fmt, numel, type Shape } from './shape';
+
+export type ValueKind = 'input' | 'param' | 'const' | 'op';
+
+/** A tensor in the graph: a name, a dtype and a static shape. */
+export class Value {
+  constructor(
+    readonly graph: GraphCore,
+    readonly name: string,
+    readonly dtype: DType,
+    readonly shape: Shape,
+    readonly kind: ValueKind,
+    readonly producer?: Node,
+  ) {}
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return numel(this.shape);
+  }
+
+  toString(): string {
+    return `${this.name}: ${this.dtype}${fmt(this.shape)}`;
+  }
+}
+
+export interface Node {
+  readonly id: number;
+  readonly name: string;
+  readonly opType: string;
+  readonly inputs: readonly Value[];
+  readonly outputs: readonly Value[];
+  readonly attrs: Readonly<Record<string, AttributeValue>>;
+}
+
+export type Init =
+  | { kind: 'normal'; std: number; mean?: number }
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'zeros' }
+  | { kind: 'ones' };
+
+export interface ParamOptions {
+  /** How the runtime's seeded initializer fills it (default normal, std 0.02). */
+  init?: Init;
+  /** Whether AdamW decays it (default: rank >= 2, so biases and norm gains are not decayed). */
+  decay?: boolean;
+  dtype?: FloatDType;
+}
+
+/** What the optimizer and the runtime need to know about a parameter. */
+export interface ParamSpec {
+  name: string;
+  dtype: FloatDType;
+  shape: number[];
+  init: Init;
+  decay: boolean;
+}
+
+/** A serialized model plus the metadata the runtime uses to check feeds and explain errors. */
+export interface BuiltModel {
+  bytes: Uint8Array;
+  inputs: ValueInfoData[];
+  outputs: ValueInfoData[];
+  /** Node name -> op type and input descriptions, for error messages. */
+  nodes: Record<string, { opType: string; inputs: string[] }>;
+  params: ParamSpec[];
+}

@@ -1,0 +1,32 @@
+// Public API of the ML engine.
+
+export type { AnyTypedArray, DType, FloatArray, FloatDType } from './onnx/dtypes';
+export { IR_VERSION, OPSET_VERSION } from './onnx/proto';
+
+export { Graph } from './graph/graph';
+export { Value, type BuiltModel, type GraphOptions, type Init, type Node, type Operand, type ParamOptions, type ParamSpec } from './graph/core';
+export { ShapeError, type Shape } from './graph/shape';
+
+export { grad, GradError } from './autodiff/grad';
+export { RULES, type GradRule } from './autodiff/rules';
+export { unbroadcast } from './autodiff/unbroadcast';
+
+export { adamw, initAdamWState, momentNames, type AdamWOptions } from './optim/adamw';
+export { getLr, linearWarmup, type CosineSchedule } from './optim/schedules';
+export { accName, gradientModel, optimizerModel, trainStepModel, type LossSpec } from './optim/train-graph';
+
+export { CUDA_MISSING, EngineError, type Provider, type RuntimeConfig } from './runtime/config';
+export { initParams, normal, prng } from './runtime/init';
+export { Session, type Feeds } from './runtime/session';
+export { NEXT, StateRunner, type Runner } from './runtime/state-runner';
+export { WorkerRunner } from './runtime/worker-runner';
+export { maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss } from './losses';
+
+// GPT-2 decoder: model, tokenizers, checkpoints.
+export * from './model/index';
+export * from './tokenizer/index';
+export { loadCheckpoint, saveCheckpoint, hfConfig, configFromHf, type Checkpoint, type SaveOptions } from './checkpoint/checkpoint';
+export { CheckpointError, decodeSafetensors, encodeSafetensors, readSafetensors, type NamedTensor } from './checkpoint/safetensors';
+export * from './train/index';
+export * from './generate/index';
+export { exportOnnx, gpt2OnnxBytes } from './checkpoint/onnx-export';

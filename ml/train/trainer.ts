@@ -1,0 +1,223 @@
+// trainLM: pretraining and SFT of the GPT-2 decoder with in-graph AdamW (warmup + cosine),
+// gradient accumulation, validation loss, checkpoints every N steps and at the end, resume
+// and early stop. The engine runs in a worker thread by default, so the caller's event loop
+// (a web server) stays free; progress comes back through a callback.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
+import { ConfigError, gptConfig, type GPTConfig } from '../model/config';
+import { lmLossGraph } from '../model/forward';
+import { initGPT } from '../model/init';
+import { initAdamWState } from '../optim/adamw';
+import { getLr } from '../optim/schedules';
+import { accName, gradientModel, optimizerModel, trainStepModel } from '../optim/train-graph';
+import type { FloatArray } from '../onnx/dtypes';
+import { StateRunner, type Runner } from '../runtime/state-runner';
+import { WorkerRunner } from '../runtime/worker-runner';
+import { ByteTokenizer } from '../tokenizer/byte';
+import { loadTokenizer } from '../tokenizer/index';
+import type { Tokenizer } from '../tokenizer/types';
+import { resolveTrainConfig, type TrainConfig } from './config';
+import { chatDataset, readChatExamples, streamDataset, tokenStream, type LMDataset } from './data';
+
+export interface TrainProgress {
+  event: 'step' | 'eval' | 'save' | 'done';
+  step: number; // optimizer steps completed
+  steps: number;
+  loss: number; // training loss of this step (mean over micro-batches)
+  lr: number;
+  gradNorm: number;
+  tokensPerSec: number; // tokens processed per second since start (or resume)
+  etaSec: number;
+  valLoss?: number;
+  checkpoint?: string;
+}
+
+export interface TrainResult {
+  out: string;
+  step: number;
+  loss: number;
+  valLoss?: number;
+  bestValLoss?: number;
+  stoppedEarly: boolean;
+  config: GPTConfig;
+}
+
+export interface TrainHooks {
+  onProgress?: (p: TrainProgress) => void;
+  /** Aborting stops after the current step and writes a checkpoint. */
+  signal?: AbortSignal;
+}
+
+interface TrainerState {
+  step: number;
+  bestValLoss: number | null;
+  badEvals: number;
+}
+
+/** Trains per `config` (see TRAIN_DEFAULTS); layers are merged defaults < ... < last. */
+export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const tc = resolveTrainConfig(config);
+
+  // ---- model, tokenizer and starting state ----
+  let model: GPTConfig;
+  let params: Record<string, Float32Array>;
+  let moments: Record<string, FloatArray> | undefined;
+  let state: TrainerState = { step: 0, bestValLoss: null, badEvals: 0 };
+  let tok: Tokenizer;
+  let tokenizerSave: SaveOptions['tokenizer'];
+  const resuming = tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'));
+  const from = resuming ? tc.out : tc.init;
+  if (from) {
+    const ck = loadCheckpoint(from);
+    model = ck.config;
+    params = ck.params;
+    tok = ck.tokenizer === 'byte' ? new ByteTokenizer() : loadTokenizer(from);
+    tokenizerSave = ck.tokenizer === 'byte' ? 'byte' : { copyFrom: path.resolve(from) };
+    if (resuming) {
+      if (!ck.optimizer) throw new ConfigError(`resume: ${tc.out} has trainer_state.json but no optimizer.safetensors`);
+      moments = ck.optimizer;
+      state = { ...state, ...(ck.trainerState as Partial<TrainerState>) };
+    }
+  } else {
+    model = gptConfig(tc.model, tc.modelOverrides);
+    params = initGPT(model, tc.seed);
+    tok = new ByteTokenizer();
+    tokenizerSave = 'byte';
+  }
+  if (tc.modelOverrides.dropout !== undefined) model = { ...model, dropout: tc.modelOverrides.dropout };
+  if (model.dropout > 0) {
+    throw new ConfigError(
+      `model dropout ${model.dropout}${from ? ` (from ${path.join(from, 'config.json')})` : ''} is not supported by the trainer yet; set modelOverrides.dropout to 0`,
+    );
+  }
+  if (model.vocabSize < tok.vocabSize) throw new ConfigError(`model vocabSize ${model.vocabSize} is smaller than the tokenizer's ${tok.vocabSize}`);
+  if (tc.seqLen > model.nCtx) throw new ConfigError(`training config: seqLen ${tc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
+
+  // ---- data ----
+  const { train, val } = datasets(tc, tok);
+  train.batch(tc.batchSize, tc.seqLen, 0, 0); // fail now, not after some steps, when the data is too short
+  val?.batch(tc.batchSize, tc.seqLen, -1, 0);
+
+  // ---- graphs ----
+  const B = tc.batchSize;
+  const T = tc.seqLen;
+  const adam = { beta1: tc.beta1, beta2: tc.beta2, weightDecay: tc.weightDecay, maxGradNorm: tc.maxGradNorm || undefined };
+  const lm = lmLossGraph(model, B, T);
+  const specs = lm.graph.paramList;
+  const evalLm = lmLossGraph(model, B, T);
+  const runner: Runner = tc.worker ? new WorkerRunner({ intraOpThreads: tc.threads }) : new StateRunner({ intraOpThreads: tc.threads });
+  try {
+    if (tc.gradAccum === 1) await runner.load('step', trainStepModel(lm.graph, { loss: lm.loss }, adam));
+    else {
+      await runner.load('grad', gradientModel(lm.graph, { loss: lm.loss }));
+      await runner.load('update', optimizerModel(specs, { ...adam, gradScale: 1 / tc.gradAccum }));
+    }
+    await runner.load('eval', evalLm.graph.toModel({ outputs: { loss: evalLm.loss } }));
+    const init: Record<string, FloatArray> = { ...params, ...(moments ?? initAdamWState(specs)) };
+    if (tc.gradAccum > 1) for (const s of specs) init[accName(s.name)] = new Float32Array(s.shape.reduce((a, b) => a * b, 1));
+    await runner.setState(init);
+
+    const evaluate = async (): Promise<number | undefined> => {
+      if (!val) return undefined;
+      let sum = 0;
+      for (let i = 0; i < tc.evalBatches; i++) {
+        const { tokens: _t, ...feeds } = val.batch(B, T, -1 - i, 0); // fixed batches: comparable across evals
+        sum += (await runner.run('eval', feeds)).loss[0] as number;
+      }
+      return sum / tc.evalBatches;
+    };
+    const save = async (): Promise<string> => {
+      const names = specs.map((s) => s.name);
+      const all = await runner.getState([...names, ...names.flatMap((n) => [`m.${n}`, `v.${n}`])]);
+      const p: Record<string, Float32Array> = {};
+      const opt: Record<string, Float32Array> = {};
+      for (const [k, v] of Object.entries(all)) (k.startsWith('m.') || k.startsWith('v.') ? opt : p)[k] = v as Float32Array;
+      saveCheckpoint(tc.out, model, p, { optimizer: opt, trainerState: { ...state, trainConfig: tc }, tokenizer: tokenizerSave, bos: tok.bos, eos: tok.eos });
+      return tc.out;
+    };
+
+    const t0 = performance.now();
+    const startStep = state.step;
+    let tokensSeen = 0;
+    let last = { loss: NaN, lr: 0, gradNorm: NaN };
+    let valLoss: number | undefined;
+    let stoppedEarly = false;
+    const progress = (event: TrainProgress['event'], extra: Partial<TrainProgress> = {}) => {
+      const secs = (performance.now() - t0) / 1000;
+      const done = state.step - startStep;
+      hooks.onProgress?.({
+        event,
+        step: state.step,
+        steps: tc.steps,
+        ...last,
+        tokensPerSec: secs > 0 ? tokensSeen / secs : 0,
+        etaSec: done > 0 ? (secs / done) * (tc.steps - state.step) : NaN,
+        ...extra,
+      });
+    };
+
+    while (state.step < tc.steps && !hooks.signal?.aborted) {
+      const it = state.step;
+      const lr = getLr(it, { maxLr: tc.maxLr, minLr: tc.minLr, warmupSteps: tc.warmupSteps, decaySteps: tc.steps });
+      const sched = { lr: new Float32Array([lr]), step: new Float32Array([it + 1]) };
+      let lossSum = 0;
+      let gradNorm = NaN;
+      if (tc.gradAccum === 1) {
+        const { tokens: _t, ...feeds } = train.batch(B, T, it, 0);
+        const out = await runner.run('step', { ...feeds, ...sched });
+        lossSum = out.loss[0] as number;
+        gradNorm = out.grad_norm[0] as number;
+      } else {
+        for (let k = 0; k < tc.gradAccum; k++) {
+          const { tokens: _t, ...feeds } = train.batch(B, T, it, k);
+          lossSum += (await runner.run('grad', feeds)).loss[0] as number;
+        }
+        gradNorm = (await runner.run('update', sched)).grad_norm[0] as number;
+      }
+      tokensSeen += B * T * tc.gradAccum;
+      state.step = it + 1;
+      last = { loss: lossSum / tc.gradAccum, lr, gradNorm };
+      progress('step');
+
+      const lastStep = state.step === tc.steps;
+      if ((tc.evalEvery && state.step % tc.evalEvery === 0) || lastStep) {
+        valLoss = await evaluate();
+        if (valLoss !== undefined) {
+          if (state.bestValLoss === null || valLoss < state.bestValLoss) {
+            state.bestValLoss = valLoss;
+            state.badEvals = 0;
+          } else state.badEvals++;
+          progress('eval', { valLoss });
+          if (tc.patience && state.badEvals >= tc.patience) stoppedEarly = true;
+        }
+      }
+      if ((tc.saveEvery && state.step % tc.saveEvery === 0) || lastStep || stoppedEarly) progress('save', { checkpoint: await save() });
+      if (stoppedEarly) break;
+    }
+    if (hooks.signal?.aborted && state.step < tc.steps) progress('save', { checkpoint: await save() });
+    progress('done', { valLoss });
+    return { out: tc.out, step: state.step, loss: last.loss, valLoss, bestValLoss: state.bestValLoss ?? undefined, stoppedEarly, config: model };
+  } finally {
+    await runner.dispose();
+  }
+}
+
+function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LMDataset } {
+  if (tc.mode === 'pretrain') {
+    const stream = tokenStream(tok, tc.data);
+    if (tc.valData.length) return { train: streamDataset(stream, tc.seed, 'training data'), val: streamDataset(tokenStream(tok, tc.valData), tc.seed, 'validation data') };
+    const cut = Math.floor(stream.length * (1 - tc.valFraction));
+    const val = tc.valFraction > 0 ? streamDataset(stream.slice(cut), tc.seed, 'validation split') : undefined;
+    return { train: streamDataset(tc.valFraction > 0 ? stream.slice(0, cut) : stream, tc.seed, 'training data'), val };
+  }
+  const examples = readChatExamples(tc.data);
+  if (tc.valData.length) return { train: chatDataset(tok, examples, tc.seed), val: chatDataset(tok, readChatExamples(tc.valData), tc.seed) };
+  const nVal = tc.valFraction > 0 ? Math.max(1, Math.floor(examples.length * tc.valFraction)) : 0;
+  if (nVal >= examples.length) throw new ConfigError(`SFT data: ${examples.length} examples leave none for training after the validation split`);
+  return {
+    train: chatDataset(tok, examples.slice(0, examples.length - nVal), tc.seed),
+    val: nVal ? chatDataset(tok, examples.slice(examples.length - nVal), tc.seed) : undefined,
+  };
+}

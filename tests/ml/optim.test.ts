@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  getLr,
+  Graph,
+  gradientModel,
+  initAdamWState,
+  initParams,
+  linearWarmup,
+  optimizerModel,
+  StateRunner,
+  trainStepModel,
+  type Feeds,
+  type Value,
+} from '../../ml/index';
+import { refAdamWStep, type RefAdamW } from './adamw-reference';
+
+const OPT: RefAdamW = { lr: 0.05, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, maxGradNorm: 0.5 };
+
+/** A small float64 regression graph with a decayed weight and an undecayed bias. */
+function buildGraph(): { g: Graph; loss: Value } {
+  const g = new Graph({ dtype: 'float64' });
+  const x = g.input('x', 'float64', [4, 3]);
+  const y = g.input('y', 'float64', [4, 2]);
+  const w = g.param('w', [3, 2], { init: { kind: 'normal', std: 0.5 } });
+  const b = g.param('b', [2], { init: { kind: 'uniform', low: -0.5, high: 0.5 } });
+  const err = g.sub(g.linear(x, w, b), y);
+  return { g, loss: g.reduceMean(g.mul(err, err)) };
+}
+
+const batch = (k: number): Feeds => ({
+  x: Float64Array.from({ length: 12 }, (_, i) => Math.sin(i * 1.3 + k)),
+  y: Float64Array.from({ length: 8 }, (_, i) => Math.cos(i * 0.7 + 2 * k)),
+});
+
+const lrAt = (k: number) => OPT.lr * (1 + k) / 3;
+
+/** Runs the reference on gradients from a gradient-only model. */
+async function reference(steps: number): Promise<Record<string, Float64Array>> {
+  const { g, loss } = buildGraph();
+  const grads = new StateRunner();
+  await grads.load('grad', gradientModel(g, { loss }));
+  const params = initParams(g.paramList, 7) as Record<string, Float64Array>;
+  const m = { w: new Float64Array(6), b: new Float64Array(2) };
+  const v = { w: new Float64Array(6), b: new Float64Array(2) };
+  for (let k = 0; k < steps; k++) {
+    await grads.setState({ ...params, 'acc.w': new Float64Array(6), 'acc.b': new Float64Array(2) });
+    await grads.run('grad', batch(k));
+    const acc = await grads.getState(['acc.w', 'acc.b']);
+    const gr = { w: acc['acc.w'] as Float64Array, b: acc['acc.b'] as Float64Array };
+    refAdamWStep(params, gr, m, v, { w: true, b: false }, k + 1, { ...OPT, lr: lrAt(k) });
+  }
+  await grads.dispose();
+  return params;
+}
+
+describe('in-graph AdamW', () => {
+  it('one-run training steps match a plain TypeScript AdamW (clipping, decay mask, lr schedule)', async () => {
+    const { g, loss } = buildGraph();
+    const model = trainStepModel(g, { loss }, OPT);
+    expect(model.params.map((p) => [p.name, p.decay])).toEqual([['w', true], ['b', false]]);
+    const runner = new StateRunner();
+    await runner.load('step', model);
+    await runner.setState({ ...initParams(model.params, 7), ...initAdamWState(model.params) });
+    for (let k = 0; k < 5; k++) {
+      const out = await runner.run('step', { ...batch(k), lr: new Float64Array([lrAt(k)]), step: new Float64Array([k + 1]) });
+      expect(Object.keys(out).sort()).toEqual(['grad_norm', 'loss']);
+    }
+    const got = await runner.getState(['w', 'b']);
+    const want = await reference(5);
+    for (const name of ['w', 'b']) {
+      const diff = Math.max(...Array.from(got[name] as Float64Array, (x, i) => Math.abs(x - want[name][i])));
+      expect(diff).toBeLessThan(1e-12);
+    }
+    await runner.dispose();
+  });
+
+  it('gradient accumulation over micro-batches then one optimizer run equals one step on the summed gradient', async () => {
+    const { g, loss } = buildGraph();
+    const specs = g.paramList;
+    const runner = new StateRunner();
+    await runner.load('grad', gradientModel(g, { loss }));
+    await runner.load('adamw', optimizerModel(specs, { ...OPT, gradScale: 0.5 }));
+    const zeros = { 'acc.w': new Float64Array(6), 'acc.b': new Float64Array(2) };
+    await runner.setState({ ...initParams(specs, 7), ...initAdamWState(specs), ...zeros });
+    await runner.run('grad', batch(0));
+    await runner.run('grad', batch(1));
+    const summed = await runner.getState(['acc.w', 'acc.b']);
+    const before = await runner.getState(['w', 'b']);
+    await runner.run('adamw', { lr: new Float64Array([OPT.lr]), step: new Float64Array([1]) });
+    const after = await runner.getState(['w', 'b', 'acc.w']);
+    expect(Array.from(after['acc.w'] as Float64Array)).toEqual([0, 0, 0, 0, 0, 0]); // accumulators reset
+
+    const params = { w: before.w as Float64Array, b: before.b as Float64Array };
+    const grads = { w: (summed['acc.w'] as Float64Array).map((x) => x * 0.5), b: (summed['acc.b'] as Float64Array).map((x) => x * 0.5) };
+    refAdamWStep(params, grads, { w: new Float64Array(6), b: new Float64Array(2) }, { w: new Float64Array(6), b: new Float64Array(2) }, { w: true, b: false }, 1, OPT);
+    for (const name of ['w', 'b'] as const) {
+      const diff = Math.max(...Array.from(after[name] as Float64Array, (x, i) => Math.abs(x - params[name][i])));
+      expect(diff).toBeLessThan(1e-12);
+    }
+    await runner.dispose();
+  });
+});
+
+describe('learning-rate schedules', () => {
+  const s = { maxLr: 6e-4, minLr: 6e-5, warmupSteps: 10, decaySteps: 100 };
+  it('warms up linearly, decays by cosine to the floor, then stays there', () => {
+    expect(getLr(0, s)).toBeCloseTo(6e-4 / 11, 12);
+    expect(getLr(9, s)).toBeCloseTo((6e-4 * 10) / 11, 12);
+    expect(getLr(10, s)).toBeCloseTo(6e-4, 12);
+    expect(getLr(55, s)).toBeCloseTo((6e-4 + 6e-5) / 2, 12);
+    expect(getLr(100, s)).toBe(6e-5);
+    expect(getLr(1000, s)).toBe(6e-5);
+    expect(linearWarmup(50, 1, 10)).toBe(1);
+    for (let k = 10; k < 100; k++) expect(getLr(k + 1, s)).toBeLessThanOrEqual(getLr(k, s));
+  });
+});
