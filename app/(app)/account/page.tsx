@@ -1,6 +1,8 @@
+import { ApiTokens } from "@/components/account/api-tokens";
 import { PasswordForm } from "@/components/account/password-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
+import { can, ROLE_PERMISSIONS } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Account" };
 
@@ -16,6 +18,12 @@ export default async function AccountPage() {
         <h2 className="mb-3 font-semibold">Change password</h2>
         <PasswordForm />
       </Card>
+      {can(user, "tokens.manage_own") && (
+        <Card className="mt-6 max-w-xl">
+          <h2 className="mb-3 font-semibold">API tokens</h2>
+          <ApiTokens scopes={ROLE_PERMISSIONS[user.role].filter((p) => p !== "tokens.manage_own" && p !== "account.self")} />
+        </Card>
+      )}
     </>
   );
 }
