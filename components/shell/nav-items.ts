@@ -5,6 +5,7 @@ export const NAV_ITEMS: { href: string; label: string; permission: Permission }[
   { href: "/label", label: "Label", permission: "tasks.work" },
   { href: "/runs", label: "Training", permission: "runs.read" },
   { href: "/admin", label: "Admin", permission: "projects.manage" },
+  { href: "/admin/quality", label: "Quality", permission: "quality.read" },
   { href: "/admin/exports", label: "Exports", permission: "datasets.export" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
 ];
