@@ -8,4 +8,5 @@ export const NAV_ITEMS: { href: string; label: string; permission: Permission }[
   { href: "/admin/quality", label: "Quality", permission: "quality.read" },
   { href: "/admin/exports", label: "Exports", permission: "datasets.export" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
+  { href: "/admin/audit", label: "Audit", permission: "audit.read" },
 ];
