@@ -3,6 +3,8 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { audit } from "../audit";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { storageRoot } from "../storage";
@@ -83,4 +85,30 @@ export function exportFile(e: ExportView, name: string): { path: string; file: E
   const p = path.join(exportsRoot(), e.id, file.name);
   if (!fs.existsSync(p)) throw notFound(`The stored file "${name}"`);
   return { path: p, file };
+}
+
+/**
+ * Streams one listed file of an export as an attachment, with its sha256 in a header, and records
+ * the download in the audit log. Used by the app's route and by /api/v1 alike.
+ */
+export async function downloadExportFile(
+  db: Db,
+  userId: string,
+  exportId: string,
+  name: string,
+  detail: Record<string, unknown> = {},
+): Promise<Response> {
+  const exp = await getExport(db, exportId);
+  const { path: filePath, file } = exportFile(exp, name);
+  await audit(db, userId, "export.download", { type: "export", id: exp.id }, { file: file.name, ...detail });
+  const body = Readable.toWeb(fs.createReadStream(filePath)) as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    headers: {
+      "content-type": file.name.endsWith(".jsonl") ? "application/x-ndjson; charset=utf-8" : "text/markdown; charset=utf-8",
+      "content-length": String(file.bytes),
+      "content-disposition": `attachment; filename="${exp.id.slice(0, 8)}-${file.name}"`,
+      "x-content-sha256": file.sha256,
+      "cache-control": "private, no-store",
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readCsvRecords, readCsvRows } from "../../lib/imports/csv";
-import { ImportError } from "../../lib/imports/errors";
 import type { ChunkSource } from "../../lib/imports/lines";
+import { importFailure } from "../helpers/import-error";
 
 async function rows(source: ChunkSource, max?: number) {
   const out: [number, string[]][] = [];
@@ -13,15 +13,7 @@ async function records(source: ChunkSource) {
   for await (const { line, record } of readCsvRecords(source)) out.push([line, record]);
   return out;
 }
-async function failure(p: Promise<unknown>): Promise<ImportError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return e as ImportError;
-  }
-  throw new Error("expected an ImportError");
-}
+const failure = importFailure;
 
 describe("readCsvRows (RFC 4180)", () => {
   it("reads plain, empty and quoted fields", async () => {

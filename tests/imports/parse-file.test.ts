@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ImportError } from "../../lib/imports/errors";
 import type { ChunkSource } from "../../lib/imports/lines";
+import { importFailure } from "../helpers/import-error";
 import { detectFormat, parseImport, type ImportOptions } from "../../lib/imports/parse-file";
 
 async function all(source: ChunkSource, opts: ImportOptions) {
@@ -9,15 +10,7 @@ async function all(source: ChunkSource, opts: ImportOptions) {
   for await (const r of parseImport(source, opts)) out.push(r);
   return out;
 }
-async function failure(p: Promise<unknown>): Promise<ImportError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return e as ImportError;
-  }
-  throw new Error("expected an ImportError");
-}
+const failure = importFailure;
 
 describe("detectFormat", () => {
   it("knows .jsonl, .ndjson and .csv in any case", () => {

@@ -1,25 +1,9 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/handler";
-import { importFile } from "@/lib/labeling/import";
-import { importQuery, MAX_IMPORT_BYTES } from "@/lib/validation/import";
+import { importUpload } from "@/lib/labeling/import-upload";
 
 // POST the file itself as the body: ?kind=prompts|answers&format=jsonl|csv. Streamed, never buffered.
-export const POST = route<{ id: string }>({ permission: "prompts.import", auth: "either" }, async ({ req, user, params }) => {
-  const projectId = z.uuid().parse(params.id);
-  const query = importQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!req.body) throw new AppError("bad_request", "Send the file as the request body.");
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES)
-    throw new AppError("too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
-  return { import: await importFile(db, user, { projectId, ...query, source: limitBytes(req.body, MAX_IMPORT_BYTES) }) };
-});
-
-async function* limitBytes(body: ReadableStream<Uint8Array>, max: number) {
-  let seen = 0;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    seen += chunk.byteLength;
-    if (seen > max) throw new AppError("too_large", `The file is larger than ${max / 1024 / 1024} MiB.`);
-    yield chunk;
-  }
-}
+export const POST = route<{ id: string }>({ permission: "prompts.import", auth: "either" }, async ({ req, user, params }) => ({
+  import: await importUpload(db, user, z.uuid().parse(params.id), req),
+}));
