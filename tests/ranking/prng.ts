@@ -1,14 +1,6 @@
 // A seeded PRNG (mulberry32) and random tierings, for property tests that replay exactly.
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the same seeded generator the ML engine initializes parameters with. */
+export { prng as mulberry32 } from "../../ml/runtime/init";
 
 /** A random tiering of positions 0..k-1: a shuffled order cut into tiers at random. */
 export function randomTiers(k: number, rand: () => number): number[][] {
