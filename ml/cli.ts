@@ -1,8 +1,12 @@
-// Command line: npm run ml -- pretrain|sft|generate|score --config FILE [--key value ...]
+// Command line: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo --config FILE [--key value ...]
 //
 //   pretrain, sft   train (keys of TrainConfig: data, out, steps, batchSize, ...); progress bar on stderr
 //   generate        --model DIR --prompt TEXT [--chat true] [--maxNewTokens 64 --temperature 1 --topK 0 --topP 1 --seed 0]
 //   score           --model DIR (--text TEXT | --file FILE): per-token log-probabilities as JSON
+//   rm              train a reward model (keys of RewardConfig: init, data, format, out, epochs, ...); result as JSON
+//   reward          --model DIR --input FILE.jsonl: one JSON line per input line ({reward}, or {chosen_reward,
+//                   rejected_reward, correct} for pairs); the accuracy on pairs as a summary line on stderr
+//   ppo             RLHF with PPO (keys of PPOConfig: policy, reward, prompts, out, iterations, ...); result as JSON
 
 import { readFileSync } from 'node:fs';
 import { loadCheckpoint } from './checkpoint/checkpoint';
@@ -13,10 +17,17 @@ import { scoreTokens } from './generate/score';
 import { encodeChat } from './tokenizer/chat';
 import { ByteTokenizer } from './tokenizer/byte';
 import { loadTokenizer } from './tokenizer/index';
+import { rlProgressPrinter } from './rlhf/progress';
+import { scoreRewardFile } from './rlhf/reward-cli';
+import { resolveRewardConfig } from './rlhf/reward-config';
+import { RewardScorer } from './rlhf/reward-scorer';
+import { trainRewardModel } from './rlhf/reward-trainer';
+import { resolvePPOConfig } from './rlhf/ppo-config';
+import { trainPPO } from './rlhf/ppo-trainer';
 import { readConfigFile, resolveTrainConfig } from './train/config';
 import { trainLM } from './train/trainer';
 
-const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score --config FILE [--key value ...]';
+const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo --config FILE [--key value ...]';
 
 function need(o: Record<string, unknown>, key: string, what: string): string {
   const v = o[key];
@@ -67,6 +78,27 @@ async function main(): Promise<void> {
       const total = logprobs.reduce((a, b) => a + b, 0);
       const tokens = ids.slice(1).map((id, i) => ({ id, text: tok.decode([id], { specials: true }), logprob: logprobs[i] }));
       console.log(JSON.stringify({ tokens, total_logprob: total, mean_logprob: total / logprobs.length, perplexity: Math.exp(-total / logprobs.length) }));
+      return;
+    }
+    case 'rm': {
+      const r = await trainRewardModel(resolveRewardConfig(o), { onProgress: rlProgressPrinter() });
+      console.log(JSON.stringify(r));
+      return;
+    }
+    case 'reward': {
+      const scorer = await RewardScorer.load(need(o, 'model', 'reward'));
+      try {
+        const r = await scoreRewardFile(scorer, need(o, 'input', 'reward'));
+        for (const line of r.lines) console.log(JSON.stringify(line));
+        console.error(JSON.stringify({ lines: r.lines.length, pairs: r.pairs, accuracy: r.pairs ? r.accuracy : null }));
+      } finally {
+        await scorer.dispose();
+      }
+      return;
+    }
+    case 'ppo': {
+      const r = await trainPPO(resolvePPOConfig(o), { onProgress: rlProgressPrinter() });
+      console.log(JSON.stringify(r));
       return;
     }
     default:

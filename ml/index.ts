@@ -30,3 +30,4 @@ export { CheckpointError, decodeSafetensors, encodeSafetensors, readSafetensors,
 export * from './train/index';
 export * from './generate/index';
 export { exportOnnx, gpt2OnnxBytes } from './checkpoint/onnx-export';
+export * from './rlhf/index';

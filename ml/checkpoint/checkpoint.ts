@@ -23,6 +23,8 @@ export interface Checkpoint {
   trainerState?: Record<string, unknown>;
   /** 'byte' for models trained with the byte tokenizer; undefined when the folder has BPE files. */
   tokenizer?: 'byte';
+  /** config.json's `rlhf_studio` object (e.g. { tokenizer: 'byte', reward: { shift, scale } }), when present. */
+  meta?: Record<string, unknown>;
 }
 
 export interface SaveOptions {
@@ -34,6 +36,8 @@ export interface SaveOptions {
   /** Token ids written as bos_token_id / eos_token_id. */
   bos?: number;
   eos?: number;
+  /** Merged into config.json's `rlhf_studio` object (e.g. a reward model's { reward: { shift, scale } }). */
+  meta?: Record<string, unknown>;
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -63,8 +67,14 @@ export function hfConfig(c: GPTConfig, o: SaveOptions = {}): Record<string, unkn
     bos_token_id: o.bos ?? (o.tokenizer === 'byte' ? BYTE_SPECIALS['<|bos|>'] : c.vocabSize - 1),
     eos_token_id: o.eos ?? (o.tokenizer === 'byte' ? BYTE_SPECIALS['<|endoftext|>'] : c.vocabSize - 1),
     torch_dtype: 'float32',
-    ...(o.tokenizer === 'byte' ? { rlhf_studio: { tokenizer: 'byte' } } : {}),
+    ...studioMeta(o),
   };
+}
+
+/** The `rlhf_studio` field of config.json: the tokenizer kind and the caller's meta, when there is any. */
+function studioMeta(o: SaveOptions): Record<string, unknown> {
+  const studio = { ...o.meta, ...(o.tokenizer === 'byte' ? { tokenizer: 'byte' } : {}) };
+  return Object.keys(studio).length ? { rlhf_studio: studio } : {};
 }
 
 /** Reads GPT-2's config.json fields into a GPTConfig, naming the field that is wrong. */
@@ -179,6 +189,10 @@ export function loadCheckpoint(dir: string): Checkpoint {
       throw new CheckpointError(`${stateFile} does not parse as JSON: ${(e as Error).message}`);
     }
   }
-  if ((raw.rlhf_studio as { tokenizer?: string } | undefined)?.tokenizer === 'byte') out.tokenizer = 'byte';
+  const studio = raw.rlhf_studio;
+  if (studio && typeof studio === 'object' && !Array.isArray(studio)) {
+    out.meta = studio as Record<string, unknown>;
+    if (out.meta.tokenizer === 'byte') out.tokenizer = 'byte';
+  }
   return out;
 }

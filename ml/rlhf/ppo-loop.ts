@@ -1,0 +1,192 @@
+// The PPO loop, run in whichever thread calls it (trainPPO puts it in a worker thread):
+//   rollout (KV-cache sampling at temperature T) → score (reward model or hooks.reward)
+//   → old log-probs, reference log-probs and values from the training graphs' forward pass
+//   → per-token rewards (−β·KL, score on the last token) → GAE → whitened advantages
+//   → ppoEpochs passes of shuffled minibatches (policy step, value step) → KL controller.
+// Every random draw derives from (seed, iteration), so a resumed run replays an uninterrupted one.
+
+import { saveCheckpoint } from '../checkpoint/checkpoint';
+import { gptTensorShapes } from '../model/gpt';
+import type { BuiltModel } from '../graph/core';
+import { initAdamWState } from '../optim/adamw';
+import { prng } from '../runtime/init';
+import { StateRunner } from '../runtime/state-runner';
+import type { Feeds } from '../runtime/session';
+import { finalScores, gae, maskedMoments, tokenRewards, whiten } from './gae';
+import { klController } from './kl-controller';
+import type { PPOConfig } from './ppo-config';
+import { drawPrompts, mixSeed, shuffled } from './ppo-data';
+import { policyScoreModel, policyStepModel, valueScoreModel, valueStepModel } from './ppo-graphs';
+import { setupPPO, VALUE_PREFIX, type PPOProgressState } from './ppo-setup';
+import type { RLProgress } from './progress';
+import { RewardScorer } from './reward-scorer';
+import { rollout, takeRows } from './rollout';
+
+export interface RewardSample {
+  prompt: number[];
+  response: number[];
+  finished: boolean;
+}
+/** Scores (treated as normalised reward-model scores), one per sample. */
+export type RewardFn = (samples: RewardSample[]) => Promise<number[]>;
+
+export interface PPOResult {
+  out: string;
+  iterations: number;
+  /** The last iteration's metrics. */
+  metrics: Record<string, number>;
+}
+
+/** What the loop needs from its caller: progress out, optional reward function, abort flag. */
+export interface PPOIO {
+  progress(p: RLProgress): void;
+  reward?: RewardFn;
+  aborted(): boolean;
+}
+
+const f32 = (x: number) => Float32Array.of(x);
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Zero AdamW moments for the model's parameters that have none in `state`. */
+function withMoments(state: Record<string, Float32Array>, model: BuiltModel): Record<string, Float32Array> {
+  return { ...(initAdamWState(model.params) as Record<string, Float32Array>), ...state };
+}
+
+export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
+  const s = setupPPO(tc, { rewardHook: !!io.reward });
+  const { config: c, tok, T } = s;
+  const B = tc.rolloutBatch;
+  const M = tc.miniBatch;
+  const rt = { intraOpThreads: tc.threads };
+  const policy = new StateRunner(rt);
+  const value = s.value ? new StateRunner(rt) : undefined;
+  let scorer: RewardScorer | undefined;
+  try {
+    // ---- models and starting state ----
+    const pOpts = { temperature: tc.temperature, sharedHead: tc.sharedBody };
+    const pStep = policyStepModel(c, M, T, { ...pOpts, clipEps: tc.clipEps, maxGradNorm: tc.maxGradNorm, valueClip: tc.valueClip, vfCoef: tc.vfCoef, ptxCoef: tc.ptxCoef });
+    await policy.load('step', pStep);
+    await policy.load('score', policyScoreModel(c, M, T, pOpts));
+    await policy.load('ref', policyScoreModel(c, M, T, { temperature: tc.temperature, frozen: s.ref }));
+    await policy.setState(withMoments(s.policyState, pStep));
+    if (value && s.value) {
+      const vStep = valueStepModel(s.value.config, M, T, { valueClip: tc.valueClip, maxGradNorm: tc.maxGradNorm });
+      await value.load('step', vStep);
+      await value.load('score', valueScoreModel(s.value.config, M, T));
+      await value.setState(withMoments(s.value.state, vStep));
+    }
+    if (!io.reward) scorer = await RewardScorer.load(tc.reward!, rt);
+    const state: PPOProgressState = s.resumed ? { ...s.resumed } : { iteration: 0, beta: tc.beta, updates: 0 };
+    const kl = klController(state.beta, tc.klTarget, tc.klHorizon);
+    const bodyNames = gptTensorShapes(c).map(([n]) => n);
+
+    const save = async (metrics: Record<string, number>): Promise<string> => {
+      const all = (await policy.getState()) as Record<string, Float32Array>;
+      const body: Record<string, Float32Array> = {};
+      for (const n of bodyNames) body[n] = all[n];
+      const rest: Record<string, Float32Array> = {};
+      for (const [k, v] of Object.entries(all)) if (!(k in body)) rest[k] = v;
+      if (value) for (const [k, v] of Object.entries(await value.getState())) rest[VALUE_PREFIX + k] = v as Float32Array;
+      const trainerState = { ppo: state, metrics, config: tc };
+      saveCheckpoint(tc.out, c, body, { optimizer: rest, trainerState, tokenizer: s.tokenizerSave, bos: tok.bos, eos: tok.eos });
+      return tc.out;
+    };
+
+    const t0 = performance.now();
+    const startIt = state.iteration;
+    let metrics: Record<string, number> = s.resumedMetrics ?? {};
+    const progress = (event: RLProgress['event'], checkpoint?: string) => {
+      const done = state.iteration - startIt;
+      const secs = (performance.now() - t0) / 1000;
+      io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint });
+    };
+
+    while (state.iteration < tc.iterations && !io.aborted()) {
+      const it = state.iteration;
+      // ---- rollout ----
+      const prompts = drawPrompts(s.prompts.length, B, prng(mixSeed(tc.seed, it, 1))).map((i) => s.prompts[i]);
+      const weights: Record<string, Float32Array> = {};
+      for (const n of bodyNames) weights[n] = policy.peek(n) as Float32Array;
+      const ro = await rollout(c, weights, prompts, { maxNewTokens: tc.maxNewTokens, temperature: tc.temperature, eos: tok.eos, pad: tok.pad, seed: mixSeed(tc.seed, it, 2), T, runtime: rt });
+      const samples = prompts.map((prompt, b) => ({ prompt, response: ro.responses[b], finished: ro.finished[b] }));
+      const scores = io.reward
+        ? await io.reward(samples)
+        : await scorer!.score(samples.map((x) => [...x.prompt, ...x.response, ...(x.finished ? [] : [tok.eos])]));
+      if (scores.length !== B || !scores.every(Number.isFinite)) throw new Error(`the reward gave ${scores.length} scores for ${B} responses, or a score that is not a finite number`);
+
+      // ---- forward passes over the rollout: old log-probs, reference log-probs, values ----
+      const logp = new Float32Array(B * T);
+      const refLogp = new Float32Array(B * T);
+      const values = new Float32Array(B * T);
+      const entropy = new Float32Array(B * T);
+      for (let k = 0; k < B; k += M) {
+        const part = (a: Float32Array | BigInt64Array) => a.slice(k * T, (k + M) * T);
+        const feeds: Feeds = { input_ids: part(ro.inputIds), position_ids: part(ro.positionIds), targets: part(ro.targets), mask: part(ro.mask) };
+        const out = await policy.run('score', feeds);
+        logp.set(out.logprobs as Float32Array, k * T);
+        entropy.set(out.entropy as Float32Array, k * T);
+        refLogp.set((await policy.run('ref', feeds)).logprobs as Float32Array, k * T);
+        values.set((value ? (await value.run('score', feeds)).values : out.values) as Float32Array, k * T);
+      }
+
+      // ---- rewards, advantages ----
+      const final = finalScores(scores, ro.finished, tc.noEosPenalty, tc.rewardClip);
+      const beta = kl.value;
+      const tr = tokenRewards(logp, refLogp, ro.mask, final, beta, T);
+      const est = gae(tr.rewards, values, ro.mask, T, tc.gamma, tc.lam);
+      const advantages = Float32Array.from(tc.whitenAdvantages ? whiten(est.advantages, ro.mask) : est.advantages);
+      const returns = Float32Array.from(est.returns);
+
+      // ---- PPO epochs over shuffled minibatches ----
+      const sums: Record<string, number[]> = {};
+      const add = (out: Feeds, keys: string[]) => keys.forEach((key) => out[key] && (sums[key] ??= []).push(out[key][0] as number));
+      for (let epoch = 0; epoch < tc.ppoEpochs; epoch++) {
+        const order = shuffled(B, prng(mixSeed(tc.seed, it, 3 + epoch)));
+        for (let k = 0; k < B; k += M) {
+          const rows = order.slice(k, k + M);
+          const base: Feeds = { input_ids: takeRows(ro.inputIds, rows, T), position_ids: takeRows(ro.positionIds, rows, T), targets: takeRows(ro.targets, rows, T), mask: takeRows(ro.mask, rows, T) };
+          const critic: Feeds = { old_values: takeRows(values, rows, T), returns: takeRows(returns, rows, T) };
+          state.updates++;
+          const feeds: Feeds = { ...base, old_logprobs: takeRows(logp, rows, T), advantages: takeRows(advantages, rows, T), lr: f32(tc.lr), step: f32(state.updates) };
+          if (tc.sharedBody) Object.assign(feeds, critic);
+          if (s.ptx) {
+            const p = s.ptx.batch(M, T, state.updates, 0);
+            Object.assign(feeds, { ptx_input_ids: p.input_ids, ptx_position_ids: p.position_ids, ptx_targets: p.targets, ptx_mask: p.loss_mask });
+          }
+          add(await policy.run('step', feeds), ['policy_loss', 'clip_frac', 'approx_kl', 'value_loss', 'value_clip_frac', 'ptx_loss']);
+          if (value) {
+            const v = await value.run('step', { ...base, ...critic, lr: f32(tc.valueLr ?? tc.lr), step: f32(state.updates) });
+            add({ value_loss: v.loss, value_clip_frac: v.value_clip_frac }, ['value_loss', 'value_clip_frac']);
+          }
+        }
+      }
+
+      // ---- metrics, KL controller, checkpoint ----
+      const score = mean(scores);
+      const meanKl = mean(tr.kl);
+      metrics = {
+        score,
+        kl: meanKl,
+        objective: score - beta * meanKl,
+        beta,
+        entropy: maskedMoments(entropy, ro.mask).mean,
+        response_length: mean(ro.responses.map((r) => r.length)),
+        no_eos_frac: ro.finished.filter((x) => !x).length / B,
+        ...Object.fromEntries(Object.entries(sums).map(([k, xs]) => [k, mean(xs)])),
+      };
+      kl.update(meanKl, B);
+      state.beta = kl.value;
+      state.iteration = it + 1;
+      progress('step');
+      if ((tc.saveEvery && state.iteration % tc.saveEvery === 0) || state.iteration === tc.iterations) progress('save', await save(metrics));
+      await new Promise((r) => setImmediate(r)); // let an abort message in (worker thread)
+    }
+    if (io.aborted() && state.iteration < tc.iterations && state.iteration > startIt) progress('save', await save(metrics));
+    progress('done');
+    return { out: tc.out, iterations: state.iteration, metrics };
+  } finally {
+    await policy.dispose();
+    await value?.dispose();
+    await scorer?.dispose();
+  }
+}

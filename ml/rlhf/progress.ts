@@ -1,0 +1,49 @@
+// Progress events shared by the RLHF trainers (reward model and PPO), and a terminal printer
+// for them. Metric names are the ones RunMetric rows and charts use (see ml/README.md).
+
+export interface RLProgress {
+  event: 'step' | 'eval' | 'save' | 'done';
+  /** Optimizer steps (reward model) or iterations (PPO) completed. */
+  step: number;
+  steps: number;
+  /** e.g. loss, accuracy, margin, lr (step); val_loss, val_accuracy, val_margin, reward_mean, reward_std (eval). */
+  metrics: Record<string, number>;
+  /** Seconds left at the pace so far (NaN before the first step). */
+  etaSec: number;
+  /** The folder written (save events). */
+  checkpoint?: string;
+}
+
+function duration(s: number): string {
+  if (!Number.isFinite(s)) return '--';
+  const m = Math.floor(s / 60);
+  return m ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}
+
+function fmtMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k} ${Math.abs(v) > 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4)}`)
+    .join(' ');
+}
+
+/** One line per event on `stream` (a progress bar that redraws in place on a TTY). */
+export function rlProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (p: RLProgress) => void {
+  const tty = stream.isTTY;
+  let lastLine = 0;
+  return (p) => {
+    const nl = tty ? '\n' : '';
+    if (p.event === 'eval') stream.write(`${nl}step ${p.step}: ${fmtMetrics(p.metrics)}\n`);
+    else if (p.event === 'save') stream.write(`${nl}checkpoint written to ${p.checkpoint} (step ${p.step})\n`);
+    else if (p.event === 'done') stream.write(`${nl}done: step ${p.step}, ${fmtMetrics(p.metrics)}\n`);
+    else {
+      const width = 30;
+      const filled = Math.round((width * p.step) / Math.max(1, p.steps));
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.steps} ${fmtMetrics(p.metrics)} ETA ${duration(p.etaSec)}`;
+      if (tty) stream.write(`\r${line}`);
+      else if (performance.now() - lastLine > 5000 || p.step === p.steps) {
+        stream.write(`${line}\n`);
+        lastLine = performance.now();
+      }
+    }
+  };
+}
