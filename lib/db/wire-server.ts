@@ -7,6 +7,10 @@
 // This server takes turns per protocol EXCHANGE instead: a connection owns the database from
 // its first message until a Sync or simple Query leaves the session idle (not in a transaction),
 // so each exchange, and each whole transaction, runs alone.
+//
+// Named prepared statements and portals live in the session, which here all connections share;
+// on a real server they are per connection. So each connection's names are prefixed with its id
+// on the way in (Parse, Bind, Describe, Execute, Close), and deallocated when it disconnects.
 import net from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 
@@ -15,7 +19,16 @@ const CANCEL_REQUEST = 80877102;
 const GSSENC_REQUEST = 80877104;
 
 type Message = { type: number; bytes: Buffer }; // type 0: the startup packet
-type Conn = { id: number; socket: net.Socket; buffer: Buffer; started: boolean; queue: Message[]; busy: boolean };
+type Conn = {
+  id: number;
+  socket: net.Socket;
+  buffer: Buffer;
+  started: boolean;
+  queue: Message[];
+  busy: boolean;
+  /** Session-wide names of the statements this connection prepared. */
+  statements: Set<string>;
+};
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
 
 export class WireServer {
@@ -47,7 +60,7 @@ export class WireServer {
   }
 
   private accept(socket: net.Socket) {
-    const conn: Conn = { id: this.nextId++, socket, buffer: Buffer.alloc(0), started: false, queue: [], busy: false };
+    const conn: Conn = { id: this.nextId++, socket, buffer: Buffer.alloc(0), started: false, queue: [], busy: false, statements: new Set() };
     this.conns.add(conn);
     socket.setNoDelay(true);
     socket.on("data", (chunk) => {
@@ -85,7 +98,7 @@ export class WireServer {
       if (b.length < 5) return;
       const len = 1 + b.readInt32BE(1);
       if (b.length < len) return;
-      conn.queue.push({ type: b[0], bytes: b.subarray(0, len) });
+      conn.queue.push({ type: b[0], bytes: scopeNames(conn, b.subarray(0, len)) });
       conn.buffer = b.subarray(len);
     }
   }
@@ -127,13 +140,62 @@ export class WireServer {
   private async closed(conn: Conn) {
     this.conns.delete(conn);
     conn.queue.length = 0;
-    if (this.owner !== conn.id) return;
-    // The connection died mid-exchange or mid-transaction: undo what it left open.
+    const midExchange = this.owner === conn.id;
+    if (!midExchange && conn.statements.size === 0) return;
+    await this.acquire(conn.id);
     try {
-      await this.db.execProtocolRaw(SYNC); // end a half-sent extended-protocol exchange
-      if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
+      if (midExchange) {
+        // The connection died mid-exchange or mid-transaction: undo what it left open.
+        await this.db.execProtocolRaw(SYNC); // end a half-sent extended-protocol exchange
+        if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
+      }
+      for (const name of conn.statements) await this.db.exec(`DEALLOCATE "${name.replaceAll('"', '""')}"`).catch(() => {});
     } finally {
       this.release(conn.id);
     }
   }
+}
+
+/** Reads a NUL-terminated string at `at`; returns it and the offset after the NUL. */
+function cstring(b: Buffer, at: number): [string, number] {
+  const end = b.indexOf(0, at);
+  return [b.toString("utf8", at, end), end + 1];
+}
+
+/**
+ * Rewrites the statement and portal names of one frontend message to the connection's own
+ * (`c<id>.<name>`); the unnamed ones ("") stay as they are, being replaced at every use anyway.
+ */
+function scopeNames(conn: Conn, msg: Buffer): Buffer {
+  const type = msg[0];
+  const scope = (name: string) => (name === "" ? "" : `c${conn.id}.${name}`);
+  // [offset of the first name, how many names follow it back to back]
+  let at: number;
+  let count: number;
+  if (type === 0x50 /* P: Parse(statement, query, ...) */) [at, count] = [5, 1];
+  else if (type === 0x42 /* B: Bind(portal, statement, ...) */) [at, count] = [5, 2];
+  else if (type === 0x45 /* E: Execute(portal, maxRows) */) [at, count] = [5, 1];
+  else if (type === 0x44 /* D: Describe('S'|'P', name) */ || type === 0x43 /* C: Close('S'|'P', name) */) [at, count] = [6, 1];
+  else return msg;
+  const names: string[] = [];
+  let end = at;
+  for (let i = 0; i < count; i++) {
+    const [name, next] = cstring(msg, end);
+    names.push(name);
+    end = next;
+  }
+  if (names.every((n) => n === "")) return msg;
+  const scoped = names.map(scope);
+  const isStatement = (i: number) => (type === 0x50 ? true : type === 0x42 ? i === 1 : (type === 0x44 || type === 0x43) && msg[5] === 0x53);
+  scoped.forEach((n, i) => {
+    if (n && isStatement(i)) {
+      if (type === 0x43) conn.statements.delete(n);
+      else if (type === 0x50) conn.statements.add(n);
+    }
+  });
+  const body = Buffer.concat([msg.subarray(5, at), ...scoped.map((n) => Buffer.from(`${n}\0`, "utf8")), msg.subarray(end)]);
+  const head = Buffer.alloc(5);
+  head[0] = type;
+  head.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([head, body]);
 }

@@ -55,4 +55,26 @@ describe("the embedded wire server", () => {
     expect((await b.query("SELECT count(*)::int AS n FROM left_open")).rows[0].n).toBe(0);
     await b.end();
   });
+
+  it("keeps each connection's named prepared statements its own, and drops them when it leaves", async () => {
+    const clients = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const c = new pg.Client({ connectionString: server.url });
+        await c.connect();
+        return c;
+      }),
+    );
+    // The same statement name with a different text on each connection, used concurrently and repeatedly.
+    const results = await Promise.all(
+      clients.flatMap((c, i) =>
+        [0, 1, 2].map((k) => c.query<{ v: string }>({ name: "same_name", text: `SELECT $1::text || '-${i}' AS v`, values: [`q${k}`] })),
+      ),
+    );
+    expect(results.map((r) => r.rows[0].v)).toEqual(["q0-0", "q1-0", "q2-0", "q0-1", "q1-1", "q2-1", "q0-2", "q1-2", "q2-2"]);
+    const prepared = () => clients[0].query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE '%same_name'");
+    expect((await prepared()).rows[0].n).toBe(3);
+    await Promise.all([clients[1].end(), clients[2].end()]);
+    await expect.poll(async () => (await prepared()).rows[0].n).toBe(1);
+    await clients[0].end();
+  });
 });
