@@ -150,6 +150,7 @@ def main():
         "blas": blas,
         "first_loss": first_loss,
         "step_ms": median(times) * 1000,
+        "step_ms_min": min(times) * 1000,
         "gen_tokens_per_sec": g["batch"] * g["new"] / gen_s,
         "mkldnn": "USE_MKLDNN=ON" in cfgs,
     }))

@@ -113,14 +113,14 @@ export const RULES: Record<string, GradEntry> = {
   Sigmoid: { grad: (g, { outputs: [y] }, [dy]) => [() => g.mul(dy, g.mul(y, g.sub(1, y)))] }, // dX = dY·Y·(1 − Y)
   Abs: { grad: (g, { inputs: [x] }, [dy]) => [() => g.mul(dy, g.sign(x))] }, // dX = dY·sign(X)
   Relu: { grad: (g, { inputs: [x] }, [dy]) => [() => g.where(g.greater(x, 0), dy, 0)] }, // dX = dY·[X > 0]
-  // Y = X·s, s = σ(2u), u = k(X + cX³):  dX = dY·(s + (X·s − X·s·s)·2k(1 + 3cX²))
-  // (X·s is recomputed: onnxruntime's Gelu output is accurate to ~1e-8 only)
+  // Y = X·s, s = σ(2u), u = k(X + cX³):  dX = dY·(s + (Y − Y·s)·2k(1 + 3cX²))
+  // (float64 recomputes Y as X·s: onnxruntime's Gelu output is accurate to ~1e-8 only; float32 reuses it)
   Gelu: {
-    grad: (g, { inputs: [x] }, [dy]) => [
+    grad: (g, { inputs: [x], outputs: [y] }, [dy]) => [
       () => {
         const x2 = g.mul(x, x);
         const s = g.sigmoid(g.mul(x, g.add(g.mul(x2, 2 * GELU_K * GELU_C), 2 * GELU_K)));
-        const xs = g.mul(x, s);
+        const xs = x.dtype === 'float32' ? y : g.mul(x, s);
         const du = g.add(g.mul(x2, 6 * GELU_K * GELU_C), 2 * GELU_K);
         return g.mul(dy, g.add(s, g.mul(g.sub(xs, g.mul(xs, s)), du)));
       },

@@ -240,6 +240,17 @@ export class GraphCore {
     return this.nodes.filter((n) => live.has(n));
   }
 
+  /** A cached row of ones (1, n), e.g. for column sums as one matrix product. */
+  onesRow(n: number, dtype: DType = this.dtype): Value {
+    const key = `ones:${dtype}:${n}`;
+    let v = this.scalarCache.get(key);
+    if (!v) {
+      v = this.constant(new Array<number>(n).fill(1), [1, n], dtype);
+      this.scalarCache.set(key, v);
+    }
+    return v;
+  }
+
   /** A zero tensor of `shape` and `dtype` without a large initializer (Expand of a scalar). */
   zeros(shape: Shape, dtype: DType = this.dtype): Value {
     if (shape.length === 0) return this.scalar(0, dtype);

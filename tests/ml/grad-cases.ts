@@ -12,6 +12,7 @@ const i64 = (shape: number[], data: number[]): TensorSpec => ({ shape, dtype: 'i
 export const GRAD_CASES: GradCase[] = [
   // arithmetic, with broadcasting
   { rule: 'Add', name: '[2,3] + [3]', inputs: { a: f(2, 3), b: f(3) }, build: (g, { a, b }) => g.add(a, b) },
+  { rule: 'Add', name: '[3,2,8] + [8] (leading axes: summed as 1ᵀ·dY)', inputs: { a: f(3, 2, 8), b: f(8) }, build: (g, { a, b }) => g.add(a, b) },
   { rule: 'Add', name: '[2,1,3] + [4,1]', inputs: { a: f(2, 1, 3), b: f(4, 1) }, build: (g, { a, b }) => g.add(a, b) },
   { rule: 'Sub', name: '[2,3] − [2,1]', inputs: { a: f(2, 3), b: f(2, 1) }, build: (g, { a, b }) => g.sub(a, b) },
   { rule: 'Mul', name: '[2,3] · [1,3]', inputs: { a: f(2, 3), b: f(1, 3) }, build: (g, { a, b }) => g.mul(a, b) },

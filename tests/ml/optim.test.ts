@@ -12,6 +12,7 @@ import {
   type Feeds,
   type Value,
 } from '../../ml/index';
+import { FLAT_MAX_ELEMENTS } from '../../ml/optim/adamw';
 import { refAdamWStep, type RefAdamW } from './adamw-reference';
 
 const OPT: RefAdamW = { lr: 0.05, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, maxGradNorm: 0.5 };
@@ -97,6 +98,52 @@ describe('in-graph AdamW', () => {
       const diff = Math.max(...Array.from(after[name] as Float64Array, (x, i) => Math.abs(x - params[name][i])));
       expect(diff).toBeLessThan(1e-12);
     }
+    await runner.dispose();
+  });
+
+  it('updates small tensors as flat groups (per dtype and decay) and big ones alone, with the same result as per-tensor AdamW', async () => {
+    // two decayed small weights, two undecayed small vectors (one rank 2), and one weight above the flat threshold
+    const big = FLAT_MAX_ELEMENTS + 2;
+    const specs: Array<[string, number[], boolean]> = [['w1', [3, 2], true], ['w2', [2, 2], true], ['b1', [2], false], ['s', [1, 2], false], ['wb', [2, big], true]];
+    const build = () => {
+      const g = new Graph({ dtype: 'float64' });
+      const x = g.input('x', 'float64', [4, 3]);
+      const p = Object.fromEntries(specs.map(([n, shape, decay]) => [n, g.param(n, shape, { decay, init: { kind: 'normal', std: 0.5 } })]));
+      const h = g.tanh(g.add(g.mul(g.matmul(g.tanh(g.linear(x, p.w1, p.b1)), p.w2), p.s), 0.1)); // (4, 2)
+      return { g, loss: g.add(g.reduceMean(g.mul(h, h)), g.reduceMean(g.mul(g.matmul(h, p.wb), 0.01))) };
+    };
+    const { g, loss } = build();
+    const model = trainStepModel(g, { loss }, OPT);
+    const count = (op: string) => Object.values(model.nodes).filter((n) => n.opType === op).length;
+    expect([count('Concat'), count('Split')]).toEqual([8, 6]); // two flat groups: p, grad, m, v in; p, m, v out
+
+    const grads = new StateRunner();
+    const ref0 = build();
+    await grads.load('grad', gradientModel(ref0.g, { loss: ref0.loss }));
+    const runner = new StateRunner();
+    await runner.load('step', model);
+    const init = initParams(model.params, 3) as Record<string, Float64Array>;
+    await runner.setState({ ...init, ...initAdamWState(model.params) });
+    const ref = Object.fromEntries(Object.entries(init).map(([k, v]) => [k, v.slice()]));
+    const zeros = () => Object.fromEntries(specs.map(([n]) => [n, new Float64Array(ref[n].length)]));
+    const [m, v] = [zeros(), zeros()];
+    for (let k = 0; k < 3; k++) {
+      const xs = { x: Float64Array.from({ length: 12 }, (_, i) => Math.sin(i * 0.9 + k)) };
+      await grads.setState({ ...ref, ...Object.fromEntries(specs.map(([n]) => [`acc.${n}`, new Float64Array(ref[n].length)])) });
+      await grads.run('grad', xs);
+      const acc = await grads.getState(specs.map(([n]) => `acc.${n}`));
+      const gr = Object.fromEntries(specs.map(([n]) => [n, acc[`acc.${n}`] as Float64Array]));
+      refAdamWStep(ref, gr, m, v, Object.fromEntries(specs.map(([n, , d]) => [n, d])), k + 1, { ...OPT, lr: lrAt(k) });
+      await runner.run('step', { ...xs, lr: new Float64Array([lrAt(k)]), step: new Float64Array([k + 1]) });
+    }
+    const got = await runner.getState();
+    for (const [n] of specs) {
+      for (const [key, want] of [[n, ref[n]], [`m.${n}`, m[n]], [`v.${n}`, v[n]]] as const) {
+        const diff = Math.max(...Array.from(got[key] as Float64Array, (y, i) => Math.abs(y - want[i])));
+        expect(diff, key).toBeLessThan(1e-12);
+      }
+    }
+    await grads.dispose();
     await runner.dispose();
   });
 });
