@@ -1,0 +1,42 @@
+// Sizes of every stage of the RLHF benchmark, full and --quick. Designed for two CPU cores:
+// a byte-level GPT of ~0.3M parameters, a full run well under 15 minutes.
+
+import type { GPTConfig } from '../../ml/index';
+
+export interface BenchSettings {
+  seed: number;
+  quick: boolean;
+  model: Partial<GPTConfig>;
+  pretrain: { notes: number; errorRate: number; steps: number; batchSize: number; seqLen: number; maxLr: number };
+  sft: { demos: number; styleRate: number; steps: number; batchSize: number; seqLen: number; maxLr: number };
+  /**
+   * Prompts ranked by the labelers, for training and held out: K = temperatures.length SFT samples
+   * each, one per temperature (a hotter sample widens what the reward model sees, as InstructGPT's
+   * comparisons came from several policies and sampling settings).
+   */
+  label: { train: number; val: number; temperatures: number[]; labelers: number; maxNewTokens: number };
+  rm: { epochs: number; batchSize: number; maxLr: number };
+  /** beta: the KL coefficient of the main PPO run and PPO-ptx (one of betas). */
+  ppo: { prompts: number; iterations: number; rolloutBatch: number; miniBatch: number; ppoEpochs: number; lr: number; betas: number[]; beta: number; ptxCoef: number };
+  /** Held-out prompts for the win rates (one sample per policy per prompt). */
+  evalPrompts: number;
+  temperature: number;
+  maxNewTokens: number;
+}
+
+export function benchSettings(seed: number, quick: boolean): BenchSettings {
+  const q = <T>(full: T, small: T): T => (quick ? small : full);
+  return {
+    seed,
+    quick,
+    model: { vocabSize: 262, nCtx: 64, nEmbd: 96, nLayer: 3, nHead: 4 },
+    pretrain: { notes: q(40000, 8000), errorRate: 0.15, steps: q(2000, 300), batchSize: 16, seqLen: 64, maxLr: 2e-3 },
+    sft: { demos: 300, styleRate: 0.3, steps: q(250, 100), batchSize: 16, seqLen: 32, maxLr: 1e-3 },
+    label: { train: q(1500, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
+    rm: { epochs: q(2, 1), batchSize: 8, maxLr: 3e-4 },
+    ppo: { prompts: q(1000, 300), iterations: q(30, 6), rolloutBatch: 64, miniBatch: 16, ppoEpochs: 4, lr: q(3e-5, 5e-5), betas: [0, 0.02, 0.1], beta: 0.1, ptxCoef: 1 },
+    evalPrompts: q(400, 100),
+    temperature: 1,
+    maxNewTokens: 16,
+  };
+}
