@@ -2,19 +2,22 @@
 //
 // N labelers (default 200) each loop: POST /api/queue/next, think, POST /api/tasks/ranking,
 // think, until the queue is empty. Think time is exponential with a mean of THINK_MS (default
-// 1000 ms) — real labelers spend 30 s or more per ranking, so this is a heavier load than 200
-// real people. Prints throughput and p50/p95/p99 of next-task and submit, and, measured in the
-// same run against the same database, the latency of a bare `SELECT 1` round trip, so the figures
-// can be read against this machine's noise. Ends with one line of JSON.
+// 5000 ms, so about 10 s per ranking). Real labelers spend 30 s or more reading and ranking four
+// answers, so this is still about three times the load of 200 real people (about 20 rankings/s,
+// 40 requests/s); THINK_MS=1000 is a stress test (200 requests/s). Prints throughput and
+// p50/p95/p99 of next-task and submit, the web server's CPU time per request, and, measured in
+// the same run against the same database, the latency of a bare `SELECT 1` round trip, so the
+// figures can be read against this machine's noise. Ends with one line of JSON.
 // Env: LABELERS, TASKS, THINK_MS, DATABASE_URL (a server; a throwaway database is created on it).
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { benchDatabase, percentile, round } from "./db";
 
 const LABELERS = Number(process.env.LABELERS ?? 200);
 const TASKS = Number(process.env.TASKS ?? 2000);
-const THINK_MS = Number(process.env.THINK_MS ?? 1000);
+const THINK_MS = Number(process.env.THINK_MS ?? 5000);
 const root = path.resolve(import.meta.dirname, "..");
 
 const bench = await benchDatabase("queue");
@@ -68,6 +71,22 @@ async function post(url: string, token: string, body: unknown) {
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
   return { json, ms };
 }
+/** CPU seconds used so far by the server and its child processes (Linux /proc; NaN elsewhere). */
+function serverCpuSeconds(): number {
+  try {
+    const tick = 100; // USER_HZ
+    let total = 0;
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[1] ppid, f[11] utime, f[12] stime
+      if (Number(pid) === server.pid || Number(f[1]) === server.pid) total += (Number(f[11]) + Number(f[12])) / tick;
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
+}
+
 const think = () => new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * THINK_MS));
 
 // Warm up the routes (first request compiles nothing in production, but opens pools).
@@ -77,6 +96,7 @@ await post("/api/queue/next", tokens[0], { projectId: project.id }).then((r) =>
 
 const nextMs: number[] = [];
 const submitMs: number[] = [];
+const cpu0 = serverCpuSeconds();
 const t0 = performance.now();
 await Promise.all(
   tokens.map(async (token, i) => {
@@ -100,6 +120,7 @@ await Promise.all(
   }),
 );
 const wall = (performance.now() - t0) / 1000;
+const cpuPerRequestMs = ((serverCpuSeconds() - cpu0) * 1000) / (nextMs.length + submitMs.length);
 
 // The reference: a bare SELECT 1 round trip to the same database, now, from this process.
 const client = new pg.Client({ connectionString: bench.url });
@@ -124,7 +145,8 @@ const stats = (a: number[]) => ({ p50: round(percentile(a, 50)), p95: round(perc
 const next = stats(nextMs);
 const submit = stats(submitMs);
 const select1 = stats(selectMs);
-console.log(`\n${LABELERS} labelers, ${rankings} rankings in ${round(wall)} s: ${round(rankings / wall)} submits/s, ${round((nextMs.length + submitMs.length) / wall)} requests/s`);
+console.log(`\n${LABELERS} labelers thinking ${THINK_MS} ms on average between requests, ${rankings} rankings in ${round(wall)} s: ${round(rankings / wall)} submits/s, ${round((nextMs.length + submitMs.length) / wall)} requests/s`);
+console.log(`web server CPU ${round(cpuPerRequestMs, 2)} ms per request`);
 console.log(`next-task  p50 ${next.p50} ms  p95 ${next.p95} ms  p99 ${next.p99} ms`);
 console.log(`submit     p50 ${submit.p50} ms  p95 ${submit.p95} ms  p99 ${submit.p99} ms`);
 console.log(`SELECT 1   p50 ${select1.p50} ms  p95 ${select1.p95} ms  p99 ${select1.p99} ms  (reference: the same database, this run)`);
@@ -135,12 +157,14 @@ console.log(
     bench: "queue",
     engine: bench.engine,
     labelers: LABELERS,
+    think_ms: THINK_MS,
     rankings,
     submits_per_s: round(rankings / wall),
     next_p50_ms: next.p50,
     next_p99_ms: next.p99,
     submit_p50_ms: submit.p50,
     submit_p99_ms: submit.p99,
+    server_cpu_ms_per_request: round(cpuPerRequestMs, 2),
     select1_p50_ms: select1.p50,
     target_p99_ms: target,
     pass: next.p99 < target && submit.p99 < target && over === 0 && rankings === TASKS,

@@ -3,6 +3,7 @@
 // from every query unless a query asks for them explicitly.
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
 
@@ -10,10 +11,14 @@ export const OMIT_SECRETS = {
   user: { passwordHash: true },
   apiToken: { tokenHash: true },
   invite: { tokenHash: true },
+  trainingRun: { secrets: true },
 } as const;
 
 function createClient() {
-  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // Prisma runs on the shared pool (sqlPool below); $disconnect ends it. (The cast: the adapter
+  // bundles a newer @types/pg than ours; at run time both are the one `pg` package.)
+  const pool = sqlPool() as unknown as ConstructorParameters<typeof PrismaPg>[0];
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Under load, waiting for a pooled connection is normal: wait for it rather than fail.
   return new PrismaClient({ adapter, omit: OMIT_SECRETS, transactionOptions: { maxWait: 30_000, timeout: 60_000 } });
 }
@@ -22,7 +27,18 @@ export type Db = ReturnType<typeof createClient>;
 /** A transaction client, as passed to `db.$transaction(async (tx) => ...)`. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const globalForDb = globalThis as unknown as { rlhfDb?: Db };
+const globalForDb = globalThis as unknown as { rlhfDb?: Db; rlhfPool?: pg.Pool };
+
+/**
+ * The one connection pool: `db` (Prisma) runs on it, and so do the few hot paths written in plain
+ * SQL (lib/labeling/sql: the labeling queue and submissions).
+ */
+export function sqlPool(): pg.Pool {
+  return (globalForDb.rlhfPool ??= new pg.Pool({
+    connectionString: env().DATABASE_URL,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+  }));
+}
 
 function client(): Db {
   return (globalForDb.rlhfDb ??= createClient());

@@ -1,7 +1,5 @@
 // What a labeler's browser receives for a task: the prompt, the answers in display order and the
 // project settings the task view needs. Nothing about other labelers.
-import "server-only";
-import type { Tx } from "../db";
 import type { Message } from "../imports/records";
 
 export type TaskPayload = {
@@ -22,36 +20,39 @@ export type TaskPayload = {
   answers: { position: number; text: string }[];
 };
 
-export async function taskPayload(tx: Tx, assignmentId: string): Promise<TaskPayload> {
-  const a = await tx.assignment.findUniqueOrThrow({
-    where: { id: assignmentId },
-    include: {
-      task: {
-        include: {
-          project: true,
-          prompt: { select: { messages: true } },
-          items: { orderBy: { position: "asc" }, include: { completion: { select: { text: true } } } },
-        },
-      },
-    },
-  });
-  const { task } = a;
-  const p = task.project;
+/** One row of the payload query (sql/next-task.ts PAYLOAD): the assignment, task, project and prompt. */
+export type PayloadRow = {
+  assignmentId: string;
+  taskId: string;
+  kind: TaskPayload["kind"];
+  leasedUntil: Date;
+  projectId: string;
+  name: string;
+  guidelines: string;
+  leaseMinutes: number;
+  minDemonstrationChars: number;
+  maxDemonstrationChars: number;
+  answersPerTask: number;
+  messages: Message[];
+  answers: { position: number; text: string }[];
+};
+
+export function toPayload(r: PayloadRow): TaskPayload {
   return {
-    assignmentId: a.id,
-    taskId: task.id,
-    kind: task.kind,
-    leaseExpiresAt: a.leasedUntil.toISOString(),
+    assignmentId: r.assignmentId,
+    taskId: r.taskId,
+    kind: r.kind,
+    leaseExpiresAt: r.leasedUntil.toISOString(),
     project: {
-      id: p.id,
-      name: p.name,
-      guidelines: p.guidelines,
-      leaseMinutes: p.leaseMinutes,
-      minDemonstrationChars: p.minDemonstrationChars,
-      maxDemonstrationChars: p.maxDemonstrationChars,
-      answersPerTask: p.answersPerTask,
+      id: r.projectId,
+      name: r.name,
+      guidelines: r.guidelines,
+      leaseMinutes: r.leaseMinutes,
+      minDemonstrationChars: r.minDemonstrationChars,
+      maxDemonstrationChars: r.maxDemonstrationChars,
+      answersPerTask: r.answersPerTask,
     },
-    prompt: { messages: task.prompt.messages as Message[] },
-    answers: task.items.map((i) => ({ position: i.position, text: i.completion.text })),
+    prompt: { messages: r.messages },
+    answers: r.answers,
   };
 }

@@ -1,140 +1,126 @@
 // Submitting work. Each submission is one transaction: the result, its comparisons, the
 // assignment marked submitted and the task's count raised, or nothing at all. A client-generated
 // id makes it idempotent: a double click or a retried request stores one result.
+// Plain SQL on the shared pool, like the queue (./queue.ts; statements in ./sql/submit.ts).
 import "server-only";
+import type pg from "pg";
 import type { SessionUser } from "../auth/authenticate";
-import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
-import { Prisma } from "../generated/prisma/client";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
 import { checkAnswers, resolveTiers } from "../ranking/submission";
 import type { DemonstrationSubmission, RankingSubmission } from "../validation/ranking";
-import { heldAssignment, lockTask } from "./queue";
+import { assignmentOn, checkHeld, lockTask } from "./queue";
+import { INSERT_DEMONSTRATION, INSERT_RANKING, PRIOR_DEMONSTRATION, PRIOR_RANKING } from "./sql/submit";
+import { inTransaction, isUniqueViolation, run, type SqlClient } from "./sql/transaction";
 
 export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+type PriorRanking = { id: string; notation: string; labelerId: string; pairs: number; ties: number };
 
-async function priorRanking(db: Db | Tx, user: SessionUser, clientId: string): Promise<RankingResult | null> {
-  const prior = await db.ranking.findUnique({
-    where: { clientId },
-    select: { id: true, notation: true, labelerId: true, comparisons: { select: { tie: true } } },
-  });
+async function priorRanking(c: SqlClient | pg.Pool, user: SessionUser, clientId: string): Promise<RankingResult | null> {
+  const [prior] = await run<PriorRanking>(c, PRIOR_RANKING, [clientId]);
   if (!prior) return null;
   if (prior.labelerId !== user.id) throw new AppError("conflict", "That submission id is already used.");
-  const ties = prior.comparisons.filter((c) => c.tie).length;
-  return { id: prior.id, notation: prior.notation, comparisons: prior.comparisons.length - ties, ties };
+  return { id: prior.id, notation: prior.notation, comparisons: prior.pairs - prior.ties, ties: prior.ties };
 }
 
-export async function submitRanking(db: Db, user: SessionUser, input: RankingSubmission): Promise<RankingResult> {
-  const prior = await priorRanking(db, user, input.clientId);
-  if (prior) return prior;
+export async function submitRanking(pool: pg.Pool, user: SessionUser, input: RankingSubmission): Promise<RankingResult> {
   try {
-    return await db.$transaction(async (tx) => {
-      const task = await lockTask(tx, input.taskId);
-      // A copy of this submission may have committed while we waited for the lock.
-      const raced = await priorRanking(tx, user, input.clientId);
-      if (raced) return raced;
+    return await inTransaction(pool, async (c) => {
+      const task = await lockTask(c, input.taskId);
       if (task.kind !== "ranking") throw new AppError("bad_request", "This task is not a ranking task.");
-      const assignment = await heldAssignment(tx, task.id, user);
-      const items = await tx.taskCompletion.findMany({ where: { taskId: task.id }, orderBy: { position: "asc" } });
-      const tiers = resolveTiers(input.tiers, items.length);
-      checkAnswers(input.answers, items.length);
+      const held = await assignmentOn(c, task.id, user);
+      // Already submitted: a retry, or a copy of this submission committed while we waited for the lock.
+      const prior = held?.status === "submitted" ? await priorRanking(c, user, input.clientId) : null;
+      if (prior) return prior;
+      const assignment = checkHeld(held);
+      const tiers = resolveTiers(input.tiers, task.items.length);
+      checkAnswers(input.answers, task.items.length);
       if (task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
 
-      const completionAt = (pos: number) => items[pos].completionId;
+      const completionAt = (pos: number) => task.items[pos];
       const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
       const meta = new Map(input.answers.map((a) => [a.position, a]));
       const notation = formatRanking(tiers);
-      const ranking = await tx.ranking.create({
-        data: {
-          taskId: task.id,
-          assignmentId: assignment.id,
-          labelerId: user.id,
-          tiers,
-          notation,
-          timeSpentMs: input.timeSpentMs,
-          clientId: input.clientId,
-          answers: {
-            create: items.map((item) => ({
-              completionId: item.completionId,
-              tier: tierOf.get(item.position)!,
-              likert: meta.get(item.position)?.likert ?? null,
-              flags: meta.get(item.position)?.flags ?? [],
-            })),
-          },
-        },
-        select: { id: true },
-      });
+      const answers = task.items.map((completionId, pos) => ({
+        completionId,
+        tier: tierOf.get(pos)!,
+        likert: meta.get(pos)?.likert ?? null,
+        flags: meta.get(pos)?.flags ?? [],
+      }));
       const pairs = expandPairs(tiers);
-      await tx.comparison.createMany({
-        data: pairs.map((p) => ({
-          projectId: task.projectId,
-          taskId: task.id,
-          rankingId: ranking.id,
-          labelerId: user.id,
-          chosenId: completionAt(p.chosen),
-          rejectedId: completionAt(p.rejected),
-          tie: p.tie,
-          margin: p.margin,
-        })),
-      });
-      await tx.assignment.update({ where: { id: assignment.id }, data: { status: "submitted" } });
-      await tx.task.update({ where: { id: task.id }, data: { done: { increment: 1 } } });
+      const comparisons = pairs.map((p) => ({
+        chosenId: completionAt(p.chosen),
+        rejectedId: completionAt(p.rejected),
+        tie: p.tie,
+        margin: p.margin,
+      }));
+      const [ranking] = await run<{ id: string }>(c, INSERT_RANKING, [
+        task.id,
+        assignment.id,
+        user.id,
+        JSON.stringify(tiers),
+        notation,
+        input.timeSpentMs,
+        input.clientId,
+        task.projectId,
+        JSON.stringify(answers),
+        JSON.stringify(comparisons),
+      ]);
       const ties = pairs.filter((p) => p.tie).length;
       return { id: ranking.id, notation, comparisons: pairs.length - ties, ties };
     });
   } catch (e) {
-    // Two copies of one submission raced: the loser returns the winner's result.
-    if (isUniqueViolation(e)) {
-      const winner = await priorRanking(db, user, input.clientId);
+    // The submission id is taken (by a copy of this submission, or by someone else's): the same
+    // labeler gets the stored result, anyone else a 409.
+    if (isUniqueViolation(e, "Ranking_clientId_key")) {
+      const winner = await priorRanking(pool, user, input.clientId);
       if (winner) return winner;
     }
     throw e;
   }
 }
 
+type PriorDemonstration = { id: string; authorId: string };
+
+async function priorDemonstration(c: SqlClient | pg.Pool, user: SessionUser, clientId: string): Promise<{ id: string } | null> {
+  const [prior] = await run<PriorDemonstration>(c, PRIOR_DEMONSTRATION, [clientId]);
+  if (!prior) return null;
+  if (prior.authorId !== user.id) throw new AppError("conflict", "That submission id is already used.");
+  return { id: prior.id };
+}
+
 export async function submitDemonstration(
-  db: Db,
+  pool: pg.Pool,
   user: SessionUser,
   input: DemonstrationSubmission,
 ): Promise<{ id: string }> {
-  const prior = await db.demonstration.findUnique({ where: { clientId: input.clientId }, select: { id: true, authorId: true } });
-  if (prior) {
-    if (prior.authorId !== user.id) throw new AppError("conflict", "That submission id is already used.");
-    return { id: prior.id };
-  }
   try {
-    return await db.$transaction(async (tx) => {
-      const task = await lockTask(tx, input.taskId);
-      const raced = await tx.demonstration.findUnique({ where: { clientId: input.clientId }, select: { id: true, authorId: true } });
-      if (raced?.authorId === user.id) return { id: raced.id };
+    return await inTransaction(pool, async (c) => {
+      const task = await lockTask(c, input.taskId);
       if (task.kind !== "demonstration") throw new AppError("bad_request", "This task is not a demonstration task.");
-      const assignment = await heldAssignment(tx, task.id, user);
-      const project = await tx.project.findUniqueOrThrow({ where: { id: task.projectId } });
-      checkLength(input.text, project.minDemonstrationChars, project.maxDemonstrationChars);
+      const held = await assignmentOn(c, task.id, user);
+      const prior = held?.status === "submitted" ? await priorDemonstration(c, user, input.clientId) : null;
+      if (prior) return prior;
+      const assignment = checkHeld(held);
+      checkLength(input.text, task.minDemonstrationChars, task.maxDemonstrationChars);
       if (task.done >= task.wanted) throw new AppError("lease_lost", "This prompt already has all the demonstrations it needs.");
-      const demo = await tx.demonstration.create({
-        data: {
-          promptId: task.promptId,
-          taskId: task.id,
-          assignmentId: assignment.id,
-          authorId: user.id,
-          text: input.text,
-          timeSpentMs: input.timeSpentMs,
-          clientId: input.clientId,
-        },
-        select: { id: true },
-      });
-      await tx.assignment.update({ where: { id: assignment.id }, data: { status: "submitted" } });
-      await tx.task.update({ where: { id: task.id }, data: { done: { increment: 1 } } });
+      const [demo] = await run<{ id: string }>(c, INSERT_DEMONSTRATION, [
+        task.id,
+        assignment.id,
+        user.id,
+        task.promptId,
+        input.text,
+        input.timeSpentMs,
+        input.clientId,
+      ]);
       return demo;
     });
   } catch (e) {
-    if (isUniqueViolation(e)) {
-      const winner = await db.demonstration.findUnique({ where: { clientId: input.clientId }, select: { id: true, authorId: true } });
-      if (winner?.authorId === user.id) return { id: winner.id };
+    if (isUniqueViolation(e, "Demonstration_clientId_key")) {
+      const winner = await priorDemonstration(pool, user, input.clientId);
+      if (winner) return winner;
     }
     throw e;
   }

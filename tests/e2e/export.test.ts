@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
+import { db, sqlPool } from "../../lib/db";
 import { nextTask } from "../../lib/labeling/queue";
 import { submitRanking } from "../../lib/labeling/submit";
 import { startApp, type AppServer } from "../helpers/app-server";
@@ -29,8 +29,8 @@ describe.skipIf(!browserAvailable)("exports in a real browser", () => {
     const [admin, kept, left] = await Promise.all([makeUser("admin"), makeUser(), makeUser()]);
     for (const [u, tiers] of [[kept, "A > B > C = D"], [left, "D > C > B > A"]] as const)
       for (let i = 0; i < 3; i++) {
-        const t = (await nextTask(db, u, { projectId: project.id }))!;
-        await submitRanking(db, u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers, answers: [], timeSpentMs: 10 });
+        const t = (await nextTask(sqlPool(), u, { projectId: project.id }))!;
+        await submitRanking(sqlPool(), u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers, answers: [], timeSpentMs: 10 });
       }
 
     const page = await browser.newPage();

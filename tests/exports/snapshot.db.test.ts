@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
+import { db, sqlPool } from "../../lib/db";
 import { createExport } from "../../lib/exports/snapshot";
 import { exportFile, getExport, listExports } from "../../lib/exports/store";
 import { nextTask } from "../../lib/labeling/queue";
@@ -11,15 +11,17 @@ import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { createExportInput, type CreateExportRequest } from "../../lib/validation/export";
 import { makeProject, makeUser } from "../helpers/factories";
 
+const pool = sqlPool();
+
 process.env.STORAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "exports-test-"));
 
 type Answer = { position: number; likert?: number; flags?: string[] };
 
 async function rankNext(projectId: string, user: { id: string }, tiers: number[][] | string, answers: Answer[] = []) {
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  const t = await nextTask(db, u, { projectId });
+  const t = await nextTask(pool, u, { projectId });
   if (!t) throw new Error("no task left");
-  return submitRanking(db, u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers, answers: answers as never, timeSpentMs: 1234 });
+  return submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers, answers: answers as never, timeSpentMs: 1234 });
 }
 
 async function exportOf(admin: { id: string }, req: CreateExportRequest) {
@@ -136,8 +138,8 @@ describe("export filters", () => {
     // b agrees fully on task 1 and reverses task 2
     for (let i = 0; i < 2; i++) {
       const u = await db.user.findUniqueOrThrow({ where: { id: b.id } });
-      const t = (await nextTask(db, u, { projectId: project.id }))!;
-      await submitRanking(db, u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers: t.taskId === task1 ? "A > B > C > D" : "D > C > B > A", answers: [], timeSpentMs: 1 });
+      const t = (await nextTask(pool, u, { projectId: project.id }))!;
+      await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers: t.taskId === task1 ? "A > B > C > D" : "D > C > B > A", answers: [], timeSpentMs: 1 });
     }
     const { e } = await exportOf(admin, { kind: "rm", projectId: project.id, validation: 0, minAgreement: 0.5 });
     expect(e.rowCount).toBe(12); // task 1 only, both rankings
@@ -194,8 +196,8 @@ describe("whole rankings, SFT and PPO exports", () => {
     const { project } = await makeProject({ demoPrompts: 2, demonstrationsPerPrompt: 1 });
     const [admin, a] = await Promise.all([makeUser("admin"), makeUser()]);
     for (let i = 0; i < 2; i++) {
-      const t = (await nextTask(db, a, { projectId: project.id }))!;
-      await submitDemonstration(db, a, { clientId: crypto.randomUUID(), taskId: t.taskId, text: `demo answer ${i}`, timeSpentMs: 5 });
+      const t = (await nextTask(pool, a, { projectId: project.id }))!;
+      await submitDemonstration(pool, a, { clientId: crypto.randomUUID(), taskId: t.taskId, text: `demo answer ${i}`, timeSpentMs: 5 });
     }
     const sft = await exportOf(admin, { kind: "sft", projectId: project.id, validation: 0 });
     expect(sft.all).toHaveLength(2);
@@ -226,15 +228,28 @@ describe("export integrity", () => {
     }
   });
 
+  it("streams the rows in a child process of its own, which reports its peak memory", async () => {
+    const { project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 1 });
+    const [admin, a] = await Promise.all([makeUser("admin"), makeUser()]);
+    for (let i = 0; i < 2; i++) await rankNext(project.id, a, "A > B > C > D");
+    const stats: { maxRssMb: number }[] = [];
+    const e = await createExport(db, admin, createExportInput.parse({ kind: "rm", projectId: project.id, validation: 0 }), {
+      onWorkerStats: (s) => stats.push(s),
+    });
+    expect(e.rowCount).toBe(12);
+    expect(stats).toHaveLength(1);
+    expect(stats[0].maxRssMb).toBeGreaterThan(0);
+    expect(stats[0].maxRssMb).toBeLessThan(300);
+  });
+
   it("leaves no Export row and no folder when the snapshot fails", async () => {
     const admin = await makeUser("admin");
     const before = fs.readdirSync(path.join(process.env.STORAGE_DIR!, "exports")).length;
-    const count = await db.export.count();
     await expect(
       createExport(db, admin, createExportInput.parse({ kind: "rm" }), { connectionString: "postgresql://nobody@127.0.0.1:1/none" }),
     ).rejects.toThrow();
     expect(fs.readdirSync(path.join(process.env.STORAGE_DIR!, "exports")).length).toBe(before);
-    expect(await db.export.count()).toBe(count);
+    expect(await db.export.count({ where: { createdById: admin.id } })).toBe(0); // this admin's: other files write exports too
   });
 
   it("rejects bad settings with the field named", () => {

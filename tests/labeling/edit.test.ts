@@ -1,18 +1,20 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
+import { db, sqlPool } from "../../lib/db";
 import { editDemonstration, editRanking } from "../../lib/labeling/edit";
 import { ownHistory, tallySince, waitingWork } from "../../lib/labeling/labeler-home";
 import { nextTask } from "../../lib/labeling/queue";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { makeProject, makeUser } from "../helpers/factories";
 
+const pool = sqlPool();
+
 describe("editing own work", () => {
   it("replaces a ranking's comparisons, only for its author, only before the lock", async () => {
     const { project } = await makeProject({ rankingTasks: 1 });
     const [u, other] = await Promise.all([makeUser(), makeUser()]);
-    const t = await nextTask(db, u, { projectId: project.id });
-    const r = await submitRanking(db, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A > B > C > D", answers: [], timeSpentMs: 1 });
+    const t = await nextTask(pool, u, { projectId: project.id });
+    const r = await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A > B > C > D", answers: [], timeSpentMs: 1 });
     await expect(editRanking(db, other, r.id, { tiers: "D > C > B > A", answers: [] })).rejects.toMatchObject({ status: 403 });
     expect(await editRanking(db, u, r.id, { tiers: "D > C = B > A", answers: [] })).toMatchObject({ notation: "D > B = C > A" });
     const comps = await db.comparison.findMany({ where: { rankingId: r.id } });
@@ -25,8 +27,8 @@ describe("editing own work", () => {
   it("edits a demonstration within the project's length limits", async () => {
     const { project } = await makeProject({ demoPrompts: 1, demonstrationsPerPrompt: 1, maxDemonstrationChars: 20 });
     const u = await makeUser();
-    const t = await nextTask(db, u, { projectId: project.id });
-    const d = await submitDemonstration(db, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, text: "first", timeSpentMs: 10 });
+    const t = await nextTask(pool, u, { projectId: project.id });
+    const d = await submitDemonstration(pool, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, text: "first", timeSpentMs: 10 });
     await expect(editDemonstration(db, u, d.id, "x".repeat(21))).rejects.toMatchObject({ status: 413 });
     await editDemonstration(db, u, d.id, "second");
     expect((await db.demonstration.findUnique({ where: { id: d.id } }))?.text).toBe("second");
@@ -42,8 +44,8 @@ describe("the labeler home", () => {
       ["demonstration", 1],
       ["ranking", 2],
     ]);
-    const t = await nextTask(db, u, { projectId: project.id, kind: "ranking" });
-    await submitRanking(db, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A = B = C = D", answers: [], timeSpentMs: 90_000 });
+    const t = await nextTask(pool, u, { projectId: project.id, kind: "ranking" });
+    await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A = B = C = D", answers: [], timeSpentMs: 90_000 });
     const after = (await waitingWork(db, u)).filter((w) => w.projectId === project.id && w.kind === "ranking");
     expect(after[0].tasks).toBe(1);
     expect(await tallySince(db, u, new Date(Date.now() - 60_000))).toEqual({ rankings: 1, demonstrations: 0, timeSpentMs: 90_000 });

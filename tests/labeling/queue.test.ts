@@ -1,9 +1,11 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
+import { db, sqlPool } from "../../lib/db";
 import { nextTask, renewLease, skipTask } from "../../lib/labeling/queue";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { makeProject, makeUser } from "../helpers/factories";
+
+const pool = sqlPool();
 
 const rank = (taskId: string, tiers: number[][] | string) => ({
   clientId: crypto.randomUUID(),
@@ -17,34 +19,34 @@ describe("the queue", () => {
   it("leases a task, and resumes the same lease on the next call", async () => {
     const { project } = await makeProject({ rankingTasks: 2 });
     const u = await makeUser();
-    const first = await nextTask(db, u, { projectId: project.id });
+    const first = await nextTask(pool, u, { projectId: project.id });
     expect(first?.kind).toBe("ranking");
     expect(first?.answers.map((a) => a.position)).toEqual([0, 1, 2, 3]);
     expect(new Date(first!.leaseExpiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
-    const again = await nextTask(db, u, { projectId: project.id });
+    const again = await nextTask(pool, u, { projectId: project.id });
     expect(again?.assignmentId).toBe(first?.assignmentId);
   });
 
   it("never gives a labeler a task they did or skipped", async () => {
     const { project, taskIds } = await makeProject({ rankingTasks: 2, rankingsPerTask: 3 });
     const u = await makeUser();
-    const a = await nextTask(db, u, { projectId: project.id });
-    await submitRanking(db, u, rank(a!.taskId, "A > B > C > D"));
-    const b = await nextTask(db, u, { projectId: project.id });
+    const a = await nextTask(pool, u, { projectId: project.id });
+    await submitRanking(pool, u, rank(a!.taskId, "A > B > C > D"));
+    const b = await nextTask(pool, u, { projectId: project.id });
     expect(b!.taskId).not.toBe(a!.taskId);
-    await skipTask(db, u, { taskId: b!.taskId, reason: "not my language", report: false });
-    expect(await nextTask(db, u, { projectId: project.id })).toBeNull();
+    await skipTask(pool, u, { taskId: b!.taskId, reason: "not my language", report: false });
+    expect(await nextTask(pool, u, { projectId: project.id })).toBeNull();
     expect(new Set([a!.taskId, b!.taskId])).toEqual(new Set(taskIds));
   });
 
   it("never puts more people on a task than results wanted, and frees a slot on skip", async () => {
     const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 2 });
     const [u1, u2, u3] = await Promise.all([makeUser(), makeUser(), makeUser()]);
-    expect((await nextTask(db, u1, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
-    expect((await nextTask(db, u2, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
-    expect(await nextTask(db, u3, { projectId: project.id })).toBeNull();
-    await skipTask(db, u2, { taskId: taskIds[0], reason: "unsure", report: true });
-    expect((await nextTask(db, u3, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+    expect((await nextTask(pool, u1, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+    expect((await nextTask(pool, u2, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+    expect(await nextTask(pool, u3, { projectId: project.id })).toBeNull();
+    await skipTask(pool, u2, { taskId: taskIds[0], reason: "unsure", report: true });
+    expect((await nextTask(pool, u3, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
     const skipped = await db.assignment.findFirst({ where: { taskId: taskIds[0], userId: u2.id } });
     expect(skipped).toMatchObject({ status: "skipped", skipReason: "unsure", reported: true });
   });
@@ -52,31 +54,31 @@ describe("the queue", () => {
   it("returns a task whose lease expired to the pool", async () => {
     const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
     const [u1, u2] = await Promise.all([makeUser(), makeUser()]);
-    const a = await nextTask(db, u1, { projectId: project.id });
-    expect(await nextTask(db, u2, { projectId: project.id })).toBeNull();
+    const a = await nextTask(pool, u1, { projectId: project.id });
+    expect(await nextTask(pool, u2, { projectId: project.id })).toBeNull();
     await db.assignment.update({ where: { id: a!.assignmentId }, data: { leasedUntil: new Date(Date.now() - 1000) } });
-    expect((await nextTask(db, u2, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+    expect((await nextTask(pool, u2, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
     // u1's lease is gone and u2 holds the only slot: u1 can neither renew nor submit.
-    await expect(renewLease(db, u1, a!.assignmentId)).rejects.toMatchObject({ status: 409 });
-    await expect(submitRanking(db, u1, rank(taskIds[0], "A > B > C > D"))).rejects.toMatchObject({ status: 409 });
+    await expect(renewLease(pool, u1, a!.assignmentId)).rejects.toMatchObject({ status: 409 });
+    await expect(submitRanking(pool, u1, rank(taskIds[0], "A > B > C > D"))).rejects.toMatchObject({ status: 409 });
     expect(await db.ranking.count({ where: { taskId: taskIds[0] } })).toBe(0);
   });
 
   it("accepts a submission after the lease ran out while nobody took the slot", async () => {
     const { project } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
     const u = await makeUser();
-    const a = await nextTask(db, u, { projectId: project.id });
+    const a = await nextTask(pool, u, { projectId: project.id });
     await db.assignment.update({ where: { id: a!.assignmentId }, data: { leasedUntil: new Date(Date.now() - 1000) } });
-    await expect(renewLease(db, u, a!.assignmentId)).resolves.toHaveProperty("leaseExpiresAt");
-    await expect(submitRanking(db, u, rank(a!.taskId, "A = B > C > D"))).resolves.toMatchObject({ ties: 1 });
+    await expect(renewLease(pool, u, a!.assignmentId)).resolves.toHaveProperty("leaseExpiresAt");
+    await expect(submitRanking(pool, u, rank(a!.taskId, "A = B > C > D"))).resolves.toMatchObject({ ties: 1 });
   });
 
   it("filters by kind", async () => {
     const { project } = await makeProject({ rankingTasks: 1, demoPrompts: 1, demonstrationsPerPrompt: 1 });
     const u = await makeUser();
-    expect((await nextTask(db, u, { projectId: project.id, kind: "demonstration" }))?.kind).toBe("demonstration");
+    expect((await nextTask(pool, u, { projectId: project.id, kind: "demonstration" }))?.kind).toBe("demonstration");
     const u2 = await makeUser();
-    expect((await nextTask(db, u2, { projectId: project.id, kind: "ranking" }))?.kind).toBe("ranking");
+    expect((await nextTask(pool, u2, { projectId: project.id, kind: "ranking" }))?.kind).toBe("ranking");
   });
 
   it("under 50 concurrent labelers hands out no slot twice and ends with exactly the wanted results", async () => {
@@ -88,10 +90,10 @@ describe("the queue", () => {
     await Promise.all(
       labelers.map(async (u) => {
         for (;;) {
-          const t = await nextTask(db, u, { projectId: project.id }).catch((e) => { console.log("ERRN", e.code, e.message, JSON.stringify(e.meta)); throw e; });
+          const t = await nextTask(pool, u, { projectId: project.id });
           if (!t) return;
           handedOut.push(`${t.taskId}:${u.id}`);
-          await submitRanking(db, u, rank(t.taskId, "A > B > C = D")).catch((e) => { console.log("ERR", e.code, e.message, JSON.stringify(e.meta)); throw e; });
+          await submitRanking(pool, u, rank(t.taskId, "A > B > C = D"));
         }
       }),
     );
@@ -103,14 +105,67 @@ describe("the queue", () => {
       expect(r._count.rankings).toBe(wanted);
     }
   }, 180_000);
+
+  it("hands out a partly done task before an older untouched one", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 3, rankingsPerTask: 2 });
+    const [u1, u2] = await Promise.all([makeUser(), makeUser()]);
+    expect((await nextTask(pool, u1, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+    await skipTask(pool, u1, { taskId: taskIds[0], reason: "later", report: false });
+    expect((await nextTask(pool, u1, { projectId: project.id }))?.taskId).toBe(taskIds[1]);
+    await submitRanking(pool, u1, rank(taskIds[1], "A > B > C > D"));
+    expect((await nextTask(pool, u2, { projectId: project.id }))?.taskId).toBe(taskIds[1]);
+  });
+
+  it("sends the prompt, the answers in display order and the project's settings", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 1, leaseMinutes: 12 });
+    const u = await makeUser();
+    const t = await nextTask(pool, u, { projectId: project.id });
+    const stored = await db.assignment.findFirstOrThrow({ where: { taskId: taskIds[0], userId: u.id } });
+    expect(t).toEqual({
+      assignmentId: stored.id,
+      taskId: taskIds[0],
+      kind: "ranking",
+      leaseExpiresAt: stored.leasedUntil.toISOString(),
+      project: {
+        id: project.id,
+        name: project.name,
+        guidelines: "",
+        leaseMinutes: 12,
+        minDemonstrationChars: 1,
+        maxDemonstrationChars: 20_000,
+        answersPerTask: 4,
+      },
+      prompt: { messages: [{ role: "user", content: `rank prompt 0 ${project.slug}` }] },
+      answers: [0, 1, 2, 3].map((position) => ({ position, text: `answer ${position} to 0` })),
+    });
+    expect(stored.leasedUntil.getTime() - Date.now()).toBeLessThanOrEqual(12 * 60_000);
+  });
+
+  it("hands out nothing from an archived project, and stops resuming a lease there", async () => {
+    const { project } = await makeProject({ rankingTasks: 2 });
+    const u = await makeUser();
+    expect(await nextTask(pool, u, { projectId: project.id })).not.toBeNull();
+    await db.project.update({ where: { id: project.id }, data: { archived: true } });
+    expect(await nextTask(pool, u, { projectId: project.id })).toBeNull();
+    expect(await nextTask(pool, await makeUser(), { projectId: project.id })).toBeNull();
+  });
+
+  it("renews only the labeler's own assignment: 404 for an unknown one, 403 for another's", async () => {
+    const { project } = await makeProject({ rankingTasks: 1 });
+    const [owner, other] = await Promise.all([makeUser(), makeUser()]);
+    const t = await nextTask(pool, owner, { projectId: project.id });
+    await expect(renewLease(pool, owner, crypto.randomUUID())).rejects.toMatchObject({ status: 404 });
+    await expect(renewLease(pool, other, t!.assignmentId)).rejects.toMatchObject({ status: 403 });
+    await expect(skipTask(pool, other, { taskId: t!.taskId, reason: "no", report: false })).rejects.toMatchObject({ status: 403 });
+  });
 });
 
 describe("submitting a ranking", () => {
   it("stores A > B > C = D as 5 comparisons and 1 tie, in one go", async () => {
     const { project } = await makeProject({ rankingTasks: 1 });
     const u = await makeUser();
-    const t = await nextTask(db, u, { projectId: project.id });
-    const result = await submitRanking(db, u, {
+    const t = await nextTask(pool, u, { projectId: project.id });
+    const result = await submitRanking(pool, u, {
       ...rank(t!.taskId, [[0], [1], [2, 3]]),
       answers: [{ position: 0, likert: 7 }, { position: 3, likert: 2, flags: ["hallucination"] }],
     });
@@ -129,11 +184,11 @@ describe("submitting a ranking", () => {
   it("is idempotent: the same client id twice stores one ranking", async () => {
     const { project } = await makeProject({ rankingTasks: 1 });
     const u = await makeUser();
-    const t = await nextTask(db, u, { projectId: project.id });
+    const t = await nextTask(pool, u, { projectId: project.id });
     const input = rank(t!.taskId, "B > A > C > D");
-    const [r1, r2] = await Promise.all([submitRanking(db, u, input), submitRanking(db, u, input)]);
+    const [r1, r2] = await Promise.all([submitRanking(pool, u, input), submitRanking(pool, u, input)]);
     expect(r1.id).toBe(r2.id);
-    expect(await submitRanking(db, u, input)).toEqual(r1);
+    expect(await submitRanking(pool, u, input)).toEqual(r1);
     expect(await db.ranking.count({ where: { taskId: t!.taskId } })).toBe(1);
     expect(await db.comparison.count({ where: { taskId: t!.taskId } })).toBe(6);
   });
@@ -146,18 +201,30 @@ describe("submitting a ranking", () => {
   ])("refuses a ranking that %s, writing nothing", async (_why, notation) => {
     const { project } = await makeProject({ rankingTasks: 1 });
     const u = await makeUser();
-    const t = await nextTask(db, u, { projectId: project.id });
-    await expect(submitRanking(db, u, rank(t!.taskId, notation))).rejects.toMatchObject({ status: 400 });
+    const t = await nextTask(pool, u, { projectId: project.id });
+    await expect(submitRanking(pool, u, rank(t!.taskId, notation))).rejects.toMatchObject({ status: 400 });
     expect(await db.ranking.count({ where: { taskId: t!.taskId } })).toBe(0);
     expect(await db.comparison.count({ where: { taskId: t!.taskId } })).toBe(0);
     expect((await db.task.findUnique({ where: { id: t!.taskId } }))?.done).toBe(0);
   });
 
+  it("refuses a submission id another labeler already used (409), and a second ranking of one task", async () => {
+    const { project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 1 });
+    const [a, b] = await Promise.all([makeUser(), makeUser()]);
+    const ta = await nextTask(pool, a, { projectId: project.id });
+    const tb = await nextTask(pool, b, { projectId: project.id });
+    const first = rank(ta!.taskId, "A > B > C > D");
+    await submitRanking(pool, a, first);
+    await expect(submitRanking(pool, b, { ...first, taskId: tb!.taskId })).rejects.toMatchObject({ status: 409 });
+    await expect(submitRanking(pool, a, rank(ta!.taskId, "D > C > B > A"))).rejects.toMatchObject({ status: 409 });
+    expect(await db.ranking.count({ where: { taskId: { in: [ta!.taskId, tb!.taskId] } } })).toBe(1);
+  });
+
   it("refuses a labeler who does not hold the task (403)", async () => {
     const { project } = await makeProject({ rankingTasks: 1 });
     const [owner, other] = await Promise.all([makeUser(), makeUser()]);
-    const t = await nextTask(db, owner, { projectId: project.id });
-    await expect(submitRanking(db, other, rank(t!.taskId, "A > B > C > D"))).rejects.toMatchObject({ status: 403 });
+    const t = await nextTask(pool, owner, { projectId: project.id });
+    await expect(submitRanking(pool, other, rank(t!.taskId, "A > B > C > D"))).rejects.toMatchObject({ status: 403 });
   });
 });
 
@@ -165,11 +232,22 @@ describe("submitting a demonstration", () => {
   it("stores it with the time spent, and refuses oversized text with 413", async () => {
     const { project } = await makeProject({ demoPrompts: 1, demonstrationsPerPrompt: 1, maxDemonstrationChars: 50 });
     const u = await makeUser();
-    const t = await nextTask(db, u, { projectId: project.id, kind: "demonstration" });
+    const t = await nextTask(pool, u, { projectId: project.id, kind: "demonstration" });
     const tooLong = { clientId: crypto.randomUUID(), taskId: t!.taskId, text: "x".repeat(51), timeSpentMs: 5 };
-    await expect(submitDemonstration(db, u, tooLong)).rejects.toMatchObject({ status: 413 });
-    const ok = await submitDemonstration(db, u, { ...tooLong, text: "A fine answer.", timeSpentMs: 4200 });
+    await expect(submitDemonstration(pool, u, tooLong)).rejects.toMatchObject({ status: 413 });
+    const ok = await submitDemonstration(pool, u, { ...tooLong, text: "A fine answer.", timeSpentMs: 4200 });
     const row = await db.demonstration.findUnique({ where: { id: ok.id } });
     expect(row).toMatchObject({ text: "A fine answer.", timeSpentMs: 4200, authorId: u.id });
+  });
+
+  it("is idempotent too: the same client id twice stores one demonstration", async () => {
+    const { project } = await makeProject({ demoPrompts: 1, demonstrationsPerPrompt: 1 });
+    const u = await makeUser();
+    const t = await nextTask(pool, u, { projectId: project.id, kind: "demonstration" });
+    const input = { clientId: crypto.randomUUID(), taskId: t!.taskId, text: "An answer.", timeSpentMs: 5 };
+    const [d1, d2] = await Promise.all([submitDemonstration(pool, u, input), submitDemonstration(pool, u, input)]);
+    expect(d1.id).toBe(d2.id);
+    expect(await db.demonstration.count({ where: { taskId: t!.taskId } })).toBe(1);
+    expect((await db.task.findUniqueOrThrow({ where: { id: t!.taskId } })).done).toBe(1);
   });
 });

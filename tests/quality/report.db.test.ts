@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
+import { db, sqlPool } from "../../lib/db";
 import { nextTask, skipTask } from "../../lib/labeling/queue";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { qualityReport } from "../../lib/quality/report";
@@ -9,7 +9,7 @@ import { makeProject, makeUser } from "../helpers/factories";
 type User = Awaited<ReturnType<typeof makeUser>>;
 
 async function rank(user: User, taskId: string, tiers: string, timeSpentMs = 1000, flags: { position: number; flags: string[] }[] = []) {
-  return submitRanking(db, user, { clientId: crypto.randomUUID(), taskId, tiers, answers: flags as never, timeSpentMs });
+  return submitRanking(sqlPool(), user, { clientId: crypto.randomUUID(), taskId, tiers, answers: flags as never, timeSpentMs });
 }
 
 /**
@@ -18,10 +18,10 @@ async function rank(user: User, taskId: string, tiers: string, timeSpentMs = 100
  */
 async function work(user: User, projectId: string, choose: (taskId: string) => "skip" | [string, number?, { position: number; flags: string[] }[]?]) {
   for (;;) {
-    const t = await nextTask(db, user, { projectId, kind: "ranking" });
+    const t = await nextTask(sqlPool(), user, { projectId, kind: "ranking" });
     if (!t) return;
     const c = choose(t.taskId);
-    if (c === "skip") await skipTask(db, user, { taskId: t.taskId, reason: "unsure", report: false });
+    if (c === "skip") await skipTask(sqlPool(), user, { taskId: t.taskId, reason: "unsure", report: false });
     else await rank(user, t.taskId, c[0], c[1], c[2]);
   }
 }
@@ -66,8 +66,8 @@ describe("the quality report", () => {
     );
     await work(u2, project.id, (t) => (t === t1 ? ["A > B > C", 2000] : ["C > B > A", 4000]));
     await work(u3, project.id, (t) => (t === t1 ? "skip" : ["A > B > C", 5000]));
-    const demo = await nextTask(db, u1, { projectId: project.id, kind: "demonstration" });
-    await submitDemonstration(db, u1, { clientId: crypto.randomUUID(), taskId: demo!.taskId, text: "An answer.", timeSpentMs: 60_000 });
+    const demo = await nextTask(sqlPool(), u1, { projectId: project.id, kind: "demonstration" });
+    await submitDemonstration(sqlPool(), u1, { clientId: crypto.randomUUID(), taskId: demo!.taskId, text: "An answer.", timeSpentMs: 60_000 });
 
     const r = await qualityReport(db, project.id);
     // t1: u1–u2 3/3. t2: u1–u2 0/3, u1–u3 3/3, u2–u3 0/3. Total 6/12; taus 1, −1, 1, −1.

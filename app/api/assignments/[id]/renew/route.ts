@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { sqlPool } from "@/lib/db";
 import { route } from "@/lib/http/handler";
 import { renewLease } from "@/lib/labeling/queue";
 
 export const POST = route<{ id: string }>({ permission: "tasks.work", auth: "either" }, async ({ user, params }) =>
-  renewLease(db, user, z.uuid().parse(params.id)),
+  renewLease(sqlPool(), user, z.uuid().parse(params.id)),
 );

@@ -1,0 +1,128 @@
+// The heavy half of an export: inside ONE repeatable-read transaction on its own connection (labelers
+// may keep submitting: the files and counts describe one moment), the agreement pass, then the
+// export query streamed through a server-side cursor into per-split JSONL files. It runs in a child
+// process of its own (./stream-process.ts), never on the web server's event loop; it reads no
+// environment and no server secret: everything it needs comes in the job.
+import pg from "pg";
+import type { CreateExportInput } from "../validation/export";
+import { AGREED_TASKS, agreementPass, type AgreementTotals } from "./agreement-pass";
+import { cursorBatches } from "./cursor";
+import { LINE_BUILDERS, parsePrompt, type LineContext, type PromptColumns } from "./lines";
+import { pseudonymizer } from "./pseudonym";
+import { comparisonsQuery, demonstrationsQuery, promptsQuery, rankingsQuery, type Query } from "./queries";
+import type { ExportPrompt } from "./rows";
+import { splitOf, type Split } from "./split";
+import { SplitFiles, type ExportFile } from "./split-files";
+
+export type SplitCount = { rows: number; prompts: number };
+
+export type StreamJob = {
+  connectionString: string;
+  filters: CreateExportInput;
+  /** The export's (temporary) folder: the split files are written there. */
+  dir: string;
+  /** The export's pseudonym secret (snapshot.ts exportSecret). */
+  secret: string;
+  splits: Split[];
+  /** Rows per FETCH. */
+  batchSize: number;
+};
+
+export type Streamed = {
+  files: (ExportFile & { split: Split; rows: number })[];
+  splitCounts: Record<string, SplitCount>;
+  rows: number;
+  prompts: number;
+  labelers: number;
+  rankings: number;
+  agreement?: AgreementTotals;
+};
+
+function queryFor(f: CreateExportInput, agreed: string | null): Query {
+  switch (f.kind) {
+    case "rm":
+      return comparisonsQuery(f, agreed);
+    case "rankings":
+      return rankingsQuery(f, agreed);
+    case "sft":
+      return demonstrationsQuery(f);
+    case "ppo":
+      return promptsQuery(f);
+  }
+}
+
+/** Runs the job: the split files are complete (renamed from .tmp) when it resolves. */
+export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
+  const f = job.filters;
+  const client = new pg.Client({ connectionString: job.connectionString });
+  let files: SplitFiles | undefined;
+  try {
+    await client.connect();
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    let agreement: AgreementTotals | undefined;
+    if (f.kind === "rm" || f.kind === "rankings") agreement = await agreementPass(client, f);
+    files = await SplitFiles.create(job.dir, job.splits);
+    const agreed = f.minAgreement !== undefined && agreement ? AGREED_TASKS : null;
+    const s = await streamRows(client, f, queryFor(f, agreed), files, job);
+    files = undefined;
+    await client.query("COMMIT");
+    return { ...s, agreement };
+  } catch (e) {
+    await files?.abort();
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Streams the export query into the split files. Rows arrive ordered by prompt. */
+async function streamRows(
+  client: pg.ClientBase,
+  f: CreateExportInput,
+  q: Query,
+  files: SplitFiles,
+  job: StreamJob,
+): Promise<Omit<Streamed, "agreement">> {
+  const build = LINE_BUILDERS[f.kind] as (row: PromptColumns, ctx: LineContext) => string | string[] | null;
+  const labelers = new Set<string>();
+  const counts = Object.fromEntries(job.splits.map((s) => [s, { rows: 0, prompts: 0 }])) as Record<Split, SplitCount>;
+  const splitOpts = { validation: f.validation, test: f.test, seed: f.seed };
+  let promptId: string | null = null;
+  let split: Split = "train";
+  let promptCounted = false;
+  let lastRanking: string | null = null;
+  let rankings = 0;
+  let rows = 0;
+  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f };
+  for await (const batch of cursorBatches<PromptColumns & { labelerId?: string; rankingId?: string }>(client, q, job.batchSize)) {
+    for (const row of batch) {
+      if (row.promptId !== promptId) {
+        promptId = row.promptId;
+        ctx.prompt = parsePrompt(row);
+        split = splitOf(row.contentHash, splitOpts);
+        promptCounted = false;
+      }
+      const out = build(row, ctx);
+      if (out === null || out.length === 0) continue;
+      const lines = typeof out === "string" ? [out] : out;
+      if (!promptCounted) {
+        counts[split].prompts++;
+        promptCounted = true;
+      }
+      counts[split].rows += lines.length;
+      rows += lines.length;
+      if (row.labelerId) labelers.add(row.labelerId);
+      if (row.rankingId && row.rankingId !== lastRanking) {
+        lastRanking = row.rankingId;
+        rankings++;
+      }
+      for (const line of lines) {
+        const pending = files.add(split, line);
+        if (pending) await pending;
+      }
+    }
+  }
+  const prompts = job.splits.reduce((n, s) => n + counts[s].prompts, 0);
+  return { files: await files.finish(), splitCounts: counts, rows, prompts, labelers: labelers.size, rankings };
+}

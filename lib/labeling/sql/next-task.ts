@@ -1,0 +1,108 @@
+// The statements behind "next task" (../queue.ts). Two, in one transaction:
+//   1. PICK locks the best open task row (FOR UPDATE SKIP LOCKED), or finds the labeler's own live
+//      lease, which comes first so that reopening the queue resumes it;
+//   2. LEASE counts the task's free slots again and, if one is left, upserts the assignment and
+//      returns the task payload in the same statement.
+// Why two: a statement sees the database as of its start, so PICK may miss a lease committed by a
+// labeler who held the row lock a moment before. LEASE starts after the lock is ours, so it sees
+// every committed lease: two labelers never get the same slot.
+import type { Statement } from "./transaction";
+
+/** "Free slots": results still wanted minus live leases held by others ($user), for task row t. */
+const FREE_SLOTS = (user: string) => `t.wanted - t.done - (
+      SELECT count(*) FROM "Assignment" o
+       WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> ${user})`;
+
+/**
+ * $1 user, $2 project or null, $3 kind or null, $4 task ids already tried (their slots went).
+ * One row: { id, resumed }, resumed when it is the labeler's own live lease; no row: nothing to do.
+ */
+export const PICK: Statement = {
+  name: "labeling_next_pick",
+  text: `
+  WITH own AS (
+    -- The labeler's own live lease in a matching, active project: the oldest one.
+    SELECT a."taskId" AS id
+      FROM "Assignment" a
+      JOIN "Task" t ON t.id = a."taskId"
+      JOIN "Project" p ON p.id = t."projectId"
+     WHERE a."userId" = $1::uuid AND a.status = 'active' AND a."leasedUntil" > now()
+       AND NOT p.archived
+       AND ($2::uuid IS NULL OR t."projectId" = $2::uuid)
+       AND ($3::text IS NULL OR t.kind::text = $3::text)
+     ORDER BY a."createdAt"
+     LIMIT 1
+  ), candidate AS (
+    -- Otherwise the most useful open task: results still wanted, never one this labeler submitted
+    -- or skipped, a free slot (live leases count as taken); partly done first, then oldest.
+    -- Rows other labelers are leasing right now are skipped, not waited for.
+    SELECT t.id
+      FROM (
+        -- Open tasks in hand-out order, on the cheap conditions only. OFFSET 0 keeps this a step
+        -- of its own, so the per-task checks below run row by row in this order and stop at the
+        -- first task that passes, instead of running on every open task before the sort.
+        SELECT o.id, o.done, o."createdAt"
+          FROM "Task" o
+         WHERE NOT EXISTS (SELECT 1 FROM own)
+           AND o."projectId" IN (SELECT p.id FROM "Project" p WHERE NOT p.archived)
+           AND ($2::uuid IS NULL OR o."projectId" = $2::uuid)
+           AND ($3::text IS NULL OR o.kind::text = $3::text)
+           AND o.done < o.wanted
+           AND o.id <> ALL($4::uuid[])
+         ORDER BY o.done DESC, o."createdAt", o.id
+        OFFSET 0
+      ) open
+      JOIN "Task" t ON t.id = open.id
+     WHERE (SELECT count(*) FROM "Assignment" a
+             WHERE a."taskId" = t.id AND a."userId" = $1::uuid AND a.status IN ('submitted', 'skipped')) = 0
+       AND ${FREE_SLOTS("$1::uuid")} > 0
+     ORDER BY open.done DESC, open."createdAt", open.id
+     LIMIT 1
+       FOR UPDATE OF t SKIP LOCKED
+  )
+  SELECT id, true AS resumed FROM own
+  UNION ALL
+  SELECT id, false FROM candidate`,
+};
+
+/** The task payload's columns, for an assignment `a` joined to its task `t`, project `p`, prompt `pr`. */
+const PAYLOAD = `
+  SELECT a.id AS "assignmentId", t.id AS "taskId", t.kind::text AS kind, a."leasedUntil",
+         p.id AS "projectId", p.name, p.guidelines, p."leaseMinutes",
+         p."minDemonstrationChars", p."maxDemonstrationChars", p."answersPerTask",
+         pr.messages,
+         -- The answers in display order (none for a demonstration task).
+         COALESCE((SELECT json_agg(json_build_object('position', tc.position, 'text', co.text) ORDER BY tc.position)
+                     FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
+                    WHERE tc."taskId" = t.id), '[]') AS answers`;
+
+const PAYLOAD_JOINS = `
+    JOIN "Task" t ON t.id = a."taskId"
+    JOIN "Project" p ON p.id = t."projectId"
+    JOIN "Prompt" pr ON pr.id = t."promptId"`;
+
+/** $1 task (its row locked by PICK), $2 user. One payload row, or none when the slot went meanwhile. */
+export const LEASE: Statement = {
+  name: "labeling_next_lease",
+  text: `
+  WITH slot AS (
+    -- Free slots counted again, under the row lock.
+    SELECT t.id, p."leaseMinutes"
+      FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
+     WHERE t.id = $1::uuid AND ${FREE_SLOTS("$2::uuid")} > 0
+  ), a AS (
+    -- The lease: a new assignment, or this labeler's earlier one (expired) made active again.
+    INSERT INTO "Assignment" ("taskId", "userId", status, "leasedUntil", "updatedAt")
+    SELECT id, $2::uuid, 'active', now() + make_interval(mins => "leaseMinutes"), now() FROM slot
+    ON CONFLICT ("taskId", "userId") DO UPDATE
+       SET status = 'active', "leasedUntil" = EXCLUDED."leasedUntil", "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING id, "taskId", "leasedUntil"
+  )
+  ${PAYLOAD} FROM a ${PAYLOAD_JOINS}`,
+};
+
+/** $1 task, $2 user: the payload of the labeler's own live lease on that task. */
+export const RESUME: Statement = {
+  name: "labeling_next_resume",
+  text: `${PAYLOAD} FROM "Assignment" a ${PAYLOAD_JOINS} WHERE a."taskId" = $1::uuid AND a."userId" = $2::uuid`,
+};

@@ -1,0 +1,35 @@
+// One transaction on one pooled connection: BEGIN, the work, COMMIT; ROLLBACK on any error. The
+// labeling hot paths run their plain SQL through this (see ../queue.ts and ../submit.ts).
+import "server-only";
+import type pg from "pg";
+
+export type SqlClient = pg.PoolClient;
+
+/** A prepared statement: parsed once per connection, then only bound and executed. */
+export type Statement = { name: string; text: string };
+
+export async function inTransaction<T>(pool: pg.Pool, work: (c: SqlClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await c.query("BEGIN");
+    const out = await work(c);
+    await c.query("COMMIT");
+    return out;
+  } catch (e) {
+    // A connection that cannot even roll back is dropped from the pool, not reused.
+    await c.query("ROLLBACK").catch((err: Error) => (broken = err));
+    throw e;
+  } finally {
+    c.release(broken);
+  }
+}
+
+/** Runs a prepared statement (in a transaction, or on any pooled connection) and returns its rows. */
+export async function run<R extends pg.QueryResultRow>(c: SqlClient | pg.Pool, s: Statement, values: unknown[]): Promise<R[]> {
+  return (await c.query<R>({ name: s.name, text: s.text, values })).rows;
+}
+
+/** PostgreSQL's unique_violation on the named constraint. */
+export const isUniqueViolation = (e: unknown, constraint: string) =>
+  e instanceof Error && (e as { code?: string }).code === "23505" && (e as { constraint?: string }).constraint === constraint;
