@@ -28,6 +28,9 @@ let embedded: EmbeddedPostgres | undefined;
 if (process.env.DATABASE_URL && !process.env.NEXTAUTH_SECRET)
   fail("NEXTAUTH_SECRET is not set. Set it to a long random string (e.g. openssl rand -base64 32) when using DATABASE_URL.");
 
+const workers = Number(process.env.WORKERS ?? 1);
+if (!Number.isInteger(workers) || workers < 0) fail(`WORKERS must be a whole number of worker processes (0 for none), not "${process.env.WORKERS}".`);
+
 // 2. The database: a server from DATABASE_URL, or the embedded one under .data/.
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -74,6 +77,11 @@ await migrate(databaseUrl, { log: say });
 const { db } = await import("../lib/db");
 const admin = await ensureAdmin(db, { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD });
 if (process.env.SEED_DEMO !== "0" && (await seedDemo(db))) say("seeded the demo project");
+// Training runs whose worker died while the app was down: failed with the reason, or queued again to resume.
+const { reapStaleRuns } = await import("../lib/worker/queue");
+const reaped = await reapStaleRuns(Number(process.env.RUN_STALE_MS ?? 60_000));
+if (reaped.failed.length + reaped.requeued.length)
+  say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume`);
 await db.$disconnect();
 
 // 5. Serve.
@@ -86,6 +94,12 @@ const childEnv: NodeJS.ProcessEnv = {
   NODE_ENV: "production" as const,
   NEXT_TELEMETRY_DISABLED: "1",
 };
+// 4b. The inference server (playground, scoring): a separate process so generation never runs on the
+// web server's event loop; the web server reaches it on loopback with a per-start secret.
+const inferencePort = Number(process.env.INFERENCE_PORT ?? port + 1);
+childEnv.INFERENCE_URL ??= `http://127.0.0.1:${inferencePort}`;
+childEnv.INFERENCE_SECRET ??= crypto.randomBytes(24).toString("base64url");
+childEnv.INFERENCE_PORT ??= String(new URL(childEnv.INFERENCE_URL).port || inferencePort);
 const children: ChildProcess[] = [];
 const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", host], {
   stdio: ["ignore", "pipe", "inherit"],
@@ -106,6 +120,27 @@ web.stdout!.on("data", (chunk: Buffer) => {
 });
 
 let stopping = false;
+
+// 6. Training workers (WORKERS=n, default 1; 0: none, e.g. when workers run on other machines) and
+// the inference server. Each is a tsx process of its own; one that exits is started again.
+// tsx is loaded into the child itself (not the tsx CLI, which would run the script in a grandchild).
+function keepRunning(name: string, script: string) {
+  const startOne = () => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+    children.push(child);
+    child.on("exit", (code, signal) => {
+      children.splice(children.indexOf(child), 1);
+      if (stopping) return;
+      console.error(`[rlhf-studio] ${name} exited (${signal ?? `code ${code}`}); starting it again in 5 s`);
+      setTimeout(() => !stopping && startOne(), 5000);
+    });
+  };
+  startOne();
+}
+for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, "scripts/worker.ts");
+if (workers) say(`${workers} training worker${workers > 1 ? "s" : ""} started (npm run worker starts more, here or on other machines)`);
+keepRunning("inference server", "scripts/inference.ts");
+
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;

@@ -4,6 +4,8 @@ import type { Permission } from "@/lib/auth/permissions";
 export const NAV_ITEMS: { href: string; label: string; permission: Permission }[] = [
   { href: "/label", label: "Label", permission: "tasks.work" },
   { href: "/runs", label: "Training", permission: "runs.read" },
+  { href: "/models", label: "Models", permission: "runs.read" },
+  { href: "/playground", label: "Playground", permission: "runs.read" },
   { href: "/admin", label: "Admin", permission: "projects.manage" },
   { href: "/admin/quality", label: "Quality", permission: "quality.read" },
   { href: "/admin/exports", label: "Exports", permission: "datasets.export" },

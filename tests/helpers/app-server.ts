@@ -6,7 +6,16 @@ import { freePort } from "../../lib/db/embedded";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export type AppServer = { url: string; stop: () => Promise<void>; logs: () => string };
+export type AppServer = {
+  url: string;
+  stop: () => Promise<void>;
+  logs: () => string;
+  /**
+   * Starts a training worker (scripts/worker.ts) beside the server, with the server's environment
+   * plus `env` — pass WORKER_PROJECT_ID so it takes only this test's runs from the shared database.
+   */
+  startWorker: (env?: Record<string, string>) => void;
+};
 
 function ensureBuilt() {
   if (fs.existsSync(path.join(root, ".next/BUILD_ID"))) return;
@@ -18,27 +27,25 @@ function ensureBuilt() {
   if (r.status !== 0) throw new Error("next build failed");
 }
 
-export async function startApp(extraEnv: Record<string, string> = {}): Promise<AppServer> {
+/** `worker: true` starts a training worker with the server; without it, call `startWorker()` when wanted. */
+export async function startApp(extraEnv: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<AppServer> {
   ensureBuilt();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
-        NEXTAUTH_URL: url,
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...extraEnv,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const env = {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+    NEXTAUTH_URL: url,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extraEnv,
+  };
+  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const deadline = Date.now() + 60_000;
@@ -53,13 +60,27 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<A
     if (Date.now() > deadline) throw new Error(`next start did not answer in 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // Training workers run as `npm start` runs them: tsx with the react-server condition.
+  const workers: ChildProcess[] = [];
+  const startWorker = (workerEnv: Record<string, string> = {}) => {
+    const w = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/worker.ts"], {
+      cwd: root,
+      env: { ...env, WORKER_POLL_MS: extraEnv.WORKER_POLL_MS ?? process.env.WORKER_POLL_MS ?? "300", ...workerEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    w.stdout!.on("data", (d) => (output += d));
+    w.stderr!.on("data", (d) => (output += d));
+    workers.push(w);
+  };
+  if (opts.worker) startWorker();
+  const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r)));
   return {
     url,
     logs: () => output,
+    startWorker,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      for (const c of [...workers, child]) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+      await Promise.all([...workers, child].map(exited));
     },
   };
 }

@@ -1,30 +1,34 @@
+import Link from "next/link";
+import { AutoRefresh } from "@/components/runs/auto-refresh";
+import { isActive } from "@/components/runs/format";
+import { RunsTable } from "@/components/runs/runs-table";
+import { toJson } from "@/components/runs/types";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
-import { db } from "@/lib/db";
+import { can } from "@/lib/auth/permissions";
+import { listRuns } from "@/lib/runs/queries";
 
 export const metadata = { title: "Training runs" };
 
 export default async function RunsPage() {
-  await requirePermission("runs.read");
-  const runs = await db.trainingRun.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
+  const user = await requirePermission("runs.read");
+  const runs = toJson(await listRuns({ limit: 100 }));
   return (
     <>
-      <PageHeader title="Training runs" />
+      <PageHeader title="Training runs">
+        {can(user, "runs.create") && (
+          <Link href="/runs/new" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+            New run
+          </Link>
+        )}
+      </PageHeader>
+      <AutoRefresh active={runs.some((r) => isActive(r.status))} />
       {runs.length === 0 ? (
         <Card>
           <p className="text-sm text-zinc-500">No runs yet.</p>
         </Card>
       ) : (
-        <Card className="p-0">
-          <ul>
-            {runs.map((r) => (
-              <li key={r.id} className="flex justify-between border-t border-zinc-200 px-4 py-2 first:border-0 dark:border-zinc-800">
-                <span>{r.name || r.kind}</span>
-                <span className="text-sm text-zinc-500">{r.status}</span>
-              </li>
-            ))}
-          </ul>
-        </Card>
+        <RunsTable runs={runs} />
       )}
     </>
   );

@@ -1,0 +1,31 @@
+import Link from "next/link";
+import { RunView } from "@/components/runs/run-view";
+import { loadRun } from "@/components/runs/load-run";
+import { PageHeader } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+
+export const metadata = { title: "Training run" };
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requirePermission("runs.read");
+  const { id } = await params;
+  const { run, points } = await loadRun(id);
+  const others = await db.trainingRun.findMany({
+    where: { id: { not: run.id } },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: { id: true, name: true, kind: true },
+  });
+  return (
+    <>
+      <PageHeader title={run.name || run.kind}>
+        <Link href="/runs" className="text-sm text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+          All runs
+        </Link>
+      </PageHeader>
+      <RunView initial={run} initialPoints={points} canControl={can(user, "runs.create")} others={others} />
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { NewRunForm } from "@/components/runs/new-run-form";
+import { PageHeader } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/guard";
+import { db } from "@/lib/db";
+import { RUN_KIND_NAMES, type RunKind } from "@/lib/runs/kinds";
+
+export const metadata = { title: "New training run" };
+
+export default async function NewRunPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
+  await requirePermission("runs.create");
+  const { kind } = await searchParams;
+  const [projects, artifacts, exports] = await Promise.all([
+    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, name: true, createdAt: true, config: true } }),
+    db.export.findMany({
+      where: { rowCount: { gt: 0 } },
+      orderBy: { createdAt: "desc" },
+      take: 200,
+      select: { id: true, kind: true, projectId: true, rowCount: true, createdAt: true },
+    }),
+  ]);
+  const iso = <T extends { createdAt: Date }>(r: T) => ({ ...r, createdAt: r.createdAt.toISOString() });
+  return (
+    <>
+      <PageHeader title="New training run">
+        <Link href="/runs" className="text-sm text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+          All runs
+        </Link>
+      </PageHeader>
+      <NewRunForm
+        projects={projects}
+        artifacts={artifacts.map(iso)}
+        exports={exports.map(iso)}
+        initialKind={(RUN_KIND_NAMES as readonly string[]).includes(kind ?? "") ? (kind as RunKind) : undefined}
+      />
+    </>
+  );
+}

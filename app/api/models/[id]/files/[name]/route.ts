@@ -1,0 +1,9 @@
+// GET /api/models/{id}/files/{name}: streams one file of the checkpoint's folder (model.onnx is
+// exported on first request). The folder comes from the database, never from the request.
+import { db } from "@/lib/db";
+import { route } from "@/lib/http/handler";
+import { downloadArtifactFile } from "@/lib/models/download";
+
+export const GET = route<{ id: string; name: string }>({ permission: "runs.read" }, async ({ params, user }) =>
+  downloadArtifactFile(db, user.id, params.id, params.name),
+);

@@ -1,0 +1,82 @@
+// The registry as a lineage tree: each checkpoint under the one it was trained from
+// (base → SFT → reward model / PPO), with its metrics, files and, for policies, promote.
+import Link from "next/link";
+import type { ArtifactFile, LineageNode } from "@/lib/models/artifacts";
+import { PromoteControl } from "./promote-control";
+
+const KIND_LABEL: Record<string, string> = { base: "Base", sft: "SFT", reward_model: "Reward model", ppo: "PPO" };
+const KIND_STYLE: Record<string, string> = {
+  base: "bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
+  sft: "bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
+  reward_model: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+  ppo: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
+};
+
+const bytes = (n: number | null) =>
+  n === null ? "made on request" : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+const metric = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : JSON.stringify(v));
+
+export type TreeProps = {
+  nodes: LineageNode[];
+  files: Record<string, ArtifactFile[]>;
+  projects: { id: string; name: string; generatorId: string | null }[];
+  canPromote: boolean;
+};
+
+export function ModelTree({ nodes, files, projects, canPromote, depth = 0 }: TreeProps & { depth?: number }) {
+  return (
+    <ul className={depth ? "ml-4 border-l border-zinc-200 pl-4 dark:border-zinc-800" : "space-y-3"}>
+      {nodes.map((n) => (
+        <li key={n.id} className="py-1.5">
+          <article aria-label={`${KIND_LABEL[n.kind]} ${n.name}`} className="rounded-lg border border-zinc-200 bg-white p-3 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+            <header className="flex flex-wrap items-center gap-2">
+              <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${KIND_STYLE[n.kind]}`}>{KIND_LABEL[n.kind]}</span>
+              <h2 className="font-medium">{n.name}</h2>
+              <span className="text-xs text-zinc-500">{n.createdAt.slice(0, 16).replace("T", " ")}</span>
+              {n.runId && (
+                <Link href={`/runs/${n.runId}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
+                  run {n.runName || n.runId.slice(0, 8)}
+                </Link>
+              )}
+              {n.kind !== "reward_model" && (
+                <Link href={`/playground?a=${n.id}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
+                  try in the playground
+                </Link>
+              )}
+              {n.generatorOf.length > 0 && (
+                <span className="text-xs text-emerald-700 dark:text-emerald-400">generator of {n.generatorOf.map((p) => p.name).join(", ")}</span>
+              )}
+            </header>
+            {Object.keys(n.metrics).length > 0 && (
+              <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
+                {Object.entries(n.metrics).map(([k, v]) => (
+                  <div key={k} className="flex gap-1">
+                    <dt className="text-zinc-500">{k}</dt>
+                    <dd className="tabular-nums">{metric(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+            <ul aria-label="Files" className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs">
+              {(files[n.id] ?? []).map((f) => (
+                <li key={f.name}>
+                  <a href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`} className="text-indigo-700 hover:underline dark:text-indigo-300" download>
+                    {f.name}
+                  </a>{" "}
+                  <span className="text-zinc-500">({bytes(f.bytes)})</span>
+                </li>
+              ))}
+              {(files[n.id] ?? []).length === 0 && <li className="text-zinc-500">The checkpoint&apos;s folder is missing.</li>}
+            </ul>
+            {canPromote && n.kind !== "reward_model" && (
+              <div className="mt-2">
+                <PromoteControl artifactId={n.id} projects={projects} />
+              </div>
+            )}
+          </article>
+          {n.children.length > 0 && <ModelTree nodes={n.children} files={files} projects={projects} canPromote={canPromote} depth={depth + 1} />}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,165 @@
+// Which charts a run page draws: a declarative table of known metrics grouped into charts, each
+// kind's charts in order, and every metric the table does not know on a chart of its own (so a
+// trainer that logs something new is still shown). Metric names match loosely: "val_loss",
+// "valLoss" and "val-loss" are the same metric.
+import { deriveSeries, type Series, type SeriesMap } from "./metric-series";
+
+export type ChartLine = { label: string; series: Series };
+export type Chart = { id: string; title: string; lines: ChartLine[] };
+
+type GroupSpec = {
+  title: string;
+  /** Lines on this chart: a label and the metric names (normalized) that feed it, first found wins. */
+  lines: { label: string; names: string[] }[];
+};
+
+/** "val_loss", "valLoss", "Val Loss" -> "valloss". */
+export const normalizeMetricName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+export const CHART_GROUPS = {
+  loss: {
+    title: "Loss",
+    lines: [
+      { label: "train", names: ["loss", "trainloss"] },
+      { label: "validation", names: ["valloss", "validationloss", "evalloss"] },
+    ],
+  },
+  accuracy: {
+    title: "Accuracy (chosen scored above rejected)",
+    lines: [
+      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc"] },
+      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy"] },
+    ],
+  },
+  margin: {
+    title: "Margin (chosen − rejected score)",
+    lines: [
+      { label: "train", names: ["margin", "trainmargin", "rewardmargin"] },
+      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin"] },
+    ],
+  },
+  score: { title: "Score (reward model)", lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }] },
+  kl: { title: "KL to the reference policy", lines: [{ label: "KL", names: ["kl", "meankl", "klref", "approxkl"] }] },
+  objective: {
+    title: "Score − β·KL",
+    lines: [{ label: "score − β·KL", names: ["objective", "scoreminuskl", "penalizedscore", "rlhfreward", "nonscorereward"] }],
+  },
+  clip: { title: "Clip fraction", lines: [{ label: "clip fraction", names: ["clipfrac", "clipfraction", "policyclipfrac"] }] },
+  entropy: { title: "Entropy", lines: [{ label: "entropy", names: ["entropy", "meanentropy"] }] },
+  length: {
+    title: "Response length (tokens)",
+    lines: [{ label: "length", names: ["responselength", "responselen", "meanresponselength", "resplen", "length"] }],
+  },
+} satisfies Record<string, GroupSpec>;
+
+export type ChartGroupId = keyof typeof CHART_GROUPS;
+
+/** The charts each run kind shows, in order (shown as "waiting" until their first point). */
+export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
+  pretrain: ["loss"],
+  sft: ["loss"],
+  reward_model: ["loss", "accuracy", "margin"],
+  ppo: ["score", "kl", "objective", "clip", "entropy", "length", "loss"],
+  generate: [],
+};
+
+/** β for the derived objective: a logged per-step coefficient wins over the config's constant. */
+const BETA_METRICS = ["beta", "klcoef", "klcoefficient", "klbeta"];
+const BETA_CONFIG_KEYS = ["beta", "klCoef", "kl_coef", "klCoefficient", "initKlCoef", "klBeta"];
+
+export function betaFromConfig(config: Record<string, unknown> | null | undefined): number | undefined {
+  for (const k of BETA_CONFIG_KEYS) {
+    const v = config?.[k];
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+  }
+  return undefined;
+}
+
+/** The series by normalized name (when two raw names normalize alike, the first wins). */
+function byNormalizedName(series: SeriesMap): Map<string, { raw: string; series: Series }> {
+  const m = new Map<string, { raw: string; series: Series }>();
+  for (const [raw, s] of Object.entries(series)) {
+    const key = normalizeMetricName(raw);
+    if (!m.has(key)) m.set(key, { raw, series: s });
+  }
+  return m;
+}
+
+/**
+ * The charts for a run of `kind` with these series: the kind's charts first (a chart with no data
+ * yet has no lines), then any other chart group that has data, then one chart per unknown metric.
+ */
+export function chartsFor(kind: string, series: SeriesMap, config?: Record<string, unknown> | null): Chart[] {
+  const byName = byNormalizedName(series);
+  const used = new Set<string>();
+  const take = (names: string[]) => {
+    for (const n of names) {
+      const hit = byName.get(n);
+      if (hit) {
+        used.add(n);
+        return hit.series;
+      }
+    }
+    return undefined;
+  };
+  const build = (id: ChartGroupId): Chart => {
+    const spec: GroupSpec = CHART_GROUPS[id];
+    const lines: ChartLine[] = [];
+    for (const l of spec.lines) {
+      const s = take(l.names);
+      if (s) lines.push({ label: l.label, series: s });
+    }
+    if (id === "objective" && lines.length === 0) {
+      const derived = deriveObjective(byName, config);
+      if (derived) lines.push({ label: "score − β·KL", series: derived });
+    }
+    return { id, title: spec.title, lines };
+  };
+
+  const first = KIND_CHARTS[kind] ?? ["loss"];
+  const charts = first.map(build);
+  for (const id of Object.keys(CHART_GROUPS) as ChartGroupId[]) {
+    if (first.includes(id)) continue;
+    const c = build(id);
+    if (c.lines.length) charts.push(c);
+  }
+  for (const [key, { raw, series: s }] of byName) {
+    if (used.has(key)) continue;
+    charts.push({ id: `metric:${raw}`, title: raw, lines: [{ label: raw, series: s }] });
+  }
+  return charts;
+}
+
+function deriveObjective(byName: Map<string, { raw: string; series: Series }>, config?: Record<string, unknown> | null) {
+  const find = (names: string[]) => names.map((n) => byName.get(n)?.series).find(Boolean);
+  const score = find(CHART_GROUPS.score.lines[0].names);
+  const kl = find(CHART_GROUPS.kl.lines[0].names);
+  const betaSeries = find(BETA_METRICS);
+  if (betaSeries) return deriveSeries([score, kl, betaSeries], (s, k, b) => s - b * k);
+  const beta = betaFromConfig(config);
+  if (beta === undefined) return undefined;
+  return deriveSeries([score, kl], (s, k) => s - beta * k);
+}
+
+/**
+ * Two runs on the same charts: each chart of run A (and any chart only run B has) with A's lines
+ * labelled "A · …" and B's "B · …".
+ */
+export function compareCharts(a: { kind: string; series: SeriesMap; config?: Record<string, unknown> | null }, b: typeof a): Chart[] {
+  const ca = chartsFor(a.kind, a.series, a.config);
+  const cb = chartsFor(b.kind, b.series, b.config);
+  const out: Chart[] = [];
+  const seen = new Set<string>();
+  for (const c of [...ca, ...cb]) {
+    if (seen.has(c.id)) continue;
+    seen.add(c.id);
+    const la = ca.find((x) => x.id === c.id)?.lines ?? [];
+    const lb = cb.find((x) => x.id === c.id)?.lines ?? [];
+    out.push({
+      id: c.id,
+      title: c.title,
+      lines: [...la.map((l) => ({ ...l, label: `A · ${l.label}` })), ...lb.map((l) => ({ ...l, label: `B · ${l.label}` }))],
+    });
+  }
+  return out;
+}

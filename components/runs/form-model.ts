@@ -1,0 +1,250 @@
+// The new-run form's logic, outside React: the hyperparameter fields read from the kind's zod
+// schema (RUN_KINDS[kind].config), the defaults for a model size, the form's text values turned
+// back into a config, and every problem as one sentence on its field. The same schema checks the
+// request again on the server (createRun); server errors are mapped onto the same fields.
+import type { z } from "zod";
+import { DATASET_EXPORT_KINDS, MODEL_SIZES, RUN_KINDS, type ArtifactKind, type DatasetKind, type ModelSize, type RunKind } from "@/lib/runs/kinds";
+
+export type ConfigField = {
+  name: string;
+  label: string;
+  description: string;
+  type: "int" | "number" | "boolean" | "enum";
+  min?: number;
+  max?: number;
+  options?: string[];
+  optional: boolean;
+};
+
+/** Form values: text for number inputs and selects, booleans for checkboxes. */
+export type FormValues = Record<string, string | boolean>;
+export type FieldErrors = Record<string, string>;
+
+/** Config fields the form sets from elsewhere (the model-size select), not as hyperparameters. */
+const NOT_SHOWN = new Set(["modelSize"]);
+
+type Introspected = {
+  type?: string;
+  description?: string;
+  minValue?: number | null;
+  maxValue?: number | null;
+  isInt?: boolean;
+  options?: string[];
+  unwrap?: () => Introspected;
+};
+
+/** "maxLr" -> "Max lr", "seqLen" -> "Seq len", "ppoEpochs" -> "Ppo epochs" (then a few fixes). */
+export function humanize(name: string): string {
+  const fixes: Record<string, string> = {
+    maxLr: "Peak learning rate",
+    minLr: "Final learning rate",
+    lr: "Learning rate",
+    seqLen: "Sequence length",
+    gradAccum: "Gradient accumulation",
+    maxGradNorm: "Max gradient norm",
+    ppoEpochs: "PPO epochs",
+    klTarget: "KL target",
+    clipEps: "Clip ε",
+    beta: "KL coefficient β",
+    lam: "GAE λ",
+    gamma: "Discount γ",
+    vfCoef: "Value loss weight",
+    ptxCoef: "Pretraining loss weight",
+    topP: "Top-p",
+    noEosPenalty: "No-EOS penalty",
+  };
+  if (fixes[name]) return fixes[name];
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The hyperparameter fields of a kind, in the schema's order. */
+export function configFields(kind: RunKind): ConfigField[] {
+  const shape = RUN_KINDS[kind].config.shape as Record<string, Introspected>;
+  const out: ConfigField[] = [];
+  for (const [name, outer] of Object.entries(shape)) {
+    if (NOT_SHOWN.has(name)) continue;
+    let f = outer;
+    let optional = false;
+    while ((f.type === "optional" || f.type === "default" || f.type === "nullable") && f.unwrap) {
+      if (f.type !== "nullable") optional = true;
+      f = f.unwrap();
+    }
+    const description = outer.description ?? f.description ?? "";
+    const base = { name, label: humanize(name), description, optional };
+    if (f.type === "boolean") out.push({ ...base, type: "boolean" });
+    else if (f.type === "enum") out.push({ ...base, type: "enum", options: f.options ?? [] });
+    else if (f.type === "number") {
+      const finite = (v: number | null | undefined) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+      out.push({ ...base, type: f.isInt ? "int" : "number", min: finite(f.minValue), max: finite(f.maxValue) });
+    }
+  }
+  return out;
+}
+
+/** The kind's defaults for a model size, as form values. */
+export function defaultValues(kind: RunKind, size: ModelSize): FormValues {
+  const defaults = RUN_KINDS[kind].defaults(size);
+  const values: FormValues = {};
+  for (const f of configFields(kind)) {
+    const v = defaults[f.name];
+    values[f.name] = f.type === "boolean" ? v === true : v === undefined || v === null ? "" : String(v);
+  }
+  return values;
+}
+
+/**
+ * New defaults after the kind or size changed, keeping what the user typed into fields the new
+ * kind also has.
+ */
+export function rescaleValues(kind: RunKind, size: ModelSize, current: FormValues, touched: Set<string>): FormValues {
+  const next = defaultValues(kind, size);
+  for (const name of touched) if (name in next && name in current) next[name] = current[name];
+  return next;
+}
+
+/** A guess at a checkpoint's size from its stored config (train-lm stores `model: GPTConfig`): "tiny" for the test-sized shapes. */
+export function sizeOfArtifact(config: unknown): ModelSize | undefined {
+  const c = (config ?? {}) as Record<string, unknown>;
+  for (const k of ["modelSize", "preset", "model"]) {
+    const v = c[k];
+    if (typeof v === "string" && (MODEL_SIZES as readonly string[]).includes(v)) return v as ModelSize;
+  }
+  const model = c.model && typeof c.model === "object" ? (c.model as Record<string, unknown>) : {};
+  const width = c.nEmbd ?? c.n_embd ?? model.nEmbd ?? model.n_embd;
+  if (typeof width === "number") return width <= 64 ? "tiny" : "small";
+  return undefined;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** A zod issue as one sentence about the named field. */
+export function issueSentence(issue: Issue, label: string): string {
+  const own = !/^(Too big|Too small|Invalid input|Invalid option|Invalid)\b/.test(issue.message);
+  if (own) return sentence(`${label} ${issue.message}`);
+  switch (issue.code) {
+    case "too_big":
+      return `${label} must be ${issue.inclusive === false ? "less than" : "at most"} ${String(issue.maximum)}.`;
+    case "too_small":
+      return `${label} must be ${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}.`;
+    case "invalid_type":
+      if (issue.expected === "int") return `${label} must be a whole number.`;
+      if (issue.expected === "number") return `${label} must be a number.`;
+      if (issue.expected === "boolean") return `${label} must be on or off.`;
+      return `${label} is required.`;
+    case "invalid_value":
+      return `${label} must be one of ${issue.values.map(String).join(", ")}.`;
+    case "not_multiple_of":
+      return `${label} must be a multiple of ${String(issue.divisor)}.`;
+    default:
+      return sentence(`${label} is not valid`);
+  }
+}
+
+const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+
+/**
+ * The form values as the kind's config, checked with the kind's schema. Empty optional fields are
+ * left out; an empty required field, text that is not a number, or a value out of range is one
+ * sentence on that field.
+ */
+export function parseConfig(
+  kind: RunKind,
+  size: ModelSize,
+  values: FormValues,
+): { ok: true; config: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  const fields = configFields(kind);
+  const raw: Record<string, unknown> = {};
+  const errors: FieldErrors = {};
+  for (const f of fields) {
+    const v = values[f.name];
+    if (f.type === "boolean") raw[f.name] = v === true;
+    else if (f.type === "enum") raw[f.name] = typeof v === "string" && v !== "" ? v : undefined;
+    else {
+      const text = typeof v === "string" ? v.trim() : "";
+      if (text === "") {
+        raw[f.name] = undefined;
+        if (!f.optional) errors[f.name] = `${f.label} is required.`;
+      }
+      else if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) errors[f.name] = `${f.label} must be a number.`;
+      else raw[f.name] = Number(text);
+    }
+  }
+  if ("modelSize" in RUN_KINDS[kind].config.shape) raw.modelSize = size;
+  const parsed = RUN_KINDS[kind].config.safeParse(raw);
+  if (!parsed.success) {
+    const labels = new Map(fields.map((f) => [f.name, f.label]));
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "");
+      if (!errors[name]) errors[name] = issueSentence(issue, labels.get(name) ?? humanize(name || "The config"));
+    }
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const config = Object.fromEntries(Object.entries(parsed.data as Record<string, unknown>).filter(([, v]) => v !== undefined));
+  return { ok: true, config };
+}
+
+/** Export kinds a run's dataset may be (the table lives with RUN_KINDS). */
+export const EXPORT_KINDS_FOR: Record<DatasetKind, readonly string[]> = DATASET_EXPORT_KINDS;
+
+/** Checkpoints a kind may start from, among those given. */
+export function allowedBases<A extends { kind: string }>(kind: RunKind, artifacts: A[]): A[] {
+  const kinds = RUN_KINDS[kind].baseKinds as readonly string[] | null;
+  return kinds ? artifacts.filter((a) => kinds.includes(a.kind)) : [];
+}
+
+export const ARTIFACT_LABEL: Record<ArtifactKind, string> = {
+  base: "base",
+  sft: "SFT",
+  reward_model: "reward model",
+  ppo: "PPO",
+};
+
+/**
+ * The server's refusal mapped onto the form. createRun answers one sentence; it lands on the field
+ * it is about ("The hyperparameter maxLr must be …" on maxLr, a checkpoint on the checkpoint
+ * select, …). zod issues with paths ("config.maxLr", "baseId") land on their fields. Anything else
+ * is the form's own message.
+ */
+export function serverErrors(
+  body: { error?: { message?: string; issues?: { path: string; message: string }[] } } | null,
+  configNames: string[],
+): { fields: FieldErrors; form?: string } {
+  const fields: FieldErrors = {};
+  for (const i of body?.error?.issues ?? []) {
+    const parts = i.path.split(".").filter(Boolean);
+    const key = parts[0] === "config" ? parts[1] : parts[0];
+    if (!key || fields[key]) continue;
+    if (configNames.includes(key)) fields[key] = sentence(`${humanize(key)} ${lowerFirst(i.message)}`);
+    else if (TOP_LABEL[key]) fields[key] = sentence(`${TOP_LABEL[key]} ${lowerFirst(i.message)}`);
+  }
+  const message = body?.error?.message ?? "The run could not be queued.";
+  if (Object.keys(fields).length === 0) {
+    const key = fieldOfMessage(message, configNames);
+    if (key) fields[key] = message;
+  }
+  return { fields, form: Object.keys(fields).length ? undefined : message };
+}
+
+const lowerFirst = (s: string) => s.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+
+/** Which field a one-sentence refusal from createRun is about, if it says. */
+export function fieldOfMessage(message: string, configNames: string[]): string | undefined {
+  const hyper = /hyperparameter "?([A-Za-z]\w*)/.exec(message);
+  if (hyper && configNames.includes(hyper[1])) return hyper[1];
+  if (/reward model/i.test(message) && !/checkpoint a |starts from/i.test(message)) return "rewardId";
+  if (/checkpoint/i.test(message)) return "baseId";
+  if (/dataset|export|nothing to train on|labels/i.test(message)) return "dataset";
+  if (/project/i.test(message)) return "projectId";
+  return undefined;
+}
+
+const TOP_LABEL: Record<string, string> = {
+  name: "The name",
+  projectId: "The project",
+  baseId: "The starting checkpoint",
+  rewardId: "The reward model",
+  dataset: "The dataset",
+  modelSize: "The model size",
+  kind: "The kind",
+};

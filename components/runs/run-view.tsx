@@ -1,0 +1,235 @@
+"use client";
+
+// One run, live: status, progress and ETA, cancel and resume, the failure message, live metric
+// charts, the log tail, the config, where it runs, and a picker to compare it with another run.
+import Link from "next/link";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { RUN_KINDS, type RunKind } from "@/lib/runs/kinds";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { ErrorText } from "../ui/field";
+import { cancelRun, resumeRun } from "./api";
+import { chartsFor } from "./chart-groups";
+import { formatValue, formatWhen, isActive, runDuration, STATUS_LABEL, type RunStatusName } from "./format";
+import { ChartGrid } from "./metric-chart";
+import type { MetricPoint } from "./metric-series";
+import { ProgressBar, StatusBadge } from "./run-status";
+import type { RunDetailJson } from "./types";
+import { useRunLive } from "./use-run-live";
+
+type Props = {
+  initial: RunDetailJson;
+  initialPoints: MetricPoint[];
+  canControl: boolean;
+  others: { id: string; name: string; kind: string }[];
+};
+
+export function RunView({ initial, initialPoints, canControl, others }: Props) {
+  const { run, series, stale, refresh } = useRunLive(initial, initialPoints);
+  const config = (run as { config?: Record<string, unknown> }).config ?? {};
+  const charts = useMemo(() => chartsFor(run.kind, series, config), [run.kind, series, config]);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string>();
+  const [announce, setAnnounce] = useState("");
+  const lastStatus = useRef(run.status);
+
+  useEffect(() => {
+    if (lastStatus.current !== run.status) {
+      lastStatus.current = run.status;
+      setAnnounce(`The run is now ${STATUS_LABEL[run.status as RunStatusName]?.toLowerCase() ?? run.status}.`);
+    }
+  }, [run.status]);
+
+  async function act(fn: (id: string) => Promise<unknown>) {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await fn(run.id);
+      await refresh();
+    } catch (e) {
+      setActionError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const active = isActive(run.status);
+  const canResume = run.status === "failed" || run.status === "canceled";
+  const kindLabel = RUN_KINDS[run.kind as RunKind]?.label ?? run.kind;
+
+  return (
+    <div className="space-y-6" data-run-id={run.id} data-run-status={run.status}>
+      <p className="sr-only" role="status" aria-live="polite">
+        {announce}
+      </p>
+      <Card className="space-y-4">
+        <div className="flex flex-wrap items-center gap-3">
+          <StatusBadge status={run.status} />
+          <span className="text-sm text-zinc-600 dark:text-zinc-400">
+            {kindLabel}
+            {run.projectName ? ` · ${run.projectName}` : ""}
+            {run.attempt > 1 ? ` · attempt ${run.attempt}` : ""}
+          </span>
+          {stale && <span className="text-xs text-amber-700 dark:text-amber-400">Reconnecting…</span>}
+          <div className="ml-auto flex gap-2">
+            {canControl && active && (
+              <Button variant="danger" disabled={busy || run.cancelRequested} onClick={() => void act(cancelRun)}>
+                {run.cancelRequested ? "Canceling…" : "Cancel run"}
+              </Button>
+            )}
+            {canControl && canResume && (
+              <Button variant="secondary" disabled={busy} onClick={() => void act(resumeRun)}>
+                Resume from last checkpoint
+              </Button>
+            )}
+          </div>
+        </div>
+        <ProgressBar progress={run.progress} status={run.status} etaSec={run.etaSec} label="Run progress" />
+        <ErrorText>{actionError}</ErrorText>
+        {run.status === "failed" && run.error && (
+          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+            <strong className="font-semibold">The run failed: </strong>
+            <span data-testid="run-error">{run.error}</span>
+          </div>
+        )}
+        <Details run={run} />
+      </Card>
+
+      <section aria-labelledby="run-charts" className="space-y-3">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <h2 id="run-charts" className="text-lg font-semibold">
+            Metrics
+          </h2>
+          {others.length > 0 && <ComparePicker runId={run.id} others={others} />}
+        </div>
+        {charts.length === 0 ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">This kind of run records no training curves; its progress and log are above and below.</p>
+        ) : (
+          <ChartGrid charts={charts} />
+        )}
+      </section>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <section aria-labelledby="run-log">
+          <h2 id="run-log" className="mb-2 text-lg font-semibold">
+            Log
+          </h2>
+          <LogTail text={run.logTail} />
+        </section>
+        <section aria-labelledby="run-config">
+          <h2 id="run-config" className="mb-2 text-lg font-semibold">
+            Config
+          </h2>
+          <ConfigTable config={config} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Details({ run }: { run: RunDetailJson }) {
+  const rows: [string, React.ReactNode][] = [
+    ["Started by", run.createdBy?.name || run.createdBy?.email || "—"],
+    ["Queued", formatWhen(run.createdAt)],
+    ["Started", formatWhen(run.startedAt)],
+    ["Finished", formatWhen(run.finishedAt)],
+    ["Duration", runDuration(run.startedAt, run.finishedAt)],
+    ["Base", run.base ? `${run.base.name} (${run.base.kind})` : "from scratch"],
+    [
+      "Dataset",
+      run.export ? (
+        <Link className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" href="/admin/exports">
+          {run.export.kind} export · {run.export.rowCount} rows
+        </Link>
+      ) : (
+        "—"
+      ),
+    ],
+    [
+      "Result",
+      run.artifacts.length ? (
+        <Link className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" href="/models">
+          {run.artifacts.map((a) => `${a.name} (${a.kind})`).join(", ")}
+        </Link>
+      ) : (
+        "—"
+      ),
+    ],
+    ["Worker", run.worker ? `${run.worker.host ?? "?"} · pid ${run.worker.pid ?? "?"}` : "—"],
+    ["Threads", run.threads ?? "—"],
+  ];
+  return (
+    <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
+      {rows.map(([k, v]) => (
+        <div key={k} className="flex gap-2">
+          <dt className="text-zinc-500 dark:text-zinc-400">{k}</dt>
+          <dd className="min-w-0 break-words" data-detail={k}>
+            {v}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function LogTail({ text }: { text: string }) {
+  const box = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [text]);
+  return (
+    <pre
+      ref={box}
+      tabIndex={0}
+      aria-label="Log tail"
+      className="h-72 overflow-auto rounded-lg border border-zinc-200 bg-zinc-950 p-3 font-mono text-xs leading-relaxed break-words whitespace-pre-wrap text-zinc-100 dark:border-zinc-800"
+    >
+      {text || "No log lines yet."}
+    </pre>
+  );
+}
+
+function ConfigTable({ config }: { config: Record<string, unknown> }) {
+  const entries = Object.entries(config);
+  if (entries.length === 0) return <p className="text-sm text-zinc-500">No config.</p>;
+  return (
+    <Card className="max-h-72 overflow-auto p-0">
+      <table className="w-full text-sm">
+        <caption className="sr-only">Hyperparameters and settings of this run</caption>
+        <tbody>
+          {entries.map(([k, v]) => (
+            <tr key={k} className="border-t border-zinc-200 first:border-0 dark:border-zinc-800">
+              <th scope="row" className="px-3 py-1 text-left font-mono text-xs font-normal text-zinc-600 dark:text-zinc-400">
+                {k}
+              </th>
+              <td className="px-3 py-1 font-mono text-xs tabular-nums">{typeof v === "number" ? formatValue(v) : JSON.stringify(v)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+/** A plain GET form: works without JavaScript and with the keyboard alone. */
+function ComparePicker({ runId, others }: { runId: string; others: Props["others"] }) {
+  return (
+    <form action="/runs/compare" method="get" className="flex items-end gap-2">
+      <input type="hidden" name="a" value={runId} />
+      <label htmlFor="compare-with" className="space-y-1 text-sm">
+        <span className="block font-medium">Compare with</span>
+        <select id="compare-with" name="b" className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+          {others.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name} ({RUN_KINDS[o.kind as RunKind]?.label ?? o.kind})
+            </option>
+          ))}
+        </select>
+      </label>
+      <Button type="submit" variant="secondary">
+        Compare
+      </Button>
+    </form>
+  );
+}

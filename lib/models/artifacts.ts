@@ -1,0 +1,133 @@
+// The model registry: every checkpoint (ModelArtifact) with its lineage (base → SFT → RM → PPO),
+// metrics and files. A checkpoint is a folder; its path is stored absolute, or relative to the
+// storage root.
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import type { Db } from "../db";
+import { notFound } from "../errors";
+import { storageRoot } from "../storage";
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type ArtifactKind = "base" | "sft" | "reward_model" | "ppo";
+/** Kinds that generate answers (a policy); a reward model only scores them. */
+export const POLICY_KINDS: readonly ArtifactKind[] = ["base", "sft", "ppo"];
+export const ONNX_FILE = "model.onnx";
+
+export type ArtifactFile = { name: string; bytes: number | null; onDemand?: boolean };
+
+export type ArtifactView = {
+  id: string;
+  kind: ArtifactKind;
+  name: string;
+  parentId: string | null;
+  runId: string | null;
+  runName: string | null;
+  createdAt: string;
+  config: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  /** Names of the projects that use it as their answer generator. */
+  generatorOf: { id: string; name: string }[];
+};
+
+const select = {
+  id: true,
+  kind: true,
+  name: true,
+  path: true,
+  parentId: true,
+  runId: true,
+  createdAt: true,
+  config: true,
+  metrics: true,
+  run: { select: { name: true } },
+  generatorOf: { select: { id: true, name: true } },
+} as const;
+
+type Row = { id: string; kind: ArtifactKind; name: string; path: string; parentId: string | null; runId: string | null; createdAt: Date; config: unknown; metrics: unknown; run: { name: string } | null; generatorOf: { id: string; name: string }[] };
+
+const asObject = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+function toView(r: Row): ArtifactView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    parentId: r.parentId,
+    runId: r.runId,
+    runName: r.run?.name ?? null,
+    createdAt: r.createdAt.toISOString(),
+    config: asObject(r.config),
+    metrics: asObject(r.metrics),
+    generatorOf: r.generatorOf,
+  };
+}
+
+/** The artifact's folder on disk (absolute). */
+export function artifactDir(a: { path: string }): string {
+  return path.resolve(storageRoot(), a.path);
+}
+
+export async function listArtifacts(db: Db, opts: { kinds?: readonly ArtifactKind[] } = {}): Promise<ArtifactView[]> {
+  const rows = await db.modelArtifact.findMany({
+    where: opts.kinds ? { kind: { in: [...opts.kinds] } } : {},
+    orderBy: { createdAt: "asc" },
+    select,
+  });
+  return rows.map(toView);
+}
+
+/** One artifact row with its folder, or not found (also for a malformed id). */
+export async function findArtifact(db: Db, id: string) {
+  const row = UUID.test(id) ? await db.modelArtifact.findUnique({ where: { id }, select }) : null;
+  if (!row) throw notFound("The checkpoint");
+  return { view: toView(row), dir: artifactDir(row) };
+}
+
+export type LineageNode = ArtifactView & { children: LineageNode[] };
+
+/** The artifacts as a forest: each checkpoint under the one it was trained from. */
+export function lineageForest(artifacts: readonly ArtifactView[]): LineageNode[] {
+  const nodes = new Map(artifacts.map((a) => [a.id, { ...a, children: [] as LineageNode[] }]));
+  const roots: LineageNode[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parentId ? nodes.get(n.parentId) : undefined;
+    if (parent) parent.children.push(n);
+    else roots.push(n);
+  }
+  return roots;
+}
+
+/** The chain from the root ancestor down to `id` (base → SFT → ... → id). */
+export function lineageChain(artifacts: readonly ArtifactView[], id: string): ArtifactView[] {
+  const byId = new Map(artifacts.map((a) => [a.id, a]));
+  const chain: ArtifactView[] = [];
+  const seen = new Set<string>();
+  for (let a = byId.get(id); a && !seen.has(a.id); a = a.parentId ? byId.get(a.parentId) : undefined) {
+    seen.add(a.id);
+    chain.unshift(a);
+  }
+  return chain;
+}
+
+/**
+ * The files a checkpoint folder offers for download (top level, regular files), plus the ONNX
+ * export of a policy (the export holds the language-model body only, not a reward model's head).
+ */
+export function artifactFiles(dir: string, kind: ArtifactKind): ArtifactFile[] {
+  const files: ArtifactFile[] = [];
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    if (!e.isFile() || e.name.startsWith(".") || e.name.includes(".tmp-")) continue;
+    files.push({ name: e.name, bytes: fs.statSync(path.join(dir, e.name)).size });
+  }
+  if (POLICY_KINDS.includes(kind) && !files.some((f) => f.name === ONNX_FILE) && files.some((f) => f.name === "model.safetensors")) {
+    files.push({ name: ONNX_FILE, bytes: null, onDemand: true });
+  }
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,81 @@
+// Reading runs: the list, one run with everything its page shows, and its metrics incrementally
+// (ids are increasing, so a page polls with ?after=<last id> and gets only what is new).
+import "server-only";
+import { db } from "../db";
+import { notFound } from "../errors";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const artifactSelect = { id: true, kind: true, name: true, createdAt: true } as const;
+
+const summarySelect = {
+  id: true,
+  kind: true,
+  status: true,
+  name: true,
+  projectId: true,
+  project: { select: { name: true } },
+  exportId: true,
+  baseId: true,
+  base: { select: artifactSelect },
+  artifacts: { select: artifactSelect, orderBy: { createdAt: "asc" } },
+  createdBy: { select: { id: true, email: true, name: true } },
+  progress: true,
+  etaSec: true,
+  error: true,
+  cancelRequested: true,
+  resume: true,
+  attempt: true,
+  threads: true,
+  workerId: true,
+  workerHost: true,
+  workerPid: true,
+  heartbeatAt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+} as const;
+
+export async function listRuns(opts: { limit?: number; projectId?: string } = {}) {
+  const runs = await db.trainingRun.findMany({
+    where: opts.projectId ? { projectId: opts.projectId } : {},
+    orderBy: { createdAt: "desc" },
+    take: opts.limit ?? 100,
+    select: summarySelect,
+  });
+  return runs.map(view);
+}
+
+export type RunSummary = ReturnType<typeof view>;
+
+function view<R extends { workerId: string | null; workerHost: string | null; workerPid: number | null; project: { name: string } | null }>(r: R) {
+  const { workerId, workerHost, workerPid, project, ...rest } = r;
+  return { ...rest, projectName: project?.name ?? null, worker: workerId ? { id: workerId, host: workerHost, pid: workerPid } : null };
+}
+
+/** One run: base and produced artifacts, worker, config, threads, progress, ETA, error and log tail. */
+export async function getRun(id: string) {
+  const r = UUID.test(id)
+    ? await db.trainingRun.findUnique({
+        where: { id },
+        select: { ...summarySelect, config: true, logTail: true, export: { select: { id: true, kind: true, rowCount: true, createdAt: true } } },
+      })
+    : null;
+  if (!r) throw notFound("The run");
+  return view(r);
+}
+
+export type RunDetail = Awaited<ReturnType<typeof getRun>>;
+export type RunMetricPoint = { id: string; step: number; name: string; value: number };
+
+/** Metrics after `afterId` (a RunMetric id as a decimal string), oldest first, at most `limit`. */
+export async function getRunMetrics(runId: string, opts: { afterId?: string; limit?: number } = {}): Promise<RunMetricPoint[]> {
+  if (!UUID.test(runId)) throw notFound("The run");
+  const rows = await db.runMetric.findMany({
+    where: { runId, ...(opts.afterId ? { id: { gt: BigInt(opts.afterId) } } : {}) },
+    orderBy: { id: "asc" },
+    take: opts.limit ?? 10_000,
+    select: { id: true, step: true, name: true, value: true },
+  });
+  if (rows.length === 0 && !opts.afterId && !(await db.trainingRun.count({ where: { id: runId } }))) throw notFound("The run");
+  return rows.map((m) => ({ id: m.id.toString(), step: m.step, name: m.name, value: m.value }));
+}

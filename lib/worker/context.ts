@@ -1,0 +1,110 @@
+// What a handler gets to run one job: the run, its folder, a signal aborted on cancel, and sinks
+// for progress, metrics (batched into RunMetric inserts) and log lines (the last LOG_LINES kept in
+// TrainingRun.logTail). The worker flushes them with each heartbeat, so a handler never waits on
+// the database to report.
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { db } from "../db";
+import type { ArtifactKind, RunKind } from "../runs/kinds";
+
+export type RunContext = {
+  run: {
+    id: string;
+    kind: RunKind;
+    name: string;
+    config: Record<string, unknown>;
+    projectId: string | null;
+    exportId: string | null;
+    baseId: string | null;
+    createdById: string;
+    /** Decrypted (e.g. { apiKey } of an OpenAI-compatible endpoint); never log them. */
+    secrets?: Record<string, string>;
+    /** True on every claim after the first (or after a resume): trainers continue from the checkpoint in `dir`. */
+    resume: boolean;
+    attempt: number;
+  };
+  /** The run's folder, STORAGE_DIR/runs/<id>: data, checkpoints, outputs. */
+  dir: string;
+  /** Aborted when the run is cancelled (or the worker shuts down). */
+  signal: AbortSignal;
+  progress(fraction: number, etaSec?: number): void;
+  metrics(step: number, values: Record<string, number>): void;
+  log(line: string): void;
+  /** Registers a finished checkpoint folder (it must hold config.json and model.safetensors). */
+  registerArtifact(a: { kind: ArtifactKind; name: string; path: string; parentId?: string | null; config?: object; metrics?: object }): Promise<string>;
+};
+
+export const LOG_LINES = 200;
+
+/** The state behind a RunContext that the worker flushes with each heartbeat. */
+export class RunSinks {
+  progress = 0;
+  etaSec: number | null = null;
+  private lines: string[];
+  private logDirty = false;
+  private pending: { runId: string; step: number; name: string; value: number }[] = [];
+
+  constructor(
+    readonly runId: string,
+    logTail: string,
+  ) {
+    this.lines = logTail ? logTail.replace(/\n$/, "").split("\n").slice(-LOG_LINES) : [];
+  }
+
+  log(line: string) {
+    for (const l of line.split("\n")) this.lines.push(`${new Date().toISOString().slice(0, 19)} ${l}`);
+    if (this.lines.length > LOG_LINES) this.lines.splice(0, this.lines.length - LOG_LINES);
+    this.logDirty = true;
+  }
+
+  logTail(): string {
+    return this.lines.length ? `${this.lines.join("\n")}\n` : "";
+  }
+
+  /** The log tail when it changed since the last call, else undefined. */
+  takeLog(): string | undefined {
+    if (!this.logDirty) return undefined;
+    this.logDirty = false;
+    return this.logTail();
+  }
+
+  metric(step: number, values: Record<string, number>) {
+    for (const [name, value] of Object.entries(values)) {
+      if (typeof value === "number" && Number.isFinite(value)) this.pending.push({ runId: this.runId, step, name, value });
+    }
+  }
+
+  async flushMetrics(): Promise<void> {
+    if (!this.pending.length) return;
+    const batch = this.pending.splice(0, this.pending.length);
+    try {
+      await db.runMetric.createMany({ data: batch });
+    } catch (e) {
+      this.pending.unshift(...batch); // try again with the next heartbeat
+      throw e;
+    }
+  }
+}
+
+export async function registerArtifact(
+  runId: string,
+  a: Parameters<RunContext["registerArtifact"]>[0],
+): Promise<string> {
+  for (const f of ["config.json", "model.safetensors"]) {
+    if (!fs.existsSync(path.join(a.path, f))) throw new Error(`The checkpoint folder ${a.path} has no ${f}, so it was not registered.`);
+  }
+  const row = await db.modelArtifact.create({
+    data: {
+      kind: a.kind,
+      name: a.name,
+      path: path.resolve(a.path),
+      runId,
+      parentId: a.parentId ?? null,
+      config: (a.config ?? {}) as object,
+      metrics: (a.metrics ?? {}) as object,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}

@@ -1,0 +1,21 @@
+// Run kind → the function that runs it in a worker process. Each handler converts the run's
+// dataset into its trainer's input, streams progress into the context, and registers what it made.
+import "server-only";
+import { runGenerate } from "../generation/run-generate";
+import type { RunKind } from "../runs/kinds";
+import type { RunContext } from "./context";
+import { ppoHandler } from "./handlers/ppo";
+import { rewardModelHandler } from "./handlers/reward-model";
+import { trainLMHandler } from "./handlers/train-lm";
+
+export type RunHandler = (ctx: RunContext) => Promise<void>;
+
+export const HANDLERS: Record<RunKind, RunHandler> = {
+  pretrain: trainLMHandler,
+  sft: trainLMHandler,
+  reward_model: rewardModelHandler,
+  ppo: ppoHandler,
+  generate: async (ctx) => {
+    await runGenerate(ctx);
+  },
+};

@@ -1,0 +1,63 @@
+// reward_model: trainRewardModel (ml/rlhf) from a rankings or pairs export, starting from the base
+// (usually SFT) checkpoint; RLProgress events stream into the context; the finished folder is
+// registered as a reward_model artifact.
+import "server-only";
+import path from "node:path";
+import type { RLProgress } from "../../../ml/rlhf/progress";
+import type { RewardConfig } from "../../../ml/rlhf/reward-config";
+import { trainRewardModel } from "../../../ml/rlhf/reward-trainer";
+import { db } from "../../db";
+import type { RunContext } from "../context";
+import { exportSplits } from "../datasets";
+import { logResume, pick, reportEvery } from "./shared";
+
+const RM_FIELDS = [
+  "epochs", "batchSize", "seqLen", "maxLr", "minLr", "warmupSteps", "weightDecay", "maxGradNorm", "valFraction",
+  "margin", "centerCoef", "includeTies", "evalEvery", "saveEvery", "seed", "threads",
+] as const;
+
+export async function rewardModelHandler(ctx: RunContext): Promise<void> {
+  const { run } = ctx;
+  if (!run.exportId || !run.baseId) throw new Error("A reward-model run needs a starting checkpoint and a rankings export.");
+  const base = await db.modelArtifact.findUniqueOrThrow({ where: { id: run.baseId }, select: { path: true, name: true } });
+  const s = await exportSplits(run.exportId);
+  if (!s.train.length) throw new Error("The dataset has no training rows.");
+  const rc: Partial<RewardConfig> = {
+    ...pick(run.config, RM_FIELDS),
+    init: base.path,
+    data: s.train,
+    valData: s.validation,
+    format: s.kind === "rm" ? "pairs" : "rankings",
+    out: path.join(ctx.dir, "model"),
+    resume: true,
+    worker: true,
+  };
+  ctx.log(`reward model from "${base.name}" on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${rc.threads} thread(s)`);
+  logResume(ctx, rc.out!);
+  let every = 1;
+  const onProgress = (p: RLProgress) => {
+    every = reportEvery(p.steps);
+    ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
+    if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
+    if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`step ${p.step}/${p.steps} ${fmt(p.metrics)}`);
+    if (p.event === "eval") ctx.log(`step ${p.step}: ${fmt(p.metrics)}`);
+    if (p.event === "save") ctx.log(`checkpoint written at step ${p.step}`);
+  };
+  const result = await trainRewardModel(rc, { onProgress, signal: ctx.signal });
+  if (ctx.signal.aborted) return;
+  await ctx.registerArtifact({
+    kind: "reward_model",
+    name: run.name,
+    path: result.out,
+    parentId: run.baseId,
+    config: { train: pick(run.config, RM_FIELDS), format: rc.format, shift: result.shift, scale: result.scale },
+    metrics: { ...result.metrics, steps: result.steps },
+  });
+  ctx.progress(1, 0);
+  ctx.log(`done: validation accuracy ${result.metrics.valAccuracy.toFixed(3)}, margin ${result.metrics.valMargin.toFixed(3)}`);
+}
+
+export const fmt = (m: Record<string, number>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${Math.abs(v) > 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4)}`)
+    .join(" ");

@@ -1,0 +1,30 @@
+// Small helpers the training handlers share.
+import fs from "node:fs";
+import path from "node:path";
+
+/** The fields of `c` named in `keys` that are set (the trainers refuse unknown fields). */
+export function pick<K extends string>(c: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, never>> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (c[k] !== undefined) out[k] = c[k];
+  return out as Partial<Record<K, never>>;
+}
+
+/** Log a step line about 20 times per run. */
+export const reportEvery = (steps: number) => Math.max(1, Math.round(steps / 20));
+
+/** The step (or iteration) of the training checkpoint in `out`, when there is one to resume from. */
+export function checkpointStep(out: string): number | null {
+  try {
+    const j = JSON.parse(fs.readFileSync(path.join(out, "trainer_state.json"), "utf8")) as Record<string, unknown>;
+    const step = j.step ?? j.iteration ?? j.iterations;
+    return typeof step === "number" ? step : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Logs where a resumed attempt starts. */
+export function logResume(ctx: { log(line: string): void }, out: string): void {
+  const step = checkpointStep(out);
+  if (step !== null) ctx.log(`resuming from the checkpoint at step ${step}`);
+}

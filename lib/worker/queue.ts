@@ -1,0 +1,110 @@
+// The job queue is the TrainingRun table. A worker claims the oldest queued run with
+// FOR UPDATE SKIP LOCKED (two workers never get the same run), keeps it with heartbeats (database
+// time, so clocks on several machines need not agree), and ends it. A run whose heartbeat is older
+// than the timeout belonged to a worker that died: any live worker (and the web server's start-up)
+// marks it failed with the reason, or queues it again to resume from its last checkpoint when the
+// run asked for that.
+import "server-only";
+import { db } from "../db";
+
+export type WorkerIdentity = { id: string; host: string; pid: number };
+
+export type ClaimedRun = {
+  id: string;
+  kind: "pretrain" | "sft" | "reward_model" | "ppo" | "generate";
+  config: Record<string, unknown>;
+  projectId: string | null;
+  exportId: string | null;
+  baseId: string | null;
+  createdById: string;
+  secrets: string | null;
+  resume: boolean;
+  attempt: number;
+  logTail: string;
+  name: string;
+};
+
+/** A run that died this many times is failed even when it asked to be resumed. */
+export const MAX_ATTEMPTS = 3;
+
+/** Claims the oldest queued run (of `projectId` only, when given: a worker dedicated to one project). */
+export async function claimRun(w: WorkerIdentity, projectId: string | null = null): Promise<ClaimedRun | null> {
+  const rows = await db.$queryRaw<ClaimedRun[]>`
+    UPDATE "TrainingRun" SET
+      status = 'running', "workerId" = ${w.id}, "workerHost" = ${w.host}, "workerPid" = ${w.pid},
+      "heartbeatAt" = now(), "startedAt" = COALESCE("startedAt", now()), attempt = attempt + 1,
+      "cancelRequested" = false, error = NULL, "finishedAt" = NULL
+    WHERE status = 'queued' AND id = (
+      SELECT id FROM "TrainingRun"
+      WHERE status = 'queued' AND (${projectId}::uuid IS NULL OR "projectId" = ${projectId}::uuid)
+      ORDER BY "createdAt", id FOR UPDATE SKIP LOCKED LIMIT 1
+    )
+    RETURNING id, kind::text AS kind, config, "projectId", "exportId", "baseId", "createdById", secrets, resume, attempt, "logTail", name`;
+  return rows[0] ?? null;
+}
+
+export type Beat = { progress: number; etaSec: number | null; logTail?: string };
+
+/** Records the heartbeat; returns whether a cancel was asked, or null when the run is no longer this worker's. */
+export async function heartbeat(runId: string, workerId: string, beat: Beat): Promise<{ cancelRequested: boolean } | null> {
+  const eta = beat.etaSec !== null && Number.isFinite(beat.etaSec) ? beat.etaSec : null;
+  const rows =
+    beat.logTail === undefined
+      ? await db.$queryRaw<{ cancelRequested: boolean }[]>`
+          UPDATE "TrainingRun" SET "heartbeatAt" = now(), progress = ${beat.progress}, "etaSec" = ${eta}
+          WHERE id = ${runId}::uuid AND "workerId" = ${workerId} AND status = 'running' RETURNING "cancelRequested"`
+      : await db.$queryRaw<{ cancelRequested: boolean }[]>`
+          UPDATE "TrainingRun" SET "heartbeatAt" = now(), progress = ${beat.progress}, "etaSec" = ${eta}, "logTail" = ${beat.logTail}
+          WHERE id = ${runId}::uuid AND "workerId" = ${workerId} AND status = 'running' RETURNING "cancelRequested"`;
+  return rows[0] ?? null;
+}
+
+export type Ending =
+  | { status: "succeeded" }
+  | { status: "failed"; error: string }
+  | { status: "canceled" }
+  /** Back in the queue (the worker is shutting down): the next worker resumes from the checkpoint. */
+  | { status: "queued" };
+
+/** Ends the run if it is still this worker's; returns false when it was not (reaped meanwhile). */
+export async function finishRun(runId: string, workerId: string, end: Ending, final: { progress?: number; logTail: string }): Promise<boolean> {
+  const requeue = end.status === "queued";
+  const r = await db.trainingRun.updateMany({
+    where: { id: runId, workerId, status: "running" },
+    data: {
+      status: end.status,
+      error: end.status === "failed" ? end.error : null,
+      logTail: final.logTail,
+      ...(final.progress !== undefined ? { progress: final.progress } : {}),
+      ...(requeue
+        ? { workerId: null, heartbeatAt: null, attempt: { decrement: 1 } }
+        : { finishedAt: new Date(), secrets: null, etaSec: end.status === "succeeded" ? 0 : null }),
+    },
+  });
+  return r.count === 1;
+}
+
+/**
+ * Runs whose worker stopped sending heartbeats `staleMs` ago: failed with the reason, or queued
+ * again when they asked to resume (and have not died MAX_ATTEMPTS times). Returns the ids.
+ */
+export async function reapStaleRuns(staleMs: number): Promise<{ failed: string[]; requeued: string[] }> {
+  const secs = staleMs / 1000;
+  const rows = await db.$queryRaw<{ id: string; status: string }[]>`
+    UPDATE "TrainingRun" SET
+      status = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN 'queued'::"RunStatus" ELSE 'failed'::"RunStatus" END,
+      error = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN NULL
+              ELSE 'The worker ' || COALESCE("workerHost" || ' pid ' || "workerPid", "workerId", '') || ' stopped sending heartbeats for '
+                   || ${Math.round(secs)}::int || ' s (it died or lost the database), so the run was stopped'
+                   || CASE WHEN resume THEN ' after ' || attempt || ' attempts.' ELSE '.' END END,
+      "logTail" = "logTail" || to_char(now(), 'YYYY-MM-DD"T"HH24:MI:SS') || ' worker ' || COALESCE("workerHost" || ':' || "workerPid", '?')
+                  || ' lost (no heartbeat for ' || ${Math.round(secs)}::int || ' s)'
+                  || CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN '; queued again to resume from the last checkpoint' ELSE '' END || E'\n',
+      "finishedAt" = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN NULL ELSE now() END,
+      secrets = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN secrets ELSE NULL END,
+      "workerId" = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN NULL ELSE "workerId" END,
+      "etaSec" = NULL
+    WHERE status = 'running' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - make_interval(secs => ${secs}))
+    RETURNING id, status::text AS status`;
+  return { failed: rows.filter((r) => r.status === "failed").map((r) => r.id), requeued: rows.filter((r) => r.status === "queued").map((r) => r.id) };
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import {
+  allowedBases,
+  configFields,
+  defaultValues,
+  parseConfig,
+  rescaleValues,
+  serverErrors,
+  sizeOfArtifact,
+} from "../../components/runs/form-model";
+import { RUN_KINDS, RUN_KIND_NAMES } from "../../lib/runs/kinds";
+
+describe("the new-run form's fields come from RUN_KINDS", () => {
+  it("has a described field with a range for every number of every kind, and the defaults pass their own schema", () => {
+    for (const kind of RUN_KIND_NAMES) {
+      const fields = configFields(kind);
+      expect(fields.length).toBeGreaterThan(0);
+      for (const f of fields) {
+        expect(f.description, `${kind}.${f.name}`).not.toBe("");
+        if (f.type === "int" || f.type === "number") {
+          expect(f.min, `${kind}.${f.name} min`).toBeTypeOf("number");
+          expect(f.max, `${kind}.${f.name} max`).toBeTypeOf("number");
+        }
+      }
+      for (const size of ["tiny", "small"] as const) {
+        const r = parseConfig(kind, size, defaultValues(kind, size));
+        expect(r, `${kind}/${size}`).toEqual({ ok: true, config: expect.any(Object) });
+      }
+    }
+  });
+
+  it("reads types, options and optional fields from the zod schema", () => {
+    const ppo = Object.fromEntries(configFields("ppo").map((f) => [f.name, f]));
+    expect(ppo.ppoEpochs).toMatchObject({ type: "int", min: 1, max: 32, label: "PPO epochs" });
+    expect(ppo.beta).toMatchObject({ type: "number", min: 0, max: 1, optional: false });
+    expect(ppo.klTarget.optional).toBe(true);
+    expect(ppo.valueInit).toMatchObject({ type: "enum", options: ["reward", "policy"] });
+    const rm = Object.fromEntries(configFields("reward_model").map((f) => [f.name, f]));
+    expect(rm.margin.type).toBe("boolean");
+    // pretraining's modelSize is set by the size select, not shown as a hyperparameter
+    expect(configFields("pretrain").some((f) => f.name === "modelSize")).toBe(false);
+  });
+
+  it("scales defaults with the model size and keeps what the user typed", () => {
+    const tiny = defaultValues("sft", "tiny");
+    const small = defaultValues("sft", "small");
+    expect(tiny.steps).toBe(String(RUN_KINDS.sft.defaults("tiny").steps));
+    expect(small.steps).not.toBe(tiny.steps);
+    const edited = { ...tiny, maxLr: "0.0005" };
+    const next = rescaleValues("sft", "small", edited, new Set(["maxLr"]));
+    expect(next.maxLr).toBe("0.0005");
+    expect(next.steps).toBe(small.steps);
+    // switching kind keeps a shared edited field and drops the rest
+    const rm = rescaleValues("reward_model", "tiny", edited, new Set(["maxLr", "steps"]));
+    expect(rm.maxLr).toBe("0.0005");
+    expect("steps" in rm).toBe(false);
+  });
+});
+
+describe("parseConfig", () => {
+  it("turns text into numbers and sets the pretraining model size", () => {
+    const r = parseConfig("pretrain", "tiny", { ...defaultValues("pretrain", "tiny"), steps: " 12 ", maxLr: "1e-3" });
+    expect(r.ok && r.config).toMatchObject({ steps: 12, maxLr: 0.001, modelSize: "tiny" });
+  });
+
+  it("says one sentence per bad field", () => {
+    const values = { ...defaultValues("ppo", "tiny"), beta: "2", ppoEpochs: "1.5", lr: "fast", iterations: "", clipEps: "0" };
+    const r = parseConfig("ppo", "tiny", values);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual({
+      beta: "KL coefficient β must be at most 1.",
+      ppoEpochs: "PPO epochs must be a whole number.",
+      lr: "Learning rate must be a number.",
+      iterations: "Iterations is required.",
+      clipEps: "Clip ε must be at least 0.01.",
+    });
+  });
+
+  it("leaves an empty optional field out", () => {
+    const r = parseConfig("ppo", "tiny", { ...defaultValues("ppo", "tiny"), klTarget: "" });
+    expect(r.ok && "klTarget" in r.config).toBe(false);
+    const r2 = parseConfig("ppo", "tiny", { ...defaultValues("ppo", "tiny"), klTarget: "6" });
+    expect(r2.ok && r2.config.klTarget).toBe(6);
+  });
+});
+
+describe("checkpoints, sizes and server errors", () => {
+  it("offers only the checkpoints the kind accepts", () => {
+    const arts = [
+      { id: "1", kind: "base" },
+      { id: "2", kind: "sft" },
+      { id: "3", kind: "reward_model" },
+      { id: "4", kind: "ppo" },
+    ];
+    expect(allowedBases("reward_model", arts).map((a) => a.id)).toEqual(["1", "2"]);
+    expect(allowedBases("ppo", arts).map((a) => a.id)).toEqual(["2", "4"]);
+    expect(allowedBases("pretrain", arts)).toEqual([]);
+  });
+
+  it("guesses a checkpoint's size from its config", () => {
+    expect(sizeOfArtifact({ modelSize: "tiny" })).toBe("tiny");
+    expect(sizeOfArtifact({ nEmbd: 32 })).toBe("tiny");
+    expect(sizeOfArtifact({ n_embd: 256 })).toBe("small");
+    expect(sizeOfArtifact({ model: { nEmbd: 32, nLayer: 2 }, train: {} })).toBe("tiny");
+    expect(sizeOfArtifact({})).toBeUndefined();
+  });
+
+  it("puts the server's field issues on their fields and anything else on the form", () => {
+    const body = { error: { message: "config.steps: too big", issues: [{ path: "config.steps", message: "Must be at most 10" }, { path: "baseId", message: "must be a model id" }] } };
+    expect(serverErrors(body, ["steps"])).toEqual({
+      fields: { steps: "Steps must be at most 10.", baseId: "The starting checkpoint must be a model id." },
+      form: undefined,
+    });
+  });
+
+  it("puts createRun's one-sentence refusals on the field they are about", () => {
+    const names = configFields("sft").map((f) => f.name);
+    const on = (message: string) => serverErrors({ error: { message } }, names);
+    expect(on("The hyperparameter maxLr must be at most 0.1, not 5.").fields).toEqual({ maxLr: "The hyperparameter maxLr must be at most 0.1, not 5." });
+    expect(on("The hyperparameter minLr (0.1) must not exceed maxLr (0.01).").fields).toHaveProperty("minLr");
+    expect(on('The checkpoint "rm-1" is a reward model; a supervised fine-tuning run starts from a base model or an SFT model.').fields).toHaveProperty("baseId");
+    expect(on("Choose the reward model a PPO run optimises against.").fields).toHaveProperty("rewardId");
+    expect(on('The checkpoint "sft-1" is an SFT model, not a reward model.').fields).toHaveProperty("rewardId");
+    expect(on("The export has no rows: label some data or choose another export.").fields).toHaveProperty("dataset");
+    expect(on("The project has no demonstrations (SFT) yet, so there is nothing to train on.").fields).toHaveProperty("dataset");
+    expect(on("Something went wrong on our side.")).toEqual({ fields: {}, form: "Something went wrong on our side." });
+  });
+});
