@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
+import { db } from "../../lib/db";
 import { makeUser } from "../helpers/factories";
 
 describe.skipIf(!browserAvailable)("sign-in in a real browser", () => {
@@ -50,6 +51,19 @@ describe.skipIf(!browserAvailable)("sign-in in a real browser", () => {
       expect(await generic.textContent()).toBe("The email or password is incorrect.");
     }
     expect(page.url()).toContain("/signin");
+    await page.close();
+  });
+
+  it("reads the role and the disabled flag on every request: a change takes effect at once", async () => {
+    const user = await makeUser("researcher");
+    const page = await browser.newPage();
+    await signIn(page, app.url, user.email, user.password);
+    await page.waitForURL(`${app.url}/runs`);
+    expect((await page.request.get(`${app.url}/api/runs`)).status()).toBe(200);
+    await db.user.update({ where: { id: user.id }, data: { role: "labeler" } });
+    expect((await page.request.get(`${app.url}/api/runs`)).status()).toBe(403);
+    await db.user.update({ where: { id: user.id }, data: { disabled: true } });
+    expect((await page.request.get(`${app.url}/api/runs`)).status()).toBe(401);
     await page.close();
   });
 });
