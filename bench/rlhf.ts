@@ -1,8 +1,8 @@
 // Does the RLHF pipeline learn human preferences? A synthetic task family with a hidden oracle
 // (bench/rlhf/oracle.ts), simulated labelers calibrated to InstructGPT's ~73% agreement, and
-// the whole pipeline: pretrain a byte-level base, SFT on demonstrations, a reward model on
-// whole-ranking JSONL (the app's export layout), PPO against it (β sweep, PPO-ptx). The oracle
-// judges held-out samples at the end.
+// the whole pipeline: pretrain a byte-level base, SFT on demonstrations, a reward model (larger
+// than the policy, preference-model pretrained on the web text) on whole-ranking JSONL (the app's
+// export layout), PPO against it (β sweep, PPO-ptx). The oracle judges held-out samples at the end.
 //
 //   npm run bench:rlhf [-- --quick] [--seed N] [--keep] [--dir DIR (reuse the stage outputs there)]
 //
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { report } from './rlhf/report';
 import { evaluateStage } from './rlhf/evaluation-stage';
+import { pmpStage } from './rlhf/preference-pretraining';
 import { benchSettings } from './rlhf/settings';
 import { labelStage, pretrainStage, sftStage } from './rlhf/stages';
 import { ppoStage, rewardStage, writePPOPrompts, type PPORun } from './rlhf/stages-rl';
@@ -55,7 +56,8 @@ const sets = promptSets(seed, { sft: s.sft.demos, rmTrain: s.label.train, rmVal:
 const base = await stage('pretrain', () => pretrainStage(s, dir));
 const sft = await stage('sft', () => sftStage(s, dir, base.out, sets.sft));
 const labels = await stage('label', () => labelStage(s, dir, sft.out, sets.rmTrain, sets.rmVal));
-const rm = await stage('reward-model', () => rewardStage(s, dir, sft.out, labels.train, labels.val, sft.data));
+const pmp = await stage('rm-pretrain', () => pmpStage(s, dir, sft.out, base.text));
+const rm = await stage('reward-model', () => rewardStage(s, dir, pmp.out, labels.train, labels.val, sft.data));
 const prompts = writePPOPrompts(dir, sets.ppo);
 const common = { sft: sft.out, rm: rm.out, prompts, ptxData: base.text };
 const sweep: PPORun[] = [];
@@ -66,6 +68,6 @@ for (const beta of s.ppo.betas) {
 const ptx = await stage('ppo-ptx', () => ppoStage(s, dir, { ...common, name: 'ppo-ptx', beta: s.ppo.beta, ptxCoef: s.ppo.ptxCoef }));
 const evaluation = await stage('evaluate', () => evaluateStage(s, { base: base.out, sft: sft.out, rm: rm.out, rmVal: labels.val, sweep, ptx }, sets.eval));
 
-const json = report(s, { labels, rm, sweep, ptx, evaluation, stages, wallSec: (performance.now() - t0) / 1000 });
+const json = report(s, { labels, pmp, rm, sweep, ptx, evaluation, stages, wallSec: (performance.now() - t0) / 1000 });
 if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(json));

@@ -2,6 +2,7 @@
 
 import type { EvalResult } from './evaluation-stage';
 import type { LabelResult } from './stages';
+import type { PMPResult } from './preference-pretraining';
 import type { PPORun, RewardStageResult } from './stages-rl';
 import type { BenchSettings } from './settings';
 import { fmt, pct, policyTable, table, timingTable } from './table';
@@ -11,6 +12,7 @@ export const TARGETS = { rmAccRatio: 0.9, ppoWin: 0.7, kl: 10 };
 
 export interface ReportInput {
   labels: LabelResult;
+  pmp: PMPResult;
   rm: RewardStageResult;
   sweep: PPORun[];
   ptx: PPORun;
@@ -27,10 +29,11 @@ export function report(s: BenchSettings, r: ReportInput): Record<string, unknown
   const out: string[] = [];
   out.push(`\nRLHF benchmark, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: model ${JSON.stringify(s.model)}, K = ${s.label.temperatures.length} ranked samples at temperatures ${s.label.temperatures.join(', ')}, policies sampled at temperature ${s.temperature}`);
   const n = s.seed;
-  out.push(`seeds (all from --seed ${n}): prompts ${n}, web text ${n * 31 + 1}, pretraining ${n}, demonstrations ${n * 31 + 2}, SFT ${n + 1}, SFT samples ${(n + 2) * 100}+k, labelers ${n * 31 + 3}, RM ${n + 3}, PPO ${n + 4}, evaluation samples ${n + 5}`);
+  out.push(`seeds (all from --seed ${n}): prompts ${n}, web text ${n * 31 + 1}, pretraining ${n}, demonstrations ${n * 31 + 2}, SFT ${n + 1}, SFT samples ${(n + 2) * 100}+k, labelers ${n * 31 + 3}, PMP edits ${n * 31 + 4}, RM's fresh blocks and PMP ${n + 6}, RM ${n + 3}, PPO ${n + 4}, evaluation samples ${n + 5}`);
   out.push(`\nSimulated labelers: noise σ = ${fmt(r.labels.sigma)} (oracle-score units), two labelers agree on ${pct(r.labels.agreement)} of pairs (target ${pct(TARGET_AGREEMENT)})`);
   out.push(`SFT samples they ranked: ${pct(r.labels.sftCorrect)} correct, ${pct(r.labels.sftStyled)} in the stated style`);
-  out.push('\n' + table(['reward model (held-out rankings)', 'value'], [
+  out.push(`\nReward model: ${r.pmp.layers} layers (the SFT model's ${s.model.nLayer} + ${s.rm.extraLayers} fresh), preference-model pretrained on ${s.rm.pmp.notes} web notes each ranked above ${s.rm.pmp.rivals} blind edits (${r.pmp.steps} steps), then ${r.rm.steps} steps on the rankings`);
+  out.push(table(['reward model (held-out rankings)', 'value'], [
     ['RM accuracy vs labelers', pct(r.rm.valAccuracy)],
     ['  (trainer\'s own count)', pct(r.rm.trainerValAccuracy)],
     ['noise ceiling (oracle vs labelers)', pct(r.labels.noiseCeiling)],
@@ -68,6 +71,7 @@ export function report(s: BenchSettings, r: ReportInput): Record<string, unknown
     quick: s.quick,
     labeler_agreement: round(r.labels.agreement),
     labeler_sigma: round(r.labels.sigma),
+    rm_layers: r.pmp.layers,
     rm_val_accuracy: round(r.rm.valAccuracy),
     noise_ceiling: round(r.labels.noiseCeiling),
     rm_acc_ratio: round(ratio),

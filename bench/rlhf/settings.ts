@@ -15,7 +15,13 @@ export interface BenchSettings {
    * comparisons came from several policies and sampling settings).
    */
   label: { train: number; val: number; temperatures: number[]; labelers: number; maxNewTokens: number };
-  rm: { epochs: number; batchSize: number; maxLr: number };
+  /**
+   * The reward model: the SFT model plus `extraLayers` fresh blocks (larger than the policy, as
+   * InstructGPT's 6B RM for a 175B policy was not), preference-model pretrained on `pmp.notes`
+   * web notes against `pmp.rivals` blind edits each (preference-pretraining.ts), then trained
+   * on the rankings.
+   */
+  rm: { epochs: number; batchSize: number; maxLr: number; extraLayers: number; pmp: { notes: number; rivals: number; epochs: number; maxLr: number } };
   /** beta: the KL coefficient of the main PPO run and PPO-ptx (one of betas). */
   ppo: { prompts: number; iterations: number; rolloutBatch: number; miniBatch: number; ppoEpochs: number; lr: number; betas: number[]; beta: number; ptxCoef: number };
   /** Held-out prompts for the win rates (one sample per policy per prompt). */
@@ -33,7 +39,7 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
     pretrain: { notes: q(40000, 8000), errorRate: 0.15, steps: q(2000, 300), batchSize: 16, seqLen: 64, maxLr: 2e-3 },
     sft: { demos: 300, styleRate: 0.3, steps: q(250, 100), batchSize: 16, seqLen: 32, maxLr: 1e-3 },
     label: { train: q(1500, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
-    rm: { epochs: q(2, 1), batchSize: 8, maxLr: 3e-4 },
+    rm: { epochs: q(2, 1), batchSize: 8, maxLr: 3e-4, extraLayers: 3, pmp: { notes: q(3000, 600), rivals: 3, epochs: 1, maxLr: 1e-3 } },
     ppo: { prompts: q(1000, 300), iterations: q(30, 6), rolloutBatch: 64, miniBatch: 16, ppoEpochs: 4, lr: q(3e-5, 5e-5), betas: [0, 0.02, 0.1], beta: 0.1, ptxCoef: 1 },
     evalPrompts: q(400, 100),
     temperature: 1,

@@ -20,11 +20,11 @@ export interface RewardStageResult {
   steps: number;
 }
 
-/** Trains the reward model from the SFT model on the rankings; measures its held-out accuracy. */
-export async function rewardStage(s: BenchSettings, dir: string, sft: string, rankings: string, val: string, demos: string): Promise<RewardStageResult> {
+/** Trains the reward model from `init` (the PMP model) on the rankings; measures its held-out accuracy. */
+export async function rewardStage(s: BenchSettings, dir: string, init: string, rankings: string, val: string, demos: string): Promise<RewardStageResult> {
   const r = await trainRewardModel(
     {
-      init: sft,
+      init,
       data: [rankings],
       valData: [val],
       format: 'rankings',

@@ -6,10 +6,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { agreement, calibrateNoise, Labeler, oracleVsLabeler, rankingLine, relations, TARGET_AGREEMENT, tiersOf, type ScoredGroup } from "../../bench/rlhf/labelers";
 import { judge, oracleCompare, solve, styled } from "../../bench/rlhf/oracle";
-import { demonstrations } from "../../bench/rlhf/people";
+import { demonstrations, webText } from "../../bench/rlhf/people";
+import { blindEdit, deepenDecoder, pmpRankings } from "../../bench/rlhf/preference-pretraining";
+import { promptIds, responseLogprob } from "../../bench/rlhf/policy";
 import { parseTask, promptSets } from "../../bench/rlhf/tasks";
 import { LAYOUTS } from "../../lib/exports/layouts";
-import { ByteTokenizer, prng, readRankings } from "../../ml/index";
+import { ByteTokenizer, gptConfig, initGPT, prng, readRankings, saveCheckpoint } from "../../ml/index";
 
 /** Groups like a policy's K = 4 samples: a mix of correct, styled, near-miss and far-off answers (some identical). */
 function sampleGroups(n: number, seed: number): ScoredGroup[] {
@@ -117,5 +119,55 @@ describe("the simulated labelers", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the reward model's starting point", () => {
+  it("a deepened decoder computes exactly what the one it came from computes", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "rlhf-deepen-"));
+    try {
+      const tok = new ByteTokenizer();
+      const config = gptConfig("tiny", { vocabSize: 262, nCtx: 32, nEmbd: 32, nLayer: 2, nHead: 2 });
+      saveCheckpoint(path.join(dir, "small"), config, initGPT(config, 3), { tokenizer: "byte", bos: tok.bos, eos: tok.eos });
+      const deep = deepenDecoder(path.join(dir, "small"), path.join(dir, "deep"), 2, 9);
+      const prompts = ["reverse abc", "sort ba"].map(promptIds);
+      const responses = [[...tok.encode("cba."), tok.eos], [...tok.encode("ab"), tok.eos]];
+      const [a, b] = [await responseLogprob(path.join(dir, "small"), prompts, responses, 2), await responseLogprob(deep, prompts, responses, 2)];
+      a.forEach((x, i) => expect(b[i]).toBeCloseTo(x, 4));
+      expect(() => deepenDecoder(path.join(dir, "small"), path.join(dir, "x"), -1, 1)).toThrow(/non-negative/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("pretraining comparisons rank each web answer above distinct blind edits of it, in the layout the reward model reads", () => {
+    const text = webText(50, 4, 0.15);
+    const lines = pmpRankings(text, 40, 3, 8);
+    expect(lines).toHaveLength(40);
+    const first = JSON.parse(lines[0]) as { prompt: Array<{ content: string }>; responses: string[]; tiers: number[][] };
+    expect(text.startsWith(`Q: ${first.prompt[0].content}\nA: ${first.responses[0].replace(/\.$/, "")}\n`)).toBe(true);
+    let stopped = 0;
+    for (const line of lines) {
+      const row = JSON.parse(line) as { responses: string[]; tiers: number[][] };
+      expect(new Set(row.responses).size).toBe(row.responses.length);
+      expect(row.tiers[0]).toEqual([0]);
+      const ends = new Set(row.responses.map((x) => x.endsWith(".")));
+      expect(ends.size).toBe(1); // the ending never separates the answer from its edits
+      if (ends.has(true)) stopped++;
+    }
+    expect(stopped).toBeGreaterThan(3);
+    expect(stopped).toBeLessThan(25);
+    const rand = prng(2);
+    for (let i = 0; i < 200; i++) expect(blindEdit("abcd", rand)).not.toBe("abcd");
+    const dir = mkdtempSync(path.join(tmpdir(), "rlhf-pmp-"));
+    try {
+      writeFileSync(path.join(dir, "pmp.jsonl"), lines.join("\n") + "\n");
+      const groups = readRankings([path.join(dir, "pmp.jsonl")], new ByteTokenizer(), { includeTies: false });
+      expect(groups).toHaveLength(40);
+      expect(groups.every((g) => g.pairs.length === g.seqs.length - 1 && g.pairs.every((p) => p.win === 0))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => pmpRankings(text, 60, 3, 8)).toThrow(/fewer than/);
   });
 });
