@@ -7,8 +7,12 @@ import path from "node:path";
 import { AppError, type ErrorCode } from "../errors";
 import type { Streamed, StreamJob } from "./stream";
 
-/** The child's V8 heap limit: an export streams, so it needs little; a small heap is collected often. */
-const CHILD_HEAP_MB = 96;
+/**
+ * The child's V8 heap limit. An export streams, so it needs little (≈130 MB RSS for a million rows),
+ * but a cursor batch of very long texts (5,000 rows of 20,000-character answers, two batches in
+ * flight) needs room: a tight limit would abort a legitimate export.
+ */
+const CHILD_HEAP_MB = 512;
 
 /** The child's script; the app runs from the repository root (npm start, tests), as for lib/models/onnx.ts. */
 const childScript = () => path.join(process.cwd(), "lib", "exports", "stream-child.ts");
