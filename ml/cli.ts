@@ -15,8 +15,7 @@ import { progressPrinter } from './cli/progress';
 import { generate } from './generate/generator';
 import { scoreTokens } from './generate/score';
 import { encodeChat } from './tokenizer/chat';
-import { ByteTokenizer } from './tokenizer/byte';
-import { loadTokenizer } from './tokenizer/index';
+import { checkpointTokenizer } from './tokenizer/index';
 import { rlProgressPrinter } from './rlhf/progress';
 import { scoreRewardFile } from './rlhf/reward-cli';
 import { resolveRewardConfig } from './rlhf/reward-config';
@@ -37,7 +36,7 @@ function need(o: Record<string, unknown>, key: string, what: string): string {
 
 function loadModel(dir: string) {
   const ck = loadCheckpoint(dir);
-  const tok = ck.tokenizer === 'byte' ? new ByteTokenizer() : loadTokenizer(dir);
+  const tok = checkpointTokenizer(dir, ck.tokenizer);
   return { ck, tok };
 }
 

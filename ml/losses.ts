@@ -3,13 +3,18 @@
 import type { Value } from './graph/core';
 import type { Graph } from './graph/graph';
 
+/** log p(targets) (B, T) from log-probabilities (B, T, V) and int64 targets (B, T). */
+export function pickTargets(g: Graph, logp: Value, targets: Value): Value {
+  return g.squeeze(g.gatherElements(logp, g.unsqueeze(targets, [-1]), -1), [-1]); // (B, T)
+}
+
 /**
  * Mean token cross-entropy over positions where mask = 1.
  * logits (B, T, V), targets int64 (B, T), mask float (B, T).
  */
 export function maskedCrossEntropy(g: Graph, logits: Value, targets: Value, mask: Value): Value {
   const logp = g.logSoftmax(logits, -1); // (B, T, V)
-  const picked = g.squeeze(g.gatherElements(logp, g.unsqueeze(targets, [-1]), -1), [-1]); // (B, T)
+  const picked = pickTargets(g, logp, targets); // (B, T)
   const count = g.max(g.reduceSum(mask), 1);
   return g.div(g.neg(g.reduceSum(g.mul(picked, mask))), count);
 }

@@ -3,7 +3,7 @@
 
 import type { BuiltModel, Value } from '../graph/core';
 import { Graph } from '../graph/graph';
-import { maskedCrossEntropy } from '../losses';
+import { maskedCrossEntropy, pickTargets } from '../losses';
 import type { GPTConfig } from './config';
 import { buildGPT, type GPTGraph } from './gpt';
 
@@ -20,7 +20,7 @@ export function logprobsModel(c: GPTConfig, batch: number, seq: number, o: { key
   const m = buildGPT(g, c, { batch, seq, keyMask: o.keyMask });
   const targets = g.input('targets', 'int64', [batch, seq]);
   const logp = g.logSoftmax(m.logits, -1); // (B, T, V)
-  const picked = g.squeeze(g.gatherElements(logp, g.unsqueeze(targets, [-1]), -1), [-1]); // (B, T)
+  const picked = pickTargets(g, logp, targets); // (B, T)
   return g.toModel({ outputs: { logprobs: picked } });
 }
 

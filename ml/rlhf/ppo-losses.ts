@@ -4,6 +4,7 @@
 
 import type { Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
+import { pickTargets } from '../losses';
 import { maskedMean } from './value-head';
 
 export interface TokenLogprobs {
@@ -20,7 +21,7 @@ export interface TokenLogprobs {
 export function tokenLogprobs(g: Graph, logits: Value, targets: Value, temperature: number): TokenLogprobs {
   const scaled = temperature === 1 ? logits : g.mul(logits, 1 / temperature); // (B, T, V)
   const logSoftmax = g.logSoftmax(scaled, -1); // (B, T, V)
-  const picked = g.squeeze(g.gatherElements(logSoftmax, g.unsqueeze(targets, [-1]), -1), [-1]); // (B, T)
+  const picked = pickTargets(g, logSoftmax, targets); // (B, T)
   return { logSoftmax, picked };
 }
 

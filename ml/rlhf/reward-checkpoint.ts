@@ -6,8 +6,7 @@ import path from 'node:path';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { CheckpointError } from '../checkpoint/safetensors';
 import { ConfigError, type GPTConfig } from '../model/config';
-import { ByteTokenizer } from '../tokenizer/byte';
-import { loadTokenizer } from '../tokenizer/index';
+import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
 
 export interface Decoder {
@@ -25,7 +24,7 @@ export function loadDecoder(dir: string, what = 'model folder'): Decoder {
   const ck = loadCheckpoint(dir);
   let tok: Tokenizer;
   try {
-    tok = ck.tokenizer === 'byte' ? new ByteTokenizer() : loadTokenizer(dir);
+    tok = checkpointTokenizer(dir, ck.tokenizer);
   } catch (e) {
     throw new ConfigError(`${what} ${dir} has no tokenizer the data can be encoded with: ${(e as Error).message}`);
   }

@@ -29,3 +29,8 @@ export function loadTokenizer(dir: string): Tokenizer {
   }
   throw new TokenizerError(`${dir} has no tokenizer: expected tokenizer.json, vocab.json + merges.txt, or a config.json with rlhf_studio.tokenizer = "byte"`);
 }
+
+/** The tokenizer of a loaded checkpoint: the byte tokenizer when its config says so (`Checkpoint.tokenizer`), else the folder's files. */
+export function checkpointTokenizer(dir: string, kind: 'byte' | undefined): Tokenizer {
+  return kind === 'byte' ? new ByteTokenizer() : loadTokenizer(dir);
+}

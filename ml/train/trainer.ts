@@ -16,7 +16,7 @@ import type { FloatArray } from '../onnx/dtypes';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
 import { ByteTokenizer } from '../tokenizer/byte';
-import { loadTokenizer } from '../tokenizer/index';
+import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import { chatDataset, readChatExamples, streamDataset, tokenStream, type LMDataset } from './data';
@@ -73,7 +73,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
     const ck = loadCheckpoint(from);
     model = ck.config;
     params = ck.params;
-    tok = ck.tokenizer === 'byte' ? new ByteTokenizer() : loadTokenizer(from);
+    tok = checkpointTokenizer(from, ck.tokenizer);
     tokenizerSave = ck.tokenizer === 'byte' ? 'byte' : { copyFrom: path.resolve(from) };
     if (resuming) {
       if (!ck.optimizer) throw new ConfigError(`resume: ${tc.out} has trainer_state.json but no optimizer.safetensors`);
