@@ -1,20 +1,26 @@
 // The decoder benchmark, side by side with PyTorch in one run: a GPT-2 training step
 // (forward, backward, AdamW) and KV-cache generation, same config, same weights, same batch,
 // 2 threads each. PyTorch gets its best BLAS (OpenBLAS, OpenMP build, AVX-512 kernels).
+// PyTorch runs as a child that answers one command at a time, and the two sides take turns in
+// short rounds, so both are measured through the same moments of a shared, noisy machine.
 //
-//   npm run bench:ml        (env: BENCH_STEPS=10, BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch)
+//   npm run bench:ml        (env: BENCH_ROUNDS=8 rounds of 3 steps and 1 generation each,
+//                            BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch)
 //
 // Ends with ONE line of JSON: figures, targets, and whether they were met.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, trainStepModel, type GPTConfig } from '../ml/index';
 
 const THREADS = 2;
-const STEPS = Number(process.env.BENCH_STEPS ?? 10);
-const GEN = { batch: 8, prompt: 16, new: 112, reps: 3 };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const STEPS_PER_ROUND = 3;
+const GEN = { batch: 8, prompt: 16, new: 112 };
 const ADAM = { lr: 1e-4, beta1: 0.9, beta2: 0.95, weight_decay: 0.1, max_grad_norm: 1 };
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
@@ -25,8 +31,8 @@ function batchIds(c: GPTConfig, B: number, T: number): number[][] {
   return Array.from({ length: B }, () => Array.from({ length: T + 1 }, () => Math.floor(r() * c.vocabSize)));
 }
 
-/** Our training step: first loss and the step times. */
-async function ourStep(c: GPTConfig, params: Record<string, Float32Array>, ids: number[][], steps: number) {
+/** Our side: a loaded training step and generator, each call timed. */
+async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: number[][]) {
   const B = ids.length;
   const T = ids[0].length - 1;
   const lm = lmLossGraph(c, B, T);
@@ -38,29 +44,24 @@ async function ourStep(c: GPTConfig, params: Record<string, Float32Array>, ids: 
   const targets = BigInt64Array.from(ids.flatMap((r) => r.slice(1)), BigInt);
   const pos = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T));
   const feeds = { input_ids: input, position_ids: pos, targets, loss_mask: new Float32Array(B * T).fill(1), lr: new Float32Array([ADAM.lr]) };
-  let firstLoss = NaN;
-  const times: number[] = [];
-  for (let i = 0; i < steps + 2; i++) {
+  let t = 0;
+  const step = async () => {
     const t0 = performance.now();
-    const out = await runner.run('step', { ...feeds, step: new Float32Array([i + 1]) });
-    if (i === 0) firstLoss = out.loss[0] as number;
-    if (i >= 2) times.push(performance.now() - t0);
-  }
-  await runner.dispose();
-  return { firstLoss, times };
-}
+    const out = await runner.run('step', { ...feeds, step: new Float32Array([++t]) });
+    return { ms: performance.now() - t0, loss: out.loss[0] as number };
+  };
+  const firstLoss = (await step()).loss;
+  await step(); // warm-up
 
-async function ourGeneration(c: GPTConfig, params: Record<string, Float32Array>, ids: number[][]) {
   const gen = await Generator.create(c, params, { intraOpThreads: THREADS });
   const prompts = ids.slice(0, GEN.batch).map((r) => r.slice(0, GEN.prompt));
-  const times: number[] = [];
-  for (let i = 0; i <= GEN.reps; i++) {
+  const generate = async () => {
     const t0 = performance.now();
     await gen.generate(prompts, { maxNewTokens: GEN.new, seed: 1 });
-    if (i > 0) times.push(performance.now() - t0);
-  }
-  await gen.dispose();
-  return (GEN.batch * GEN.new) / (median(times) / 1000);
+    return (GEN.batch * GEN.new) / ((performance.now() - t0) / 1000);
+  };
+  await generate(); // warm-up
+  return { firstLoss, step: async () => (await step()).ms, generate, dispose: async () => (await runner.dispose(), await gen.dispose()) };
 }
 
 /** Makes sure PyTorch and OpenBLAS (OpenMP build) are there; returns why not when they cannot be. */
@@ -75,24 +76,54 @@ function torchReady(): string | undefined {
   return undefined;
 }
 
-interface TorchResult {
+interface TorchInfo {
   torch: string;
   threads: number;
   blas: string;
   first_loss: number;
-  step_ms: number;
-  step_ms_min: number;
-  gen_tokens_per_sec: number;
 }
 
-function torchRun(dir: string, ids: number[][], steps: number): TorchResult {
-  const spec = path.join(dir, 'spec.json');
-  writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, steps, ids, gen: GEN, ...ADAM }));
-  const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OMP_NUM_THREADS: String(THREADS) };
-  delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its AVX-512 kernels (for this command only)
-  delete env.OPENBLAS_L2_SIZE;
-  const out = execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(out.trim().split('\n').at(-1)!);
+/** PyTorch's side: bench/torch_ref.py as a child process answering one command per line. */
+class TorchRef {
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    private readonly lines: AsyncIterator<string>,
+    readonly info: TorchInfo,
+  ) {}
+
+  static async start(dir: string, ids: number[][]): Promise<TorchRef> {
+    const spec = path.join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, ...ADAM }));
+    const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OMP_NUM_THREADS: String(THREADS) };
+    delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its AVX-512 kernels (for this command only)
+    delete env.OPENBLAS_L2_SIZE;
+    const child = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    if (first.done) throw new Error('the PyTorch reference exited before it was ready');
+    return new TorchRef(child, lines, JSON.parse(first.value));
+  }
+
+  private async ask<T>(command: string): Promise<T> {
+    this.child.stdin.write(`${command}\n`);
+    const line = await this.lines.next();
+    if (line.done) throw new Error(`the PyTorch reference exited during "${command}"`);
+    return JSON.parse(line.value) as T;
+  }
+
+  steps = async (n: number) => (await this.ask<{ step_ms: number[] }>(`steps ${n}`)).step_ms;
+  generate = async () => (await this.ask<{ gen_tokens_per_sec: number }>('gen')).gen_tokens_per_sec;
+  close() {
+    this.child.stdin.end('quit\n');
+  }
+}
+
+/** Rounds in which our side and PyTorch's take turns (who goes first alternates). */
+async function interleave(rounds: number, ours: () => Promise<void>, theirs: (() => Promise<void>) | undefined) {
+  for (let r = 0; r < rounds; r++) {
+    const turns = r % 2 === 0 ? [ours, theirs] : [theirs, ours];
+    for (const turn of turns) if (turn) await turn();
+  }
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-ml-'));
@@ -103,15 +134,31 @@ try {
   const ids = batchIds(c, 8, 128);
   const why = torchReady();
 
-  // ours, PyTorch, ours again: the machine is shared, so the references are measured in between
-  const a = await ourStep(c, params, ids, STEPS);
-  const genA = await ourGeneration(c, params, ids);
-  const torch = why ? undefined : torchRun(path.join(dir, 'model'), ids, STEPS);
-  const b = await ourStep(c, params, ids, STEPS);
-  const genB = await ourGeneration(c, params, ids);
-  const stepMs = median([...a.times, ...b.times]);
-  const stepMsMin = Math.min(...a.times, ...b.times); // the least-disturbed step: context when the machine is busy
-  const genTps = Math.max(genA, genB);
+  const ours = await ourSide(c, params, ids);
+  const torch = why ? undefined : await TorchRef.start(path.join(dir, 'model'), ids);
+  const times: number[] = [];
+  const torchTimes: number[] = [];
+  const gens: number[] = [];
+  const torchGens: number[] = [];
+  await interleave(
+    ROUNDS,
+    async () => {
+      for (let i = 0; i < STEPS_PER_ROUND; i++) times.push(await ours.step());
+      gens.push(await ours.generate());
+    },
+    torch &&
+      (async () => {
+        torchTimes.push(...(await torch.steps(STEPS_PER_ROUND)));
+        torchGens.push(await torch.generate());
+      }),
+  );
+  await ours.dispose();
+  torch?.close();
+  const stepMs = median(times);
+  const stepMsMin = Math.min(...times); // the least-disturbed step: context when the machine is busy
+  const genTps = median(gens);
+  const t = torch && { ...torch.info, step_ms: median(torchTimes), step_ms_min: Math.min(...torchTimes), gen_tokens_per_sec: median(torchGens) };
+  const firstLoss = ours.firstLoss;
 
   let big: { ours_ms: number; torch_ms?: number } | undefined;
   if (process.env.BENCH_BIG === '1') {
@@ -119,42 +166,47 @@ try {
     const pb = initGPT(cb, 1337);
     const idsB = batchIds(cb, 8, 256);
     saveCheckpoint(path.join(dir, 'big'), cb, pb);
-    const ours = await ourStep(cb, pb, idsB, 3);
-    big = { ours_ms: median(ours.times), torch_ms: why ? undefined : torchRun(path.join(dir, 'big'), idsB, 3).step_ms };
+    const oursB = await ourSide(cb, pb, idsB);
+    const torchB = why ? undefined : await TorchRef.start(path.join(dir, 'big'), idsB);
+    const [ob, tb]: [number[], number[]] = [[], []];
+    await interleave(3, async () => void ob.push(await oursB.step()), torchB && (async () => void tb.push(...(await torchB.steps(1)))));
+    await oursB.dispose();
+    torchB?.close();
+    big = { ours_ms: median(ob), torch_ms: torchB ? median(tb) : undefined };
   }
 
   const fmt = (x: number | undefined, d = 1) => (x === undefined ? '—' : x.toFixed(d));
   console.log(`\nGPT-2 d=256 L=4 H=4 V=512, batch 8 x T=128, ${THREADS} threads`);
   console.log(`${''.padEnd(34)}${'ours'.padStart(12)}${'PyTorch'.padStart(12)}${'ratio'.padStart(10)}`);
-  const stepRatio = torch ? stepMs / torch.step_ms : undefined;
-  const genRatio = torch ? genTps / torch.gen_tokens_per_sec : undefined;
-  console.log(`${'train step, ms (lower is better)'.padEnd(34)}${fmt(stepMs).padStart(12)}${fmt(torch?.step_ms).padStart(12)}${fmt(stepRatio, 2).padStart(10)}`);
-  console.log(`${'  fastest step, ms'.padEnd(34)}${fmt(stepMsMin).padStart(12)}${fmt(torch?.step_ms_min).padStart(12)}${fmt(torch ? stepMsMin / torch.step_ms_min : undefined, 2).padStart(10)}`);
-  console.log(`${'generation, new tokens/s'.padEnd(34)}${fmt(genTps, 0).padStart(12)}${fmt(torch?.gen_tokens_per_sec, 0).padStart(12)}${fmt(genRatio, 2).padStart(10)}`);
-  console.log(`${'first loss (cross-check)'.padEnd(34)}${a.firstLoss.toFixed(5).padStart(12)}${(torch ? torch.first_loss.toFixed(5) : '—').padStart(12)}`);
+  const stepRatio = t ? stepMs / t.step_ms : undefined;
+  const genRatio = t ? genTps / t.gen_tokens_per_sec : undefined;
+  console.log(`${'train step, ms (lower is better)'.padEnd(34)}${fmt(stepMs).padStart(12)}${fmt(t?.step_ms).padStart(12)}${fmt(stepRatio, 2).padStart(10)}`);
+  console.log(`${'  fastest step, ms'.padEnd(34)}${fmt(stepMsMin).padStart(12)}${fmt(t?.step_ms_min).padStart(12)}${fmt(t ? stepMsMin / t.step_ms_min : undefined, 2).padStart(10)}`);
+  console.log(`${'generation, new tokens/s'.padEnd(34)}${fmt(genTps, 0).padStart(12)}${fmt(t?.gen_tokens_per_sec, 0).padStart(12)}${fmt(genRatio, 2).padStart(10)}`);
+  console.log(`${'first loss (cross-check)'.padEnd(34)}${firstLoss.toFixed(5).padStart(12)}${(t ? t.first_loss.toFixed(5) : '—').padStart(12)}`);
   if (big) console.log(`${'step d=512 L=8 T=256, ms'.padEnd(34)}${fmt(big.ours_ms).padStart(12)}${fmt(big.torch_ms).padStart(12)}${fmt(big.torch_ms ? big.ours_ms / big.torch_ms : undefined, 2).padStart(10)}`);
-  console.log(torch ? `PyTorch ${torch.torch}, ${torch.threads} threads, BLAS: ${torch.blas}` : `PyTorch not run: ${why}`);
-  const lossAgree = torch ? Math.abs(a.firstLoss - torch.first_loss) < 1e-3 : undefined;
+  console.log(t ? `PyTorch ${t.torch}, ${t.threads} threads, BLAS: ${t.blas}` : `PyTorch not run: ${why}`);
+  const lossAgree = t ? Math.abs(firstLoss - t.first_loss) < 1e-3 : undefined;
   console.log(
     JSON.stringify({
       bench: 'ml',
       config: { nEmbd: 256, nLayer: 4, nHead: 4, vocabSize: 512, seq: 128, batch: 8, threads: THREADS },
       step_ms: +stepMs.toFixed(2),
-      torch_step_ms: torch ? +torch.step_ms.toFixed(2) : null,
+      torch_step_ms: t ? +t.step_ms.toFixed(2) : null,
       step_ratio: stepRatio === undefined ? null : +stepRatio.toFixed(3),
       step_ms_min: +stepMsMin.toFixed(2),
-      torch_step_ms_min: torch ? +torch.step_ms_min.toFixed(2) : null,
+      torch_step_ms_min: t ? +t.step_ms_min.toFixed(2) : null,
       step_target: '<= 1.0',
       step_met: stepRatio === undefined ? null : stepRatio <= 1,
       gen_tokens_per_sec: Math.round(genTps),
-      torch_gen_tokens_per_sec: torch ? Math.round(torch.gen_tokens_per_sec) : null,
+      torch_gen_tokens_per_sec: t ? Math.round(t.gen_tokens_per_sec) : null,
       gen_ratio: genRatio === undefined ? null : +genRatio.toFixed(3),
       gen_target: '>= 1.0',
       gen_met: genRatio === undefined ? null : genRatio >= 1,
-      first_loss: +a.firstLoss.toFixed(6),
-      torch_first_loss: torch ? +torch.first_loss.toFixed(6) : null,
+      first_loss: +firstLoss.toFixed(6),
+      torch_first_loss: t ? +t.first_loss.toFixed(6) : null,
       losses_agree: lossAgree ?? null,
-      torch_blas: torch?.blas ?? null,
+      torch_blas: t?.blas ?? null,
       ...(big ? { big_step_ms: +big.ours_ms.toFixed(1), big_torch_step_ms: big.torch_ms ? +big.torch_ms.toFixed(1) : null } : {}),
       torch_skipped: why ?? null,
     }),

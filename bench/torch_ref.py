@@ -1,9 +1,13 @@
 """PyTorch reference for `npm run bench:ml`: the same GPT-2 (Conv1D layout, tanh GELU, tied head),
 float32, loading the weights bench/ml.ts wrote, timed on the same shapes.
 
-Usage: /usr/bin/python3 bench/torch_ref.py SPEC.json   (prints one JSON line)
-SPEC: {"dir": model folder, "threads": 2, "batch": 8, "seq": 128, "steps": N, "ids": [[...]], "lr": ..,
-       "gen": {"batch": 8, "prompt": 16, "new": 112, "reps": N}}
+Usage: /usr/bin/python3 bench/torch_ref.py SPEC.json
+SPEC: {"dir": model folder, "threads": 2, "batch": 8, "seq": 128, "ids": [[...]], "lr": .., "gen": {"batch": 8, "prompt": 16, "new": 112}}
+
+After loading and warming up it prints one JSON line (version, BLAS, first loss), then answers
+commands on stdin, one JSON line each: `steps N` (N timed training steps), `gen` (one timed
+generation), `quit`. The caller interleaves these with its own measurements, so both sides
+see the same moments of a shared, noisy machine.
 """
 import json, math, struct, sys, time
 
@@ -74,9 +78,15 @@ class GPT(torch.nn.Module):
         return x @ self.w("wte.weight").t(), presents
 
 
-def median(xs):
-    s = sorted(xs)
-    return s[len(s) // 2]
+def blas_name():
+    try:
+        import ctypes
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return f"OpenBLAS {lib.openblas_get_config().decode()} core={lib.openblas_get_corename().decode()}"
+    except Exception as e:  # the reference BLAS has no openblas_* symbols
+        return f"not OpenBLAS ({type(e).__name__})"
 
 
 def main():
@@ -106,54 +116,53 @@ def main():
         opt.step()
         return loss.item()
 
-    with torch.no_grad():
-        first_loss = F.cross_entropy(model(x, pos)[0].reshape(-1, cfg["vocab_size"]), y.reshape(-1)).item()
-    losses = [step() for _ in range(2)]  # warm-up
-    times = []
-    for _ in range(spec["steps"]):
+    def timed_step():
         t0 = time.perf_counter()
         step()
-        times.append(time.perf_counter() - t0)
+        return (time.perf_counter() - t0) * 1000
 
     g = spec["gen"]
-    gen_times = []
-    with torch.inference_mode():
-        prompt = ids[: g["batch"], : g["prompt"]]
-        for _ in range(g["reps"] + 1):
+
+    def timed_generation():
+        with torch.inference_mode():
+            prompt = ids[: g["batch"], : g["prompt"]]
             gen = torch.Generator().manual_seed(1)
             t0 = time.perf_counter()
             P = prompt.shape[1]
             logits, past = model(prompt, torch.arange(P).expand(g["batch"], P))
-            nxt = None
             for i in range(g["new"]):
                 probs = F.softmax(logits[:, -1, :], dim=-1)
                 nxt = torch.multinomial(probs, 1, generator=gen)
                 F.log_softmax(logits[:, -1, :], dim=-1).gather(1, nxt)  # the logprob PPO needs, as ours computes
                 if i + 1 < g["new"]:
                     logits, past = model(nxt, torch.full((g["batch"], 1), P + i), past)
-            gen_times.append(time.perf_counter() - t0)
-    gen_s = median(gen_times[1:])
+            return g["batch"] * g["new"] / (time.perf_counter() - t0)
 
-    cfgs = torch.__config__.show()
-    blas = "unknown"
-    try:
-        import ctypes
-        lib = ctypes.CDLL("libblas.so.3")
-        lib.openblas_get_corename.restype = ctypes.c_char_p
-        lib.openblas_get_config.restype = ctypes.c_char_p
-        blas = f"OpenBLAS {lib.openblas_get_config().decode()} core={lib.openblas_get_corename().decode()}"
-    except Exception as e:  # the reference BLAS has no openblas_* symbols
-        blas = f"not OpenBLAS ({type(e).__name__})"
-    print(json.dumps({
+    with torch.no_grad():
+        first_loss = F.cross_entropy(model(x, pos)[0].reshape(-1, cfg["vocab_size"]), y.reshape(-1)).item()
+    for _ in range(2):  # warm-up
+        step()
+    timed_generation()
+    say({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "blas": blas,
+        "blas": blas_name(),
         "first_loss": first_loss,
-        "step_ms": median(times) * 1000,
-        "step_ms_min": min(times) * 1000,
-        "gen_tokens_per_sec": g["batch"] * g["new"] / gen_s,
-        "mkldnn": "USE_MKLDNN=ON" in cfgs,
-    }))
+        "mkldnn": "USE_MKLDNN=ON" in torch.__config__.show(),
+    })
+    # then one command per line, one JSON answer per line
+    for line in sys.stdin:
+        cmd, *arg = line.split()
+        if cmd == "steps":
+            say({"step_ms": [timed_step() for _ in range(int(arg[0]))]})
+        elif cmd == "gen":
+            say({"gen_tokens_per_sec": timed_generation()})
+        elif cmd == "quit":
+            break
+
+
+def say(obj):
+    print(json.dumps(obj), flush=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,12 @@ export interface RuntimeConfig {
   provider?: Provider;
   /** Threads inside one op (default 1: these machines have 2 cores shared by everything). */
   intraOpThreads?: number;
-  /** Let idle intra-op threads spin (default false: spinning steals a core from the web server). */
+  /**
+   * Let intra-op threads spin between ops while a run is in progress (default: true with more
+   * than one thread): it saves a thread wake-up per op, about 5% of a training step at 2
+   * threads. They stop when the run returns (force_spinning_stop), so an idle session takes
+   * no CPU from the web server or other processes.
+   */
   spinning?: boolean;
   /** onnxruntime graph optimization level (default 'all'). */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
@@ -41,12 +46,13 @@ export function checkProvider(provider: Provider): void {
 export function sessionOptions(config: RuntimeConfig = {}): InferenceSession.SessionOptions {
   const provider = config.provider ?? 'cpu';
   const threads = config.intraOpThreads ?? 1;
+  const spinning = config.spinning ?? threads > 1;
   return {
     executionProviders: [provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: config.optimization ?? 'all',
-    extra: { session: { intra_op: { allow_spinning: config.spinning ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, force_spinning_stop: '1' } },
   };
 }

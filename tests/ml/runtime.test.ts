@@ -13,12 +13,14 @@ function counter() {
 }
 
 describe('runtime', () => {
-  it('defaults to the CPU provider, one intra-op thread and no spinning', () => {
+  it('defaults to the CPU provider and one intra-op thread; threads spin only inside a run, and only with more than one', () => {
     const o = sessionOptions();
     expect(o.executionProviders).toEqual(['cpu']);
     expect(o.intraOpNumThreads).toBe(1);
-    expect(o.extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } });
-    expect(sessionOptions({ intraOpThreads: 2, spinning: true }).extra).toEqual({ session: { intra_op: { allow_spinning: '1' } } });
+    const spin = (v: '0' | '1') => ({ session: { intra_op: { allow_spinning: v }, force_spinning_stop: '1' } });
+    expect(o.extra).toEqual(spin('0'));
+    expect(sessionOptions({ intraOpThreads: 2 }).extra).toEqual(spin('1'));
+    expect(sessionOptions({ intraOpThreads: 2, spinning: false }).extra).toEqual(spin('0'));
   });
 
   it('keeps state between runs, double-buffered without new allocations', async () => {
