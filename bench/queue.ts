@@ -8,10 +8,13 @@
 // p50/p95/p99 of next-task and submit, the web server's CPU time per request, and, measured in
 // the same run against the same database, the latency of a bare `SELECT 1` round trip, so the
 // figures can be read against this machine's noise. Ends with one line of JSON.
-// Env: LABELERS, TASKS, THINK_MS, DATABASE_URL (a server; a throwaway database is created on it).
+// Env: LABELERS, TASKS, THINK_MS, DATABASE_URL (a server; a throwaway database is created on it),
+// BENCH_NODE_ARGS (node flags for the web server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import pg from "pg";
 import { benchDatabase, percentile, round } from "./db";
 
@@ -45,7 +48,8 @@ await db.$disconnect();
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []; // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
+const server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
   cwd: root,
   env: { ...process.env, NODE_ENV: "production", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench", NEXT_TELEMETRY_DISABLED: "1" },
   stdio: ["ignore", "ignore", "inherit"],
@@ -59,17 +63,38 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-async function post(url: string, token: string, body: unknown) {
+// The simulated labelers share this machine's two cores with the server, so the client must be
+// cheap: node:http on kept-alive sockets costs a fraction of fetch's CPU per request, and every
+// millisecond the client spends is a millisecond added to some other request's measured latency.
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+function post(url: string, token: string, body: unknown): Promise<{ json: any; ms: number }> {
+  const data = JSON.stringify(body);
   const t0 = performance.now();
-  const res = await fetch(base + url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      base + url,
+      {
+        method: "POST",
+        agent,
+        // as a browser would: the server may gzip the answer
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(data), "accept-encoding": "gzip" },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const ms = performance.now() - t0;
+          const raw = Buffer.concat(chunks);
+          const json = JSON.parse((res.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(raw) : raw).toString("utf8"));
+          if (res.statusCode !== 200) reject(new Error(`${url}: ${res.statusCode} ${JSON.stringify(json)}`));
+          else resolve({ json, ms });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
   });
-  const json = await res.json();
-  const ms = performance.now() - t0;
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
-  return { json, ms };
 }
 /** CPU seconds used so far by the server and its child processes (Linux /proc; NaN elsewhere). */
 function serverCpuSeconds(): number {

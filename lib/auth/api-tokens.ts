@@ -2,6 +2,7 @@
 // owner's permissions. A token is "rlhf_" + 32 random bytes (base64url).
 import "server-only";
 import crypto from "node:crypto";
+import type pg from "pg";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import type { SessionUser } from "./authenticate";
@@ -34,19 +35,27 @@ export async function createApiToken(
 
 export type TokenUser = SessionUser & { scopes: Permission[] };
 
-/** The user behind a bearer token, or null when it is unknown, revoked, expired or disabled. */
-export async function userForToken(db: Db, token: string): Promise<TokenUser | null> {
+/**
+ * The user behind a bearer token, or null when it is unknown, revoked, expired or disabled.
+ * Every API call made with a token does this, so it is one plain query on the shared pool (like
+ * getCurrentUser) rather than a trip through Prisma's query engine.
+ */
+export async function userForToken(sql: pg.Pool, token: string): Promise<TokenUser | null> {
   if (!token.startsWith(PREFIX)) return null;
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { user: { select: { id: true, email: true, name: true, role: true, disabled: true } } },
+  const { rows } = await sql.query<TokenUser & { tokenId: string; stale: boolean }>({
+    name: "user_for_token",
+    text: `SELECT u.id, u.email, u.name, u.role::text AS role, k.scopes, k.id AS "tokenId",
+                  (k."lastUsedAt" IS NULL OR k."lastUsedAt" < now() - interval '1 minute') AS stale
+             FROM "ApiToken" k JOIN "User" u ON u.id = k."userId"
+            WHERE k."tokenHash" = $1 AND k."revokedAt" IS NULL
+              AND (k."expiresAt" IS NULL OR k."expiresAt" > now()) AND NOT u.disabled`,
+    values: [hashToken(token)],
   });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()) || row.user.disabled) return null;
+  const row = rows[0];
+  if (!row) return null;
   // Record use at most once a minute: a busy pipeline should not write on every request.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  const { user } = row;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, scopes: row.scopes as Permission[] };
+  if (row.stale) await sql.query({ name: "token_used", text: `UPDATE "ApiToken" SET "lastUsedAt" = now() WHERE id = $1::uuid`, values: [row.tokenId] });
+  return { id: row.id, email: row.email, name: row.name, role: row.role, scopes: row.scopes };
 }
 
 export async function revokeApiToken(db: Db, user: SessionUser, id: string): Promise<void> {

@@ -7,7 +7,7 @@ import { userForToken } from "../auth/api-tokens";
 import type { SessionUser } from "../auth/authenticate";
 import { getCurrentUser } from "../auth/current-user";
 import { can, type Permission } from "../auth/permissions";
-import { db } from "../db";
+import { sqlPool } from "../db";
 import { AppError } from "../errors";
 
 export type RouteContext<P> = { req: NextRequest; user: SessionUser; params: P };
@@ -39,7 +39,7 @@ async function resolveUser(req: NextRequest, opts: Options): Promise<SessionUser
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
   if (mode !== "session" && header?.startsWith("Bearer ")) {
-    const user = await userForToken(db, header.slice(7).trim());
+    const user = await userForToken(sqlPool(), header.slice(7).trim());
     if (!user) throw new AppError("unauthorized", "The API token is missing, unknown, expired or revoked.");
     if (!can(user, opts.permission) || !user.scopes.includes(opts.permission))
       throw new AppError("forbidden", `This token does not have the ${opts.permission} permission.`);

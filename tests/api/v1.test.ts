@@ -184,6 +184,23 @@ describe("the /api/v1 route walk", () => {
     }
   });
 
+  it("refuses a disabled owner's token, and records a token's use at most once a minute", async () => {
+    const u = await makeUser("researcher");
+    const { id, token } = await createApiToken(db, u, { name: "used", scopes: ["datasets.export"] });
+    const list = CASES.find((c) => c.op === "GET /api/v1/exports")!;
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt).toBeNull();
+    expect((await call(list, bearer(token))).status).toBe(200);
+    const first = (await db.apiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt!;
+    expect(Date.now() - first.getTime()).toBeLessThan(60_000);
+    expect((await call(list, bearer(token))).status).toBe(200);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt).toEqual(first); // within the minute: no write
+    await db.apiToken.update({ where: { id }, data: { lastUsedAt: new Date(Date.now() - 120_000) } });
+    expect((await call(list, bearer(token))).status).toBe(200);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    await db.user.update({ where: { id: u.id }, data: { disabled: true } });
+    expect((await call(list, bearer(token))).status).toBe(401);
+  });
+
   it("refuses a session alone: /api/v1 wants a token even from a signed-in admin", async () => {
     session.user = users.admin!;
     try {
