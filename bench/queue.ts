@@ -67,7 +67,8 @@ for (;;) {
 // cheap: node:http on kept-alive sockets costs a fraction of fetch's CPU per request, and every
 // millisecond the client spends is a millisecond added to some other request's measured latency.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-function post(url: string, token: string, body: unknown): Promise<{ json: any; ms: number }> {
+type Answer = { task?: { taskId: string } | null };
+function post(url: string, token: string, body: unknown): Promise<{ json: Answer; ms: number }> {
   const data = JSON.stringify(body);
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
@@ -85,7 +86,7 @@ function post(url: string, token: string, body: unknown): Promise<{ json: any; m
         res.on("end", () => {
           const ms = performance.now() - t0;
           const raw = Buffer.concat(chunks);
-          const json = JSON.parse((res.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(raw) : raw).toString("utf8"));
+          const json = JSON.parse((res.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(raw) : raw).toString("utf8")) as Answer;
           if (res.statusCode !== 200) reject(new Error(`${url}: ${res.statusCode} ${JSON.stringify(json)}`));
           else resolve({ json, ms });
         });
