@@ -158,7 +158,8 @@ describe("a worker that dies or is told to stop", { timeout: 300_000 }, () => {
 
   it("SIGTERM (npm start stopping) checkpoints the run and puts it back in the queue; the next worker resumes it", async () => {
     ensureWorker();
-    const { id } = await tiny({ kind: "pretrain", name: "to restart", config: { ...long, steps: 150 } });
+    // long enough that it is still running when the signal lands (a tiny step takes milliseconds), short enough to finish after
+    const { id } = await tiny({ kind: "pretrain", name: "to restart", config: { ...long, steps: 1500 } });
     const r0 = await runningWithCheckpoint(id);
     const stopped = workers.find((w) => w.child.pid === r0.worker?.pid)!;
     await stopped.stop();
