@@ -93,6 +93,10 @@ const childEnv: NodeJS.ProcessEnv = {
   NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
   NODE_ENV: "production" as const,
   NEXT_TELEMETRY_DISABLED: "1",
+  // glibc backs large allocations with transparent huge pages: onnxruntime-node copies every run's
+  // outputs (a training step's whole updated state) into fresh buffers, and 2 MB pages cut the
+  // page faults of those copies about fivefold (glibc >= 2.35; older ones ignore it).
+  GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? "glibc.malloc.hugetlb=1",
 };
 // 4b. The inference server (playground, scoring): a separate process so generation never runs on the
 // web server's event loop; the web server reaches it on loopback with a per-start secret.
