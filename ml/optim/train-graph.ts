@@ -4,7 +4,8 @@
 import { grad } from '../autodiff/grad';
 import type { BuiltModel, ParamSpec, Value } from '../graph/core';
 import { Graph } from '../graph/graph';
-import { adamw, type AdamWOptions } from './adamw';
+import { replay } from '../graph/replay';
+import { adamw, momentNames, type AdamWOptions } from './adamw';
 
 export interface LossSpec {
   /** Scalar loss to minimize. */
@@ -18,11 +19,49 @@ export interface LossSpec {
 /** Name of the gradient accumulator of parameter `name`. */
 export const accName = (name: string) => `acc.${name}`;
 
-/** Forward + backward + AdamW in one model: outputs loss, metrics, grad_norm and next.*. */
-export function trainStepModel(g: Graph, spec: LossSpec, opt: AdamWOptions = {}): BuiltModel {
+/** The name of step k's copy of a per-step input or output in a multi-step model (step 0 keeps the name). */
+export const stepName = (name: string, k: number) => (k === 0 ? name : `${name}@${k}`);
+
+/**
+ * Forward + backward + AdamW in one model: outputs loss, metrics, grad_norm and next.*.
+ *
+ * With `steps` > 1 the model makes that many optimizer steps per run, each on its own batch:
+ * every input other than the trained parameters and their moments (the data, `lr`, `step`) is
+ * fed once per step as `name@k` (k = 1..steps-1; step 0 keeps the plain names), each step's
+ * loss and metrics come back as `loss@k`, ..., and next.* hold the state after the last step.
+ * It equals `steps` runs of the one-step model, and pays once for what a run costs besides its
+ * arithmetic: onnxruntime-node copies every fetched output (here the whole updated state) into
+ * fresh buffers after each run.
+ */
+export function trainStepModel(g: Graph, spec: LossSpec, opt: AdamWOptions = {}, steps = 1): BuiltModel {
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`trainStepModel: steps must be an integer >= 1, got ${steps}`);
   const params = spec.params ?? g.params;
   const grads = grad(g, spec.loss, params);
-  return g.toModel({ outputs: { loss: spec.loss, ...spec.metrics, ...adamw(g, params, grads, opt) } });
+  const first: Record<string, Value> = { loss: spec.loss, ...spec.metrics, ...adamw(g, params, grads, opt) };
+  if (steps === 1) return g.toModel({ outputs: first });
+
+  // the state a step hands to the next: each trained parameter and its two moments
+  const state = new Map<Value, string>(); // value read by step 0 -> its next.* output name
+  const byName = new Map([...g.inputs, ...g.params].map((v) => [v.name, v]));
+  for (const p of params) {
+    const name = g.paramSpecs.get(p)!.name;
+    state.set(p, `next.${name}`);
+    for (const moment of Object.values(momentNames(name))) state.set(byName.get(moment)!, `next.${moment}`);
+  }
+  const perStep = g.inputs.filter((v) => !state.has(v)); // data, lr, step
+  const outputs: Record<string, Value> = {};
+  for (const [name, v] of Object.entries(first)) if (!name.startsWith('next.')) outputs[name] = v;
+  let last = first;
+  for (let k = 1; k < steps; k++) {
+    const subst = new Map<Value, Value>();
+    for (const [v, next] of state) subst.set(v, last[next]);
+    for (const v of perStep) subst.set(v, g.input(stepName(v.name, k), v.dtype, v.shape));
+    const at = replay(g, Object.values(first), subst);
+    last = Object.fromEntries(Object.entries(first).map(([name, v]) => [name, at(v)]));
+    for (const [name, v] of Object.entries(last)) if (!name.startsWith('next.')) outputs[stepName(name, k)] = v;
+  }
+  for (const [name, v] of Object.entries(last)) if (name.startsWith('next.')) outputs[name] = v;
+  return g.toModel({ outputs });
 }
 
 /**

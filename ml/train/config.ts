@@ -22,6 +22,12 @@ export interface TrainConfig {
   batchSize: number; // 8 sequences per micro-batch
   seqLen: number; // 128 tokens per sequence (<= nCtx)
   gradAccum: number; // 1 micro-batch per optimizer step
+  /**
+   * Optimizer steps per engine run (default 4; with gradAccum 1): one model chains them, which
+   * pays once per run for copying the updated state out of onnxruntime (about 5% of a step for
+   * the small preset). Needs memory for one more copy of the weights and moments.
+   */
+  stepsPerRun: number;
   steps: number; // 1000 optimizer steps
   maxLr: number; // 6e-4
   minLr: number; // 6e-5: the cosine's floor
@@ -54,6 +60,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   batchSize: 8,
   seqLen: 128,
   gradAccum: 1,
+  stepsPerRun: 4,
   steps: 1000,
   maxLr: 6e-4,
   minLr: 6e-5,
@@ -108,6 +115,8 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   posInt('batchSize');
   posInt('seqLen');
   posInt('gradAccum');
+  posInt('stepsPerRun');
+  check('stepsPerRun', t.stepsPerRun <= 64, 'must be <= 64');
   posInt('steps');
   posInt('warmupSteps', 0);
   posInt('evalEvery', 0);

@@ -11,8 +11,8 @@ import { lmLossGraph } from '../model/forward';
 import { initGPT } from '../model/init';
 import { initAdamWState } from '../optim/adamw';
 import { getLr } from '../optim/schedules';
-import { accName, gradientModel, optimizerModel, trainStepModel } from '../optim/train-graph';
-import type { FloatArray } from '../onnx/dtypes';
+import { accName, gradientModel, optimizerModel, stepName, trainStepModel } from '../optim/train-graph';
+import type { AnyTypedArray, FloatArray } from '../onnx/dtypes';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
 import { ByteTokenizer } from '../tokenizer/byte';
@@ -109,8 +109,13 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const evalLm = lmLossGraph(model, B, T);
   const runner: Runner = tc.worker ? new WorkerRunner({ intraOpThreads: tc.threads }) : new StateRunner({ intraOpThreads: tc.threads });
   try {
+    const K = tc.gradAccum === 1 ? tc.stepsPerRun : 1;
     if (tc.gradAccum === 1) await runner.load('step', trainStepModel(lm.graph, { loss: lm.loss }, adam));
-    else {
+    if (K > 1) {
+      const chained = lmLossGraph(model, B, T);
+      await runner.load('steps', trainStepModel(chained.graph, { loss: chained.loss }, adam, K));
+    }
+    if (tc.gradAccum > 1) {
       await runner.load('grad', gradientModel(lm.graph, { loss: lm.loss }));
       await runner.load('update', optimizerModel(specs, { ...adam, gradScale: 1 / tc.gradAccum }));
     }
@@ -158,28 +163,47 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
       });
     };
 
+    const lrAt = (it: number) => getLr(it, { maxLr: tc.maxLr, minLr: tc.minLr, warmupSteps: tc.warmupSteps, decaySteps: tc.steps });
+    const sched = (it: number) => ({ lr: new Float32Array([lrAt(it)]), step: new Float32Array([it + 1]) });
+    // a run makes K steps when no evaluation, checkpoint or the end falls before its last one
+    const boundary = (s: number) => s === tc.steps || (tc.evalEvery > 0 && s % tc.evalEvery === 0) || (tc.saveEvery > 0 && s % tc.saveEvery === 0);
+    const stepsFrom = (it: number) => {
+      if (K === 1 || it + K > tc.steps) return 1;
+      for (let s = it + 1; s < it + K; s++) if (boundary(s)) return 1;
+      return K;
+    };
+
     while (state.step < tc.steps && !hooks.signal?.aborted) {
       const it = state.step;
-      const lr = getLr(it, { maxLr: tc.maxLr, minLr: tc.minLr, warmupSteps: tc.warmupSteps, decaySteps: tc.steps });
-      const sched = { lr: new Float32Array([lr]), step: new Float32Array([it + 1]) };
-      let lossSum = 0;
-      let gradNorm = NaN;
-      if (tc.gradAccum === 1) {
+      const n = stepsFrom(it);
+      const results: Array<typeof last> = [];
+      if (n > 1) {
+        const feeds: Record<string, AnyTypedArray> = {};
+        for (let k = 0; k < n; k++) {
+          const { tokens: _t, ...batch } = train.batch(B, T, it + k, 0);
+          for (const [name, data] of Object.entries({ ...batch, ...sched(it + k) })) feeds[stepName(name, k)] = data;
+        }
+        const out = await runner.run('steps', feeds);
+        for (let k = 0; k < n; k++) results.push({ loss: out[stepName('loss', k)][0] as number, lr: lrAt(it + k), gradNorm: out[stepName('grad_norm', k)][0] as number });
+      } else if (tc.gradAccum === 1) {
         const { tokens: _t, ...feeds } = train.batch(B, T, it, 0);
-        const out = await runner.run('step', { ...feeds, ...sched });
-        lossSum = out.loss[0] as number;
-        gradNorm = out.grad_norm[0] as number;
+        const out = await runner.run('step', { ...feeds, ...sched(it) });
+        results.push({ loss: out.loss[0] as number, lr: lrAt(it), gradNorm: out.grad_norm[0] as number });
       } else {
+        let lossSum = 0;
         for (let k = 0; k < tc.gradAccum; k++) {
           const { tokens: _t, ...feeds } = train.batch(B, T, it, k);
           lossSum += (await runner.run('grad', feeds)).loss[0] as number;
         }
-        gradNorm = (await runner.run('update', sched)).grad_norm[0] as number;
+        const gradNorm = (await runner.run('update', sched(it))).grad_norm[0] as number;
+        results.push({ loss: lossSum / tc.gradAccum, lr: lrAt(it), gradNorm });
       }
-      tokensSeen += B * T * tc.gradAccum;
-      state.step = it + 1;
-      last = { loss: lossSum / tc.gradAccum, lr, gradNorm };
-      progress('step');
+      for (const r of results) {
+        tokensSeen += B * T * tc.gradAccum;
+        state.step++;
+        last = r;
+        progress('step');
+      }
 
       const lastStep = state.step === tc.steps;
       if ((tc.evalEvery && state.step % tc.evalEvery === 0) || lastStep) {

@@ -75,6 +75,40 @@ describe('in-graph AdamW', () => {
     await runner.dispose();
   });
 
+  it('a model of several optimizer steps per run equals as many one-step runs (per-step batches, lr and losses)', async () => {
+    const { g, loss } = buildGraph();
+    const model = trainStepModel(g, { loss }, OPT, 3);
+    expect(model.inputs.map((i) => i.name).filter((n) => /^(x|lr|step)(@\d)?$/.test(n)).sort()).toEqual(['lr', 'lr@1', 'lr@2', 'step', 'step@1', 'step@2', 'x', 'x@1', 'x@2']);
+    const one = buildGraph();
+    const runners = { many: new StateRunner(), one: new StateRunner() };
+    await runners.many.load('steps', model);
+    await runners.one.load('step', trainStepModel(one.g, { loss: one.loss }, OPT));
+    for (const r of Object.values(runners)) await r.setState({ ...initParams(model.params, 7), ...initAdamWState(model.params) });
+    const sched = (j: number) => ({ lr: new Float64Array([lrAt(j)]), step: new Float64Array([j + 1]) });
+    const losses = { many: [] as number[], one: [] as number[] };
+    for (let run = 0; run < 2; run++) {
+      const feeds: Feeds = {};
+      for (let k = 0; k < 3; k++) {
+        const j = 3 * run + k;
+        for (const [name, data] of Object.entries({ ...batch(j), ...sched(j) })) feeds[k ? `${name}@${k}` : name] = data;
+        losses.one.push((await runners.one.run('step', { ...batch(j), ...sched(j) })).loss[0] as number);
+      }
+      const out = await runners.many.run('steps', feeds);
+      expect(Object.keys(out).sort()).toEqual(['grad_norm', 'grad_norm@1', 'grad_norm@2', 'loss', 'loss@1', 'loss@2']);
+      losses.many.push(...['loss', 'loss@1', 'loss@2'].map((n) => out[n][0] as number));
+    }
+    for (let j = 0; j < 6; j++) expect(losses.many[j]).toBeCloseTo(losses.one[j], 12);
+    expect(new Set(losses.many).size).toBe(6); // each step saw its own batch and weights
+    // six steps in two runs, against six steps of the plain TypeScript AdamW
+    const got = await runners.many.getState(['w', 'b']);
+    const want = await reference(6);
+    for (const name of ['w', 'b']) {
+      const diff = Math.max(...Array.from(got[name] as Float64Array, (x, i) => Math.abs(x - want[name][i])));
+      expect(diff).toBeLessThan(1e-12);
+    }
+    for (const r of Object.values(runners)) await r.dispose();
+  });
+
   it('gradient accumulation over micro-batches then one optimizer run equals one step on the summed gradient', async () => {
     const { g, loss } = buildGraph();
     const specs = g.paramList;

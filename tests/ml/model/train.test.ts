@@ -42,6 +42,27 @@ describe('trainLM', () => {
     expect(more.loss).toBeLessThan(steps[29].loss + 0.5);
   });
 
+  it('several optimizer steps per engine run train exactly as one per run, around evaluations and the end', async () => {
+    const data = path.join(dir, 'corpus-k.txt');
+    writeFileSync(data, TEXT);
+    const losses: Record<number, number[]> = {};
+    for (const stepsPerRun of [1, 4]) {
+      const events: TrainProgress[] = [];
+      // 14 steps with evaluations every 6: chained runs of 4, and single steps where a run would cross step 6, 12 or the end
+      await trainLM({ ...tiny, mode: 'pretrain', data: [data], out: path.join(dir, `k${stepsPerRun}`), steps: 14, evalEvery: 6, saveEvery: 0, stepsPerRun, worker: false }, { onProgress: (p) => events.push(p) });
+      const steps = events.filter((e) => e.event === 'step');
+      expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+      expect(events.filter((e) => e.event === 'eval').map((e) => e.step)).toEqual([6, 12, 14]);
+      losses[stepsPerRun] = steps.map((e) => e.loss);
+    }
+    for (let i = 0; i < 14; i++) expect(losses[4][i]).toBeCloseTo(losses[1][i], 4);
+    const [a, b] = [loadCheckpoint(path.join(dir, 'k1')), loadCheckpoint(path.join(dir, 'k4'))];
+    const w = 'h.0.mlp.c_fc.weight';
+    const diff = Math.max(...Array.from(a.params[w], (x, i) => Math.abs(x - b.params[w][i])));
+    expect(diff).toBeLessThan(1e-4);
+    expect(b.trainerState).toMatchObject({ step: 14 });
+  });
+
   it('SFT counts response tokens only and stops early when validation stops improving', async () => {
     const tok = new ByteTokenizer();
     const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ prompt: `add ${i} and 1`, response: `${i + 1}` }));
