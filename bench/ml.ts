@@ -5,7 +5,8 @@
 // short rounds, so both are measured through the same moments of a shared, noisy machine.
 //
 //   npm run bench:ml        (env: BENCH_ROUNDS=8 rounds of 3 steps and 1 generation each,
-//                            BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch)
+//                            BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch,
+//                            BENCH_DEBUG=1 prints every timing)
 //
 // Ends with ONE line of JSON: figures, targets, and whether they were met.
 
@@ -179,6 +180,7 @@ try {
   );
   await ours.dispose();
   torch?.close();
+  if (process.env.BENCH_DEBUG) console.log({ times: times.map(Math.round), aloneTimes: aloneTimes.map(Math.round), torchTimes: torchTimes.map(Math.round) });
   const stepMs = median(times);
   const stepMsMin = Math.min(...times); // the least-disturbed step: context when the machine is busy
   const aloneMs = median(aloneTimes);
