@@ -4,7 +4,8 @@
 // PyTorch runs as a child that answers one command at a time, and the two sides take turns in
 // short rounds, so both are measured through the same moments of a shared, noisy machine.
 //
-//   npm run bench:ml        (env: BENCH_ROUNDS=8 rounds of 3 steps and 1 generation each,
+//   npm run bench:ml        (env: BENCH_ROUNDS=8 rounds; in each, ours: 3 runs of 4 chained steps, 1 step
+//                            alone, 1 generation; PyTorch: 3 steps, 1 generation;
 //                            BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch,
 //                            BENCH_DEBUG=1 prints every timing)
 //
