@@ -14,7 +14,7 @@ import type { SessionUser } from "../auth/authenticate";
 import { AppError } from "../errors";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
-import { LEASE, PICK, RESUME } from "./sql/next-task";
+import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/next-task";
 import { inTransaction, run, type SqlClient } from "./sql/transaction";
 
 export type TaskKindName = "demonstration" | "ranking";
@@ -24,13 +24,27 @@ const MAX_ATTEMPTS = 8;
 
 export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskOptions = {}): Promise<TaskPayload | null> {
   return inTransaction(pool, async (c) => {
+    const pick = opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT;
     const tried: string[] = [];
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [pick] = await run<{ id: string; resumed: boolean }>(c, PICK, [user.id, opts.projectId ?? null, opts.kind ?? null, tried]);
-      if (!pick) return null;
-      const [row] = await run<PayloadRow>(c, pick.resumed ? RESUME : LEASE, [pick.id, user.id]);
+    let covered = 0; // open tasks that earlier windows held, none of them for this labeler now
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
+      const [got] = await run<{ id: string | null; resumed: boolean; more: boolean }>(c, pick, [
+        user.id,
+        opts.projectId ?? null,
+        opts.kind ?? null,
+        tried,
+        covered,
+      ]);
+      if (!got) return null;
+      if (got.id === null) {
+        if (!got.more) return null;
+        covered += WINDOW;
+        continue;
+      }
+      const [row] = await run<PayloadRow>(c, got.resumed ? RESUME : LEASE, [got.id, user.id]);
       if (row) return toPayload(row);
-      tried.push(pick.id); // its last slot went to a lease committed just before our lock
+      tried.push(got.id); // its last slot went to a lease committed just before our lock
+      attempt++;
     }
     return null;
   });

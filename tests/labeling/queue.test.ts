@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db, sqlPool } from "../../lib/db";
 import { nextTask, renewLease, skipTask } from "../../lib/labeling/queue";
+import { WINDOW } from "../../lib/labeling/sql/next-task";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { makeProject, makeUser } from "../helpers/factories";
 
@@ -105,6 +106,29 @@ describe("the queue", () => {
       expect(r._count.rankings).toBe(wanted);
     }
   }, 180_000);
+
+  it("reads past whole windows of tasks the labeler did or others hold, in one project and across projects", async () => {
+    // more open tasks ahead than one PICK reads (WINDOW): the first n skipped by this labeler
+    // (still open for others), both slots of the next n leased by two others; then the one to get
+    const n = WINDOW + 6;
+    const { project, taskIds } = await makeProject({ rankingTasks: 2 * n + 1, rankingsPerTask: 2 });
+    const [me, other, third] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    const ordered = (await pool.query<{ id: string }>(`SELECT id FROM "Task" WHERE "projectId" = $1 ORDER BY "createdAt", id`, [project.id])).rows.map((r) => r.id);
+    expect(new Set(ordered)).toEqual(new Set(taskIds));
+    const assign = (ids: string[], user: string, status: string, leasedUntil: string) =>
+      pool.query(
+        `INSERT INTO "Assignment" ("taskId", "userId", status, "leasedUntil", "updatedAt") SELECT unnest($1::uuid[]), $2::uuid, $3::"AssignmentStatus", ${leasedUntil}, now()`,
+        [ids, user, status],
+      );
+    await assign(ordered.slice(0, n), me.id, "skipped", "now()");
+    await assign(ordered.slice(n, 2 * n), other.id, "active", "now() + interval '1 hour'");
+    await assign(ordered.slice(n, 2 * n), third.id, "active", "now() + interval '1 hour'");
+    expect((await nextTask(pool, me, { projectId: project.id }))?.taskId).toBe(ordered[2 * n]);
+    await pool.query(`DELETE FROM "Assignment" WHERE "userId" = $1 AND status = 'active'`, [me.id]);
+    const anywhere = await nextTask(pool, me, {});
+    expect(anywhere).not.toBeNull();
+    expect(ordered.slice(0, 2 * n)).not.toContain(anywhere!.taskId);
+  });
 
   it("hands out a partly done task before an older untouched one", async () => {
     const { project, taskIds } = await makeProject({ rankingTasks: 3, rankingsPerTask: 2 });

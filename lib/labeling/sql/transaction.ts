@@ -5,8 +5,12 @@ import type pg from "pg";
 
 export type SqlClient = pg.PoolClient;
 
-/** A prepared statement: parsed once per connection, then only bound and executed. */
-export type Statement = { name: string; text: string };
+/**
+ * A statement. With a name it is prepared: parsed once per connection, then only bound and
+ * executed. Without one it is planned for its parameters on every run, for a query whose best
+ * plan depends on them (PICK in ./next-task.ts).
+ */
+export type Statement = { name?: string; text: string };
 
 export async function inTransaction<T>(pool: pg.Pool, work: (c: SqlClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
