@@ -20,7 +20,8 @@ function duration(s: number): string {
   return m ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 }
 
-function fmtMetrics(metrics: Record<string, number>): string {
+/** `name value` pairs, small values in exponent form: `loss 0.6931 lr 1.00e-5`. */
+export function fmtMetrics(metrics: Record<string, number>): string {
   return Object.entries(metrics)
     .map(([k, v]) => `${k} ${Math.abs(v) > 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4)}`)
     .join(' ');

@@ -5,12 +5,11 @@ import "server-only";
 import path from "node:path";
 import type { PPOConfig } from "../../../ml/rlhf/ppo-config";
 import { trainPPO } from "../../../ml/rlhf/ppo-trainer";
-import type { RLProgress } from "../../../ml/rlhf/progress";
+import { fmtMetrics } from "../../../ml/rlhf/progress";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits, pretrainText } from "../datasets";
-import { fmt } from "./reward-model";
-import { logResume, pick, reportEvery } from "./shared";
+import { logResume, pick, reportRLProgress } from "./shared";
 
 const PPO_FIELDS = [
   "iterations", "rolloutBatch", "miniBatch", "ppoEpochs", "maxNewTokens", "temperature", "lr", "beta", "gamma", "lam",
@@ -40,14 +39,7 @@ export async function ppoHandler(ctx: RunContext): Promise<void> {
   if (typeof c.ptxCoef === "number" && c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];
   ctx.log(`PPO on "${policy.name}" against reward model "${reward.name}": ${c.iterations} iterations of ${c.rolloutBatch} rollouts, ${c.threads} thread(s)`);
   logResume(ctx, config.out!);
-  const every = reportEvery(Number(c.iterations));
-  const onProgress = (p: RLProgress) => {
-    ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
-    if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
-    if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`iteration ${p.step}/${p.steps} ${fmt(p.metrics)}`);
-    if (p.event === "save") ctx.log(`checkpoint written at iteration ${p.step}`);
-  };
-  const result = await trainPPO(config, { onProgress, signal: ctx.signal });
+  const result = await trainPPO(config, { onProgress: reportRLProgress(ctx, "iteration"), signal: ctx.signal });
   if (ctx.signal.aborted) return;
   await ctx.registerArtifact({
     kind: "ppo",
@@ -58,5 +50,5 @@ export async function ppoHandler(ctx: RunContext): Promise<void> {
     metrics: { ...result.metrics, iterations: result.iterations },
   });
   ctx.progress(1, 0);
-  ctx.log(`done: ${result.iterations} iterations, ${fmt(result.metrics)}`);
+  ctx.log(`done: ${result.iterations} iterations, ${fmtMetrics(result.metrics)}`);
 }

@@ -3,13 +3,12 @@
 // registered as a reward_model artifact.
 import "server-only";
 import path from "node:path";
-import type { RLProgress } from "../../../ml/rlhf/progress";
 import type { RewardConfig } from "../../../ml/rlhf/reward-config";
 import { trainRewardModel } from "../../../ml/rlhf/reward-trainer";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits } from "../datasets";
-import { logResume, pick, reportEvery } from "./shared";
+import { logResume, pick, reportRLProgress } from "./shared";
 
 const RM_FIELDS = [
   "epochs", "batchSize", "seqLen", "maxLr", "minLr", "warmupSteps", "weightDecay", "maxGradNorm", "valFraction",
@@ -34,16 +33,7 @@ export async function rewardModelHandler(ctx: RunContext): Promise<void> {
   };
   ctx.log(`reward model from "${base.name}" on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${rc.threads} thread(s)`);
   logResume(ctx, rc.out!);
-  let every = 1;
-  const onProgress = (p: RLProgress) => {
-    every = reportEvery(p.steps);
-    ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
-    if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
-    if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`step ${p.step}/${p.steps} ${fmt(p.metrics)}`);
-    if (p.event === "eval") ctx.log(`step ${p.step}: ${fmt(p.metrics)}`);
-    if (p.event === "save") ctx.log(`checkpoint written at step ${p.step}`);
-  };
-  const result = await trainRewardModel(rc, { onProgress, signal: ctx.signal });
+  const result = await trainRewardModel(rc, { onProgress: reportRLProgress(ctx, "step"), signal: ctx.signal });
   if (ctx.signal.aborted) return;
   await ctx.registerArtifact({
     kind: "reward_model",
@@ -56,8 +46,3 @@ export async function rewardModelHandler(ctx: RunContext): Promise<void> {
   ctx.progress(1, 0);
   ctx.log(`done: validation accuracy ${result.metrics.valAccuracy.toFixed(3)}, margin ${result.metrics.valMargin.toFixed(3)}`);
 }
-
-export const fmt = (m: Record<string, number>) =>
-  Object.entries(m)
-    .map(([k, v]) => `${k} ${Math.abs(v) > 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4)}`)
-    .join(" ");

@@ -1,6 +1,8 @@
 // Small helpers the training handlers share.
 import fs from "node:fs";
 import path from "node:path";
+import { fmtMetrics, type RLProgress } from "../../../ml/rlhf/progress";
+import type { RunContext } from "../context";
 
 /** The fields of `c` named in `keys` that are set (the trainers refuse unknown fields). */
 export function pick<K extends string>(c: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, never>> {
@@ -27,4 +29,18 @@ export function checkpointStep(out: string): number | null {
 export function logResume(ctx: { log(line: string): void }, out: string): void {
   const step = checkpointStep(out);
   if (step !== null) ctx.log(`resuming from the checkpoint at step ${step}`);
+}
+
+/**
+ * The run's progress, metrics and log lines from an RLHF trainer's progress events; `unit` names
+ * what a step is ("step" for the reward model, "iteration" for PPO).
+ */
+export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (p: RLProgress) => void {
+  return (p) => {
+    ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
+    if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
+    if (p.event === "step" && (p.step % reportEvery(p.steps) === 0 || p.step === 1)) ctx.log(`${unit} ${p.step}/${p.steps} ${fmtMetrics(p.metrics)}`);
+    if (p.event === "eval") ctx.log(`${unit} ${p.step}: ${fmtMetrics(p.metrics)}`);
+    if (p.event === "save") ctx.log(`checkpoint written at ${unit} ${p.step}`);
+  };
 }
