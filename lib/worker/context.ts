@@ -30,6 +30,11 @@ export type RunContext = {
   signal: AbortSignal;
   progress(fraction: number, etaSec?: number): void;
   metrics(step: number, values: Record<string, number>): void;
+  /**
+   * Writes the metrics reported so far now rather than with the next heartbeat. Call it when a
+   * checkpoint is written: an attempt that dies resumes from there, so nothing before it may be lost.
+   */
+  saveMetrics(): void;
   log(line: string): void;
   /** Registers a finished checkpoint folder (it must hold config.json and model.safetensors). */
   registerArtifact(a: { kind: ArtifactKind; name: string; path: string; parentId?: string | null; config?: object; metrics?: object }): Promise<string>;

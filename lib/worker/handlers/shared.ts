@@ -41,6 +41,9 @@ export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (
     if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
     if (p.event === "step" && (p.step % reportEvery(p.steps) === 0 || p.step === 1)) ctx.log(`${unit} ${p.step}/${p.steps} ${fmtMetrics(p.metrics)}`);
     if (p.event === "eval") ctx.log(`${unit} ${p.step}: ${fmtMetrics(p.metrics)}`);
-    if (p.event === "save") ctx.log(`checkpoint written at ${unit} ${p.step}`);
+    if (p.event === "save") {
+      ctx.saveMetrics();
+      ctx.log(`checkpoint written at ${unit} ${p.step}`);
+    }
   };
 }

@@ -45,7 +45,10 @@ export async function trainLMHandler(ctx: RunContext): Promise<void> {
       ctx.metrics(p.step, { val_loss: p.valLoss });
       ctx.log(`step ${p.step}: validation loss ${p.valLoss.toFixed(4)}`);
     }
-    if (p.event === "save") ctx.log(`checkpoint written at step ${p.step}`);
+    if (p.event === "save") {
+      ctx.saveMetrics();
+      ctx.log(`checkpoint written at step ${p.step}`);
+    }
   };
   const result = await trainLM(tc, { onProgress, signal: ctx.signal });
   if (ctx.signal.aborted) return; // cancelled: the checkpoint stays in the run's folder for a resume
