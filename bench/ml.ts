@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
-import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, stepName, TRAIN_DEFAULTS, trainStepModel, type AnyTypedArray, type GPTConfig } from '../ml/index';
+import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, stepFeeds, TRAIN_DEFAULTS, trainStepModel, type GPTConfig } from '../ml/index';
 
 const THREADS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -59,8 +59,7 @@ async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: 
     return { ms: performance.now() - t0, loss: out.loss[0] as number };
   };
   const stepChained = async () => {
-    const feeds: Record<string, AnyTypedArray> = {};
-    for (let k = 0; k < K; k++) for (const [name, data] of Object.entries({ ...batch, step: new Float32Array([++t]) })) feeds[stepName(name, k)] = data;
+    const feeds = stepFeeds(Array.from({ length: K }, () => ({ ...batch, step: new Float32Array([++t]) })));
     const t0 = performance.now();
     await runner.run('steps', feeds);
     return (performance.now() - t0) / K;

@@ -13,7 +13,7 @@ export { unbroadcast } from './autodiff/unbroadcast';
 
 export { adamw, initAdamWState, momentNames, type AdamWOptions } from './optim/adamw';
 export { getLr, linearWarmup, type CosineSchedule } from './optim/schedules';
-export { accName, gradientModel, optimizerModel, stepName, trainStepModel, type LossSpec } from './optim/train-graph';
+export { accName, gradientModel, optimizerModel, stepFeeds, stepName, trainStepModel, type LossSpec } from './optim/train-graph';
 
 export { CUDA_MISSING, EngineError, type Provider, type RuntimeConfig } from './runtime/config';
 export { initParams, normal, prng } from './runtime/init';

@@ -4,6 +4,7 @@
 import { grad } from '../autodiff/grad';
 import type { BuiltModel, ParamSpec, Value } from '../graph/core';
 import { Graph } from '../graph/graph';
+import type { AnyTypedArray } from '../onnx/dtypes';
 import { replay } from '../graph/replay';
 import { adamw, momentNames, type AdamWOptions } from './adamw';
 
@@ -21,6 +22,15 @@ export const accName = (name: string) => `acc.${name}`;
 
 /** The name of step k's copy of a per-step input or output in a multi-step model (step 0 keeps the name). */
 export const stepName = (name: string, k: number) => (k === 0 ? name : `${name}@${k}`);
+
+/** The feeds of a multi-step model from each step's own feeds (data, lr, step). */
+export function stepFeeds(steps: ReadonlyArray<Record<string, AnyTypedArray>>): Record<string, AnyTypedArray> {
+  const out: Record<string, AnyTypedArray> = {};
+  steps.forEach((feeds, k) => {
+    for (const [name, data] of Object.entries(feeds)) out[stepName(name, k)] = data;
+  });
+  return out;
+}
 
 /**
  * Forward + backward + AdamW in one model: outputs loss, metrics, grad_norm and next.*.

@@ -11,8 +11,8 @@ import { lmLossGraph } from '../model/forward';
 import { initGPT } from '../model/init';
 import { initAdamWState } from '../optim/adamw';
 import { getLr } from '../optim/schedules';
-import { accName, gradientModel, optimizerModel, stepName, trainStepModel } from '../optim/train-graph';
-import type { AnyTypedArray, FloatArray } from '../onnx/dtypes';
+import { accName, gradientModel, optimizerModel, stepFeeds, stepName, trainStepModel } from '../optim/train-graph';
+import type { FloatArray } from '../onnx/dtypes';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
 import { ByteTokenizer } from '../tokenizer/byte';
@@ -178,12 +178,11 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
       const n = stepsFrom(it);
       const results: Array<typeof last> = [];
       if (n > 1) {
-        const feeds: Record<string, AnyTypedArray> = {};
-        for (let k = 0; k < n; k++) {
+        const feeds = Array.from({ length: n }, (_, k) => {
           const { tokens: _t, ...batch } = train.batch(B, T, it + k, 0);
-          for (const [name, data] of Object.entries({ ...batch, ...sched(it + k) })) feeds[stepName(name, k)] = data;
-        }
-        const out = await runner.run('steps', feeds);
+          return { ...batch, ...sched(it + k) };
+        });
+        const out = await runner.run('steps', stepFeeds(feeds));
         for (let k = 0; k < n; k++) results.push({ loss: out[stepName('loss', k)][0] as number, lr: lrAt(it + k), gradNorm: out[stepName('grad_norm', k)][0] as number });
       } else if (tc.gradAccum === 1) {
         const { tokens: _t, ...feeds } = train.batch(B, T, it, 0);

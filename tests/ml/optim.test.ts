@@ -8,6 +8,7 @@ import {
   linearWarmup,
   optimizerModel,
   StateRunner,
+  stepFeeds,
   trainStepModel,
   type Feeds,
   type Value,
@@ -87,13 +88,9 @@ describe('in-graph AdamW', () => {
     const sched = (j: number) => ({ lr: new Float64Array([lrAt(j)]), step: new Float64Array([j + 1]) });
     const losses = { many: [] as number[], one: [] as number[] };
     for (let run = 0; run < 2; run++) {
-      const feeds: Feeds = {};
-      for (let k = 0; k < 3; k++) {
-        const j = 3 * run + k;
-        for (const [name, data] of Object.entries({ ...batch(j), ...sched(j) })) feeds[k ? `${name}@${k}` : name] = data;
-        losses.one.push((await runners.one.run('step', { ...batch(j), ...sched(j) })).loss[0] as number);
-      }
-      const out = await runners.many.run('steps', feeds);
+      const feeds = [0, 1, 2].map((k) => ({ ...batch(3 * run + k), ...sched(3 * run + k) }));
+      for (const f of feeds) losses.one.push((await runners.one.run('step', f)).loss[0] as number);
+      const out = await runners.many.run('steps', stepFeeds(feeds));
       expect(Object.keys(out).sort()).toEqual(['grad_norm', 'grad_norm@1', 'grad_norm@2', 'loss', 'loss@1', 'loss@2']);
       losses.many.push(...['loss', 'loss@1', 'loss@2'].map((n) => out[n][0] as number));
     }
