@@ -21,21 +21,8 @@ export type TaskPayload = {
 };
 
 /** One row of the payload query (sql/next-task.ts PAYLOAD): the assignment, task, project and prompt. */
-export type PayloadRow = {
-  assignmentId: string;
-  taskId: string;
-  kind: TaskPayload["kind"];
-  leasedUntil: Date;
-  projectId: string;
-  name: string;
-  guidelines: string;
-  leaseMinutes: number;
-  minDemonstrationChars: number;
-  maxDemonstrationChars: number;
-  answersPerTask: number;
-  messages: Message[];
-  answers: { position: number; text: string }[];
-};
+export type PayloadRow = Pick<TaskPayload, "assignmentId" | "taskId" | "kind" | "answers"> &
+  Omit<TaskPayload["project"], "id"> & { leasedUntil: Date; projectId: string; messages: Message[] };
 
 export function toPayload(r: PayloadRow): TaskPayload {
   return {

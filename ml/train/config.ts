@@ -24,8 +24,8 @@ export interface TrainConfig {
   gradAccum: number; // 1 micro-batch per optimizer step
   /**
    * Optimizer steps per engine run (default 4; with gradAccum 1): one model chains them, which
-   * pays once per run for copying the updated state out of onnxruntime (about 5% of a step for
-   * the small preset). Needs memory for one more copy of the weights and moments.
+   * pays once per run for copying the updated state out of onnxruntime (a step about 15% faster
+   * in bench:ml). Needs memory for one more copy of the weights and moments.
    */
   stepsPerRun: number;
   steps: number; // 1000 optimizer steps

@@ -18,7 +18,12 @@ const FREE_SLOTS = (user: string) => `t.wanted - t.done - (
 /** Open tasks one PICK looks at; when none of them can be handed out, the next window is read. */
 export const WINDOW = 64;
 
-const pick = (scope: "project" | "any"): Statement => ({
+type Scope = "project" | "any";
+
+/** Task row `t` is in the queue's scope: project $2, or any project ($2 is null). */
+const inScope = (scope: Scope, t: string) => (scope === "project" ? `${t}."projectId" = $2::uuid` : `$2::uuid IS NULL`);
+
+const pick = (scope: Scope): Statement => ({
   // Not prepared: a generic plan cannot know the queue it plans for (38 ms instead of 1.3 at 50,000
   // open tasks, measured).
   text: `
@@ -30,7 +35,7 @@ const pick = (scope: "project" | "any"): Statement => ({
       JOIN "Project" p ON p.id = t."projectId"
      WHERE a."userId" = $1::uuid AND a.status = 'active' AND a."leasedUntil" > now()
        AND NOT p.archived
-       AND ${scope === "project" ? `t."projectId" = $2::uuid` : `$2::uuid IS NULL`}
+       AND ${inScope(scope, "t")}
        AND ($3::text IS NULL OR t.kind::text = $3::text)
      ORDER BY a."createdAt"
      LIMIT 1
@@ -42,7 +47,7 @@ const pick = (scope: "project" | "any"): Statement => ({
     SELECT o.id, o.done, o."createdAt"
       FROM "Task" o
      WHERE NOT EXISTS (SELECT 1 FROM own)
-       AND ${scope === "project" ? `o."projectId" = $2::uuid` : `$2::uuid IS NULL`}
+       AND ${inScope(scope, "o")}
        AND o."projectId" IN (SELECT p.id FROM "Project" p WHERE NOT p.archived)
        AND ($3::text IS NULL OR o.kind::text = $3::text)
        AND o.done < o.wanted
