@@ -8,6 +8,8 @@ import type { RunSummaryJson } from "./types";
 
 const LINK = "font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300";
 
+const COLUMNS = ["Run", "Status", "Progress", "Who", "When (UTC)", "Base", "Result"];
+
 export function RunsTable({ runs }: { runs: RunSummaryJson[] }) {
   return (
     <Card className="overflow-x-auto p-0">
@@ -15,27 +17,11 @@ export function RunsTable({ runs }: { runs: RunSummaryJson[] }) {
         <caption className="sr-only">Training runs, newest first</caption>
         <thead className="text-left text-zinc-500 dark:text-zinc-400">
           <tr>
-            <th scope="col" className="px-4 py-2">
-              Run
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Progress
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Who
-            </th>
-            <th scope="col" className="px-4 py-2">
-              When (UTC)
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Base
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Result
-            </th>
+            {COLUMNS.map((h) => (
+              <th key={h} scope="col" className="px-4 py-2">
+                {h}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
