@@ -288,6 +288,9 @@ export const RULES: Record<string, GradEntry> = {
   },
 
   // ---- indexing: gathers scatter-add their gradient back; scatters gather it ----
+  // Every accumulation goes through scatterAddRows (ScatterElements add, which onnxruntime's CPU
+  // kernel runs serially): ScatterND add splits its updates across threads without atomics and
+  // loses updates to repeated indices, so no rule emits it (ml/README.md, "Determinism").
   // dData[idx] += dY (repeated indices accumulate)
   Gather: {
     nondiff: [1],
@@ -296,14 +299,13 @@ export const RULES: Record<string, GradEntry> = {
       const axis = attrInt(n, 'axis');
       return [
         () => {
-          if (axis === 0) return g.scatterND(g.zeros(data.shape, data.dtype), g.unsqueeze(idx, [-1]), dy, 'add');
-          // move the gathered axis to the front, scatter, move it back
+          // gathered axis first: data (A, rest...) and dY (idx..., rest...), rest flattened to W
           const perm = [axis, ...data.shape.map((_, i) => i).filter((i) => i !== axis)];
-          const ir = idx.rank;
-          const dyPerm = [...range(axis, axis + ir), ...range(0, axis), ...range(axis + ir, dy.rank)];
-          const zeros = g.zeros(perm.map((i) => data.shape[i]), data.dtype);
-          const scattered = g.scatterND(zeros, g.unsqueeze(idx, [-1]), g.transpose(dy, dyPerm), 'add');
-          return g.transpose(scattered, inversePerm(perm));
+          const dyPerm = [...range(axis, axis + idx.rank), ...range(0, axis), ...range(axis + idx.rank, dy.rank)];
+          const front = perm.map((i) => data.shape[i]); // (A, rest...)
+          const rows = g.reshape(g.transpose(dy, dyPerm), [idx.size, -1]); // (N, W)
+          const summed = g.reshape(scatterAddRows(g, data.shape[axis], g.reshape(idx, [idx.size]), rows), front); // (A, rest...)
+          return g.transpose(summed, inversePerm(perm));
         },
       ];
     },
@@ -315,9 +317,23 @@ export const RULES: Record<string, GradEntry> = {
       return [() => g.scatterElements(g.zeros(data.shape, data.dtype), idx, dy, attrInt(n, 'axis'), 'add')];
     },
   },
+  // dData[idx tuple] += dY: the tuples as row numbers of data viewed as (d₀·…·dₖ₋₁, rest)
   GatherND: {
     nondiff: [1],
-    grad: (g, { inputs: [data, idx] }, [dy]) => [() => g.scatterND(g.zeros(data.shape, data.dtype), idx, dy, 'add')],
+    grad: (g, { inputs: [data, idx] }, [dy]) => [
+      () => {
+        const k = idx.shape[idx.rank - 1];
+        const lead = data.shape.slice(0, k);
+        const strides = lead.map((_, j) => lead.slice(j + 1).reduce((p, d) => p * d, 1));
+        const dims = g.constant(lead, [k], 'int64');
+        const wrapped = g.where(g.less(idx, g.constant([0], [1], 'int64')), g.add(idx, dims), idx); // negative indices count from the end
+        const part = (j: number) => g.mul(g.gather(wrapped, g.constant([j], [], 'int64'), idx.rank - 1), g.constant([strides[j]], [], 'int64'));
+        const row = range(1, k).reduce((acc, j) => g.add(acc, part(j)), part(0)); // (idx...): Σⱼ idx[…, j]·strideⱼ
+        const rows = g.reshape(dy, [row.size, -1]); // (N, W)
+        const nRows = lead.reduce((p, d) => p * d, 1);
+        return g.reshape(scatterAddRows(g, nRows, g.reshape(row, [row.size]), rows), data.shape);
+      },
+    ],
   },
   // add: dData = dY, dUpd = dY[idx];  none: overwritten positions get no gradient
   ScatterElements: {
@@ -342,6 +358,17 @@ export const RULES: Record<string, GradEntry> = {
     },
   },
 };
+
+/**
+ * out[idx[n]] += upd[n] for rows of width W: (nRows, W) from idx int64 (N) and upd (N, W).
+ * ScatterElements add, which onnxruntime's CPU kernel runs in one thread in index order: exact
+ * and the same at any thread count (tests/ml/determinism.test.ts).
+ */
+function scatterAddRows(g: Graph, nRows: number, idx: Value, upd: Value): Value {
+  const [N, W] = upd.shape;
+  const at = g.expand(g.reshape(idx, [N, 1]), [N, W]); // (N, W): row idx[n] for every column
+  return g.scatterElements(g.zeros([nRows, W], upd.dtype), at, upd, 0, 'add');
+}
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);

@@ -53,6 +53,18 @@ export class NnOps extends TensorOps {
     const ax = normAxes(op, axes ?? x.shape.map((_, i) => i), x.rank);
     const keep = o.keepdims ?? false;
     const shape = keep ? x.shape.map((d, i) => (ax.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !ax.includes(i));
+    // Reduced axes in more than one run (e.g. [0, 2] of (a, b, c)) take onnxruntime's KRK kernel, whose
+    // float32 result depends on the thread count (and its transpose optimizer undoes a transpose put in
+    // front): reduce one run at a time, the last first, so each reduction is over adjacent axes.
+    const runs = splitRuns(ax.filter((a) => x.shape[a] !== 1));
+    if (runs.length > 1) {
+      let y = x;
+      runs.reverse().forEach((run, k) => {
+        const o = k === 0 || op !== 'ReduceSumSquare' ? op : 'ReduceSum'; // squares once, then sums
+        y = this.op1(o, [y, this.ints(run)], { dtype: x.dtype, shape: y.shape.map((d, i) => (run.includes(i) ? 1 : d)) }, { keepdims: 1 });
+      });
+      return this.reshape(y, shape);
+    }
     return this.op1(op, [x, this.ints(ax)], { dtype: x.dtype, shape }, { keepdims: keep ? 1 : 0 });
   }
 
@@ -106,4 +118,15 @@ export class NnOps extends TensorOps {
     const xhat = this.div(xc, this.sqrt(this.add(variance, eps)));
     return this.add(this.mul(xhat, w), b);
   }
+}
+
+/** Sorted axes split into runs of adjacent axes: [0, 2, 3] → [[0], [2, 3]]. */
+function splitRuns(axes: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const a of [...axes].sort((p, q) => p - q)) {
+    const last = runs[runs.length - 1];
+    if (last && last[last.length - 1] === a - 1) last.push(a);
+    else runs.push([a]);
+  }
+  return runs;
 }

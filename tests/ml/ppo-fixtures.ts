@@ -49,7 +49,6 @@ export async function sftPolicy(dir: string): Promise<string> {
     valFraction: 0,
     evalEvery: 0,
     saveEvery: 0,
-    threads: 1,
     worker: false,
   });
   return out;

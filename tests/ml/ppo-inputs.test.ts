@@ -39,7 +39,7 @@ beforeAll(() => {
   saveRewardModel(rm, TINY, initGPT(TINY, 9), head, norm, { tokenizer: 'byte' });
 });
 
-const ok = () => ({ policy, prompts: [prompts], out: path.join(dir, 'out'), iterations: 1, rolloutBatch: 4, miniBatch: 2, ppoEpochs: 1, maxNewTokens: 4, threads: 1, worker: false });
+const ok = () => ({ policy, prompts: [prompts], out: path.join(dir, 'out'), iterations: 1, rolloutBatch: 4, miniBatch: 2, ppoEpochs: 1, maxNewTokens: 4, worker: false });
 const hook = { reward: async (s: unknown[]) => s.map(() => 0) };
 
 describe('PPO inputs', () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 /** The trivial reward: +1 per letter 'a' in the response. */
 const countA = async (samples: RewardSample[]) => samples.map((s) => s.response.filter((t) => t === 97).length);
-const base = { rolloutBatch: 16, miniBatch: 8, ppoEpochs: 2, maxNewTokens: 8, lr: 3e-3, beta: 0.02, valueInit: 'policy' as const, threads: 1, seed: 1 };
+const base = { rolloutBatch: 16, miniBatch: 8, ppoEpochs: 2, maxNewTokens: 8, lr: 3e-3, beta: 0.02, valueInit: 'policy' as const, seed: 1 };
 const steps = (events: RLProgress[]) => events.filter((e) => e.event === 'step').map((e) => e.metrics);
 
 describe('trainPPO', () => {

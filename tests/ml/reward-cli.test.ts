@@ -20,7 +20,7 @@ describe('npm run ml -- rm | reward', () => {
     writeFileSync(data, lines.join('\n'));
     const out = path.join(dir, 'rm');
     const conf = path.join(dir, 'rm.json');
-    writeFileSync(conf, JSON.stringify({ init, data: [data], out, epochs: 1, maxLr: 3e-3, threads: 1 }));
+    writeFileSync(conf, JSON.stringify({ init, data: [data], out, epochs: 1, maxLr: 3e-3 }));
     const train = ml('rm', '--config', conf, '--epochs', '4', '--batchSize', '4', '--worker', 'false');
     expect(train.status).toBe(0);
     const result = JSON.parse(train.stdout.trim().split('\n').at(-1)!);

@@ -22,7 +22,7 @@ beforeAll(() => saveCheckpoint(init, cfg, initGPT(cfg, 1), { tokenizer: 'byte' }
 
 async function refused(config: Partial<RewardConfig>, message: RegExp): Promise<void> {
   let events = 0;
-  await expect(trainRewardModel({ init, out, threads: 1, ...config }, { onProgress: () => events++ })).rejects.toThrow(message);
+  await expect(trainRewardModel({ init, out, ...config }, { onProgress: () => events++ })).rejects.toThrow(message);
   expect(events).toBe(0);
   expect(existsSync(out)).toBe(false);
 }

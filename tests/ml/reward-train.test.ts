@@ -45,7 +45,7 @@ beforeAll(() => {
   writeFileSync(sft, Array.from({ length: 30 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `${word()}${'!'.repeat(i % 3)}` }] })).join('\n'));
 });
 
-const base = { init, data: [data], epochs: 2, batchSize: 8, maxLr: 3e-3, minLr: 3e-4, warmupSteps: 5, threads: 1 };
+const base = { init, data: [data], epochs: 2, batchSize: 8, maxLr: 3e-3, minLr: 3e-4, warmupSteps: 5 };
 
 describe('trainRewardModel', () => {
   it('learns the preferred property: held-out accuracy well above 50%, the reference set normalised to mean 0, std 1', async () => {

@@ -8,7 +8,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'gpt-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
-const tiny = { model: 'tiny' as const, batchSize: 4, seqLen: 32, warmupSteps: 2, maxLr: 3e-3, minLr: 3e-4, threads: 1, evalBatches: 2 };
+const tiny = { model: 'tiny' as const, batchSize: 4, seqLen: 32, warmupSteps: 2, maxLr: 3e-3, minLr: 3e-4, evalBatches: 2 };
 
 describe('trainLM', () => {
   it('pretrains in a worker thread: loss falls, progress is reported, checkpoints are whole', async () => {
