@@ -2,6 +2,7 @@
 // kind's charts in order, and every metric the table does not know on a chart of its own (so a
 // trainer that logs something new is still shown). Metric names match loosely: "val_loss",
 // "valLoss" and "val-loss" are the same metric.
+import { isDataFitMetric } from "./data-fit";
 import { deriveSeries, type Series, type SeriesMap } from "./metric-series";
 
 export type ChartLine = { label: string; series: Series };
@@ -124,7 +125,7 @@ export function chartsFor(kind: string, series: SeriesMap, config?: Record<strin
     if (c.lines.length) charts.push(c);
   }
   for (const [key, { raw, series: s }] of byName) {
-    if (used.has(key)) continue;
+    if (used.has(key) || isDataFitMetric(raw)) continue; // counts, listed under "Data" on the run page
     charts.push({ id: `metric:${raw}`, title: raw, lines: [{ label: raw, series: s }] });
   }
   return charts;

@@ -10,6 +10,7 @@ import { Card } from "../ui/card";
 import { ErrorText } from "../ui/field";
 import { cancelRun, resumeRun } from "./api";
 import { chartsFor } from "./chart-groups";
+import { dataFitRows, lostResponses, type DataFitRow } from "./data-fit";
 import { formatValue, formatWhen, isActive, runDuration, STATUS_LABEL, type RunStatusName } from "./format";
 import { ChartGrid } from "./metric-chart";
 import type { MetricPoint } from "./metric-series";
@@ -28,6 +29,7 @@ export function RunView({ initial, initialPoints, canControl, others }: Props) {
   const { run, series, stale, refresh } = useRunLive(initial, initialPoints);
   const config = (run as { config?: Record<string, unknown> }).config ?? {};
   const charts = useMemo(() => chartsFor(run.kind, series, config), [run.kind, series, config]);
+  const dataFit = useMemo(() => dataFitRows(series), [series]);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const [announce, setAnnounce] = useState("");
@@ -102,6 +104,7 @@ export function RunView({ initial, initialPoints, canControl, others }: Props) {
           </h2>
           {others.length > 0 && <ComparePicker runId={run.id} others={others} />}
         </div>
+        <DataFit rows={dataFit} />
         {charts.length === 0 ? (
           <p className="text-sm text-zinc-500 dark:text-zinc-400">This kind of run records no training curves; its progress and log are above and below.</p>
         ) : (
@@ -169,6 +172,32 @@ function Details({ run }: { run: RunDetailJson }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** What the truncation policy did to the data, when the trainer reported it (the log has the same as one line). */
+function DataFit({ rows }: { rows: DataFitRow[] }) {
+  if (!rows.length) return null;
+  const lost = lostResponses(rows);
+  return (
+    <Card className="space-y-2" role="region" aria-labelledby="run-data-fit">
+      <h3 id="run-data-fit" className="text-sm font-semibold">
+        Data fitted to the sequence length
+      </h3>
+      <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2 lg:grid-cols-3">
+        {rows.map((r) => (
+          <div key={r.name} className="flex gap-2">
+            <dt className="text-zinc-500 dark:text-zinc-400">{r.label}</dt>
+            <dd className="tabular-nums" data-metric={r.name}>
+              {formatValue(r.value)}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {lost && (
+        <p className="text-sm text-amber-800 dark:text-amber-300">Some responses did not fit and lost tokens: a longer sequence length keeps them whole.</p>
+      )}
+    </Card>
   );
 }
 

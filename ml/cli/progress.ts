@@ -12,6 +12,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (p
   const tty = stream.isTTY;
   let lastLine = 0;
   return (p) => {
+    if (p.event === 'data') {
+      stream.write(`${p.data?.line}\n`);
+      return;
+    }
     if (p.event === 'eval') {
       stream.write(`${tty ? '\n' : ''}step ${p.step}: validation loss ${p.valLoss?.toFixed(4)}\n`);
       return;

@@ -20,4 +20,4 @@ export { clippedValueLoss, declareValueHead, maskedMean, valueClipFraction, valu
 export { ppoPtxLoss, ppoUpdateStats, tokenEntropy, tokenLogprobs } from './ppo-losses';
 export { policyScoreModel, policyStepModel, valueScoreModel, valueStepModel } from './ppo-graphs';
 export { packRollout, rollout, takeRows, type Rollout } from './rollout';
-export { drawPrompts, encodePrompts, mixSeed, ptxDataset, readPrompts, shuffled } from './ppo-data';
+export { drawPrompts, encodePrompts, fitPrompts, mixSeed, ptxDataset, readPrompts, shuffled } from './ppo-data';

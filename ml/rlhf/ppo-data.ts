@@ -6,6 +6,8 @@ import { ConfigError } from '../model/config';
 import { encodeChat, type ChatMessage } from '../tokenizer/chat';
 import type { Tokenizer } from '../tokenizer/types';
 import { chatDataset, readChatExamples, streamDataset, tokenStream, type LMDataset } from '../train/data';
+import { fitChat } from '../train/truncate';
+import { tally, type TruncationStats } from '../train/truncate-report';
 
 /** Reads prompt lines: {"prompt": "..."} (one user message) or {"messages": [...]} ending with a user or system turn. */
 export function readPrompts(files: readonly string[]): ChatMessage[][] {
@@ -42,9 +44,28 @@ export function encodePrompts(tok: Tokenizer, prompts: readonly ChatMessage[][])
   return prompts.map((m) => encodeChat(tok, m, { addGenerationPrompt: true }).ids);
 }
 
-/** PPO-ptx data: SFT JSONL when every file ends in .jsonl (response tokens count), else plain text (every token counts). */
-export function ptxDataset(tok: Tokenizer, files: readonly string[], seed: number): LMDataset {
-  if (files.every((f) => f.endsWith('.jsonl'))) return chatDataset(tok, readChatExamples(files), seed);
+/**
+ * Prompt ids that leave `maxNewTokens` of `maxTokens` free, by THE truncation policy (earliest
+ * turns dropped first, then the oldest kept turn cut from the left; the markers stay), counted into
+ * `stats`. A prompt whose markers alone do not fit beside maxNewTokens is refused in one sentence.
+ */
+export function fitPrompts(tok: Tokenizer, prompts: readonly ChatMessage[][], o: { maxTokens: number; maxNewTokens: number; stats: TruncationStats }): number[][] {
+  return prompts.map((m) => {
+    const f = fitChat(tok, m, [], { maxTokens: o.maxTokens, reserve: o.maxNewTokens, overlong: 'skip' });
+    tally(o.stats, f);
+    if (!f.kept) {
+      throw new ConfigError(`PPO config: maxNewTokens ${o.maxNewTokens} leaves ${Math.max(0, o.maxTokens - o.maxNewTokens)} of the context's ${o.maxTokens} tokens for the prompt, fewer than the ${f.markers} its chat markers need`);
+    }
+    return f.prompt;
+  });
+}
+
+/**
+ * PPO-ptx data: SFT JSONL when every file ends in .jsonl (response tokens count, fitted to rows of
+ * T positions by the truncation policy), else plain text (every token counts).
+ */
+export function ptxDataset(tok: Tokenizer, files: readonly string[], seed: number, T: number): LMDataset {
+  if (files.every((f) => f.endsWith('.jsonl'))) return chatDataset(tok, readChatExamples(files), seed, { seqLen: T, overlong: 'truncate' });
   return streamDataset(tokenStream(tok, files), seed, 'ptx data');
 }
 

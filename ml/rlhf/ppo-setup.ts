@@ -9,9 +9,12 @@ import { loadCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { ConfigError, type GPTConfig } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
 import type { Tokenizer } from '../tokenizer/types';
-import type { LMDataset } from '../train/data';
+import { TRAIN_DEFAULTS } from '../train/config';
+import type { ChatDataset, LMDataset } from '../train/data';
+import { emptyStats, refuseOverlong } from '../train/truncate-report';
 import type { PPOConfig } from './ppo-config';
-import { encodePrompts, ptxDataset, readPrompts } from './ppo-data';
+import { fitPrompts, ptxDataset, readPrompts } from './ppo-data';
+import { dataEvent, type RLProgress } from './progress';
 import { loadDecoder, readRewardHead } from './reward-checkpoint';
 import { V_HEAD } from './value-head';
 
@@ -34,7 +37,10 @@ export interface PPOSetup {
   policyState: Record<string, Float32Array>;
   /** The separate value model (absent with sharedBody). */
   value?: { config: GPTConfig; state: Record<string, Float32Array> };
+  /** Prompt ids, each cut (from the left) to leave maxNewTokens of the context free. */
   prompts: number[][];
+  /** What the truncation policy did to the prompts (and the ptx examples): one 'data' event each. */
+  data: Array<Pick<RLProgress, 'event' | 'metrics' | 'line'>>;
   /** Packed row length: longest prompt + maxNewTokens − 1. */
   T: number;
   ptx?: LMDataset;
@@ -70,25 +76,22 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   const tok = sft.tok;
   if (config.dropout > 0) throw new ConfigError(`policy ${tc.policy} has dropout ${config.dropout}; PPO needs deterministic log-probabilities, set resid_pdrop etc. to 0`);
 
-  // ---- prompts ----
-  const prompts = encodePrompts(tok, readPrompts(tc.prompts));
-  const longest = Math.max(...prompts.map((p) => p.length));
-  if (longest + tc.maxNewTokens > config.nCtx) {
-    throw new ConfigError(`PPO config: maxNewTokens ${tc.maxNewTokens} plus the longest prompt (${longest} tokens) exceeds the policy's context nCtx = ${config.nCtx}`);
-  }
-  const T = longest + tc.maxNewTokens - 1;
-
-  // ---- reward model: same tokenizer, room for prompt + response ----
+  // ---- reward model: same tokenizer ----
   let rm: ReturnType<typeof loadDecoder> | undefined;
   let rmHead: ReturnType<typeof readRewardHead> | undefined;
   if (tc.reward) {
     rm = loadDecoder(tc.reward, 'reward model');
     rmHead = readRewardHead(rm.ck, tc.reward);
     assertSameTokenizer({ config, tok }, { config: rm.ck.config, tok: rm.tok }, tc.reward);
-    if (longest + tc.maxNewTokens > rm.ck.config.nCtx) {
-      throw new ConfigError(`PPO config: maxNewTokens ${tc.maxNewTokens} plus the longest prompt (${longest} tokens) exceeds the reward model's context nCtx = ${rm.ck.config.nCtx}`);
-    }
   }
+
+  // ---- prompts: prompt + maxNewTokens fit both contexts, prompts cut from the left (the truncation policy) ----
+  const maxTokens = Math.min(config.nCtx, rm?.ck.config.nCtx ?? Infinity);
+  const promptStats = emptyStats('prompts');
+  const prompts = fitPrompts(tok, readPrompts(tc.prompts), { maxTokens, maxNewTokens: tc.maxNewTokens, stats: promptStats });
+  const promptLength = { field: 'nCtx − maxNewTokens', value: maxTokens - tc.maxNewTokens, offset: tc.maxNewTokens };
+  const longest = Math.max(...prompts.map((p) => p.length));
+  const T = longest + tc.maxNewTokens - 1;
 
   // ---- resume: the policy and training state from `out` ----
   let resumed: PPOProgressState | undefined;
@@ -137,10 +140,14 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
     value = { config: vc, state };
   }
 
-  const ptx = tc.ptxCoef > 0 ? ptxDataset(tok, tc.ptxData, tc.seed) : undefined;
+  const ptx = tc.ptxCoef > 0 ? ptxDataset(tok, tc.ptxData, tc.seed, T) : undefined;
+  const ptxStats = ptx && 'stats' in ptx ? (ptx as ChatDataset).stats : undefined;
+  const ptxLength = { field: 'the rollout length', value: T, offset: 1 };
+  if (ptxStats) refuseOverlong(ptxStats, TRAIN_DEFAULTS.maxOverlongShare, 'PPO-ptx data', ptxLength);
   ptx?.batch(tc.miniBatch, T, 0, 0); // fail now, not mid-run, when the data is too short
 
-  return { config, tok, tokenizerSave: sft.tokenizerSave, ref: sft.ck.params, policyState, value, prompts, T, ptx, resumed, resumedMetrics };
+  const data = [dataEvent(promptStats, 'PPO prompts', promptLength), ...(ptxStats ? [{ ...dataEvent(ptxStats, 'PPO-ptx data', ptxLength), metrics: {} }] : [])];
+  return { config, tok, tokenizerSave: sft.tokenizerSave, ref: sft.ck.params, policyState, value, prompts, T, ptx, data, resumed, resumedMetrics };
 }
 
 function copy(params: Record<string, Float32Array>): Record<string, Float32Array> {

@@ -1,8 +1,11 @@
 // Progress events shared by the RLHF trainers (reward model and PPO), and a terminal printer
 // for them. Metric names are the ones RunMetric rows and charts use (see ml/README.md).
 
+import { dataReport, type LengthSetting, type TruncationStats } from '../train/truncate-report';
+
 export interface RLProgress {
-  event: 'step' | 'eval' | 'save' | 'done';
+  /** 'data': once before the first step, what the truncation policy did to the data (metrics and `line`). */
+  event: 'data' | 'step' | 'eval' | 'save' | 'done';
   /** Optimizer steps (reward model) or iterations (PPO) completed. */
   step: number;
   steps: number;
@@ -12,6 +15,13 @@ export interface RLProgress {
   etaSec: number;
   /** The folder written (save events). */
   checkpoint?: string;
+  /** With 'data': one log line (a warning when anything was lost). */
+  line?: string;
+}
+
+/** The 'data' event of a trainer whose data `stats` were fitted to `length`. */
+export function dataEvent(stats: TruncationStats, what: string, length: LengthSetting): Pick<RLProgress, 'event' | 'metrics' | 'line'> {
+  return { event: 'data', ...dataReport(stats, what, length) };
 }
 
 function duration(s: number): string {
@@ -33,7 +43,8 @@ export function rlProgressPrinter(stream: NodeJS.WriteStream = process.stderr): 
   let lastLine = 0;
   return (p) => {
     const nl = tty ? '\n' : '';
-    if (p.event === 'eval') stream.write(`${nl}step ${p.step}: ${fmtMetrics(p.metrics)}\n`);
+    if (p.event === 'data') stream.write(`${nl}${p.line}\n`);
+    else if (p.event === 'eval') stream.write(`${nl}step ${p.step}: ${fmtMetrics(p.metrics)}\n`);
     else if (p.event === 'save') stream.write(`${nl}checkpoint written to ${p.checkpoint} (step ${p.step})\n`);
     else if (p.event === 'done') stream.write(`${nl}done: step ${p.step}, ${fmtMetrics(p.metrics)}\n`);
     else {

@@ -2,6 +2,7 @@
 // then by the caller. Every field is checked; a bad value is one sentence naming the field.
 
 import { ConfigError } from '../model/config';
+import type { Overlong } from '../train/truncate';
 
 export interface RewardConfig {
   /** Decoder folder the body starts from, usually the SFT model (any GPT-2 checkpoint loads). */
@@ -17,8 +18,20 @@ export interface RewardConfig {
   out: string;
   epochs: number; // 1 pass over the training rankings (InstructGPT: 1; more overfits)
   batchSize: number; // 8 rankings (or pairs) per optimizer step
-  /** Longest sequence (prompt + response + eos); 0 = the model's context nCtx. Longer ones keep their last seqLen tokens. */
+  /**
+   * Longest sequence (prompt + response + eos); 0 = the model's context nCtx. Longer ones lose
+   * prompt tokens from the left (THE truncation policy, ml/train/truncate.ts); the answers of one
+   * prompt share the same cut prompt.
+   */
   seqLen: number;
+  /**
+   * A response that does not fit beside the minimal prompt: 'skip' (the default) leaves it and its
+   * comparisons out, since a truncated answer is not the answer the labeler ranked and the reward
+   * is read at the eos it would lose; 'truncate' cuts it at the end.
+   */
+  overlong: Overlong;
+  /** Refuse to train when more than this share of the responses would be skipped or cut (0.25). */
+  maxOverlongShare: number;
   maxLr: number; // 5e-5: InstructGPT's 9e-6 for 6B, scaled up for small models
   minLr: number; // 5e-6: the cosine's floor
   warmupSteps: number; // 10
@@ -52,6 +65,8 @@ export const REWARD_DEFAULTS: RewardConfig = {
   epochs: 1,
   batchSize: 8,
   seqLen: 0,
+  overlong: 'skip',
+  maxOverlongShare: 0.25,
   maxLr: 5e-5,
   minLr: 5e-6,
   warmupSteps: 10,
@@ -94,6 +109,8 @@ export function resolveRewardConfig(...layers: Array<Partial<RewardConfig> | Rec
   files('normData', 0);
   check('format', t.format === 'rankings' || t.format === 'pairs', 'must be "rankings" or "pairs"');
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
+  check('overlong', t.overlong === 'truncate' || t.overlong === 'skip', 'must be "truncate" or "skip"');
+  check('maxOverlongShare', typeof t.maxOverlongShare === 'number' && t.maxOverlongShare >= 0 && t.maxOverlongShare <= 1, 'must be in [0, 1]');
   check('valFraction', typeof t.valFraction === 'number' && t.valFraction >= 0 && t.valFraction < 1, 'must be in [0, 1)');
   int('epochs', 1);
   int('batchSize', 1);

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../model/config';
 import { encodeChat, type ChatMessage } from '../tokenizer/chat';
 import type { Role, Tokenizer } from '../tokenizer/types';
+import { fitChat, type Overlong } from '../train/truncate';
+import { emptyStats, tally, type TruncationStats } from '../train/truncate-report';
 
 /** One comparison inside a group: indices into the group's sequences. */
 export interface Comparison {
@@ -27,6 +29,20 @@ export interface RewardGroup {
   /** "file line n", for messages. */
   where: string;
 }
+
+/**
+ * How the readers fit sequences (THE truncation policy, ml/train/truncate.ts): at most `maxTokens`
+ * each, responses sharing a prompt get the same cut prompt, overlong responses are cut at the end
+ * or skipped (with their comparisons). Every response is counted into `stats`.
+ */
+export interface RewardFit {
+  maxTokens: number;
+  overlong: Overlong;
+  stats: TruncationStats;
+}
+
+/** No limit: every sequence whole (nothing is counted anywhere that matters). */
+const whole = (): RewardFit => ({ maxTokens: Infinity, overlong: 'skip', stats: emptyStats('responses') });
 
 type Json = Record<string, unknown>;
 const ROLES: readonly Role[] = ['system', 'user', 'assistant'];
@@ -82,6 +98,23 @@ export function completionOf(v: unknown, where: string, field: string): { contex
   return { context: m.slice(0, -1), response: last.content };
 }
 
+/**
+ * One prompt and its responses fitted together: the kept sequences (prompt + response [+ eos]) and,
+ * per response, its index among them (−1 when skipped).
+ */
+function fitResponses(tok: Tokenizer, prompt: readonly ChatMessage[], responses: readonly string[], f: RewardFit): { seqs: number[][]; index: number[] } {
+  const r = fitChat(tok, prompt, responses, { maxTokens: f.maxTokens, overlong: f.overlong });
+  tally(f.stats, r, true);
+  const seqs: number[][] = [];
+  const index = r.responses.map((x) => (x ? seqs.push([...r.prompt, ...x]) - 1 : -1));
+  return { seqs, index };
+}
+
+/** The comparisons between kept responses, renumbered into the kept sequences. */
+function keptPairs(pairs: readonly Comparison[], index: readonly number[]): Comparison[] {
+  return pairs.filter((c) => index[c.win] >= 0 && index[c.lose] >= 0).map((c) => ({ ...c, win: index[c.win], lose: index[c.lose] }));
+}
+
 const text = (m: readonly ChatMessage[]) => m.map((x) => `${x.role}: ${x.content}`).join('\n');
 
 /** Tiers from "A > B = C" for K responses; letters must name responses that exist. */
@@ -120,7 +153,8 @@ function tiersOf(j: Json, k: number, where: string): number[][] {
 }
 
 /** Whole-ranking export lines: every strict pair across tiers (better tier wins), ties only with includeTies. */
-export function readRankings(files: readonly string[], tok: Tokenizer, o: { includeTies: boolean }): RewardGroup[] {
+export function readRankings(files: readonly string[], tok: Tokenizer, o: { includeTies: boolean; fit?: RewardFit }): RewardGroup[] {
+  const fit = o.fit ?? whole();
   const out: RewardGroup[] = [];
   readJsonl(files, (j, where) => {
     if (j.chosen !== undefined || j.rejected !== undefined) throw new ConfigError(`${where} is a preference pair (prompt/chosen/rejected), not a whole ranking: set format to "pairs"`);
@@ -136,7 +170,8 @@ export function readRankings(files: readonly string[], tok: Tokenizer, o: { incl
         for (const a of better) for (const b of worse) if (jj > i || a < b) pairs.push({ win: a, lose: b, margin: jj - i, tie: jj === i });
       }),
     );
-    out.push({ prompt: text(prompt), seqs: (r as string[]).map((resp) => rewardInput(tok, prompt, resp)), pairs, where });
+    const { seqs, index } = fitResponses(tok, prompt, r as string[], pairs.length ? fit : whole()); // a group with no comparison is left out, uncounted
+    out.push({ prompt: text(prompt), seqs, pairs: keptPairs(pairs, index), where });
   });
   return out;
 }
@@ -145,7 +180,8 @@ export function readRankings(files: readonly string[], tok: Tokenizer, o: { incl
  * TRL preference lines: prompt/chosen/rejected as strings or message lists, optional margin. The
  * export writes ties as pairs with margin 0: they give no comparison unless includeTies.
  */
-export function readPairs(files: readonly string[], tok: Tokenizer, o: { margin: boolean; includeTies?: boolean }): RewardGroup[] {
+export function readPairs(files: readonly string[], tok: Tokenizer, o: { margin: boolean; includeTies?: boolean; fit?: RewardFit }): RewardGroup[] {
+  const fit = o.fit ?? whole();
   const out: RewardGroup[] = [];
   readJsonl(files, (j, where) => {
     if (j.responses !== undefined) throw new ConfigError(`${where} is a whole ranking (responses/tiers), not a preference pair: set format to "rankings"`);
@@ -158,25 +194,31 @@ export function readPairs(files: readonly string[], tok: Tokenizer, o: { margin:
     if (o.margin && j.margin === undefined) throw new ConfigError(`${where}: margin is on but the line has no "margin" >= 0`);
     const tie = j.margin === 0;
     const margin = o.margin ? (j.margin as number) : 0;
-    out.push({
-      prompt: text([...prompt, ...chosen.context]),
-      seqs: [rewardInput(tok, [...prompt, ...chosen.context], chosen.response), rewardInput(tok, [...prompt, ...rejected.context], rejected.response)],
-      pairs: tie && !o.includeTies ? [] : [{ win: 0, lose: 1, margin, tie }],
-      where,
-    });
+    const pairs = tie && !o.includeTies ? [] : [{ win: 0, lose: 1, margin, tie }];
+    const f = pairs.length ? fit : whole(); // a tie left out is not counted
+    // one prompt for both answers (cut alike); conversational pairs whose contexts differ are fitted apart
+    const a = [...prompt, ...chosen.context];
+    const b = [...prompt, ...rejected.context];
+    let fitted: { seqs: number[][]; index: number[] };
+    if (JSON.stringify(a) === JSON.stringify(b)) fitted = fitResponses(tok, a, [chosen.response, rejected.response], f);
+    else {
+      const [x, y] = [fitResponses(tok, a, [chosen.response], f), fitResponses(tok, b, [rejected.response], f)];
+      fitted = { seqs: [...x.seqs, ...y.seqs], index: [x.index[0], y.index[0] < 0 ? -1 : x.seqs.length] };
+    }
+    out.push({ prompt: text(a), seqs: fitted.seqs, pairs: keptPairs(pairs, fitted.index), where });
   });
   return out;
 }
 
 /** The normalisation reference set: SFT lines {messages} (ending with the assistant), {prompt, response} or {prompt, completion}. */
-export function readReference(files: readonly string[], tok: Tokenizer): number[][] {
+export function readReference(files: readonly string[], tok: Tokenizer, fit: RewardFit = whole()): number[][] {
   const out: number[][] = [];
   readJsonl(files, (j, where) => {
     if (j.messages !== undefined) {
       const { context, response } = completionOf(j.messages, where, 'messages');
-      out.push(rewardInput(tok, context, response));
+      out.push(...fitResponses(tok, context, [response], fit).seqs);
     } else if (j.prompt !== undefined && (typeof j.response === 'string' || typeof j.completion === 'string')) {
-      out.push(rewardInput(tok, promptOf(j.prompt, where), (j.response ?? j.completion) as string));
+      out.push(...fitResponses(tok, promptOf(j.prompt, where), [(j.response ?? j.completion) as string], fit).seqs);
     } else throw new ConfigError(`${where} has neither "messages" nor "prompt" with "response": the reference set should be SFT JSONL`);
   });
   return out;

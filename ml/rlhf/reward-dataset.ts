@@ -4,14 +4,17 @@
 import { ConfigError } from '../model/config';
 import { prng } from '../runtime/init';
 import type { Tokenizer } from '../tokenizer/types';
+import { emptyStats, refuseOverlong, type LengthSetting, type TruncationStats } from '../train/truncate-report';
 import type { RewardConfig } from './reward-config';
-import { readPairs, readRankings, readReference, type RewardGroup } from './reward-data';
+import { readPairs, readRankings, readReference, type RewardFit, type RewardGroup } from './reward-data';
 
 export interface RewardData {
   train: RewardGroup[];
   val: RewardGroup[];
   /** Sequences whose rewards get mean 0 and std 1 after training. */
   reference: number[][];
+  /** What the truncation policy did to the responses (training, validation and the normData reference). */
+  stats: TruncationStats;
 }
 
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
@@ -24,8 +27,8 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
   return out;
 }
 
-function read(files: readonly string[], rc: RewardConfig, tok: Tokenizer): RewardGroup[] {
-  return rc.format === 'pairs' ? readPairs(files, tok, { margin: rc.margin, includeTies: rc.includeTies }) : readRankings(files, tok, { includeTies: rc.includeTies });
+function read(files: readonly string[], rc: RewardConfig, tok: Tokenizer, fit: RewardFit): RewardGroup[] {
+  return rc.format === 'pairs' ? readPairs(files, tok, { margin: rc.margin, includeTies: rc.includeTies, fit }) : readRankings(files, tok, { includeTies: rc.includeTies, fit });
 }
 
 /** Holds out `fraction` of the distinct prompts (seeded), with all their rankings: no prompt is on both sides. */
@@ -43,11 +46,20 @@ export function winners(groups: readonly RewardGroup[]): number[][] {
   return [...seen.values()];
 }
 
-export function loadRewardData(rc: RewardConfig, tok: Tokenizer): RewardData {
+/**
+ * Reads, fits (each sequence at most `length.value` tokens, by the truncation policy) and checks the data;
+ * refuses it when more than rc.maxOverlongShare of the responses would lose tokens.
+ */
+export function loadRewardData(rc: RewardConfig, tok: Tokenizer, length: LengthSetting = { field: 'seqLen', value: Infinity }): RewardData {
   const what = rc.format === 'pairs' ? 'preference pairs (ties, margin 0, give none)' : 'strict comparisons (rankings with every answer tied give none)';
-  const all = read(rc.data, rc, tok).filter((g) => g.pairs.length > 0);
+  const fit: RewardFit = { maxTokens: length.value, overlong: rc.overlong, stats: emptyStats('responses') };
+  const withPairs = (groups: RewardGroup[]) => groups.filter((g) => g.pairs.length > 0);
+  const all = withPairs(read(rc.data, rc, tok, fit));
+  const valRead = rc.valData.length ? withPairs(read(rc.valData, rc, tok, fit)) : undefined;
+  const normRead = rc.normData.length ? readReference(rc.normData, tok, fit) : undefined;
+  refuseOverlong(fit.stats, rc.maxOverlongShare, 'reward-model data', length);
   if (!all.length) throw new ConfigError(`training data ${rc.data.join(', ')}: no ${what} to train on`);
-  let { train, val } = rc.valData.length ? { train: all, val: read(rc.valData, rc, tok).filter((g) => g.pairs.length > 0) } : splitByPrompt(all, rc.valFraction, rc.seed);
+  let { train, val } = valRead ? { train: all, val: valRead } : splitByPrompt(all, rc.valFraction, rc.seed);
   if (rc.valData.length && !val.length) throw new ConfigError(`validation data ${rc.valData.join(', ')}: no ${what}`);
   if (!train.length) {
     // a single prompt cannot be split by prompt: hold out rankings instead
@@ -55,9 +67,9 @@ export function loadRewardData(rc: RewardConfig, tok: Tokenizer): RewardData {
     if (cut >= all.length) throw new ConfigError(`training data ${rc.data.join(', ')}: ${all.length} ranking(s) leave none for training after the validation split (valFraction ${rc.valFraction})`);
     ({ train, val } = { train: all.slice(0, all.length - cut), val: all.slice(all.length - cut) });
   }
-  const reference = rc.normData.length ? readReference(rc.normData, tok) : winners(train);
+  const reference = normRead ?? winners(train);
   if (!reference.length) throw new ConfigError(`reference set ${rc.normData.join(', ')}: no examples to normalise the rewards with`);
-  return { train, val, reference };
+  return { train, val, reference, stats: fit.stats };
 }
 
 const orders = new WeakMap<readonly RewardGroup[], { key: string; order: RewardGroup[] }>();

@@ -13,7 +13,7 @@ import type { FloatArray } from '../onnx/dtypes';
 import { initParams } from '../runtime/init';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
-import type { RLProgress } from './progress';
+import { dataEvent, type RLProgress } from './progress';
 import { batchShape, groupFeeds, meanStd, pairMetrics, sequenceFeeds } from './reward-batch';
 import { loadDecoder, saveRewardModel, type RewardNorm } from './reward-checkpoint';
 import { resolveRewardConfig, type RewardConfig } from './reward-config';
@@ -46,7 +46,8 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
   const model = ck.config;
   if (model.dropout > 0) throw new ConfigError(`init folder ${rc.init}: model dropout ${model.dropout} is not supported by the trainer yet`);
   if (rc.seqLen > model.nCtx) throw new ConfigError(`reward-model config: seqLen ${rc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
-  const data = loadRewardData(rc, tok);
+  const length = rc.seqLen ? { field: 'seqLen', value: rc.seqLen } : { field: 'the model context nCtx', value: model.nCtx };
+  const data = loadRewardData(rc, tok, length);
   const longest = Math.max(...[...data.train, ...data.val].flatMap((g) => g.seqs.map((s) => s.length)), ...data.reference.map((s) => s.length));
   const T = Math.min(rc.seqLen || model.nCtx, longest);
   const shape = batchShape([...data.train, ...data.val], rc.batchSize, T);
@@ -116,6 +117,8 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       const secs = (performance.now() - t0) / 1000;
       hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}) });
     };
+
+    hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
 
     while (step < steps && !hooks.signal?.aborted) {
       const lr = getLr(step, { maxLr: rc.maxLr, minLr: rc.minLr, warmupSteps: rc.warmupSteps, decaySteps: steps });

@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ConfigError, PRESETS, type GPTConfig, type PresetName } from '../model/config';
+import type { Overlong } from './truncate';
 
 export interface TrainConfig {
   /** 'pretrain': every token counts; 'sft': only response tokens of chat examples count. */
@@ -20,7 +21,16 @@ export interface TrainConfig {
   valData: string[];
   valFraction: number; // 0.05
   batchSize: number; // 8 sequences per micro-batch
-  seqLen: number; // 128 tokens per sequence (<= nCtx)
+  seqLen: number; // 256 tokens per sequence (<= nCtx); SFT rows are as long as the longest example, at most this
+  /**
+   * SFT: an example whose response does not fit in seqLen beside the minimal prompt (bos and the
+   * role markers) is cut at the END of the response ('truncate', the default: its first tokens
+   * still teach how to answer, and SFT's loss is per token) or left out ('skip'). The prompt is
+   * always cut first, from the left (ml/train/truncate.ts).
+   */
+  overlong: Overlong;
+  /** Refuse to train when more than this share of the SFT examples would lose response tokens (0.25). */
+  maxOverlongShare: number;
   gradAccum: number; // 1 micro-batch per optimizer step
   /**
    * Optimizer steps per engine run (default 4; with gradAccum 1): one model chains them, which
@@ -58,7 +68,9 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   valData: [],
   valFraction: 0.05,
   batchSize: 8,
-  seqLen: 128,
+  seqLen: 256,
+  overlong: 'truncate',
+  maxOverlongShare: 0.25,
   gradAccum: 1,
   stepsPerRun: 4,
   steps: 1000,
@@ -126,6 +138,8 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   posInt('threads');
   check('maxLr', t.maxLr > 0 && t.maxLr < 1, 'must be in (0, 1)');
   check('minLr', t.minLr >= 0 && t.minLr <= t.maxLr, 'must be in [0, maxLr]');
+  check('overlong', t.overlong === 'truncate' || t.overlong === 'skip', 'must be "truncate" or "skip"');
+  check('maxOverlongShare', typeof t.maxOverlongShare === 'number' && t.maxOverlongShare >= 0 && t.maxOverlongShare <= 1, 'must be in [0, 1]');
   check('valFraction', t.valFraction >= 0 && t.valFraction < 1, 'must be in [0, 1)');
   check('weightDecay', t.weightDecay >= 0, 'must be >= 0');
   check('maxGradNorm', t.maxGradNorm >= 0, 'must be >= 0');

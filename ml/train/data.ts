@@ -4,8 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../model/config';
 import { prng } from '../runtime/init';
-import { encodeChat, type ChatMessage } from '../tokenizer/chat';
-import type { Tokenizer } from '../tokenizer/types';
+import type { ChatMessage } from '../tokenizer/chat';
+import type { Role, Tokenizer } from '../tokenizer/types';
+import { fitChat, splitResponse, type Overlong } from './truncate';
+import { emptyStats, tally, type TruncationStats } from './truncate-report';
 
 /** One micro-batch: inputs and next-token targets (B, T) and the loss mask (B, T). */
 export interface LMBatch {
@@ -23,6 +25,8 @@ export interface LMDataset {
   /** The micro-batch drawn for (step, micro), deterministic in the seed (so resume replays the same data). */
   batch(B: number, T: number, step: number, micro: number): LMBatch;
 }
+
+const ROLES: readonly Role[] = ['system', 'user', 'assistant'];
 
 function read(file: string): string {
   try {
@@ -68,7 +72,7 @@ export function streamDataset(stream: readonly number[], seed: number, what: str
   };
 }
 
-/** Reads SFT examples: JSONL lines of {"messages": [...]} or {"prompt": ..., "response": ...}. */
+/** Reads SFT examples: JSONL lines of {"messages": [...]} (ending with the assistant's answer) or {"prompt": ..., "response": ...}. */
 export function readChatExamples(files: readonly string[]): ChatMessage[][] {
   const out: ChatMessage[][] = [];
   for (const f of files) {
@@ -82,8 +86,12 @@ export function readChatExamples(files: readonly string[]): ChatMessage[][] {
         } catch (e) {
           throw new ConfigError(`${f} line ${i + 1} does not parse as JSON: ${(e as Error).message}`);
         }
-        if (Array.isArray(j.messages)) out.push(j.messages);
-        else if (typeof j.prompt === 'string' && typeof j.response === 'string') {
+        if (Array.isArray(j.messages)) {
+          const ok = j.messages.every((m) => m && ROLES.includes(m.role) && typeof m.content === 'string');
+          if (!ok) throw new ConfigError(`${f} line ${i + 1}: "messages" should be a list of {role: system|user|assistant, content: string}`);
+          if (j.messages[j.messages.length - 1]?.role !== 'assistant') throw new ConfigError(`${f} line ${i + 1}: the last message should be the assistant's answer (the response SFT learns)`);
+          out.push(j.messages);
+        } else if (typeof j.prompt === 'string' && typeof j.response === 'string') {
           out.push([
             { role: 'user', content: j.prompt },
             { role: 'assistant', content: j.response },
@@ -94,12 +102,42 @@ export function readChatExamples(files: readonly string[]): ChatMessage[][] {
   return out;
 }
 
-export function chatDataset(tok: Tokenizer, examples: readonly ChatMessage[][], seed: number): LMDataset {
-  const encoded = examples.map((m) => encodeChat(tok, m));
+/** A chat example fitted by the truncation policy: ids and the mask of trained tokens (responses). */
+interface FittedExample {
+  ids: number[];
+  mask: number[];
+}
+
+export interface ChatDataset extends LMDataset {
+  /** What the truncation policy did to these examples. */
+  stats: TruncationStats;
+  /** Tokens in the longest fitted example (a row needs one position fewer). */
+  longest: number;
+}
+
+/**
+ * SFT examples fitted to `seqLen` by THE truncation policy (truncate.ts): the prompt is cut from
+ * the left, the response kept whole, or cut at its end / skipped (`overlong`) when it does not fit
+ * beside the minimal prompt. A row of seqLen positions holds seqLen + 1 tokens (inputs and targets).
+ */
+export function chatDataset(tok: Tokenizer, examples: readonly ChatMessage[][], seed: number, o: { seqLen: number; overlong: Overlong }): ChatDataset {
+  const stats = emptyStats('examples');
+  const encoded: FittedExample[] = [];
+  for (const m of examples) {
+    const { prompt, response } = splitResponse(m);
+    const f = fitChat(tok, prompt, [response], { maxTokens: o.seqLen + 1, overlong: o.overlong });
+    tally(stats, f);
+    const r = f.responses[0];
+    if (f.kept && r) encoded.push({ ids: [...f.prompt, ...r], mask: [...f.promptMask, ...r.map(() => 1)] });
+  }
+  const longest = Math.max(0, ...encoded.map((e) => e.ids.length));
   return {
     size: encoded.length,
+    stats,
+    longest,
     batch(B, T, step, micro) {
-      if (!encoded.length) throw new ConfigError('SFT data: no examples');
+      if (!encoded.length) throw new ConfigError(`SFT data: none of the ${examples.length} examples is left to train on at seqLen ${o.seqLen}`);
+      if (longest - 1 > T) throw new Error(`chatDataset: rows of ${T} positions for examples fitted to ${longest} tokens`);
       const r = prng((seed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(micro + 1, 0x85ebca6b)) >>> 0);
       const input = new BigInt64Array(B * T).fill(BigInt(tok.pad));
       const targets = new BigInt64Array(B * T).fill(BigInt(tok.pad));
@@ -107,14 +145,15 @@ export function chatDataset(tok: Tokenizer, examples: readonly ChatMessage[][], 
       let tokens = 0;
       for (let b = 0; b < B; b++) {
         const ex = encoded[Math.floor(r() * encoded.length)];
-        const n = Math.min(ex.ids.length - 1, T); // longer examples are truncated to the window
-        for (let t = 0; t < n; t++) {
+        for (let t = 0; t < ex.ids.length - 1; t++) {
           input[b * T + t] = BigInt(ex.ids[t]);
           targets[b * T + t] = BigInt(ex.ids[t + 1]);
-          mask[b * T + t] = ex.responseMask[t + 1]; // count a position when its target is a response token
-          tokens += ex.responseMask[t + 1];
+          mask[b * T + t] = ex.mask[t + 1]; // count a position when its target is a response token
+          tokens += ex.mask[t + 1];
         }
       }
+      // every example kept has response tokens, so this cannot happen; never train on nothing silently
+      if (!tokens) throw new Error(`chatDataset: a batch with no response tokens (step ${step})`);
       return { input_ids: input, position_ids: positions(B, T), targets, loss_mask: mask, tokens };
     },
   };

@@ -19,10 +19,12 @@ import { ByteTokenizer } from '../tokenizer/byte';
 import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { resolveTrainConfig, type TrainConfig } from './config';
-import { chatDataset, readChatExamples, streamDataset, tokenStream, type LMDataset } from './data';
+import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDataset, type LMDataset } from './data';
+import { addStats, dataReport, refuseOverlong, type DataReport } from './truncate-report';
 
 export interface TrainProgress {
-  event: 'step' | 'eval' | 'save' | 'done';
+  /** 'data': once before the first step, what the truncation policy did to the SFT data (`data`). */
+  event: 'data' | 'step' | 'eval' | 'save' | 'done';
   step: number; // optimizer steps completed
   steps: number;
   loss: number; // training loss of this step (mean over micro-batches)
@@ -32,6 +34,8 @@ export interface TrainProgress {
   etaSec: number;
   valLoss?: number;
   checkpoint?: string;
+  /** With 'data': the counts as run metrics, and one log line (a warning when anything was lost). */
+  data?: DataReport;
 }
 
 export interface TrainResult {
@@ -95,14 +99,15 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   if (model.vocabSize < tok.vocabSize) throw new ConfigError(`model vocabSize ${model.vocabSize} is smaller than the tokenizer's ${tok.vocabSize}`);
   if (tc.seqLen > model.nCtx) throw new ConfigError(`training config: seqLen ${tc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
 
-  // ---- data ----
-  const { train, val } = datasets(tc, tok);
-  train.batch(tc.batchSize, tc.seqLen, 0, 0); // fail now, not after some steps, when the data is too short
-  val?.batch(tc.batchSize, tc.seqLen, -1, 0);
+  // ---- data: fitted to seqLen by the truncation policy, refused when too much would be lost ----
+  const { train, val, report } = datasets(tc, tok);
+  // SFT rows are as long as the longest fitted example needs (at most seqLen)
+  const T = tc.mode === 'sft' ? Math.min(tc.seqLen, Math.max((train as ChatDataset).longest, (val as ChatDataset | undefined)?.longest ?? 0) - 1) : tc.seqLen;
+  train.batch(tc.batchSize, T, 0, 0); // fail now, not after some steps, when the data is too short
+  val?.batch(tc.batchSize, T, -1, 0);
 
   // ---- graphs ----
   const B = tc.batchSize;
-  const T = tc.seqLen;
   const adam = { beta1: tc.beta1, beta2: tc.beta2, weightDecay: tc.weightDecay, maxGradNorm: tc.maxGradNorm || undefined };
   const lm = lmLossGraph(model, B, T);
   const specs = lm.graph.paramList;
@@ -162,6 +167,8 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
         ...extra,
       });
     };
+
+    if (report) progress('data', { data: report });
 
     const lrAt = (it: number) => getLr(it, { maxLr: tc.maxLr, minLr: tc.minLr, warmupSteps: tc.warmupSteps, decaySteps: tc.steps });
     const sched = (it: number) => ({ lr: new Float32Array([lrAt(it)]), step: new Float32Array([it + 1]) });
@@ -227,7 +234,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   }
 }
 
-function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LMDataset } {
+function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LMDataset; report?: DataReport } {
   if (tc.mode === 'pretrain') {
     const stream = tokenStream(tok, tc.data);
     if (tc.valData.length) return { train: streamDataset(stream, tc.seed, 'training data'), val: streamDataset(tokenStream(tok, tc.valData), tc.seed, 'validation data') };
@@ -236,11 +243,21 @@ function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LM
     return { train: streamDataset(tc.valFraction > 0 ? stream.slice(0, cut) : stream, tc.seed, 'training data'), val };
   }
   const examples = readChatExamples(tc.data);
-  if (tc.valData.length) return { train: chatDataset(tok, examples, tc.seed), val: chatDataset(tok, readChatExamples(tc.valData), tc.seed) };
-  const nVal = tc.valFraction > 0 ? Math.max(1, Math.floor(examples.length * tc.valFraction)) : 0;
-  if (nVal >= examples.length) throw new ConfigError(`SFT data: ${examples.length} examples leave none for training after the validation split`);
-  return {
-    train: chatDataset(tok, examples.slice(0, examples.length - nVal), tc.seed),
-    val: nVal ? chatDataset(tok, examples.slice(examples.length - nVal), tc.seed) : undefined,
-  };
+  const fit = { seqLen: tc.seqLen, overlong: tc.overlong };
+  let train: ChatDataset;
+  let val: ChatDataset | undefined;
+  if (tc.valData.length) {
+    train = chatDataset(tok, examples, tc.seed, fit);
+    val = chatDataset(tok, readChatExamples(tc.valData), tc.seed, fit);
+  } else {
+    const nVal = tc.valFraction > 0 ? Math.max(1, Math.floor(examples.length * tc.valFraction)) : 0;
+    if (nVal >= examples.length) throw new ConfigError(`SFT data: ${examples.length} examples leave none for training after the validation split`);
+    train = chatDataset(tok, examples.slice(0, examples.length - nVal), tc.seed, fit);
+    val = nVal ? chatDataset(tok, examples.slice(examples.length - nVal), tc.seed, fit) : undefined;
+  }
+  const stats = val ? addStats(train.stats, val.stats) : train.stats;
+  if (val && !val.size) val = undefined; // every validation example skipped (counted in the report)
+  const length = { field: 'seqLen', value: tc.seqLen, offset: 1 };
+  refuseOverlong(stats, tc.maxOverlongShare, 'SFT data', length);
+  return { train, val, report: dataReport(stats, 'SFT data', length) };
 }

@@ -98,7 +98,7 @@ describe('PPO inputs', () => {
     await expect(trainPPO({ ...ok(), klTarget: 0 }, hook)).rejects.toThrow(/PPO config: klTarget must be > 0/);
     await expect(trainPPO({ ...ok(), ptxCoef: 1 }, hook)).rejects.toThrow(/PPO config: ptxData must name at least one file when ptxCoef > 0/);
     await expect(trainPPO({ ...ok(), bogus: 1 } as never, hook)).rejects.toThrow(/PPO config: unknown field "bogus"/);
-    await expect(trainPPO({ ...ok(), maxNewTokens: 40 }, hook)).rejects.toThrow(/maxNewTokens 40 plus the longest prompt \(6 tokens\) exceeds the policy's context nCtx = 32/);
+    await expect(trainPPO({ ...ok(), maxNewTokens: 40 }, hook)).rejects.toThrow(/^PPO config: maxNewTokens 40 leaves 0 of the context's 32 tokens for the prompt, fewer than the 4 its chat markers need$/);
   });
 
   it('refuses a reference and a policy whose configs differ', async () => {

@@ -12,7 +12,7 @@ import { logResume, pick, reportRLProgress } from "./shared";
 
 const RM_FIELDS = [
   "epochs", "batchSize", "seqLen", "maxLr", "minLr", "warmupSteps", "weightDecay", "maxGradNorm", "valFraction",
-  "margin", "centerCoef", "includeTies", "evalEvery", "saveEvery", "seed", "threads",
+  "margin", "centerCoef", "includeTies", "evalEvery", "saveEvery", "seed", "threads", "overlong", "maxOverlongShare",
 ] as const;
 
 export async function rewardModelHandler(ctx: RunContext): Promise<void> {

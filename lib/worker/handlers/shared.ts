@@ -31,12 +31,22 @@ export function logResume(ctx: { log(line: string): void }, out: string): void {
   if (step !== null) ctx.log(`resuming from the checkpoint at step ${step}`);
 }
 
+/** Step of the data metrics (what the truncation policy did): before the first training step. */
+export const DATA_STEP = 0;
+
+/** A trainer's report on its data: the counts as metrics (the run page lists them under "Data"), its line in the log. */
+export function reportData(ctx: RunContext, d: { metrics: Record<string, number>; line?: string }): void {
+  if (Object.keys(d.metrics).length) ctx.metrics(DATA_STEP, d.metrics);
+  if (d.line) ctx.log(d.line);
+}
+
 /**
  * The run's progress, metrics and log lines from an RLHF trainer's progress events; `unit` names
  * what a step is ("step" for the reward model, "iteration" for PPO).
  */
 export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (p: RLProgress) => void {
   return (p) => {
+    if (p.event === "data") return reportData(ctx, p);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
     if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
     if (p.event === "step" && (p.step % reportEvery(p.steps) === 0 || p.step === 1)) ctx.log(`${unit} ${p.step}/${p.steps} ${fmtMetrics(p.metrics)}`);

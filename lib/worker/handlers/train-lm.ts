@@ -7,11 +7,11 @@ import { db } from "../../db";
 import { RUN_KINDS } from "../../runs/kinds";
 import type { RunContext } from "../context";
 import { pretrainText, sftData } from "../datasets";
-import { logResume, pick, reportEvery } from "./shared";
+import { logResume, pick, reportData, reportEvery } from "./shared";
 
 const LM_FIELDS = [
   "steps", "batchSize", "seqLen", "gradAccum", "maxLr", "minLr", "warmupSteps", "weightDecay", "maxGradNorm",
-  "valFraction", "evalEvery", "saveEvery", "patience", "seed", "threads",
+  "valFraction", "evalEvery", "saveEvery", "patience", "seed", "threads", "overlong", "maxOverlongShare",
 ] as const;
 
 export async function trainLMHandler(ctx: RunContext): Promise<void> {
@@ -38,6 +38,7 @@ export async function trainLMHandler(ctx: RunContext): Promise<void> {
   logResume(ctx, out);
   const every = reportEvery(Number(tc.steps));
   const onProgress = (p: TrainProgress) => {
+    if (p.event === "data" && p.data) return reportData(ctx, p.data);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
     if (p.event === "step") ctx.metrics(p.step, { loss: p.loss, lr: p.lr, grad_norm: p.gradNorm, tokens_per_sec: p.tokensPerSec });
     if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);

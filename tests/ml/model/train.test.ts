@@ -69,7 +69,7 @@ describe('trainLM', () => {
     const data = path.join(dir, 'sft.jsonl');
     writeFileSync(data, lines.join('\n'));
     const examples = readChatExamples([data]);
-    const batch = chatDataset(tok, examples, 1).batch(2, 32, 0, 0);
+    const batch = chatDataset(tok, examples, 1, { seqLen: 32, overlong: 'truncate' }).batch(2, 32, 0, 0);
     const chat = encodeChat(tok, examples[0]);
     expect(chat.responseMask.reduce((a, b) => a + b, 0)).toBe(2); // "1" + eos
     expect(batch.tokens).toBeGreaterThan(0);
