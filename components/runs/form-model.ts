@@ -52,6 +52,8 @@ export function humanize(name: string): string {
     ptxCoef: "Pretraining loss weight",
     topP: "Top-p",
     noEosPenalty: "No-EOS penalty",
+    overlong: "Responses too long",
+    maxOverlongShare: "Most data that may lose response tokens",
   };
   if (fixes[name]) return fixes[name];
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();

@@ -46,11 +46,18 @@ const common = {
   threads: int(1, 64, "Intra-op threads of the onnxruntime session on the worker."),
 };
 
+/** The truncation policy's settings (ml/train/truncate.ts), shared by SFT and the reward model. */
+const fitFields = (overlong: string) => ({
+  overlong: z
+    .enum(["truncate", "skip"])
+    .describe(`A response too long for the sequence length even with the prompt cut to its markers: cut at its end (truncate) or left out (skip). ${overlong}`),
+  maxOverlongShare: num(0, 1, "Refuse to start when more than this share of the examples would lose response tokens (cut or skipped)."),
+});
+
 /** trainLM's optimisation fields, shared by pretraining and SFT. */
 const lmFields = {
   steps: int(1, 1_000_000, "Optimizer steps to train for."),
   batchSize: int(1, 512, "Sequences per micro-batch."),
-  seqLen: int(8, 4096, "Tokens per training sequence (at most the model's context)."),
   gradAccum: int(1, 64, "Micro-batches accumulated per optimizer step."),
   maxLr: num(1e-7, 0.1, "Peak learning rate, reached after the warmup (then cosine decay)."),
   minLr: num(0, 0.1, "Learning rate at the end of the cosine decay."),
@@ -67,15 +74,21 @@ const lmFields = {
 const pretrainConfig = z.object({
   modelSize: z.enum(MODEL_SIZES).describe("Model shape when starting from scratch: tiny (tests, seconds) or small (minutes on a CPU)."),
   contextLength: int(16, 2048, "Longest sequence the model can ever see, in tokens (prompt + answer for later SFT, reward model and PPO runs)."),
+  seqLen: int(8, 4096, "Tokens per training window (at most contextLength)."),
   ...lmFields,
 });
 
-const sftConfig = z.object(lmFields);
+const sftConfig = z.object({
+  seqLen: int(0, 4096, "Longest example in tokens (prompt + response; 0: the model's context). Prompts are cut from the left first; rows are only as long as the longest example."),
+  ...fitFields("Default truncate: the start of an answer still teaches."),
+  ...lmFields,
+});
 
 const rewardConfig = z.object({
   epochs: int(1, 100, "Passes over the rankings (InstructGPT: 1; more overfits)."),
   batchSize: int(1, 256, "Rankings (all their C(K,2) pairs together) per step."),
-  seqLen: int(0, 4096, "Longest prompt + response in tokens; longer ones keep their last tokens (0: the model's context)."),
+  seqLen: int(0, 4096, "Longest prompt + response in tokens (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike."),
+  ...fitFields("Default skip: a cut answer is not the answer the labelers ranked."),
   maxLr: num(1e-7, 0.1, "Peak learning rate (cosine decay after the warmup)."),
   minLr: num(0, 0.1, "Learning rate at the end of the cosine decay."),
   warmupSteps: int(0, 100_000, "Steps of linear warmup."),
@@ -124,8 +137,8 @@ const generateConfig = z.object({
 
 const lmDefaults = (size: ModelSize) =>
   size === "tiny"
-    ? { steps: 200, batchSize: 8, seqLen: 64, gradAccum: 1, warmupSteps: 20, evalEvery: 50, saveEvery: 50, threads: 1 }
-    : { steps: 2000, batchSize: 8, seqLen: 128, gradAccum: 1, warmupSteps: 100, evalEvery: 100, saveEvery: 250, threads: 2 };
+    ? { steps: 200, batchSize: 8, gradAccum: 1, warmupSteps: 20, evalEvery: 50, saveEvery: 50, threads: 1 }
+    : { steps: 2000, batchSize: 8, gradAccum: 1, warmupSteps: 100, evalEvery: 100, saveEvery: 250, threads: 2 };
 
 export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
   pretrain: {
@@ -135,9 +148,12 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     baseKinds: null,
     dataset: "text",
     config: pretrainConfig,
+    // contextLength 256: the demo project's longest ranked answer with its prompt is 251 byte tokens
+    // (tests/runs/demo-fits.test.ts), so SFT, the reward model and PPO lose no response at Tiny either.
     defaults: (size) => ({
       modelSize: size,
-      contextLength: size === "tiny" ? 128 : 256,
+      contextLength: 256,
+      seqLen: 128,
       ...lmDefaults(size),
       maxLr: size === "tiny" ? 3e-3 : 6e-4,
       minLr: size === "tiny" ? 3e-4 : 6e-5,
@@ -158,6 +174,9 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     // InstructGPT: 16 epochs, cosine decay, lr 9.65e-6 at 175B; small models take larger rates.
     defaults: (size) => ({
       ...lmDefaults(size),
+      seqLen: 0,
+      overlong: "truncate",
+      maxOverlongShare: 0.25,
       steps: size === "tiny" ? 100 : 1000,
       maxLr: size === "tiny" ? 1e-3 : 1e-4,
       minLr: size === "tiny" ? 1e-4 : 1e-5,
@@ -180,7 +199,9 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     defaults: (size) => ({
       epochs: 1,
       batchSize: size === "tiny" ? 4 : 8,
-      seqLen: size === "tiny" ? 64 : 128,
+      seqLen: 0,
+      overlong: "skip",
+      maxOverlongShare: 0.25,
       maxLr: size === "tiny" ? 3e-4 : 3e-5,
       minLr: size === "tiny" ? 3e-5 : 3e-6,
       warmupSteps: size === "tiny" ? 2 : 10,

@@ -21,7 +21,12 @@ export interface TrainConfig {
   valData: string[];
   valFraction: number; // 0.05
   batchSize: number; // 8 sequences per micro-batch
-  seqLen: number; // 256 tokens per sequence (<= nCtx); SFT rows are as long as the longest example, at most this
+  /**
+   * Tokens per sequence, at most the model's context nCtx; 0 (the default) = nCtx. Pretraining
+   * reads windows of this length; SFT fits each example into it (ml/train/truncate.ts) and makes
+   * rows as long as the longest fitted example, so a large value costs nothing on short data.
+   */
+  seqLen: number;
   /**
    * SFT: an example whose response does not fit in seqLen beside the minimal prompt (bos and the
    * role markers) is cut at the END of the response ('truncate', the default: its first tokens
@@ -68,7 +73,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   valData: [],
   valFraction: 0.05,
   batchSize: 8,
-  seqLen: 256,
+  seqLen: 0,
   overlong: 'truncate',
   maxOverlongShare: 0.25,
   gradAccum: 1,
@@ -125,7 +130,7 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   check('mode', t.mode === 'pretrain' || t.mode === 'sft', 'must be "pretrain" or "sft"');
   check('model', t.model in PRESETS, `must be one of ${Object.keys(PRESETS).join(', ')}`);
   posInt('batchSize');
-  posInt('seqLen');
+  posInt('seqLen', 0);
   posInt('gradAccum');
   posInt('stepsPerRun');
   check('stepsPerRun', t.stepsPerRun <= 64, 'must be <= 64');

@@ -20,7 +20,7 @@ import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDataset, type LMDataset } from './data';
-import { addStats, dataReport, refuseOverlong, type DataReport } from './truncate-report';
+import { addStats, dataReport, refuseOverlong, type DataReport, type LengthSetting } from './truncate-report';
 
 export interface TrainProgress {
   /** 'data': once before the first step, what the truncation policy did to the SFT data (`data`). */
@@ -99,10 +99,11 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   if (model.vocabSize < tok.vocabSize) throw new ConfigError(`model vocabSize ${model.vocabSize} is smaller than the tokenizer's ${tok.vocabSize}`);
   if (tc.seqLen > model.nCtx) throw new ConfigError(`training config: seqLen ${tc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
 
-  // ---- data: fitted to seqLen by the truncation policy, refused when too much would be lost ----
-  const { train, val, report } = datasets(tc, tok);
-  // SFT rows are as long as the longest fitted example needs (at most seqLen)
-  const T = tc.mode === 'sft' ? Math.min(tc.seqLen, Math.max((train as ChatDataset).longest, (val as ChatDataset | undefined)?.longest ?? 0) - 1) : tc.seqLen;
+  // ---- data: fitted to seqLen (0: the context) by the truncation policy, refused when too much would be lost ----
+  const length = tc.seqLen ? { field: 'seqLen', value: tc.seqLen, offset: 1 } : { field: 'the model context nCtx', value: model.nCtx, offset: 1 };
+  const { train, val, report } = datasets(tc, tok, length);
+  // SFT rows are as long as the longest fitted example needs
+  const T = tc.mode === 'sft' ? Math.min(length.value, Math.max((train as ChatDataset).longest, (val as ChatDataset | undefined)?.longest ?? 0) - 1) : length.value;
   train.batch(tc.batchSize, T, 0, 0); // fail now, not after some steps, when the data is too short
   val?.batch(tc.batchSize, T, -1, 0);
 
@@ -234,7 +235,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   }
 }
 
-function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LMDataset; report?: DataReport } {
+function datasets(tc: TrainConfig, tok: Tokenizer, length: LengthSetting): { train: LMDataset; val?: LMDataset; report?: DataReport } {
   if (tc.mode === 'pretrain') {
     const stream = tokenStream(tok, tc.data);
     if (tc.valData.length) return { train: streamDataset(stream, tc.seed, 'training data'), val: streamDataset(tokenStream(tok, tc.valData), tc.seed, 'validation data') };
@@ -243,7 +244,7 @@ function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LM
     return { train: streamDataset(tc.valFraction > 0 ? stream.slice(0, cut) : stream, tc.seed, 'training data'), val };
   }
   const examples = readChatExamples(tc.data);
-  const fit = { seqLen: tc.seqLen, overlong: tc.overlong };
+  const fit = { seqLen: length.value, overlong: tc.overlong };
   let train: ChatDataset;
   let val: ChatDataset | undefined;
   if (tc.valData.length) {
@@ -257,7 +258,6 @@ function datasets(tc: TrainConfig, tok: Tokenizer): { train: LMDataset; val?: LM
   }
   const stats = val ? addStats(train.stats, val.stats) : train.stats;
   if (val && !val.size) val = undefined; // every validation example skipped (counted in the report)
-  const length = { field: 'seqLen', value: tc.seqLen, offset: 1 };
   refuseOverlong(stats, tc.maxOverlongShare, 'SFT data', length);
   return { train, val, report: dataReport(stats, 'SFT data', length) };
 }

@@ -100,7 +100,7 @@ describe("createRun refuses before queueing", async () => {
   });
 
   it("a sequence longer than the starting checkpoint's context", async () => {
-    expect((await refusal(createRun(researcher, { kind: "sft", projectId: project.id, baseId: base.id, modelSize: "small", dataset: { projectLabelsNow: true } }))).message).toBe(
+    expect((await refusal(createRun(researcher, { kind: "sft", projectId: project.id, baseId: base.id, modelSize: "small", config: { seqLen: 128 }, dataset: { projectLabelsNow: true } }))).message).toBe(
       "The hyperparameter seqLen (128) exceeds the starting checkpoint's context of 64 tokens.",
     );
   });
@@ -132,7 +132,7 @@ describe("createRun refuses before queueing", async () => {
     const run = await db.trainingRun.findUniqueOrThrow({ where: { id }, include: { export: true } });
     expect(run).toMatchObject({ status: "queued", kind: "sft", name: "sft now", baseId: base.id, threads: 1 });
     expect(run.export).toMatchObject({ kind: "sft", rowCount: 4, projectId: project.id });
-    expect(run.config).toMatchObject({ steps: 7, seqLen: 64, maxLr: RUN_KINDS.sft.defaults("tiny").maxLr });
+    expect(run.config).toMatchObject({ steps: 7, seqLen: 0, overlong: "truncate", maxOverlongShare: 0.25, maxLr: RUN_KINDS.sft.defaults("tiny").maxLr });
   });
 
   it("keeps a generate run's API key only in its encrypted secrets", async () => {
