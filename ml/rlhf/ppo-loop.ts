@@ -101,7 +101,7 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
       io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint });
     };
 
-    for (const d of s.data) io.progress({ ...d, step: state.iteration, steps: tc.iterations, etaSec: NaN });
+    if (state.iteration < tc.iterations) for (const d of s.data) io.progress({ ...d, step: state.iteration, steps: tc.iterations, etaSec: NaN });
 
     while (state.iteration < tc.iterations && !io.aborted()) {
       const it = state.iteration;

@@ -118,7 +118,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}) });
     };
 
-    hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
+    if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
 
     while (step < steps && !hooks.signal?.aborted) {
       const lr = getLr(step, { maxLr: rc.maxLr, minLr: rc.minLr, warmupSteps: rc.warmupSteps, decaySteps: steps });

@@ -169,7 +169,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
       });
     };
 
-    if (report) progress('data', { data: report });
+    if (report && state.step < tc.steps) progress('data', { data: report });
 
     const lrAt = (it: number) => getLr(it, { maxLr: tc.maxLr, minLr: tc.minLr, warmupSteps: tc.warmupSteps, decaySteps: tc.steps });
     const sched = (it: number) => ({ lr: new Float32Array([lrAt(it)]), step: new Float32Array([it + 1]) });

@@ -33,7 +33,7 @@ export async function trainLMHandler(ctx: RunContext): Promise<void> {
     if (d.valData.length) tc.valData = d.valData;
     ctx.log(`starting from "${base.name}"`);
   }
-  ctx.log(`${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen} tokens, ${tc.threads} thread(s)${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`);
+  ctx.log(`${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen ? `${tc.seqLen} tokens` : "the model's context"}, ${tc.threads} thread(s)${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`);
 
   logResume(ctx, out);
   const every = reportEvery(Number(tc.steps));
