@@ -30,7 +30,10 @@ export function batchShape(groups: readonly RewardGroup[], batchGroups: number, 
   return { groups: batchGroups, N: batchGroups * k, P: batchGroups * p, T };
 }
 
-/** The last T tokens of a sequence (the eos, where the reward is read, is always kept). */
+/**
+ * The last T tokens of a sequence (the eos, where the reward is read, is always kept). Training data
+ * never needs it (the truncation policy fitted it); RewardScorer's raw sequences longer than nCtx do.
+ */
 export const fit = (s: readonly number[], T: number): readonly number[] => (s.length > T ? s.slice(s.length - T) : s);
 
 /** Right-padded ids, positions and last-token indices for up to N sequences (missing rows are padding). */
