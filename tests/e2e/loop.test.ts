@@ -167,7 +167,7 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
     await card.getByRole("button", { name: "Promote" }).click();
     await expect.poll(() => card.getByRole("status").textContent({ timeout: 1_000 }).catch(() => ""), { timeout: 10_000 }).toBe("Promoted.");
     await expect.poll(() => db.project.findUniqueOrThrow({ where: { id: project.id } }).then((p) => p.generatorId)).toBe(artifactId);
-    await expect.poll(() => card.textContent()).toContain(`generator of ${project.name}`);
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain(`generator of ${project.name}`); // after router.refresh(): seconds on a busy machine
     if (screenshot) {
       await card.scrollIntoViewIfNeeded();
       await shot(admin, screenshot);
