@@ -132,7 +132,7 @@ describe("a worker process", { timeout: 300_000 }, () => {
 });
 
 describe("a worker that dies or is told to stop", { timeout: 300_000 }, () => {
-  const long = { steps: 100_000, batchSize: 2, evalEvery: 0, saveEvery: 25 };
+  const long = { steps: 100_000, batchSize: 2, seqLen: 64, evalEvery: 0, saveEvery: 25 }; // 64-token windows: hand-over, not throughput, is tested
 
   async function runningWithCheckpoint(id: string) {
     return waitFor(`run ${id} to train and write a checkpoint`, async () => {
