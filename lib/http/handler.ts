@@ -1,7 +1,8 @@
 // Route handlers are thin: `route({ permission }, fn)` authenticates (session cookie or, for
-// /api/v1, a bearer token), checks the permission, runs fn, and maps errors in one place.
+// /api/v1, a bearer token), checks the permission, runs fn, and maps errors in one place. It also
+// holds the request-level defences in one place: the body limit of the route's kind (lib/http/body).
 import "server-only";
-import { NextResponse, type NextRequest } from "next/server";
+import { NextRequest, NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
 import { userForToken } from "../auth/api-tokens";
 import type { SessionUser } from "../auth/authenticate";
@@ -9,6 +10,8 @@ import { getCurrentUser } from "../auth/current-user";
 import { can, type Permission } from "../auth/permissions";
 import { sqlPool } from "../db";
 import { AppError } from "../errors";
+import { BODY_LIMITS, checkDeclaredLength, readBody, withBodyLimit, type BodyKind } from "./body";
+import { isWrite } from "./same-origin";
 
 export type RouteContext<P> = { req: NextRequest; user: SessionUser; params: P };
 
@@ -17,7 +20,11 @@ type Options = {
   permission: Permission;
   /** "session" (browser), "token" (Authorization: Bearer), or "either". */
   auth?: "session" | "token" | "either";
+  /** What the route reads as its body: "json" (the default for writes), "upload" or "none". */
+  body?: BodyKind;
 };
+
+const bodyKind = (req: Request, kind?: BodyKind): BodyKind => kind ?? (isWrite(req.method) && req.method !== "DELETE" ? "json" : "none");
 
 export function route<P = Record<string, string>>(
   opts: Options,
@@ -25,7 +32,10 @@ export function route<P = Record<string, string>>(
 ) {
   return async (req: NextRequest, ctx: { params: Promise<P> }) => {
     try {
-      const user = await resolveUser(req, opts);
+      const kind = bodyKind(req, opts.body);
+      checkDeclaredLength(req, BODY_LIMITS[kind]);
+      const { user } = await resolveUser(req, opts);
+      req = await limitBody(req, kind);
       const result = await fn({ req, user, params: await ctx.params });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
@@ -35,7 +45,43 @@ export function route<P = Record<string, string>>(
   };
 }
 
-async function resolveUser(req: NextRequest, opts: Options): Promise<SessionUser> {
+/**
+ * A route with no public access but no sign-in either (invite acceptance: the token in the body is
+ * the permission). Same body limits as `route`.
+ */
+export function publicRoute<P = Record<string, string>>(
+  opts: { body?: BodyKind },
+  fn: (ctx: { req: NextRequest; params: P }) => Promise<Response | object | null>,
+) {
+  return async (req: NextRequest, ctx: { params: Promise<P> }) => {
+    try {
+      const kind = bodyKind(req, opts.body);
+      checkDeclaredLength(req, BODY_LIMITS[kind]);
+      req = await limitBody(req, kind);
+      const result = await fn({ req, params: await ctx.params });
+      if (result instanceof Response) return result;
+      return NextResponse.json(result ?? { ok: true });
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}
+
+/**
+ * Bounds what the handler can read: a bodiless route drains at most BODY_LIMITS.none bytes here; an
+ * upload's stream is cut at its limit as it is read; JSON is read by readJson under its own limit.
+ */
+async function limitBody(req: NextRequest, kind: BodyKind): Promise<NextRequest> {
+  if (!req.body) return req;
+  if (kind === "none") {
+    await readBody(req, BODY_LIMITS.none);
+    return req;
+  }
+  if (kind === "upload") return withBodyLimit(req, BODY_LIMITS.upload, (init) => new NextRequest(req.url, init));
+  return req;
+}
+
+async function resolveUser(req: NextRequest, opts: Options): Promise<{ user: SessionUser; via: "session" | "token" }> {
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
   if (mode !== "session" && header?.startsWith("Bearer ")) {
@@ -43,18 +89,20 @@ async function resolveUser(req: NextRequest, opts: Options): Promise<SessionUser
     if (!user) throw new AppError("unauthorized", "The API token is missing, unknown, expired or revoked.");
     if (!can(user, opts.permission) || !user.scopes.includes(opts.permission))
       throw new AppError("forbidden", `This token does not have the ${opts.permission} permission.`);
-    return user;
+    return { user, via: "token" };
   }
   if (mode === "token") throw new AppError("unauthorized", "Send an API token as Authorization: Bearer <token>.");
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthorized", "Sign in first.");
   if (!can(user, opts.permission)) throw new AppError("forbidden", "You do not have permission to do that.");
-  return user;
+  return { user, via: "session" };
 }
 
 export function errorResponse(e: unknown): Response {
   if (e instanceof AppError) {
-    return NextResponse.json({ error: { code: e.code, message: e.message } }, { status: e.status });
+    // After a 413 the rest of the body is unread: close the connection rather than drain it.
+    const headers = e.code === "too_large" ? { connection: "close" } : undefined;
+    return NextResponse.json({ error: { code: e.code, message: e.message } }, { status: e.status, headers });
   }
   if (e instanceof ZodError) {
     const issues = e.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -66,13 +114,9 @@ export function errorResponse(e: unknown): Response {
   return NextResponse.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
 }
 
-/** Reads a JSON body of at most maxBytes and parses it with a zod schema. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = 1_000_000): Promise<z.infer<S>> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes)
-    throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
+/** Reads a JSON body of at most maxBytes (counted while it streams) and parses it with a zod schema. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = BODY_LIMITS.json): Promise<z.infer<S>> {
+  const text = (await readBody(req, maxBytes)).toString("utf8");
   let body: unknown;
   try {
     body = JSON.parse(text);
