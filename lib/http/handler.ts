@@ -1,6 +1,7 @@
 // Route handlers are thin: `route({ permission }, fn)` authenticates (session cookie or, for
 // /api/v1, a bearer token), checks the permission, runs fn, and maps errors in one place. It also
-// holds the request-level defences in one place: the body limit of the route's kind (lib/http/body).
+// holds the request-level defences in one place: the body limit of the route's kind (lib/http/body),
+// and for cookie-authenticated writes the same-origin and content-type checks (lib/http/same-origin).
 import "server-only";
 import { NextRequest, NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
@@ -11,7 +12,7 @@ import { can, type Permission } from "../auth/permissions";
 import { sqlPool } from "../db";
 import { AppError } from "../errors";
 import { BODY_LIMITS, checkDeclaredLength, readBody, withBodyLimit, type BodyKind } from "./body";
-import { isWrite } from "./same-origin";
+import { assertContentType, assertSameOrigin, isWrite } from "./same-origin";
 
 export type RouteContext<P> = { req: NextRequest; user: SessionUser; params: P };
 
@@ -34,7 +35,11 @@ export function route<P = Record<string, string>>(
     try {
       const kind = bodyKind(req, opts.body);
       checkDeclaredLength(req, BODY_LIMITS[kind]);
-      const { user } = await resolveUser(req, opts);
+      const { user, via } = await resolveUser(req, opts);
+      if (via === "session") {
+        assertSameOrigin(req);
+        assertContentType(req, kind);
+      }
       req = await limitBody(req, kind);
       const result = await fn({ req, user, params: await ctx.params });
       if (result instanceof Response) return result;
@@ -47,7 +52,7 @@ export function route<P = Record<string, string>>(
 
 /**
  * A route with no public access but no sign-in either (invite acceptance: the token in the body is
- * the permission). Same body limits as `route`.
+ * the permission). Same body limits and content-type check as `route`.
  */
 export function publicRoute<P = Record<string, string>>(
   opts: { body?: BodyKind },
@@ -57,6 +62,7 @@ export function publicRoute<P = Record<string, string>>(
     try {
       const kind = bodyKind(req, opts.body);
       checkDeclaredLength(req, BODY_LIMITS[kind]);
+      assertContentType(req, kind);
       req = await limitBody(req, kind);
       const result = await fn({ req, params: await ctx.params });
       if (result instanceof Response) return result;

@@ -43,7 +43,11 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const call = (h: unknown, url: string, params: Record<string, string>, init?: { method: string; body: string }) =>
-  (h as Handler)(new NextRequest(`http://localhost:3000${url}`, init), { params: Promise.resolve(params) });
+  (h as Handler)(
+    // a session write must come from the app's own origin, as JSON (lib/http/same-origin)
+    new NextRequest(`http://localhost:3000${url}`, { ...init, headers: { origin: "http://localhost:3000", "content-type": "application/json" } }),
+    { params: Promise.resolve(params) },
+  );
 const download = (id: string, name: string) => call(filesRoute.GET, `/api/models/${id}/files/${encodeURIComponent(name)}`, { id, name });
 
 describe("GET /api/models/{id}", () => {
