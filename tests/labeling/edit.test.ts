@@ -29,7 +29,7 @@ describe("editing own work", () => {
     const u = await makeUser();
     const t = await nextTask(pool, u, { projectId: project.id });
     const answers = [
-      { position: 0, likert: 6, flags: ["hallucination"] },
+      { position: 0, likert: 6, flags: ["hallucination" as const] },
       { position: 2, likert: 2 },
     ];
     const r = await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A > B > C > D", answers, timeSpentMs: 1 });
