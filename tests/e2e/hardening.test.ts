@@ -6,12 +6,18 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
+import { initGPT, PRESETS, saveCheckpoint } from "../../ml/index";
 import { makeUser, uniq } from "../helpers/factories";
+
+// The app and this file share one storage folder, so a checkpoint saved here is one the app serves.
+process.env.STORAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-e2e-"));
 
 const MB = 1024 * 1024;
 let app: AppServer;
@@ -127,7 +133,30 @@ describe.skipIf(!browserAvailable)("in Chromium", () => {
   });
   afterAll(async () => {
     await browser?.close();
+    fs.rmSync(process.env.STORAGE_DIR!, { recursive: true, force: true });
   });
+
+  it("Models: the download of model.onnx answers 409 until Make model.onnx (a POST) has made it", async () => {
+    const dir = path.join(process.env.STORAGE_DIR!, "ckpt", uniq("sft"));
+    saveCheckpoint(dir, PRESETS.tiny, initGPT(PRESETS.tiny, 1), { tokenizer: "byte" });
+    const name = uniq("sft");
+    const sft = await db.modelArtifact.create({ data: { kind: "sft", name, path: dir } });
+    const researcher = await makeUser("researcher");
+    const page = await browser.newPage();
+    await signIn(page, app.url, researcher.email, researcher.password);
+    await page.waitForURL((u) => u.pathname !== "/signin");
+    const fileUrl = `${app.url}/api/models/${sft.id}/files/model.onnx`;
+    expect((await page.request.get(fileUrl)).status()).toBe(409);
+    expect(fs.existsSync(path.join(dir, "model.onnx"))).toBe(false);
+    await page.goto(`${app.url}/models`);
+    const card = page.getByRole("article", { name: `SFT ${name}` });
+    await card.getByRole("button", { name: "Make model.onnx" }).click();
+    await card.getByRole("link", { name: "model.onnx" }).waitFor({ timeout: 90_000 });
+    const res = await page.request.get(fileUrl);
+    expect(res.status()).toBe(200);
+    expect((await res.body()).length).toBe(fs.statSync(path.join(dir, "model.onnx")).size);
+    await page.close();
+  }, 150_000);
 
   it("signs in with next=/%5Cevil.example and lands in the app, with no CSP violation on the way", async () => {
     const admin = await makeUser("admin");
