@@ -51,8 +51,8 @@ export function route<P = Record<string, string>>(
 }
 
 /**
- * A route with no public access but no sign-in either (invite acceptance: the token in the body is
- * the permission). Same body limits and content-type check as `route`.
+ * A route that needs no sign-in (invite acceptance: the token in the body is the permission), with
+ * the same body limits and content-type check as `route`. The route walk lists every such route.
  */
 export function publicRoute<P = Record<string, string>>(
   opts: { body?: BodyKind },
