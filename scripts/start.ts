@@ -80,8 +80,8 @@ if (process.env.SEED_DEMO !== "0" && (await seedDemo(db))) say("seeded the demo 
 // Training runs whose worker died while the app was down: failed with the reason, or queued again to resume.
 const { reapStaleRuns } = await import("../lib/worker/queue");
 const reaped = await reapStaleRuns(Number(process.env.RUN_STALE_MS ?? 60_000));
-if (reaped.failed.length + reaped.requeued.length)
-  say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume`);
+if (reaped.failed.length + reaped.requeued.length + reaped.canceled.length)
+  say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume, ${reaped.canceled.length} canceled as asked`);
 await db.$disconnect();
 
 // 5. Serve.
