@@ -37,7 +37,7 @@ export async function importFile(
   try {
     const file = path.join(dir, "upload");
     await pipeline(chunks(input.source), fs.createWriteStream(file, { mode: 0o600 }));
-    const options = { format: input.format, kind: input.kind };
+    const options = { format: input.format, kind: input.kind, answersPerTask: project.answersPerTask };
     for await (const parsed of parseImport(fs.createReadStream(file), options)) void parsed; // throws at the first bad line
     await writeImport(db, user, project, { ...input, file, options }, result);
   } finally {
@@ -68,7 +68,7 @@ async function writeImport(
   db: Db,
   user: SessionUser,
   project: ProjectRow,
-  input: { kind: ImportKind; file: string; fileName?: string; options: { format: ImportFormat; kind: ImportKind } },
+  input: { kind: ImportKind; file: string; fileName?: string; options: { format: ImportFormat; kind: ImportKind; answersPerTask: number } },
   result: ImportResult,
 ) {
   await db.$transaction(
