@@ -1,6 +1,7 @@
 // An imported GPT-2 folder (random weights, its own BPE tokenizer) is a base a real worker
 // fine-tunes: SFT on the demo demonstrations for a few steps registers an SFT checkpoint under it,
-// with the imported tokenizer files beside the new weights.
+// with the imported tokenizer files beside the new weights; a reward model trains from it, PPO
+// runs on the SFT model and that reward model, and it writes answers for ranking.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ import { loadCheckpoint } from "../../ml/checkpoint/checkpoint";
 import { loadTokenizer } from "../../ml/tokenizer/index";
 import { makeUser, uniq } from "../helpers/factories";
 import { writeGpt2Folder } from "../helpers/gpt2-folder";
-import { demoProject, spawnWorker, waitFor, writeDemonstrations, type SpawnedWorker } from "../runs/helpers";
+import { demoProject, rankAll, spawnWorker, waitFor, writeDemonstrations, type SpawnedWorker } from "../runs/helpers";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "import-sft-"));
 const storage = path.join(tmp, "storage");
@@ -24,11 +25,13 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-describe("SFT from an imported checkpoint", { timeout: 300_000 }, () => {
-  it("fine-tunes the imported folder in a worker and registers the result under it", async () => {
+describe("runs from an imported checkpoint", { timeout: 300_000 }, () => {
+  it("fine-tunes the imported folder in a worker, trains a reward model from it, runs PPO on both and writes answers with it", async () => {
     const researcher = await makeUser("researcher");
     const project = await demoProject();
-    await writeDemonstrations(project.id, await makeUser("labeler"));
+    const labeler = await makeUser("labeler");
+    await writeDemonstrations(project.id, labeler);
+    await rankAll(project.id, labeler);
     const imported = await importModelFolder(db, researcher.id, { dir: writeGpt2Folder(path.join(tmp, "gpt2-tiny")), name: uniq("imported"), from: "gpt2-tiny" });
 
     const run = await createRun(researcher, {
@@ -41,10 +44,12 @@ describe("SFT from an imported checkpoint", { timeout: 300_000 }, () => {
       dataset: { projectLabelsNow: true },
     });
     worker = spawnWorker({ STORAGE_DIR: storage, WORKER_PROJECT_ID: project.id });
-    const done = await waitFor("the SFT run to finish", async () => {
-      const r = await getRun(run.id);
-      return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
-    }, 240_000);
+    const finished = (id: string) =>
+      waitFor(`run ${id} to finish`, async () => {
+        const r = await getRun(id);
+        return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
+      }, 240_000);
+    const done = await finished(run.id);
     expect(done.error ?? "", worker.output()).toBe("");
     expect(done.status).toBe("succeeded");
     expect(done.logTail).toMatch(/done: 4 steps/);
@@ -56,5 +61,27 @@ describe("SFT from an imported checkpoint", { timeout: 300_000 }, () => {
     const after = loadCheckpoint(sft.path);
     expect(after.config).toMatchObject({ vocabSize: 260, nEmbd: 32, nLayer: 2 });
     expect(after.params["h.0.mlp.c_fc.weight"]).not.toEqual(before);
+
+    // a reward model from the imported base, PPO on the SFT model against it, answers from the imported base
+    const tiny = { projectId: project.id, modelSize: "tiny" as const };
+    const rm = await createRun(researcher, { ...tiny, kind: "reward_model", baseId: imported.id, config: { epochs: 1, batchSize: 2, evalEvery: 0, saveEvery: 0, threads: 1 }, dataset: { projectLabelsNow: true } });
+    const rmDone = await finished(rm.id);
+    expect([rmDone.status, rmDone.error ?? ""], worker.output()).toEqual(["succeeded", ""]);
+    const rmArt = await db.modelArtifact.findFirstOrThrow({ where: { runId: rm.id } });
+    expect(rmArt).toMatchObject({ kind: "reward_model", parentId: imported.id });
+    const ppo = await createRun(researcher, {
+      ...tiny,
+      kind: "ppo",
+      baseId: sft.id,
+      rewardId: rmArt.id,
+      config: { iterations: 1, rolloutBatch: 2, miniBatch: 2, ppoEpochs: 1, maxNewTokens: 4, saveEvery: 0, threads: 1 },
+      dataset: { projectLabelsNow: true },
+    });
+    const ppoDone = await finished(ppo.id);
+    expect([ppoDone.status, ppoDone.error ?? ""], worker.output()).toEqual(["succeeded", ""]);
+    const gen = await createRun(researcher, { ...tiny, kind: "generate", config: { maxPrompts: 1, maxNewTokens: 4 }, request: { source: { kind: "artifacts", artifactIds: [imported.id] } } });
+    const genDone = await finished(gen.id);
+    expect([genDone.status, genDone.error ?? ""], worker.output()).toEqual(["succeeded", ""]);
+    expect(await db.completion.count({ where: { artifactId: imported.id } })).toBeGreaterThan(0);
   });
 });
