@@ -54,7 +54,7 @@ export type ImportedModel = { id: string; name: string; path: string; info: Mode
 export async function importModelFolder(
   db: Db,
   actorId: string | null,
-  o: { dir: string; name: string; move?: boolean; from: string },
+  o: { dir: string; name: string; move?: boolean; from: string; root?: string },
 ): Promise<ImportedModel> {
   const name = o.name.trim();
   if (!name) throw new AppError("bad_request", "Give the imported model a name.");
@@ -72,8 +72,10 @@ export async function importModelFolder(
       const src = path.join(o.dir, f);
       const fst = fs.lstatSync(src, { throwIfNoEntry: false });
       if (!fst) continue;
+      // a file that links out of the import root is refused like a folder outside it
+      if (o.root && !inside(o.root, fs.realpathSync(src))) throw outside(path.join(o.from, f), o.root);
       if (o.move && fst.isFile()) fs.renameSync(src, path.join(tmp, f));
-      else await fs.promises.copyFile(src, path.join(tmp, f)); // follows a link: the root check was on the folder
+      else await fs.promises.copyFile(src, path.join(tmp, f));
     }
     let info: ModelFolderInfo;
     try {
@@ -111,7 +113,8 @@ export async function importModelFolder(
 export async function importFromServerPath(db: Db, actorId: string, o: { path: string; name: string }): Promise<ImportedModel> {
   const root = importRoot();
   const dir = resolveImportPath(o.path, root);
-  return importModelFolder(db, actorId, { dir, name: o.name, from: path.relative(fs.realpathSync(root), dir) || "." });
+  const realRoot = fs.realpathSync(root);
+  return importModelFolder(db, actorId, { dir, name: o.name, from: path.relative(realRoot, dir) || ".", root: realRoot });
 }
 
 const lowerFirst = (s: string) => s.replace(/^[A-Z](?=[a-z ])/, (c) => c.toLowerCase());

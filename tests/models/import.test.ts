@@ -137,12 +137,16 @@ describe("POST /api/models/import (a folder under the import root)", () => {
     const outside = writeGpt2Folder(path.join(tmp, "outside"));
     fs.symlinkSync(outside, path.join(importDir, "link-out"));
     fs.writeFileSync(path.join(importDir, "notes.txt"), "not a model");
+    const linked = writeGpt2Folder(path.join(importDir, "file-link-out"));
+    fs.rmSync(path.join(linked, "vocab.json"));
+    fs.symlinkSync(path.join(outside, "vocab.json"), path.join(linked, "vocab.json"));
     session.user = researcher;
     const cases: [string, number, string][] = [
       ["../outside", 403, `../outside is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
       [outside, 403, `${outside} is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
       ["/etc", 403, `/etc is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
       ["link-out", 403, `link-out is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
+      ["file-link-out", 403, `file-link-out/vocab.json is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
       ["notes.txt", 400, "notes.txt is not a folder: give the folder that holds config.json, model.safetensors and the tokenizer files."],
       ["nothing-here", 400, `There is no folder at nothing-here under the import folder ${importDir}.`],
     ];
