@@ -36,7 +36,7 @@ export type FormArtifact = { id: string; kind: string; name: string; createdAt: 
 export type FormExport = { id: string; kind: string; projectId: string | null; rowCount: number; createdAt: string };
 
 type Props = {
-  projects: { id: string; name: string }[];
+  projects: { id: string; name: string; answersPerTask?: number }[];
   artifacts: FormArtifact[];
   exports: FormExport[];
   initialKind?: RunKind;
@@ -76,8 +76,8 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
   const estimate = useMemo(() => {
     if (kind === "generate" || !parsedNow.ok) return null;
     const model = runModel(kind, parsedNow.config, size, artifacts.find((a) => a.id === baseId)?.model ?? null);
-    return model ? estimateFor(kind, parsedNow.config, model) : null;
-  }, [kind, size, parsedNow, artifacts, baseId]);
+    return model ? estimateFor(kind, parsedNow.config, model, projects.find((p) => p.id === projectId)?.answersPerTask) : null;
+  }, [kind, size, parsedNow, artifacts, baseId, projects, projectId]);
   const tooBig = estimate ? memoryRefusal(estimate, totalMemory) : null;
   const datasetExports = exports.filter((e) => EXPORT_KINDS_FOR[info.dataset].includes(e.kind) && (!e.projectId || e.projectId === projectId));
 

@@ -13,7 +13,7 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
   await requirePermission("runs.create");
   const { kind } = await searchParams;
   const [projects, artifacts, exports] = await Promise.all([
-    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, answersPerTask: true } }),
     db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, source: true, name: true, path: true, createdAt: true, config: true } }),
     db.export.findMany({
       where: { rowCount: { gt: 0 } },
