@@ -264,4 +264,14 @@ describe("npm run import-model (the CLI)", () => {
     );
     expect(await registered(badName)).toBe(0);
   });
+
+  it("npm run ml -- check-model validates a folder without a database", async () => {
+    const goodDir = writeGpt2Folder(path.join(tmp, "check-good"));
+    const badDir = writeGpt2Folder(path.join(tmp, "check-bad"), { config: { vocabSize: 100 } });
+    const good = await run(process.execPath, ["--import", "tsx", "ml/cli.ts", "check-model", "--dir", goodDir], { encoding: "utf8" });
+    expect(JSON.parse(good.stdout.trim())).toMatchObject({ params: paramCount(FOLDER_CONFIG), dtype: "F32", tokenizer: { kind: "gpt2-bpe", vocabSize: 260 } });
+    const bad = await run(process.execPath, ["--import", "tsx", "ml/cli.ts", "check-model", "--dir", badDir], { encoding: "utf8" }).catch((e: { code: number; stderr: string }) => e);
+    expect("code" in bad && bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("error: The tokenizer has 260 tokens but config.json's vocab_size is 100: token ids past 99 would have no embedding.");
+  });
 });
