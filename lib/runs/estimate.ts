@@ -24,7 +24,7 @@ export function runModel(kind: RunKind, config: Record<string, unknown>, size: M
 
 const num = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
 
-/** The estimate for a run of `kind` with `config` on `model`; null for a generate run with no model (an endpoint). */
+/** The estimate for a run of `kind` with its checked `config` on `model` (a generate run: the weights and KV cache of one source). */
 export function estimateFor(kind: RunKind, config: Record<string, unknown>, model: GPTConfig, answersPerPrompt = 4): Estimate {
   const threads = num(config.threads, 2);
   switch (kind) {
