@@ -23,6 +23,8 @@ type Options = {
   auth?: "session" | "token" | "either";
   /** What the route reads as its body: "json" (the default for writes), "upload" or "none". */
   body?: BodyKind;
+  /** A larger limit than BODY_LIMITS[body] for this route (model uploads: MODEL_UPLOAD_MAX_BYTES). */
+  maxBytes?: () => number;
 };
 
 const bodyKind = (req: Request, kind?: BodyKind): BodyKind => kind ?? (isWrite(req.method) && req.method !== "DELETE" ? "json" : "none");
@@ -34,13 +36,14 @@ export function route<P = Record<string, string>>(
   return async (req: NextRequest, ctx: { params: Promise<P> }) => {
     try {
       const kind = bodyKind(req, opts.body);
-      checkDeclaredLength(req, BODY_LIMITS[kind]);
+      const max = opts.maxBytes?.() ?? BODY_LIMITS[kind];
+      checkDeclaredLength(req, max);
       const { user, via } = await resolveUser(req, opts);
       if (via === "session") {
         assertSameOrigin(req);
         assertContentType(req, kind);
       }
-      req = await limitBody(req, kind);
+      req = await limitBody(req, kind, max);
       const result = await fn({ req, user, params: await ctx.params });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
@@ -63,7 +66,7 @@ export function publicRoute<P = Record<string, string>>(
       const kind = bodyKind(req, opts.body);
       checkDeclaredLength(req, BODY_LIMITS[kind]);
       assertContentType(req, kind);
-      req = await limitBody(req, kind);
+      req = await limitBody(req, kind, BODY_LIMITS[kind]);
       const result = await fn({ req, params: await ctx.params });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
@@ -77,13 +80,13 @@ export function publicRoute<P = Record<string, string>>(
  * Bounds what the handler can read: a bodiless route drains at most BODY_LIMITS.none bytes here; an
  * upload's stream is cut at its limit as it is read; JSON is read by readJson under its own limit.
  */
-async function limitBody(req: NextRequest, kind: BodyKind): Promise<NextRequest> {
+async function limitBody(req: NextRequest, kind: BodyKind, max: number): Promise<NextRequest> {
   if (!req.body) return req;
   if (kind === "none") {
-    await readBody(req, BODY_LIMITS.none);
+    await readBody(req, max);
     return req;
   }
-  if (kind === "upload") return withBodyLimit(req, BODY_LIMITS.upload, (init) => new NextRequest(req.url, init));
+  if (kind === "upload") return withBodyLimit(req, max, (init) => new NextRequest(req.url, init));
   return req;
 }
 
