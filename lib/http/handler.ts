@@ -25,6 +25,8 @@ type Options = {
   body?: BodyKind;
   /** A larger limit than BODY_LIMITS[body] for this route (model uploads: MODEL_UPLOAD_MAX_BYTES). */
   maxBytes?: () => number;
+  /** The route's own 413 sentence for a body over maxBytes (what to do instead). */
+  tooLarge?: () => AppError;
 };
 
 const bodyKind = (req: Request, kind?: BodyKind): BodyKind => kind ?? (isWrite(req.method) && req.method !== "DELETE" ? "json" : "none");
@@ -48,6 +50,7 @@ export function route<P = Record<string, string>>(
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
     } catch (e) {
+      if (opts.tooLarge && e instanceof AppError && e.code === "too_large") return errorResponse(opts.tooLarge());
       return errorResponse(e);
     }
   };
