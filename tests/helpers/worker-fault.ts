@@ -78,8 +78,8 @@ export async function killWorkerMidCheckpoint(opts: { storage: string; steps?: n
     }, 300_000);
     await sleep(100);
     const lossSteps = (await getRunMetrics(run.id)).filter((m) => m.name === "loss").map((m) => m.step);
-    const second = done.logTail.split(/attempt 2 on worker/)[1] ?? "";
-    const from = /resuming from the checkpoint at step (\d+)/.exec(second);
+    // The first attempt started in an empty folder: a resume line can only come from the second.
+    const from = /resuming from the checkpoint at step (\d+)/.exec(done.logTail);
     return {
       lastComplete,
       resumedFrom: from ? Number(from[1]) : null,
