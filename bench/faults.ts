@@ -12,7 +12,8 @@
 // with idempotency keys, retrying on dropped connections and 5xx like a browser client. After each
 // scenario the database is checked: every acknowledged submission stored exactly once, none
 // duplicated, no task over its wanted count. Ends with ONE line of JSON; "pass" needs lost =
-// duplicated = over_filled = inconsistent = 0 in every scenario and each recovery within its bound.
+// duplicated = over_filled = inconsistent = 0 in every scenario, each recovery within its bound,
+// and (pg_restart) the idle training worker still running.
 // Env: LABELERS (200), DURATION_S per labeling scenario (45), THINK_MS mean think time (1500),
 // ANSWER_SETS per scenario (1500; each a ranking task wanting 2 and a demonstration task), PG_PORT.
 import fs from "node:fs";
@@ -54,7 +55,7 @@ const cleanup = async () => {
 };
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 
-type Scenario = Verdict & { retries: number; refused: Record<string, number>; abandoned: number; recovery_s: (number | null)[]; bound_s: number; acks_after_last_fault: number };
+type Scenario = Verdict & { worker_survived?: boolean; retries: number; server_errors: number; refused: Record<string, number>; abandoned: number; recovery_s: (number | null)[]; bound_s: number; acks_after_last_fault: number };
 const results: Record<string, Scenario | Record<string, unknown>> = {};
 
 try {
@@ -94,6 +95,7 @@ try {
     const r: Scenario = {
       ...verdict,
       retries: s.retries,
+      server_errors: s.serverErrors,
       refused: s.refused,
       abandoned: s.abandoned,
       recovery_s: faultTimes.map((t) => recoverySeconds(s, t)),
@@ -118,7 +120,10 @@ try {
       { at: 0.6, inject: killAndRestart },
     ]);
 
-    // 2. The same server while PostgreSQL restarts once; the app is left alone.
+    // 2. The same server while PostgreSQL restarts once; the app is left alone, and so is an idle
+    //    training worker beside it, which must still be running afterwards.
+    const { spawnWorker } = await import("../tests/runs/helpers");
+    const worker = spawnWorker({ STORAGE_DIR: storage, WORKER_PROJECT_ID: "00000000-0000-0000-0000-000000000000" });
     results.pg_restart = await labelingScenario("pg_restart", () => [web.url], [
       {
         at: 0.4,
@@ -129,6 +134,8 @@ try {
         },
       },
     ]);
+    (results.pg_restart as Scenario).worker_survived = worker.child.exitCode === null && worker.child.signalCode === null;
+    await worker.stop();
     await web.stop();
   }
 
@@ -173,6 +180,7 @@ const labelingOk = labeling.every(
     s.over_filled === 0 &&
     s.inconsistent === 0 &&
     s.acks_after_last_fault > 0 &&
+    s.worker_survived !== false &&
     s.recovery_s.every((r) => r !== null && r <= s.bound_s),
 );
 const workerOk =

@@ -39,7 +39,16 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
   return { projectId: project.id, tokens, tasks: imported.tasks };
 }
 
-export type Ack = { kind: "ranking" | "demonstration"; clientId: string; taskId: string; userId: string; id: string };
+export type Ack = {
+  kind: "ranking" | "demonstration";
+  clientId: string;
+  taskId: string;
+  userId: string;
+  id: string;
+  /** Attempts it took, and when (Date.now()) the last one was sent. */
+  tries: number;
+  lastTryAt: number;
+};
 
 export type LabelerStats = {
   acks: Ack[];
@@ -47,6 +56,8 @@ export type LabelerStats = {
   refused: Record<string, number>;
   /** Requests retried after a dropped connection or a 5xx. */
   retries: number;
+  /** Of those, the ones answered 5xx (the rest: connection refused, reset or timed out). */
+  serverErrors: number;
   /** Submissions given up after retrying for `giveUpMs` (never acknowledged). */
   abandoned: number;
   /** performance.now() of each 2xx answer, with when its request was first sent. */
@@ -68,7 +79,7 @@ export function runLabelers(opts: {
   until: Promise<unknown>;
   giveUpMs?: number;
 }): { stats: LabelerStats; done: Promise<LabelerStats> } {
-  const stats: LabelerStats = { acks: [], refused: {}, retries: 0, abandoned: 0, okAt: [] };
+  const stats: LabelerStats = { acks: [], refused: {}, retries: 0, serverErrors: 0, abandoned: 0, okAt: [] };
   const giveUpMs = opts.giveUpMs ?? 120_000;
   let stopping = false;
   void opts.until.then(() => (stopping = true));
@@ -109,16 +120,18 @@ export function runLabelers(opts: {
   }
 
   /** Sends until an answer that is not a dropped connection or a 5xx, or until giveUpMs; null when given up. */
-  async function send(next: () => string, url: string, token: string, body: unknown): Promise<Answer | null> {
+  async function send(next: () => string, url: string, token: string, body: unknown): Promise<(Answer & { tries: number; lastTryAt: number }) | null> {
     const data = JSON.stringify(body);
     const sent = performance.now();
     for (let attempt = 0; ; attempt++) {
+      const lastTryAt = Date.now();
       try {
         const a = await once(next(), url, token, data);
         if (a.status < 500) {
           if (a.status < 300) stats.okAt.push({ sent, at: performance.now() });
-          return a;
+          return { ...a, tries: attempt + 1, lastTryAt };
         }
+        stats.serverErrors++;
       } catch {
         /* connection refused or reset: the server is down or restarting */
       }
@@ -151,7 +164,7 @@ export function runLabelers(opts: {
       }
       if (a.status === 200) {
         const stored = (a.json.ranking ?? a.json.demonstration) as { id: string };
-        stats.acks.push({ kind: task.kind, clientId, taskId: task.taskId, userId: who.userId, id: stored.id });
+        stats.acks.push({ kind: task.kind, clientId, taskId: task.taskId, userId: who.userId, id: stored.id, tries: a.tries, lastTryAt: a.lastTryAt });
       } else {
         const code = String((a.json.error as { code?: string } | undefined)?.code ?? a.status);
         stats.refused[code] = (stats.refused[code] ?? 0) + 1;
@@ -179,6 +192,11 @@ export type Verdict = {
   inconsistent: number;
   /** Stored rows no client saw acknowledged (its last try was cut off and it gave up): not lost, reported. */
   stored_unacknowledged: number;
+  /**
+   * Acknowledgements of a retry whose submission an earlier, cut-off try had already stored (the
+   * row is older than the last try): the idempotency key at work. Reported, not a failure.
+   */
+  acked_by_replay: number;
 };
 
 /** Checks the acknowledgements against what the database holds for the project. */
@@ -186,12 +204,12 @@ export async function verify(databaseUrl: string, projectId: string, acks: Ack[]
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
-    const { rows } = await c.query<{ id: string; clientId: string; taskId: string; userId: string; pairs: number | null }>(
-      `SELECT r.id, r."clientId", r."taskId", r."labelerId" AS "userId",
+    const { rows } = await c.query<{ id: string; clientId: string; taskId: string; userId: string; createdAt: Date; pairs: number | null }>(
+      `SELECT r.id, r."clientId", r."taskId", r."labelerId" AS "userId", r."createdAt",
               (SELECT count(*)::int FROM "Comparison" x WHERE x."rankingId" = r.id) AS pairs
          FROM "Ranking" r JOIN "Task" t ON t.id = r."taskId" WHERE t."projectId" = $1
        UNION ALL
-       SELECT d.id, d."clientId", d."taskId", d."authorId", NULL
+       SELECT d.id, d."clientId", d."taskId", d."authorId", d."createdAt", NULL
          FROM "Demonstration" d JOIN "Task" t ON t.id = d."taskId" WHERE t."projectId" = $1`,
       [projectId],
     );
@@ -227,6 +245,7 @@ export async function verify(databaseUrl: string, projectId: string, acks: Ack[]
       over_filled: tasks.filter((t) => t.results > t.wanted || t.done > t.wanted).length,
       inconsistent: tasks.filter((t) => t.done !== t.results).length + rows.filter((r) => r.pairs !== null && r.pairs !== 6).length,
       stored_unacknowledged: rows.filter((r) => !ackedIds.has(r.clientId)).length,
+      acked_by_replay: acks.filter((a) => a.tries > 1 && (byClient.get(a.clientId)?.createdAt.getTime() ?? Infinity) < a.lastTryAt).length,
     };
   } finally {
     await c.end();
