@@ -8,7 +8,8 @@
 //   two_servers   two web servers on the one database, clients alternating between them; one of
 //                 them is SIGKILLed and started again;
 //   worker_kill   a training worker SIGKILLed mid-checkpoint; another resumes the run.
-// Labelers are HTTP clients (tests/helpers/labelers.ts) that take tasks, rank or write, and submit
+// Labelers are HTTP clients (tests/helpers/labelers.ts; one in four signed in with a password and
+// a session cookie, the others by API token) that take tasks, rank or write, and submit
 // with idempotency keys, retrying on dropped connections and 5xx like a browser client. After each
 // scenario the database is checked: every acknowledged submission stored exactly once, none
 // duplicated, no task over its wanted count. Ends with ONE line of JSON; "pass" needs lost =
@@ -30,8 +31,13 @@ const LABELERS = Number(process.env.LABELERS ?? 200);
 const DURATION_S = Number(process.env.DURATION_S ?? 45);
 const THINK_MS = Number(process.env.THINK_MS ?? 1500);
 const ANSWER_SETS = Number(process.env.ANSWER_SETS ?? 1500);
-/** Recovery bounds, seconds: a web server's restart (a cold `next start`), PostgreSQL's restart, a worker's hand-over. */
-const BOUND = { web_kill: 30, pg_restart: 15, two_servers: 5, worker_kill: 30 };
+/**
+ * Recovery bounds, seconds: a web server's restart (a cold `next start` on busy cores), PostgreSQL's
+ * restart, a worker's hand-over (heartbeat timeout WORKER_STALE_MS + a new worker's start). With two
+ * servers the bound is the killed one's restart time measured in the same run: service must come
+ * back before it does, carried by the other server (0 here is a placeholder, set after the run).
+ */
+const BOUND = { web_kill: 30, pg_restart: 15, two_servers: 0, worker_kill: 30 };
 const WORKER_STALE_MS = 5000;
 
 const log = (m: string) => console.log(`[faults] ${m}`);
@@ -55,7 +61,7 @@ const cleanup = async () => {
 };
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 
-type Scenario = Verdict & { worker_survived?: boolean; retries: number; server_errors: number; refused: Record<string, number>; abandoned: number; recovery_s: (number | null)[]; bound_s: number; acks_after_last_fault: number };
+type Scenario = Verdict & { worker_survived?: boolean; sessions: number; retries: number; server_errors: number; refused: Record<string, number>; abandoned: number; recovery_s: (number | null)[]; bound_s: number; acks_after_last_fault: number };
 const results: Record<string, Scenario | Record<string, unknown>> = {};
 
 try {
@@ -80,7 +86,7 @@ try {
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
     const t0 = performance.now();
-    const { done } = runLabelers({ bases: bases(), seeded, thinkMs: THINK_MS, until });
+    const { done } = runLabelers({ bases: bases(), seeded, thinkMs: THINK_MS, sessionEvery: 4, until });
     const faultTimes: number[] = [];
     for (const f of faults) {
       await sleep(Math.max(0, t0 + f.at * DURATION_S * 1000 - performance.now()));
@@ -94,6 +100,7 @@ try {
     const lastFault = faultTimes.at(-1) ?? t0;
     const r: Scenario = {
       ...verdict,
+      sessions: s.sessions,
       retries: s.retries,
       server_errors: s.serverErrors,
       refused: s.refused,
@@ -145,15 +152,21 @@ try {
     const b = webServer(await freePort(), serverEnv);
     servers.push(a, b);
     await Promise.all([a.start(), b.start()]);
+    let restarted = Infinity;
     results.two_servers = await labelingScenario("two_servers", () => [a.url, b.url], [
       {
         at: 0.5,
         inject: async () => {
+          const t = performance.now();
           await b.kill();
-          log(`two_servers: one killed; restarted in ${round(await b.start())} s`);
+          await b.start();
+          restarted = (performance.now() - t) / 1000;
+          log(`two_servers: one killed; back in ${round(restarted)} s`);
         },
       },
     ]);
+    BOUND.two_servers = round(restarted);
+    (results.two_servers as Scenario).bound_s = BOUND.two_servers;
     await Promise.all([a.stop(), b.stop()]);
   }
 

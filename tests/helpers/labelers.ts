@@ -7,7 +7,10 @@ import crypto from "node:crypto";
 import http from "node:http";
 import pg from "pg";
 
-export type Seeded = { projectId: string; tokens: { userId: string; token: string }[]; tasks: number };
+/** The labelers share one password; each also has an API token. */
+export type Seeded = { projectId: string; password: string; tokens: { userId: string; email: string; token: string }[]; tasks: number };
+
+const PASSWORD = "fault test password";
 
 /**
  * A project with `answerSets` answer sets of 4 (each a ranking task wanting `rankingsPerTask`
@@ -20,7 +23,7 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
   const { createApiToken } = await import("../../lib/auth/api-tokens");
   const { importFile } = await import("../../lib/labeling/import");
   const tag = `${opts.name}-${crypto.randomBytes(4).toString("hex")}`;
-  const admin = await createUser(db, null, { email: `admin-${tag}@faults.local`, name: "", role: "admin", password: "fault test password" });
+  const admin = await createUser(db, null, { email: `admin-${tag}@faults.local`, name: "", role: "admin", password: PASSWORD });
   const project = await db.project.create({
     data: { slug: tag, name: tag, answersPerTask: 4, rankingsPerTask: opts.rankingsPerTask, demonstrationsPerPrompt: 1, leaseMinutes: 30 },
   });
@@ -35,8 +38,27 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
     select: { id: true, email: true, name: true, role: true },
   });
   const tokens = [];
-  for (const u of users) tokens.push({ userId: u.id, token: (await createApiToken(db, u, { name: "faults", scopes: ["tasks.work"] })).token });
-  return { projectId: project.id, tokens, tasks: imported.tasks };
+  for (const u of users) tokens.push({ userId: u.id, email: u.email, token: (await createApiToken(db, u, { name: "faults", scopes: ["tasks.work"] })).token });
+  return { projectId: project.id, password: PASSWORD, tokens, tasks: imported.tasks };
+}
+
+/**
+ * Signs in as a browser does (next-auth's credentials callback with its CSRF token); returns the
+ * session cookie, a JWT that every server sharing NEXTAUTH_SECRET accepts, across restarts too.
+ */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookies = (r: Response) => r.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies(csrf).join("; "), origin: base },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: `${base}/` }),
+  });
+  const session = cookies(res).find((c) => c.startsWith("next-auth.session-token="));
+  if (!session) throw new Error(`signing in as ${email} failed: ${res.status} ${await res.text()}`);
+  return session;
 }
 
 export type Ack = {
@@ -58,6 +80,8 @@ export type LabelerStats = {
   retries: number;
   /** Of those, the ones answered 5xx (the rest: connection refused, reset or timed out). */
   serverErrors: number;
+  /** Labelers working with a session cookie (signed in with their password) rather than a token. */
+  sessions: number;
   /** Submissions given up after retrying for `giveUpMs` (never acknowledged). */
   abandoned: number;
   /** performance.now() of each 2xx answer, with when its request was first sent. */
@@ -77,9 +101,11 @@ export function runLabelers(opts: {
   thinkMs: number;
   /** Labelers stop taking new tasks once this resolves (a submission in hand is still sent). */
   until: Promise<unknown>;
+  /** Every n-th labeler signs in with its password and works with the session cookie, the others by API token (0: none). */
+  sessionEvery?: number;
   giveUpMs?: number;
 }): { stats: LabelerStats; done: Promise<LabelerStats> } {
-  const stats: LabelerStats = { acks: [], refused: {}, retries: 0, serverErrors: 0, abandoned: 0, okAt: [] };
+  const stats: LabelerStats = { acks: [], refused: {}, retries: 0, serverErrors: 0, sessions: 0, abandoned: 0, okAt: [] };
   const giveUpMs = opts.giveUpMs ?? 120_000;
   let stopping = false;
   void opts.until.then(() => (stopping = true));
@@ -88,7 +114,11 @@ export function runLabelers(opts: {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const think = () => sleep(-Math.log(1 - Math.random()) * opts.thinkMs);
 
+  /** A session cookie ("next-auth.session-token=...") or an API token. */
   function once(base: string, url: string, token: string, data: string): Promise<Answer> {
+    const auth = token.startsWith("next-auth.")
+      ? { cookie: token, origin: base } // a browser's fetch sends its page's origin with a POST
+      : { authorization: `Bearer ${token}` };
     return new Promise((resolve, reject) => {
       const req = http.request(
         base + url,
@@ -96,7 +126,7 @@ export function runLabelers(opts: {
           method: "POST",
           agent,
           timeout: 60_000,
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+          headers: { ...auth, "content-type": "application/json", "content-length": Buffer.byteLength(data) },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -145,8 +175,10 @@ export function runLabelers(opts: {
     let n = index; // alternate servers request by request, starting at different ones
     const next = () => opts.bases[n++ % opts.bases.length];
     await sleep(Math.random() * opts.thinkMs);
+    const token = opts.sessionEvery && index % opts.sessionEvery === 0 ? await signIn(opts.bases[0], who.email, opts.seeded.password) : who.token;
+    if (token !== who.token) stats.sessions++;
     while (!stopping) {
-      const got = await send(next, "/api/queue/next", who.token, { projectId: opts.seeded.projectId });
+      const got = await send(next, "/api/queue/next", token, { projectId: opts.seeded.projectId });
       if (!got) continue;
       if (got.status !== 200) throw new Error(`next task: ${got.status} ${JSON.stringify(got.json)}`);
       const task = got.json.task as { taskId: string; kind: "ranking" | "demonstration" } | null;
@@ -157,7 +189,7 @@ export function runLabelers(opts: {
         task.kind === "ranking"
           ? ["/api/tasks/ranking", { clientId, taskId: task.taskId, tiers: Math.random() < 0.5 ? "A > B > C = D" : "D > C > B > A", answers: [], timeSpentMs: 1000 }]
           : ["/api/tasks/demonstration", { clientId, taskId: task.taskId, text: `A demonstration from ${who.userId.slice(0, 8)}: clear and kind.`, timeSpentMs: 1000 }];
-      const a = await send(next, url, who.token, body);
+      const a = await send(next, url, token, body);
       if (!a) {
         stats.abandoned++;
         continue;
