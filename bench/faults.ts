@@ -60,6 +60,7 @@ const cleanup = async () => {
   fs.rmSync(storage, { recursive: true, force: true });
 };
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+process.once("exit", () => cluster.stop()); // even when the bench dies on an error (web servers: web-server.ts)
 
 type Scenario = Verdict & { worker_survived?: boolean; sessions: number; retries: number; server_errors: number; refused: Record<string, number>; abandoned: number; recovery_s: (number | null)[]; bound_s: number; acks_after_last_fault: number };
 const results: Record<string, Scenario | Record<string, unknown>> = {};

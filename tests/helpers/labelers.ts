@@ -175,8 +175,20 @@ export function runLabelers(opts: {
     let n = index; // alternate servers request by request, starting at different ones
     const next = () => opts.bases[n++ % opts.bases.length];
     await sleep(Math.random() * opts.thinkMs);
-    const token = opts.sessionEvery && index % opts.sessionEvery === 0 ? await signIn(opts.bases[0], who.email, opts.seeded.password) : who.token;
-    if (token !== who.token) stats.sessions++;
+    let token = who.token;
+    if (opts.sessionEvery && index % opts.sessionEvery === 0) {
+      // Signing in is retried like any request: the server may be down or restarting.
+      for (let attempt = 0; token === who.token; attempt++) {
+        try {
+          token = await signIn(opts.bases[attempt % opts.bases.length], who.email, opts.seeded.password);
+        } catch (e) {
+          if (attempt >= 30) throw e;
+          stats.retries++;
+          await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random()));
+        }
+      }
+      stats.sessions++;
+    }
     while (!stopping) {
       const got = await send(next, "/api/queue/next", token, { projectId: opts.seeded.projectId });
       if (!got) continue;
@@ -208,6 +220,7 @@ export function runLabelers(opts: {
     agent.destroy();
     return stats;
   });
+  done.catch(() => {}); // seen by whoever awaits it, never an unhandled rejection meanwhile
   return { stats, done };
 }
 

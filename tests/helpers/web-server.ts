@@ -7,6 +7,18 @@ import { ensureBuilt } from "./app-server";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
+// Detached servers outlive a test process that dies: kill what is still running when it exits.
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const c of live) {
+    try {
+      process.kill(-c.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+});
+
 export type WebServer = {
   url: string;
   /** Starts the server; resolves once it answers (seconds it took). */
@@ -54,6 +66,8 @@ export function webServer(port: number, env: Record<string, string>): WebServer 
         stdio: ["ignore", "pipe", "pipe"],
       });
       child = c;
+      live.add(c);
+      c.once("exit", () => live.delete(c));
       c.stdout!.on("data", (d) => (output += d));
       c.stderr!.on("data", (d) => (output += d));
       const deadline = Date.now() + 90_000;
