@@ -55,6 +55,8 @@ const cluster: PgCluster = startPgCluster(pgPort);
 const storage = fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-faults-storage-"));
 const servers: WebServer[] = [];
 const cleanup = async () => {
+  // This process's own pool first, so the cluster's stop cuts no idle connection of ours.
+  if (process.env.DATABASE_URL) await (await import("../lib/db")).db.$disconnect().catch(() => {});
   await Promise.all(servers.map((s) => s.stop().catch(() => {})));
   cluster.stop();
   fs.rmSync(storage, { recursive: true, force: true });
@@ -153,7 +155,6 @@ try {
     const b = webServer(await freePort(), serverEnv);
     servers.push(a, b);
     await Promise.all([a.start(), b.start()]);
-    let restarted = Infinity;
     results.two_servers = await labelingScenario("two_servers", () => [a.url, b.url], [
       {
         at: 0.5,
@@ -161,13 +162,11 @@ try {
           const t = performance.now();
           await b.kill();
           await b.start();
-          restarted = (performance.now() - t) / 1000;
-          log(`two_servers: one killed; back in ${round(restarted)} s`);
+          BOUND.two_servers = round((performance.now() - t) / 1000);
+          log(`two_servers: one killed; back in ${BOUND.two_servers} s`);
         },
       },
     ]);
-    BOUND.two_servers = round(restarted);
-    (results.two_servers as Scenario).bound_s = BOUND.two_servers;
     await Promise.all([a.stop(), b.stop()]);
   }
 
