@@ -10,7 +10,8 @@ import { killWorkerMidCheckpoint } from "../helpers/worker-fault";
 const storage = fs.mkdtempSync(path.join(os.tmpdir(), "faults-worker-test-"));
 process.env.STORAGE_DIR = storage;
 
-describe("a worker killed mid-checkpoint", { timeout: 240_000 }, () => {
+// Generous: about 50 s on a quiet machine, over 4 minutes with the two cores shared by six builds and tests.
+describe("a worker killed mid-checkpoint", { timeout: 600_000 }, () => {
   it("hands the run to another worker, which resumes it from the last complete checkpoint", async () => {
     const r = await killWorkerMidCheckpoint({ storage, steps: 75, saveEvery: 25, staleMs: 3000 });
     expect(r.error ?? "", r.logTail).toBe("");
