@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   "runs.create", // start, cancel, resume runs; promote checkpoints
   "users.manage", // create users, invites, change roles, disable
   "audit.read",
+  "settings.manage", // app-wide settings: the allow-list of endpoint hosts
   "tokens.manage_own", // personal API tokens
   "account.self", // change own password and profile
 ] as const;

@@ -10,6 +10,8 @@ import { can } from "../auth/permissions";
 import { db } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { generateRequestSchema } from "../generation/request";
+import { allowedEndpoint } from "../generation/allowed-endpoint";
+import { EndpointRefused } from "../generation/endpoint-guard";
 import { newRunSchema, type NewRunRequest } from "../validation/run";
 import { checkRunConfig } from "./config-check";
 import { checkDataset, snapshotProjectLabels } from "./dataset";
@@ -76,7 +78,14 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
   const name = input.name || `${info.label} ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
   if (input.dataset && "projectLabelsNow" in input.dataset) exportId = await snapshotProjectLabels(user, input.kind, project.id, name);
 
-  const { request: stored, secrets } = splitSecrets(input.kind === "generate" ? generateRequestSchema.parse(input.request ?? {}) : undefined);
+  const generate = input.kind === "generate" ? generateRequestSchema.parse(input.request ?? {}) : undefined;
+  if (generate?.source.kind === "openai") {
+    // Checked again by the worker when it opens the endpoint (the allow-list or DNS may change meanwhile).
+    await allowedEndpoint(db, generate.source.baseUrl).catch((e: unknown) => {
+      throw e instanceof EndpointRefused ? refuse(e.message) : e;
+    });
+  }
+  const { request: stored, secrets } = splitSecrets(generate);
   if (stored) config.request = stored;
   if (input.kind === "pretrain") config.modelSize = config.modelSize ?? input.modelSize;
   const run = await db.$transaction(async (tx) => {
