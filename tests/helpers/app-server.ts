@@ -17,7 +17,7 @@ export type AppServer = {
   startWorker: (env?: Record<string, string>) => void;
 };
 
-function ensureBuilt() {
+export function ensureBuilt() {
   if (fs.existsSync(path.join(root, ".next/BUILD_ID"))) return;
   const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
     cwd: root,
