@@ -105,15 +105,17 @@ childEnv.INFERENCE_URL ??= `http://127.0.0.1:${inferencePort}`;
 childEnv.INFERENCE_SECRET ??= crypto.randomBytes(24).toString("base64url");
 childEnv.INFERENCE_PORT ??= String(new URL(childEnv.INFERENCE_URL).port || inferencePort);
 const children: ChildProcess[] = [];
-const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", host], {
+// scripts/web-server.ts rather than `next start`: it stamps each request with its socket's address
+// (sign-in throttling must not trust a client's X-Forwarded-For).
+const web = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
   stdio: ["ignore", "pipe", "inherit"],
-  env: childEnv,
+  env: { ...childEnv, PORT: String(port), HOST: host },
 });
 children.push(web);
 let announced = false;
 web.stdout!.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
-  if (!announced && /Ready in|started server|Local:/i.test(chunk.toString())) {
+  if (!announced && /Ready in|Ready on|started server|Local:/i.test(chunk.toString())) {
     announced = true;
     say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${url}`);
     if (admin.generatedPassword) {
