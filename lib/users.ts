@@ -86,21 +86,31 @@ export async function createInvite(
   return { ...invite, token };
 }
 
+const INVALID_INVITE = "This invite link is invalid, used or expired.";
+
+/**
+ * Creates the invited account. The invite is looked up and checked before the password is hashed:
+ * scrypt is deliberately expensive, and nobody without a valid invite may make the server pay it.
+ */
 export async function acceptInvite(
   db: Db,
   input: { token: string; email: string; name: string; password: string },
 ) {
+  const tokenHash = hashToken(input.token);
+  const invite = await db.invite.findUnique({ where: { tokenHash } });
+  if (!invite || invite.usedAt || invite.expiresAt < new Date()) throw new AppError("bad_request", INVALID_INVITE);
+  if (invite.email && invite.email !== input.email)
+    throw new AppError("bad_request", "This invite is for another email address.");
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
-      const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(input.token) } });
-      if (!invite || invite.usedAt || invite.expiresAt < new Date())
-        throw new AppError("bad_request", "This invite link is invalid, used or expired.");
-      if (invite.email && invite.email !== input.email)
-        throw new AppError("bad_request", "This invite is for another email address.");
-      // Claim the invite first: a second acceptance of the same link updates no row.
-      const claimed = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: new Date() } });
-      if (claimed.count !== 1) throw new AppError("bad_request", "This invite link is invalid, used or expired.");
+      // Claim the invite, checked again: a second acceptance of the same link (or one that expired
+      // while the password was hashed) updates no row.
+      const claimed = await tx.invite.updateMany({
+        where: { id: invite.id, usedAt: null, expiresAt: { gt: new Date() } },
+        data: { usedAt: new Date() },
+      });
+      if (claimed.count !== 1) throw new AppError("bad_request", INVALID_INVITE);
       const user = await tx.user.create({
         data: { email: input.email, name: input.name, role: invite.role, passwordHash },
         select: PUBLIC,

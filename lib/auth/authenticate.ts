@@ -5,7 +5,7 @@ import "server-only";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import type { Role } from "./permissions";
-import { dummyHash, verifyPassword } from "./password";
+import { dummyHash, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type PasswordCost } from "./password";
 import { attemptSucceeded, beginAttempt } from "./throttle";
 
 export const GENERIC_SIGN_IN_ERROR = "The email or password is incorrect.";
@@ -17,6 +17,8 @@ type Hooks = {
   verify?: (password: string, stored: string) => Promise<boolean>;
   /** Waits before checking a slowed attempt (tests record the wait instead). */
   sleep?: (ms: number) => Promise<void>;
+  /** The cost a re-hash is made at (default PASSWORD_COST). */
+  cost?: PasswordCost;
 };
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -38,5 +40,11 @@ export async function authenticate(
   const ok = await (hooks.verify ?? verifyPassword)(input.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !ok || user.disabled) throw new AppError("unauthorized", GENERIC_SIGN_IN_ERROR);
   await attemptSucceeded(db, attempt);
+  // A hash made at an older, lower cost is replaced now that the password is known.
+  const cost = hooks.cost ?? PASSWORD_COST;
+  if (needsRehash(user.passwordHash, cost)) {
+    const passwordHash = await hashPassword(input.password, cost);
+    await db.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+  }
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
