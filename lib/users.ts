@@ -5,6 +5,7 @@ import { audit } from "./audit";
 import type { SessionUser } from "./auth/authenticate";
 import { hashToken } from "./auth/api-tokens";
 import { hashPassword, verifyPassword } from "./auth/password";
+import type { SessionClaims } from "./auth/session";
 import type { Db } from "./db";
 import { AppError } from "./errors";
 import { Prisma } from "./generated/prisma/client";
@@ -50,16 +51,41 @@ export async function updateUser(db: Db, actor: SessionUser, id: string, input: 
   });
 }
 
-export async function changePassword(db: Db, user: SessionUser, current: string, next: string) {
+/**
+ * Changes the user's own password. Every session signed in before ends at its next request (the
+ * session version is raised and passwordChangedAt set; the caller re-issues its own session with
+ * the returned claims), and with revokeTokens the user's API tokens are revoked too.
+ */
+export async function changePassword(
+  db: Db,
+  user: SessionUser,
+  current: string,
+  next: string,
+  opts: { revokeTokens?: boolean } = {},
+): Promise<SessionClaims & { tokensRevoked: number }> {
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
   if (!(await verifyPassword(current, row.passwordHash)))
     throw new AppError("bad_request", "The current password is incorrect.");
-  await db.$transaction(async (tx) => {
-    await tx.user.update({
+  const passwordHash = await hashPassword(next);
+  return db.$transaction(async (tx) => {
+    const updated = await tx.user.update({
       where: { id: user.id },
-      data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
+      data: { passwordHash, passwordChangedAt: new Date(), sessionVersion: { increment: 1 } },
+      select: { sessionVersion: true, passwordChangedAt: true },
     });
-    await audit(tx, user.id, "user.password_change", { type: "user", id: user.id });
+    const { count } = opts.revokeTokens
+      ? await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } })
+      : { count: 0 };
+    await audit(tx, user.id, "user.password_change", { type: "user", id: user.id }, { tokensRevoked: count });
+    return { sv: updated.sessionVersion, pca: updated.passwordChangedAt!.getTime(), tokensRevoked: count };
+  });
+}
+
+/** Ends every session of this user, the current one included, at its next request. */
+export async function signOutEverywhere(db: Db, user: SessionUser): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    await audit(tx, user.id, "user.sign_out_everywhere", { type: "user", id: user.id });
   });
 }
 
