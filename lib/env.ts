@@ -30,9 +30,18 @@ export function env(): Env {
     const issue = parsed.error.issues[0];
     throw new Error(`Configuration error: ${issue.path.join(".")}: ${issue.message}.`);
   }
-  if (parsed.data.NODE_ENV === "production" && !parsed.data.NEXTAUTH_SECRET) {
-    throw new Error("Configuration error: NEXTAUTH_SECRET is required in production.");
-  }
   cached = parsed.data;
   return cached;
+}
+
+/**
+ * NEXTAUTH_SECRET, for the web server's own use (sessions, export pseudonyms, run secrets). Child
+ * processes do not get it (lib/child-env.ts), so it is checked where it is used, not in env():
+ * required in production, a fixed development value otherwise.
+ */
+export function serverSecret(): string {
+  const { NEXTAUTH_SECRET, NODE_ENV } = env();
+  if (NEXTAUTH_SECRET) return NEXTAUTH_SECRET;
+  if (NODE_ENV === "production") throw new Error("Configuration error: NEXTAUTH_SECRET is required in production.");
+  return "rlhf-studio-development-secret";
 }

@@ -8,6 +8,8 @@ import { ensureAdmin, seedDemo } from "../lib/bootstrap";
 import { assertReachable } from "../lib/db/check";
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { childEnv as allowListed } from "../lib/child-env";
+import { runSecretsKey } from "../lib/runs/secrets";
 import { FINGERPRINT_FILE, sourceFingerprint } from "./build-fingerprint";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -130,9 +132,12 @@ let stopping = false;
 // 6. Training workers (WORKERS=n, default 1; 0: none, e.g. when workers run on other machines) and
 // the inference server. Each is a tsx process of its own; one that exits is started again.
 // tsx is loaded into the child itself (not the tsx CLI, which would run the script in a grandchild).
-function keepRunning(name: string, script: string) {
+// Their environment is an allow-list (lib/child-env.ts): the web server's NEXTAUTH_SECRET stays with
+// it; a worker gets only the key derived from it that decrypts run secrets, the inference server
+// only its own shared secret.
+function keepRunning(name: string, script: string, env: NodeJS.ProcessEnv) {
   const startOne = () => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit"], env });
     children.push(child);
     child.on("exit", (code, signal) => {
       children.splice(children.indexOf(child), 1);
@@ -143,9 +148,11 @@ function keepRunning(name: string, script: string) {
   };
   startOne();
 }
-for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, "scripts/worker.ts");
+const workerEnv = allowListed({ RUN_SECRETS_KEY: runSecretsKey(secret) }, childEnv);
+const inferenceEnv = allowListed({ INFERENCE_SECRET: childEnv.INFERENCE_SECRET }, childEnv);
+for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, "scripts/worker.ts", workerEnv);
 if (workers) say(`${workers} training worker${workers > 1 ? "s" : ""} started (npm run worker starts more, here or on other machines)`);
-keepRunning("inference server", "scripts/inference.ts");
+keepRunning("inference server", "scripts/inference.ts", inferenceEnv);
 
 async function shutdown(code: number) {
   if (stopping) return;
