@@ -28,7 +28,8 @@ describe("password hashes", () => {
     expect(needsRehash(h)).toBe(false);
   });
 
-  it("verify at N=2^17, which the old 64 MiB memory cap refused", async () => {
+  // 2^17 hashes take 0.25 s on a quiet machine, tens of seconds on a loaded one.
+  it("verify at N=2^17, which the old 64 MiB memory cap refused", { timeout: 240_000 }, async () => {
     const h = await hashPassword("stronger", { log2N: 17 });
     expect(h.startsWith(`scrypt$${2 ** 17}$8$1$`)).toBe(true);
     expect(await verifyPassword("stronger", h)).toBe(true);
@@ -39,7 +40,7 @@ describe("password hashes", () => {
     expect(await verifyPassword("x", `scrypt$${2 ** 30}$8$1$c2FsdA$aGFzaA`)).toBe(false);
   });
 
-  it("of the old format still verify, and are re-hashed at the current cost on the next sign-in", async () => {
+  it("of the old format still verify, and are re-hashed at the current cost on the next sign-in", { timeout: 240_000 }, async () => {
     const old = oldFormatHash("old password!");
     expect(await verifyPassword("old password!", old)).toBe(true);
     expect(await verifyPassword("old passwort!", old)).toBe(false);

@@ -37,7 +37,8 @@ const api = (url: string, jar: Jar, path: string, init: RequestInit = {}, header
     headers: { ...headers, cookie: cookieHeader(jar), origin: url, "content-type": "application/json", ...(init.headers as object) },
   });
 
-describe("sessions over HTTP", () => {
+// Each test signs in a few times (scrypt) against a server sharing two cores: generous timeouts.
+describe("sessions over HTTP", { timeout: 180_000 }, () => {
   let app: AppServer;
   beforeAll(async () => {
     app = await startApp();
