@@ -4,13 +4,14 @@ import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { RUN_KIND_NAMES, type RunKind } from "@/lib/runs/kinds";
+import { liveWorkers } from "@/lib/worker/queue";
 
 export const metadata = { title: "New training run" };
 
 export default async function NewRunPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
   await requirePermission("runs.create");
   const { kind } = await searchParams;
-  const [projects, artifacts, exports] = await Promise.all([
+  const [projects, artifacts, exports, workers] = await Promise.all([
     db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
     db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, name: true, createdAt: true, config: true } }),
     db.export.findMany({
@@ -19,7 +20,9 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
       take: 200,
       select: { id: true, kind: true, projectId: true, rowCount: true, createdAt: true },
     }),
+    liveWorkers(),
   ]);
+  const gpuDevices = [...new Set(workers.flatMap((w) => w.devices.filter((d) => d.startsWith("cuda:"))))].sort();
   const iso = <T extends { createdAt: Date }>(r: T) => ({ ...r, createdAt: r.createdAt.toISOString() });
   return (
     <>
@@ -32,6 +35,7 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
         projects={projects}
         artifacts={artifacts.map(iso)}
         exports={exports.map(iso)}
+        gpuDevices={gpuDevices}
         initialKind={(RUN_KIND_NAMES as readonly string[]).includes(kind ?? "") ? (kind as RunKind) : undefined}
       />
     </>
