@@ -24,7 +24,7 @@ export interface RuntimeConfig {
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /**
    * onnxruntime's verbose log on stderr (default false): it lists which provider each node is
-   * placed on (ml/runtime/placement.ts reads it).
+   * placed on (ml/runtime/placement.ts reads it). ML_ORT_VERBOSE=1 turns it on for every session.
    */
   verbose?: boolean;
   /** Measure each session's host↔device copy time once, at its first run (Session.stats().copyMs). */
@@ -62,7 +62,7 @@ export function sessionOptions(config: RuntimeConfig = {}): InferenceSession.Ses
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: config.optimization ?? 'all',
-    ...(config.verbose ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
+    ...((config.verbose ?? process.env.ML_ORT_VERBOSE === '1') ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, force_spinning_stop: '1' } },
   };
 }

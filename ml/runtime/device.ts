@@ -2,10 +2,13 @@
 // sentence before onnxruntime prints its own: an unknown name, a CUDA device that does not exist,
 // provider files that are missing or of another version than the core library.
 
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError, type Provider } from './errors';
+import { libraryVersion } from './lib-version';
 import { nativeDir, ORT_VERSION } from './ort';
+
+export { libraryVersion };
 
 export type DeviceName = 'cpu' | 'cuda' | `cuda:${number}`;
 
@@ -46,6 +49,10 @@ export const CUDA_MISSING =
   'The CUDA execution provider is not installed: run `npm run gpu:setup` (offline-capable, CUDA 13), or reinstall ' +
   'onnxruntime-node with its provider files (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci`, or cuda13) on a machine with an NVIDIA GPU, or set the device to "cpu".';
 
+export const CUDA_LIBS_MISSING =
+  'The CUDA provider files are installed but onnxruntime could not load them: put the CUDA 13 libraries (libcublas.so.13, libcublasLt.so.13, ' +
+  'libcudart.so.13, libcurand.so.10, cuDNN 9) on LD_LIBRARY_PATH beside the NVIDIA driver (onnxruntime\'s log line above names the missing one), or set the device to "cpu".';
+
 /** Throws one sentence when `device` cannot be used here; the CPU always can. */
 export function checkDevice(device: Device, probe: DeviceProbe = systemProbe()): void {
   if (device.provider !== 'cuda') return;
@@ -62,41 +69,6 @@ export function checkDevice(device: Device, probe: DeviceProbe = systemProbe()):
   if (n !== null && device.deviceId >= n) {
     throw new EngineError(`There is no CUDA device ${device.deviceId}: this machine has ${n} GPU${n === 1 ? '' : 's'} (cuda:0${n > 1 ? `..cuda:${n - 1}` : ''}).`);
   }
-}
-
-const versionCache = new Map<string, string | null>();
-
-/**
- * Finds the "\0" 1.NN.N "\0" version string onnxruntime compiles into its libraries, reading the
- * file in chunks (the CUDA provider is 230 MB). Cached per path, size and time.
- */
-export function libraryVersion(file: string): string | null {
-  const st = statSync(file);
-  const key = `${file}:${st.size}:${st.mtimeMs}`;
-  if (versionCache.has(key)) return versionCache.get(key)!;
-  const fd = openSync(file, 'r');
-  const chunk = Buffer.alloc(8 << 20);
-  const needle = Buffer.from('\u00001.', 'latin1');
-  let found: string | null = null;
-  try {
-    for (let pos = 0; !found; ) {
-      const n = readSync(fd, chunk, 0, chunk.length, pos);
-      if (n <= 0) break;
-      const view = chunk.subarray(0, n);
-      for (let i = view.indexOf(needle); i !== -1 && !found; i = view.indexOf(needle, i + 1)) {
-        const text = view.toString('latin1', i + 1, i + 12);
-        const end = text.indexOf('\u0000');
-        const m = end > 0 ? /^1\.(\d{1,2})\.(\d{1,2})$/.exec(text.slice(0, end)) : null;
-        if (m && Number(m[1]) >= 10) found = `1.${m[1]}.${m[2]}`;
-      }
-      if (n < chunk.length) break;
-      pos += n - 12; // a match across the chunk boundary is found in the next chunk
-    }
-  } finally {
-    closeSync(fd);
-  }
-  versionCache.set(key, found);
-  return found;
 }
 
 /** GPUs visible to this process: CUDA_VISIBLE_DEVICES when set, else the driver's folder of GPUs. */

@@ -10,6 +10,7 @@ import type { BuiltModel } from '../graph/core';
 import { encodeModel, type ValueInfoData } from '../onnx/proto';
 import { fmt, numel } from '../graph/shape';
 import { checkProvider, CUDA_MISSING, EngineError, sessionOptions, type RuntimeConfig } from './config';
+import { CUDA_LIBS_MISSING, systemProbe } from './device';
 import { ort } from './ort';
 
 export type Feeds = Record<string, AnyTypedArray>;
@@ -147,6 +148,7 @@ function cudaError(config: RuntimeConfig, e: unknown): EngineError | null {
   if (config.provider !== 'cuda') return null;
   const m = String(e instanceof Error ? e.message : e);
   if (/invalid device ordinal|device_id|cudaSetDevice/i.test(m)) return new EngineError(`There is no CUDA device ${config.deviceId ?? 0} on this machine (onnxruntime: ${m.split('\n')[0]}).`);
+  if (/shared library|providers_cuda|libcu|cudnn/i.test(m) && systemProbe().providerPath()) return new EngineError(CUDA_LIBS_MISSING);
   if (/shared library|providers_cuda|libcu|cudnn/i.test(m)) return new EngineError(`${CUDA_MISSING} (onnxruntime: ${m.split('\n')[0]})`);
   return null;
 }

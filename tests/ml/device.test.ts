@@ -1,7 +1,7 @@
 // The device setting: parsing, the one-sentence refusals, and the proof that it reaches every
 // onnxruntime session the trainers and generators create (through the session trace seam, with
 // CUDA stood in by the CPU so the whole CUDA path runs here).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import {
   RewardScorer,
   type DeviceProbe,
 } from '../../ml/index';
-import { libraryVersion, visibleGpuCount } from '../../ml/runtime/device';
+import { CUDA_LIBS_MISSING, libraryVersion, visibleGpuCount } from '../../ml/runtime/device';
 import { nativeDir as nativeDirFor } from '../../ml/runtime/ort';
 import { randomPolicy, TINY, writePrompts } from './ppo-fixtures';
 import { Policy } from '../../lib/generation/policy';
@@ -72,13 +72,17 @@ describe('the device setting', () => {
     expect(visibleGpuCount({ CUDA_VISIBLE_DEVICES: '' }, path.join(dir, 'none'))).toBe(0);
   });
 
-  it('a cuda request on a machine without the provider files fails with the one sentence, in a session and in a trainer', async () => {
+  // without `npm run gpu:setup`: the provider files are missing; after it, on this GPU-less machine, the CUDA libraries are
+  const installed = existsSync(path.join(nativeDirFor(ORT_DIR), 'libonnxruntime_providers_cuda.so'));
+  const sentence = installed ? CUDA_LIBS_MISSING : CUDA_MISSING;
+
+  it('a cuda request on a machine without the provider (or its CUDA libraries) fails with one sentence, in a session and in a trainer', async () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [2]);
-    await expect(Session.create(g.toModel({ outputs: { y: g.relu(x) } }), { provider: 'cuda' })).rejects.toThrow(CUDA_MISSING);
+    await expect(Session.create(g.toModel({ outputs: { y: g.relu(x) } }), { provider: 'cuda' })).rejects.toThrow(sentence);
     const data = path.join(dir, 'text.txt');
     writeFileSync(data, 'hello world '.repeat(200));
-    await expect(trainLM({ model: 'tiny', data: [data], out: path.join(dir, 'lm-missing'), steps: 1, device: 'cuda', worker: false })).rejects.toThrow(CUDA_MISSING);
+    await expect(trainLM({ model: 'tiny', data: [data], out: path.join(dir, 'lm-missing'), steps: 1, device: 'cuda', worker: false })).rejects.toThrow(sentence);
   });
 });
 
