@@ -15,16 +15,17 @@ DEVICE=cuda
 for ((i = 1; i <= $#; i++)); do [ "${!i}" = "--device" ] && { j=$((i + 1)); DEVICE=${!j}; }; done
 log() { echo "[gpu-check] $*" >&2; }
 
-mkdir -p .gpu/recv
-mv .gpu/stage/part-* .gpu/stage/SHA256SUMS .gpu/recv/ 2>/dev/null || true
-if ls .gpu/recv/part-* >/dev/null 2>&1; then
+# the staged parts: received one per device call into .gpu/recv (see .gpu/PLAN.md), or still in .gpu/stage here
+PARTS=""
+for d in .gpu/recv .gpu/stage; do ls "$d"/part-* >/dev/null 2>&1 && { PARTS=$d; break; }; done
+if [ -n "$PARTS" ]; then
   U=.gpu/unpacked
-  if [ ! -f "$U/check.mjs" ]; then
-    log "unpacking $(ls .gpu/recv/part-* | wc -l) staged parts"
-    (cd .gpu/recv && { [ ! -f SHA256SUMS ] || sha256sum -c --quiet SHA256SUMS; })
+  if [ ! -f "$U/.unpacked" ] || [ "$PARTS/SHA256SUMS" -nt "$U/.unpacked" ]; then
+    log "unpacking $(ls "$PARTS"/part-* | wc -l) staged parts from $PARTS"
+    (cd "$PARTS" && { [ ! -f SHA256SUMS ] || sha256sum -c --quiet SHA256SUMS; })
     rm -rf "$U.tmp" && mkdir -p "$U.tmp"
-    cat .gpu/recv/part-* | xz -d -T0 | tar -C "$U.tmp" -xf -
-    rm -rf "$U" && mv "$U.tmp" "$U"
+    cat "$PARTS"/part-* | xz -d -T0 | tar -C "$U.tmp" -xf -
+    touch "$U.tmp/.unpacked" && rm -rf "$U" && mv "$U.tmp" "$U"
   fi
   NODE=("$ROOT/$U/node/bin/node")
   CHECK="$ROOT/$U/check.mjs"

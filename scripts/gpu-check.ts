@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import { Generator, gptConfig, initGPT, loadCheckpoint, ORT_DIR, ORT_VERSION, prng, runtimeFor, saveCheckpoint, Session, trainLM, trainPPO, trainRewardModel, Graph } from "../ml/index";
 import { fallbackOps, parsePlacements } from "../ml/runtime/placement";
 
@@ -146,6 +147,14 @@ const tail = (file: string) =>
     .slice(0, 600);
 
 const roundAll = (o: Record<string, number | undefined>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v, 2)]));
+/** The placement lines of onnxruntime's verbose log, read as a stream (the whole log is large at GPT-2 size). */
+async function placementLines(file: string): Promise<string> {
+  const keep: string[] = [];
+  const lines = readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity });
+  for await (const line of lines) if (line.includes("VerifyEachNodeIsAssignedToAnEp")) keep.push(line);
+  return keep.join("\n");
+}
+
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 const round = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(d)));
 
@@ -163,7 +172,7 @@ async function main(): Promise<void> {
     dut.rm_loss.forEach((l, i) => (diffs[`rm_loss_${i + 1}`] = rel(l, ref.rm_loss[i])));
     for (const k of ["entropy", "value_loss"]) if (k in ref.ppo) diffs[`ppo_${k}`] = rel(dut.ppo[k], ref.ppo[k]);
     const maxDiff = Math.max(...Object.values(diffs));
-    const fallback = fallbackOps(parsePlacements(fs.readFileSync(path.join(args.dir, "dut.log"), "utf8")));
+    const fallback = fallbackOps(parsePlacements(await placementLines(path.join(args.dir, "dut.log"))));
     Object.assign(report, {
       provider_loaded: dut.provider_loaded,
       step_ms: {
