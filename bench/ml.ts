@@ -9,7 +9,11 @@
 //                            BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch,
 //                            BENCH_DEBUG=1 prints every timing)
 //
-// Ends with ONE line of JSON: figures, targets, and whether they were met.
+// Then the parity check over many steps (bench/ml-trajectory.ts): 20 training steps from the same
+// weights on the same batches on both sides, the largest relative loss difference (target <= 1e-3)
+// and the weight difference after them.
+//
+// Ends with ONE line of JSON: figures, targets, and whether they were met ("pass").
 
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
+import { compareTrajectories, ourTrajectory, TRAJECTORY_LOSS_TARGET, TRAJECTORY_STEPS, trajectoryBatches } from './ml-trajectory';
 import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, stepFeeds, stepsPerRunFor, trainStepModel, type GPTConfig } from '../ml/index';
 
 const THREADS = 2;
@@ -106,9 +111,9 @@ class TorchRef {
     readonly info: TorchInfo,
   ) {}
 
-  static async start(dir: string, ids: number[][]): Promise<TorchRef> {
+  static async start(dir: string, ids: number[][], trajectory: number[][][] = []): Promise<TorchRef> {
     const spec = path.join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, ...ADAM }));
+    writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, ...ADAM }));
     const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OMP_NUM_THREADS: String(THREADS) };
     delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its AVX-512 kernels (for this command only)
     delete env.OPENBLAS_L2_SIZE;
@@ -128,6 +133,7 @@ class TorchRef {
 
   steps = async (n: number) => (await this.ask<{ step_ms: number[] }>(`steps ${n}`)).step_ms;
   generate = async () => (await this.ask<{ gen_tokens_per_sec: number }>('gen')).gen_tokens_per_sec;
+  trajectory = async () => (await this.ask<{ losses: number[] }>('trajectory')).losses;
   close() {
     this.child.stdin.end('quit\n');
   }
@@ -158,8 +164,9 @@ try {
   const ids = batchIds(c, 8, 128);
   const why = torchReady();
 
+  const traj = trajectoryBatches(c, TRAJECTORY_STEPS, 8, 128);
   const ours = await ourSide(c, params, ids);
-  const torch = why ? undefined : await TorchRef.start(path.join(dir, 'model'), ids);
+  const torch = why ? undefined : await TorchRef.start(path.join(dir, 'model'), ids, traj);
   const times: number[] = [];
   const aloneTimes: number[] = [];
   const torchTimes: number[] = [];
@@ -179,6 +186,9 @@ try {
       }),
   );
   await ours.dispose();
+  // parity over many steps: the same 20 batches from the same weights, one optimizer step per run
+  const ourTraj = await ourTrajectory(c, params, traj, ADAM, THREADS);
+  const parity = torch ? compareTrajectories(ourTraj, await torch.trajectory(), path.join(dir, 'model')) : undefined;
   torch?.close();
   if (process.env.BENCH_DEBUG) console.log({ times: times.map(Math.round), aloneTimes: aloneTimes.map(Math.round), torchTimes: torchTimes.map(Math.round) });
   const stepMs = median(times);
@@ -214,8 +224,10 @@ try {
   console.log(`${'generation, new tokens/s'.padEnd(34)}${fmt(genTps, 0).padStart(12)}${fmt(t?.gen_tokens_per_sec, 0).padStart(12)}${fmt(genRatio, 2).padStart(10)}`);
   console.log(`${'first loss (cross-check)'.padEnd(34)}${firstLoss.toFixed(5).padStart(12)}${(t ? t.first_loss.toFixed(5) : '—').padStart(12)}`);
   if (big) console.log(`${'step d=512 L=8 T=256, ms'.padEnd(34)}${fmt(big.ours_ms).padStart(12)}${fmt(big.torch_ms).padStart(12)}${fmt(big.torch_ms ? big.ours_ms / big.torch_ms : undefined, 2).padStart(10)}`);
+  if (parity) console.log(`${`${TRAJECTORY_STEPS}-step trajectory`.padEnd(34)}largest relative loss difference ${parity.lossRel.toExponential(2)} (target <= ${TRAJECTORY_LOSS_TARGET}); weights after: max |Δ| ${parity.paramMaxAbs.toExponential(2)}, ‖Δ‖/‖w‖ ${parity.paramRel.toExponential(2)}`);
   console.log(t ? `PyTorch ${t.torch}, ${t.threads} threads, BLAS: ${t.blas}` : `PyTorch not run: ${why}`);
   const lossAgree = t ? Math.abs(firstLoss - t.first_loss) < 1e-3 : undefined;
+  const trajectoryMet = parity ? parity.lossRel <= TRAJECTORY_LOSS_TARGET : undefined;
   console.log(
     JSON.stringify({
       bench: 'ml',
@@ -237,9 +249,17 @@ try {
       first_loss: +firstLoss.toFixed(6),
       torch_first_loss: t ? +t.first_loss.toFixed(6) : null,
       losses_agree: lossAgree ?? null,
+      trajectory_steps: TRAJECTORY_STEPS,
+      trajectory_loss_rel_max: parity ? +parity.lossRel.toExponential(3) : null,
+      trajectory_loss_target: TRAJECTORY_LOSS_TARGET,
+      trajectory_param_max_abs: parity ? +parity.paramMaxAbs.toExponential(3) : null,
+      trajectory_param_rel: parity ? +parity.paramRel.toExponential(3) : null,
+      trajectory_met: trajectoryMet ?? null,
       torch_blas: t?.blas ?? null,
       ...(big ? { big_step_ms: +big.ours_ms.toFixed(1), big_torch_step_ms: big.torch_ms ? +big.torch_ms.toFixed(1) : null } : {}),
       torch_skipped: why ?? null,
+      // without the reference nothing can be judged: not a pass
+      pass: stepRatio !== undefined && genRatio !== undefined && stepRatio <= 1 && genRatio >= 1 && lossAgree === true && trajectoryMet === true,
     }),
   );
 } finally {

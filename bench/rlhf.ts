@@ -5,19 +5,24 @@
 // export layout), PPO against it (β sweep, PPO-ptx). The oracle judges held-out samples at the end.
 //
 //   npm run bench:rlhf [-- --quick] [--seed N] [--keep] [--dir DIR (reuse the stage outputs there)]
+//   npm run bench:rlhf -- --seeds 1,2,3 [--quick]   (each seed in its own process, then mean and spread)
 //
-// Ends with ONE line of JSON: figures, targets, and whether they were met.
+// The held-out evaluation prompts appear in no training text (web text, demonstrations, rankings,
+// preference-model pretraining, PPO prompts, PPO-ptx): the overlap is counted and must be 0.
+// Ends with ONE line of JSON: figures, targets, and whether they were met. For one seed it holds
+// no timings (they are in the table above it), so the same seed twice prints the same line.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { report } from './rlhf/report';
+import { runSeeds } from './rlhf/seeds';
 import { evaluateStage } from './rlhf/evaluation-stage';
 import { pmpStage } from './rlhf/preference-pretraining';
 import { benchSettings } from './rlhf/settings';
 import { labelStage, pretrainStage, sftStage } from './rlhf/stages';
 import { ppoStage, rewardStage, writePPOPrompts, type PPORun } from './rlhf/stages-rl';
-import { promptSets } from './rlhf/tasks';
+import { heldOutOverlap, promptSets } from './rlhf/tasks';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -25,6 +30,11 @@ const value = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+if (value('--seeds') !== undefined) {
+  const json = await runSeeds(value('--seeds')!, flag('--quick'));
+  console.log(JSON.stringify(json));
+  process.exit(0);
+}
 const seed = Number(value('--seed') ?? 1);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${value('--seed')}`);
 const s = benchSettings(seed, flag('--quick'));
@@ -53,7 +63,7 @@ async function stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 const sets = promptSets(seed, { sft: s.sft.demos, rmTrain: s.label.train, rmVal: s.label.val, ppo: s.ppo.prompts, eval: s.evalPrompts });
-const base = await stage('pretrain', () => pretrainStage(s, dir));
+const base = await stage('pretrain', () => pretrainStage(s, dir, [...sets.eval, ...sets.rmVal]));
 const sft = await stage('sft', () => sftStage(s, dir, base.out, sets.sft));
 const labels = await stage('label', () => labelStage(s, dir, sft.out, sets.rmTrain, sets.rmVal));
 const pmp = await stage('rm-pretrain', () => pmpStage(s, dir, sft.out, base.text));
@@ -68,6 +78,8 @@ for (const beta of s.ppo.betas) {
 const ptx = await stage('ppo-ptx', () => ppoStage(s, dir, { ...common, name: 'ppo-ptx', beta: s.ppo.beta, ptxCoef: s.ppo.ptxCoef }));
 const evaluation = await stage('evaluate', () => evaluateStage(s, { base: base.out, sft: sft.out, rm: rm.out, rmVal: labels.val, sweep, ptx }, sets.eval));
 
-const json = report(s, { labels, pmp, rm, sweep, ptx, evaluation, stages, wallSec: (performance.now() - t0) / 1000 });
+const trainingFiles = [base.text, sft.data, labels.train, path.join(dir, 'pmp.jsonl'), prompts];
+const overlap = heldOutOverlap(sets.eval, trainingFiles.map((f) => readFileSync(f, 'utf8')));
+const json = report(s, { labels, pmp, rm, sweep, ptx, evaluation, stages, overlap, wallSec: (performance.now() - t0) / 1000 });
 if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(json));

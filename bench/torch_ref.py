@@ -6,7 +6,9 @@ SPEC: {"dir": model folder, "threads": 2, "batch": 8, "seq": 128, "ids": [[...]]
 
 After loading and warming up it prints one JSON line (version, BLAS, first loss), then answers
 commands on stdin, one JSON line each: `steps N` (N timed training steps), `gen` (one timed
-generation), `quit`. The caller interleaves these with its own measurements, so both sides
+generation), `trajectory` (a fresh copy of the loaded weights and a fresh AdamW trained on the
+batches of spec["trajectory"], one per step; answers the loss of every step and writes the final
+weights to DIR/trajectory.safetensors), `quit`. The caller interleaves these with its own measurements, so both sides
 see the same moments of a shared, noisy machine.
 """
 import json, math, struct, sys, time
@@ -78,6 +80,50 @@ class GPT(torch.nn.Module):
         return x @ self.w("wte.weight").t(), presents
 
 
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        b = t.detach().contiguous().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def make_optimizer(model, spec):
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    nodecay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": spec["weight_decay"]}, {"params": nodecay, "weight_decay": 0.0}],
+        lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=1e-8,
+    )
+
+
+def train_step(model, opt, ids, max_grad_norm):
+    T = ids.shape[1] - 1
+    x, y = ids[:, :T], ids[:, 1:]
+    pos = torch.arange(T).expand(ids.shape[0], T)
+    logits, _ = model(x, pos)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    opt.step()
+    return loss.item()
+
+
+def trajectory(spec, cfg, tensors):
+    """The same weights and batches as our trajectory, from a fresh optimizer: every step's loss."""
+    model = GPT(cfg, {k: v.clone() for k, v in tensors.items()})
+    opt = make_optimizer(model, spec)
+    losses = [train_step(model, opt, torch.tensor(b, dtype=torch.long), spec["max_grad_norm"]) for b in spec["trajectory"]]
+    write_safetensors(spec["dir"] + "/trajectory.safetensors", {k.replace("__", "."): v for k, v in model.p.items()})
+    return losses
+
+
 def blas_name():
     try:
         import ctypes
@@ -95,26 +141,15 @@ def main():
     torch.manual_seed(0)
     cfg = json.load(open(spec["dir"] + "/config.json"))
     tensors = read_safetensors(spec["dir"] + "/model.safetensors")
-    model = GPT(cfg, tensors)
+    model = GPT(cfg, {k: v.clone() for k, v in tensors.items()})
     B, T = spec["batch"], spec["seq"]
     ids = torch.tensor(spec["ids"], dtype=torch.long)  # (B, T + 1)
     x, y = ids[:, :T], ids[:, 1 : T + 1]
     pos = torch.arange(T).expand(B, T)
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    nodecay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": spec["weight_decay"]}, {"params": nodecay, "weight_decay": 0.0}],
-        lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=1e-8,
-    )
+    opt = make_optimizer(model, spec)
 
     def step():
-        logits, _ = model(x, pos)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), spec["max_grad_norm"])
-        opt.step()
-        return loss.item()
+        return train_step(model, opt, ids, spec["max_grad_norm"])
 
     def timed_step():
         t0 = time.perf_counter()
@@ -155,6 +190,8 @@ def main():
         cmd, *arg = line.split()
         if cmd == "steps":
             say({"step_ms": [timed_step() for _ in range(int(arg[0]))]})
+        elif cmd == "trajectory":
+            say({"losses": trajectory(spec, cfg, tensors)})
         elif cmd == "gen":
             say({"gen_tokens_per_sec": timed_generation()})
         elif cmd == "quit":

@@ -23,13 +23,14 @@ function mistake(t: Task, rand: () => number): string {
 /**
  * Pretraining text: `n` question/answer notes like "Q: reverse abcd\nA: dcba\n\n", a fraction
  * `errorRate` of them wrong, never in the stated style. Prompts come from the task family at
- * random (they may overlap held-out prompts: the base model has read the web).
+ * random, except the `heldOut` ones: the evaluation must judge prompts no stage has trained on.
  */
-export function webText(n: number, seed: number, errorRate: number): string {
+export function webText(n: number, seed: number, errorRate: number, heldOut: ReadonlySet<string> = new Set()): string {
   const rand = prng(seed);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const t = randomTask(rand);
+    let t = randomTask(rand);
+    while (heldOut.has(t.prompt)) t = randomTask(rand);
     const answer = rand() < errorRate ? mistake(t, rand) : solve(t);
     out.push(`Q: ${t.prompt}\nA: ${answer}\n\n`);
   }

@@ -18,13 +18,15 @@ export interface ReportInput {
   ptx: PPORun;
   evaluation: EvalResult;
   stages: Array<{ name: string; seconds: number; cpuSeconds: number; cached: boolean }>;
+  /** Held-out evaluation prompts found in a training text (must be none). */
+  overlap: string[];
   wallSec: number;
 }
 
 export function report(s: BenchSettings, r: ReportInput): Record<string, unknown> {
   const e = r.evaluation;
   const ratio = r.rm.valAccuracy / r.labels.noiseCeiling;
-  const ok = { rm: ratio >= TARGETS.rmAccRatio, win: e.winPPO >= TARGETS.ppoWin, kl: e.klPPO < TARGETS.kl };
+  const ok = { rm: ratio >= TARGETS.rmAccRatio, win: e.winPPO >= TARGETS.ppoWin, kl: e.klPPO < TARGETS.kl, heldOut: r.overlap.length === 0 };
   const say = (b: boolean) => (b ? 'met' : 'MISSED');
   const out: string[] = [];
   out.push(`\nRLHF benchmark, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: model ${JSON.stringify(s.model)}, K = ${s.label.temperatures.length} ranked samples at temperatures ${s.label.temperatures.join(', ')}, policies sampled at temperature ${s.temperature}`);
@@ -42,6 +44,7 @@ export function report(s: BenchSettings, r: ReportInput): Record<string, unknown
   out.push('\nWhere the reward model and a labeler agree with the oracle, by what separates the pair (held-out rankings, distinct answers)');
   out.push(table(['pair differs in', 'pairs', 'RM agrees', 'labeler agrees'], e.rmPairs.map((b) => [b.kind, b.pairs, b.kind === 'oracle tie' ? '-' : pct(b.rm), b.kind === 'oracle tie' ? '-' : pct(b.labeler)])));
   out.push(`\nHeld-out evaluation: ${e.prompts} prompts, one sample per policy each, judged by the oracle (ties count half)`);
+  out.push(`held-out prompts found in a training text (web text, demonstrations, rankings, PMP, PPO prompts, PPO-ptx): ${r.overlap.length}${r.overlap.length ? ` (${r.overlap.slice(0, 5).join(', ')}${r.overlap.length > 5 ? ', ...' : ''})` : ''}`);
   out.push(policyTable(e.policies));
   out.push('\n' + table(['win rate (oracle)', 'value'], [
     [`PPO (β=${s.ppo.beta}) vs SFT`, pct(e.winPPO)],
@@ -62,7 +65,7 @@ export function report(s: BenchSettings, r: ReportInput): Record<string, unknown
   })));
   out.push('\n' + timingTable(r.stages));
   out.push(`wall time ${r.wallSec.toFixed(1)} s (2 CPU cores, shared with other work while it ran)`);
-  out.push(`\nTargets: RM accuracy >= 0.9 x noise ceiling: ${say(ok.rm)} (${fmt(ratio)}); PPO preferred over SFT >= 70%: ${say(ok.win)} (${pct(e.winPPO)}); mean KL < 10 nats: ${say(ok.kl)} (${fmt(e.klPPO)})`);
+  out.push(`\nTargets: RM accuracy >= 0.9 x noise ceiling: ${say(ok.rm)} (${fmt(ratio)}); PPO preferred over SFT >= 70%: ${say(ok.win)} (${pct(e.winPPO)}); mean KL < 10 nats: ${say(ok.kl)} (${fmt(e.klPPO)}); held-out prompts in training text = 0: ${say(ok.heldOut)} (${r.overlap.length})`);
   console.log(out.join('\n'));
   const round = (x: number) => Math.round(x * 10000) / 10000;
   return {
@@ -81,12 +84,10 @@ export function report(s: BenchSettings, r: ReportInput): Record<string, unknown
     ppo_kl: round(e.klPPO),
     beta_sweep: e.sweep.map((x) => ({ beta: x.beta, rm_score: round(x.rm), oracle_score: round(x.oracle), kl: round(x.kl) })),
     eval_prompts: e.prompts,
-    wall_sec: Math.round(r.wallSec),
-    stage_sec: Object.fromEntries(r.stages.map((x) => [x.name, Math.round(x.seconds)])),
-    cpu_sec: Math.round(r.stages.reduce((a, x) => a + x.cpuSeconds, 0)),
+    heldout_overlap: r.overlap.length,
     target_rm_acc_ratio: TARGETS.rmAccRatio,
     target_ppo_win: TARGETS.ppoWin,
     target_kl: TARGETS.kl,
-    pass: ok.rm && ok.win && ok.kl,
+    pass: ok.rm && ok.win && ok.kl && ok.heldOut,
   };
 }

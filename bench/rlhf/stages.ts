@@ -24,9 +24,9 @@ const log = (stage: string) => (p: { step: number; steps: number; loss: number; 
   if (p.event === 'eval' || p.event === 'done') console.log(`  ${stage} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(3)}` : ''}`);
 };
 
-/** Pretrains the base model on generated web text (question/answer notes, some wrong). */
-export async function pretrainStage(s: BenchSettings, dir: string): Promise<{ out: string; text: string; valLoss?: number }> {
-  const text = writeText(path.join(dir, 'web.txt'), webText(s.pretrain.notes, s.seed * 31 + 1, s.pretrain.errorRate));
+/** Pretrains the base model on generated web text (question/answer notes, some wrong), none about a held-out prompt. */
+export async function pretrainStage(s: BenchSettings, dir: string, heldOut: readonly Task[]): Promise<{ out: string; text: string; valLoss?: number }> {
+  const text = writeText(path.join(dir, 'web.txt'), webText(s.pretrain.notes, s.seed * 31 + 1, s.pretrain.errorRate, new Set(heldOut.map((t) => t.prompt))));
   const p = s.pretrain;
   const r = await trainLM(
     {

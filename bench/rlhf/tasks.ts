@@ -55,3 +55,18 @@ export function promptSets<K extends string>(seed: number, sizes: Record<K, numb
   }
   return out;
 }
+
+/** Every prompt of the task family written anywhere in `text` (a prompt ends where its letters do). */
+export function promptsIn(text: string): Set<string> {
+  return new Set([...text.matchAll(/\b(?:reverse|sort|double) [a-j]+(?![a-j])/g)].map((m) => m[0]));
+}
+
+/**
+ * The held-out prompts that appear in any training text (the file contents given): must be none.
+ * Answers are scanned too, so a note that quotes a held-out prompt counts.
+ */
+export function heldOutOverlap(heldOut: readonly Task[], trainingTexts: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const text of trainingTexts) for (const p of promptsIn(text)) seen.add(p);
+  return heldOut.map((t) => t.prompt).filter((p) => seen.has(p));
+}

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
+import { detectFormat, type ImportFormat } from "@/lib/imports/format";
 import { ErrorText, Select } from "../ui/field";
 
 type Result = { records: number; created: number; duplicates: number; tasks: number };
@@ -21,7 +22,12 @@ export function ImportForm({ projectId }: { projectId: string }) {
         const f = new FormData(e.currentTarget);
         const file = f.get("file") as File | null;
         if (!file || file.size === 0) return setError("Choose a file first.");
-        const format = file.name.toLowerCase().endsWith(".csv") ? "csv" : "jsonl";
+        let format: ImportFormat;
+        try {
+          format = detectFormat(file.name);
+        } catch (err) {
+          return setError((err as Error).message);
+        }
         const q = new URLSearchParams({ kind: String(f.get("kind")), format, fileName: file.name });
         setBusy(true);
         setError(undefined);
@@ -42,7 +48,7 @@ export function ImportForm({ projectId }: { projectId: string }) {
         <option value="answers">Answer sets (prompt + responses, 2 to 9 each: ranking tasks)</option>
       </Select>
       <label htmlFor="file" className="block space-y-1">
-        <span className="text-sm font-medium">File (.jsonl or .csv)</span>
+        <span className="text-sm font-medium">File (.jsonl, .json or .csv)</span>
         <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.csv,.json" className="block text-sm" />
       </label>
       <ErrorText>{error}</ErrorText>

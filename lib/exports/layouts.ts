@@ -5,7 +5,13 @@ type Field = { name: string; type: string; description: string };
 type Layout = { layout: string; fields: Field[] };
 
 const MSGS = "list of {role, content}";
-const margin: Field = { name: "margin", type: "int", description: "Tier distance between chosen and rejected (0 for a tie); only when asked for." };
+const margin: Field = { name: "margin", type: "int", description: "Tier distance between chosen and rejected (0 for a tie); when asked for, and always when ties are kept." };
+const tie: Field = {
+  name: "tie",
+  type: "bool",
+  description:
+    "True when the labeler ranked the two answers equal (chosen and rejected are then just the order shown); only when ties are kept. TRL's trainers read every row as a preference: drop the tie rows for them.",
+};
 
 export const KIND_LABELS: Record<ExportKind, string> = {
   sft: "SFT demonstrations",
@@ -36,6 +42,7 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
         { name: "chosen", type: "string", description: "The answer ranked better." },
         { name: "rejected", type: "string", description: "The answer ranked worse (for a tie: the later one shown)." },
         margin,
+        tie,
       ],
     },
     conversational: {
@@ -43,8 +50,9 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
       fields: [
         { name: "prompt", type: MSGS, description: "The prompt's messages." },
         { name: "chosen", type: MSGS, description: "One assistant turn: the answer ranked better." },
-        { name: "rejected", type: MSGS, description: "One assistant turn: the answer ranked worse." },
+        { name: "rejected", type: MSGS, description: "One assistant turn: the answer ranked worse (for a tie: the later one shown)." },
         margin,
+        tie,
       ],
     },
   },
@@ -82,7 +90,9 @@ LAYOUTS.rankings.conversational.fields = LAYOUTS.rankings.standard.fields.map((f
   f.name === "prompt" ? { ...f, type: MSGS, description: "The prompt's messages." } : f,
 );
 
-export function layoutOf(kind: ExportKind, layout: ExportLayout, withMargin: boolean): Layout {
+/** The layout with the fields this export writes: `margin` when asked for or when ties are kept, `tie` when ties are kept. */
+export function layoutOf(kind: ExportKind, layout: ExportLayout, o: { margin: boolean; ties: boolean }): Layout {
   const l = LAYOUTS[kind][layout];
-  return { layout: l.layout, fields: l.fields.filter((f) => f.name !== "margin" || withMargin) };
+  const keep = (f: Field) => (f.name === "margin" ? o.margin || o.ties : f.name === "tie" ? o.ties : true);
+  return { layout: l.layout, fields: l.fields.filter(keep) };
 }

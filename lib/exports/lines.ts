@@ -52,7 +52,9 @@ const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
   const texts = JSON.parse(row.texts) as Record<string, string>;
   const pairs = JSON.parse(row.pairs) as [string, string, number][];
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
-  return pairs.map(([chosen, rejected, margin]) => JSON.stringify(build(prompt, texts[chosen], texts[rejected], f.margin ? margin : undefined)));
+  // With ties kept every row carries margin (0 for a tie) and tie: a tie never reads as a preference.
+  const marks = (margin: number) => (f.includeTies ? { margin, tie: margin === 0 } : f.margin ? { margin } : {});
+  return pairs.map(([chosen, rejected, margin]) => JSON.stringify(build(prompt, texts[chosen], texts[rejected], marks(margin))));
 };
 
 const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {

@@ -43,23 +43,27 @@ export function sftMessagesRow(prompt: ExportPrompt, completion: string): { mess
   return { messages: [...prompt.messages.map((m) => ({ role: m.role, content: m.content })), ...assistant(completion)] };
 }
 
-export type PreferenceRow = { prompt: string; chosen: string; rejected: string; margin?: number };
+/**
+ * What a preference row may carry beside the pair: the tier distance (`margin`, 0 for a tie) and,
+ * whenever ties are exported, `tie` on every row, so a tie is never mistaken for a preference.
+ */
+export type PairMarks = { margin?: number; tie?: boolean };
+export type PreferenceRow = { prompt: string; chosen: string; rejected: string } & PairMarks;
 export type ConversationalPreferenceRow = {
   prompt: Message[];
   chosen: AssistantTurn;
   rejected: AssistantTurn;
-  margin?: number;
-};
+} & PairMarks;
 
-/** TRL preference, standard layout: { prompt, chosen, rejected } strings, plus margin when given. */
-export function preferenceRow(prompt: ExportPrompt, chosen: string, rejected: string, margin?: number): PreferenceRow {
-  const row: PreferenceRow = {
-    prompt: renderPrompt(prompt),
-    chosen: renderCompletion(prompt, chosen),
-    rejected: renderCompletion(prompt, rejected),
-  };
-  if (margin !== undefined) row.margin = margin;
+function mark<T extends PairMarks>(row: T, marks: PairMarks): T {
+  if (marks.margin !== undefined) row.margin = marks.margin;
+  if (marks.tie !== undefined) row.tie = marks.tie;
   return row;
+}
+
+/** TRL preference, standard layout: { prompt, chosen, rejected } strings, plus margin and tie when given. */
+export function preferenceRow(prompt: ExportPrompt, chosen: string, rejected: string, marks: PairMarks = {}): PreferenceRow {
+  return mark<PreferenceRow>({ prompt: renderPrompt(prompt), chosen: renderCompletion(prompt, chosen), rejected: renderCompletion(prompt, rejected) }, marks);
 }
 
 /** TRL preference, conversational layout: prompt is the message list, chosen/rejected one assistant turn each. */
@@ -67,15 +71,10 @@ export function conversationalPreferenceRow(
   prompt: ExportPrompt,
   chosen: string,
   rejected: string,
-  margin?: number,
+  marks: PairMarks = {},
 ): ConversationalPreferenceRow {
-  const row: ConversationalPreferenceRow = {
-    prompt: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
-    chosen: assistant(chosen),
-    rejected: assistant(rejected),
-  };
-  if (margin !== undefined) row.margin = margin;
-  return row;
+  const messages = prompt.messages.map((m) => ({ role: m.role, content: m.content }));
+  return mark<ConversationalPreferenceRow>({ prompt: messages, chosen: assistant(chosen), rejected: assistant(rejected) }, marks);
 }
 
 export type RankingRowInput = {

@@ -89,7 +89,7 @@ export async function createExport(
     const name = f.name || `${project?.name ?? "All projects"}: ${KIND_LABELS[f.kind]}`;
     const empty = s.rows === 0 ? "No rows matched these filters, so this export is empty." : "";
     const note = [empty, f.note].filter(Boolean).join(" ");
-    const layout = layoutOf(f.kind, f.layout, f.kind === "rm" && f.margin);
+    const layout = layoutOf(f.kind, f.layout, { margin: f.kind === "rm" && f.margin, ties: f.kind === "rm" && f.includeTies });
     const card = datasetCard({
       name,
       description: [note, describeFilters(f)].filter(Boolean).join("\n\n"),

@@ -21,7 +21,7 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 const encoder = new TextEncoder();
 
-async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array> {
+export async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array> {
   if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
     const reader = (source as ReadableStream<Uint8Array>).getReader();
     try {

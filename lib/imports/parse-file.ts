@@ -1,9 +1,10 @@
-// parseImport: stream an uploaded JSONL or CSV file into normalized records, one line at a time.
+// parseImport: stream an uploaded JSONL, JSON (one array) or CSV file into normalized records, one at a time.
 // The first bad line throws an ImportError ("Line N: ..."); the caller runs the whole import in one
 // transaction, so nothing of a bad file is written.
 import { readCsvRecords } from "./csv";
 import { ImportError } from "./errors";
 import type { ImportFormat } from "./format";
+import { readJsonArray } from "./json-array";
 import { DEFAULT_MAX_LINE_BYTES, readLines, type ChunkSource } from "./lines";
 import {
   csvToRecord,
@@ -37,6 +38,10 @@ async function* rawRecords(source: ChunkSource, opts: ImportOptions): AsyncGener
     };
     for await (const { line, record } of readCsvRecords(source, max, checkHeader))
       yield { line, value: csvToRecord(record, line) };
+    return;
+  }
+  if (opts.format === "json") {
+    yield* readJsonArray(source, max);
     return;
   }
   for await (const { line, text } of readLines(source, max)) {

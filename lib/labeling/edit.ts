@@ -1,5 +1,6 @@
 // Labelers may correct their own submitted work until the project's edit lock time passes.
-// A ranking edit replaces its tiers, answer details and comparisons in one transaction.
+// A ranking edit replaces its tiers and comparisons, and the details of the answers it lists, in one
+// transaction; the answers it does not list keep their Likert scores and flags.
 import "server-only";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";
@@ -21,7 +22,7 @@ export async function editRanking(
   db: Db,
   user: SessionUser,
   id: string,
-  input: { tiers: Tiers | string; answers: AnswerMetaInput[] },
+  input: { tiers: Tiers | string; answers?: AnswerMetaInput[] },
 ) {
   return db.$transaction(async (tx) => {
     const r = await tx.ranking.findUnique({
@@ -32,9 +33,17 @@ export async function editRanking(
     assertEditable(r.labelerId, user, r.createdAt, r.task.project.editLockHours);
     const items = r.task.items;
     const tiers = resolveTiers(input.tiers, items.length);
-    checkAnswers(input.answers, items.length);
+    const changed = input.answers ?? [];
+    checkAnswers(changed, items.length);
     const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
-    const meta = new Map(input.answers.map((a) => [a.position, a]));
+    const before = new Map((await tx.rankingAnswer.findMany({ where: { rankingId: id } })).map((a) => [a.completionId, a]));
+    const given = new Map(changed.map((a) => [a.position, a]));
+    const detail = (position: number, completionId: string) => {
+      const g = given.get(position);
+      if (g) return { likert: g.likert ?? null, flags: g.flags ?? [] };
+      const b = before.get(completionId);
+      return { likert: b?.likert ?? null, flags: b?.flags ?? [] };
+    };
     await tx.rankingAnswer.deleteMany({ where: { rankingId: id } });
     await tx.comparison.deleteMany({ where: { rankingId: id } });
     await tx.rankingAnswer.createMany({
@@ -42,8 +51,7 @@ export async function editRanking(
         rankingId: id,
         completionId: item.completionId,
         tier: tierOf.get(item.position)!,
-        likert: meta.get(item.position)?.likert ?? null,
-        flags: meta.get(item.position)?.flags ?? [],
+        ...detail(item.position, item.completionId),
       })),
     });
     await tx.comparison.createMany({

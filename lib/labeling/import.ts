@@ -34,7 +34,7 @@ export async function importFile(
         else await insertAnswerSets(tx, project, batch as NormalizedAnswerSet[], result);
         batch = [];
       };
-      for await (const { record } of parseImport(input.source, { format: input.format, kind: input.kind })) {
+      for await (const { record } of parseImport(input.source, { format: input.format, kind: input.kind, answersPerTask: project.answersPerTask })) {
         result.records++;
         batch.push(record);
         if (batch.length >= BATCH) await flush();

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { IMPORT_FORMATS } from "../imports/format";
 
 export const importQuery = z.object({
   kind: z.enum(["prompts", "answers"]),
-  format: z.enum(["jsonl", "csv"]),
+  format: z.enum(IMPORT_FORMATS),
   fileName: z.string().max(255).optional(),
 });
 

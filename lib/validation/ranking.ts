@@ -62,9 +62,18 @@ export const skipSubmission = z.object({
 });
 export type SkipSubmission = z.infer<typeof skipSubmission>;
 
+/**
+ * An edit of a submitted ranking. `answers` lists the answers whose details (Likert score, flags)
+ * change, each replaced whole; an answer not listed keeps its details, so an edit of the order
+ * alone never erases them.
+ */
 export const rankingEdit = z.object({
   tiers: tiersInput,
-  answers: z.array(answerMetaInput).max(MAX_K).default([]),
+  answers: z
+    .array(answerMetaInput)
+    .max(MAX_K)
+    .refine((a) => new Set(a.map((x) => x.position)).size === a.length, "An answer's details are given twice")
+    .optional(),
 });
 
 export const demonstrationEdit = z.object({

@@ -59,10 +59,11 @@ describe("SFT rows", () => {
 describe("preference rows", () => {
   it("standard layout: prompt, chosen, rejected strings; margin only when given", () => {
     expect(preferenceRow(text, "good", "bad")).toEqual({ prompt: "Write a haiku.", chosen: "good", rejected: "bad" });
-    const row = preferenceRow(chat, "good", "bad", 2);
+    const row = preferenceRow(chat, "good", "bad", { margin: 2 });
     expect(keys(row)).toEqual(["chosen", "margin", "prompt", "rejected"]);
     expect(row).toMatchObject({ chosen: " good", rejected: " bad", margin: 2 });
-    expect(keys(preferenceRow(text, "a", "b", 0))).toContain("margin");
+    expect(keys(preferenceRow(text, "a", "b", { margin: 0 }))).toContain("margin");
+    expect(preferenceRow(text, "a", "b", { margin: 0, tie: true })).toMatchObject({ margin: 0, tie: true });
   });
   it("conversational layout: prompt messages and one assistant turn each", () => {
     const row = conversationalPreferenceRow(chat, "good", "bad");
@@ -71,7 +72,7 @@ describe("preference rows", () => {
     expect(row.prompt).not.toBe(chat.messages);
     expect(row.chosen).toEqual([{ role: "assistant", content: "good" }]);
     expect(row.rejected).toEqual([{ role: "assistant", content: "bad" }]);
-    expect(conversationalPreferenceRow(text, "a", "b", 1).margin).toBe(1);
+    expect(conversationalPreferenceRow(text, "a", "b", { margin: 1 }).margin).toBe(1);
   });
 });
 

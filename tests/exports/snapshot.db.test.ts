@@ -59,6 +59,23 @@ describe("the reward-model export", () => {
     expect(withTies.all.map((l) => l.margin).sort()).toEqual([0, 1, 1, 1, 2, 2]); // A>B>C=D: AB 1, AC 2, AD 2, BC 1, BD 1, CD tie
   });
 
+  it("never writes a tie as a plain preference: with ties kept, every row says whether it is a tie, in both layouts", async () => {
+    const { project } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
+    const [admin, labeler] = await Promise.all([makeUser("admin"), makeUser()]);
+    await rankNext(project.id, labeler, "A > B > C = D");
+    for (const layout of ["standard", "conversational"] as const) {
+      const { all, e } = await exportOf(admin, { kind: "rm", layout, projectId: project.id, includeTies: true, margin: false, validation: 0 });
+      expect(all).toHaveLength(6);
+      for (const line of all) expect(Object.keys(line).sort()).toEqual(["chosen", "margin", "prompt", "rejected", "tie"]);
+      const ties = all.filter((l) => l.tie === true);
+      expect(ties).toHaveLength(1);
+      expect(ties[0].margin).toBe(0);
+      expect(all.filter((l) => l.tie === false).every((l) => (l.margin as number) >= 1)).toBe(true);
+      const card = fs.readFileSync(exportFile(e, "README.md").path, "utf8");
+      expect(card).toMatch(/`tie`/);
+    }
+  });
+
   it("has a conversational form: prompt, chosen and rejected are message lists", async () => {
     const { project } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
     const [admin, labeler] = await Promise.all([makeUser("admin"), makeUser()]);

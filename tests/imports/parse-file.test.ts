@@ -13,14 +13,55 @@ async function all(source: ChunkSource, opts: ImportOptions) {
 const failure = importFailure;
 
 describe("detectFormat", () => {
-  it("knows .jsonl, .ndjson and .csv in any case", () => {
+  it("knows .jsonl, .ndjson, .json and .csv in any case", () => {
     expect(detectFormat("prompts.JSONL")).toBe("jsonl");
+    expect(detectFormat("data.json")).toBe("json");
     expect(detectFormat("a.ndjson")).toBe("jsonl");
     expect(detectFormat("Answers.Csv")).toBe("csv");
   });
   it("refuses anything else in one sentence", () => {
-    expect(() => detectFormat("data.json")).toThrow('Upload a .jsonl or .csv file; "data.json" is neither.');
+    expect(() => detectFormat("data.txt")).toThrow('Upload a .jsonl, .json or .csv file; "data.txt" is none of them.');
     expect(() => detectFormat("csv")).toThrow(ImportError);
+  });
+});
+
+describe("parseImport, JSON (one array of records)", () => {
+  const records = [
+    { prompt: "one [with] brackets, commas and \"quotes\" \\" },
+    { messages: [{ role: "user", content: "two }]" }], id: "p2" },
+    { prompt: "three ✓ — ünïcode" },
+  ];
+
+  it("yields every record of the array with the line it starts on, across any chunk boundaries", async () => {
+    const file = JSON.stringify(records, null, 2);
+    const whole = await all([file], { format: "json", kind: "prompts" });
+    expect(whole.map((r) => (r.record as { messages: { content: string }[] }).messages[0].content)).toEqual([
+      records[0].prompt,
+      "two }]",
+      records[2].prompt,
+    ]);
+    expect(whole.map((r) => r.line)).toEqual([2, 5, 14]);
+    // one byte at a time (multi-byte characters split between chunks) gives the same records
+    const bytes = new TextEncoder().encode(file);
+    const oneByOne = await all(Readable.from(Array.from(bytes, (b) => Buffer.from([b]))), { format: "json", kind: "prompts" });
+    expect(oneByOne).toEqual(whole);
+    // minified on one line, with a BOM
+    const minified = await all(["\uFEFF" + JSON.stringify(records)], { format: "json", kind: "prompts" });
+    expect(minified.map((r) => r.record)).toEqual(whole.map((r) => r.record));
+  });
+
+  it("refuses what is not one array of records, in one sentence naming the line", async () => {
+    const opts = { format: "json" as const, kind: "prompts" as const };
+    expect(await failure(all(['{"prompt":"a"}'], opts))).toMatchObject({ line: 1, message: expect.stringMatching(/must hold one JSON array of records/) });
+    expect(await failure(all(['[\n{"prompt":"a"},\n{"prompt": }\n]'], opts))).toMatchObject({ line: 3, message: "Line 3: the record starting on this line is not valid JSON." });
+    expect(await failure(all(['[{"prompt":"a"},,{"prompt":"b"}]'], opts))).toMatchObject({ reason: "json", message: expect.stringMatching(/missing/) });
+    expect(await failure(all(['[{"prompt":"a"},]'], opts))).toMatchObject({ reason: "json" });
+    expect(await failure(all(['[{"prompt":"a"}] x'], opts))).toMatchObject({ message: expect.stringMatching(/after the array's closing/) });
+    expect(await failure(all(['[{"prompt":"a"}'], opts))).toMatchObject({ message: expect.stringMatching(/ends before the array's closing/) });
+    expect(await failure(all(["[]"], opts))).toMatchObject({ reason: "empty_file" });
+    expect(await failure(all(["  "], opts))).toMatchObject({ reason: "empty_file" });
+    expect(await failure(all(['[{"prompt":"' + "x".repeat(200) + '"}]'], { ...opts, maxLineBytes: 100 }))).toMatchObject({ reason: "too_long", line: 1 });
+    expect(await failure(all(['[{"prompt":""}]'], opts))).toMatchObject({ reason: "invalid", line: 1 });
   });
 });
 

@@ -24,6 +24,31 @@ describe("editing own work", () => {
     await expect(editRanking(db, u, r.id, { tiers: "A > B > C > D", answers: [] })).rejects.toThrow(/locked/);
   });
 
+  it("an edit that sends only the tiers keeps every answer's Likert score and flags", async () => {
+    const { project } = await makeProject({ rankingTasks: 1 });
+    const u = await makeUser();
+    const t = await nextTask(pool, u, { projectId: project.id });
+    const answers = [
+      { position: 0, likert: 6, flags: ["hallucination" as const] },
+      { position: 2, likert: 2 },
+    ];
+    const r = await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A > B > C > D", answers, timeSpentMs: 1 });
+    const detail = async () =>
+      (await db.rankingAnswer.findMany({ where: { rankingId: r.id }, include: { completion: { include: { taskItems: true } } } }))
+        .map((a) => ({ position: a.completion.taskItems[0].position, tier: a.tier, likert: a.likert, flags: a.flags }))
+        .sort((a, b) => a.position - b.position);
+    await editRanking(db, u, r.id, { tiers: "D > C > B > A" });
+    expect(await detail()).toEqual([
+      { position: 0, tier: 3, likert: 6, flags: ["hallucination"] },
+      { position: 1, tier: 2, likert: null, flags: [] },
+      { position: 2, tier: 1, likert: 2, flags: [] },
+      { position: 3, tier: 0, likert: null, flags: [] },
+    ]);
+    // an answer's details sent with the edit replace that answer's, and only that answer's
+    await editRanking(db, u, r.id, { tiers: "A > B > C > D", answers: [{ position: 0, flags: [] }, { position: 1, likert: 5 }] });
+    expect((await detail()).map((a) => [a.likert, a.flags])).toEqual([[null, []], [5, []], [2, []], [null, []]]);
+  });
+
   it("edits a demonstration within the project's length limits", async () => {
     const { project } = await makeProject({ demoPrompts: 1, demonstrationsPerPrompt: 1, maxDemonstrationChars: 20 });
     const u = await makeUser();

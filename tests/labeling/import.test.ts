@@ -54,7 +54,7 @@ describe("importing prompts", () => {
 
 describe("importing answer sets", () => {
   it("creates ranking tasks with the answers in file order, from CSV", async () => {
-    const { project } = await makeProject({ rankingsPerTask: 3 });
+    const { project } = await makeProject({ rankingsPerTask: 3, k: 3 });
     const admin = await makeUser("researcher");
     const csv = 'prompt,response_1,response_2,response_3\n"Add 2+2","4","""four""","5, surely"\n';
     const r = await importFile(db, admin, { projectId: project.id, kind: "answers", format: "csv", source: [csv] });
@@ -72,10 +72,28 @@ describe("importing answer sets", () => {
   it("refuses an answer set with one answer, naming the line", async () => {
     const { project } = await makeProject();
     const admin = await makeUser("admin");
-    const file = lines([{ prompt: "a", responses: ["x", "y"] }, { prompt: "b", responses: ["only one"] }]);
+    const file = lines([{ prompt: "a", responses: ["x", "y", "z", "w"] }, { prompt: "b", responses: ["only one"] }]);
     await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] })).rejects.toThrow(
       /^Line 2: /,
     );
     expect(await db.task.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
+  it("refuses an answer set whose size is not the project's K, naming the line, and writes nothing", async () => {
+    const { project } = await makeProject({ k: 4 });
+    const admin = await makeUser("admin");
+    const file = lines([{ prompt: "a", responses: ["1", "2", "3", "4"] }, { prompt: "b", responses: ["x", "y"] }]);
+    await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] })).rejects.toThrow(
+      "Line 2: the record has 2 answers but this project ranks 4 per task.",
+    );
+    expect(await db.task.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
+  it("imports a .json file holding one array of answer sets", async () => {
+    const { project } = await makeProject({ k: 2 });
+    const admin = await makeUser("admin");
+    const file = JSON.stringify([{ prompt: "a", responses: ["x", "y"] }, { prompt: "b", responses: ["z", "w"] }], null, 2);
+    const r = await importFile(db, admin, { projectId: project.id, kind: "answers", format: "json", source: [file] });
+    expect(r).toMatchObject({ records: 2, created: 2, tasks: 2 });
   });
 });

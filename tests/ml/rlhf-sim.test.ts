@@ -9,7 +9,8 @@ import { judge, oracleCompare, solve, styled } from "../../bench/rlhf/oracle";
 import { demonstrations, webText } from "../../bench/rlhf/people";
 import { blindEdit, deepenDecoder, pmpRankings } from "../../bench/rlhf/preference-pretraining";
 import { promptIds, responseLogprob } from "../../bench/rlhf/policy";
-import { parseTask, promptSets } from "../../bench/rlhf/tasks";
+import { heldOutOverlap, parseTask, promptSets, promptsIn } from "../../bench/rlhf/tasks";
+import { parseSeeds } from "../../bench/rlhf/seeds";
 import { LAYOUTS } from "../../lib/exports/layouts";
 import { ByteTokenizer, gptConfig, initGPT, prng, readRankings, saveCheckpoint } from "../../ml/index";
 
@@ -69,6 +70,30 @@ describe("the oracle", () => {
     const a = new Set(sets.a.map((t) => t.prompt));
     expect(a.size).toBe(300);
     expect(sets.b.some((t) => a.has(t.prompt))).toBe(false);
+  });
+});
+
+describe("held-out prompts", () => {
+  it("the web text never holds a held-out prompt, and the overlap check finds one that is there", () => {
+    const heldOut = promptSets(5, { eval: 400 }).eval;
+    const held = new Set(heldOut.map((t) => t.prompt));
+    // 40,000 notes over a family of 33,300 prompts: without the exclusion most held-out prompts appear
+    const open = webText(40000, 7, 0.15);
+    expect(heldOutOverlap(heldOut, [open]).length).toBeGreaterThan(300);
+    const text = webText(40000, 7, 0.15, held);
+    expect(heldOutOverlap(heldOut, [text])).toEqual([]);
+    expect(promptsIn(text).size).toBeGreaterThan(10000);
+    // a prompt inside JSON, and a longer prompt that merely starts with a held-out one
+    const p = heldOut[0].prompt;
+    expect(heldOutOverlap(heldOut, [JSON.stringify({ prompt: [{ role: "user", content: p }] })])).toEqual([p]);
+    expect(heldOutOverlap([parseTask("sort ab")], ["Q: sort abc\nA: abc"])).toEqual([]);
+  });
+
+  it("--seeds takes a list of distinct non-negative integers", () => {
+    expect(parseSeeds("1,2,3")).toEqual([1, 2, 3]);
+    expect(() => parseSeeds("1,x")).toThrow(/non-negative integers/);
+    expect(() => parseSeeds("1,1")).toThrow(/twice/);
+    expect(() => parseSeeds("")).toThrow(/non-negative integers/);
   });
 });
 

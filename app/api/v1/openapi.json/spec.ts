@@ -57,7 +57,7 @@ export const openapiSpec = {
         parameters: [
           uuidParam("id", "The project"),
           { name: "kind", in: "query", required: true, schema: { type: "string", enum: ["prompts", "answers"] } },
-          { name: "format", in: "query", required: true, schema: { type: "string", enum: ["jsonl", "csv"] } },
+          { name: "format", in: "query", required: true, schema: { type: "string", enum: ["jsonl", "json", "csv"] } },
           { name: "fileName", in: "query", required: false, schema: { type: "string", maxLength: 255 } },
         ],
         requestBody: {

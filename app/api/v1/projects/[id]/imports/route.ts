@@ -1,4 +1,4 @@
-// POST /api/v1/projects/{id}/imports?kind=prompts|answers&format=jsonl|csv with the file as the body.
+// POST /api/v1/projects/{id}/imports?kind=prompts|answers&format=jsonl|json|csv with the file as the body.
 // Streamed, never buffered; the same import the app's own upload runs.
 import { z } from "zod";
 import { db } from "@/lib/db";
