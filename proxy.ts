@@ -3,6 +3,7 @@
 // and page checks its own permission, where the record is known.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { requestIsHttps } from "./lib/auth/secure-cookie";
 import { HSTS, newNonce, pageCsp, servedOverHttps } from "./lib/http/security-headers";
 
 const PUBLIC = ["/signin", "/invite", "/_next", "/favicon"];
@@ -12,7 +13,7 @@ export async function proxy(req: NextRequest) {
   const nonce = newNonce();
   const csp = pageCsp(nonce);
   let res: NextResponse;
-  if (PUBLIC.some((p) => pathname.startsWith(p)) || (await getToken({ req, secret: process.env.NEXTAUTH_SECRET }))) {
+  if (PUBLIC.some((p) => pathname.startsWith(p)) || (await getToken({ req, secret: process.env.NEXTAUTH_SECRET, secureCookie: requestIsHttps(req.headers) }))) {
     // Next reads the nonce from the request's CSP and puts it on its own scripts; the layout reads x-nonce.
     const headers = new Headers(req.headers);
     headers.set("x-nonce", nonce);
