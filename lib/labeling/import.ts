@@ -15,7 +15,7 @@ import type { SessionUser } from "../auth/authenticate";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import type { ImportFormat } from "../imports/format";
-import type { ChunkSource } from "../imports/lines";
+import { chunksOf, type ChunkSource } from "../imports/lines";
 import { parseImport, type ImportKind } from "../imports/parse-file";
 import { canonicalJson, type NormalizedAnswerSet, type NormalizedPrompt } from "../imports/records";
 
@@ -36,7 +36,7 @@ export async function importFile(
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "rlhf-import-"));
   try {
     const file = path.join(dir, "upload");
-    await pipeline(chunks(input.source), fs.createWriteStream(file, { mode: 0o600 }));
+    await pipeline(chunksOf(input.source), fs.createWriteStream(file, { mode: 0o600 }));
     const options = { format: input.format, kind: input.kind, answersPerTask: project.answersPerTask };
     for await (const parsed of parseImport(fs.createReadStream(file), options)) void parsed; // throws at the first bad line
     await writeImport(db, user, project, { ...input, file, options }, result);
@@ -44,23 +44,6 @@ export async function importFile(
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
   return result;
-}
-
-/** The source's chunks, as a Node stream can take them. */
-async function* chunks(source: ChunkSource): AsyncGenerator<Uint8Array | string> {
-  if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
-    const reader = (source as ReadableStream<Uint8Array>).getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
-  }
-  yield* source as AsyncIterable<Uint8Array | string>;
 }
 
 /** The one transaction, reading the already validated file. */
