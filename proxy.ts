@@ -3,7 +3,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 
-const PUBLIC = ["/signin", "/invite", "/_next", "/favicon"];
+const PUBLIC = ["/signin", "/invite", "/_next", "/favicon", "/icon.svg"];
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
@@ -18,4 +18,4 @@ export async function proxy(req: NextRequest) {
 
 // API routes are not matched at all: each authenticates itself (session or token) and answers 401
 // in JSON, and labelers' hot path (next task, submit) skips a proxy invocation per request.
-export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };
+export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)"] };
