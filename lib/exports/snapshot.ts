@@ -10,10 +10,11 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { audit } from "../audit";
 import type { Db } from "../db";
-import { env } from "../env";
+import { env, serverSecret } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
+import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
 import { layoutOf, KIND_LABELS } from "./layouts";
 import type { Split } from "./split";
 import { writeSmallFile, type ExportFile } from "./split-files";
@@ -28,8 +29,7 @@ export type { SplitCount } from "./stream";
  * development value where none is set, which production refuses to start without).
  */
 export function exportSecret(exportId: string): string {
-  const server = env().NEXTAUTH_SECRET ?? "rlhf-studio-development-secret";
-  return createHmac("sha256", server).update(`export-pseudonyms:${exportId}`).digest("hex");
+  return createHmac("sha256", serverSecret()).update(`export-pseudonyms:${exportId}`).digest("hex");
 }
 
 function describeFilters(f: CreateExportInput): string {
@@ -64,6 +64,23 @@ export async function createExport(
   const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true } }) : null;
   if (f.projectId && !project) throw notFound("The project");
   const id = randomUUID();
+  const release = takeExportSlot(id); // a 429 sentence when EXPORT_CONCURRENCY exports are being made
+  try {
+    await sweepNowAndThen();
+    return await writeExport(db, user, f, opts, id, project);
+  } finally {
+    release();
+  }
+}
+
+async function writeExport(
+  db: Db,
+  user: { id: string },
+  f: CreateExportInput,
+  opts: CreateExportOptions,
+  id: string,
+  project: { name: string; guidelines: string } | null,
+): Promise<ExportView> {
   const createdAt = new Date();
   const root = exportsRoot();
   await fs.mkdir(root, { recursive: true });

@@ -9,7 +9,8 @@ export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "genera
 export type RunKind = (typeof RUN_KIND_NAMES)[number];
 export const ARTIFACT_KINDS = ["base", "sft", "reward_model", "ppo"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
-export const MODEL_SIZES = ["tiny", "small"] as const;
+/** Model presets (ml/model/config.ts PRESETS) a run can be sized for; gpt2 is the 124M GPT-2 shape. */
+export const MODEL_SIZES = ["tiny", "small", "gpt2"] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
 /** What a run reads: an export of this layout (text = pretraining text built from the project). */
 export type DatasetKind = "text" | "sft" | "rankings" | "ppo" | "none";
@@ -72,7 +73,7 @@ const lmFields = {
 };
 
 const pretrainConfig = z.object({
-  modelSize: z.enum(MODEL_SIZES).describe("Model shape when starting from scratch: tiny (tests, seconds) or small (minutes on a CPU)."),
+  modelSize: z.enum(MODEL_SIZES).describe("Model shape when starting from scratch: tiny (tests, seconds), small (minutes on a CPU) or gpt2 (GPT-2 124M: hours on a CPU)."),
   contextLength: int(16, 2048, "Longest sequence the model can ever see, in tokens (prompt + answer for later SFT, reward model and PPO runs)."),
   seqLen: int(8, 4096, "Tokens per training window (at most contextLength)."),
   ...lmFields,
@@ -138,7 +139,7 @@ const generateConfig = z.object({
 const lmDefaults = (size: ModelSize) =>
   size === "tiny"
     ? { steps: 200, batchSize: 8, gradAccum: 1, warmupSteps: 20, evalEvery: 50, saveEvery: 50, threads: 1 }
-    : { steps: 2000, batchSize: 8, gradAccum: 1, warmupSteps: 100, evalEvery: 100, saveEvery: 250, threads: 2 };
+    : { steps: 2000, batchSize: size === "gpt2" ? 4 : 8, gradAccum: 1, warmupSteps: 100, evalEvery: 100, saveEvery: 250, threads: 2 };
 
 export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
   pretrain: {
@@ -152,8 +153,8 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     // (tests/runs/demo-fits.test.ts), so SFT, the reward model and PPO lose no response at Tiny either.
     defaults: (size) => ({
       modelSize: size,
-      contextLength: 256,
-      seqLen: 128,
+      contextLength: size === "gpt2" ? 1024 : 256,
+      seqLen: size === "gpt2" ? 256 : 128,
       ...lmDefaults(size),
       maxLr: size === "tiny" ? 3e-3 : 6e-4,
       minLr: size === "tiny" ? 3e-4 : 6e-5,
@@ -198,7 +199,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     // InstructGPT: 1 epoch, lr 9e-6, cosine, batch 64 prompts; scaled up for small models.
     defaults: (size) => ({
       epochs: 1,
-      batchSize: size === "tiny" ? 4 : 8,
+      batchSize: size === "tiny" ? 4 : size === "gpt2" ? 2 : 8,
       seqLen: 0,
       overlong: "skip",
       maxOverlongShare: 0.25,
@@ -228,8 +229,8 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     // InstructGPT: β 0.02, 4 PPO epochs, clip 0.2, γ 1, λ 0.95; batch sizes scaled to a CPU.
     defaults: (size) => ({
       iterations: size === "tiny" ? 10 : 200,
-      rolloutBatch: size === "tiny" ? 8 : 32,
-      miniBatch: size === "tiny" ? 4 : 8,
+      rolloutBatch: size === "tiny" ? 8 : size === "gpt2" ? 8 : 32,
+      miniBatch: size === "tiny" ? 4 : size === "gpt2" ? 2 : 8,
       ppoEpochs: 4,
       maxNewTokens: size === "tiny" ? 16 : 64,
       temperature: 1,

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../model/config';
+import { recoverCheckpoint } from '../checkpoint/checkpoint';
 import { initAdamWState } from '../optim/adamw';
 import { getLr } from '../optim/schedules';
 import { trainStepModel } from '../optim/train-graph';
@@ -41,6 +42,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
   const rc = resolveRewardConfig(config);
 
   // ---- model, tokenizer, data: everything refused here, before any training ----
+  if (rc.resume) recoverCheckpoint(rc.out); // a save cut short by a kill leaves the last complete one aside
   const resuming = rc.resume && existsSync(path.join(rc.out, 'trainer_state.json'));
   const { ck, tok, tokenizerSave } = loadDecoder(resuming ? rc.out : rc.init, resuming ? 'resumed folder' : 'init folder');
   const model = ck.config;

@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
+import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { ConfigError, gptConfig, type GPTConfig } from '../model/config';
 import { lmLossGraph } from '../model/forward';
 import { initGPT } from '../model/init';
@@ -71,6 +71,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   let state: TrainerState = { step: 0, bestValLoss: null, badEvals: 0 };
   let tok: Tokenizer;
   let tokenizerSave: SaveOptions['tokenizer'];
+  if (tc.resume) recoverCheckpoint(tc.out); // a save cut short by a kill leaves the last complete one aside
   const resuming = tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'));
   const from = resuming ? tc.out : tc.init;
   if (from) {

@@ -1,6 +1,7 @@
 // Small helpers the training handlers share.
 import fs from "node:fs";
 import path from "node:path";
+import { recoverCheckpoint } from "../../../ml/checkpoint/checkpoint";
 import { fmtMetrics, type RLProgress } from "../../../ml/rlhf/progress";
 import type { RunContext } from "../context";
 
@@ -25,8 +26,10 @@ export function checkpointStep(out: string): number | null {
   }
 }
 
-/** Logs where a resumed attempt starts. */
+/** Logs where a resumed attempt starts, after putting back a checkpoint whose replacement was cut short. */
 export function logResume(ctx: { log(line: string): void }, out: string): void {
+  const recovered = recoverCheckpoint(out);
+  if (recovered) ctx.log(recovered);
   const step = checkpointStep(out);
   if (step !== null) ctx.log(`resuming from the checkpoint at step ${step}`);
 }

@@ -4,7 +4,7 @@ import "server-only";
 import path from "node:path";
 import { trainLM, type TrainConfig, type TrainProgress } from "../../../ml/train/index";
 import { db } from "../../db";
-import { RUN_KINDS } from "../../runs/kinds";
+import { MODEL_SIZES, RUN_KINDS, type ModelSize } from "../../runs/kinds";
 import type { RunContext } from "../context";
 import { pretrainText, sftData } from "../datasets";
 import { logResume, pick, reportData, reportEvery } from "./shared";
@@ -21,7 +21,7 @@ export async function trainLMHandler(ctx: RunContext): Promise<void> {
   const c = run.config;
   const tc: Partial<TrainConfig> = { ...pick(c, LM_FIELDS), mode, out, resume: true, worker: true };
   if (mode === "pretrain") {
-    tc.model = c.modelSize === "tiny" ? "tiny" : "small";
+    tc.model = (MODEL_SIZES as readonly unknown[]).includes(c.modelSize) ? (c.modelSize as ModelSize) : "small";
     if (typeof c.contextLength === "number") tc.modelOverrides = { nCtx: c.contextLength };
     tc.data = [await pretrainText({ exportId: run.exportId, projectId: run.projectId }, ctx.dir)];
   } else {
