@@ -21,7 +21,8 @@ export type FormValues = Record<string, string | boolean>;
 export type FieldErrors = Record<string, string>;
 
 /** Config fields the form sets from elsewhere (the model-size select), not as hyperparameters. */
-const NOT_SHOWN = new Set(["modelSize"]);
+/** (`device` has its own select, shown only when a worker reports a GPU.) */
+const NOT_SHOWN = new Set(["modelSize", "device"]);
 
 type Introspected = {
   type?: string;

@@ -6,8 +6,10 @@
 // Three counters, each a LoginThrottle row:
 //   pair:<email>|<address>   5 attempts per 15 min, then that address is locked out of that account
 //                            for 15 min. Only the attacker's own address is locked.
-//   ip:<address>             30 attempts per 15 min across all accounts (password spraying), then
-//                            the address is locked for 15 min.
+//   ip:<address>             100 attempts per 15 min across all accounts (password spraying), then
+//                            the address is locked for 15 min. Not lower: a right password takes
+//                            its attempt back only after it is checked, so a team behind one NAT
+//                            signing in at once counts in full for a moment (50 labelers at 9:00).
 //   account:<email>          never locks (anyone could lock the admin out by guessing from many
 //                            addresses). Past 20 failed attempts in 15 min, an attempt from an
 //                            address that never signed in to this account waits `delayMs` before
@@ -23,7 +25,7 @@ import { Prisma } from "../generated/prisma/client";
 
 export const THROTTLE_RULES = {
   pair: { maxFailures: 5, windowMinutes: 15, lockMinutes: 15 },
-  ip: { maxFailures: 30, windowMinutes: 15, lockMinutes: 15 },
+  ip: { maxFailures: 100, windowMinutes: 15, lockMinutes: 15 },
   account: { slowAfter: 20, windowMinutes: 15, delayMs: 3000 },
   knownDays: 30,
 } as const;

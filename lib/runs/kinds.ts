@@ -45,6 +45,11 @@ const num = (min: number, max: number, text: string) => z.number().min(min).max(
 const common = {
   seed: int(0, 2 ** 31 - 1, "Random seed: initialisation, data order and sampling."),
   threads: int(1, 64, "Intra-op threads of the onnxruntime session on the worker."),
+  device: z
+    .string()
+    .regex(/^(cpu|cuda(:\d{1,3})?)$/, 'The device must be "cpu", "cuda" (any GPU) or "cuda:N" (GPU number N).')
+    .optional()
+    .describe("Where the worker runs the engine: cpu, cuda (any GPU) or cuda:N; unset: the worker's default (ML_DEVICE)."),
 };
 
 /** The truncation policy's settings (ml/train/truncate.ts), shared by SFT and the reward model. */
@@ -134,6 +139,7 @@ const generateConfig = z.object({
   topP: num(0.01, 1, "Nucleus sampling: keep the smallest set of tokens with this much probability."),
   topK: int(0, 100_000, "Keep only the k most likely tokens (0: all)."),
   seed: common.seed,
+  device: common.device,
 });
 
 const lmDefaults = (size: ModelSize) =>

@@ -23,6 +23,8 @@ export type RunContext = {
     /** True on every claim after the first (or after a resume): trainers continue from the checkpoint in `dir`. */
     resume: boolean;
     attempt: number;
+    /** Where the engine runs: the run's `device`, else the worker's default (ML_DEVICE), else "cpu". */
+    device: string;
   };
   /** The run's folder, STORAGE_DIR/runs/<id>: data, checkpoints, outputs. */
   dir: string;

@@ -2,6 +2,7 @@
 // where it leaves the choice open), overridden by a config file and then by the caller.
 
 import { ConfigError } from '../model/config';
+import { isDeviceName } from '../runtime/config';
 
 export interface PPOConfig {
   /** SFT model folder: the initial policy AND the frozen reference policy. */
@@ -51,6 +52,8 @@ export interface PPOConfig {
   resume: boolean;
   seed: number; // 1337: prompt draws, sampling and minibatch order all derive from it
   threads: number; // 2 intra-op threads
+  /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
+  device: string;
   /** Run the engine in a worker thread (default true: the caller's event loop stays free). */
   worker: boolean;
 }
@@ -84,6 +87,7 @@ export const PPO_DEFAULTS: PPOConfig = {
   resume: false,
   seed: 1337,
   threads: 2,
+  device: 'cpu',
   worker: true,
 };
 
@@ -147,6 +151,7 @@ export function resolvePPOConfig(...layers: Array<Partial<PPOConfig> | Record<st
   flag('resume');
   check('seed', Number.isInteger(t.seed), 'must be an integer');
   int('threads');
+  check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   flag('worker');
   return t;
 }

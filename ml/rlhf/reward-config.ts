@@ -2,6 +2,7 @@
 // then by the caller. Every field is checked; a bad value is one sentence naming the field.
 
 import { ConfigError } from '../model/config';
+import { isDeviceName } from '../runtime/config';
 import type { Overlong } from '../train/truncate';
 
 export interface RewardConfig {
@@ -51,6 +52,8 @@ export interface RewardConfig {
   resume: boolean;
   seed: number; // 1337: head init, shuffling and the validation split
   threads: number; // 2 intra-op threads
+  /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
+  device: string;
   /** Run the engine in a worker thread (default true: the caller's event loop stays free). */
   worker: boolean;
 }
@@ -81,6 +84,7 @@ export const REWARD_DEFAULTS: RewardConfig = {
   resume: false,
   seed: 1337,
   threads: 2,
+  device: 'cpu',
   worker: true,
 };
 
@@ -119,6 +123,7 @@ export function resolveRewardConfig(...layers: Array<Partial<RewardConfig> | Rec
   int('evalEvery', 0);
   int('saveEvery', 0);
   int('threads', 1);
+  check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   int('seed', 0);
   check('maxLr', typeof t.maxLr === 'number' && t.maxLr > 0 && t.maxLr < 1, 'must be in (0, 1)');
   check('minLr', typeof t.minLr === 'number' && t.minLr >= 0 && t.minLr <= t.maxLr, 'must be in [0, maxLr]');

@@ -4,6 +4,7 @@
 // checkpoints, resume and abort. The engine runs in a worker thread by default.
 
 import { existsSync } from 'node:fs';
+import { runtimeFor } from '../runtime/config';
 import path from 'node:path';
 import { ConfigError } from '../model/config';
 import { recoverCheckpoint } from '../checkpoint/checkpoint';
@@ -70,7 +71,8 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     start = Number((ck.trainerState as { step?: number }).step ?? 0);
   } else Object.assign(state, initParams(headSpecs, rc.seed), initAdamWState(specs));
 
-  const runner: Runner = rc.worker ? new WorkerRunner({ intraOpThreads: rc.threads }) : new StateRunner({ intraOpThreads: rc.threads });
+  const rt = runtimeFor(rc.device, rc.threads, { measureCopy: true });
+  const runner: Runner = rc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     const adam = { beta1: 0.9, beta2: 0.999, weightDecay: rc.weightDecay, maxGradNorm: rc.maxGradNorm || undefined };
     await runner.load('step', trainStepModel(lossGraph.graph, { loss: lossGraph.loss, metrics: { rewards: lossGraph.rewards } }, adam));
@@ -114,10 +116,11 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     const t0 = performance.now();
     let step = start;
     let last: Record<string, number> = {};
+    let copyMs = NaN;
     const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) => {
       const done = step - start;
       const secs = (performance.now() - t0) / 1000;
-      hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}) });
+      hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}), ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
     };
 
     if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
@@ -130,6 +133,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       const r = groups.map((g) => g.seqs.map(() => out.rewards[k++] as number));
       const m = pairMetrics(groups, r, { margin: rc.margin });
       step++;
+      if (Number.isNaN(copyMs)) copyMs = (await runner.stats('step')).copyMs;
       last = { loss: out.loss[0] as number, accuracy: m.accuracy, margin: m.margin, lr, grad_norm: out.grad_norm[0] as number };
       progress('step', last);
       if (rc.evalEvery && step % rc.evalEvery === 0 && step < steps && data.val.length) progress('eval', valMetrics(await groupRewards(data.val)));

@@ -18,7 +18,8 @@ import { WorkerRunner } from '../runtime/worker-runner';
 import { ByteTokenizer } from '../tokenizer/byte';
 import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
-import { resolveTrainConfig, type TrainConfig } from './config';
+import { resolveTrainConfig, stepsPerRunFor, type TrainConfig } from './config';
+import { runtimeFor } from '../runtime/config';
 import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDataset, type LMDataset } from './data';
 import { addStats, dataReport, refuseOverlong, type DataReport, type LengthSetting } from './truncate-report';
 
@@ -31,6 +32,8 @@ export interface TrainProgress {
   lr: number;
   gradNorm: number;
   tokensPerSec: number; // tokens processed per second since start (or resume)
+  /** Host↔device copy time of one engine run, ms (RunStats.copyMs: measured once, at the first run). */
+  copyMs?: number;
   etaSec: number;
   valLoss?: number;
   checkpoint?: string;
@@ -114,9 +117,10 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const lm = lmLossGraph(model, B, T);
   const specs = lm.graph.paramList;
   const evalLm = lmLossGraph(model, B, T);
-  const runner: Runner = tc.worker ? new WorkerRunner({ intraOpThreads: tc.threads }) : new StateRunner({ intraOpThreads: tc.threads });
+  const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true });
+  const runner: Runner = tc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
-    const K = tc.gradAccum === 1 ? tc.stepsPerRun : 1;
+    const K = tc.gradAccum === 1 ? tc.stepsPerRun || stepsPerRunFor(tc.device) : 1;
     if (tc.gradAccum === 1) await runner.load('step', trainStepModel(lm.graph, { loss: lm.loss }, adam));
     if (K > 1) {
       const chained = lmLossGraph(model, B, T);
@@ -154,6 +158,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
     const startStep = state.step;
     let tokensSeen = 0;
     let last = { loss: NaN, lr: 0, gradNorm: NaN };
+    let copyMs = NaN;
     let valLoss: number | undefined;
     let stoppedEarly = false;
     const progress = (event: TrainProgress['event'], extra: Partial<TrainProgress> = {}) => {
@@ -165,6 +170,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
         steps: tc.steps,
         ...last,
         tokensPerSec: secs > 0 ? tokensSeen / secs : 0,
+        ...(Number.isFinite(copyMs) ? { copyMs } : {}),
         etaSec: done > 0 ? (secs / done) * (tc.steps - state.step) : NaN,
         ...extra,
       });
@@ -206,6 +212,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
         const gradNorm = (await runner.run('update', sched(it))).grad_norm[0] as number;
         results.push({ loss: lossSum / tc.gradAccum, lr: lrAt(it), gradNorm });
       }
+      if (Number.isNaN(copyMs)) copyMs = (await runner.stats(n > 1 ? 'steps' : tc.gradAccum === 1 ? 'step' : 'grad')).copyMs;
       for (const r of results) {
         tokensSeen += B * T * tc.gradAccum;
         state.step++;

@@ -52,7 +52,9 @@ export function webServer(port: number, env: Record<string, string>): WebServer 
     logs: () => output,
     async start() {
       const t0 = performance.now();
-      const c = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+      // as npm start serves it: scripts/web-server.ts stamps each request with its socket's address,
+      // which the sign-in throttle reads (behind plain `next start` every client is "unknown")
+      const c = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
         cwd: root,
         detached: true, // its own process group, so kill() reaches the whole tree
         env: {
@@ -61,6 +63,8 @@ export function webServer(port: number, env: Record<string, string>): WebServer 
           NEXTAUTH_SECRET: "fault-secret-fault-secret-fault-secret",
           NEXTAUTH_URL: url,
           NEXT_TELEMETRY_DISABLED: "1",
+          PORT: String(port),
+          HOST: "127.0.0.1",
           ...env,
         },
         stdio: ["ignore", "pipe", "pipe"],
@@ -72,7 +76,7 @@ export function webServer(port: number, env: Record<string, string>): WebServer 
       c.stderr!.on("data", (d) => (output += d));
       const deadline = Date.now() + 90_000;
       for (;;) {
-        if (c.exitCode !== null || c.signalCode !== null) throw new Error(`next start on port ${port} exited early:\n${output.slice(-4000)}`);
+        if (c.exitCode !== null || c.signalCode !== null) throw new Error(`the web server on port ${port} exited early:\n${output.slice(-4000)}`);
         try {
           if ((await fetch(`${url}/signin`)).ok) return (performance.now() - t0) / 1000;
         } catch {

@@ -34,6 +34,7 @@ export async function ppoHandler(ctx: RunContext): Promise<void> {
     prompts: s.train,
     out: path.join(ctx.dir, "model"),
     resume: true,
+    device: run.device,
     worker: true,
   };
   if (typeof c.ptxCoef === "number" && c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];
