@@ -6,7 +6,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { requestIsHttps } from "./lib/auth/secure-cookie";
 import { HSTS, newNonce, pageCsp, servedOverHttps } from "./lib/http/security-headers";
 
-const PUBLIC = ["/signin", "/invite", "/_next", "/favicon"];
+const PUBLIC = ["/signin", "/invite", "/_next", "/favicon", "/icon.svg"];
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
@@ -33,4 +33,4 @@ export async function proxy(req: NextRequest) {
 // API routes are not matched at all: each authenticates itself (session or token) and answers 401
 // in JSON, and labelers' hot path (next task, submit) skips a proxy invocation per request; their
 // headers come from next.config.js.
-export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };
+export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)"] };

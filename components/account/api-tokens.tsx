@@ -3,6 +3,7 @@
 // Personal API tokens on the account page: list, create (scopes limited to the user's role), show the
 // new token once, revoke.
 import { useCallback, useEffect, useState } from "react";
+import { formatWhen } from "../runs/format";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText, Field } from "../ui/field";
@@ -24,7 +25,8 @@ const SCOPE_HELP: Record<string, string> = {
   "quality.read": "read agreement figures",
 };
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
+// In UTC, as the server renders it: the browser's locale and time zone would not hydrate (React #418).
+const when = (iso: string | null) => (iso ? `${formatWhen(iso)} UTC` : "never");
 
 /** `scopes`: the permissions the user's role has that a token may carry. */
 export function ApiTokens({ scopes }: { scopes: string[] }) {

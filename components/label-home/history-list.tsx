@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { formatWhen } from "../runs/format";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText } from "../ui/field";
@@ -62,7 +63,7 @@ export function HistoryList({ rows }: { rows: HistoryRow[] }) {
         <li key={r.id} className="py-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
             <span className="text-zinc-500">
-              {r.kind === "ranking" ? "Ranking" : "Demonstration"} · {r.projectName} · {new Date(r.createdAt).toLocaleString()}
+              {r.kind === "ranking" ? "Ranking" : "Demonstration"} · {r.projectName} · {formatWhen(r.createdAt)} UTC
             </span>
             {r.editable && editing !== r.id && (
               <Button variant="ghost" onClick={() => setEditing(r.id)}>

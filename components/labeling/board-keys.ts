@@ -1,7 +1,7 @@
 // The ranking board's keyboard map, as data: the legend and the key handler both read it.
 export type BoardKeyAction =
   | { type: "focus"; delta: 1 | -1 }
-  | { type: "tier"; tier: number } // 0-based tier index; past the last tier makes a new last tier
+  | { type: "tier"; tier: number } // 0-based tier index, exactly as numbered on screen
   | { type: "tie" }
   | { type: "unrank" };
 
@@ -21,8 +21,8 @@ export const isSubmitKey = (e: { key: string; ctrlKey: boolean; metaKey: boolean
 
 export const BOARD_KEYS: { keys: string[]; does: string }[] = [
   { keys: ["↑", "↓", "j", "k"], does: "previous / next answer" },
-  { keys: ["1", "…", "9"], does: "put the answer in that tier (past the last: a new tier)" },
-  { keys: ["="], does: "tie with the tier above" },
+  { keys: ["1", "…", "9"], does: "put the answer in exactly that tier (tiers above may stay empty)" },
+  { keys: ["="], does: "tie with the ranked tier above" },
   { keys: ["0", "⌫"], does: "back to unranked" },
   { keys: ["Space"], does: "pick up / drop (then arrows to move)" },
   { keys: ["Ctrl", "Enter"], does: "submit" },

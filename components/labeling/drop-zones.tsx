@@ -38,7 +38,11 @@ export function TierRow({ index, count, children }: { index: number; count: numb
         {index === 0 && " · best"}
         {count > 1 && ` · ${count} tied`}
       </h3>
-      <div className={`grid gap-2 ${gridCols(count)}`}>{children}</div>
+      {count === 0 ? (
+        <p className="px-1 py-2 text-sm text-zinc-500 dark:text-zinc-400">Empty: press {index < 9 ? index + 1 : "its number"} on an answer, or drop one here.</p>
+      ) : (
+        <div className={`grid gap-2 ${gridCols(count)}`}>{children}</div>
+      )}
     </section>
   );
 }

@@ -3,7 +3,8 @@ import { BOARD_KEYS } from "./board-keys";
 
 const KBD = "rounded border border-zinc-300 bg-white px-1 font-mono text-[0.7rem] dark:border-zinc-700 dark:bg-zinc-900";
 
-export function KeyboardHelp() {
+/** `advance`: the labeler's choice to move on to the next unranked answer after a tier key (off by default). */
+export function KeyboardHelp({ advance, onAdvance }: { advance: boolean; onAdvance: (on: boolean) => void }) {
   return (
     <details open className="text-xs text-zinc-600 dark:text-zinc-400">
       <summary className="cursor-pointer select-none">Keyboard shortcuts</summary>
@@ -20,6 +21,13 @@ export function KeyboardHelp() {
           </li>
         ))}
       </ul>
+      <p className="mt-1" data-testid="focus-after-place">
+        After a tier key the focus {advance ? "moves on to the next unranked answer" : "stays on the answer you placed"}.
+      </p>
+      <label className="mt-1 flex items-center gap-2">
+        <input type="checkbox" checked={advance} onChange={(e) => onAdvance(e.target.checked)} />
+        Move on to the next unranked answer after a tier key
+      </label>
     </details>
   );
 }

@@ -14,6 +14,8 @@ import {
   isComplete,
   likertConflicts,
   place,
+  placeByKey,
+  rankedTiers,
   startBoard,
   tieWithAbove,
   tierIndexOf,
@@ -53,6 +55,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const inFlight = useRef(false);
   const elapsed = useVisibleTime();
   const idPrefix = useId();
+  // Off by default: after a tier key the focus stays on the answer just placed, so ↓ always means the next card.
+  const [advance, setAdvance] = useStoredState<boolean>("setting:advance-after-place", () => false, (v): v is boolean => typeof v === "boolean");
 
   // Keyboard focus follows the answer being ranked; cards remount when they change tier.
   const cards = useRef(new Map<number, HTMLElement>());
@@ -72,10 +76,11 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
     setError(undefined);
     setDraft((d) => ({ ...d, board: next }));
     if (!byKeyboard) return;
-    // Ranking an unranked answer moves on to the next unranked one, so "1, 2, 2, 3" ranks A..D.
+    // The focus stays on the answer just placed, unless the labeler turned on "move on to the next
+    // unranked answer" in the shortcut panel (then "1, 2, 3, 3" ranks A..D).
     const wasUnranked = board.unranked.includes(pos);
     const left = next.unranked;
-    focusNext.current = wasUnranked && left.length > 0 ? (left.find((p) => p > pos) ?? left[0]) : pos;
+    focusNext.current = advance && wasUnranked && left.length > 0 ? (left.find((p) => p > pos) ?? left[0]) : pos;
   };
 
   const onBoardKey = (e: KeyboardEvent<HTMLElement>, pos: number): boolean => {
@@ -87,7 +92,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
       const order = visualOrder(board);
       const i = Math.min(order.length - 1, Math.max(0, order.indexOf(pos) + action.delta));
       cards.current.get(order[i])?.focus();
-    } else if (action.type === "tier") update(pos, place(board, pos, { kind: "tier", index: action.tier }), true);
+    } else if (action.type === "tier") update(pos, placeByKey(board, pos, action.tier), true);
     else if (action.type === "tie") update(pos, tieWithAbove(board, pos), true);
     else update(pos, place(board, pos, { kind: "unranked" }), true);
     return true;
@@ -110,7 +115,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
       const r = await submitRanking({
         clientId,
         taskId: task.taskId,
-        tiers: board.tiers,
+        tiers: rankedTiers(board),
         answers: task.answers.map(({ position }) => {
           const { likert, flags } = metaOf(position);
           return { position, ...(likert ? { likert } : {}), ...(flags.length ? { flags } : {}) };
@@ -163,7 +168,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
           Your unsaved ranking for this task was restored.
         </p>
       )}
-      <KeyboardHelp />
+      <KeyboardHelp advance={advance} onAdvance={setAdvance} />
       <DragLayer texts={texts} onDragging={setDragging} onDrop={(pos, to) => update(pos, place(board, pos, to), false)}>
         <div>
           {board.tiers.map((tier, t) => (

@@ -2,7 +2,7 @@
 import { LETTERS } from "@/lib/ranking/letters";
 import { formatRanking } from "@/lib/ranking/notation";
 import { expandPairs } from "@/lib/ranking/pairs";
-import { isComplete, partialNotation, type Board } from "./board-state";
+import { isComplete, partialNotation, rankedTiers, type Board } from "./board-state";
 
 /** "5 comparisons, 1 tie" for a complete ranking. */
 export function pairSummary(comparisons: number, ties: number): string {
@@ -12,9 +12,10 @@ export function pairSummary(comparisons: number, ties: number): string {
 
 export function RankingNotation({ board }: { board: Board }) {
   const complete = isComplete(board);
-  const ranked = complete ? formatRanking(board.tiers) : partialNotation(board);
+  const tiers = rankedTiers(board);
+  const ranked = complete ? formatRanking(tiers) : partialNotation(board);
   const unranked = board.unranked.map((p) => LETTERS[p]).join(", ");
-  const pairs = complete && board.tiers.flat().length >= 2 ? expandPairs(board.tiers) : null;
+  const pairs = complete && tiers.flat().length >= 2 ? expandPairs(tiers) : null;
   const ties = pairs?.filter((p) => p.tie).length ?? 0;
   return (
     <div className="min-w-0">

@@ -78,8 +78,11 @@ export function formatWhen(iso: string | Date | null | undefined): string {
   return d.toISOString().slice(0, 16).replace("T", " ");
 }
 
-/** How long a run took (or has taken so far, against `now`). */
-export function runDuration(startedAt: string | null | undefined, finishedAt: string | null | undefined, now = Date.now()): string {
+/**
+ * How long a run took (or has taken so far, against `now`). `now` has no default: a page that
+ * rendered Date.now() on the server and again in the browser would not hydrate (React #418).
+ */
+export function runDuration(startedAt: string | null | undefined, finishedAt: string | null | undefined, now: number): string {
   if (!startedAt) return "—";
   const end = finishedAt ? Date.parse(finishedAt) : now;
   return formatDuration((end - Date.parse(startedAt)) / 1000);

@@ -23,9 +23,11 @@ type Props = {
   initialPoints: MetricPoint[];
   canControl: boolean;
   others: { id: string; name: string; kind: string }[];
+  /** The server's clock when it rendered the page (ms): time-dependent text hydrates from it, then ticks. */
+  now: number;
 };
 
-export function RunView({ initial, initialPoints, canControl, others }: Props) {
+export function RunView({ initial, initialPoints, canControl, others, now: serverNow }: Props) {
   const { run, series, stale, refresh } = useRunLive(initial, initialPoints);
   const config = (run as { config?: Record<string, unknown> }).config ?? {};
   const charts = useMemo(() => chartsFor(run.kind, series, config), [run.kind, series, config]);
@@ -34,6 +36,7 @@ export function RunView({ initial, initialPoints, canControl, others }: Props) {
   const [actionError, setActionError] = useState<string>();
   const [announce, setAnnounce] = useState("");
   const lastStatus = useRef(run.status);
+  const now = useTickingNow(serverNow, Boolean(run.startedAt && !run.finishedAt));
 
   useEffect(() => {
     if (lastStatus.current !== run.status) {
@@ -94,7 +97,7 @@ export function RunView({ initial, initialPoints, canControl, others }: Props) {
             <span data-testid="run-error">{run.error}</span>
           </div>
         )}
-        <Details run={run} />
+        <Details run={run} now={now} />
       </Card>
 
       <section aria-labelledby="run-charts" className="space-y-3">
@@ -130,13 +133,27 @@ export function RunView({ initial, initialPoints, canControl, others }: Props) {
   );
 }
 
-function Details({ run }: { run: RunDetailJson }) {
+/**
+ * The clock for "so far" durations: the server's render time first, so the page hydrates with the
+ * text the server wrote (React error #418 otherwise), then the browser's clock once a second.
+ */
+function useTickingNow(serverNow: number, ticking: boolean): number {
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
+
+function Details({ run, now }: { run: RunDetailJson; now: number }) {
   const rows: [string, React.ReactNode][] = [
     ["Started by", run.createdBy?.name || run.createdBy?.email || "—"],
     ["Queued", formatWhen(run.createdAt)],
     ["Started", formatWhen(run.startedAt)],
     ["Finished", formatWhen(run.finishedAt)],
-    ["Duration", runDuration(run.startedAt, run.finishedAt)],
+    ["Duration", runDuration(run.startedAt, run.finishedAt, now)],
     ["Base", run.base ? `${run.base.name} (${run.base.kind})` : "from scratch"],
     [
       "Dataset",

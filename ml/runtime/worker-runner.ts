@@ -1,5 +1,6 @@
 // The main-thread handle to a worker thread running the engine (see worker.ts).
 
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -24,8 +25,46 @@ export function spawnModule(entry: URL, workerData: unknown): Worker {
   const here = import.meta.url;
   if (here.endsWith('.js')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), { workerData });
   const tsx = tsxEsmApi(here);
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  // tsx compiles through an esbuild child process started in the worker's hooks thread. A worker
+  // that is terminated with it running leaves it defunct (a zombie) under this process, one per
+  // worker, since no thread is left to wait for it: terminate() first asks that thread to stop it.
+  const channel = `rlhf-esbuild-stop:${randomUUID()}`;
+  const stopHooks = new URL('./esbuild-stop-hooks.mjs', import.meta.url).href;
+  const boot = `import("node:module").then((mod) => import(${JSON.stringify(tsx)}).then((m) => {
+    m.register();
+    mod.register(${JSON.stringify(stopHooks)});
+    const bc = new BroadcastChannel(${JSON.stringify(channel)});
+    bc.unref();
+    bc.onmessage = (e) => {
+      if (e.data === "stop") import("rlhf-esbuild-stop:now").finally(() => bc.postMessage("stopped"));
+    };
+    return import(${JSON.stringify(entry.href)});
+  }))`;
+  const worker = new Worker(boot, { eval: true, workerData });
+  const terminate = worker.terminate.bind(worker);
+  let exited = false;
+  worker.once('exit', () => (exited = true));
+  let stopping: Promise<number> | undefined;
+  worker.terminate = () => (stopping ??= exited ? terminate() : stopCompiler(channel).then(terminate));
+  return worker;
+}
+
+/** Asks a worker's hooks thread to stop (and reap) its esbuild child; gives up after a few seconds. */
+async function stopCompiler(channel: string): Promise<void> {
+  const bc = new BroadcastChannel(channel);
+  try {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3000);
+      bc.onmessage = (e: MessageEvent) => {
+        if (e.data !== 'stopped') return;
+        clearTimeout(timer);
+        resolve();
+      };
+      bc.postMessage('stop');
+    });
+  } finally {
+    bc.close();
+  }
 }
 
 /** File URL of tsx's ESM register API, read from its package exports. */

@@ -1,6 +1,7 @@
 // A labeler, in Chromium: writes a demonstration, then ranks 4 answers into A > B > C = D, once
 // only with the keyboard and once by dragging. The database then holds 5 comparisons and 1 tie
-// for each ranking.
+// for each ranking. A tier key puts the answer in exactly that tier and the focus stays on it, so
+// ↓ after a tier key reaches the next answer and "2" on an empty board is tier 2 (issue 21).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
@@ -26,7 +27,7 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    ({ project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 1, demoPrompts: 1, demonstrationsPerPrompt: 1 }));
+    ({ project } = await makeProject({ rankingTasks: 3, rankingsPerTask: 1, demoPrompts: 1, demonstrationsPerPrompt: 1 }));
     labeler = await makeUser("labeler");
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, app.url, labeler.email, labeler.password);
@@ -51,11 +52,38 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     await page.goto(`${app.url}/label/work?project=${project.id}&kind=ranking`);
     await page.getByTestId("answer-A").waitFor();
     await page.getByTestId("answer-A").focus();
-    for (const key of ["1", "2", "3", "="]) await page.keyboard.press(key); // focus moves to the next unranked answer
-    await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toContain("A > B > C = D");
+    // The shortcut panel says where the focus goes after a tier key: it stays on the answer.
+    expect(await page.getByTestId("focus-after-place").textContent()).toContain("stays on the answer you placed");
+    await page.keyboard.press("1");
+    expect(await page.getByTestId("answer-A").evaluate((el) => el === document.activeElement)).toBe(true);
+    for (const key of ["ArrowDown", "2", "ArrowDown", "3", "ArrowDown", "3"]) await page.keyboard.press(key);
+    await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toBe("A > B > C = D");
+    // The notation sits beside the submit button and stays on screen wherever the page is scrolled.
+    for (const y of [0, 100_000]) {
+      await page.evaluate((top) => window.scrollTo(0, top), y);
+      const [notation, submit] = await Promise.all([page.getByTestId("ranking-notation").boundingBox(), page.getByRole("button", { name: "Submit ranking" }).boundingBox()]);
+      expect(notation!.y).toBeGreaterThanOrEqual(0);
+      expect(notation!.y + notation!.height).toBeLessThanOrEqual(900);
+      expect(Math.abs(notation!.y + notation!.height / 2 - (submit!.y + submit!.height / 2))).toBeLessThan(40);
+    }
+    await page.getByTestId("answer-D").focus();
     await page.keyboard.press("Control+Enter");
     await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(1);
     expect(await latestRanking(labeler.id)).toEqual({ notation: "A > B > C = D", comparisons: 5, ties: 1 });
+  });
+
+  it("2 on an empty board is tier 2: 2 on A, then 1 on B ranks B above A", async () => {
+    await page.getByTestId("answer-A").waitFor();
+    await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toContain("unranked: A, B, C, D");
+    await page.getByTestId("answer-A").focus();
+    await page.keyboard.press("2");
+    await expect.poll(() => page.getByTestId("tier-1").textContent()).toContain("Empty");
+    // ↓ follows the screen: B now shows first, then A, then C and D.
+    for (const key of ["ArrowDown", "1", "ArrowDown", "ArrowDown", "3", "ArrowDown", "4"]) await page.keyboard.press(key);
+    await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toBe("B > A > C > D");
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(2);
+    expect(await latestRanking(labeler.id)).toEqual({ notation: "B > A > C > D", comparisons: 6, ties: 0 });
   });
 
   it("ranks 4 answers into A > B > C = D by dragging", async () => {
@@ -67,7 +95,7 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     await page.getByTestId("answer-D").dragTo(page.getByTestId("tier-3"));
     await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toContain("A > B > C = D");
     await page.getByRole("button", { name: "Submit ranking" }).click();
-    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(3);
     expect(await latestRanking(labeler.id)).toEqual({ notation: "A > B > C = D", comparisons: 5, ties: 1 });
   });
 });

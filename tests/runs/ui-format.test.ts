@@ -52,9 +52,9 @@ describe("run page formatting", () => {
 
   it("dates in UTC and durations of finished and running runs", () => {
     expect(formatWhen("2026-11-29T08:30:12.000Z")).toBe("2026-11-29 08:30");
-    expect(runDuration("2026-11-29T08:30:00.000Z", "2026-11-29T08:31:05.000Z")).toBe("1 min 05 s");
+    expect(runDuration("2026-11-29T08:30:00.000Z", "2026-11-29T08:31:05.000Z", 0)).toBe("1 min 05 s");
     expect(runDuration("2026-11-29T08:30:00.000Z", null, Date.parse("2026-11-29T08:30:09.000Z"))).toBe("9 s");
-    expect(runDuration(null, null)).toBe("—");
+    expect(runDuration(null, null, 0)).toBe("—");
     expect(isActive("queued") && isActive("running") && !isActive("failed")).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // worker processes (scripts/worker.ts), with metrics in the database and checkpoints on disk;
 // two workers never claim one run; a worker killed mid-run (SIGKILL) leaves the run failed with
 // the reason, or queued again and resumed from its checkpoint; cancel stops a run within seconds
-// and keeps its last checkpoint.
+// and keeps its last checkpoint. After its runs, the worker has no defunct (zombie) child process.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +13,7 @@ import { createRun } from "../../lib/runs/create";
 import { getRun, getRunMetrics } from "../../lib/runs/queries";
 import type { NewRunRequest } from "../../lib/validation/run";
 import { makeUser } from "../helpers/factories";
+import { defunctChildren } from "../helpers/procs";
 import { demoProject, rankAll, spawnWorker, waitFor, writeDemonstrations, type SpawnedWorker } from "./helpers";
 
 const storage = fs.mkdtempSync(path.join(os.tmpdir(), "runs-worker-test-"));
@@ -21,8 +22,8 @@ process.env.STORAGE_DIR = storage;
 const researcher = await makeUser("researcher");
 const project = await demoProject();
 const workers: SpawnedWorker[] = [];
-const startWorker = () => {
-  const w = spawnWorker({ STORAGE_DIR: storage, WORKER_PROJECT_ID: project.id });
+const startWorker = (env: Record<string, string> = {}) => {
+  const w = spawnWorker({ STORAGE_DIR: storage, WORKER_PROJECT_ID: project.id, ...env });
   workers.push(w);
   return w;
 };
@@ -56,7 +57,8 @@ let baseId = "";
 
 describe("a worker process", { timeout: 300_000 }, () => {
   it("pretrains, fine-tunes, trains a reward model, runs PPO and generates answers on the demo data, storing metrics and checkpoints", async () => {
-    const w = startWorker();
+    // tsx's cache off: each engine worker thread then really starts a compiler (an esbuild child).
+    const w = startWorker({ TSX_DISABLE_CACHE: "1" });
     const pre = await tiny({ kind: "pretrain", name: "tiny base", config: { steps: 40, batchSize: 4, evalEvery: 20, saveEvery: 20 } });
     const p = await finished(pre.id);
     expect(p.error ?? "", w.output()).toBe("");
@@ -115,6 +117,8 @@ describe("a worker process", { timeout: 300_000 }, () => {
     expect(g.error ?? "", w.output()).toBe("");
     expect(g.status).toBe("succeeded");
     expect(await db.task.count({ where: { projectId: project.id, kind: "ranking" } })).toBe(tasksBefore + 2);
+    // Five runs, each with engine worker threads, and no defunct child left under the worker (issue 21).
+    expect(defunctChildren(w.child.pid!)).toEqual([]);
   });
 
   it("shares the queue with a second worker without ever running one run twice", async () => {

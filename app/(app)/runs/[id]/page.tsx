@@ -12,6 +12,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const user = await requirePermission("runs.read");
   const { id } = await params;
   const { run, points } = await loadRun(id);
+  const now = Date.now(); // the browser hydrates the run's "so far" duration from this, then ticks
   const others = await db.trainingRun.findMany({
     where: { id: { not: run.id } },
     orderBy: { createdAt: "desc" },
@@ -25,7 +26,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           All runs
         </Link>
       </PageHeader>
-      <RunView initial={run} initialPoints={points} canControl={can(user, "runs.create")} others={others} />
+      <RunView initial={run} initialPoints={points} canControl={can(user, "runs.create")} others={others} now={now} />
     </>
   );
 }
