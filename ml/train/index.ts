@@ -1,4 +1,5 @@
-export { readConfigFile, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './config';
+export { resolveTrainConfig, TRAIN_DEFAULTS, TRAIN_FIELDS, type TrainConfig, type TrainWiring } from './config';
+export { readConfigFile } from './config-file';
 export { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDataset, type LMBatch, type LMDataset } from './data';
 export { trainLM, type TrainHooks, type TrainProgress, type TrainResult } from './trainer';
 export { fitChat, splitResponse, type FitOptions, type FittedChat, type Overlong } from './truncate';

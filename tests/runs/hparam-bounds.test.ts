@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { resolvePPOConfig } from "../../ml/rlhf/ppo-config";
 import { resolveRewardConfig } from "../../ml/rlhf/reward-config";
 import { resolveTrainConfig } from "../../ml/train/config";
+import { PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type FieldTable } from "../../ml/browser";
 import { configFields } from "../../components/runs/form-model";
 import { RUN_KINDS, type RunKind } from "../../lib/runs/kinds";
 
@@ -86,4 +87,71 @@ describe("hyperparameter bounds: the form and the trainer agree", () => {
       expect(disagreements).toEqual([]);
     });
   }
+});
+
+const TABLES: [RunKind, FieldTable][] = [
+  ["pretrain", TRAIN_FIELDS],
+  ["sft", TRAIN_FIELDS],
+  ["reward_model", REWARD_FIELDS],
+  ["ppo", PPO_FIELDS],
+];
+
+describe("hyperparameter tables: every field, on both sides", () => {
+  for (const [kind, table] of TABLES) {
+    it(`${kind}: the default is taken and a value just outside each bound refused, by the trainer and (for the fields it shows) the form`, () => {
+      const trainer = TRAINERS[kind]!;
+      const info = RUN_KINDS[kind];
+      const shape = info.config.shape as Record<string, unknown>;
+      const problems: string[] = [];
+      let walked = 0;
+      const probe = (name: string, v: unknown, want: boolean) => {
+        const partner = typeof v === "number" && PARTNERS[name] ? PARTNERS[name](v) : {};
+        const train = accepts(() => trainer.resolve({ ...trainer.wiring, ...partner, [name]: v }));
+        if (train !== want) problems.push(`${name} = ${String(v)}: the trainer ${train ? "takes" : "refuses"} it`);
+        if (name in shape) {
+          for (const size of ["tiny", "small"] as const) {
+            const form = info.config.safeParse({ ...info.defaults(size), ...partner, [name]: v }).success;
+            if (form !== want) problems.push(`${name} = ${String(v)}: the form (${size}) ${form ? "takes" : "refuses"} it`);
+          }
+        }
+      };
+      for (const [name, f] of Object.entries(table)) {
+        walked++;
+        if (f.type === "bool") {
+          probe(name, !f.default, true);
+          probe(name, "yes", false);
+          continue;
+        }
+        if (f.type === "enum") {
+          for (const o of f.options) probe(name, o, true);
+          probe(name, "none of these", false);
+          continue;
+        }
+        if (f.default !== undefined) probe(name, f.default, true);
+        if (f.optional) probe(name, undefined, true);
+        probe(name, "1", false);
+        if (f.type === "int") probe(name, (f.min?.value ?? 0) + 1.5, false);
+        for (const side of ["min", "max"] as const) {
+          const b = f[side];
+          if (!b) continue;
+          if (b.inclusive) probe(name, b.value, true);
+          probe(name, b.inclusive ? outside(b.value, side, f.type === "int") : b.value, false);
+        }
+      }
+      expect(walked).toBe(Object.keys(table).length);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it("every shown field of a trainer's table is in the form, and every form field of a training kind is in the table or the app's own", () => {
+    for (const [kind, table] of TABLES) {
+      const form = Object.keys(RUN_KINDS[kind].config.shape);
+      const shown = Object.entries(table).filter(([, f]) => f.show !== "hidden").map(([k]) => k);
+      const appOnly = form.filter((k) => !(k in table));
+      // pretraining reads whole windows: nothing is cut, so the truncation policy is not shown
+      const notShown = kind === "pretrain" ? ["overlong", "maxOverlongShare"] : [];
+      expect(shown.filter((k) => !form.includes(k)), kind).toEqual(notShown);
+      expect(appOnly, kind).toEqual(kind === "pretrain" ? ["modelSize", "contextLength"] : []);
+    }
+  });
 });
