@@ -1,4 +1,4 @@
-// Command line: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo --config FILE [--key value ...]
+// Command line: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--key value ...]
 //
 //   pretrain, sft   train (keys of TrainConfig: data, out, steps, batchSize, ...); progress bar on stderr
 //   generate        --model DIR --prompt TEXT [--chat true] [--maxNewTokens 64 --temperature 1 --topK 0 --topP 1 --seed 0]
@@ -7,9 +7,12 @@
 //   reward          --model DIR --input FILE.jsonl: one JSON line per input line ({reward}, or {chosen_reward,
 //                   rejected_reward, correct} for pairs); the accuracy on pairs as a summary line on stderr
 //   ppo             RLHF with PPO (keys of PPOConfig: policy, reward, prompts, out, iterations, ...); result as JSON
+//   check-model     --dir DIR: validate a Hugging Face GPT-2 folder without loading its weights (shape, size, tokenizer as
+//                   JSON; exit 1 with one sentence when it does not fit). `npm run import-model` registers one in the app.
 
 import { readFileSync } from 'node:fs';
 import { loadCheckpoint } from './checkpoint/checkpoint';
+import { validateModelFolder } from './checkpoint/validate';
 import { parseArgs } from './cli/args';
 import { progressPrinter } from './cli/progress';
 import { generate } from './generate/generator';
@@ -27,7 +30,7 @@ import { resolveTrainConfig } from './train/config';
 import { readConfigFile } from './train/config-file';
 import { trainLM } from './train/trainer';
 
-const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo --config FILE [--key value ...]';
+const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--key value ...]';
 
 function need(o: Record<string, unknown>, key: string, what: string): string {
   const v = o[key];
@@ -99,6 +102,10 @@ async function main(): Promise<void> {
     case 'ppo': {
       const r = await trainPPO(resolvePPOConfig(o), { onProgress: rlProgressPrinter() });
       console.log(JSON.stringify(r));
+      return;
+    }
+    case 'check-model': {
+      console.log(JSON.stringify(validateModelFolder(need(o, 'dir', 'check-model'))));
       return;
     }
     default:

@@ -8,7 +8,10 @@ try {
     dataDir: path.resolve(process.env.DATA_DIR ?? ".data", "pg"),
     port: process.env.PORT ? Number(process.env.PORT) : 5433,
   });
-  console.log(`embedded PostgreSQL listening: ${pg.url}`);
+  // The URL without its password (a secret): the password is in the file named.
+  const shown = new URL(pg.url);
+  shown.password = "";
+  console.log(`embedded PostgreSQL listening: ${shown} (user postgres, password in ${pg.passwordFile})`);
   const stop = async () => {
     await pg.stop();
     process.exit(0);

@@ -80,8 +80,13 @@ if (process.env.SEED_DEMO !== "0" && (await seedDemo(db))) say("seeded the demo 
 // Training runs whose worker died while the app was down: failed with the reason, or queued again to resume.
 const { reapStaleRuns } = await import("../lib/worker/queue");
 const reaped = await reapStaleRuns(Number(process.env.RUN_STALE_MS ?? 60_000));
-if (reaped.failed.length + reaped.requeued.length)
-  say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume`);
+if (reaped.failed.length + reaped.requeued.length + reaped.canceled.length)
+  say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume, ${reaped.canceled.length} canceled as asked`);
+// Unfinished export folders (".<id>.partial") that a crash left behind: swept now and every 30 min.
+const { sweepPartialExports } = await import("../lib/exports/housekeeping");
+const swept = await sweepPartialExports();
+if (swept.length) say(`removed ${swept.length} unfinished export folder(s) left behind by a crash`);
+setInterval(() => void sweepPartialExports().catch(() => {}), 30 * 60_000).unref();
 await db.$disconnect();
 
 // 5. Serve.

@@ -2,6 +2,7 @@
 // (base → SFT → reward model / PPO), with its metrics, files and, for policies, promote.
 import Link from "next/link";
 import type { ArtifactFile, LineageNode } from "@/lib/models/artifacts";
+import { fmtCount } from "@/ml/model/estimate";
 import { PromoteControl } from "./promote-control";
 
 const KIND_LABEL: Record<string, string> = { base: "Base", sft: "SFT", reward_model: "Reward model", ppo: "PPO" };
@@ -13,17 +14,19 @@ const KIND_STYLE: Record<string, string> = {
 };
 
 const bytes = (n: number | null) =>
-  n === null ? "made on request" : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+  n === null ? "made on request" : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
 const metric = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : JSON.stringify(v));
 
 export type TreeProps = {
   nodes: LineageNode[];
   files: Record<string, ArtifactFile[]>;
+  /** Parameters (null when unknown) and bytes on disk of each checkpoint. */
+  sizes: Record<string, { params: number | null; bytes: number }>;
   projects: { id: string; name: string; generatorId: string | null }[];
   canPromote: boolean;
 };
 
-export function ModelTree({ nodes, files, projects, canPromote, depth = 0 }: TreeProps & { depth?: number }) {
+export function ModelTree({ nodes, files, sizes, projects, canPromote, depth = 0 }: TreeProps & { depth?: number }) {
   return (
     <ul className={depth ? "ml-4 border-l border-zinc-200 pl-4 dark:border-zinc-800" : "space-y-3"}>
       {nodes.map((n) => (
@@ -32,6 +35,13 @@ export function ModelTree({ nodes, files, projects, canPromote, depth = 0 }: Tre
             <header className="flex flex-wrap items-center gap-2">
               <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${KIND_STYLE[n.kind]}`}>{KIND_LABEL[n.kind]}</span>
               <h2 className="font-medium">{n.name}</h2>
+              {n.source === "imported" && <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-950 dark:text-violet-200">imported</span>}
+              {sizes[n.id] && (
+                <span className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400" aria-label="Size">
+                  {sizes[n.id].params !== null ? `${fmtCount(sizes[n.id].params!)} parameters · ` : ""}
+                  {bytes(sizes[n.id].bytes)}
+                </span>
+              )}
               <span className="text-xs text-zinc-500">{n.createdAt.slice(0, 16).replace("T", " ")}</span>
               {n.runId && (
                 <Link href={`/runs/${n.runId}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
@@ -74,7 +84,7 @@ export function ModelTree({ nodes, files, projects, canPromote, depth = 0 }: Tre
               </div>
             )}
           </article>
-          {n.children.length > 0 && <ModelTree nodes={n.children} files={files} projects={projects} canPromote={canPromote} depth={depth + 1} />}
+          {n.children.length > 0 && <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} depth={depth + 1} />}
         </li>
       ))}
     </ul>

@@ -91,7 +91,7 @@ export function sizeOfArtifact(config: unknown): ModelSize | undefined {
   }
   const model = c.model && typeof c.model === "object" ? (c.model as Record<string, unknown>) : {};
   const width = c.nEmbd ?? c.n_embd ?? model.nEmbd ?? model.n_embd;
-  if (typeof width === "number") return width <= 64 ? "tiny" : "small";
+  if (typeof width === "number") return width <= 64 ? "tiny" : width >= 768 ? "gpt2" : "small";
   return undefined;
 }
 

@@ -27,24 +27,30 @@ import {
   type FormValues,
 } from "./form-model";
 import { GenerateSource, sourceRequest, type SourceState } from "./generate-source";
+import { RunEstimate } from "./run-estimate";
+import { paramCount, type GPTConfig } from "@/ml/model/config";
+import { fmtCount } from "@/ml/model/estimate";
+import { estimateFor, memoryRefusal, runModel } from "@/lib/runs/estimate";
 
-export type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown };
+export type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown; source?: string; model?: GPTConfig | null };
 export type FormExport = { id: string; kind: string; projectId: string | null; rowCount: number; createdAt: string };
 
 type Props = {
-  projects: { id: string; name: string }[];
+  projects: { id: string; name: string; answersPerTask?: number }[];
   artifacts: FormArtifact[];
   exports: FormExport[];
   initialKind?: RunKind;
+  /** The machine's memory in bytes (the run estimate is checked against it, as createRun does). */
+  totalMemory: number;
 };
 
 const INPUT = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900 aria-[invalid=true]:border-red-500";
 const NOW = "labels-now";
 const NONE = "none";
 
-const SIZE_TEXT: Record<ModelSize, string> = { tiny: "Tiny (tests; seconds)", small: "Small (minutes on a CPU)" };
+const SIZE_TEXT: Record<ModelSize, string> = { tiny: "Tiny (tests; seconds)", small: "Small (minutes on a CPU)", gpt2: "GPT-2 124M (hours on a CPU)" };
 
-export function NewRunForm({ projects, artifacts, exports, initialKind = "sft" }: Props) {
+export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", totalMemory }: Props) {
   const router = useRouter();
   const [kind, setKind] = useState<RunKind>(initialKind);
   const [size, setSize] = useState<ModelSize>("tiny");
@@ -66,6 +72,13 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft" }
   const fields = useMemo(() => configFields(kind), [kind]);
   const bases = allowedBases(kind, artifacts);
   const rewards = artifacts.filter((a) => a.kind === "reward_model");
+  const parsedNow = useMemo(() => parseConfig(kind, size, values), [kind, size, values]);
+  const estimate = useMemo(() => {
+    if (kind === "generate" || !parsedNow.ok) return null;
+    const model = runModel(kind, parsedNow.config, size, artifacts.find((a) => a.id === baseId)?.model ?? null);
+    return model ? estimateFor(kind, parsedNow.config, model, projects.find((p) => p.id === projectId)?.answersPerTask) : null;
+  }, [kind, size, parsedNow, artifacts, baseId, projects, projectId]);
+  const tooBig = estimate ? memoryRefusal(estimate, totalMemory) : null;
   const datasetExports = exports.filter((e) => EXPORT_KINDS_FOR[info.dataset].includes(e.kind) && (!e.projectId || e.projectId === projectId));
 
   function changeKind(k: RunKind) {
@@ -131,6 +144,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft" }
       const n = Object.keys(errs).length;
       return show(errs, `${n === 1 ? "One field needs" : `${n} fields need`} fixing before the run can be queued.`);
     }
+    if (tooBig) return show({}, tooBig);
     setBusy(true);
     try {
       const { id } = await createRun(request(parsed.config));
@@ -217,7 +231,9 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft" }
                 <option value="">{bases.length ? "Choose a checkpoint…" : "No checkpoint of these kinds yet"}</option>
                 {bases.map((a) => (
                   <option key={a.id} value={a.id}>
-                    {a.name} ({ARTIFACT_LABEL[a.kind as keyof typeof ARTIFACT_LABEL] ?? a.kind}, {formatWhen(a.createdAt)})
+                    {a.name} ({ARTIFACT_LABEL[a.kind as keyof typeof ARTIFACT_LABEL] ?? a.kind}
+                    {a.source === "imported" ? ", imported" : ""}
+                    {a.model ? `, ${fmtCount(paramCount(a.model))} parameters` : ""}, {formatWhen(a.createdAt)})
                   </option>
                 ))}
               </select>
@@ -288,6 +304,8 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft" }
             }}
           />
         </fieldset>
+
+        <RunEstimate estimate={estimate} totalMemory={totalMemory} refusal={tooBig} />
 
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={resume} onChange={(e) => setResume(e.currentTarget.checked)} />

@@ -9,8 +9,10 @@ export const PERMISSIONS = [
   "quality.read", // agreement figures, labeler stats
   "runs.read", // see training runs, models, the playground
   "runs.create", // start, cancel, resume runs; promote checkpoints
+  "models.import", // import pretrained checkpoints (from the server's import folder, an upload or the CLI)
   "users.manage", // create users, invites, change roles, disable
   "audit.read",
+  "settings.manage", // app-wide settings: the allow-list of endpoint hosts
   "tokens.manage_own", // personal API tokens
   "account.self", // change own password and profile
 ] as const;
@@ -28,6 +30,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "quality.read",
     "runs.read",
     "runs.create",
+    "models.import",
     "tokens.manage_own",
     "account.self",
   ],

@@ -1,13 +1,23 @@
 // The embedded PostgreSQL: PGlite (WASM PostgreSQL) served over the wire protocol (wire-server.ts),
 // so the app keeps one code path (pg + @prisma/adapter-pg on DATABASE_URL).
 // PGlite has no lock on its data folder, so this module takes one: exactly one process owns it.
+// Clients authenticate with a password generated once and kept beside the data (`db-password`,
+// mode 0600, next to the `pg` folder); in memory, a fresh one per start.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { WireServer } from "./wire-server";
 
-export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<void> };
+export type EmbeddedPostgres = {
+  /** The connection URL, password included: a secret, never to be logged. */
+  url: string;
+  port: number;
+  /** Where the password is kept (undefined in memory). */
+  passwordFile?: string;
+  stop: () => Promise<void>;
+};
 
 export class DataDirInUseError extends Error {}
 
@@ -61,6 +71,25 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirInUseError(`Could not lock ${dataDir}.`);
 }
 
+/** The password in `file`, created (random, mode 0600, written under a temporary name) when missing. */
+export function databasePassword(file: string): string {
+  try {
+    const password = fs.readFileSync(file, "utf8").trim();
+    if (password) {
+      if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+      return password;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const password = crypto.randomBytes(24).toString("base64url");
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(tmp, password, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return password;
+}
+
 /**
  * Starts PGlite on `dataDir` (or in memory when dataDir is undefined) and serves it on
  * 127.0.0.1:port (a free port when not given).
@@ -69,6 +98,8 @@ export async function startEmbeddedPostgres(opts: {
   dataDir?: string;
   port?: number;
   maxConnections?: number;
+  /** Where the password is kept (default: `db-password` beside dataDir; in memory without dataDir). */
+  passwordFile?: string;
 }): Promise<EmbeddedPostgres> {
   let unlock = () => {};
   if (opts.dataDir) {
@@ -77,12 +108,15 @@ export async function startEmbeddedPostgres(opts: {
   }
   try {
     const db = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
-    const server = new WireServer(db, opts.maxConnections ?? 64);
+    const passwordFile = opts.passwordFile ?? (opts.dataDir ? path.join(path.dirname(opts.dataDir), "db-password") : undefined);
+    const password = passwordFile ? databasePassword(passwordFile) : crypto.randomBytes(24).toString("base64url");
+    const server = new WireServer(db, { password, maxConnections: opts.maxConnections ?? 64 });
     const port = await server.listen(opts.port ?? 0);
-    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
     return {
       url,
       port,
+      passwordFile,
       stop: async () => {
         await server.close();
         await db.close();

@@ -11,19 +11,51 @@
 // Named prepared statements and portals live in the session, which here all connections share;
 // on a real server they are per connection. So each connection's names are prefixed with its id
 // on the way in (Parse, Bind, Describe, Execute, Close), and deallocated when it disconnects.
+//
+// Any local process can reach the port, so a client must authenticate (SCRAM-SHA-256, scram.ts)
+// before one byte of its reaches PGlite, and the parser trusts nothing: a length out of range, an
+// unknown message type or a malformed message drops the connection; messages are bounded in size
+// (small until authenticated), connections in number, and authentication in time.
 import net from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
+import { mockVerifier, SCRAM_MECHANISM, ScramError, ScramExchange, scramVerifier, type ScramVerifier } from "./scram";
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
 const GSSENC_REQUEST = 80877104;
+const PROTOCOL_3 = 196608;
+/** PostgreSQL's own bound on a startup packet; also the bound on every message before authentication. */
+const MAX_STARTUP_BYTES = 10_000;
+/** Frontend message types accepted after authentication (protocol 3.0). */
+const FRONTEND_TYPES = new Set("BCdcfDEHFPQSX".split("").map((c) => c.charCodeAt(0)));
+/** A connection with this many messages waiting stops being read until they are done. */
+const MAX_QUEUED = 1000;
+
+export type WireServerOptions = {
+  /** The password of `user`, checked with SCRAM-SHA-256. */
+  password: string;
+  user?: string;
+  maxConnections?: number;
+  /** The largest message an authenticated client may send (default 256 MiB). */
+  maxMessageBytes?: number;
+  /** How long a client has to authenticate (default 10 s). */
+  authTimeoutMs?: number;
+};
 
 type Message = { type: number; bytes: Buffer }; // type 0: the startup packet
 type Conn = {
   id: number;
   socket: net.Socket;
-  buffer: Buffer;
-  started: boolean;
+  /** Bytes received and not yet cut into messages, as chunks (joined only once a whole message is there). */
+  chunks: Buffer[];
+  size: number;
+  /** Bytes needed before another message can be cut (0: unknown yet). */
+  need: number;
+  phase: "startup" | "sasl-first" | "sasl-final" | "ready" | "closed";
+  startup?: Buffer;
+  user?: string;
+  scram?: ScramExchange;
+  authTimer?: NodeJS.Timeout;
   queue: Message[];
   busy: boolean;
   /** Session-wide names of the statements this connection prepared. */
@@ -31,22 +63,41 @@ type Conn = {
 };
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
 
+class ProtocolError extends Error {}
+
 export class WireServer {
   private server?: net.Server;
   private owner: number | null = null;
   private waiters: (() => void)[] = [];
   private nextId = 1;
   private conns = new Set<Conn>();
+  private readonly user: string;
+  private readonly verifier: ScramVerifier;
+  private readonly maxConnections: number;
+  private readonly maxMessageBytes: number;
+  private readonly authTimeoutMs: number;
 
   constructor(
     private readonly db: PGlite,
-    private readonly maxConnections = 64,
-  ) {}
+    opts: WireServerOptions,
+  ) {
+    this.user = opts.user ?? "postgres";
+    this.verifier = scramVerifier(opts.password);
+    this.maxConnections = opts.maxConnections ?? 64;
+    this.maxMessageBytes = opts.maxMessageBytes ?? 256 * 1024 * 1024;
+    this.authTimeoutMs = opts.authTimeoutMs ?? 10_000;
+  }
+
+  /** Connections open now (for tests and diagnostics). */
+  get connectionCount(): number {
+    return this.conns.size;
+  }
 
   async listen(port: number, host = "127.0.0.1"): Promise<number> {
     await this.db.waitReady;
     this.server = net.createServer((socket) => this.accept(socket));
-    this.server.maxConnections = this.maxConnections;
+    // A hard stop well above the limit that is answered with a sentence (accept()).
+    this.server.maxConnections = this.maxConnections * 2 + 16;
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(port, host, () => resolve());
@@ -60,47 +111,144 @@ export class WireServer {
   }
 
   private accept(socket: net.Socket) {
-    const conn: Conn = { id: this.nextId++, socket, buffer: Buffer.alloc(0), started: false, queue: [], busy: false, statements: new Set() };
-    this.conns.add(conn);
+    const conn: Conn = { id: this.nextId++, socket, chunks: [], size: 0, need: 0, phase: "startup", queue: [], busy: false, statements: new Set() };
     socket.setNoDelay(true);
+    socket.on("error", () => {});
+    if (this.conns.size >= this.maxConnections) {
+      this.fail(conn, "53300", "sorry, too many clients already");
+      return;
+    }
+    this.conns.add(conn);
+    conn.authTimer = setTimeout(() => this.fail(conn, "08006", "authentication timed out"), this.authTimeoutMs);
     socket.on("data", (chunk) => {
-      conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, chunk]) : chunk;
-      this.split(conn);
+      if (conn.phase === "closed") return;
+      conn.chunks.push(chunk);
+      conn.size += chunk.length;
+      if (conn.size < conn.need) return;
+      try {
+        this.split(conn);
+      } catch (e) {
+        this.fail(conn, "08P01", e instanceof ProtocolError ? e.message : "invalid message");
+        return;
+      }
       void this.drain(conn);
     });
-    socket.on("error", () => {});
     socket.on("close", () => void this.closed(conn));
   }
 
-  /** Cuts complete messages off the connection's buffer onto its queue. */
+  /** Sends a FATAL error and closes the connection; nothing more it sends is read. */
+  private fail(conn: Conn, code: string, message: string) {
+    if (conn.phase === "closed") return;
+    conn.phase = "closed";
+    conn.queue.length = 0;
+    conn.chunks = [];
+    clearTimeout(conn.authTimer);
+    const fields = Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, "utf8");
+    if (conn.socket.writable) conn.socket.end(Buffer.concat([header(0x45, fields.length), fields]));
+    setTimeout(() => conn.socket.destroy(), 1000).unref();
+  }
+
+  /** Cuts complete messages off the connection's bytes, checking each length first. */
   private split(conn: Conn) {
-    for (;;) {
-      const b = conn.buffer;
-      if (!conn.started) {
+    let b = conn.chunks.length === 1 ? conn.chunks[0] : Buffer.concat(conn.chunks);
+    conn.need = 0;
+    while (conn.phase !== "closed") {
+      if (conn.phase === "startup") {
         // Startup-phase packets have no type byte: int32 length, int32 code.
-        if (b.length < 8) return;
+        if (b.length < 4) break;
         const len = b.readInt32BE(0);
-        if (b.length < len) return;
-        const code = b.readInt32BE(4);
-        conn.buffer = b.subarray(len);
-        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
-          conn.socket.write("N"); // no encryption on loopback
-          continue;
+        if (len < 8 || len > MAX_STARTUP_BYTES) throw new ProtocolError("invalid length of startup packet");
+        if (b.length < len) {
+          conn.need = len;
+          break;
         }
-        if (code === CANCEL_REQUEST) {
-          conn.socket.end();
-          return;
-        }
-        conn.started = true;
-        conn.queue.push({ type: 0, bytes: b.subarray(0, len) });
+        const packet = b.subarray(0, len);
+        b = b.subarray(len);
+        this.startup(conn, packet);
         continue;
       }
-      if (b.length < 5) return;
-      const len = 1 + b.readInt32BE(1);
-      if (b.length < len) return;
-      conn.queue.push({ type: b[0], bytes: scopeNames(conn, b.subarray(0, len)) });
-      conn.buffer = b.subarray(len);
+      if (b.length < 5) break;
+      const len = b.readInt32BE(1);
+      const max = conn.phase === "ready" ? this.maxMessageBytes : MAX_STARTUP_BYTES;
+      if (len < 4 || len > max) throw new ProtocolError(len < 4 ? "invalid message length" : `message of ${len} bytes is larger than the limit of ${max}`);
+      if (b.length < 1 + len) {
+        conn.need = 1 + len;
+        break;
+      }
+      const msg = b.subarray(0, 1 + len);
+      b = b.subarray(1 + len);
+      if (conn.phase !== "ready") this.authenticate(conn, msg);
+      else {
+        if (!FRONTEND_TYPES.has(msg[0])) throw new ProtocolError(`invalid frontend message type ${msg[0]}`);
+        conn.queue.push({ type: msg[0], bytes: scopeNames(conn, msg) });
+      }
     }
+    conn.chunks = b.length && conn.phase !== "closed" ? [b] : [];
+    conn.size = conn.chunks.length ? b.length : 0;
+    if (conn.queue.length > MAX_QUEUED) conn.socket.pause();
+  }
+
+  private startup(conn: Conn, packet: Buffer) {
+    const code = packet.readInt32BE(4);
+    if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+      if (packet.length !== 8) throw new ProtocolError("invalid length of encryption request");
+      conn.socket.write("N"); // no encryption on loopback
+      return;
+    }
+    if (code === CANCEL_REQUEST) {
+      // Cancelling is not supported (one PGlite session): close, as a server does after a cancel.
+      conn.phase = "closed";
+      conn.socket.end();
+      return;
+    }
+    if (code !== PROTOCOL_3) throw new ProtocolError("unsupported frontend protocol");
+    const params = new Map<string, string>();
+    let at = 8;
+    while (at < packet.length && packet[at] !== 0) {
+      const [key, next] = cstring(packet, at);
+      const [value, after] = cstring(packet, next);
+      params.set(key, value);
+      at = after;
+    }
+    if (at !== packet.length - 1) throw new ProtocolError("invalid startup packet layout");
+    const user = params.get("user");
+    if (!user) return this.fail(conn, "28000", "no PostgreSQL user name specified in startup packet");
+    conn.user = user;
+    conn.startup = Buffer.from(packet);
+    conn.scram = new ScramExchange(user === this.user ? this.verifier : mockVerifier());
+    conn.phase = "sasl-first";
+    const body = Buffer.concat([int32(10), Buffer.from(`${SCRAM_MECHANISM}\0\0`)]);
+    conn.socket.write(Buffer.concat([header(0x52, body.length), body])); // AuthenticationSASL
+  }
+
+  /** SASLInitialResponse, then SASLResponse; on success the startup packet goes on to PGlite. */
+  private authenticate(conn: Conn, msg: Buffer) {
+    if (msg[0] !== 0x70 /* p */) throw new ProtocolError("expected a SASL response");
+    let data: string;
+    if (conn.phase === "sasl-first") {
+      const [mechanism, at] = cstring(msg, 5);
+      if (mechanism !== SCRAM_MECHANISM) throw new ProtocolError("client selected an invalid SASL authentication mechanism");
+      if (at + 4 > msg.length || msg.readInt32BE(at) !== msg.length - at - 4) throw new ProtocolError("malformed SASL initial response");
+      data = msg.toString("utf8", at + 4);
+    } else data = msg.toString("utf8", 5);
+    try {
+      if (conn.phase === "sasl-first") {
+        const body = Buffer.concat([int32(11), Buffer.from(conn.scram!.first(data))]);
+        conn.socket.write(Buffer.concat([header(0x52, body.length), body])); // AuthenticationSASLContinue
+        conn.phase = "sasl-final";
+        return;
+      }
+      const body = Buffer.concat([int32(12), Buffer.from(conn.scram!.final(data))]);
+      conn.socket.write(Buffer.concat([header(0x52, body.length), body])); // AuthenticationSASLFinal
+    } catch (e) {
+      if (!(e instanceof ScramError)) throw e;
+      if (e.wrongPassword) return this.fail(conn, "28P01", `password authentication failed for user "${conn.user}"`);
+      throw new ProtocolError(e.message);
+    }
+    clearTimeout(conn.authTimer);
+    conn.phase = "ready";
+    conn.scram = undefined;
+    conn.queue.push({ type: 0, bytes: conn.startup! }); // PGlite answers AuthenticationOk, parameters, ReadyForQuery
   }
 
   private async drain(conn: Conn) {
@@ -119,6 +267,7 @@ export class WireServer {
         const exchangeEnds = type === 0x53 /* Sync */ || type === 0x51 /* Query */ || type === 0; /* startup */
         if (exchangeEnds && !this.db.isInTransaction()) this.release(conn.id);
       }
+      if (conn.socket.isPaused() && conn.phase === "ready") conn.socket.resume();
     } catch (e) {
       conn.socket.destroy(e as Error);
     } finally {
@@ -138,7 +287,9 @@ export class WireServer {
   }
 
   private async closed(conn: Conn) {
-    this.conns.delete(conn);
+    clearTimeout(conn.authTimer);
+    conn.phase = "closed";
+    if (!this.conns.delete(conn)) return;
     conn.queue.length = 0;
     const midExchange = this.owner === conn.id;
     if (!midExchange && conn.statements.size === 0) return;
@@ -156,9 +307,24 @@ export class WireServer {
   }
 }
 
+function int32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+}
+
+/** A backend message header: type byte and the length of the body plus the length field. */
+function header(type: number, bodyLength: number): Buffer {
+  const b = Buffer.alloc(5);
+  b[0] = type;
+  b.writeInt32BE(4 + bodyLength, 1);
+  return b;
+}
+
 /** Reads a NUL-terminated string at `at`; returns it and the offset after the NUL. */
 function cstring(b: Buffer, at: number): [string, number] {
   const end = b.indexOf(0, at);
+  if (end < 0) throw new ProtocolError("a string in the message is not terminated");
   return [b.toString("utf8", at, end), end + 1];
 }
 

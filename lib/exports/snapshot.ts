@@ -14,6 +14,7 @@ import { env } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
+import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
 import { layoutOf, KIND_LABELS } from "./layouts";
 import type { Split } from "./split";
 import { writeSmallFile, type ExportFile } from "./split-files";
@@ -64,6 +65,23 @@ export async function createExport(
   const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true } }) : null;
   if (f.projectId && !project) throw notFound("The project");
   const id = randomUUID();
+  const release = takeExportSlot(id); // a 429 sentence when EXPORT_CONCURRENCY exports are being made
+  try {
+    await sweepNowAndThen();
+    return await writeExport(db, user, f, opts, id, project);
+  } finally {
+    release();
+  }
+}
+
+async function writeExport(
+  db: Db,
+  user: { id: string },
+  f: CreateExportInput,
+  opts: CreateExportOptions,
+  id: string,
+  project: { name: string; guidelines: string } | null,
+): Promise<ExportView> {
   const createdAt = new Date();
   const root = exportsRoot();
   await fs.mkdir(root, { recursive: true });

@@ -2,7 +2,9 @@
 // POST {baseUrl}/chat/completions with { model, messages, n, temperature, top_p, max_tokens, seed }.
 // Requests are paced (requests per minute) and bounded (concurrency); a 429 is retried after its
 // Retry-After, a 5xx or a network error with exponential backoff and full jitter, up to a cap;
-// any other 4xx fails at once with the server's message. The API key never appears in an error.
+// any other 4xx fails at once. An error names the status and its short reason phrase only: the
+// response body is never copied into it (a run's error is shown to users, and the body of an
+// internal server must not leak through it). The API key never appears in an error.
 
 export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
 
@@ -151,7 +153,7 @@ export class OpenAIClient {
       } catch (e) {
         this.limiter.release();
         if (signal?.aborted) throw new EndpointError("The request was canceled.");
-        if (attempt >= this.o.maxRetries) throw this.error(`The endpoint could not be reached: ${(e as Error).message}`);
+        if (attempt >= this.o.maxRetries) throw this.error(`The endpoint could not be reached: ${unreachable(e)}`);
         await sleep(this.backoff(attempt), signal);
         continue;
       }
@@ -161,7 +163,7 @@ export class OpenAIClient {
       const retryable = res.status === 429 || res.status >= 500;
       if (!retryable || attempt >= this.o.maxRetries) {
         const why = retryable ? ` (gave up after ${attempt + 1} attempts)` : "";
-        throw this.error(`The endpoint answered ${res.status}: ${serverMessage(text) || res.statusText}${why}`, res.status);
+        throw this.error(`The endpoint answered ${res.status}${shortReason(res.statusText)}${why}.`, res.status);
       }
       const wait = res.status === 429 ? (retryAfterMs(res.headers.get("retry-after")) ?? this.backoff(attempt)) : this.backoff(attempt);
       await sleep(Math.min(wait, this.o.maxDelayMs), signal);
@@ -189,17 +191,17 @@ export class OpenAIClient {
   }
 }
 
-/** The server's own sentence: `error.message` of an OpenAI-style error body, else the text, shortened. */
-function serverMessage(text: string): string {
-  try {
-    const j = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown } | string | null;
-    if (typeof j === "string") return j;
-    if (!j || typeof j !== "object") return text.slice(0, 300);
-    if (typeof j.error === "string") return j.error;
-    if (typeof j.error?.message === "string") return j.error.message;
-    if (typeof j.message === "string") return j.message;
-  } catch {
-    // not JSON: use the text
-  }
-  return text.slice(0, 300);
+/** The reason phrase (" Unauthorized"), printable and short; empty when there is none. */
+function shortReason(statusText: string): string {
+  const reason = statusText.replace(/[^\x20-\x7e]/g, "").trim().slice(0, 40);
+  return reason ? ` ${reason}` : "";
+}
+
+/** Why a request could not be made: an error code or the error's own first sentence, short. */
+function unreachable(e: unknown): string {
+  const err = e as { code?: unknown; cause?: { code?: unknown }; message?: unknown; name?: unknown };
+  if (err?.name === "EndpointRefused" && typeof err.message === "string") return err.message;
+  const code = typeof err?.cause?.code === "string" ? err.cause.code : typeof err?.code === "string" ? err.code : undefined;
+  if (code) return code;
+  return String(err?.message ?? e).slice(0, 100);
 }

@@ -3,6 +3,8 @@
 import "server-only";
 import type { Db } from "../db";
 import { artifactDir, POLICY_KINDS, type ArtifactKind } from "../models/artifacts";
+import { allowedEndpoint } from "./allowed-endpoint";
+import { EndpointRefused, pinnedFetch, type Target } from "./endpoint-guard";
 import { OpenAIClient } from "./openai-client";
 import { Policy, type ChatTurn, type Sampling } from "./policy";
 import type { GenerateJob } from "./request";
@@ -39,6 +41,19 @@ function policySource(a: { id: string; name: string; dir: string }, threads: num
   };
 }
 
+/**
+ * The endpoint's host checked against the admin's allow-list and resolved once (the client then
+ * connects to that address only); one sentence when it is refused.
+ */
+async function checkedEndpoint(db: Db, baseUrl: string): Promise<Target> {
+  try {
+    return await allowedEndpoint(db, baseUrl);
+  } catch (e) {
+    if (e instanceof EndpointRefused) throw new GenerateConfigError(e.message);
+    throw e;
+  }
+}
+
 /** Opens the sources a run names; fails with one sentence when a checkpoint is missing or not a policy. */
 export async function openSources(
   db: Db,
@@ -48,8 +63,10 @@ export async function openSources(
   threads = 2,
 ): Promise<AnswerSource[]> {
   if (source.kind === "openai") {
+    const target = await checkedEndpoint(db, source.baseUrl);
     const client = new OpenAIClient({
       baseUrl: source.baseUrl,
+      fetch: pinnedFetch(target),
       model: source.model,
       apiKey: secrets?.apiKey || undefined,
       requestsPerMinute: source.requestsPerMinute,

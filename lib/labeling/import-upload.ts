@@ -1,5 +1,6 @@
 // An import sent as a request body (?kind=&format=, the file itself as the body): the query is
-// checked, the size bounded while streaming, and the file handed to importFile. Never buffered.
+// checked, the size bounded while streaming, and the file handed to importFile, which copies it to a
+// temporary file before any transaction (never held in memory).
 import "server-only";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";

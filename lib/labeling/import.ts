@@ -1,8 +1,15 @@
 // Imports a prompts or answer-set file into a project: streamed (a 100k-line file is never held
 // whole), validated all-or-nothing (the first bad line rolls the one transaction back, naming the
 // line), with duplicates (same content in the project) skipped and counted.
+// No transaction ever waits on the client: the file is first copied whole to a temporary file (a
+// slow upload holds nothing), then parsed and validated from it, and only then read once more
+// inside the one transaction that writes it (the embedded database runs one transaction at a time).
 import "server-only";
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db, Tx } from "../db";
@@ -26,6 +33,44 @@ export async function importFile(
   const project = await db.project.findUnique({ where: { id: input.projectId } });
   if (!project) throw new AppError("not_found", "That project was not found.");
   const result: ImportResult = { kind: input.kind, records: 0, created: 0, duplicates: 0, tasks: 0 };
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "rlhf-import-"));
+  try {
+    const file = path.join(dir, "upload");
+    await pipeline(chunks(input.source), fs.createWriteStream(file, { mode: 0o600 }));
+    const options = { format: input.format, kind: input.kind, answersPerTask: project.answersPerTask };
+    for await (const parsed of parseImport(fs.createReadStream(file), options)) void parsed; // throws at the first bad line
+    await writeImport(db, user, project, { ...input, file, options }, result);
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+/** The source's chunks, as a Node stream can take them. */
+async function* chunks(source: ChunkSource): AsyncGenerator<Uint8Array | string> {
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
+    const reader = (source as ReadableStream<Uint8Array>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  yield* source as AsyncIterable<Uint8Array | string>;
+}
+
+/** The one transaction, reading the already validated file. */
+async function writeImport(
+  db: Db,
+  user: SessionUser,
+  project: ProjectRow,
+  input: { kind: ImportKind; file: string; fileName?: string; options: { format: ImportFormat; kind: ImportKind; answersPerTask: number } },
+  result: ImportResult,
+) {
   await db.$transaction(
     async (tx) => {
       let batch: (NormalizedPrompt | NormalizedAnswerSet)[] = [];
@@ -34,7 +79,7 @@ export async function importFile(
         else await insertAnswerSets(tx, project, batch as NormalizedAnswerSet[], result);
         batch = [];
       };
-      for await (const { record } of parseImport(input.source, { format: input.format, kind: input.kind, answersPerTask: project.answersPerTask })) {
+      for await (const { record } of parseImport(fs.createReadStream(input.file), input.options)) {
         result.records++;
         batch.push(record);
         if (batch.length >= BATCH) await flush();
@@ -44,7 +89,6 @@ export async function importFile(
     },
     { timeout: 30 * 60_000 },
   );
-  return result;
 }
 
 async function upsertPrompts(tx: Tx, project: ProjectRow, batch: NormalizedPrompt[]) {

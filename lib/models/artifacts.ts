@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db";
 import { notFound } from "../errors";
+import { configFromHf } from "../../ml/checkpoint/checkpoint";
+import { paramCount, type GPTConfig } from "../../ml/model/config";
 import { storageRoot } from "../storage";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,10 +18,16 @@ export const ONNX_FILE = "model.onnx";
 
 export type ArtifactFile = { name: string; bytes: number | null; onDemand?: boolean };
 
+export type ArtifactSource = "trained" | "imported";
+
 export type ArtifactView = {
   id: string;
   kind: ArtifactKind;
+  /** "imported": a pretrained folder brought in from outside (lib/models/import.ts). */
+  source: ArtifactSource;
   name: string;
+  /** Parameters of the model, from its stored shape (null when the row does not say). */
+  params: number | null;
   parentId: string | null;
   runId: string | null;
   runName: string | null;
@@ -33,6 +41,7 @@ export type ArtifactView = {
 const select = {
   id: true,
   kind: true,
+  source: true,
   name: true,
   path: true,
   parentId: true,
@@ -44,7 +53,7 @@ const select = {
   generatorOf: { select: { id: true, name: true } },
 } as const;
 
-type Row = { id: string; kind: ArtifactKind; name: string; path: string; parentId: string | null; runId: string | null; createdAt: Date; config: unknown; metrics: unknown; run: { name: string } | null; generatorOf: { id: string; name: string }[] };
+type Row = { id: string; kind: ArtifactKind; source: ArtifactSource; name: string; path: string; parentId: string | null; runId: string | null; createdAt: Date; config: unknown; metrics: unknown; run: { name: string } | null; generatorOf: { id: string; name: string }[] };
 
 const asObject = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
@@ -52,7 +61,9 @@ function toView(r: Row): ArtifactView {
   return {
     id: r.id,
     kind: r.kind,
+    source: r.source,
     name: r.name,
+    params: paramsOf(asObject(r.config)),
     parentId: r.parentId,
     runId: r.runId,
     runName: r.run?.name ?? null,
@@ -61,6 +72,25 @@ function toView(r: Row): ArtifactView {
     metrics: asObject(r.metrics),
     generatorOf: r.generatorOf,
   };
+}
+
+/** The parameter count of a row's stored model shape (`config.model`, a GPTConfig), or its stored `params`. */
+export function paramsOf(config: Record<string, unknown>): number | null {
+  if (typeof config.params === "number") return config.params;
+  const m = asObject(config.model);
+  const [vocabSize, nCtx, nEmbd, nLayer, nHead] = [m.vocabSize, m.nCtx, m.nEmbd, m.nLayer, m.nHead];
+  if ([vocabSize, nCtx, nEmbd, nLayer, nHead].every((v) => typeof v === "number"))
+    return paramCount({ vocabSize, nCtx, nEmbd, nLayer, nHead, layerNormEpsilon: 1e-5, dropout: 0 } as GPTConfig);
+  return null;
+}
+
+/** The model shape a checkpoint folder's config.json declares, or null when it cannot be read. */
+export function folderModel(dir: string): GPTConfig | null {
+  try {
+    return configFromHf(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as Record<string, unknown>, "config.json");
+  } catch {
+    return null;
+  }
 }
 
 /** The artifact's folder on disk (absolute). */

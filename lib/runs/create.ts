@@ -3,6 +3,7 @@
 // refusal in one sentence; then the row goes in with status "queued", which makes it a job.
 import "server-only";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
@@ -10,13 +11,23 @@ import { can } from "../auth/permissions";
 import { db } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { generateRequestSchema } from "../generation/request";
+import { allowedEndpoint } from "../generation/allowed-endpoint";
+import { EndpointRefused } from "../generation/endpoint-guard";
+import { artifactDir, folderModel } from "../models/artifacts";
 import { newRunSchema, type NewRunRequest } from "../validation/run";
 import { checkRunConfig } from "./config-check";
 import { checkDataset, snapshotProjectLabels } from "./dataset";
+import { estimateFor, memoryRefusal, runModel } from "./estimate";
 import { RUN_KINDS, type ArtifactKind } from "./kinds";
 import { encryptSecrets } from "./secrets";
 
 const refuse = (msg: string) => new AppError("bad_request", msg);
+
+/** The machine's memory the estimate is checked against (RUN_MEMORY_BYTES overrides os.totalmem(), e.g. for a worker machine larger or smaller than the web server's). */
+export function totalMemory(): number {
+  const v = Number(process.env.RUN_MEMORY_BYTES);
+  return Number.isFinite(v) && v > 0 ? v : os.totalmem();
+}
 
 const ARTIFACT_NAMES: Record<ArtifactKind, string> = { base: "base model", sft: "SFT model", reward_model: "reward model", ppo: "PPO policy" };
 const article = (s: string) => (/^[aeiou]/i.test(s) || /^SFT/.test(s) ? "an" : "a");
@@ -54,7 +65,7 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
   if (!can(user, "runs.create")) throw forbidden("Only researchers and admins can start training runs.");
   const input = newRunSchema.parse(request);
   const info = RUN_KINDS[input.kind];
-  const project = await db.project.findUnique({ where: { id: input.projectId }, select: { id: true, name: true } });
+  const project = await db.project.findUnique({ where: { id: input.projectId }, select: { id: true, name: true, answersPerTask: true } });
   if (!project) throw notFound("The project");
 
   const config = checkRunConfig(input.kind, input.config, input.modelSize);
@@ -62,6 +73,11 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
   const ctx = base ? contextOf(base.path) : undefined;
   if (ctx !== undefined && typeof config.seqLen === "number" && config.seqLen > ctx)
     throw refuse(`The hyperparameter seqLen (${config.seqLen}) exceeds the starting checkpoint's context of ${ctx} tokens.`);
+  if (input.kind !== "generate") {
+    const model = runModel(input.kind, config, input.modelSize, base ? folderModel(artifactDir(base)) : null);
+    const refusal = model && memoryRefusal(estimateFor(input.kind, config, model, project.answersPerTask), totalMemory());
+    if (refusal) throw refuse(refusal);
+  }
   if (info.needsRewardModel) {
     if (!input.rewardId) throw refuse(`Choose the reward model a ${info.label} run optimises against.`);
     const rm = await db.modelArtifact.findUnique({ where: { id: input.rewardId }, select: { kind: true, name: true } });
@@ -76,7 +92,14 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
   const name = input.name || `${info.label} ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
   if (input.dataset && "projectLabelsNow" in input.dataset) exportId = await snapshotProjectLabels(user, input.kind, project.id, name);
 
-  const { request: stored, secrets } = splitSecrets(input.kind === "generate" ? generateRequestSchema.parse(input.request ?? {}) : undefined);
+  const generate = input.kind === "generate" ? generateRequestSchema.parse(input.request ?? {}) : undefined;
+  if (generate?.source.kind === "openai") {
+    // Checked again by the worker when it opens the endpoint (the allow-list or DNS may change meanwhile).
+    await allowedEndpoint(db, generate.source.baseUrl).catch((e: unknown) => {
+      throw e instanceof EndpointRefused ? refuse(e.message) : e;
+    });
+  }
+  const { request: stored, secrets } = splitSecrets(generate);
   if (stored) config.request = stored;
   if (input.kind === "pretrain") config.modelSize = config.modelSize ?? input.modelSize;
   const run = await db.$transaction(async (tx) => {

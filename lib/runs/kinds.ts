@@ -12,7 +12,8 @@ export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "genera
 export type RunKind = (typeof RUN_KIND_NAMES)[number];
 export const ARTIFACT_KINDS = ["base", "sft", "reward_model", "ppo"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
-export const MODEL_SIZES = ["tiny", "small"] as const;
+/** Model presets (ml/model/config.ts PRESETS) a run can be sized for; gpt2 is the 124M GPT-2 shape. */
+export const MODEL_SIZES = ["tiny", "small", "gpt2"] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
 /** What a run reads: an export of this layout (text = pretraining text built from the project). */
 export type DatasetKind = "text" | "sft" | "rankings" | "ppo" | "none";
@@ -47,7 +48,7 @@ export type RunKindInfo = {
 /** App-only fields, written like the trainers' rows. */
 const modelSizeField = {
   type: "enum", options: MODEL_SIZES, default: "small", show: "hidden",
-  label: "Model size", doc: "Model shape when starting from scratch: tiny (tests, seconds) or small (minutes on a CPU).",
+  label: "Model size", doc: "Model shape when starting from scratch: tiny (tests, seconds), small (minutes on a CPU) or gpt2 (GPT-2 124M: hours on a CPU).",
 } as const satisfies FieldSpec;
 
 const pretrainFields = {
@@ -115,7 +116,7 @@ export type RunConfig<K extends RunKind = RunKind> = K extends RunKind ? ConfigO
 const lmDefaults = (size: ModelSize) =>
   size === "tiny"
     ? { steps: 200, batchSize: 8, gradAccum: 1, warmupSteps: 20, evalEvery: 50, saveEvery: 50, threads: 1 }
-    : { steps: 2000, batchSize: 8, gradAccum: 1, warmupSteps: 100, evalEvery: 100, saveEvery: 250, threads: 2 };
+    : { steps: 2000, batchSize: size === "gpt2" ? 4 : 8, gradAccum: 1, warmupSteps: 100, evalEvery: 100, saveEvery: 250, threads: 2 };
 
 export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
   pretrain: {
@@ -131,7 +132,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     defaults: (size) => ({
       ...defaultsOf(pretrainFields),
       modelSize: size,
-      seqLen: 128,
+      ...(size === "gpt2" ? { contextLength: 1024, seqLen: 256 } : { seqLen: 128 }),
       ...lmDefaults(size),
       ...(size === "tiny" ? { maxLr: 3e-3, minLr: 3e-4 } : {}),
     }),
@@ -166,7 +167,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     // InstructGPT: 1 epoch, lr 9e-6, cosine, batch 64 prompts; scaled up for small models.
     defaults: (size) => ({
       ...defaultsOf(rewardFields),
-      batchSize: size === "tiny" ? 4 : 8,
+      batchSize: size === "tiny" ? 4 : size === "gpt2" ? 2 : 8,
       maxLr: size === "tiny" ? 3e-4 : 3e-5,
       minLr: size === "tiny" ? 3e-5 : 3e-6,
       warmupSteps: size === "tiny" ? 2 : 10,
@@ -189,8 +190,8 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     defaults: (size) => ({
       ...defaultsOf(ppoFields),
       iterations: size === "tiny" ? 10 : 200,
-      rolloutBatch: size === "tiny" ? 8 : 32,
-      miniBatch: size === "tiny" ? 4 : 8,
+      rolloutBatch: size === "tiny" ? 8 : size === "gpt2" ? 8 : 32,
+      miniBatch: size === "tiny" ? 4 : size === "gpt2" ? 2 : 8,
       maxNewTokens: size === "tiny" ? 16 : 64,
       lr: size === "tiny" ? 1e-4 : 1e-5,
       vfCoef: 0.5,

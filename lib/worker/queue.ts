@@ -3,7 +3,9 @@
 // time, so clocks on several machines need not agree), and ends it. A run whose heartbeat is older
 // than the timeout belonged to a worker that died: any live worker (and the web server's start-up)
 // marks it failed with the reason, or queues it again to resume from its last checkpoint when the
-// run asked for that.
+// run asked for that (or canceled, when a cancel had been asked). A claim keeps `cancelRequested`
+// (only resumeRun clears it), so a cancel asked while a run goes back to the queue is not lost: the
+// next worker reads it with its first heartbeat.
 import "server-only";
 import { db } from "../db";
 
@@ -33,7 +35,7 @@ export async function claimRun(w: WorkerIdentity, projectId: string | null = nul
     UPDATE "TrainingRun" SET
       status = 'running', "workerId" = ${w.id}, "workerHost" = ${w.host}, "workerPid" = ${w.pid},
       "heartbeatAt" = now(), "startedAt" = COALESCE("startedAt", now()), attempt = attempt + 1,
-      "cancelRequested" = false, error = NULL, "finishedAt" = NULL
+      error = NULL, "finishedAt" = NULL
     WHERE status = 'queued' AND id = (
       SELECT id FROM "TrainingRun"
       WHERE status = 'queued' AND (${projectId}::uuid IS NULL OR "projectId" = ${projectId}::uuid)
@@ -85,26 +87,35 @@ export async function finishRun(runId: string, workerId: string, end: Ending, fi
 }
 
 /**
- * Runs whose worker stopped sending heartbeats `staleMs` ago: failed with the reason, or queued
- * again when they asked to resume (and have not died MAX_ATTEMPTS times). Returns the ids.
+ * Runs whose worker stopped sending heartbeats `staleMs` ago: canceled when a cancel had been asked
+ * (the dead worker never read it), else failed with the reason, or queued again when they asked to
+ * resume (and have not died MAX_ATTEMPTS times). Returns the ids.
  */
-export async function reapStaleRuns(staleMs: number): Promise<{ failed: string[]; requeued: string[] }> {
+export async function reapStaleRuns(staleMs: number): Promise<{ failed: string[]; requeued: string[]; canceled: string[] }> {
   const secs = staleMs / 1000;
   const rows = await db.$queryRaw<{ id: string; status: string }[]>`
-    UPDATE "TrainingRun" SET
-      status = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN 'queued'::"RunStatus" ELSE 'failed'::"RunStatus" END,
-      error = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN NULL
-              ELSE 'The worker ' || COALESCE("workerHost" || ' pid ' || "workerPid", "workerId", '') || ' stopped sending heartbeats for '
+    WITH stale AS (
+      SELECT id, "cancelRequested" AS cancel, NOT "cancelRequested" AND resume AND attempt < ${MAX_ATTEMPTS} AS requeue
+      FROM "TrainingRun"
+      WHERE status = 'running' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - make_interval(secs => ${secs}))
+      FOR UPDATE
+    )
+    UPDATE "TrainingRun" r SET
+      status = CASE WHEN s.cancel THEN 'canceled'::"RunStatus" WHEN s.requeue THEN 'queued'::"RunStatus" ELSE 'failed'::"RunStatus" END,
+      error = CASE WHEN s.cancel OR s.requeue THEN NULL
+              ELSE 'The worker ' || COALESCE(r."workerHost" || ' pid ' || r."workerPid", r."workerId", '') || ' stopped sending heartbeats for '
                    || ${Math.round(secs)}::int || ' s (it died or lost the database), so the run was stopped'
-                   || CASE WHEN resume THEN ' after ' || attempt || ' attempts.' ELSE '.' END END,
-      "logTail" = "logTail" || to_char(now(), 'YYYY-MM-DD"T"HH24:MI:SS') || ' worker ' || COALESCE("workerHost" || ':' || "workerPid", '?')
+                   || CASE WHEN r.resume THEN ' after ' || r.attempt || ' attempts.' ELSE '.' END END,
+      "logTail" = r."logTail" || to_char(now(), 'YYYY-MM-DD"T"HH24:MI:SS') || ' worker ' || COALESCE(r."workerHost" || ':' || r."workerPid", '?')
                   || ' lost (no heartbeat for ' || ${Math.round(secs)}::int || ' s)'
-                  || CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN '; queued again to resume from the last checkpoint' ELSE '' END || E'\n',
-      "finishedAt" = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN NULL ELSE now() END,
-      secrets = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN secrets ELSE NULL END,
-      "workerId" = CASE WHEN resume AND attempt < ${MAX_ATTEMPTS} THEN NULL ELSE "workerId" END,
+                  || CASE WHEN s.cancel THEN '; canceled, as asked' WHEN s.requeue THEN '; queued again to resume from the last checkpoint' ELSE '' END || E'\n',
+      "finishedAt" = CASE WHEN s.requeue THEN NULL ELSE now() END,
+      secrets = CASE WHEN s.requeue THEN r.secrets ELSE NULL END,
+      "workerId" = CASE WHEN s.requeue THEN NULL ELSE r."workerId" END,
       "etaSec" = NULL
-    WHERE status = 'running' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - make_interval(secs => ${secs}))
-    RETURNING id, status::text AS status`;
-  return { failed: rows.filter((r) => r.status === "failed").map((r) => r.id), requeued: rows.filter((r) => r.status === "queued").map((r) => r.id) };
+    FROM stale s
+    WHERE r.id = s.id
+    RETURNING r.id, r.status::text AS status`;
+  const of = (status: string) => rows.filter((r) => r.status === status).map((r) => r.id);
+  return { failed: of("failed"), requeued: of("queued"), canceled: of("canceled") };
 }

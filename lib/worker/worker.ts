@@ -167,6 +167,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
         const reaped = await reapStaleRuns(staleMs);
         for (const id of reaped.failed) log(`run ${id}: its worker died; marked failed`);
         for (const id of reaped.requeued) log(`run ${id}: its worker died; queued again to resume`);
+        for (const id of reaped.canceled) log(`run ${id}: its worker died after a cancel was asked; canceled`);
         const claimed = await claimRun(identity, projectId);
         if (claimed) {
           log(`claimed run ${claimed.id} (${claimed.kind}, attempt ${claimed.attempt})`);

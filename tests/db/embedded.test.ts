@@ -35,10 +35,28 @@ async function serve(dataDir: string, port: number): Promise<{ child: ChildProce
       }
     }, 50);
   });
-  return { child, url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`, output: () => out };
+  const password = fs.readFileSync(path.join(dataDir, "db-password"), "utf8");
+  return { child, url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`, output: () => out };
 }
 
 describe("embedded PostgreSQL", () => {
+  it("keeps its password beside the data (mode 0600), never prints it, and refuses a connection without it", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
+    const port = await freePort();
+    const { url, output } = await serve(dataDir, port);
+    const file = path.join(dataDir, "db-password");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const password = fs.readFileSync(file, "utf8");
+    expect(password.length).toBeGreaterThanOrEqual(24);
+    expect(output()).not.toContain(password);
+    const anyone = new pg.Client({ connectionString: `postgresql://anyone:wrong@127.0.0.1:${port}/postgres?sslmode=disable` });
+    await expect(anyone.connect()).rejects.toMatchObject({ code: "28P01" });
+    const right = new pg.Client({ connectionString: url });
+    await right.connect();
+    expect((await right.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    await right.end();
+  });
+
   it("refuses a second owner of the same data folder with a clear message", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
     await serve(dataDir, await freePort());

@@ -14,6 +14,7 @@ import { addGeneratedRankingTask } from "../../lib/generation/tasks";
 import { addPrompt, addRankingTask } from "../../lib/labeling/tasks";
 import { nextTask, skipTask } from "../../lib/labeling/queue";
 import { promoteGenerator } from "../../lib/models/promote";
+import { allowEndpointHost } from "../helpers/allow-endpoint";
 import { makeUser, uniq } from "../helpers/factories";
 import { registerArtifact, trainTinyPolicy } from "./tiny-policy";
 
@@ -133,6 +134,7 @@ describe("runGenerate", () => {
     try {
       const p = await project(2, 2);
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      await allowEndpointHost(new URL(baseUrl).host); // a loopback endpoint is reached only when listed
       const { ctx } = context(p.id, { maxPrompts: 5, maxNewTokens: 20, request: { source: { kind: "openai", baseUrl, model: "big-llm", requestsPerMinute: 6000, concurrency: 2 } } }, { apiKey: "sk-secret" });
       expect(await runGenerate(ctx)).toMatchObject({ prompts: 2, tasks: 2 });
       const tasks = await tasksOf(p.id);

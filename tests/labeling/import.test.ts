@@ -97,3 +97,68 @@ describe("importing answer sets", () => {
     expect(r).toMatchObject({ records: 2, created: 2, tasks: 2 });
   });
 });
+
+describe("an import from a slow client (hole #9)", () => {
+  /** A source that sends one line, then stalls until `release()`, then sends the rest. */
+  function stalledSource(first: string, rest: string) {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let stalled!: () => void;
+    const reachedStall = new Promise<void>((r) => (stalled = r));
+    async function* source() {
+      yield first;
+      stalled();
+      await released;
+      yield rest;
+    }
+    return { source: source(), release, reachedStall };
+  }
+
+  /** `db` with its $transaction calls counted. */
+  function countingDb() {
+    const counter = { transactions: 0 };
+    const wrapped = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop === "$transaction") {
+          return (...args: Parameters<typeof db.$transaction>) => {
+            counter.transactions++;
+            return (target.$transaction as (...a: unknown[]) => unknown)(...args);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    return { db: wrapped as typeof db, counter };
+  }
+
+  it("opens no transaction while the client stalls, so another request's transaction completes meanwhile", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const tag = uniq();
+    const { source, release, reachedStall } = stalledSource(lines([{ prompt: `first ${tag}` }]), lines([{ prompt: `second ${tag}` }]));
+    const counting = countingDb();
+    const importing = importFile(counting.db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source });
+    await reachedStall;
+    await new Promise((r) => setTimeout(r, 200)); // let the import go as far as it would
+    expect(counting.counter.transactions).toBe(0);
+    // Another request's transaction, while the upload is still stalled (the embedded database runs one
+    // transaction at a time: before the fix this waited for the upload).
+    const other = db.$transaction(async (tx) => tx.project.update({ where: { id: project.id }, data: { name: `renamed ${tag}` } }));
+    const outcome = await Promise.race([other.then(() => "done"), new Promise((r) => setTimeout(() => r("still waiting after 20 s"), 20_000))]);
+    expect(outcome).toBe("done");
+    release();
+    expect(await importing).toMatchObject({ records: 2, created: 2 });
+    expect(counting.counter.transactions).toBe(1);
+    expect(await db.prompt.count({ where: { projectId: project.id } })).toBe(2);
+  });
+
+  it("validates the whole file before opening the transaction: a bad last line opens none", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const counting = countingDb();
+    const file = lines([{ prompt: "one" }, { prompt: "two" }]) + "{not json}\n";
+    await expect(importFile(counting.db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] })).rejects.toThrow(/^Line 3: /);
+    expect(counting.counter.transactions).toBe(0);
+    expect(await db.prompt.count({ where: { projectId: project.id } })).toBe(0);
+  });
+});

@@ -15,6 +15,7 @@ import { createRun } from "../../lib/runs/create";
 import { MODEL_SIZES, RUN_KINDS, RUN_KIND_NAMES, type ArtifactKind } from "../../lib/runs/kinds";
 import { decryptSecrets } from "../../lib/runs/secrets";
 import { createExportInput } from "../../lib/validation/export";
+import { allowEndpointHost } from "../helpers/allow-endpoint";
 import { makeUser } from "../helpers/factories";
 import { demoProject, writeDemonstrations } from "./helpers";
 
@@ -136,6 +137,7 @@ describe("createRun refuses before queueing", async () => {
   });
 
   it("keeps a generate run's API key only in its encrypted secrets", async () => {
+    await allowEndpointHost("127.0.0.1:9");
     const { id } = await createRun(researcher, {
       kind: "generate",
       projectId: project.id,
@@ -145,6 +147,16 @@ describe("createRun refuses before queueing", async () => {
     expect(JSON.stringify(stored.config)).not.toContain("sk-test-key");
     expect(decryptSecrets(stored.secrets!)).toEqual({ apiKey: "sk-test-key" });
     await db.trainingRun.update({ where: { id }, data: { status: "canceled" } }); // no worker should take it
+  });
+
+  it("refuses, when queued, an endpoint whose host is not on the allow-list (the app's own port, the database's)", async () => {
+    for (const baseUrl of ["http://127.0.0.1:3000/api/users?x=", "http://127.0.0.1:5432/", "http://169.254.169.254/latest/meta-data/"]) {
+      const before = await db.trainingRun.count({ where: { projectId: project.id } });
+      const r = await refusal(createRun(researcher, { kind: "generate", projectId: project.id, request: { source: { kind: "openai", baseUrl, model: "m" } } }));
+      expect(r.status).toBe(400);
+      expect(r.message).toMatch(/^The endpoint host .+ is not on the allow-list of endpoint hosts; an admin can add it under Admin → Settings\.$/);
+      expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(before);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { resolveRewardConfig } from "../../ml/rlhf/reward-config";
 import { resolveTrainConfig } from "../../ml/train/config";
 import { PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type FieldTable } from "../../ml/browser";
 import { configFields } from "../../components/runs/form-model";
-import { RUN_KINDS, type RunKind } from "../../lib/runs/kinds";
+import { MODEL_SIZES, RUN_KINDS, type RunKind } from "../../lib/runs/kinds";
 
 type Trainer = { resolve: (c: Record<string, unknown>) => unknown; wiring: Record<string, unknown> };
 
@@ -109,7 +109,7 @@ describe("hyperparameter tables: every field, on both sides", () => {
         const train = accepts(() => trainer.resolve({ ...trainer.wiring, ...partner, [name]: v }));
         if (train !== want) problems.push(`${name} = ${String(v)}: the trainer ${train ? "takes" : "refuses"} it`);
         if (name in shape) {
-          for (const size of ["tiny", "small"] as const) {
+          for (const size of MODEL_SIZES) {
             const form = info.config.safeParse({ ...info.defaults(size), ...partner, [name]: v }).success;
             if (form !== want) problems.push(`${name} = ${String(v)}: the form (${size}) ${form ? "takes" : "refuses"} it`);
           }

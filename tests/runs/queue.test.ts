@@ -126,6 +126,36 @@ describe("heartbeats, cancel and the reaper", () => {
     expect(await claimRun(worker(9), project.id)).toMatchObject({ id, attempt: 1, resume: true });
     await expect(resumeRun(admin, id)).rejects.toThrow(/still queued or running/);
   });
+
+  it("keeps a cancel asked of a resumable run whose worker died: the reaper ends it canceled, not queued again", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const [id] = await queueRuns(project.id, admin.id, 1, { resume: true });
+    await claimRun(worker(1), project.id);
+    expect(await cancelRun(admin, id)).toEqual({ status: "running" }); // asked; the worker would read it with its next heartbeat...
+    await db.trainingRun.update({ where: { id }, data: { heartbeatAt: new Date(Date.now() - 10_000) } }); // ...but it died first
+    const reaped = await reapStaleRuns(5_000);
+    expect(reaped.requeued).not.toContain(id);
+    expect(await claimRun(worker(2), project.id)).toBeNull();
+    const r = await db.trainingRun.findUniqueOrThrow({ where: { id } });
+    expect(r).toMatchObject({ status: "canceled", cancelRequested: true });
+    expect(r.finishedAt).not.toBeNull();
+  });
+
+  it("keeps a cancel that arrives as the worker hands the run back to the queue (shutdown): the next claim cancels it", async () => {
+    const { project } = await makeProject();
+    const admin = await makeUser("admin");
+    const [id] = await queueRuns(project.id, admin.id, 1, { resume: true });
+    const w = worker(1);
+    await claimRun(w, project.id);
+    await cancelRun(admin, id);
+    expect(await finishRun(id, w.id, { status: "queued" }, { logTail: "" })).toBe(true); // the worker stops, hands it back
+    const next = worker(2);
+    const claimed = await claimRun(next, project.id);
+    // Either never handed out again, or handed out with the cancel still asked (the first heartbeat then stops it).
+    if (claimed) expect(await heartbeat(id, next.id, { progress: 0, etaSec: null })).toEqual({ cancelRequested: true });
+    else expect((await getRun(id)).status).toBe("canceled");
+  });
 });
 
 describe("metrics, log tail and secrets", () => {

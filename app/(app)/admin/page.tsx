@@ -65,6 +65,10 @@ export default async function AdminPage() {
         <Link className="text-indigo-600 underline dark:text-indigo-400" href="/admin/users">
           Manage users and invites
         </Link>
+        {" · "}
+        <Link className="text-indigo-600 underline dark:text-indigo-400" href="/admin/settings">
+          Settings (endpoint hosts)
+        </Link>
       </p>
     </>
   );

@@ -3,7 +3,10 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { artifactDir, artifactFiles, lineageForest, listArtifacts } from "@/lib/models/artifacts";
+import { artifactDir, artifactFiles, folderModel, lineageForest, listArtifacts } from "@/lib/models/artifacts";
+import { importRoot } from "@/lib/models/import";
+import { ImportModel } from "@/components/models/import-model";
+import { paramCount } from "@/ml/model/config";
 
 export const metadata = { title: "Models" };
 
@@ -15,9 +18,18 @@ export default async function ModelsPage() {
     db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, generatorId: true } }),
   ]);
   const files = Object.fromEntries(rows.map((r) => [r.id, artifactFiles(artifactDir(r), r.kind)]));
+  // a checkpoint's size: its parameters (from the row, else its config.json) and the bytes of its files
+  const sizes = Object.fromEntries(
+    rows.map((r) => {
+      const known = artifacts.find((a) => a.id === r.id)?.params ?? null;
+      const model = known === null ? folderModel(artifactDir(r)) : null;
+      return [r.id, { params: known ?? (model ? paramCount(model) : null), bytes: files[r.id].reduce((n, f) => n + (f.bytes ?? 0), 0) }];
+    }),
+  );
   return (
     <>
       <PageHeader title="Models" />
+      {can(user, "models.import") && <ImportModel importRoot={importRoot()} />}
       <p className="mb-4 max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
         Every checkpoint, under the one it was trained from. Files download as they are on disk (safetensors, config, tokenizer); the ONNX
         export is made the first time it is asked for. Promote a policy to write a project&apos;s answers for ranking.
@@ -27,7 +39,7 @@ export default async function ModelsPage() {
           <p className="text-sm text-zinc-500">No checkpoints yet: a training run registers one when it finishes.</p>
         </Card>
       ) : (
-        <ModelTree nodes={lineageForest(artifacts)} files={files} projects={projects} canPromote={can(user, "runs.create")} />
+        <ModelTree nodes={lineageForest(artifacts)} files={files} sizes={sizes} projects={projects} canPromote={can(user, "runs.create")} />
       )}
     </>
   );

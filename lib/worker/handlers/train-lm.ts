@@ -17,7 +17,7 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
   const train = trainerFields(TRAIN_FIELDS, c);
   const tc: Partial<TrainConfig> = { ...train, mode, out, resume: true, worker: true };
   if (run.kind === "pretrain") {
-    tc.model = run.config.modelSize === "tiny" ? "tiny" : "small";
+    tc.model = run.config.modelSize;
     if (typeof run.config.contextLength === "number") tc.modelOverrides = { nCtx: run.config.contextLength };
     tc.data = [await pretrainText({ exportId: run.exportId, projectId: run.projectId }, ctx.dir)];
   } else {

@@ -3,6 +3,8 @@ import { NewRunForm } from "@/components/runs/new-run-form";
 import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
+import { artifactDir, folderModel } from "@/lib/models/artifacts";
+import { totalMemory } from "@/lib/runs/create";
 import { RUN_KIND_NAMES, type RunKind } from "@/lib/runs/kinds";
 
 export const metadata = { title: "New training run" };
@@ -11,8 +13,8 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
   await requirePermission("runs.create");
   const { kind } = await searchParams;
   const [projects, artifacts, exports] = await Promise.all([
-    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, name: true, createdAt: true, config: true } }),
+    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, answersPerTask: true } }),
+    db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, source: true, name: true, path: true, createdAt: true, config: true } }),
     db.export.findMany({
       where: { rowCount: { gt: 0 } },
       orderBy: { createdAt: "desc" },
@@ -30,7 +32,8 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
       </PageHeader>
       <NewRunForm
         projects={projects}
-        artifacts={artifacts.map(iso)}
+        artifacts={artifacts.map(({ path: p, ...a }) => ({ ...iso(a), model: folderModel(artifactDir({ path: p })) }))}
+        totalMemory={totalMemory()}
         exports={exports.map(iso)}
         initialKind={(RUN_KIND_NAMES as readonly string[]).includes(kind ?? "") ? (kind as RunKind) : undefined}
       />

@@ -1,0 +1,5 @@
+// POST /api/models/uploads: start uploading a model folder (then PUT each file, then finish).
+import { route } from "@/lib/http/handler";
+import { startUpload } from "@/lib/models/upload";
+
+export const POST = route({ permission: "models.import", auth: "either" }, async ({ user }) => ({ upload: startUpload(user.id) }));

@@ -1,0 +1,127 @@
+// Memory and time per step of a training run, before it is queued: a small pure function of the
+// model's shape and the run's batch. The constants are measured (bench/estimate.ts prints the
+// figures they come from; ml/README.md gives the formula):
+//
+//   memory = RUNTIME + Σ over the run's models (BYTES_TRAINED · P if trained, BYTES_FROZEN · P if frozen)
+//            + ACT_BYTES · rows · T · (L · C + V)  +  ATT_BYTES · rows · nh · T² · L   (for each trained model)
+//   time   = rows · T · (6 · P + 12 · L · C · T) / (GFLOPS_PER_THREAD · threads)
+//
+// P: parameters (the lm head tied to wte), rows × T: the tokens of one optimizer step's batch, L, C,
+// nh, V: layers, width, heads, vocabulary. PPO holds four models: the policy and the value model
+// trained, the reference and the reward model frozen; its update batch is miniBatch rows of prompt
+// + response. The reward model's rows are every answer of each ranking (K per prompt), with a
+// scalar head instead of the V-wide logits.
+import { paramCount, type GPTConfig } from './config';
+
+// Fitted (least squares) to the peak RSS of five pretraining runs of bench/estimate.ts, from 0.5M
+// to 27M parameters, 32 to 2,048 tokens per step: 215 MB + 101 B/param + 79 B/token-unit + 31 B per
+// attention score; every case within 6 % (2026-12-04, the trainer with 4 steps per engine run).
+/** Node, onnxruntime and the app's own code before any model is loaded (bytes). */
+export const RUNTIME_BYTES = 220 * 1024 ** 2;
+/**
+ * Per trained parameter: about 25 float32 copies — weights, gradients, AdamW's two moments, the
+ * state fed to and copied out of onnxruntime-node for a chain of 4 steps, and the JS copies.
+ */
+export const BYTES_TRAINED = 100;
+/** Per frozen parameter (PPO's reference and reward model, generation): the weights in JS and as the session's input, twice. Not fitted: an assumption. */
+export const BYTES_FROZEN = 16;
+/** Per token of a step's batch, per unit of (L·C + V): the activations kept for the backward pass and their gradients. */
+export const ACT_BYTES = 80;
+/** Per (row · head · T² · layer): attention scores, probabilities and their gradients. */
+export const ATT_BYTES = 32;
+/**
+ * Sustained training throughput per intra-op thread (FLOP/s): GPT-2 124M, batch 4 × 256, took about
+ * 10 s per step on 2 quiet threads (issue 13): 0.79 TFLOP per step, 79 GFLOP/s. Small models run
+ * below this rate (fixed costs per step), so their time is underestimated.
+ */
+export const GFLOPS_PER_THREAD = 40e9;
+
+export type EstimateKind = 'pretrain' | 'sft' | 'reward_model' | 'ppo' | 'generate';
+
+export interface EstimateInput {
+  kind: EstimateKind;
+  model: GPTConfig;
+  /** Rows per optimizer step (pretrain/SFT: batchSize; reward model: rankings per step; PPO: miniBatch; generate: prompts at once). */
+  batchSize: number;
+  /** Tokens per row (pretrain/SFT/reward model: seqLen, 0 → the context; PPO/generate: prompt + new tokens). */
+  seqLen: number;
+  threads: number;
+  /** Reward model: answers per prompt (each is scored; default 4). */
+  answersPerPrompt?: number;
+}
+
+export interface Estimate {
+  /** Peak resident memory (bytes) and its parts. */
+  bytes: { total: number; runtime: number; weights: number; activations: number };
+  /** Seconds per optimizer step (PPO: per update step of one minibatch; generate: 0). */
+  stepSec: number;
+  params: number;
+  /** One line: the shape and batch the figures are for. */
+  basis: string;
+}
+
+const actBytes = (m: GPTConfig, rows: number, T: number, withLogits: boolean) =>
+  ACT_BYTES * rows * T * (m.nLayer * m.nEmbd + (withLogits ? m.vocabSize : 0)) + ATT_BYTES * rows * m.nHead * T * T * m.nLayer;
+
+const flops = (m: GPTConfig, P: number, tokens: number, T: number) => tokens * (6 * P + 12 * m.nLayer * m.nEmbd * T);
+
+/** The estimate of one run's peak memory and time per step. */
+export function estimateRun(x: EstimateInput): Estimate {
+  const m = x.model;
+  const P = paramCount(m);
+  const T = Math.max(1, Math.min(x.seqLen || m.nCtx, m.nCtx));
+  const threads = Math.max(1, x.threads);
+  let weights = 0;
+  let activations = 0;
+  let stepFlops = 0;
+  let rows = Math.max(1, x.batchSize);
+  switch (x.kind) {
+    case 'pretrain':
+    case 'sft':
+      weights = BYTES_TRAINED * P;
+      activations = actBytes(m, rows, T, true);
+      stepFlops = flops(m, P, rows * T, T);
+      break;
+    case 'reward_model':
+      rows *= x.answersPerPrompt ?? 4;
+      weights = BYTES_TRAINED * P;
+      activations = actBytes(m, rows, T, false);
+      stepFlops = flops(m, P - m.vocabSize * m.nEmbd, rows * T, T);
+      break;
+    case 'ppo':
+      // policy + value model trained; reference + reward model frozen; both trained models' activations
+      weights = 2 * BYTES_TRAINED * P + 2 * BYTES_FROZEN * P;
+      activations = actBytes(m, rows, T, true) + actBytes(m, rows, T, false);
+      stepFlops = flops(m, P, rows * T, T) + flops(m, P - m.vocabSize * m.nEmbd, rows * T, T);
+      break;
+    case 'generate':
+      // weights, the KV cache and one step's logits
+      weights = BYTES_FROZEN * P;
+      activations = 4 * rows * (2 * m.nLayer * T * m.nEmbd + m.vocabSize);
+      stepFlops = 0;
+      break;
+  }
+  const total = RUNTIME_BYTES + weights + activations;
+  return {
+    bytes: { total, runtime: RUNTIME_BYTES, weights, activations },
+    stepSec: stepFlops / (GFLOPS_PER_THREAD * threads),
+    params: P,
+    basis: `${fmtCount(P)} parameters, ${rows} × ${T} tokens per step, ${threads} thread${threads === 1 ? '' : 's'}`,
+  };
+}
+
+/** 124,439,808 → "124.4M". */
+export function fmtCount(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** Bytes as "1.2 GB" (powers of 1024, as the memory a machine reports). */
+export function fmtBytes(n: number): string {
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < u.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i ? n.toFixed(1) : n} ${u[i]}`;
+}
