@@ -2,13 +2,14 @@
 // checks its own permission, where the record is known.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { requestIsHttps } from "./lib/auth/secure-cookie";
 
 const PUBLIC = ["/signin", "/invite", "/_next", "/favicon"];
 
 export async function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
   if (PUBLIC.some((p) => pathname.startsWith(p))) return NextResponse.next();
-  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
+  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET, secureCookie: requestIsHttps(req.headers) });
   if (token) return NextResponse.next();
   const url = req.nextUrl.clone();
   url.pathname = "/signin";

@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { compareTrajectories, ourTrajectory, TRAJECTORY_LOSS_TARGET, TRAJECTORY_STEPS, trajectoryBatches } from './ml-trajectory';
-import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, stepFeeds, TRAIN_DEFAULTS, trainStepModel, type GPTConfig } from '../ml/index';
+import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, stepFeeds, stepsPerRunFor, trainStepModel, type GPTConfig } from '../ml/index';
 
 const THREADS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -39,13 +39,13 @@ function batchIds(c: GPTConfig, B: number, T: number): number[][] {
 }
 
 /**
- * Our side: the training step as the trainer runs it (TRAIN_DEFAULTS.stepsPerRun optimizer steps
+ * Our side: the training step as the trainer runs it (stepsPerRunFor('cpu') optimizer steps
  * chained in one model, timed per step), the same step alone in its own run, and the generator.
  */
 async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: number[][]) {
   const B = ids.length;
   const T = ids[0].length - 1;
-  const K = TRAIN_DEFAULTS.stepsPerRun;
+  const K = stepsPerRunFor('cpu');
   const adam = { beta1: ADAM.beta1, beta2: ADAM.beta2, weightDecay: ADAM.weight_decay, maxGradNorm: ADAM.max_grad_norm };
   const runner = new StateRunner({ intraOpThreads: THREADS });
   const one = lmLossGraph(c, B, T);

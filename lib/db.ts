@@ -34,10 +34,15 @@ const globalForDb = globalThis as unknown as { rlhfDb?: Db; rlhfPool?: pg.Pool }
  * SQL (lib/labeling/sql: the labeling queue and submissions).
  */
 export function sqlPool(): pg.Pool {
-  return (globalForDb.rlhfPool ??= new pg.Pool({
-    connectionString: env().DATABASE_URL,
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-  }));
+  if (!globalForDb.rlhfPool) {
+    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    // An idle connection cut by the server (a restart, a failover, an idle timeout) is dropped by
+    // the pool, which then emits "error": without a listener that is an uncaught exception that
+    // ends the process (a worker died on every PostgreSQL restart). The next query opens a new one.
+    pool.on("error", (e) => console.error(`[db] an idle database connection was closed: ${e.message}`));
+    globalForDb.rlhfPool = pool;
+  }
+  return globalForDb.rlhfPool;
 }
 
 function client(): Db {

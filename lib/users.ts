@@ -5,6 +5,7 @@ import { audit } from "./audit";
 import type { SessionUser } from "./auth/authenticate";
 import { hashToken } from "./auth/api-tokens";
 import { hashPassword, verifyPassword } from "./auth/password";
+import type { SessionClaims } from "./auth/session";
 import type { Db } from "./db";
 import { AppError } from "./errors";
 import { Prisma } from "./generated/prisma/client";
@@ -50,16 +51,41 @@ export async function updateUser(db: Db, actor: SessionUser, id: string, input: 
   });
 }
 
-export async function changePassword(db: Db, user: SessionUser, current: string, next: string) {
+/**
+ * Changes the user's own password. Every session signed in before ends at its next request (the
+ * session version is raised and passwordChangedAt set; the caller re-issues its own session with
+ * the returned claims), and with revokeTokens the user's API tokens are revoked too.
+ */
+export async function changePassword(
+  db: Db,
+  user: SessionUser,
+  current: string,
+  next: string,
+  opts: { revokeTokens?: boolean } = {},
+): Promise<SessionClaims & { tokensRevoked: number }> {
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
   if (!(await verifyPassword(current, row.passwordHash)))
     throw new AppError("bad_request", "The current password is incorrect.");
-  await db.$transaction(async (tx) => {
-    await tx.user.update({
+  const passwordHash = await hashPassword(next);
+  return db.$transaction(async (tx) => {
+    const updated = await tx.user.update({
       where: { id: user.id },
-      data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
+      data: { passwordHash, passwordChangedAt: new Date(), sessionVersion: { increment: 1 } },
+      select: { sessionVersion: true, passwordChangedAt: true },
     });
-    await audit(tx, user.id, "user.password_change", { type: "user", id: user.id });
+    const { count } = opts.revokeTokens
+      ? await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } })
+      : { count: 0 };
+    await audit(tx, user.id, "user.password_change", { type: "user", id: user.id }, { tokensRevoked: count });
+    return { sv: updated.sessionVersion, pca: updated.passwordChangedAt!.getTime(), tokensRevoked: count };
+  });
+}
+
+/** Ends every session of this user, the current one included, at its next request. */
+export async function signOutEverywhere(db: Db, user: SessionUser): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    await audit(tx, user.id, "user.sign_out_everywhere", { type: "user", id: user.id });
   });
 }
 
@@ -86,21 +112,31 @@ export async function createInvite(
   return { ...invite, token };
 }
 
+const INVALID_INVITE = "This invite link is invalid, used or expired.";
+
+/**
+ * Creates the invited account. The invite is looked up and checked before the password is hashed:
+ * scrypt is deliberately expensive, and nobody without a valid invite may make the server pay it.
+ */
 export async function acceptInvite(
   db: Db,
   input: { token: string; email: string; name: string; password: string },
 ) {
+  const tokenHash = hashToken(input.token);
+  const invite = await db.invite.findUnique({ where: { tokenHash } });
+  if (!invite || invite.usedAt || invite.expiresAt < new Date()) throw new AppError("bad_request", INVALID_INVITE);
+  if (invite.email && invite.email !== input.email)
+    throw new AppError("bad_request", "This invite is for another email address.");
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
-      const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(input.token) } });
-      if (!invite || invite.usedAt || invite.expiresAt < new Date())
-        throw new AppError("bad_request", "This invite link is invalid, used or expired.");
-      if (invite.email && invite.email !== input.email)
-        throw new AppError("bad_request", "This invite is for another email address.");
-      // Claim the invite first: a second acceptance of the same link updates no row.
-      const claimed = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: new Date() } });
-      if (claimed.count !== 1) throw new AppError("bad_request", "This invite link is invalid, used or expired.");
+      // Claim the invite, checked again: a second acceptance of the same link (or one that expired
+      // while the password was hashed) updates no row.
+      const claimed = await tx.invite.updateMany({
+        where: { id: invite.id, usedAt: null, expiresAt: { gt: new Date() } },
+        data: { usedAt: new Date() },
+      });
+      if (claimed.count !== 1) throw new AppError("bad_request", INVALID_INVITE);
       const user = await tx.user.create({
         data: { email: input.email, name: input.name, role: invite.role, passwordHash },
         select: PUBLIC,

@@ -9,6 +9,7 @@
 //   ppo             RLHF with PPO (keys of PPOConfig: policy, reward, prompts, out, iterations, ...); result as JSON
 //   check-model     --dir DIR: validate a Hugging Face GPT-2 folder without loading its weights (shape, size, tokenizer as
 //                   JSON; exit 1 with one sentence when it does not fit). `npm run import-model` registers one in the app.
+//   every command: --device cpu | cuda | cuda:N (the trainers also take it in their config file), --threads N
 
 import { readFileSync } from 'node:fs';
 import { loadCheckpoint } from './checkpoint/checkpoint';
@@ -20,6 +21,7 @@ import { scoreTokens } from './generate/score';
 import { encodeChat } from './tokenizer/chat';
 import { checkpointTokenizer } from './tokenizer/index';
 import { rlProgressPrinter } from './rlhf/progress';
+import { runtimeFor } from './runtime/config';
 import { scoreRewardFile } from './rlhf/reward-cli';
 import { resolveRewardConfig } from './rlhf/reward-config';
 import { RewardScorer } from './rlhf/reward-scorer';
@@ -30,7 +32,7 @@ import { resolveTrainConfig } from './train/config';
 import { readConfigFile } from './train/config-file';
 import { trainLM } from './train/trainer';
 
-const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--key value ...]';
+const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--device cpu|cuda|cuda:N] [--key value ...]';
 
 function need(o: Record<string, unknown>, key: string, what: string): string {
   const v = o[key];
@@ -47,6 +49,8 @@ function loadModel(dir: string) {
 async function main(): Promise<void> {
   const { command, config, options } = parseArgs(process.argv.slice(2));
   const o = { ...(config ? readConfigFile(config) : {}), ...options };
+  // generate, score and reward: --device cpu | cuda | cuda:N and --threads (the trainers read them from their config)
+  const rt = () => runtimeFor(String(o.device ?? 'cpu'), Number(o.threads ?? 2));
   switch (command) {
     case 'pretrain':
     case 'sft': {
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
         seed: Number(o.seed ?? 0),
         eos: tok.eos,
         pad: tok.pad,
+        runtime: rt(),
       });
       const text = tok.decode(r.tokens[0]);
       if (o.json) console.log(JSON.stringify({ text, tokens: r.tokens[0], logprobs: r.logprobs[0], modelLogprobs: r.modelLogprobs[0] }));
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
       const { ck, tok } = loadModel(need(o, 'model', 'score'));
       const text = typeof o.file === 'string' ? readFileSync(o.file, 'utf8') : need(o, 'text', 'score');
       const ids = [tok.bos, ...tok.encode(text)];
-      const logprobs = await scoreTokens(ck, ids);
+      const logprobs = await scoreTokens(ck, ids, rt());
       const total = logprobs.reduce((a, b) => a + b, 0);
       const tokens = ids.slice(1).map((id, i) => ({ id, text: tok.decode([id], { specials: true }), logprob: logprobs[i] }));
       console.log(JSON.stringify({ tokens, total_logprob: total, mean_logprob: total / logprobs.length, perplexity: Math.exp(-total / logprobs.length) }));
@@ -89,7 +94,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'reward': {
-      const scorer = await RewardScorer.load(need(o, 'model', 'reward'));
+      const scorer = await RewardScorer.load(need(o, 'model', 'reward'), rt());
       try {
         const r = await scoreRewardFile(scorer, need(o, 'input', 'reward'));
         for (const line of r.lines) console.log(JSON.stringify(line));

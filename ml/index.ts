@@ -15,9 +15,11 @@ export { adamw, initAdamWState, momentNames, type AdamWOptions } from './optim/a
 export { getLr, linearWarmup, type CosineSchedule } from './optim/schedules';
 export { accName, gradientModel, optimizerModel, stepFeeds, stepName, trainStepModel, type LossSpec } from './optim/train-graph';
 
-export { CUDA_MISSING, EngineError, type Provider, type RuntimeConfig } from './runtime/config';
+export { CUDA_MISSING, EngineError, runtimeFor, type Provider, type RuntimeConfig } from './runtime/config';
+export { availableDevices, checkDevice, deviceName, parseDevice, type Device, type DeviceName, type DeviceProbe } from './runtime/device';
+export { ORT_DIR, ORT_VERSION } from './runtime/ort';
 export { initParams, normal, prng } from './runtime/init';
-export { Session, type Feeds } from './runtime/session';
+export { Session, sessionObservers, type Feeds, type RunStats } from './runtime/session';
 export { NEXT, StateRunner, type Runner } from './runtime/state-runner';
 export { WorkerRunner } from './runtime/worker-runner';
 export { maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss } from './losses';

@@ -1,6 +1,7 @@
 // The inference server process (run with `tsx --conditions=react-server scripts/inference.ts`):
 // generation and reward scoring for the playground, on loopback, behind INFERENCE_SECRET.
-// INFERENCE_URL (default http://127.0.0.1:3100) gives its port; DATABASE_URL its database.
+// INFERENCE_URL (default http://127.0.0.1:3100) gives its port; DATABASE_URL its database;
+// INFERENCE_DEVICE (else ML_DEVICE, else cpu) where the models run: cpu, cuda or cuda:N.
 import { startInferenceServer } from "../lib/inference/server";
 
 const fail = (msg: string): never => {
@@ -18,6 +19,7 @@ const server = await startInferenceServer({
   secret,
   capacity: Number(process.env.INFERENCE_MODELS ?? 4),
   threads: Number(process.env.INFERENCE_THREADS ?? 2),
+  device: process.env.INFERENCE_DEVICE ?? process.env.ML_DEVICE ?? "cpu",
 }).catch((e: Error) => fail(e.message));
 console.log(`[inference] listening on ${server.url}`);
 

@@ -8,6 +8,8 @@ import { ensureAdmin, seedDemo } from "../lib/bootstrap";
 import { assertReachable } from "../lib/db/check";
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { childEnv as allowListed } from "../lib/child-env";
+import { runSecretsKey } from "../lib/runs/secrets";
 import { FINGERPRINT_FILE, sourceFingerprint } from "./build-fingerprint";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -110,15 +112,17 @@ childEnv.INFERENCE_URL ??= `http://127.0.0.1:${inferencePort}`;
 childEnv.INFERENCE_SECRET ??= crypto.randomBytes(24).toString("base64url");
 childEnv.INFERENCE_PORT ??= String(new URL(childEnv.INFERENCE_URL).port || inferencePort);
 const children: ChildProcess[] = [];
-const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", host], {
+// scripts/web-server.ts rather than `next start`: it stamps each request with its socket's address
+// (sign-in throttling must not trust a client's X-Forwarded-For).
+const web = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
   stdio: ["ignore", "pipe", "inherit"],
-  env: childEnv,
+  env: { ...childEnv, PORT: String(port), HOST: host },
 });
 children.push(web);
 let announced = false;
 web.stdout!.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
-  if (!announced && /Ready in|started server|Local:/i.test(chunk.toString())) {
+  if (!announced && /Ready in|Ready on|started server|Local:/i.test(chunk.toString())) {
     announced = true;
     say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${url}`);
     if (admin.generatedPassword) {
@@ -133,9 +137,12 @@ let stopping = false;
 // 6. Training workers (WORKERS=n, default 1; 0: none, e.g. when workers run on other machines) and
 // the inference server. Each is a tsx process of its own; one that exits is started again.
 // tsx is loaded into the child itself (not the tsx CLI, which would run the script in a grandchild).
-function keepRunning(name: string, script: string) {
+// Their environment is an allow-list (lib/child-env.ts): the web server's NEXTAUTH_SECRET stays with
+// it; a worker gets only the key derived from it that decrypts run secrets, the inference server
+// only its own shared secret.
+function keepRunning(name: string, script: string, env: NodeJS.ProcessEnv) {
   const startOne = () => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit"], env });
     children.push(child);
     child.on("exit", (code, signal) => {
       children.splice(children.indexOf(child), 1);
@@ -146,9 +153,11 @@ function keepRunning(name: string, script: string) {
   };
   startOne();
 }
-for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, "scripts/worker.ts");
+const workerEnv = allowListed({ RUN_SECRETS_KEY: runSecretsKey(secret) }, childEnv);
+const inferenceEnv = allowListed({ INFERENCE_SECRET: childEnv.INFERENCE_SECRET }, childEnv);
+for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, "scripts/worker.ts", workerEnv);
 if (workers) say(`${workers} training worker${workers > 1 ? "s" : ""} started (npm run worker starts more, here or on other machines)`);
-keepRunning("inference server", "scripts/inference.ts");
+keepRunning("inference server", "scripts/inference.ts", inferenceEnv);
 
 async function shutdown(code: number) {
   if (stopping) return;

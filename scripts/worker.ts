@@ -4,7 +4,8 @@
 // they all share. `npm start` starts one beside the web server (WORKERS=n for more, 0 for none).
 //
 // Environment: DATABASE_URL (required), NEXTAUTH_SECRET (to decrypt run secrets; the same as the
-// web server's), STORAGE_DIR, RUN_HEARTBEAT_MS (2000), RUN_STALE_MS (60000), WORKER_POLL_MS (1000).
+// web server's), STORAGE_DIR, RUN_HEARTBEAT_MS (2000), RUN_STALE_MS (60000), WORKER_POLL_MS (1000),
+// ML_DEVICE (cpu; cuda or cuda:N: the device of runs that name none, checked at start).
 import { startWorker } from "../lib/worker/worker";
 
 if (!process.env.DATABASE_URL) {
@@ -12,7 +13,13 @@ if (!process.env.DATABASE_URL) {
   process.exit(1);
 }
 
-const worker = startWorker();
+let worker: ReturnType<typeof startWorker>;
+try {
+  worker = startWorker();
+} catch (e) {
+  console.error(`[worker] ${(e as Error).message}`); // e.g. an ML_DEVICE this machine cannot use
+  process.exit(1);
+}
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;

@@ -40,6 +40,8 @@ type Props = {
   artifacts: FormArtifact[];
   exports: FormExport[];
   initialKind?: RunKind;
+  /** GPUs the live workers report ("cuda:0", ...); the device select is shown only when there is one. */
+  gpuDevices?: string[];
   /** The machine's memory in bytes (the run estimate is checked against it, as createRun does). */
   totalMemory: number;
 };
@@ -50,7 +52,7 @@ const NONE = "none";
 
 const SIZE_TEXT: Record<ModelSize, string> = { tiny: "Tiny (tests; seconds)", small: "Small (minutes on a CPU)", gpt2: "GPT-2 124M (hours on a CPU)" };
 
-export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", totalMemory }: Props) {
+export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", totalMemory, gpuDevices = [] }: Props) {
   const router = useRouter();
   const [kind, setKind] = useState<RunKind>(initialKind);
   const [size, setSize] = useState<ModelSize>("tiny");
@@ -62,6 +64,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
   const [rewardId, setRewardId] = useState("");
   const [dataset, setDataset] = useState(NOW);
   const [resume, setResume] = useState(true);
+  const [device, setDevice] = useState("");
   const [source, setSource] = useState<SourceState>({ kind: "promoted", artifactIds: [], baseUrl: "", model: "", apiKey: "", k: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
@@ -123,7 +126,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
       baseId: info.baseKinds ? baseId : undefined,
       rewardId: info.needsRewardModel ? rewardId : undefined,
       dataset: info.dataset === "none" || dataset === NONE ? undefined : dataset === NOW ? { projectLabelsNow: true } : { exportId: dataset },
-      config,
+      config: device ? { ...config, device } : config,
       request: kind === "generate" ? sourceRequest(source) : undefined,
       resume,
     };
@@ -304,6 +307,26 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
             }}
           />
         </fieldset>
+
+        {gpuDevices.length > 0 && (
+          <label className="block text-sm">
+            <span className="font-medium">Device</span>
+            <select className={INPUT} value={device} onChange={(e) => setDevice(e.currentTarget.value)} aria-describedby="device-help">
+              <option value="">The worker&apos;s default</option>
+              <option value="cpu">CPU</option>
+              <option value="cuda">Any GPU</option>
+              {gpuDevices.map((d) => (
+                <option key={d} value={d}>
+                  GPU {d}
+                </option>
+              ))}
+            </select>
+            <span id="device-help" className="text-xs text-zinc-500">
+              A GPU run waits for a worker that has that GPU.
+            </span>
+            {errors.device && <ErrorText>{errors.device}</ErrorText>}
+          </label>
+        )}
 
         <RunEstimate estimate={estimate} totalMemory={totalMemory} refusal={tooBig} />
 

@@ -1,5 +1,7 @@
 // next-auth configuration: the Credentials provider (email + password) and JWT sessions that
-// carry the user's id and role. Kept here, not in the route file, so server code can import it.
+// carry the user's id, role, session version and password-change time (./session.ts). Kept here,
+// not in the route file, so server code can import it. authOptionsFor(headers) is what every
+// reader and writer of the cookie uses: Secure cookies whenever the request is HTTPS (./secure-cookie.ts).
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -9,12 +11,16 @@ import { AppError } from "../errors";
 import { authenticate } from "./authenticate";
 import type { Role } from "./permissions";
 import { clientIp } from "./client-ip";
+import { requestIsHttps } from "./secure-cookie";
+import { sessionClaims } from "./session";
 
 const credentials = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 
+export const SESSION_MAX_AGE = 7 * 24 * 3600;
+
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({
@@ -39,6 +45,7 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.uid = user.id;
         token.role = (user as { role: Role }).role;
+        Object.assign(token, await sessionClaims(db, user.id));
       }
       return token;
     },
@@ -46,8 +53,15 @@ export const authOptions: NextAuthOptions = {
       if (session.user) {
         session.user.id = token.uid as string;
         session.user.role = token.role as Role;
+        session.user.sv = token.sv as number | undefined;
+        session.user.pca = token.pca as number | undefined;
       }
       return session;
     },
   },
 };
+
+type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+/** The options for one request: Secure cookies when it came over HTTPS. */
+export const authOptionsFor = (headers: HeaderBag): NextAuthOptions => ({ ...authOptions, useSecureCookies: requestIsHttps(headers) });

@@ -1,5 +1,6 @@
-// Password hashing with scrypt (memory-hard, in node:crypto). Stored as
-// "scrypt$N$r$p$salt$hash" so the cost can be raised later without breaking old hashes.
+// Password hashing with scrypt (memory-hard, in node:crypto). Stored as "scrypt$N$r$p$salt$hash":
+// each hash carries its own parameters, so the cost can be raised without breaking old hashes, and
+// a hash made at a lower cost is replaced on its owner's next sign-in (needsRehash).
 import crypto from "node:crypto";
 import { promisify } from "node:util";
 
@@ -10,30 +11,64 @@ const scrypt = promisify(crypto.scrypt) as (
   opts: crypto.ScryptOptions,
 ) => Promise<Buffer>;
 
-// N=2^15, r=8: 32 MiB and ~60 ms per hash on these machines.
-const N = 1 << 15;
+export type PasswordCost = { log2N: number };
+
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
-const MAXMEM = 64 * 1024 * 1024;
+/** The largest N a stored hash may ask for: 2^20 (1 GiB). Anything larger is refused, not allocated. */
+const MAX_LOG2N = 20;
 
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * N = 2^17, r = 8: 128 MiB and about 4x the work of the first release's 2^15 per hash.
+ * PASSWORD_HASH_LOG2N (15-20) changes it; the test setup lowers it to keep the suite quick.
+ */
+export const PASSWORD_COST: PasswordCost = { log2N: costFromEnv(process.env.PASSWORD_HASH_LOG2N) };
+
+function costFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 17;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 15 || n > MAX_LOG2N)
+    throw new Error(`PASSWORD_HASH_LOG2N must be a whole number from 15 to ${MAX_LOG2N}, not "${raw}".`);
+  return n;
+}
+
+/** scrypt needs 128 * N * r * p bytes; the cap is set just above that for each hash's own parameters. */
+const maxmem = (n: number, r: number, p: number) => 128 * n * r * p + 1024 * 1024;
+
+export async function hashPassword(password: string, cost: PasswordCost = PASSWORD_COST): Promise<string> {
+  const n = 2 ** cost.log2N;
   const salt = crypto.randomBytes(16);
-  const hash = await scrypt(password.normalize("NFKC"), salt, KEYLEN, { N, r: R, p: P, maxmem: MAXMEM });
-  return ["scrypt", N, R, P, salt.toString("base64url"), hash.toString("base64url")].join("$");
+  const hash = await scrypt(password.normalize("NFKC"), salt, KEYLEN, { N: n, r: R, p: P, maxmem: maxmem(n, R, P) });
+  return ["scrypt", n, R, P, salt.toString("base64url"), hash.toString("base64url")].join("$");
+}
+
+function parse(stored: string) {
+  const [kind, n, r, p, salt, hash] = stored.split("$");
+  const N = Number(n);
+  const params = { N, r: Number(r), p: Number(p) };
+  if (kind !== "scrypt" || !salt || !hash) return null;
+  if (!Number.isInteger(Math.log2(N)) || N < 2 || N > 2 ** MAX_LOG2N) return null;
+  if (!(params.r >= 1 && params.r <= 32 && params.p >= 1 && params.p <= 4)) return null;
+  return { ...params, salt: Buffer.from(salt, "base64url"), hash: Buffer.from(hash, "base64url") };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [kind, n, r, p, salt, hash] = stored.split("$");
-  if (kind !== "scrypt" || !salt || !hash) return false;
-  const expected = Buffer.from(hash, "base64url");
-  const actual = await scrypt(password.normalize("NFKC"), Buffer.from(salt, "base64url"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: MAXMEM,
+  const h = parse(stored);
+  if (!h || h.hash.length < 16) return false;
+  const actual = await scrypt(password.normalize("NFKC"), h.salt, h.hash.length, {
+    N: h.N,
+    r: h.r,
+    p: h.p,
+    maxmem: maxmem(h.N, h.r, h.p),
   });
-  return crypto.timingSafeEqual(expected, actual);
+  return crypto.timingSafeEqual(h.hash, actual);
+}
+
+/** True when a (verified) hash was made below the current cost or with other parameters. */
+export function needsRehash(stored: string, cost: PasswordCost = PASSWORD_COST): boolean {
+  const h = parse(stored);
+  return !h || h.N < 2 ** cost.log2N || h.r !== R || h.p !== P || h.hash.length !== KEYLEN;
 }
 
 // A hash to verify against when the account does not exist, so the time taken does not tell.

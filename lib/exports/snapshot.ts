@@ -10,7 +10,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { audit } from "../audit";
 import type { Db } from "../db";
-import { env } from "../env";
+import { env, serverSecret } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
@@ -29,8 +29,7 @@ export type { SplitCount } from "./stream";
  * development value where none is set, which production refuses to start without).
  */
 export function exportSecret(exportId: string): string {
-  const server = env().NEXTAUTH_SECRET ?? "rlhf-studio-development-secret";
-  return createHmac("sha256", server).update(`export-pseudonyms:${exportId}`).digest("hex");
+  return createHmac("sha256", serverSecret()).update(`export-pseudonyms:${exportId}`).digest("hex");
 }
 
 function describeFilters(f: CreateExportInput): string {

@@ -3,6 +3,7 @@
 // keeps the memory of even the largest export bounded (the web server's own heap is not touched).
 import "server-only";
 import { spawn } from "node:child_process";
+import { childEnv } from "../child-env";
 import path from "node:path";
 import { AppError, type ErrorCode } from "../errors";
 import type { Streamed, StreamJob } from "./stream";
@@ -30,7 +31,7 @@ export function streamInChild(job: StreamJob, onStats?: (s: ChildStats) => void)
     const args = ["--import", "tsx", "--conditions=react-server", `--max-old-space-size=${CHILD_HEAP_MB}`, childScript()];
     const child = spawn(process.execPath, args, {
       cwd: process.cwd(),
-      env: { ...process.env, NODE_OPTIONS: "" },
+      env: childEnv(), // an allow-list: no NEXTAUTH_SECRET (lib/child-env.ts)
       serialization: "advanced", // the filters carry Dates
       stdio: ["ignore", "inherit", "pipe", "ipc"],
     });

@@ -1,7 +1,7 @@
 // A policy checkpoint loaded for sampling: its tokenizer and a Generator in a worker thread, so
 // the process's event loop (the worker's heartbeats, the inference server's other requests)
 // keeps running while tokens are sampled. Used by answer generation and the inference server.
-import { encodeChat, GenerationError, GeneratorWorker, loadCheckpoint, loadTokenizer, type GPTConfig, type Tokenizer } from "../../ml/index";
+import { encodeChat, GenerationError, GeneratorWorker, loadCheckpoint, loadTokenizer, runtimeFor, type GPTConfig, type Tokenizer } from "../../ml/index";
 
 export type ChatTurn = { role: "system" | "user" | "assistant"; content: string };
 
@@ -25,10 +25,12 @@ export class Policy {
     private readonly gen: GeneratorWorker,
   ) {}
 
-  static load(dir: string, threads = 2): Policy {
+  /** `device`: "cpu" | "cuda" | "cuda:N" (a wrong one fails here, before the worker thread starts). */
+  static load(dir: string, threads = 2, device = "cpu"): Policy {
+    const rt = runtimeFor(device, threads);
     const ck = loadCheckpoint(dir);
     const tok = loadTokenizer(dir);
-    return new Policy(dir, ck.config, tok, new GeneratorWorker(ck.config, ck.params, { intraOpThreads: threads }));
+    return new Policy(dir, ck.config, tok, new GeneratorWorker(ck.config, ck.params, rt));
   }
 
   /** The prompt's tokens in the chat format, ending with the assistant's role tokens. */

@@ -14,7 +14,7 @@ import { addGeneratedRankingTask, promptsNeedingRanking, type GeneratedAnswer } 
 /** The part of the worker's RunContext this handler uses (tests build just this). */
 export type GenerateContext = Pick<RunContext, "signal" | "progress" | "metrics" | "log"> & {
   /** The config as stored: resolveGenerateJob parses it (its request and sampling) with its own schema. */
-  run: Pick<RunContext<"generate">["run"], "id" | "projectId" | "secrets"> & { config: unknown };
+  run: Pick<RunContext<"generate">["run"], "id" | "projectId" | "secrets"> & { config: unknown; device?: string };
 };
 
 export type GenerateSummary = { prompts: number; tasks: number; duplicates: number; skipped: number; canceled: boolean };
@@ -44,7 +44,7 @@ export async function runGenerate(ctx: GenerateContext): Promise<GenerateSummary
   const k = job.k ?? project.answersPerTask;
   const summary: GenerateSummary = { prompts: 0, tasks: 0, duplicates: 0, skipped: 0, canceled: false };
 
-  const sources = await openSources(db, project, job.source, ctx.run.secrets);
+  const sources = await openSources(db, project, job.source, ctx.run.secrets, 2, ctx.run.device ?? "cpu");
   try {
     const prompts = await promptsNeedingRanking(db, project.id, job.maxPrompts, sources.map((s) => s.writer));
     const counts = shareOut(k, sources.length);

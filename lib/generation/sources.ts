@@ -22,8 +22,8 @@ export type AnswerSource = {
   dispose(): Promise<void>;
 };
 
-function policySource(a: { id: string; name: string; dir: string }, threads: number): AnswerSource {
-  const policy = Policy.load(a.dir, threads);
+function policySource(a: { id: string; name: string; dir: string }, threads: number, device: string): AnswerSource {
+  const policy = Policy.load(a.dir, threads, device);
   return {
     label: `checkpoint ${a.name}`,
     writer: { artifactId: a.id },
@@ -61,6 +61,7 @@ export async function openSources(
   source: GenerateJob["source"],
   secrets: Record<string, string> | undefined,
   threads = 2,
+  device = "cpu",
 ): Promise<AnswerSource[]> {
   if (source.kind === "openai") {
     const target = await checkedEndpoint(db, source.baseUrl);
@@ -96,7 +97,7 @@ export async function openSources(
       if (!a) throw new GenerateConfigError(`The checkpoint ${id} does not exist.`);
       if (!POLICY_KINDS.includes(a.kind as ArtifactKind))
         throw new GenerateConfigError(`The checkpoint "${a.name}" is a reward model: it scores answers but cannot write them.`);
-      opened.push(policySource({ id: a.id, name: a.name, dir: artifactDir(a) }, threads));
+      opened.push(policySource({ id: a.id, name: a.name, dir: artifactDir(a) }, threads, device));
     }
   } catch (e) {
     await Promise.all(opened.map((s) => s.dispose()));

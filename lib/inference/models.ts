@@ -4,6 +4,7 @@
 import "server-only";
 import { RewardScorer } from "../../ml/rlhf/reward-scorer";
 import { rewardInput } from "../../ml/rlhf/reward-data";
+import { runtimeFor } from "../../ml/runtime/config";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { Policy, type ChatTurn } from "../generation/policy";
@@ -15,8 +16,8 @@ export class Scorer {
   private queue: Promise<unknown> = Promise.resolve();
   private constructor(private readonly scorer: RewardScorer) {}
 
-  static async load(dir: string, threads: number): Promise<Scorer> {
-    return new Scorer(await RewardScorer.load(dir, { intraOpThreads: threads }, { worker: true }));
+  static async load(dir: string, threads: number, device = "cpu"): Promise<Scorer> {
+    return new Scorer(await RewardScorer.load(dir, runtimeFor(device, threads), { worker: true }));
   }
 
   /** Normalised rewards of each response to the conversation. */
@@ -40,7 +41,10 @@ export class LoadedModels {
     private readonly db: Db,
     capacity = 4,
     private readonly threads = 2,
+    /** "cpu" | "cuda" | "cuda:N": where every loaded model runs. */
+    private readonly device = "cpu",
   ) {
+    runtimeFor(device, threads); // an unknown device fails at start-up, not at the first request
     this.cache = new LruCache(capacity);
   }
 
@@ -52,13 +56,13 @@ export class LoadedModels {
     const { view, dir } = await findArtifact(this.db, id);
     if (!POLICY_KINDS.includes(view.kind))
       throw new AppError("unprocessable", `The checkpoint "${view.name}" is a reward model: it scores answers but cannot write them.`);
-    return (await this.cache.get(`policy:${id}`, async () => Policy.load(dir, this.threads))) as Policy;
+    return (await this.cache.get(`policy:${id}`, async () => Policy.load(dir, this.threads, this.device))) as Policy;
   }
 
   async scorer(id: string): Promise<Scorer> {
     const { view, dir } = await findArtifact(this.db, id);
     if (view.kind !== "reward_model") throw new AppError("unprocessable", `The checkpoint "${view.name}" is not a reward model.`);
-    return (await this.cache.get(`scorer:${id}`, () => Scorer.load(dir, this.threads))) as Scorer;
+    return (await this.cache.get(`scorer:${id}`, () => Scorer.load(dir, this.threads, this.device))) as Scorer;
   }
 
   close(): Promise<void> {

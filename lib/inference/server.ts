@@ -27,6 +27,8 @@ export type InferenceServerOptions = {
   capacity?: number;
   /** onnxruntime intra-op threads per model (default 2). */
   threads?: number;
+  /** Where the models run: "cpu" (default), "cuda" or "cuda:N". */
+  device?: string;
   /** The database (default: lib/db). */
   db?: Db;
 };
@@ -36,7 +38,7 @@ const digest = (s: string) => crypto.createHash("sha256").update(s).digest();
 export async function startInferenceServer(o: InferenceServerOptions): Promise<InferenceServer> {
   if (!o.secret || o.secret.length < 16) throw new Error("The inference server needs a shared secret of at least 16 characters (INFERENCE_SECRET).");
   const db = o.db ?? (await import("../db")).db;
-  const models = new LoadedModels(db, o.capacity ?? 4, o.threads ?? 2);
+  const models = new LoadedModels(db, o.capacity ?? 4, o.threads ?? 2, o.device ?? "cpu");
   const expected = digest(o.secret);
 
   const server = http.createServer((req, res) => {

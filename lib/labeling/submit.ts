@@ -16,12 +16,23 @@ import { inTransaction, isUniqueViolation, run, type SqlClient } from "./sql/tra
 
 export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
 
-type PriorRanking = { id: string; notation: string; labelerId: string; pairs: number; ties: number };
+type PriorRanking = { id: string; taskId: string; notation: string; labelerId: string; pairs: number; ties: number };
 
-async function priorRanking(c: SqlClient | pg.Pool, user: SessionUser, clientId: string): Promise<RankingResult | null> {
+/**
+ * A submission id is an idempotency key for one labeler's submission on one task: a retry gets the
+ * stored result; the same id from someone else, or on another task, is a 409 (returning the first
+ * task's result would tell the client this task was saved when nothing was).
+ */
+function checkKeyOwner(prior: { taskId: string | null }, ownerId: string, user: SessionUser, taskId: string) {
+  if (ownerId !== user.id) throw new AppError("conflict", "That submission id is already used.");
+  if (prior.taskId !== taskId)
+    throw new AppError("conflict", "That submission id was already used for another task: send a new one for this task.");
+}
+
+async function priorRanking(c: SqlClient | pg.Pool, user: SessionUser, clientId: string, taskId: string): Promise<RankingResult | null> {
   const [prior] = await run<PriorRanking>(c, PRIOR_RANKING, [clientId]);
   if (!prior) return null;
-  if (prior.labelerId !== user.id) throw new AppError("conflict", "That submission id is already used.");
+  checkKeyOwner(prior, prior.labelerId, user, taskId);
   return { id: prior.id, notation: prior.notation, comparisons: prior.pairs - prior.ties, ties: prior.ties };
 }
 
@@ -32,7 +43,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
       if (task.kind !== "ranking") throw new AppError("bad_request", "This task is not a ranking task.");
       const held = await assignmentOn(c, task.id, user);
       // Already submitted: a retry, or a copy of this submission committed while we waited for the lock.
-      const prior = held?.status === "submitted" ? await priorRanking(c, user, input.clientId) : null;
+      const prior = held?.status === "submitted" ? await priorRanking(c, user, input.clientId, input.taskId) : null;
       if (prior) return prior;
       const assignment = checkHeld(held);
       const tiers = resolveTiers(input.tiers, task.items.length);
@@ -75,19 +86,19 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
     // The submission id is taken (by a copy of this submission, or by someone else's): the same
     // labeler gets the stored result, anyone else a 409.
     if (isUniqueViolation(e, "Ranking_clientId_key")) {
-      const winner = await priorRanking(pool, user, input.clientId);
+      const winner = await priorRanking(pool, user, input.clientId, input.taskId);
       if (winner) return winner;
     }
     throw e;
   }
 }
 
-type PriorDemonstration = { id: string; authorId: string };
+type PriorDemonstration = { id: string; taskId: string | null; authorId: string };
 
-async function priorDemonstration(c: SqlClient | pg.Pool, user: SessionUser, clientId: string): Promise<{ id: string } | null> {
+async function priorDemonstration(c: SqlClient | pg.Pool, user: SessionUser, clientId: string, taskId: string): Promise<{ id: string } | null> {
   const [prior] = await run<PriorDemonstration>(c, PRIOR_DEMONSTRATION, [clientId]);
   if (!prior) return null;
-  if (prior.authorId !== user.id) throw new AppError("conflict", "That submission id is already used.");
+  checkKeyOwner(prior, prior.authorId, user, taskId);
   return { id: prior.id };
 }
 
@@ -101,7 +112,7 @@ export async function submitDemonstration(
       const task = await lockTask(c, input.taskId);
       if (task.kind !== "demonstration") throw new AppError("bad_request", "This task is not a demonstration task.");
       const held = await assignmentOn(c, task.id, user);
-      const prior = held?.status === "submitted" ? await priorDemonstration(c, user, input.clientId) : null;
+      const prior = held?.status === "submitted" ? await priorDemonstration(c, user, input.clientId, input.taskId) : null;
       if (prior) return prior;
       const assignment = checkHeld(held);
       checkLength(input.text, task.minDemonstrationChars, task.maxDemonstrationChars);
@@ -119,7 +130,7 @@ export async function submitDemonstration(
     });
   } catch (e) {
     if (isUniqueViolation(e, "Demonstration_clientId_key")) {
-      const winner = await priorDemonstration(pool, user, input.clientId);
+      const winner = await priorDemonstration(pool, user, input.clientId, input.taskId);
       if (winner) return winner;
     }
     throw e;

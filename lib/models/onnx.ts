@@ -3,6 +3,7 @@
 // checkpoint's files. Concurrent requests for one folder share one export.
 import "server-only";
 import { spawn } from "node:child_process";
+import { childEnv } from "../child-env";
 import fs from "node:fs";
 import path from "node:path";
 import { ONNX_FILE } from "./artifacts";
@@ -30,7 +31,7 @@ function runExport(dir: string, file: string): Promise<string> {
     const child = spawn(process.execPath, ["--import", "tsx", childScript(), dir, file], {
       cwd: process.cwd(),
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, NODE_OPTIONS: "" },
+      env: childEnv(), // an allow-list: no NEXTAUTH_SECRET (lib/child-env.ts)
     });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

@@ -19,6 +19,7 @@ import { checkRunConfig } from "./config-check";
 import { checkDataset, snapshotProjectLabels } from "./dataset";
 import { estimateFor, memoryRefusal, runModel } from "./estimate";
 import { RUN_KINDS, type ArtifactKind } from "./kinds";
+import { liveWorkers, someWorkerCan } from "../worker/queue";
 import { encryptSecrets } from "./secrets";
 
 const refuse = (msg: string) => new AppError("bad_request", msg);
@@ -86,6 +87,10 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
       throw refuse(`The checkpoint "${rm.name}" is ${withArticle(ARTIFACT_NAMES[rm.kind])}, not a reward model.`);
     config.rewardId = input.rewardId;
   } else if (input.rewardId) throw refuse(`A ${info.label.toLowerCase()} run takes no reward model.`);
+  if (typeof config.device === "string" && config.device.startsWith("cuda") && !someWorkerCan(await liveWorkers(), config.device))
+    throw refuse(
+      `No registered worker has the GPU ${config.device === "cuda" ? "" : `${config.device} `}this run asks for: start a worker on a machine with an NVIDIA GPU (after \`npm run gpu:setup\`), or choose the device cpu.`,
+    );
   if (input.request && input.kind !== "generate") throw refuse(`Only a generate run takes a request; a ${info.label.toLowerCase()} run has hyperparameters.`);
 
   let { exportId } = await checkDataset(input.kind, project.id, input.dataset);

@@ -4,7 +4,7 @@
 // zod schema it makes, and InstructGPT-derived defaults scaled to the model size as overrides of
 // the table's. The new-run form renders from the table; createRun validates with the schema; the
 // worker's handlers read the parsed config (RunConfig). Adding a kind is a row here plus a handler in lib/worker/handlers.ts.
-import type { z } from "zod";
+import { z } from "zod";
 import { atLeast, atMost, defaultsOf, PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type ConfigOf, type FieldSpec, type FieldTable } from "../../ml/browser";
 import { shown, zodObject } from "./hparams";
 
@@ -90,6 +90,16 @@ const generateFields = {
   seed: TRAIN_FIELDS.seed,
 } as const satisfies FieldTable;
 
+/** Where the worker runs the engine, on every kind: a string, so not a table row (the form has its own select). */
+const device = z
+  .string()
+  .regex(/^(cpu|cuda(:\d{1,3})?)$/, 'The device must be "cpu", "cuda" (any GPU) or "cuda:N" (GPU number N).')
+  .optional()
+  .describe("Where the worker runs the engine: cpu, cuda (any GPU) or cuda:N; unset: the worker's default (ML_DEVICE).");
+
+/** A kind's schema: its table's fields and the device. */
+const schemaOf = (table: FieldTable) => zodObject(table).extend({ device });
+
 /** Each kind's hyperparameter table: the form, the zod schema and the run page read it. */
 export const KIND_FIELDS = {
   pretrain: pretrainFields,
@@ -111,7 +121,7 @@ type RunExtras = {
 };
 
 /** A run's stored config, per kind. */
-export type RunConfig<K extends RunKind = RunKind> = K extends RunKind ? ConfigOf<(typeof KIND_FIELDS)[K]> & RunExtras[K] : never;
+export type RunConfig<K extends RunKind = RunKind> = K extends RunKind ? ConfigOf<(typeof KIND_FIELDS)[K]> & RunExtras[K] & { device?: string } : never;
 
 const lmDefaults = (size: ModelSize) =>
   size === "tiny"
@@ -126,7 +136,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     baseKinds: null,
     dataset: "text",
     fields: pretrainFields,
-    config: zodObject(pretrainFields),
+    config: schemaOf(pretrainFields),
     // contextLength 256: the demo project's longest ranked answer with its prompt is 251 byte tokens
     // (tests/runs/demo-fits.test.ts), so SFT, the reward model and PPO lose no response at Tiny either.
     defaults: (size) => ({
@@ -144,7 +154,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     baseKinds: ["base", "sft"],
     dataset: "sft",
     fields: sftFields,
-    config: zodObject(sftFields),
+    config: schemaOf(sftFields),
     // InstructGPT: 16 epochs, cosine decay, lr 9.65e-6 at 175B; small models take larger rates.
     defaults: (size) => ({
       ...defaultsOf(sftFields),
@@ -163,7 +173,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     baseKinds: ["sft", "base"],
     dataset: "rankings",
     fields: rewardFields,
-    config: zodObject(rewardFields),
+    config: schemaOf(rewardFields),
     // InstructGPT: 1 epoch, lr 9e-6, cosine, batch 64 prompts; scaled up for small models.
     defaults: (size) => ({
       ...defaultsOf(rewardFields),
@@ -185,7 +195,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     needsRewardModel: true,
     dataset: "ppo",
     fields: ppoFields,
-    config: zodObject(ppoFields),
+    config: schemaOf(ppoFields),
     // InstructGPT: β 0.02, 4 PPO epochs, clip 0.2, γ 1, λ 0.95; batch sizes scaled to a CPU.
     defaults: (size) => ({
       ...defaultsOf(ppoFields),
@@ -206,7 +216,7 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
     baseKinds: null,
     dataset: "none",
     fields: generateFields,
-    config: zodObject(generateFields),
+    config: schemaOf(generateFields),
     defaults: (size) => ({ ...defaultsOf(generateFields), ...(size === "tiny" ? { maxPrompts: 20, maxNewTokens: 32 } : {}) }),
   },
 };

@@ -1,15 +1,21 @@
 // A run's secrets (e.g. an OpenAI-compatible endpoint's API key) at rest: JSON encrypted with
-// AES-256-GCM under a key derived from NEXTAUTH_SECRET, stored in TrainingRun.secrets (omitted from
+// AES-256-GCM under a key derived from NEXTAUTH_SECRET (RUN_SECRETS_KEY in a worker), stored in TrainingRun.secrets (omitted from
 // every query by default) and cleared when the run ends. Only the worker that runs it decrypts them.
 import "server-only";
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { env } from "../env";
+import { serverSecret } from "../env";
 
 const VERSION = "v1";
 
+/** The key derived from the server secret; what a training worker is given instead of the secret itself. */
+export function runSecretsKey(secret = serverSecret()): string {
+  return Buffer.from(hkdfSync("sha256", secret, "rlhf-studio", "training-run-secrets", 32)).toString("base64url");
+}
+
 function key(): Buffer {
-  const server = env().NEXTAUTH_SECRET ?? "rlhf-studio-development-secret";
-  return Buffer.from(hkdfSync("sha256", server, "rlhf-studio", "training-run-secrets", 32));
+  // Workers started by npm start get RUN_SECRETS_KEY (lib/child-env.ts keeps NEXTAUTH_SECRET from them).
+  const given = process.env.RUN_SECRETS_KEY;
+  return Buffer.from(given || runSecretsKey(), "base64url");
 }
 
 /** "v1.<iv>.<tag>.<ciphertext>", base64url parts. */

@@ -26,7 +26,12 @@ export const updateUserInput = z
   .refine((v) => Object.keys(v).length > 0, "Change at least one field");
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
-export const changePasswordInput = z.object({ current: z.string().min(1).max(256), next: newPassword });
+export const changePasswordInput = z.object({
+  current: z.string().min(1).max(256),
+  next: newPassword,
+  /** Also revoke every API token of this user. */
+  revokeTokens: z.boolean().default(false),
+});
 
 export const createInviteInput = z.object({
   role,

@@ -24,6 +24,8 @@ export type RunOf<K extends RunKind> = {
     /** True on every claim after the first (or after a resume): trainers continue from the checkpoint in `dir`. */
     resume: boolean;
     attempt: number;
+    /** Where the engine runs: the run's `device`, else the worker's default (ML_DEVICE), else "cpu". */
+    device: string;
   };
 }[K];
 

@@ -29,8 +29,21 @@ export type ClaimedRun = {
 /** A run that died this many times is failed even when it asked to be resumed. */
 export const MAX_ATTEMPTS = 3;
 
-/** Claims the oldest queued run (of `projectId` only, when given: a worker dedicated to one project). */
-export async function claimRun(w: WorkerIdentity, projectId: string | null = null): Promise<ClaimedRun | null> {
+/**
+ * The run `device` values a worker with these devices may take: "cpu" always (and runs naming no
+ * device); with a GPU also "cuda" and each "cuda:N" it has.
+ */
+export function acceptedDevices(devices: readonly string[]): string[] {
+  const gpus = devices.filter((d) => d.startsWith("cuda:"));
+  return ["cpu", ...(gpus.length ? ["cuda", ...gpus] : [])];
+}
+
+/**
+ * Claims the oldest queued run this worker can run (of `projectId` only, when given: a worker
+ * dedicated to one project). A run asking for a device the worker lacks stays queued for another.
+ */
+export async function claimRun(w: WorkerIdentity, projectId: string | null = null, devices: readonly string[] = ["cpu"]): Promise<ClaimedRun | null> {
+  const accepted = acceptedDevices(devices);
   const rows = await db.$queryRaw<ClaimedRun[]>`
     UPDATE "TrainingRun" SET
       status = 'running', "workerId" = ${w.id}, "workerHost" = ${w.host}, "workerPid" = ${w.pid},
@@ -39,6 +52,7 @@ export async function claimRun(w: WorkerIdentity, projectId: string | null = nul
     WHERE status = 'queued' AND id = (
       SELECT id FROM "TrainingRun"
       WHERE status = 'queued' AND (${projectId}::uuid IS NULL OR "projectId" = ${projectId}::uuid)
+        AND COALESCE(config->>'device', 'cpu') = ANY(${accepted}::text[])
       ORDER BY "createdAt", id FOR UPDATE SKIP LOCKED LIMIT 1
     )
     RETURNING id, kind::text AS kind, config, "projectId", "exportId", "baseId", "createdById", secrets, resume, attempt, "logTail", name`;
@@ -118,4 +132,40 @@ export async function reapStaleRuns(staleMs: number): Promise<{ failed: string[]
     RETURNING r.id, r.status::text AS status`;
   const of = (status: string) => rows.filter((r) => r.status === status).map((r) => r.id);
   return { failed: of("failed"), requeued: of("queued"), canceled: of("canceled") };
+}
+
+export type WorkerInfo = { id: string; host: string; pid: number; devices: string[]; defaultDevice: string; startedAt: Date; heartbeatAt: Date };
+
+/** Registers (or re-registers) a worker and what it can run on. */
+export async function registerWorker(w: WorkerIdentity, devices: readonly string[], defaultDevice: string): Promise<void> {
+  await db.worker.upsert({
+    where: { id: w.id },
+    create: { id: w.id, host: w.host, pid: w.pid, devices: [...devices], defaultDevice },
+    update: { devices: [...devices], defaultDevice, heartbeatAt: new Date() },
+  });
+}
+
+/** The worker's own heartbeat (database time); re-registers it when a clean-up removed the row meanwhile. */
+export async function workerHeartbeat(w: WorkerIdentity, devices: readonly string[], defaultDevice: string): Promise<void> {
+  const n = await db.$executeRaw`UPDATE "Worker" SET "heartbeatAt" = now() WHERE id = ${w.id}`;
+  if (n === 0) await registerWorker(w, devices, defaultDevice);
+}
+
+export async function unregisterWorker(id: string): Promise<void> {
+  await db.worker.deleteMany({ where: { id } });
+}
+
+/** Workers whose heartbeat is younger than `staleMs` (default RUN_STALE_MS or 60 s), newest first; older rows are deleted. */
+export async function liveWorkers(staleMs = Number(process.env.RUN_STALE_MS) || 60_000): Promise<WorkerInfo[]> {
+  const secs = staleMs / 1000;
+  await db.$executeRaw`DELETE FROM "Worker" WHERE "heartbeatAt" < now() - make_interval(secs => ${secs * 10})`;
+  return db.$queryRaw<WorkerInfo[]>`
+    SELECT id, host, pid, devices, "defaultDevice", "startedAt", "heartbeatAt" FROM "Worker"
+    WHERE "heartbeatAt" >= now() - make_interval(secs => ${secs}) ORDER BY "startedAt" DESC, id`;
+}
+
+/** Whether some live worker can take a run asking for `device` ("cuda" or "cuda:N"; "cpu" always can be queued). */
+export function someWorkerCan(workers: readonly Pick<WorkerInfo, "devices">[], device: string): boolean {
+  if (!device.startsWith("cuda")) return true;
+  return workers.some((w) => acceptedDevices(w.devices).includes(device));
 }

@@ -10,7 +10,8 @@ import { decryptSecrets } from "../runs/secrets";
 import { storageDir } from "../storage";
 import { RunSinks, registerArtifact, type RunContext } from "./context";
 import { HANDLERS, type RunHandler } from "./handlers";
-import { claimRun, finishRun, heartbeat, reapStaleRuns, type ClaimedRun, type Ending, type WorkerIdentity } from "./queue";
+import { availableDevices, parseDevice, checkDevice, deviceName } from "../../ml/runtime/device";
+import { claimRun, finishRun, heartbeat, reapStaleRuns, registerWorker, unregisterWorker, workerHeartbeat, type ClaimedRun, type Ending, type WorkerIdentity } from "./queue";
 
 export type WorkerOptions = {
   /** Milliseconds between heartbeats while a run is held (default RUN_HEARTBEAT_MS or 2000). */
@@ -22,6 +23,13 @@ export type WorkerOptions = {
   /** Take only runs of this project (default WORKER_PROJECT_ID; unset: every run). */
   projectId?: string | null;
   log?: (msg: string) => void;
+  /**
+   * The device of runs that name none (default ML_DEVICE, else "cpu"): "cpu", "cuda" or "cuda:N".
+   * A CUDA one must be usable here, or the worker does not start.
+   */
+  device?: string;
+  /** The devices this worker reports and claims runs for (default: the CPU and every GPU the CUDA provider can use). */
+  devices?: string[];
   handlers?: Partial<Record<string, RunHandler>>;
 };
 
@@ -34,6 +42,20 @@ export function oneSentence(e: unknown): string {
   if (s.length > 500) s = `${s.slice(0, 497)}...`;
   s = s.charAt(0).toUpperCase() + s.slice(1);
   return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+/**
+ * The worker's default device, checked now so that a wrong ML_DEVICE stops the worker with one
+ * sentence instead of failing every run: an unknown name, missing CUDA provider files, a GPU
+ * number this machine lacks.
+ */
+export function workerDevice(name: string, devices: readonly string[]): string {
+  const d = parseDevice(name);
+  if (d.provider === "cpu") return "cpu";
+  checkDevice(d);
+  const canonical = deviceName(d);
+  if (!devices.includes(canonical)) throw new Error(`ML_DEVICE is ${name} but this worker reports only ${devices.join(", ")}.`);
+  return canonical;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -59,6 +81,8 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
   const projectId = opts.projectId !== undefined ? opts.projectId : process.env.WORKER_PROJECT_ID || null;
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const handlers = { ...HANDLERS, ...opts.handlers };
+  const devices = opts.devices ?? availableDevices();
+  const defaultDevice = workerDevice(opts.device ?? process.env.ML_DEVICE ?? "cpu", devices);
   const identity: WorkerIdentity = { id: `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`, host: os.hostname(), pid: process.pid };
   const stopping = new AbortController();
   let current: AbortController | null = null;
@@ -82,6 +106,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
       beating = true;
       try {
         await sinks.flushMetrics();
+        await workerHeartbeat(identity, devices, defaultDevice);
         const r = await heartbeat(claimed.id, identity.id, { progress: sinks.progress, etaSec: sinks.etaSec, logTail: sinks.takeLog() });
         if (r === null) stop("lost");
         else if (r.cancelRequested) stop("cancel");
@@ -111,6 +136,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
           secrets: claimed.secrets ? decryptSecrets(claimed.secrets) : undefined,
           resume: claimed.resume || claimed.attempt > 1,
           attempt: claimed.attempt,
+          device: typeof claimed.config.device === "string" ? claimed.config.device : defaultDevice,
         },
         dir,
         signal: abort.signal,
@@ -161,14 +187,15 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
   }
 
   async function loop() {
-    log(`worker ${identity.id} started (heartbeat ${heartbeatMs} ms, stale after ${staleMs} ms${projectId ? `, project ${projectId} only` : ""})`);
+    log(`worker ${identity.id} started (devices ${devices.join(", ")}, default ${defaultDevice}; heartbeat ${heartbeatMs} ms, stale after ${staleMs} ms${projectId ? `, project ${projectId} only` : ""})`);
     while (!stopping.signal.aborted) {
       try {
+        await workerHeartbeat(identity, devices, defaultDevice);
         const reaped = await reapStaleRuns(staleMs);
         for (const id of reaped.failed) log(`run ${id}: its worker died; marked failed`);
         for (const id of reaped.requeued) log(`run ${id}: its worker died; queued again to resume`);
         for (const id of reaped.canceled) log(`run ${id}: its worker died after a cancel was asked; canceled`);
-        const claimed = await claimRun(identity, projectId);
+        const claimed = await claimRun(identity, projectId, devices);
         if (claimed) {
           log(`claimed run ${claimed.id} (${claimed.kind}, attempt ${claimed.attempt})`);
           await execute(claimed);
@@ -179,10 +206,13 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
       }
       await sleep(pollMs, stopping.signal);
     }
+    await unregisterWorker(identity.id).catch((e) => log(`could not unregister: ${oneSentence(e)}`));
     log(`worker ${identity.id} stopped`);
   }
 
-  const done = loop();
+  const done = registerWorker(identity, devices, defaultDevice)
+    .catch((e) => log(`could not register: ${oneSentence(e)}`))
+    .then(loop);
   return {
     identity,
     done,

@@ -4,8 +4,10 @@
 // Extra heads (reward, value) are extra tensors under their own names. Training state, when
 // saved, sits beside it (optimizer.safetensors, trainer_state.json). A folder is written
 // under a temporary name and renamed into place: no partial checkpoint is ever left behind.
+// Replacing a folder takes two renames (the old one aside, the new one in); a process killed
+// between them leaves only the old one, aside: recoverCheckpoint puts it back before a resume.
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, validateConfig, type GPTConfig } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
@@ -140,12 +142,55 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
     }
     const old = `${abs}.old-${process.pid}-${Date.now()}`;
     if (existsSync(abs)) renameSync(abs, old);
+    failpoint('checkpoint-swap');
     renameSync(tmp, abs);
     rmSync(old, { recursive: true, force: true });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * Makes `dir` hold its last complete checkpoint after a save was cut short (the process killed):
+ * when `dir` is missing but a copy moved aside (`dir.old-*`) is there, the newest one moves back;
+ * the copies aside and the unfinished `dir.tmp-*` folders are removed. Returns what it did, for
+ * the log (null: nothing to do). Call it before deciding whether to resume from `dir`.
+ */
+export function recoverCheckpoint(dir: string): string | null {
+  const abs = path.resolve(dir);
+  const parent = path.dirname(abs);
+  if (!existsSync(parent)) return null;
+  const base = path.basename(abs);
+  // Names end in -<pid>-<Date.now()>: the newest copy aside is the one with the largest time.
+  const stamp = (n: string) => Number(n.slice(n.lastIndexOf('-') + 1)) || 0;
+  const aside = readdirSync(parent)
+    .filter((n) => n.startsWith(`${base}.old-`))
+    .sort((a, b) => stamp(b) - stamp(a));
+  const unfinished = readdirSync(parent).filter((n) => n.startsWith(`${base}.tmp-`));
+  if (!aside.length && !unfinished.length) return null;
+  let did = '';
+  if (!existsSync(abs) && aside.length) {
+    renameSync(path.join(parent, aside[0]), abs);
+    did = `restored ${base} from ${aside[0]} (a save was cut short)`;
+    aside.shift();
+  }
+  for (const n of [...aside, ...unfinished]) rmSync(path.join(parent, n), { recursive: true, force: true });
+  return did || `removed ${aside.length + unfinished.length} unfinished save folder(s) beside ${base}`;
+}
+
+/**
+ * Fault injection for the crash tests (tests/faults): with RLHF_FAILPOINT=<name>:<n>, the n-th
+ * time this process reaches failpoint <name> it stops there for 120 s, so a test can kill it at
+ * exactly that moment. Unset (always, outside those tests) it costs one lookup.
+ */
+const failpointHits = new Map<string, number>();
+function failpoint(name: string): void {
+  const spec = process.env.RLHF_FAILPOINT;
+  if (!spec?.startsWith(`${name}:`)) return;
+  const hits = (failpointHits.get(name) ?? 0) + 1;
+  failpointHits.set(name, hits);
+  if (hits === Number(spec.slice(name.length + 1))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
 }
 
 /** Loads a model folder; errors name the file and the field or tensor. */

@@ -2,6 +2,7 @@
 // where it leaves the choice open), overridden by a config file and then by the caller.
 
 import { ConfigError } from '../model/config';
+import { isDeviceName } from '../runtime/device-name';
 import { above, atLeast, atMost, checkFields, defaultsOf, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
@@ -123,6 +124,8 @@ export interface PPOWiring {
   out: string;
   /** Pretraining text files or SFT JSONL for the ptx loss. */
   ptxData: string[];
+  /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
+  device: string;
 }
 
 export type PPOConfig = ConfigOf<typeof PPO_FIELDS> & PPOWiring;
@@ -133,6 +136,7 @@ export const PPO_DEFAULTS: PPOConfig = {
   prompts: [],
   out: 'models/ppo',
   ptxData: [],
+  device: 'cpu',
 };
 
 /** Fields that may be absent (no default). */
@@ -160,6 +164,7 @@ export function resolvePPOConfig(...layers: Array<Partial<PPOConfig> | Record<st
   check('reward', t.reward === undefined || (typeof t.reward === 'string' && t.reward.length > 0), 'must be a reward model folder');
   files('prompts', 1);
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
+  check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   checkFields('PPO config', PPO_FIELDS, c);
   check('miniBatch', t.rolloutBatch % t.miniBatch === 0, `must divide rolloutBatch (${t.rolloutBatch})`);
   files('ptxData', t.ptxCoef > 0 ? 1 : 0);

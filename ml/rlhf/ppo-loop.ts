@@ -9,6 +9,7 @@ import { saveCheckpoint } from '../checkpoint/checkpoint';
 import { gptTensorShapes } from '../model/gpt';
 import type { BuiltModel } from '../graph/core';
 import { initAdamWState } from '../optim/adamw';
+import { runtimeFor } from '../runtime/config';
 import { prng } from '../runtime/init';
 import { StateRunner } from '../runtime/state-runner';
 import type { Feeds } from '../runtime/session';
@@ -57,8 +58,8 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
   const { config: c, tok, T } = s;
   const B = tc.rolloutBatch;
   const M = tc.miniBatch;
-  const rt = { intraOpThreads: tc.threads };
-  const policy = new StateRunner(rt);
+  const rt = runtimeFor(tc.device, tc.threads);
+  const policy = new StateRunner({ ...rt, measureCopy: true });
   const value = s.value ? new StateRunner(rt) : undefined;
   let scorer: RewardScorer | undefined;
   try {
@@ -95,10 +96,11 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
     const t0 = performance.now();
     const startIt = state.iteration;
     let metrics: Record<string, number> = s.resumedMetrics ?? {};
+    let copyMs = NaN;
     const progress = (event: RLProgress['event'], checkpoint?: string) => {
       const done = state.iteration - startIt;
       const secs = (performance.now() - t0) / 1000;
-      io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint });
+      io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint, ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
     };
 
     if (state.iteration < tc.iterations) for (const d of s.data) io.progress({ ...d, step: state.iteration, steps: tc.iterations, etaSec: NaN });
@@ -179,6 +181,7 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
       kl.update(meanKl, B);
       state.beta = kl.value;
       state.iteration = it + 1;
+      copyMs = (await policy.stats('step')).copyMs;
       progress('step');
       if ((tc.saveEvery && state.iteration % tc.saveEvery === 0) || state.iteration === tc.iterations) progress('save', await save(metrics));
       await new Promise((r) => setImmediate(r)); // let an abort message in (worker thread)

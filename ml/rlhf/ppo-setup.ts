@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
+import { loadCheckpoint, recoverCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { ConfigError, type GPTConfig } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
 import type { Tokenizer } from '../tokenizer/types';
@@ -98,6 +98,7 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   let resumedMetrics: Record<string, number> | undefined;
   let saved: Record<string, Float32Array> | undefined;
   let policyParams = sft.ck.params;
+  if (tc.resume) recoverCheckpoint(tc.out); // a save cut short by a kill leaves the last complete one aside
   if (tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'))) {
     const ck = loadCheckpoint(tc.out);
     const ppo = ck.trainerState?.ppo as PPOProgressState | undefined;

@@ -15,6 +15,8 @@ export interface RLProgress {
   etaSec: number;
   /** The folder written (save events). */
   checkpoint?: string;
+  /** Host↔device copy time of one training-step run, ms (RunStats.copyMs; step events, once measured). */
+  copyMs?: number;
   /** With 'data': one log line (a warning when anything was lost). */
   line?: string;
 }

@@ -2,6 +2,7 @@
 // then by the caller. Every field is checked; a bad value is one sentence naming the field.
 
 import { ConfigError } from '../model/config';
+import { isDeviceName } from '../runtime/device-name';
 import { above, atLeast, atMost, below, checkFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
@@ -91,6 +92,8 @@ export interface RewardWiring {
   out: string;
   /** Reference set for shift/scale: SFT JSONL ({messages}, {prompt, response} or {prompt, completion}); empty = the training responses that win a comparison. */
   normData: string[];
+  /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
+  device: string;
 }
 
 export type RewardConfig = ConfigOf<typeof REWARD_FIELDS> & RewardWiring;
@@ -102,6 +105,7 @@ export const REWARD_DEFAULTS: RewardConfig = {
   valData: [],
   out: 'models/rm',
   normData: [],
+  device: 'cpu',
 };
 
 /** Defaults < ... < last layer; every field checked, naming the field that is out of range. */
@@ -126,6 +130,7 @@ export function resolveRewardConfig(...layers: Array<Partial<RewardConfig> | Rec
   files('valData', 0);
   files('normData', 0);
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
+  check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   checkFields('reward-model config', REWARD_FIELDS, c);
   return t;
 }

@@ -4,8 +4,10 @@
 // checkpoints, resume and abort. The engine runs in a worker thread by default.
 
 import { existsSync } from 'node:fs';
+import { runtimeFor } from '../runtime/config';
 import path from 'node:path';
 import { ConfigError } from '../model/config';
+import { recoverCheckpoint } from '../checkpoint/checkpoint';
 import { initAdamWState } from '../optim/adamw';
 import { getLr } from '../optim/schedules';
 import { trainStepModel } from '../optim/train-graph';
@@ -41,6 +43,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
   const rc = resolveRewardConfig(config);
 
   // ---- model, tokenizer, data: everything refused here, before any training ----
+  if (rc.resume) recoverCheckpoint(rc.out); // a save cut short by a kill leaves the last complete one aside
   const resuming = rc.resume && existsSync(path.join(rc.out, 'trainer_state.json'));
   const { ck, tok, tokenizerSave } = loadDecoder(resuming ? rc.out : rc.init, resuming ? 'resumed folder' : 'init folder');
   const model = ck.config;
@@ -68,7 +71,8 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     start = Number((ck.trainerState as { step?: number }).step ?? 0);
   } else Object.assign(state, initParams(headSpecs, rc.seed), initAdamWState(specs));
 
-  const runner: Runner = rc.worker ? new WorkerRunner({ intraOpThreads: rc.threads }) : new StateRunner({ intraOpThreads: rc.threads });
+  const rt = runtimeFor(rc.device, rc.threads, { measureCopy: true });
+  const runner: Runner = rc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     const adam = { beta1: 0.9, beta2: 0.999, weightDecay: rc.weightDecay, maxGradNorm: rc.maxGradNorm || undefined };
     await runner.load('step', trainStepModel(lossGraph.graph, { loss: lossGraph.loss, metrics: { rewards: lossGraph.rewards } }, adam));
@@ -112,10 +116,11 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     const t0 = performance.now();
     let step = start;
     let last: Record<string, number> = {};
+    let copyMs = NaN;
     const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) => {
       const done = step - start;
       const secs = (performance.now() - t0) / 1000;
-      hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}) });
+      hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}), ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
     };
 
     if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
@@ -128,6 +133,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       const r = groups.map((g) => g.seqs.map(() => out.rewards[k++] as number));
       const m = pairMetrics(groups, r, { margin: rc.margin });
       step++;
+      if (Number.isNaN(copyMs)) copyMs = (await runner.stats('step')).copyMs;
       last = { loss: out.loss[0] as number, accuracy: m.accuracy, margin: m.margin, lr, grad_norm: out.grad_norm[0] as number };
       progress('step', last);
       if (rc.evalEvery && step % rc.evalEvery === 0 && step < steps && data.val.length) progress('eval', valMetrics(await groupRewards(data.val)));

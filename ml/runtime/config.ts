@@ -1,15 +1,16 @@
-// Runtime configuration: execution provider and threading, turned into onnxruntime session options.
+// Runtime configuration: device and threading, turned into onnxruntime session options.
 
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
+import { checkDevice, CUDA_MISSING, parseDevice, type Device } from './device';
+import { EngineError, type Provider } from './errors';
 
-export type Provider = 'cpu' | 'cuda';
+export { CUDA_MISSING, EngineError, type Provider };
 
 export interface RuntimeConfig {
-  /** Execution provider (default 'cpu'). 'cuda' needs onnxruntime-node's CUDA provider files. */
+  /** Execution provider (default 'cpu'). 'cuda' needs the CUDA provider files (`npm run gpu:setup`). */
   provider?: Provider;
+  /** CUDA device number (default 0). */
+  deviceId?: number;
   /** Threads inside one op (default 1: these machines have 2 cores shared by everything). */
   intraOpThreads?: number;
   /**
@@ -21,26 +22,32 @@ export interface RuntimeConfig {
   spinning?: boolean;
   /** onnxruntime graph optimization level (default 'all'). */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * onnxruntime's verbose log on stderr (default false): it lists which provider each node is
+   * placed on (ml/runtime/placement.ts reads it). ML_ORT_VERBOSE=1 turns it on for every session.
+   */
+  verbose?: boolean;
+  /** Measure each session's host↔device copy time once, at its first run (Session.stats().copyMs). */
+  measureCopy?: boolean;
 }
 
-export class EngineError extends Error {
-  override name = 'EngineError';
+/** Whether `name` is a device setting parseDevice accepts (config checks name the field themselves). */
+export { isDeviceName } from './device-name';
+
+/** A trainer's `device` ("cpu" | "cuda" | "cuda:N") and thread count as a RuntimeConfig. */
+export function runtimeFor(device: string, intraOpThreads: number, extra: RuntimeConfig = {}): RuntimeConfig {
+  const d = parseDevice(device);
+  return { ...extra, provider: d.provider, deviceId: d.deviceId, intraOpThreads };
 }
 
-export const CUDA_MISSING =
-  'The CUDA execution provider is not installed: reinstall onnxruntime-node with its CUDA 12 provider files ' +
-  '(`ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci`) on a machine with an NVIDIA GPU, or set the provider to "cpu".';
-
-/** Folder holding onnxruntime-node's native libraries for this platform. */
-function nativeDir(): string {
-  const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
-  return path.join(path.dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
+export function deviceOf(config: RuntimeConfig): Device {
+  return { provider: config.provider ?? 'cpu', deviceId: config.deviceId ?? 0 };
 }
 
-/** Throws CUDA_MISSING up front when the provider library is absent (avoids onnxruntime's stderr noise). */
-export function checkProvider(provider: Provider): void {
-  if (provider !== 'cuda') return;
-  if (!existsSync(path.join(nativeDir(), 'libonnxruntime_providers_cuda.so'))) throw new EngineError(CUDA_MISSING);
+/** Throws one sentence up front when the device cannot be used (avoids onnxruntime's stderr noise). */
+export function checkProvider(provider: Provider, deviceId = 0): void {
+  if (provider !== 'cpu' && provider !== 'cuda') throw new EngineError(`Unknown execution provider "${provider}": use "cpu" or "cuda".`);
+  checkDevice({ provider, deviceId });
 }
 
 export function sessionOptions(config: RuntimeConfig = {}): InferenceSession.SessionOptions {
@@ -48,11 +55,12 @@ export function sessionOptions(config: RuntimeConfig = {}): InferenceSession.Ses
   const threads = config.intraOpThreads ?? 1;
   const spinning = config.spinning ?? threads > 1;
   return {
-    executionProviders: [provider],
+    executionProviders: provider === 'cuda' ? [{ name: 'cuda', deviceId: config.deviceId ?? 0 }, 'cpu'] : ['cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: config.optimization ?? 'all',
+    ...((config.verbose ?? process.env.ML_ORT_VERBOSE === '1') ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, force_spinning_stop: '1' } },
   };
 }

@@ -7,7 +7,7 @@ import { allocate, type AnyTypedArray } from '../onnx/dtypes';
 import type { BuiltModel } from '../graph/core';
 import { numel } from '../graph/shape';
 import { EngineError, type RuntimeConfig } from './config';
-import { Session, type Feeds } from './session';
+import { Session, type Feeds, type RunStats } from './session';
 
 export const NEXT = 'next.';
 
@@ -20,6 +20,8 @@ export interface Runner {
   getState(names?: string[]): Promise<Feeds>;
   /** Runs model `key`; returns the outputs that are not written back to state. */
   run(key: string, feeds?: Feeds): Promise<Feeds>;
+  /** Timing of model `key`'s runs (copy time: see RunStats). */
+  stats(key: string): Promise<RunStats>;
   dispose(): Promise<void>;
 }
 
@@ -87,6 +89,12 @@ export class StateRunner implements Runner {
       if (old) this.spare.set(stateName, old);
     }
     return result;
+  }
+
+  async stats(key: string): Promise<RunStats> {
+    const session = this.sessions.get(key);
+    if (!session) throw new EngineError(`stats: no model loaded as "${key}"`);
+    return session.stats();
   }
 
   async dispose(): Promise<void> {

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BuiltModel } from '../graph/core';
 import { EngineError, type RuntimeConfig } from './config';
-import type { Feeds } from './session';
+import type { Feeds, RunStats } from './session';
 import type { Runner } from './state-runner';
 import type { Reply, Request } from './worker';
 
@@ -84,6 +84,10 @@ export class WorkerRunner implements Runner {
   /** Feeds are copied to the worker (the caller keeps them); outputs are transferred back. */
   run(key: string, feeds: Feeds = {}): Promise<Feeds> {
     return this.call('run', [key, feeds]);
+  }
+
+  stats(key: string): Promise<RunStats> {
+    return this.call('stats', [key]);
   }
 
   async dispose(): Promise<void> {

@@ -7,7 +7,7 @@ import { StateRunner } from './state-runner';
 
 export interface Request {
   id: number;
-  method: 'load' | 'setState' | 'getState' | 'run' | 'dispose';
+  method: 'load' | 'setState' | 'getState' | 'run' | 'stats' | 'dispose';
   args: unknown[];
 }
 
@@ -20,7 +20,7 @@ port.on('message', async ({ id, method, args }: Request) => {
   try {
     const fn = runner[method] as (...a: unknown[]) => Promise<unknown>;
     const value = await fn.apply(runner, args);
-    const transfer = value && typeof value === 'object' ? Object.values(value).map((a: { buffer: ArrayBuffer }) => a.buffer) : [];
+    const transfer = method !== 'stats' && value && typeof value === 'object' ? Object.values(value).map((a: { buffer: ArrayBuffer }) => a.buffer) : [];
     port.postMessage({ id, ok: true, value } satisfies Reply, transfer);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -2,6 +2,7 @@
 // folders it reads; defaults overridden by a config file and then by the caller.
 
 import { ConfigError, PRESETS, type GPTConfig, type PresetName } from '../model/config';
+import { isDeviceName } from '../runtime/device-name';
 import { above, atLeast, atMost, below, checkFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
@@ -32,11 +33,12 @@ export const TRAIN_FIELDS = {
     type: 'int', default: 1, min: atLeast(1), max: atMost(64), unit: 'micro-batches', show: 'advanced',
     label: 'Gradient accumulation', doc: 'Micro-batches accumulated per optimizer step.',
   },
-  // One model chains these steps, which pays once per run for copying the updated state out of
-  // onnxruntime (a step about 15% faster in bench:ml); needs memory for one more copy of the weights.
+  // One model chains these steps, which pays once per run for copying the updated state between
+  // host and device (a step about 15% faster on the CPU in bench:ml; on a GPU the host↔device copy
+  // of the whole state is a larger share of a run); needs memory for one more copy of the weights.
   stepsPerRun: {
-    type: 'int', default: 4, min: atLeast(1), max: atMost(64), unit: 'steps', show: 'hidden',
-    label: 'Steps per engine run', doc: 'Optimizer steps chained in one engine run (with gradient accumulation 1).',
+    type: 'int', default: 0, min: atLeast(0), max: atMost(64), unit: 'steps', show: 'hidden',
+    label: 'Steps per engine run', doc: 'Optimizer steps chained in one engine run, with gradient accumulation 1 (0: stepsPerRunFor(device), 4 on the CPU, 8 on CUDA).',
   },
   maxLr: {
     type: 'number', default: 6e-4, min: above(0), max: below(1), show: 'basic',
@@ -106,6 +108,8 @@ export interface TrainWiring {
   data: string[];
   /** Validation data; when absent the last `valFraction` of the data is held out. */
   valData: string[];
+  /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
+  device: string;
 }
 
 export type TrainConfig = ConfigOf<typeof TRAIN_FIELDS> & TrainWiring;
@@ -117,6 +121,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   out: 'models/out',
   data: [],
   valData: [],
+  device: 'cpu',
 };
 
 /** Defaults < file < caller; every field checked, naming the field that is out of range. */
@@ -136,6 +141,7 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   };
   check('model', t.model in PRESETS, `must be one of ${Object.keys(PRESETS).join(', ')}`);
   checkFields('training config', TRAIN_FIELDS, c);
+  check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   check('data', Array.isArray(t.data) && t.data.length > 0, 'must name at least one file');
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
   return t;

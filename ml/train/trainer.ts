@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
+import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { ConfigError, gptConfig, type GPTConfig } from '../model/config';
 import { lmLossGraph } from '../model/forward';
 import { initGPT } from '../model/init';
@@ -19,6 +19,8 @@ import { ByteTokenizer } from '../tokenizer/byte';
 import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { resolveTrainConfig, type TrainConfig } from './config';
+import { stepsPerRunFor } from './steps-per-run';
+import { runtimeFor } from '../runtime/config';
 import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDataset, type LMDataset } from './data';
 import { addStats, dataReport, refuseOverlong, type DataReport, type LengthSetting } from './truncate-report';
 
@@ -31,6 +33,8 @@ export interface TrainProgress {
   lr: number;
   gradNorm: number;
   tokensPerSec: number; // tokens processed per second since start (or resume)
+  /** Host↔device copy time of one engine run, ms (RunStats.copyMs: measured once, at the first run). */
+  copyMs?: number;
   etaSec: number;
   valLoss?: number;
   checkpoint?: string;
@@ -71,6 +75,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   let state: TrainerState = { step: 0, bestValLoss: null, badEvals: 0 };
   let tok: Tokenizer;
   let tokenizerSave: SaveOptions['tokenizer'];
+  if (tc.resume) recoverCheckpoint(tc.out); // a save cut short by a kill leaves the last complete one aside
   const resuming = tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'));
   const from = resuming ? tc.out : tc.init;
   if (from) {
@@ -113,9 +118,10 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const lm = lmLossGraph(model, B, T);
   const specs = lm.graph.paramList;
   const evalLm = lmLossGraph(model, B, T);
-  const runner: Runner = tc.worker ? new WorkerRunner({ intraOpThreads: tc.threads }) : new StateRunner({ intraOpThreads: tc.threads });
+  const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true });
+  const runner: Runner = tc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
-    const K = tc.gradAccum === 1 ? tc.stepsPerRun : 1;
+    const K = tc.gradAccum === 1 ? tc.stepsPerRun || stepsPerRunFor(tc.device) : 1;
     if (tc.gradAccum === 1) await runner.load('step', trainStepModel(lm.graph, { loss: lm.loss }, adam));
     if (K > 1) {
       const chained = lmLossGraph(model, B, T);
@@ -153,6 +159,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
     const startStep = state.step;
     let tokensSeen = 0;
     let last = { loss: NaN, lr: 0, gradNorm: NaN };
+    let copyMs = NaN;
     let valLoss: number | undefined;
     let stoppedEarly = false;
     const progress = (event: TrainProgress['event'], extra: Partial<TrainProgress> = {}) => {
@@ -164,6 +171,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
         steps: tc.steps,
         ...last,
         tokensPerSec: secs > 0 ? tokensSeen / secs : 0,
+        ...(Number.isFinite(copyMs) ? { copyMs } : {}),
         etaSec: done > 0 ? (secs / done) * (tc.steps - state.step) : NaN,
         ...extra,
       });
@@ -205,6 +213,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
         const gradNorm = (await runner.run('update', sched(it))).grad_norm[0] as number;
         results.push({ loss: lossSum / tc.gradAccum, lr: lrAt(it), gradNorm });
       }
+      if (Number.isNaN(copyMs)) copyMs = (await runner.stats(n > 1 ? 'steps' : tc.gradAccum === 1 ? 'step' : 'grad')).copyMs;
       for (const r of results) {
         tokensSeen += B * T * tc.gradAccum;
         state.step++;

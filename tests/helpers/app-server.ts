@@ -1,4 +1,4 @@
-// Runs the built app (`next start`) against the test database, for browser tests.
+// Runs the built app (scripts/web-server.ts, as `npm start` does) against the test database, for browser tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,7 +17,7 @@ export type AppServer = {
   startWorker: (env?: Record<string, string>) => void;
 };
 
-function ensureBuilt() {
+export function ensureBuilt() {
   if (fs.existsSync(path.join(root, ".next/BUILD_ID"))) return;
   const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
     cwd: root,
@@ -41,23 +41,24 @@ export async function startApp(extraEnv: Record<string, string> = {}, opts: { wo
     NEXT_TELEMETRY_DISABLED: "1",
     ...extraEnv,
   };
-  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // As npm start serves it: scripts/web-server.ts stamps each request with its socket's address.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
     cwd: root,
-    env,
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/signin`);
       if (res.ok) break;
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer in 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the web server did not answer in 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   // Training workers run as `npm start` runs them: tsx with the react-server condition.

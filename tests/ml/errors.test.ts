@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CUDA_MISSING, Graph, grad, Session, ShapeError, WorkerRunner } from '../../ml/index';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CUDA_LIBS_MISSING } from '../../ml/runtime/device';
+import { nativeDir } from '../../ml/runtime/ort';
 
 describe('bad input gets a clear error', () => {
   it('shape mismatches throw at build time, naming the op and both shapes', () => {
@@ -48,8 +52,11 @@ describe('bad input gets a clear error', () => {
   it('asking for CUDA where it is not installed gives one clear sentence', async () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [2]);
-    await expect(Session.create(g.toModel({ outputs: { y: g.relu(x) } }), { provider: 'cuda' })).rejects.toThrow(CUDA_MISSING);
+    // after `npm run gpu:setup` on a machine without CUDA libraries the sentence names those instead
+    const installed = existsSync(path.join(nativeDir(), 'libonnxruntime_providers_cuda.so'));
+    await expect(Session.create(g.toModel({ outputs: { y: g.relu(x) } }), { provider: 'cuda' })).rejects.toThrow(installed ? CUDA_LIBS_MISSING : CUDA_MISSING);
     expect(CUDA_MISSING).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci');
+    expect(CUDA_MISSING).toContain('npm run gpu:setup');
   });
 
   it('wrong feeds are named with the expected dtype and shape', async () => {

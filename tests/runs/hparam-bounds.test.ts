@@ -151,7 +151,7 @@ describe("hyperparameter tables: every field, on both sides", () => {
       // pretraining reads whole windows: nothing is cut, so the truncation policy is not shown
       const notShown = kind === "pretrain" ? ["overlong", "maxOverlongShare"] : [];
       expect(shown.filter((k) => !form.includes(k)), kind).toEqual(notShown);
-      expect(appOnly, kind).toEqual(kind === "pretrain" ? ["modelSize", "contextLength"] : []);
+      expect(appOnly, kind).toEqual(kind === "pretrain" ? ["modelSize", "contextLength", "device"] : ["device"]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { ApiTokens } from "@/components/account/api-tokens";
 import { PasswordForm } from "@/components/account/password-form";
+import { SignOutEverywhere } from "@/components/account/sign-out-everywhere";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can, ROLE_PERMISSIONS } from "@/lib/auth/permissions";
@@ -17,6 +18,10 @@ export default async function AccountPage() {
         </p>
         <h2 className="mb-3 font-semibold">Change password</h2>
         <PasswordForm />
+      </Card>
+      <Card className="mt-6 max-w-xl">
+        <h2 className="mb-3 font-semibold">Sessions</h2>
+        <SignOutEverywhere />
       </Card>
       {can(user, "tokens.manage_own") && (
         <Card className="mt-6 max-w-xl">

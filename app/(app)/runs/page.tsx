@@ -7,12 +7,14 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { listRuns } from "@/lib/runs/queries";
+import { liveWorkers } from "@/lib/worker/queue";
 
 export const metadata = { title: "Training runs" };
 
 export default async function RunsPage() {
   const user = await requirePermission("runs.read");
-  const runs = toJson(await listRuns({ limit: 100 }));
+  const [list, workers] = await Promise.all([listRuns({ limit: 100 }), liveWorkers()]);
+  const runs = toJson(list);
   return (
     <>
       <PageHeader title="Training runs">
@@ -30,6 +32,35 @@ export default async function RunsPage() {
       ) : (
         <RunsTable runs={runs} />
       )}
+      <Card>
+        <h2 className="mb-2 text-sm font-semibold">Workers</h2>
+        {workers.length === 0 ? (
+          <p className="text-sm text-zinc-500">No worker is running: queued runs wait until one starts (`npm start` runs one, `npm run worker` more).</p>
+        ) : (
+          <table className="w-full text-left text-sm" aria-label="Workers">
+            <thead className="text-xs text-zinc-500">
+              <tr>
+                <th className="py-1 font-medium">Worker</th>
+                <th className="py-1 font-medium">Devices</th>
+                <th className="py-1 font-medium">Default</th>
+                <th className="py-1 font-medium">Last heartbeat</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workers.map((w) => (
+                <tr key={w.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                  <td className="py-1">
+                    {w.host} pid {w.pid}
+                  </td>
+                  <td className="py-1">{w.devices.join(", ")}</td>
+                  <td className="py-1">{w.defaultDevice}</td>
+                  <td className="py-1">{Math.max(0, Math.round((Date.now() - w.heartbeatAt.getTime()) / 1000))} s ago</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
     </>
   );
 }

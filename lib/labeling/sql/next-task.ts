@@ -114,10 +114,14 @@ export const LEASE: Statement = {
      WHERE t.id = $1::uuid AND ${FREE_SLOTS("$2::uuid")} > 0
   ), a AS (
     -- The lease: a new assignment, or this labeler's earlier one (expired) made active again.
+    -- Never one they submitted or skipped: PICK's view may predate a submission that committed
+    -- while it waited (it then sees the task as not yet done by this labeler); reviving that
+    -- assignment would make their next submit fail. No row comes back, and next-task moves on.
     INSERT INTO "Assignment" ("taskId", "userId", status, "leasedUntil", "updatedAt")
     SELECT id, $2::uuid, 'active', now() + make_interval(mins => "leaseMinutes"), now() FROM slot
     ON CONFLICT ("taskId", "userId") DO UPDATE
        SET status = 'active', "leasedUntil" = EXCLUDED."leasedUntil", "updatedAt" = EXCLUDED."updatedAt"
+     WHERE "Assignment".status NOT IN ('submitted', 'skipped')
     RETURNING id, "taskId", "leasedUntil"
   )
   ${PAYLOAD} FROM a ${PAYLOAD_JOINS}`,

@@ -7,7 +7,7 @@ import type { Statement } from "./transaction";
 export const PRIOR_RANKING: Statement = {
   name: "labeling_prior_ranking",
   text: `
-  SELECT r.id, r.notation, r."labelerId",
+  SELECT r.id, r."taskId", r.notation, r."labelerId",
          count(c.id)::int AS pairs, count(c.id) FILTER (WHERE c.tie)::int AS ties
     FROM "Ranking" r LEFT JOIN "Comparison" c ON c."rankingId" = r.id
    WHERE r."clientId" = $1::text
@@ -47,7 +47,7 @@ export const INSERT_RANKING: Statement = {
 /** $1 client id: an earlier demonstration with this submission id. */
 export const PRIOR_DEMONSTRATION: Statement = {
   name: "labeling_prior_demonstration",
-  text: `SELECT id, "authorId" FROM "Demonstration" WHERE "clientId" = $1::text`,
+  text: `SELECT id, "taskId", "authorId" FROM "Demonstration" WHERE "clientId" = $1::text`,
 };
 
 /** $1 task, $2 assignment, $3 author, $4 prompt, $5 text, $6 time spent (ms), $7 client id. Returns its id. */

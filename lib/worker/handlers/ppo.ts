@@ -30,6 +30,7 @@ export async function ppoHandler(ctx: RunContext<"ppo">): Promise<void> {
     prompts: s.train,
     out: path.join(ctx.dir, "model"),
     resume: true,
+    device: run.device,
     worker: true,
   };
   if (c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];

@@ -24,6 +24,7 @@ export async function rewardModelHandler(ctx: RunContext<"reward_model">): Promi
     format: s.kind === "rm" ? "pairs" : "rankings",
     out: path.join(ctx.dir, "model"),
     resume: true,
+    device: run.device,
     worker: true,
   };
   ctx.log(`reward model from "${base.name}" on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${rc.threads} thread(s)`);

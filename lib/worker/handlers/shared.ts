@@ -1,6 +1,7 @@
 // Small helpers the training handlers share.
 import fs from "node:fs";
 import path from "node:path";
+import { recoverCheckpoint } from "../../../ml/checkpoint/checkpoint";
 import type { ConfigOf, FieldTable } from "../../../ml/index";
 import { fmtMetrics, type RLProgress } from "../../../ml/rlhf/progress";
 import type { RunContext } from "../context";
@@ -30,8 +31,10 @@ export function checkpointStep(out: string): number | null {
   }
 }
 
-/** Logs where a resumed attempt starts. */
+/** Logs where a resumed attempt starts, after putting back a checkpoint whose replacement was cut short. */
 export function logResume(ctx: { log(line: string): void }, out: string): void {
+  const recovered = recoverCheckpoint(out);
+  if (recovered) ctx.log(recovered);
   const step = checkpointStep(out);
   if (step !== null) ctx.log(`resuming from the checkpoint at step ${step}`);
 }
@@ -53,7 +56,7 @@ export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (
   return (p) => {
     if (p.event === "data") return reportData(ctx, p);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
-    if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.metrics);
+    if (p.event === "step" || p.event === "eval") ctx.metrics(p.step, p.copyMs !== undefined ? { ...p.metrics, copy_ms: p.copyMs } : p.metrics);
     if (p.event === "step" && (p.step % reportEvery(p.steps) === 0 || p.step === 1)) ctx.log(`${unit} ${p.step}/${p.steps} ${fmtMetrics(p.metrics)}`);
     if (p.event === "eval") ctx.log(`${unit} ${p.step}: ${fmtMetrics(p.metrics)}`);
     if (p.event === "save") {

@@ -15,7 +15,7 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
   const out = path.join(ctx.dir, "model");
   const c = run.config;
   const train = trainerFields(TRAIN_FIELDS, c);
-  const tc: Partial<TrainConfig> = { ...train, mode, out, resume: true, worker: true };
+  const tc: Partial<TrainConfig> = { ...train, mode, out, resume: true, worker: true, device: run.device };
   if (run.kind === "pretrain") {
     tc.model = run.config.modelSize;
     if (typeof run.config.contextLength === "number") tc.modelOverrides = { nCtx: run.config.contextLength };
@@ -29,14 +29,14 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
     if (d.valData.length) tc.valData = d.valData;
     ctx.log(`starting from "${base.name}"`);
   }
-  ctx.log(`${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen ? `${tc.seqLen} tokens` : "the model's context"}, ${tc.threads} thread(s)${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`);
+  ctx.log(`${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen ? `${tc.seqLen} tokens` : "the model's context"}, ${tc.threads} thread(s), on ${run.device}${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`);
 
   logResume(ctx, out);
   const every = reportEvery(Number(tc.steps));
   const onProgress = (p: TrainProgress) => {
     if (p.event === "data" && p.data) return reportData(ctx, p.data);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
-    if (p.event === "step") ctx.metrics(p.step, { loss: p.loss, lr: p.lr, grad_norm: p.gradNorm, tokens_per_sec: p.tokensPerSec });
+    if (p.event === "step") ctx.metrics(p.step, { loss: p.loss, lr: p.lr, grad_norm: p.gradNorm, tokens_per_sec: p.tokensPerSec, ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}) });
     if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);
     if (p.event === "eval" && p.valLoss !== undefined) {
       ctx.metrics(p.step, { val_loss: p.valLoss });

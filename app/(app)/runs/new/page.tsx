@@ -6,13 +6,14 @@ import { db } from "@/lib/db";
 import { artifactDir, folderModel } from "@/lib/models/artifacts";
 import { totalMemory } from "@/lib/runs/create";
 import { RUN_KIND_NAMES, type RunKind } from "@/lib/runs/kinds";
+import { liveWorkers } from "@/lib/worker/queue";
 
 export const metadata = { title: "New training run" };
 
 export default async function NewRunPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
   await requirePermission("runs.create");
   const { kind } = await searchParams;
-  const [projects, artifacts, exports] = await Promise.all([
+  const [projects, artifacts, exports, workers] = await Promise.all([
     db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, answersPerTask: true } }),
     db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, source: true, name: true, path: true, createdAt: true, config: true } }),
     db.export.findMany({
@@ -21,7 +22,9 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
       take: 200,
       select: { id: true, kind: true, projectId: true, rowCount: true, createdAt: true },
     }),
+    liveWorkers(),
   ]);
+  const gpuDevices = [...new Set(workers.flatMap((w) => w.devices.filter((d) => d.startsWith("cuda:"))))].sort();
   const iso = <T extends { createdAt: Date }>(r: T) => ({ ...r, createdAt: r.createdAt.toISOString() });
   return (
     <>
@@ -35,6 +38,7 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
         artifacts={artifacts.map(({ path: p, ...a }) => ({ ...iso(a), model: folderModel(artifactDir({ path: p })) }))}
         totalMemory={totalMemory()}
         exports={exports.map(iso)}
+        gpuDevices={gpuDevices}
         initialKind={(RUN_KIND_NAMES as readonly string[]).includes(kind ?? "") ? (kind as RunKind) : undefined}
       />
     </>

@@ -1,0 +1,22 @@
+// Whether the sign-in cookies are Secure (sent over HTTPS only; next-auth then also names them
+// __Secure-… / __Host-…). Decided per request, so an app reached over HTTPS gets Secure cookies
+// even when NEXTAUTH_URL says http (the default npm start sets), and the same decision is used
+// wherever the cookie is read (lib/auth/current-user.ts, proxy.ts) or written.
+//   SECURE_COOKIES=1 / 0   always / never (0 only for plain-HTTP testing);
+//   otherwise              Secure when NEXTAUTH_URL is https, or the request came over HTTPS: a TLS
+//                          socket, or X-Forwarded-Proto "https" from the proxy that ended TLS. A
+//                          client that forges that header only makes its own cookie Secure.
+type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+export function requestIsHttps(headers: HeaderBag): boolean {
+  const setting = process.env.SECURE_COOKIES?.trim();
+  if (setting === "1" || setting === "true") return true;
+  if (setting === "0" || setting === "false") return false;
+  if (process.env.NEXTAUTH_URL?.startsWith("https://")) return true;
+  const raw = headers instanceof Headers ? headers.get("x-forwarded-proto") : headers["x-forwarded-proto"];
+  const proto = (Array.isArray(raw) ? raw[0] : raw ?? "").split(",")[0].trim().toLowerCase();
+  return proto === "https";
+}
+
+/** next-auth's session cookie name for that choice. */
+export const sessionCookieName = (secure: boolean) => `${secure ? "__Secure-" : ""}next-auth.session-token`;
