@@ -7,6 +7,7 @@ export type ErrorCode =
   | "conflict"
   | "lease_lost"
   | "too_large"
+  | "unsupported_media_type"
   | "throttled"
   | "unprocessable";
 
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   lease_lost: 409,
   too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   throttled: 429,
 };

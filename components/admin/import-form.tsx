@@ -33,7 +33,12 @@ export function ImportForm({ projectId }: { projectId: string }) {
         setError(undefined);
         setResult(undefined);
         try {
-          const r = await fetchJson<{ import: Result }>(`/api/projects/${projectId}/imports?${q}`, { method: "POST", body: file });
+          const r = await fetchJson<{ import: Result }>(`/api/projects/${projectId}/imports?${q}`, {
+            method: "POST",
+            body: file,
+            // Not the file's own type: a .csv may be sent as text/plain, which the server refuses for uploads.
+            headers: { "content-type": "application/octet-stream" },
+          });
           setResult(r.import);
           router.refresh();
         } catch (err) {

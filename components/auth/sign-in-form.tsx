@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { Button } from "../ui/button";
 import { ErrorText, Field } from "../ui/field";
 
@@ -27,8 +28,8 @@ export function SignInForm() {
       setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "The email or password is incorrect.");
       return;
     }
-    // Only same-site paths: never redirect to another origin from a query string.
-    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    // Only paths of this app: never redirect to another origin from a query string.
+    router.replace(safeNextPath(next, window.location.origin));
     router.refresh();
   }
 

@@ -17,6 +17,8 @@ function putFile(url: string, file: File, onProgress: (sent: number) => void): P
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("PUT", url);
+    // The server takes uploads only with a type a cross-site form cannot send (lib/http/same-origin).
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve();

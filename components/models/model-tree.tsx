@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { ArtifactFile, LineageNode } from "@/lib/models/artifacts";
 import { fmtCount } from "@/ml/model/estimate";
+import { MakeOnnxButton } from "./make-onnx-button";
 import { PromoteControl } from "./promote-control";
 
 const KIND_LABEL: Record<string, string> = { base: "Base", sft: "SFT", reward_model: "Reward model", ppo: "PPO" };
@@ -14,7 +15,7 @@ const KIND_STYLE: Record<string, string> = {
 };
 
 const bytes = (n: number | null) =>
-  n === null ? "made on request" : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
+  n === null ? "not made yet" : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
 const metric = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : JSON.stringify(v));
 
 export type TreeProps = {
@@ -68,14 +69,21 @@ export function ModelTree({ nodes, files, sizes, projects, canPromote, depth = 0
               </dl>
             )}
             <ul aria-label="Files" className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs">
-              {(files[n.id] ?? []).map((f) => (
-                <li key={f.name}>
-                  <a href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`} className="text-indigo-700 hover:underline dark:text-indigo-300" download>
-                    {f.name}
-                  </a>{" "}
-                  <span className="text-zinc-500">({bytes(f.bytes)})</span>
-                </li>
-              ))}
+              {(files[n.id] ?? []).map((f) =>
+                f.onDemand ? (
+                  // Not made yet: making it is a POST (a download link must not start a 10-minute export).
+                  <li key={f.name}>
+                    {canPromote ? <MakeOnnxButton artifactId={n.id} /> : <span className="text-zinc-500">{f.name} (not made yet)</span>}
+                  </li>
+                ) : (
+                  <li key={f.name}>
+                    <a href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`} className="text-indigo-700 hover:underline dark:text-indigo-300" download>
+                      {f.name}
+                    </a>{" "}
+                    <span className="text-zinc-500">({bytes(f.bytes)})</span>
+                  </li>
+                ),
+              )}
               {(files[n.id] ?? []).length === 0 && <li className="text-zinc-500">The checkpoint&apos;s folder is missing.</li>}
             </ul>
             {canPromote && n.kind !== "reward_model" && (

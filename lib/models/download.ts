@@ -8,7 +8,7 @@ import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { findArtifact, ONNX_FILE, POLICY_KINDS } from "./artifacts";
-import { ensureOnnx } from "./onnx";
+import { ensureOnnx, isExporting } from "./onnx";
 
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 
@@ -34,18 +34,34 @@ const CONTENT_TYPES: Record<string, string> = {
   ".safetensors": "application/octet-stream",
 };
 
-/** Streams one file of a checkpoint as an attachment (the ONNX export is made first when missing). */
+const notPolicy = () => new AppError("unprocessable", "The ONNX export is made for policies; a reward model's score head would not be in it.");
+
+/**
+ * Makes the checkpoint's model.onnx in a child process (POST /api/models/{id}/onnx) and returns its
+ * size; an existing file is kept. Downloading never starts an export: a GET has no side effects.
+ */
+export async function makeOnnx(db: Db, userId: string, artifactId: string): Promise<{ name: string; bytes: number }> {
+  const { view, dir } = await findArtifact(db, artifactId);
+  if (!fs.existsSync(dir)) throw notFound("The checkpoint's folder");
+  if (!POLICY_KINDS.includes(view.kind)) throw notPolicy();
+  let file: string;
+  try {
+    file = await ensureOnnx(dir);
+  } catch (e) {
+    throw new AppError("unprocessable", (e as Error).message);
+  }
+  await audit(db, userId, "model.onnx_export", { type: "model", id: view.id });
+  return { name: ONNX_FILE, bytes: fs.statSync(file).size };
+}
+
+/** Streams one file of a checkpoint as an attachment; model.onnx only once it has been made. */
 export async function downloadArtifactFile(db: Db, userId: string, artifactId: string, name: string): Promise<Response> {
   const { view, dir } = await findArtifact(db, artifactId);
   if (!fs.existsSync(dir)) throw notFound("The checkpoint's folder");
   if (name === ONNX_FILE && !fs.existsSync(path.join(dir, ONNX_FILE))) {
-    if (!POLICY_KINDS.includes(view.kind))
-      throw new AppError("unprocessable", "The ONNX export is made for policies; a reward model's score head would not be in it.");
-    try {
-      await ensureOnnx(dir);
-    } catch (e) {
-      throw new AppError("unprocessable", (e as Error).message);
-    }
+    if (!POLICY_KINDS.includes(view.kind)) throw notPolicy();
+    if (isExporting(dir)) throw new AppError("conflict", "The ONNX file is still being made; download it when the export has finished.");
+    throw new AppError("conflict", "The ONNX file has not been made yet: make it first (Make ONNX file on Models, or POST /api/models/{id}/onnx).");
   }
   const file = fileInside(dir, name);
   const bytes = fs.statSync(file).size;

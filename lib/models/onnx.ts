@@ -14,6 +14,9 @@ const TIMEOUT_MS = 10 * 60_000;
 /** The child's script; the app runs from the repository root (npm start, tests). */
 const childScript = () => path.join(process.cwd(), "lib", "models", "onnx-export-child.ts");
 
+/** True while an export of this folder is running in this process. */
+export const isExporting = (dir: string) => running.has(dir);
+
 /** Path of the folder's model.onnx, exporting it first when it is not there yet. */
 export function ensureOnnx(dir: string): Promise<string> {
   const file = path.join(dir, ONNX_FILE);

@@ -28,7 +28,7 @@ export function maxUploadBytes(): number {
 
 const uploadsRoot = () => storageDir("uploads");
 const mib = (n: number) => `${Math.round(n / 1024 ** 2)} MiB`;
-const tooLarge = () => new AppError("too_large", `The model folder is larger than the upload limit of ${mib(maxUploadBytes())} (MODEL_UPLOAD_MAX_BYTES); import it from a folder on the server instead.`);
+export const tooLarge = () => new AppError("too_large", `The model folder is larger than the upload limit of ${mib(maxUploadBytes())} (MODEL_UPLOAD_MAX_BYTES); import it from a folder on the server instead.`);
 
 /** Starts an upload; returns its id. */
 export function startUpload(userId: string): { id: string; maxBytes: number } {

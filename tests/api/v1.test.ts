@@ -258,7 +258,8 @@ describe("managing tokens (session routes)", () => {
   const req = (url: string, method = "GET", json?: unknown) =>
     new NextRequest(BASE + url, {
       method,
-      headers: json === undefined ? {} : { "content-type": "application/json" },
+      // a session write must come from the app's own origin (lib/http/same-origin)
+      headers: json === undefined ? { origin: BASE } : { "content-type": "application/json", origin: BASE },
       body: json === undefined ? undefined : JSON.stringify(json),
     });
   const noParams = { params: Promise.resolve({}) };

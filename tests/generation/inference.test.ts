@@ -113,7 +113,11 @@ describe("inference server", () => {
 describe("POST /api/playground", () => {
   const call = (body: unknown) =>
     (playground.POST as unknown as (req: NextRequest, ctx: { params: Promise<object> }) => Promise<Response>)(
-      new NextRequest("http://localhost:3000/api/playground", { method: "POST", body: JSON.stringify(body) }),
+      new NextRequest("http://localhost:3000/api/playground", {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+      }),
       { params: Promise.resolve({}) },
     );
   const body = () => ({ artifactId: policyId, messages, sampling: { maxNewTokens: 6, seed: 3 }, rewardModelId: rmId });

@@ -35,7 +35,14 @@ const fileRoute = await import("../../app/api/models/uploads/[id]/files/[name]/r
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const call = (h: unknown, url: string, params: Record<string, string>, init: { method: string; body?: BodyInit; headers?: Record<string, string>; duplex?: "half" }) =>
-  (h as Handler)(new NextRequest(`http://localhost:3000${url}`, init as ConstructorParameters<typeof NextRequest>[1]), { params: Promise.resolve(params) });
+  (h as Handler)(
+    // a session write comes from the app's own origin, as JSON (uploads as octet-stream): lib/http/same-origin
+    new NextRequest(`http://localhost:3000${url}`, {
+      ...init,
+      headers: { origin: "http://localhost:3000", "content-type": init.method === "PUT" ? "application/octet-stream" : "application/json", ...init.headers },
+    } as ConstructorParameters<typeof NextRequest>[1]),
+    { params: Promise.resolve(params) },
+  );
 const post = (h: unknown, url: string, body: unknown, params: Record<string, string> = {}) => call(h, url, params, { method: "POST", body: JSON.stringify(body) });
 const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
 

@@ -1,6 +1,6 @@
 // The model registry through its route handlers: lineage, file downloads (permission checked, only
-// files directly inside the checkpoint's folder, the ONNX export made once on demand in a child
-// process and cached), and promoting a project's answer generator (a reward model is refused).
+// files directly inside the checkpoint's folder, the ONNX export made by a POST in a child process,
+// once, and then served by GET; a GET never starts it), and promoting a project's answer generator (a reward model is refused).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), "registry-test-"));
 process.env.STORAGE_DIR = root;
 
 const filesRoute = await import("../../app/api/models/[id]/files/[name]/route");
+const onnxRoute = await import("../../app/api/models/[id]/onnx/route");
 const modelRoute = await import("../../app/api/models/[id]/route");
 const generatorRoute = await import("../../app/api/projects/[id]/generator/route");
 
@@ -43,7 +44,11 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const call = (h: unknown, url: string, params: Record<string, string>, init?: { method: string; body: string }) =>
-  (h as Handler)(new NextRequest(`http://localhost:3000${url}`, init), { params: Promise.resolve(params) });
+  (h as Handler)(
+    // a session write must come from the app's own origin, as JSON (lib/http/same-origin)
+    new NextRequest(`http://localhost:3000${url}`, { ...init, headers: { origin: "http://localhost:3000", "content-type": "application/json" } }),
+    { params: Promise.resolve(params) },
+  );
 const download = (id: string, name: string) => call(filesRoute.GET, `/api/models/${id}/files/${encodeURIComponent(name)}`, { id, name });
 
 describe("GET /api/models/{id}", () => {
@@ -84,9 +89,36 @@ describe("GET /api/models/{id}/files/{name}", () => {
     expect((await download(rmId, "model.onnx")).status).toBe(422);
   });
 
-  it("exports model.onnx once, in a child process, and serves the cached file after", async () => {
+  it("GET never starts the export: 409 with a sentence until a POST has made the file", async () => {
     session.user = researcher;
     const dir = path.join(root, "runs", "a", "base");
+    const res = await download(sftId, "model.onnx");
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.message).toBe(
+      "The ONNX file has not been made yet: make it first (Make ONNX file on Models, or POST /api/models/{id}/onnx).",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fs.readdirSync(dir).filter((f) => f.includes("onnx"))).toEqual([]);
+  });
+
+  it("POST /api/models/{id}/onnx is for runs.create, and refuses a reward model", async () => {
+    const make = (id: string) => call(onnxRoute.POST, `/api/models/${id}/onnx`, { id }, { method: "POST", body: "" });
+    session.user = labeler;
+    expect((await make(sftId)).status).toBe(403);
+    session.user = null;
+    expect((await make(sftId)).status).toBe(401);
+    session.user = researcher;
+    expect((await make(rmId)).status).toBe(422);
+    expect((await make("not-a-uuid")).status).toBe(404);
+  });
+
+  it("exports model.onnx once on POST, in a child process, and serves the cached file after", async () => {
+    session.user = researcher;
+    const dir = path.join(root, "runs", "a", "base");
+    const make = (id: string) => call(onnxRoute.POST, `/api/models/${id}/onnx`, { id }, { method: "POST", body: "" });
+    const [m1, m2] = await Promise.all([make(sftId), make(baseId)]); // one folder: one export shared
+    expect(m1.status, JSON.stringify(await m1.clone().json())).toBe(200);
+    expect((await m2.json()).file).toEqual({ name: "model.onnx", bytes: fs.statSync(path.join(dir, "model.onnx")).size });
     const [a, b] = await Promise.all([download(sftId, "model.onnx"), download(baseId, "model.onnx")]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
@@ -98,6 +130,7 @@ describe("GET /api/models/{id}/files/{name}", () => {
     expect(session0.inputNames).toEqual(expect.arrayContaining(["input_ids", "attention_mask", "position_ids", "past_key_values.0.key"]));
     const mtime = fs.statSync(path.join(dir, "model.onnx")).mtimeMs;
     expect((await download(baseId, "model.onnx")).status).toBe(200);
+    expect((await make(baseId)).status).toBe(200);
     expect(fs.statSync(path.join(dir, "model.onnx")).mtimeMs).toBe(mtime); // cached, not exported again
   }, 120_000);
 });

@@ -165,7 +165,10 @@ describe("the runs routes", async () => {
   const project = await demoProject();
   const run = await db.trainingRun.create({ data: { kind: "sft", status: "failed", config: {}, projectId: project.id, createdById: researcher.id } });
   const req = (url: string, body?: unknown) =>
-    new NextRequest(`http://localhost${url}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    new NextRequest(
+      `http://localhost${url}`,
+      body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", origin: "http://localhost" } },
+    );
   const params = <P extends Record<string, string>>(p: P) => ({ params: Promise.resolve(p) });
   const calls = () => [
     runsRoute.GET(req("/api/runs"), params({})),

@@ -1,5 +1,6 @@
-// GET /api/models/{id}/files/{name}: streams one file of the checkpoint's folder (model.onnx is
-// exported on first request). The folder comes from the database, never from the request.
+// GET /api/models/{id}/files/{name}: streams one file of the checkpoint's folder (model.onnx once
+// POST /api/models/{id}/onnx has made it: 409 before). The folder comes from the database, never
+// from the request.
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
 import { downloadArtifactFile } from "@/lib/models/download";

@@ -6,7 +6,7 @@ import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http/handler";
 import { importUpload } from "@/lib/labeling/import-upload";
 
-export const POST = route<{ id: string }>({ permission: "prompts.import", auth: "token" }, async ({ req, user, params }) => {
+export const POST = route<{ id: string }>({ permission: "prompts.import", auth: "token", body: "upload" }, async ({ req, user, params }) => {
   const id = z.uuid().safeParse(params.id);
   if (!id.success) throw notFound("The project");
   return { import: await importUpload(db, user, id.data, req) };

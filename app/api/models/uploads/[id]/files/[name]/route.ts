@@ -1,8 +1,8 @@
 // PUT /api/models/uploads/{id}/files/{name}: one file of the folder as the request body, streamed to disk.
 import { route } from "@/lib/http/handler";
-import { uploadFile } from "@/lib/models/upload";
+import { maxUploadBytes, tooLarge, uploadFile } from "@/lib/models/upload";
 
-export const PUT = route<{ id: string; name: string }>({ permission: "models.import", auth: "either" }, async ({ req, user, params }) => {
+export const PUT = route<{ id: string; name: string }>({ permission: "models.import", auth: "either", body: "upload", maxBytes: maxUploadBytes, tooLarge }, async ({ req, user, params }) => {
   const declared = req.headers.get("content-length");
   return { file: await uploadFile(user.id, params.id, params.name, req.body, declared ? Number(declared) : undefined) };
 });
