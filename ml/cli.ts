@@ -28,7 +28,8 @@ import { RewardScorer } from './rlhf/reward-scorer';
 import { trainRewardModel } from './rlhf/reward-trainer';
 import { resolvePPOConfig } from './rlhf/ppo-config';
 import { trainPPO } from './rlhf/ppo-trainer';
-import { readConfigFile, resolveTrainConfig } from './train/config';
+import { resolveTrainConfig } from './train/config';
+import { readConfigFile } from './train/config-file';
 import { trainLM } from './train/trainer';
 
 const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--device cpu|cuda|cuda:N] [--key value ...]';

@@ -33,3 +33,6 @@ export * from './train/index';
 export * from './generate/index';
 export { exportOnnx, gpt2OnnxBytes } from './checkpoint/onnx-export';
 export * from './rlhf/index';
+
+// Hyperparameter tables and what reads them (the browser-safe part of this API).
+export * from './browser';

@@ -1,21 +1,53 @@
 "use client";
 
-// The hyperparameter inputs of a run kind, rendered from its zod schema (form-model.ts): a label,
-// the input, its explanation and range, and the field's one-sentence error.
-import { formatValue } from "./format";
+// The hyperparameter inputs of a run kind, rendered from its field table (form-model.ts): a label,
+// the input, its explanation, unit and range, and the field's one-sentence error. Advanced fields
+// are folded under "Advanced" (opened when one of them has an error).
+import { useState } from "react";
+import { plainNumber } from "./format";
 import type { ConfigField, FieldErrors, FormValues } from "./form-model";
 
 const INPUT =
   "w-full rounded-md border bg-white px-3 py-2 text-sm tabular-nums dark:bg-zinc-900 aria-[invalid=true]:border-red-500 border-zinc-300 dark:border-zinc-700";
 
+/** "1 to 512", "more than 0 and at most 1", "at least 0", "0 to less than 1". */
 export function range(f: ConfigField): string {
-  if (f.min === undefined && f.max === undefined) return "";
-  if (f.max === undefined) return `at least ${formatValue(f.min)}`;
-  if (f.min === undefined) return `at most ${formatValue(f.max)}`;
-  return `${formatValue(f.min)} to ${formatValue(f.max)}`;
+  const lo = f.min === undefined ? "" : `${f.minInclusive === false ? "more than" : "at least"} ${plainNumber(f.min)}`;
+  const hi = f.max === undefined ? "" : `${f.maxInclusive === false ? "less than" : "at most"} ${plainNumber(f.max)}`;
+  if (lo && hi && f.minInclusive !== false && f.maxInclusive !== false) return `${plainNumber(f.min!)} to ${plainNumber(f.max!)}`;
+  return [lo, hi].filter(Boolean).join(" and ");
 }
 
 export function ConfigFields({
+  fields,
+  values,
+  errors,
+  onChange,
+}: {
+  fields: ConfigField[];
+  values: FormValues;
+  errors: FieldErrors;
+  onChange: (name: string, value: string | boolean) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const basic = fields.filter((f) => f.show === "basic");
+  const advanced = fields.filter((f) => f.show === "advanced");
+  const advancedError = advanced.some((f) => errors[f.name]);
+  const grid = (list: ConfigField[]) => <FieldGrid fields={list} values={values} errors={errors} onChange={onChange} />;
+  return (
+    <div className="space-y-3">
+      {grid(basic)}
+      {advanced.length > 0 && (
+        <details open={open || advancedError} onToggle={(e) => setOpen(e.currentTarget.open)} className="space-y-3">
+          <summary className="cursor-pointer text-sm font-medium">Advanced ({advanced.length})</summary>
+          <div className="pt-3">{grid(advanced)}</div>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function FieldGrid({
   fields,
   values,
   errors,
@@ -52,6 +84,7 @@ export function ConfigFields({
               <>
                 <label htmlFor={id} className="block text-sm font-medium">
                   {f.label}
+                  {f.unit && !f.label.toLowerCase().includes(f.unit.replace(/s$/, "")) && <span className="font-normal text-zinc-500"> ({f.unit})</span>}
                   {f.optional && <span className="font-normal text-zinc-500"> (optional)</span>}
                 </label>
                 {f.type === "enum" ? (

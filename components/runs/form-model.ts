@@ -1,8 +1,9 @@
-// The new-run form's logic, outside React: the hyperparameter fields read from the kind's zod
-// schema (RUN_KINDS[kind].config), the defaults for a model size, the form's text values turned
+// The new-run form's logic, outside React: the hyperparameter fields read from the kind's field
+// table (RUN_KINDS[kind].fields, the trainers' tables in ml/), the defaults for a model size, the form's text values turned
 // back into a config, and every problem as one sentence on its field. The same schema checks the
 // request again on the server (createRun); server errors are mapped onto the same fields.
 import type { z } from "zod";
+import { plainNumber } from "./format";
 import { DATASET_EXPORT_KINDS, MODEL_SIZES, RUN_KINDS, type ArtifactKind, type DatasetKind, type ModelSize, type RunKind } from "@/lib/runs/kinds";
 
 export type ConfigField = {
@@ -10,8 +11,14 @@ export type ConfigField = {
   label: string;
   description: string;
   type: "int" | "number" | "boolean" | "enum";
+  unit?: string;
+  /** Shown in the main list, or folded under "Advanced". */
+  show: "basic" | "advanced";
   min?: number;
   max?: number;
+  /** False when the bound itself is refused (a learning rate must be more than 0). */
+  minInclusive?: boolean;
+  maxInclusive?: boolean;
   options?: string[];
   optional: boolean;
 };
@@ -20,67 +27,36 @@ export type ConfigField = {
 export type FormValues = Record<string, string | boolean>;
 export type FieldErrors = Record<string, string>;
 
-/** Config fields the form sets from elsewhere (the model-size select), not as hyperparameters. */
-/** (`device` has its own select, shown only when a worker reports a GPU.) */
-const NOT_SHOWN = new Set(["modelSize", "device"]);
+/** Every label the run kinds' tables give a field name. */
+const LABELS = new Map<string, string>(
+  Object.values(RUN_KINDS).flatMap((k) => Object.entries(k.fields).map(([name, f]) => [name, f.label] as [string, string])),
+);
 
-type Introspected = {
-  type?: string;
-  description?: string;
-  minValue?: number | null;
-  maxValue?: number | null;
-  isInt?: boolean;
-  options?: string[];
-  unwrap?: () => Introspected;
-};
-
-/** "maxLr" -> "Max lr", "seqLen" -> "Seq len", "ppoEpochs" -> "Ppo epochs" (then a few fixes). */
+/** A field's label from the tables ("maxLr" -> "Peak learning rate"), else "seqLen" -> "Seq len". */
 export function humanize(name: string): string {
-  const fixes: Record<string, string> = {
-    maxLr: "Peak learning rate",
-    minLr: "Final learning rate",
-    lr: "Learning rate",
-    seqLen: "Sequence length",
-    gradAccum: "Gradient accumulation",
-    maxGradNorm: "Max gradient norm",
-    ppoEpochs: "PPO epochs",
-    klTarget: "KL target",
-    clipEps: "Clip ε",
-    beta: "KL coefficient β",
-    lam: "GAE λ",
-    gamma: "Discount γ",
-    vfCoef: "Value loss weight",
-    ptxCoef: "Pretraining loss weight",
-    topP: "Top-p",
-    noEosPenalty: "No-EOS penalty",
-    overlong: "Responses too long",
-    maxOverlongShare: "Most data that may lose response tokens",
-  };
-  if (fixes[name]) return fixes[name];
+  const known = LABELS.get(name);
+  if (known) return known;
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The hyperparameter fields of a kind, in the schema's order. */
+/** The hyperparameter fields of a kind the form shows, in the table's order. */
 export function configFields(kind: RunKind): ConfigField[] {
-  const shape = RUN_KINDS[kind].config.shape as Record<string, Introspected>;
   const out: ConfigField[] = [];
-  for (const [name, outer] of Object.entries(shape)) {
-    if (NOT_SHOWN.has(name)) continue;
-    let f = outer;
-    let optional = false;
-    while ((f.type === "optional" || f.type === "default" || f.type === "nullable") && f.unwrap) {
-      if (f.type !== "nullable") optional = true;
-      f = f.unwrap();
-    }
-    const description = outer.description ?? f.description ?? "";
-    const base = { name, label: humanize(name), description, optional };
-    if (f.type === "boolean") out.push({ ...base, type: "boolean" });
-    else if (f.type === "enum") out.push({ ...base, type: "enum", options: f.options ?? [] });
-    else if (f.type === "number") {
-      const finite = (v: number | null | undefined) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-      out.push({ ...base, type: f.isInt ? "int" : "number", min: finite(f.minValue), max: finite(f.maxValue) });
-    }
+  for (const [name, f] of Object.entries(RUN_KINDS[kind].fields)) {
+    if (f.show === "hidden") continue; // set elsewhere (modelSize: the size select) or by the worker
+    const base = { name, label: f.label, description: f.doc, unit: f.unit, show: f.show, optional: f.optional === true };
+    if (f.type === "bool") out.push({ ...base, type: "boolean" });
+    else if (f.type === "enum") out.push({ ...base, type: "enum", options: [...f.options] });
+    else
+      out.push({
+        ...base,
+        type: f.type,
+        min: f.min?.value,
+        max: f.max?.value,
+        minInclusive: f.min?.inclusive,
+        maxInclusive: f.max?.inclusive,
+      });
   }
   return out;
 }
@@ -91,7 +67,7 @@ export function defaultValues(kind: RunKind, size: ModelSize): FormValues {
   const values: FormValues = {};
   for (const f of configFields(kind)) {
     const v = defaults[f.name];
-    values[f.name] = f.type === "boolean" ? v === true : v === undefined || v === null ? "" : String(v);
+    values[f.name] = f.type === "boolean" ? v === true : typeof v === "number" ? plainNumber(v) : v === undefined || v === null ? "" : String(v);
   }
   return values;
 }

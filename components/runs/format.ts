@@ -58,6 +58,22 @@ export function formatValue(v: number | null | undefined): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * A hyperparameter as a person would type it: plain digits ("1000000", "0.25", "0.001"), and the
+ * short exponent form only for magnitudes under 1e-3 ("1e-4", "6.5e-5"), never "1.000e+6".
+ */
+export function plainNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  if (Math.abs(v) < 1e-3) {
+    const [m, e] = v.toExponential().split("e");
+    return `${Number(Number(m).toPrecision(12))}e${Number(e)}`;
+  }
+  const s = String(Number(v.toPrecision(12)));
+  if (!/e/.test(s)) return s;
+  return BigInt(Math.round(v)).toString(); // 1e21 and up: digits, as typed
+}
+
 /** Axis ticks: short, "3e-4" rather than "3.000e-4", "0.25", "1200". */
 export function formatTick(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "";

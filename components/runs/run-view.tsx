@@ -10,6 +10,7 @@ import { Card } from "../ui/card";
 import { ErrorText } from "../ui/field";
 import { cancelRun, resumeRun } from "./api";
 import { chartsFor } from "./chart-groups";
+import { configRows } from "./config-rows";
 import { dataFitRows, lostResponses, type DataFitRow } from "./data-fit";
 import { formatValue, formatWhen, isActive, runDuration, STATUS_LABEL, type RunStatusName } from "./format";
 import { ChartGrid } from "./metric-chart";
@@ -126,7 +127,7 @@ export function RunView({ initial, initialPoints, canControl, others, now: serve
           <h2 id="run-config" className="mb-2 text-lg font-semibold">
             Config
           </h2>
-          <ConfigTable config={config} />
+          <ConfigTable kind={run.kind} config={config} />
         </section>
       </div>
     </div>
@@ -236,20 +237,21 @@ function LogTail({ text }: { text: string }) {
   );
 }
 
-function ConfigTable({ config }: { config: Record<string, unknown> }) {
-  const entries = Object.entries(config);
-  if (entries.length === 0) return <p className="text-sm text-zinc-500">No config.</p>;
+function ConfigTable({ kind, config }: { kind: string; config: Record<string, unknown> }) {
+  const rows = configRows(kind, config);
+  if (rows.length === 0) return <p className="text-sm text-zinc-500">No config.</p>;
   return (
     <Card className="max-h-72 overflow-auto p-0">
       <table className="w-full text-sm">
         <caption className="sr-only">Hyperparameters and settings of this run</caption>
         <tbody>
-          {entries.map(([k, v]) => (
-            <tr key={k} className="border-t border-zinc-200 first:border-0 dark:border-zinc-800">
-              <th scope="row" className="px-3 py-1 text-left font-mono text-xs font-normal text-zinc-600 dark:text-zinc-400">
-                {k}
+          {rows.map((r) => (
+            <tr key={r.name} className="border-t border-zinc-200 first:border-0 dark:border-zinc-800">
+              <th scope="row" title={r.doc} className="px-3 py-1 text-left text-xs font-normal text-zinc-600 dark:text-zinc-400">
+                {r.label}
+                {r.unit && <span className="text-zinc-400 dark:text-zinc-500"> ({r.unit})</span>}
               </th>
-              <td className="px-3 py-1 font-mono text-xs tabular-nums">{typeof v === "number" ? formatValue(v) : JSON.stringify(v)}</td>
+              <td className="px-3 py-1 font-mono text-xs tabular-nums">{r.value}</td>
             </tr>
           ))}
         </tbody>

@@ -13,7 +13,8 @@ import { addGeneratedRankingTask, promptsNeedingRanking, type GeneratedAnswer } 
 
 /** The part of the worker's RunContext this handler uses (tests build just this). */
 export type GenerateContext = Pick<RunContext, "signal" | "progress" | "metrics" | "log"> & {
-  run: Pick<RunContext["run"], "id" | "config" | "projectId" | "secrets"> & { device?: string };
+  /** The config as stored: resolveGenerateJob parses it (its request and sampling) with its own schema. */
+  run: Pick<RunContext<"generate">["run"], "id" | "projectId" | "secrets"> & { config: unknown; device?: string };
 };
 
 export type GenerateSummary = { prompts: number; tasks: number; duplicates: number; skipped: number; canceled: boolean };

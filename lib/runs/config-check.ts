@@ -12,9 +12,9 @@ function sentence(issue: z.core.$ZodIssue, given: Record<string, unknown>): stri
   const value = JSON.stringify(given[String(issue.path[0])]);
   switch (issue.code) {
     case "too_big":
-      return `The hyperparameter ${field} must be at most ${issue.maximum}, not ${value}.`;
+      return `The hyperparameter ${field} must be ${issue.inclusive === false ? "less than" : "at most"} ${issue.maximum}, not ${value}.`;
     case "too_small":
-      return `The hyperparameter ${field} must be at least ${issue.minimum}, not ${value}.`;
+      return `The hyperparameter ${field} must be ${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}, not ${value}.`;
     case "invalid_type":
       return issue.expected === "int"
         ? `The hyperparameter ${field} must be a whole number, not ${value}.`

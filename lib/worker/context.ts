@@ -6,14 +6,15 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { db } from "../db";
-import type { ArtifactKind, RunKind } from "../runs/kinds";
+import type { ArtifactKind, RunConfig, RunKind } from "../runs/kinds";
 
-export type RunContext = {
-  run: {
+/** A claimed run of kind K: its config typed by the kind's field table (RunConfig<K>). */
+export type RunOf<K extends RunKind> = {
+  [P in K]: {
     id: string;
-    kind: RunKind;
+    kind: P;
     name: string;
-    config: Record<string, unknown>;
+    config: RunConfig<P>;
     projectId: string | null;
     exportId: string | null;
     baseId: string | null;
@@ -26,6 +27,11 @@ export type RunContext = {
     /** Where the engine runs: the run's `device`, else the worker's default (ML_DEVICE), else "cpu". */
     device: string;
   };
+}[K];
+
+/** What a handler of kind K gets; RunContext (any kind) narrows on `run.kind`. */
+export type RunContext<K extends RunKind = RunKind> = {
+  run: RunOf<K>;
   /** The run's folder, STORAGE_DIR/runs/<id>: data, checkpoints, outputs. */
   dir: string;
   /** Aborted when the run is cancelled (or the worker shuts down). */

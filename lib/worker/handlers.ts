@@ -8,9 +8,9 @@ import { ppoHandler } from "./handlers/ppo";
 import { rewardModelHandler } from "./handlers/reward-model";
 import { trainLMHandler } from "./handlers/train-lm";
 
-export type RunHandler = (ctx: RunContext) => Promise<void>;
+export type RunHandler<K extends RunKind = RunKind> = (ctx: RunContext<K>) => Promise<void>;
 
-export const HANDLERS: Record<RunKind, RunHandler> = {
+export const HANDLERS: { [K in RunKind]: RunHandler<K> } = {
   pretrain: trainLMHandler,
   sft: trainLMHandler,
   reward_model: rewardModelHandler,

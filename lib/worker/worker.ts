@@ -127,7 +127,8 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
           id: claimed.id,
           kind: claimed.kind,
           name: claimed.name,
-          config: claimed.config,
+          // createRun stored it after checking it with the kind's schema: typed by its kind from here on
+          config: claimed.config as never,
           projectId: claimed.projectId,
           exportId: claimed.exportId,
           baseId: claimed.baseId,
@@ -148,7 +149,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
         log: (line) => sinks.log(line),
         registerArtifact: (a) => registerArtifact(claimed.id, a),
       };
-      const handler = handlers[claimed.kind];
+      const handler = handlers[claimed.kind] as RunHandler | undefined; // the handler of the run's own kind
       if (!handler) throw new Error(`This worker has no handler for ${claimed.kind} runs.`);
       await handler(ctx);
       ending = reason === "cancel" ? { status: "canceled" } : reason === "shutdown" ? { status: "queued" } : { status: "succeeded" };

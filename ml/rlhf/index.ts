@@ -1,7 +1,7 @@
 // RLHF: the reward model (reward-*) and PPO (ppo-*). Append-only: each part adds its own exports.
 
 export { rlProgressPrinter, type RLProgress } from './progress';
-export { REWARD_DEFAULTS, resolveRewardConfig, type RewardConfig } from './reward-config';
+export { REWARD_DEFAULTS, REWARD_FIELDS, resolveRewardConfig, type RewardConfig, type RewardWiring } from './reward-config';
 export { completionOf, promptOf, readPairs, readRankings, readReference, rewardInput, type Comparison, type RewardGroup } from './reward-data';
 export { loadRewardData, splitByPrompt, winners, type RewardData } from './reward-dataset';
 export { batchShape, groupFeeds, meanStd, pairMetrics, sequenceFeeds, type BatchShape, type PairMetrics, type RewardFeeds } from './reward-batch';
@@ -10,7 +10,7 @@ export { loadDecoder, readRewardHead, saveRewardModel, type Decoder, type Reward
 export { RewardScorer } from './reward-scorer';
 export { trainRewardModel, type RewardHooks, type RewardResult } from './reward-trainer';
 // PPO
-export { PPO_DEFAULTS, resolvePPOConfig, type PPOConfig } from './ppo-config';
+export { PPO_DEFAULTS, PPO_FIELDS, resolvePPOConfig, type PPOConfig, type PPOWiring } from './ppo-config';
 export { trainPPO, type PPOHooks } from './ppo-trainer';
 export { runPPO, type PPOIO, type PPOResult, type RewardFn, type RewardSample } from './ppo-loop';
 export { assertSameConfig, assertSameTokenizer, setupPPO, type PPOSetup } from './ppo-setup';

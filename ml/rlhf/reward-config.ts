@@ -2,90 +2,110 @@
 // then by the caller. Every field is checked; a bad value is one sentence naming the field.
 
 import { ConfigError } from '../model/config';
-import { isDeviceName } from '../runtime/config';
-import type { Overlong } from '../train/truncate';
+import { isDeviceName } from '../runtime/device-name';
+import { above, atLeast, atMost, below, checkFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
-export interface RewardConfig {
+/** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
+export const REWARD_FIELDS = {
+  /** 'rankings': whole-ranking export lines (all C(K,2) comparisons of a ranking in one batch element); 'pairs': TRL prompt/chosen/rejected lines. */
+  format: {
+    type: 'enum', options: ['rankings', 'pairs'], default: 'rankings', show: 'hidden',
+    label: 'Data format', doc: 'rankings: whole-ranking export lines (all C(K,2) pairs in one batch element); pairs: TRL prompt/chosen/rejected lines.',
+  },
+  epochs: {
+    type: 'int', default: 1, min: atLeast(1), max: atMost(100), unit: 'epochs', show: 'basic',
+    label: 'Epochs', doc: 'Passes over the rankings (InstructGPT: 1; more overfits).',
+  },
+  batchSize: {
+    type: 'int', default: 8, min: atLeast(1), max: atMost(256), unit: 'rankings', show: 'basic',
+    label: 'Batch size', doc: 'Rankings (all their C(K,2) pairs together), or pairs, per optimizer step.',
+  },
+  seqLen: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
+    label: 'Sequence length',
+    doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
+  },
+  // 'skip' (the default) leaves a response that does not fit beside the minimal prompt out with its
+  // comparisons: a truncated answer is not the answer the labeler ranked, and the reward is read at
+  // the eos it would lose; 'truncate' cuts it at the end.
+  overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
+  maxOverlongShare: MAX_OVERLONG_SHARE,
+  maxLr: {
+    type: 'number', default: 5e-5, min: above(0), max: below(1), show: 'basic',
+    label: 'Peak learning rate', doc: "Peak learning rate, then cosine decay (InstructGPT's 9e-6 for 6B, scaled up for small models).",
+  },
+  minLr: {
+    type: 'number', default: 5e-6, min: atLeast(0), max: below(1), maxField: 'maxLr', show: 'advanced',
+    label: 'Final learning rate', doc: 'Learning rate at the end of the cosine decay (at most the peak).',
+  },
+  warmupSteps: {
+    type: 'int', default: 10, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
+    label: 'Warmup steps', doc: 'Steps of linear warmup.',
+  },
+  weightDecay: {
+    type: 'number', default: 0.01, min: atLeast(0), max: atMost(1), show: 'advanced',
+    label: 'Weight decay', doc: 'AdamW weight decay on matrices and embeddings.',
+  },
+  maxGradNorm: {
+    type: 'number', default: 1, min: atLeast(0), max: atMost(100), show: 'advanced',
+    label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
+  },
+  valFraction: {
+    type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
+    label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
+  },
+  margin: {
+    type: 'bool', default: false, show: 'advanced',
+    label: 'Margin', doc: 'Require r_w − r_l to exceed the tier distance: −log σ(r_w − r_l − m).',
+  },
+  centerCoef: {
+    type: 'number', default: 0, min: atLeast(0), show: 'advanced',
+    label: 'Centering weight', doc: "Weight of mean(r²) added to the loss, keeping rewards centred on 0 (TRL's center_rewards_coefficient; 0: off).",
+  },
+  includeTies: {
+    type: 'bool', default: false, show: 'advanced',
+    label: 'Include ties', doc: 'Train on tied pairs too, pulled towards equal reward (off: a tie gives no comparison).',
+  },
+  evalEvery: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
+    label: 'Eval every', doc: 'Steps between validation metrics (0: only at the end).',
+  },
+  saveEvery: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
+    label: 'Save every', doc: 'Steps between checkpoints (0: only at the end). Resume starts from the last one.',
+  },
+  resume: RESUME,
+  seed: SEED,
+  threads: THREADS,
+  worker: WORKER,
+} as const satisfies FieldTable;
+
+/** What the trainer reads besides its hyperparameters: the files and folders. */
+export interface RewardWiring {
   /** Decoder folder the body starts from, usually the SFT model (any GPT-2 checkpoint loads). */
   init: string;
   /** Training data, JSONL. */
   data: string[];
-  /** 'rankings': whole-ranking export lines (all C(K,2) comparisons of a ranking in one batch element); 'pairs': TRL prompt/chosen/rejected lines. */
-  format: 'rankings' | 'pairs';
   /** Validation data; when absent, `valFraction` of the prompts (all their rankings) is held out. */
   valData: string[];
-  valFraction: number; // 0.1
   /** Output folder: a decoder checkpoint plus score.weight, score.bias and rlhf_studio.reward = { shift, scale }. */
   out: string;
-  epochs: number; // 1 pass over the training rankings (InstructGPT: 1; more overfits)
-  batchSize: number; // 8 rankings (or pairs) per optimizer step
-  /**
-   * Longest sequence (prompt + response + eos); 0 = the model's context nCtx. Longer ones lose
-   * prompt tokens from the left (THE truncation policy, ml/train/truncate.ts); the answers of one
-   * prompt share the same cut prompt.
-   */
-  seqLen: number;
-  /**
-   * A response that does not fit beside the minimal prompt: 'skip' (the default) leaves it and its
-   * comparisons out, since a truncated answer is not the answer the labeler ranked and the reward
-   * is read at the eos it would lose; 'truncate' cuts it at the end.
-   */
-  overlong: Overlong;
-  /** Refuse to train when more than this share of the responses would be skipped or cut (0.25). */
-  maxOverlongShare: number;
-  maxLr: number; // 5e-5: InstructGPT's 9e-6 for 6B, scaled up for small models
-  minLr: number; // 5e-6: the cosine's floor
-  warmupSteps: number; // 10
-  weightDecay: number; // 0.01, on matrices and embeddings only
-  maxGradNorm: number; // 1.0 (0: no clipping)
-  /** Require r_w − r_l to exceed the tier distance (the export's `margin`, or computed from tiers): −log σ(r_w − r_l − m). */
-  margin: boolean;
-  /** Weight of mean(r²) added to the loss, keeping rewards centred (TRL's center_rewards_coefficient; 0: off). */
-  centerCoef: number;
   /** Reference set for shift/scale: SFT JSONL ({messages}, {prompt, response} or {prompt, completion}); empty = the training responses that win a comparison. */
   normData: string[];
-  /** Ties count as a comparison pulling both rewards together (−½log σ(d) − ½log σ(−d)); default false: a tie gives no comparison. */
-  includeTies: boolean;
-  evalEvery: number; // 0: validation metrics only at the end (else every N steps too)
-  saveEvery: number; // 0: the checkpoint is written only at the end (and when aborted)
-  /** Continue from the checkpoint in `out` (weights, head, AdamW moments, step) when it has training state. */
-  resume: boolean;
-  seed: number; // 1337: head init, shuffling and the validation split
-  threads: number; // 2 intra-op threads
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
   device: string;
-  /** Run the engine in a worker thread (default true: the caller's event loop stays free). */
-  worker: boolean;
 }
 
+export type RewardConfig = ConfigOf<typeof REWARD_FIELDS> & RewardWiring;
+
 export const REWARD_DEFAULTS: RewardConfig = {
+  ...defaultsOf(REWARD_FIELDS),
   init: '',
   data: [],
-  format: 'rankings',
   valData: [],
-  valFraction: 0.1,
   out: 'models/rm',
-  epochs: 1,
-  batchSize: 8,
-  seqLen: 0,
-  overlong: 'skip',
-  maxOverlongShare: 0.25,
-  maxLr: 5e-5,
-  minLr: 5e-6,
-  warmupSteps: 10,
-  weightDecay: 0.01,
-  maxGradNorm: 1,
-  margin: false,
-  centerCoef: 0,
   normData: [],
-  includeTies: false,
-  evalEvery: 0,
-  saveEvery: 0,
-  resume: false,
-  seed: 1337,
-  threads: 2,
   device: 'cpu',
-  worker: true,
 };
 
 /** Defaults < ... < last layer; every field checked, naming the field that is out of range. */
@@ -103,33 +123,14 @@ export function resolveRewardConfig(...layers: Array<Partial<RewardConfig> | Rec
   const check = (field: keyof RewardConfig, ok: boolean, want: string) => {
     if (!ok) throw new ConfigError(`reward-model config: ${field} ${want}, got ${JSON.stringify(t[field])}`);
   };
-  const int = (f: keyof RewardConfig, min: number) => check(f, Number.isInteger(t[f]) && (t[f] as number) >= min, `must be an integer >= ${min}`);
-  const bool = (f: keyof RewardConfig) => check(f, typeof t[f] === 'boolean', 'must be true or false');
   const files = (f: 'data' | 'valData' | 'normData', min: number) =>
     check(f, Array.isArray(t[f]) && t[f].length >= min && t[f].every((x) => typeof x === 'string' && x.length > 0), min ? 'must name at least one file' : 'must be a list of files');
   check('init', typeof t.init === 'string' && t.init.length > 0, 'must name a decoder model folder (usually the SFT model)');
   files('data', 1);
   files('valData', 0);
   files('normData', 0);
-  check('format', t.format === 'rankings' || t.format === 'pairs', 'must be "rankings" or "pairs"');
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
-  check('overlong', t.overlong === 'truncate' || t.overlong === 'skip', 'must be "truncate" or "skip"');
-  check('maxOverlongShare', typeof t.maxOverlongShare === 'number' && t.maxOverlongShare >= 0 && t.maxOverlongShare <= 1, 'must be in [0, 1]');
-  check('valFraction', typeof t.valFraction === 'number' && t.valFraction >= 0 && t.valFraction < 1, 'must be in [0, 1)');
-  int('epochs', 1);
-  int('batchSize', 1);
-  int('seqLen', 0);
-  int('warmupSteps', 0);
-  int('evalEvery', 0);
-  int('saveEvery', 0);
-  int('threads', 1);
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
-  int('seed', 0);
-  check('maxLr', typeof t.maxLr === 'number' && t.maxLr > 0 && t.maxLr < 1, 'must be in (0, 1)');
-  check('minLr', typeof t.minLr === 'number' && t.minLr >= 0 && t.minLr <= t.maxLr, 'must be in [0, maxLr]');
-  check('weightDecay', typeof t.weightDecay === 'number' && t.weightDecay >= 0, 'must be >= 0');
-  check('maxGradNorm', typeof t.maxGradNorm === 'number' && t.maxGradNorm >= 0, 'must be >= 0');
-  check('centerCoef', typeof t.centerCoef === 'number' && t.centerCoef >= 0, 'must be >= 0');
-  for (const f of ['margin', 'includeTies', 'resume', 'worker'] as const) bool(f);
+  checkFields('reward-model config', REWARD_FIELDS, c);
   return t;
 }

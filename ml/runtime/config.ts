@@ -32,9 +32,7 @@ export interface RuntimeConfig {
 }
 
 /** Whether `name` is a device setting parseDevice accepts (config checks name the field themselves). */
-export function isDeviceName(name: unknown): boolean {
-  return typeof name === 'string' && /^(cpu|cuda(:\d{1,3})?)$/.test(name);
-}
+export { isDeviceName } from './device-name';
 
 /** A trainer's `device` ("cpu" | "cuda" | "cuda:N") and thread count as a RuntimeConfig. */
 export function runtimeFor(device: string, intraOpThreads: number, extra: RuntimeConfig = {}): RuntimeConfig {

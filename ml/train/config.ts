@@ -1,14 +1,101 @@
-// Trainer settings: flat, documented defaults, overridden by a config file and then by the caller.
+// Trainer settings: one table of documented hyperparameters (TRAIN_FIELDS) plus the files and
+// folders it reads; defaults overridden by a config file and then by the caller.
 
-import { readFileSync } from 'node:fs';
 import { ConfigError, PRESETS, type GPTConfig, type PresetName } from '../model/config';
-import { isDeviceName } from '../runtime/config';
-import { parseDevice } from '../runtime/device';
-import type { Overlong } from './truncate';
+import { isDeviceName } from '../runtime/device-name';
+import { above, atLeast, atMost, below, checkFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
-export interface TrainConfig {
+/** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
+export const TRAIN_FIELDS = {
   /** 'pretrain': every token counts; 'sft': only response tokens of chat examples count. */
-  mode: 'pretrain' | 'sft';
+  mode: {
+    type: 'enum', options: ['pretrain', 'sft'], default: 'pretrain', show: 'hidden',
+    label: 'Mode', doc: 'pretrain: every token counts; sft: only the response tokens of chat examples count.',
+  },
+  seqLen: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
+    label: 'Sequence length',
+    doc: "Tokens per sequence (0: the model's context). Pretraining reads windows of this length; SFT fits each example into it, cutting the prompt from the left first, and rows are only as long as the longest example.",
+  },
+  // SFT: a response that does not fit beside the minimal prompt is cut at its END ('truncate': its
+  // first tokens still teach how to answer, and SFT's loss is per token) or left out ('skip').
+  overlong: OVERLONG('truncate', 'Default truncate: the start of an answer still teaches.'),
+  maxOverlongShare: MAX_OVERLONG_SHARE,
+  steps: {
+    type: 'int', default: 1000, min: atLeast(1), max: atMost(1_000_000), unit: 'steps', show: 'basic',
+    label: 'Steps', doc: 'Optimizer steps to train for.',
+  },
+  batchSize: {
+    type: 'int', default: 8, min: atLeast(1), max: atMost(512), unit: 'sequences', show: 'basic',
+    label: 'Batch size', doc: 'Sequences per micro-batch.',
+  },
+  gradAccum: {
+    type: 'int', default: 1, min: atLeast(1), max: atMost(64), unit: 'micro-batches', show: 'advanced',
+    label: 'Gradient accumulation', doc: 'Micro-batches accumulated per optimizer step.',
+  },
+  // One model chains these steps, which pays once per run for copying the updated state between
+  // host and device (a step about 15% faster on the CPU in bench:ml; on a GPU the host↔device copy
+  // of the whole state is a larger share of a run); needs memory for one more copy of the weights.
+  stepsPerRun: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(64), unit: 'steps', show: 'hidden',
+    label: 'Steps per engine run', doc: 'Optimizer steps chained in one engine run, with gradient accumulation 1 (0: stepsPerRunFor(device), 4 on the CPU, 8 on CUDA).',
+  },
+  maxLr: {
+    type: 'number', default: 6e-4, min: above(0), max: below(1), show: 'basic',
+    label: 'Peak learning rate', doc: 'Peak learning rate, reached after the warmup (then cosine decay).',
+  },
+  minLr: {
+    type: 'number', default: 6e-5, min: atLeast(0), max: below(1), maxField: 'maxLr', show: 'advanced',
+    label: 'Final learning rate', doc: 'Learning rate at the end of the cosine decay (at most the peak).',
+  },
+  warmupSteps: {
+    type: 'int', default: 100, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
+    label: 'Warmup steps', doc: 'Steps of linear warmup from 0 to the peak learning rate.',
+  },
+  weightDecay: {
+    type: 'number', default: 0.1, min: atLeast(0), max: atMost(1), show: 'advanced',
+    label: 'Weight decay', doc: 'AdamW weight decay on matrices and embeddings.',
+  },
+  beta1: {
+    type: 'number', default: 0.9, min: atLeast(0), max: below(1), show: 'hidden',
+    label: 'Adam β1', doc: "AdamW's first-moment decay.",
+  },
+  beta2: {
+    type: 'number', default: 0.95, min: atLeast(0), max: below(1), show: 'hidden',
+    label: 'Adam β2', doc: "AdamW's second-moment decay.",
+  },
+  maxGradNorm: {
+    type: 'number', default: 1, min: atLeast(0), max: atMost(100), show: 'advanced',
+    label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
+  },
+  valFraction: {
+    type: 'number', default: 0.05, min: atLeast(0), max: below(1), show: 'advanced',
+    label: 'Validation fraction', doc: 'Share of the data held out for validation when the dataset has no validation split.',
+  },
+  evalEvery: {
+    type: 'int', default: 100, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'basic',
+    label: 'Eval every', doc: 'Steps between validation losses (0: only at the end).',
+  },
+  evalBatches: {
+    type: 'int', default: 8, min: atLeast(1), max: atMost(10_000), unit: 'micro-batches', show: 'hidden',
+    label: 'Eval batches', doc: 'Micro-batches per validation loss.',
+  },
+  saveEvery: {
+    type: 'int', default: 500, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'basic',
+    label: 'Save every', doc: 'Steps between checkpoints (0: only at the end). Resume starts from the last one.',
+  },
+  patience: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(1000), unit: 'validations', show: 'advanced',
+    label: 'Patience', doc: 'Stop after this many validations without improvement (0: never stop early).',
+  },
+  resume: RESUME,
+  seed: SEED,
+  threads: THREADS,
+  worker: WORKER,
+} as const satisfies FieldTable;
+
+/** What the trainer reads besides its hyperparameters: the model, the files, the folders. */
+export interface TrainWiring {
   /** Model shape when starting from scratch (ignored with `init` or a resumed `out`). */
   model: PresetName;
   /** Overrides of the preset's fields, e.g. { nLayer: 2 }. */
@@ -21,102 +108,21 @@ export interface TrainConfig {
   data: string[];
   /** Validation data; when absent the last `valFraction` of the data is held out. */
   valData: string[];
-  valFraction: number; // 0.05
-  batchSize: number; // 8 sequences per micro-batch
-  /**
-   * Tokens per sequence, at most the model's context nCtx; 0 (the default) = nCtx. Pretraining
-   * reads windows of this length; SFT fits each example into it (ml/train/truncate.ts) and makes
-   * rows as long as the longest fitted example, so a large value costs nothing on short data.
-   */
-  seqLen: number;
-  /**
-   * SFT: an example whose response does not fit in seqLen beside the minimal prompt (bos and the
-   * role markers) is cut at the END of the response ('truncate', the default: its first tokens
-   * still teach how to answer, and SFT's loss is per token) or left out ('skip'). The prompt is
-   * always cut first, from the left (ml/train/truncate.ts).
-   */
-  overlong: Overlong;
-  /** Refuse to train when more than this share of the SFT examples would lose response tokens (0.25). */
-  maxOverlongShare: number;
-  gradAccum: number; // 1 micro-batch per optimizer step
-  /**
-   * Optimizer steps per engine run (with gradAccum 1; 0, the default: stepsPerRunFor(device), 4 on
-   * the CPU and 8 on CUDA): one model chains them, which pays once per run for copying the
-   * updated state between host and device (a step about 15% faster on the CPU in bench:ml; on a
-   * GPU the host↔device copy of the whole state is a larger share of a run). Needs memory for
-   * one more copy of the weights and moments.
-   */
-  stepsPerRun: number;
-  steps: number; // 1000 optimizer steps
-  maxLr: number; // 6e-4
-  minLr: number; // 6e-5: the cosine's floor
-  warmupSteps: number; // 100
-  weightDecay: number; // 0.1, on matrices and embeddings only
-  beta1: number; // 0.9
-  beta2: number; // 0.95
-  maxGradNorm: number; // 1.0 (0: no clipping)
-  evalEvery: number; // 100 steps between validation losses (0: only at the end)
-  evalBatches: number; // 8 micro-batches per validation loss
-  saveEvery: number; // 500 steps between checkpoints (0: only at the end)
-  /** Stop after this many validations without improvement (0: never stop early). */
-  patience: number;
-  /** Continue from the checkpoint in `out` (weights, AdamW moments, step) when it has training state. */
-  resume: boolean;
-  seed: number; // 1337
-  threads: number; // 2 intra-op threads
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
   device: string;
-  /** Run the engine in a worker thread (default true: the caller's event loop stays free). */
-  worker: boolean;
 }
 
+export type TrainConfig = ConfigOf<typeof TRAIN_FIELDS> & TrainWiring;
+
 export const TRAIN_DEFAULTS: TrainConfig = {
-  mode: 'pretrain',
+  ...defaultsOf(TRAIN_FIELDS),
   model: 'small',
   modelOverrides: {},
   out: 'models/out',
   data: [],
   valData: [],
-  valFraction: 0.05,
-  batchSize: 8,
-  seqLen: 0,
-  overlong: 'truncate',
-  maxOverlongShare: 0.25,
-  gradAccum: 1,
-  stepsPerRun: 0,
-  steps: 1000,
-  maxLr: 6e-4,
-  minLr: 6e-5,
-  warmupSteps: 100,
-  weightDecay: 0.1,
-  beta1: 0.9,
-  beta2: 0.95,
-  maxGradNorm: 1,
-  evalEvery: 100,
-  evalBatches: 8,
-  saveEvery: 500,
-  patience: 0,
-  resume: false,
-  seed: 1337,
-  threads: 2,
   device: 'cpu',
-  worker: true,
 };
-
-/** Reads a JSON config file (keys as in TrainConfig), naming the file when it does not parse. */
-export function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`config file ${file} cannot be read: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`config file ${file} does not parse as JSON: ${(e as Error).message}`);
-  }
-}
 
 /** Defaults < file < caller; every field checked, naming the field that is out of range. */
 export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Record<string, unknown>>): TrainConfig {
@@ -133,35 +139,10 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   const check = (field: keyof TrainConfig, ok: boolean, want: string) => {
     if (!ok) throw new ConfigError(`training config: ${field} ${want}, got ${JSON.stringify(t[field])}`);
   };
-  const posInt = (f: keyof TrainConfig, min = 1) => check(f, Number.isInteger(t[f]) && (t[f] as number) >= min, `must be an integer >= ${min}`);
-  check('mode', t.mode === 'pretrain' || t.mode === 'sft', 'must be "pretrain" or "sft"');
   check('model', t.model in PRESETS, `must be one of ${Object.keys(PRESETS).join(', ')}`);
-  posInt('batchSize');
-  posInt('seqLen', 0);
-  posInt('gradAccum');
-  posInt('stepsPerRun', 0);
-  check('stepsPerRun', t.stepsPerRun <= 64, 'must be <= 64');
-  posInt('steps');
-  posInt('warmupSteps', 0);
-  posInt('evalEvery', 0);
-  posInt('evalBatches');
-  posInt('saveEvery', 0);
-  posInt('patience', 0);
-  posInt('threads');
+  checkFields('training config', TRAIN_FIELDS, c);
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
-  check('maxLr', t.maxLr > 0 && t.maxLr < 1, 'must be in (0, 1)');
-  check('minLr', t.minLr >= 0 && t.minLr <= t.maxLr, 'must be in [0, maxLr]');
-  check('overlong', t.overlong === 'truncate' || t.overlong === 'skip', 'must be "truncate" or "skip"');
-  check('maxOverlongShare', typeof t.maxOverlongShare === 'number' && t.maxOverlongShare >= 0 && t.maxOverlongShare <= 1, 'must be in [0, 1]');
-  check('valFraction', t.valFraction >= 0 && t.valFraction < 1, 'must be in [0, 1)');
-  check('weightDecay', t.weightDecay >= 0, 'must be >= 0');
-  check('maxGradNorm', t.maxGradNorm >= 0, 'must be >= 0');
   check('data', Array.isArray(t.data) && t.data.length > 0, 'must name at least one file');
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
   return t;
-}
-
-/** Steps chained per engine run when the config leaves it at 0: larger on CUDA, where each run's host↔device copy of the state costs more. */
-export function stepsPerRunFor(device: string): number {
-  return parseDevice(device).provider === 'cuda' ? 8 : 4;
 }

@@ -70,7 +70,7 @@ describe.skipIf(!browserAvailable)("training runs in a real browser", () => {
     const lr = page.getByLabel("Peak learning rate");
     await lr.fill("5");
     await page.getByRole("button", { name: "Queue run" }).click();
-    await expect.poll(() => page.locator("#run-cfg-maxLr-error").textContent()).toBe("Peak learning rate must be at most 0.1.");
+    await expect.poll(() => page.locator("#run-cfg-maxLr-error").textContent()).toBe("Peak learning rate must be less than 1.");
     expect(await lr.getAttribute("aria-invalid")).toBe("true");
     expect(await lr.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(0);

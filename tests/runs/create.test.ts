@@ -56,7 +56,7 @@ describe("the run kinds table", () => {
   });
 
   it("names the field and its range in one sentence", () => {
-    expect(() => checkRunConfig("sft", { maxLr: 5 }, "tiny")).toThrow("The hyperparameter maxLr must be at most 0.1, not 5.");
+    expect(() => checkRunConfig("sft", { maxLr: 5 }, "tiny")).toThrow("The hyperparameter maxLr must be less than 1, not 5.");
     expect(() => checkRunConfig("sft", { steps: 0 }, "tiny")).toThrow("The hyperparameter steps must be at least 1, not 0.");
     expect(() => checkRunConfig("sft", { steps: 2.5 }, "tiny")).toThrow("The hyperparameter steps must be a whole number, not 2.5.");
     expect(() => checkRunConfig("sft", { minLr: 0.01, maxLr: 0.001 }, "tiny")).toThrow("The hyperparameter minLr (0.01) must not exceed maxLr (0.001).");

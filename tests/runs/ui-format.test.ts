@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatTick, formatEta, formatValue, formatWhen, isActive, percent, runDuration } from "../../components/runs/format";
+import { formatDuration, formatTick, formatEta, formatValue, formatWhen, isActive, percent, plainNumber, runDuration } from "../../components/runs/format";
 
 describe("run page formatting", () => {
   it("writes durations in the largest sensible units", () => {
@@ -56,5 +56,34 @@ describe("run page formatting", () => {
     expect(runDuration("2026-11-29T08:30:00.000Z", null, Date.parse("2026-11-29T08:30:09.000Z"))).toBe("9 s");
     expect(runDuration(null, null, 0)).toBe("—");
     expect(isActive("queued") && isActive("running") && !isActive("failed")).toBe(true);
+  });
+});
+
+describe("plainNumber: hyperparameters as a person types them", () => {
+  it("writes digits, and the short exponent form only under 1e-3", () => {
+    const cases: [number, string][] = [
+      [0, "0"],
+      [1000000, "1000000"],
+      [1e6, "1000000"],
+      [2 ** 31 - 1, "2147483647"],
+      [100_000, "100000"],
+      [0.25, "0.25"],
+      [0.1 + 0.2, "0.3"],
+      [6e-4, "6e-4"],
+      [0.0015, "0.0015"],
+      [1e-3, "0.001"],
+      [1e-4, "1e-4"],
+      [6.5e-5, "6.5e-5"],
+      [3e-5, "3e-5"],
+      [1e-7, "1e-7"],
+      [-1, "-1"],
+      [-10, "-10"],
+      [1e21, "1000000000000000000000"],
+    ];
+    for (const [v, text] of cases) expect(plainNumber(v), String(v)).toBe(text);
+  });
+
+  it("reads back as the same number", () => {
+    for (const v of [1e-5, 3e-4, 6e-5, 0.95, 1337, 0.02, 1e-8, 123456.789]) expect(Number(plainNumber(v))).toBe(v);
   });
 });

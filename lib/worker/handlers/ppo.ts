@@ -3,22 +3,17 @@
 // Per-iteration metrics stream into the context; the finished policy folder is registered.
 import "server-only";
 import path from "node:path";
-import type { PPOConfig } from "../../../ml/rlhf/ppo-config";
+import { PPO_FIELDS, type PPOConfig } from "../../../ml/index";
 import { trainPPO } from "../../../ml/rlhf/ppo-trainer";
 import { fmtMetrics } from "../../../ml/rlhf/progress";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits, pretrainText } from "../datasets";
-import { logResume, pick, reportRLProgress } from "./shared";
+import { logResume, reportRLProgress, trainerFields } from "./shared";
 
-const PPO_FIELDS = [
-  "iterations", "rolloutBatch", "miniBatch", "ppoEpochs", "maxNewTokens", "temperature", "lr", "beta", "gamma", "lam",
-  "clipEps", "valueClip", "vfCoef", "noEosPenalty", "valueInit", "ptxCoef", "saveEvery", "seed", "threads",
-] as const;
-
-export async function ppoHandler(ctx: RunContext): Promise<void> {
+export async function ppoHandler(ctx: RunContext<"ppo">): Promise<void> {
   const { run } = ctx;
-  const rewardId = run.config.rewardId as string | undefined;
+  const { rewardId } = run.config;
   if (!run.exportId || !run.baseId || !rewardId) throw new Error("A PPO run needs a policy, a reward model and a prompts export.");
   const [policy, reward] = await Promise.all(
     [run.baseId, rewardId].map((id) => db.modelArtifact.findUniqueOrThrow({ where: { id }, select: { path: true, name: true } })),
@@ -26,9 +21,10 @@ export async function ppoHandler(ctx: RunContext): Promise<void> {
   const s = await exportSplits(run.exportId);
   if (!s.train.length) throw new Error("The dataset has no prompts.");
   const c = run.config;
+  const train = trainerFields(PPO_FIELDS, c);
+  if (!(train.klTarget! > 0)) delete train.klTarget; // runs queued before klTarget had to be > 0 stored 0 for "fixed β"
   const config: Partial<PPOConfig> = {
-    ...pick(c, PPO_FIELDS),
-    ...(typeof c.klTarget === "number" && c.klTarget > 0 ? { klTarget: c.klTarget } : {}),
+    ...train,
     policy: policy.path,
     reward: reward.path,
     prompts: s.train,
@@ -37,7 +33,7 @@ export async function ppoHandler(ctx: RunContext): Promise<void> {
     device: run.device,
     worker: true,
   };
-  if (typeof c.ptxCoef === "number" && c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];
+  if (c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];
   ctx.log(`PPO on "${policy.name}" against reward model "${reward.name}": ${c.iterations} iterations of ${c.rolloutBatch} rollouts, ${c.threads} thread(s)`);
   logResume(ctx, config.out!);
   const result = await trainPPO(config, { onProgress: reportRLProgress(ctx, "iteration"), signal: ctx.signal });
@@ -47,7 +43,7 @@ export async function ppoHandler(ctx: RunContext): Promise<void> {
     name: run.name,
     path: result.out,
     parentId: run.baseId,
-    config: { train: pick(c, PPO_FIELDS), rewardId },
+    config: { train, rewardId },
     metrics: { ...result.metrics, iterations: result.iterations },
   });
   ctx.progress(1, 0);

@@ -3,26 +3,21 @@
 // registered as a reward_model artifact.
 import "server-only";
 import path from "node:path";
-import type { RewardConfig } from "../../../ml/rlhf/reward-config";
+import { REWARD_FIELDS, type RewardConfig } from "../../../ml/index";
 import { trainRewardModel } from "../../../ml/rlhf/reward-trainer";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits } from "../datasets";
-import { logResume, pick, reportRLProgress } from "./shared";
+import { logResume, reportRLProgress, trainerFields } from "./shared";
 
-const RM_FIELDS = [
-  "epochs", "batchSize", "seqLen", "maxLr", "minLr", "warmupSteps", "weightDecay", "maxGradNorm", "valFraction",
-  "margin", "centerCoef", "includeTies", "evalEvery", "saveEvery", "seed", "threads", "overlong", "maxOverlongShare",
-] as const;
-
-export async function rewardModelHandler(ctx: RunContext): Promise<void> {
+export async function rewardModelHandler(ctx: RunContext<"reward_model">): Promise<void> {
   const { run } = ctx;
   if (!run.exportId || !run.baseId) throw new Error("A reward-model run needs a starting checkpoint and a rankings export.");
   const base = await db.modelArtifact.findUniqueOrThrow({ where: { id: run.baseId }, select: { path: true, name: true } });
   const s = await exportSplits(run.exportId);
   if (!s.train.length) throw new Error("The dataset has no training rows.");
   const rc: Partial<RewardConfig> = {
-    ...pick(run.config, RM_FIELDS),
+    ...trainerFields(REWARD_FIELDS, run.config),
     init: base.path,
     data: s.train,
     valData: s.validation,
@@ -41,7 +36,7 @@ export async function rewardModelHandler(ctx: RunContext): Promise<void> {
     name: run.name,
     path: result.out,
     parentId: run.baseId,
-    config: { train: pick(run.config, RM_FIELDS), format: rc.format, shift: result.shift, scale: result.scale },
+    config: { train: trainerFields(REWARD_FIELDS, run.config), format: rc.format, shift: result.shift, scale: result.scale },
     metrics: { ...result.metrics, steps: result.steps },
   });
   ctx.progress(1, 0);

@@ -2,14 +2,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import { recoverCheckpoint } from "../../../ml/checkpoint/checkpoint";
+import type { ConfigOf, FieldTable } from "../../../ml/index";
 import { fmtMetrics, type RLProgress } from "../../../ml/rlhf/progress";
 import type { RunContext } from "../context";
 
-/** The fields of `c` named in `keys` that are set (the trainers refuse unknown fields). */
-export function pick<K extends string>(c: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, never>> {
+/**
+ * The fields of a run's config that are the trainer's hyperparameters (rows of its table), those
+ * that are set: the app's own fields (modelSize, contextLength, rewardId) stay out, since the
+ * trainers refuse unknown fields.
+ */
+export function trainerFields<T extends FieldTable>(table: T, config: object): Partial<ConfigOf<T>> {
   const out: Record<string, unknown> = {};
-  for (const k of keys) if (c[k] !== undefined) out[k] = c[k];
-  return out as Partial<Record<K, never>>;
+  for (const [k, v] of Object.entries(config)) if (k in table && v !== undefined) out[k] = v;
+  return out as Partial<ConfigOf<T>>;
 }
 
 /** Log a step line about 20 times per run. */

@@ -2,27 +2,23 @@
 // and log lines stream into the context; the finished checkpoint folder is registered.
 import "server-only";
 import path from "node:path";
-import { trainLM, type TrainConfig, type TrainProgress } from "../../../ml/train/index";
+import { TRAIN_FIELDS, trainLM, type TrainConfig, type TrainProgress } from "../../../ml/index";
 import { db } from "../../db";
-import { MODEL_SIZES, RUN_KINDS, type ModelSize } from "../../runs/kinds";
+import { RUN_KINDS } from "../../runs/kinds";
 import type { RunContext } from "../context";
 import { pretrainText, sftData } from "../datasets";
-import { logResume, pick, reportData, reportEvery } from "./shared";
+import { logResume, reportData, reportEvery, trainerFields } from "./shared";
 
-const LM_FIELDS = [
-  "steps", "batchSize", "seqLen", "gradAccum", "maxLr", "minLr", "warmupSteps", "weightDecay", "maxGradNorm",
-  "valFraction", "evalEvery", "saveEvery", "patience", "seed", "threads", "overlong", "maxOverlongShare",
-] as const;
-
-export async function trainLMHandler(ctx: RunContext): Promise<void> {
+export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promise<void> {
   const { run } = ctx;
   const mode = run.kind === "pretrain" ? "pretrain" : "sft";
   const out = path.join(ctx.dir, "model");
   const c = run.config;
-  const tc: Partial<TrainConfig> = { ...pick(c, LM_FIELDS), mode, out, resume: true, worker: true, device: run.device };
-  if (mode === "pretrain") {
-    tc.model = (MODEL_SIZES as readonly unknown[]).includes(c.modelSize) ? (c.modelSize as ModelSize) : "small";
-    if (typeof c.contextLength === "number") tc.modelOverrides = { nCtx: c.contextLength };
+  const train = trainerFields(TRAIN_FIELDS, c);
+  const tc: Partial<TrainConfig> = { ...train, mode, out, resume: true, worker: true, device: run.device };
+  if (run.kind === "pretrain") {
+    tc.model = run.config.modelSize;
+    if (typeof run.config.contextLength === "number") tc.modelOverrides = { nCtx: run.config.contextLength };
     tc.data = [await pretrainText({ exportId: run.exportId, projectId: run.projectId }, ctx.dir)];
   } else {
     const base = await db.modelArtifact.findUniqueOrThrow({ where: { id: run.baseId! }, select: { path: true, name: true } });
@@ -59,7 +55,7 @@ export async function trainLMHandler(ctx: RunContext): Promise<void> {
     name: run.name,
     path: result.out,
     parentId: run.baseId,
-    config: { model: result.config, train: { ...pick(c, LM_FIELDS), mode } },
+    config: { model: result.config, train: { ...train, mode } },
     metrics: { loss: result.loss, ...(result.valLoss !== undefined ? { val_loss: result.valLoss } : {}), steps: result.step, stoppedEarly: result.stoppedEarly },
   });
   ctx.progress(1, 0);
