@@ -64,7 +64,8 @@ describe("a worker process", { timeout: 300_000 }, () => {
     expect(p.error ?? "", w.output()).toBe("");
     expect(p).toMatchObject({ status: "succeeded", progress: 1, threads: 1, worker: { host: os.hostname(), pid: w.child.pid } });
     expect(p.logTail).toMatch(/done: 40 steps/);
-    expect(await names(pre.id)).toEqual(new Set(["loss", "lr", "grad_norm", "tokens_per_sec", "val_loss"]));
+    // copy_ms: the host↔device copy time of one engine run (measured once, reported with every step)
+    expect(await names(pre.id)).toEqual(new Set(["loss", "lr", "grad_norm", "tokens_per_sec", "val_loss", "copy_ms"]));
     expect((await getRunMetrics(pre.id)).filter((m) => m.name === "loss")).toHaveLength(40);
     const [base] = p.artifacts;
     expect(base).toMatchObject({ kind: "base", name: "tiny base" });
