@@ -34,6 +34,7 @@ type Route = { auth: Auth; permission?: Permission; body: BodyKind; json?: unkno
 const NIL = "00000000-0000-0000-0000-000000000000";
 const ROUTES: Record<string, Route> = {
   "POST /api/account/password": { auth: "session", permission: "account.self", body: "json" },
+  "POST /api/account/sign-out-everywhere": { auth: "session", permission: "account.self", body: "none" },
   "POST /api/assignments/[id]/renew": { auth: "either", permission: "tasks.work", body: "none" },
   "GET /api/auth/[...nextauth]": { auth: "next-auth", body: "none" },
   "POST /api/auth/[...nextauth]": { auth: "next-auth", body: "form" },
