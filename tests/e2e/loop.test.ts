@@ -179,7 +179,8 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
     const before = await db.ranking.count({ where: { labelerId: labeler.id } });
     await labelerPage.getByTestId("answer-A").waitFor();
     await labelerPage.getByTestId("answer-A").focus();
-    for (const key of ["1", "2", "3", "4"]) await labelerPage.keyboard.press(key); // focus moves to the next unranked answer
+    // focus stays on the answer just placed; ↓ moves to the next one on screen
+    for (const key of ["1", "ArrowDown", "2", "ArrowDown", "3", "ArrowDown", "4"]) await labelerPage.keyboard.press(key);
     await expect.poll(() => labelerPage.getByTestId("ranking-notation").textContent()).toContain("A > B > C > D");
     if (screenshot) {
       await labelerPage.evaluate(() => window.scrollTo(0, 0));
