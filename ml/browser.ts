@@ -22,3 +22,4 @@ export {
 export { TRAIN_FIELDS } from './train/config';
 export { REWARD_FIELDS } from './rlhf/reward-config';
 export { PPO_FIELDS } from './rlhf/ppo-config';
+export { DPO_FIELDS } from './rlhf/dpo-config';
