@@ -28,15 +28,33 @@ export const CHART_GROUPS = {
   accuracy: {
     title: "Accuracy (chosen scored above rejected)",
     lines: [
-      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc"] },
-      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy"] },
+      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc", "rewardsaccuracies"] },
+      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy", "valrewardsaccuracies", "evalrewardsaccuracies"] },
     ],
   },
   margin: {
     title: "Margin (chosen − rejected score)",
     lines: [
-      { label: "train", names: ["margin", "trainmargin", "rewardmargin"] },
-      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin"] },
+      { label: "train", names: ["margin", "trainmargin", "rewardmargin", "rewardsmargins"] },
+      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin", "valrewardsmargins", "evalrewardsmargins"] },
+    ],
+  },
+  implicitReward: {
+    title: "Implicit reward β·log(π/π_ref)",
+    lines: [
+      { label: "chosen", names: ["rewardschosen"] },
+      { label: "rejected", names: ["rewardsrejected"] },
+      { label: "validation chosen", names: ["valrewardschosen", "evalrewardschosen"] },
+      { label: "validation rejected", names: ["valrewardsrejected", "evalrewardsrejected"] },
+    ],
+  },
+  logps: {
+    title: "Log-probability of the answers",
+    lines: [
+      { label: "chosen", names: ["logpschosen"] },
+      { label: "rejected", names: ["logpsrejected"] },
+      { label: "validation chosen", names: ["vallogpschosen", "evallogpschosen"] },
+      { label: "validation rejected", names: ["vallogpsrejected", "evallogpsrejected"] },
     ],
   },
   score: { title: "Score (reward model)", lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }] },
@@ -61,6 +79,7 @@ export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
   sft: ["loss"],
   reward_model: ["loss", "accuracy", "margin"],
   ppo: ["score", "kl", "objective", "clip", "entropy", "length", "loss"],
+  dpo: ["loss", "accuracy", "margin", "implicitReward", "kl", "logps"],
   generate: [],
 };
 

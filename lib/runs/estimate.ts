@@ -32,6 +32,7 @@ export function estimateFor(kind: RunKind, config: Record<string, unknown>, mode
     case "sft":
       return estimateRun({ kind, model, batchSize: num(config.batchSize, 8), seqLen: num(config.seqLen, 0), threads });
     case "reward_model":
+    case "dpo":
       return estimateRun({ kind, model, batchSize: num(config.batchSize, 8), seqLen: num(config.seqLen, 0), threads, answersPerPrompt });
     case "ppo":
       return estimateRun({ kind, model, batchSize: num(config.miniBatch, 8), seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 64)), threads });

@@ -4,6 +4,7 @@ import "server-only";
 import { runGenerate } from "../generation/run-generate";
 import type { RunKind } from "../runs/kinds";
 import type { RunContext } from "./context";
+import { dpoHandler } from "./handlers/dpo";
 import { ppoHandler } from "./handlers/ppo";
 import { rewardModelHandler } from "./handlers/reward-model";
 import { trainLMHandler } from "./handlers/train-lm";
@@ -15,6 +16,7 @@ export const HANDLERS: { [K in RunKind]: RunHandler<K> } = {
   sft: trainLMHandler,
   reward_model: rewardModelHandler,
   ppo: ppoHandler,
+  dpo: dpoHandler,
   generate: async (ctx) => {
     await runGenerate(ctx);
   },

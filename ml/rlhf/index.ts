@@ -28,3 +28,5 @@ export { dpoMetrics, dpoPairTerm, type DPOMetrics } from './dpo-metrics';
 export { dpoFeeds, dpoLogpsModel, dpoStepModel, logpFeeds, sequenceLogps, splitPairs } from './dpo-model';
 export { REFERENCE_FILE, readReferenceCache, referenceKey, writeReferenceCache, type ReferenceLogps } from './dpo-reference';
 export { trainDPO, type DPOHooks, type DPOResult } from './dpo-trainer';
+// group baselines (RLOO, GRPO)
+export { groupAdvantages, tokenAdvantages, type GroupAdvantage } from './group-baseline';
