@@ -88,5 +88,5 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     expect(artifact).toMatchObject({ kind: "dpo", parentId: sft.id });
     expect(fs.existsSync(path.join(artifact.path, "dpo_reference.json"))).toBe(true);
     await page.close();
-  });
+  }, 360_000);
 });
