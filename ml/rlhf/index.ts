@@ -30,3 +30,5 @@ export { REFERENCE_FILE, readReferenceCache, referenceKey, writeReferenceCache, 
 export { trainDPO, type DPOHooks, type DPOResult } from './dpo-trainer';
 // group baselines (RLOO, GRPO)
 export { groupAdvantages, tokenAdvantages, type GroupAdvantage } from './group-baseline';
+// best-of-N
+export { bestOfN, bestOfNDistill, type BestOfNOptions, type BestOfNPick, type DistillConfig, type DistillResult } from './best-of-n';
