@@ -80,6 +80,7 @@ export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
   reward_model: ["loss", "accuracy", "margin"],
   ppo: ["score", "kl", "objective", "clip", "entropy", "length", "loss"],
   dpo: ["loss", "accuracy", "margin", "implicitReward", "kl", "logps"],
+  best_of_n: [],
   generate: [],
 };
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { atLeast, atMost, defaultsOf, DPO_FIELDS, PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type ConfigOf, type FieldSpec, type FieldTable } from "../../ml/browser";
 import { shown, zodObject } from "./hparams";
 
-export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "dpo", "generate"] as const;
+export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "dpo", "best_of_n", "generate"] as const;
 export type RunKind = (typeof RUN_KIND_NAMES)[number];
 export const ARTIFACT_KINDS = ["base", "sft", "reward_model", "ppo", "dpo"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -91,6 +91,19 @@ const generateFields = {
   seed: TRAIN_FIELDS.seed,
 } as const satisfies FieldTable;
 
+/** Best-of-N distillation: sampling and the reward model's pick (the policy and the reward model come from the form). */
+const bestOfNFields = {
+  n: {
+    type: "int", default: 16, min: atLeast(1), max: atMost(256), unit: "answers", show: "basic",
+    label: "N", doc: "Answers sampled per prompt; the one the reward model scores highest is kept.",
+  },
+  maxNewTokens: generateFields.maxNewTokens,
+  temperature: { ...generateFields.temperature, default: 1 },
+  topP: { ...generateFields.topP, default: 1 },
+  seed: TRAIN_FIELDS.seed,
+  threads: TRAIN_FIELDS.threads,
+} as const satisfies FieldTable;
+
 /** Where the worker runs the engine, on every kind: a string, so not a table row (the form has its own select). */
 const device = z
   .string()
@@ -108,6 +121,7 @@ export const KIND_FIELDS = {
   reward_model: rewardFields,
   ppo: ppoFields,
   dpo: dpoFields,
+  best_of_n: bestOfNFields,
   generate: generateFields,
 } satisfies Record<RunKind, FieldTable>;
 
@@ -119,6 +133,8 @@ type RunExtras = {
   /** The reward model's artifact id (createRun puts it in the config). */
   ppo: { rewardId?: string };
   dpo: object;
+  /** The reward model's artifact id (createRun puts it in the config). */
+  best_of_n: { rewardId?: string };
   /** The generate request, less its secrets (lib/generation/request.ts). */
   generate: { request?: Record<string, unknown> };
 };
@@ -235,6 +251,17 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
       klMaxNewTokens: size === "tiny" ? 16 : 32,
       threads: size === "tiny" ? 1 : 2,
     }),
+  },
+  best_of_n: {
+    label: "Best-of-N distillation",
+    description:
+      "Sample N answers per prompt from a policy, keep the one the reward model scores highest (InstructGPT's and Llama 2's rejection sampling), and save the kept answers as a new SFT export to fine-tune on.",
+    baseKinds: ["sft", "ppo", "dpo"],
+    needsRewardModel: true,
+    dataset: "ppo",
+    fields: bestOfNFields,
+    config: schemaOf(bestOfNFields),
+    defaults: (size) => ({ ...defaultsOf(bestOfNFields), ...(size === "tiny" ? { n: 4, maxNewTokens: 16, threads: 1 } : {}) }),
   },
   generate: {
     label: "Generate answers",
