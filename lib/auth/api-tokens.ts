@@ -3,6 +3,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import type pg from "pg";
+import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import type { SessionUser } from "./authenticate";
@@ -64,4 +65,36 @@ export async function revokeApiToken(db: Db, user: SessionUser, id: string): Pro
     data: { revokedAt: new Date() },
   });
   if (count === 0) throw new AppError("not_found", "That token was not found.");
+}
+
+/** What the account page and GET /api/tokens show of a token: never its hash. */
+const TOKEN_FIELDS = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  expiresAt: true,
+  createdAt: true,
+} as const;
+
+/** The user's own tokens, newest first. */
+export async function listApiTokens(db: Db, userId: string) {
+  return db.apiToken.findMany({ where: { userId }, select: TOKEN_FIELDS, orderBy: { createdAt: "desc" } });
+}
+
+/** Creates a token for the signed-in user (audited). The plain token is returned here only; the database keeps its sha256. */
+export async function issueApiToken(db: Db, user: SessionUser, input: { name: string; scopes: Permission[]; expiresInDays?: number }) {
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : undefined;
+  const { id, token } = await createApiToken(db, user, { name: input.name, scopes: input.scopes, expiresAt });
+  await audit(db, user.id, "token.create", { type: "api_token", id }, { name: input.name, scopes: input.scopes });
+  const apiToken = await db.apiToken.findUniqueOrThrow({ where: { id }, select: TOKEN_FIELDS });
+  return { token, apiToken };
+}
+
+/** Revokes one of the user's own tokens (audited); someone else's reads as not found. */
+export async function revokeOwnApiToken(db: Db, user: SessionUser, id: string): Promise<void> {
+  await revokeApiToken(db, user, id);
+  await audit(db, user.id, "token.revoke", { type: "api_token", id });
 }

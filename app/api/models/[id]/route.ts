@@ -2,5 +2,6 @@
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
 import { artifactDetail } from "@/lib/models/detail";
+import { idParams } from "@/lib/validation/id";
 
-export const GET = route<{ id: string }>({ permission: "runs.read" }, async ({ params }) => artifactDetail(db, params.id));
+export const GET = route({ permission: "runs.read", params: idParams }, async ({ params }) => artifactDetail(db, params.id));

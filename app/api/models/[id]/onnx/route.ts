@@ -4,7 +4,8 @@
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
 import { makeOnnx } from "@/lib/models/download";
+import { idParams } from "@/lib/validation/id";
 
-export const POST = route<{ id: string }>({ permission: "runs.create", body: "none" }, async ({ params, user }) => ({
+export const POST = route({ permission: "runs.create", body: "none", params: idParams }, async ({ params, user }) => ({
   file: await makeOnnx(db, user.id, params.id),
 }));

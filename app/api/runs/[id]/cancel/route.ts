@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/handler";
 import { cancelRun } from "@/lib/runs/control";
+import { idParams } from "@/lib/validation/id";
 
-export const POST = route<{ id: string }>({ permission: "runs.create", body: "none" }, async ({ user, params }) => cancelRun(user, params.id));
+export const POST = route({ permission: "runs.create", body: "none", params: idParams }, async ({ user, params }) => cancelRun(user, params.id));

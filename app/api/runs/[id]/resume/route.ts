@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/handler";
 import { resumeRun } from "@/lib/runs/control";
+import { idParams } from "@/lib/validation/id";
 
-export const POST = route<{ id: string }>({ permission: "runs.create", body: "none" }, async ({ user, params }) => resumeRun(user, params.id));
+export const POST = route({ permission: "runs.create", body: "none", params: idParams }, async ({ user, params }) => resumeRun(user, params.id));

@@ -1,0 +1,36 @@
+// The export operations, one handler each, served by both /api/exports (session or token) and
+// /api/v1/exports (token): the same filters, the same errors.
+import "server-only";
+import { z } from "zod";
+import { db } from "../db";
+import { createExport } from "../exports/snapshot";
+import { downloadExportFile, getExport, listExports } from "../exports/store";
+import { operation } from "../http/handler";
+import { createExportInput } from "../validation/export";
+import { id } from "../validation/id";
+
+export const listExportsQuery = z.object({
+  projectId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const exportParams = z.object({ id });
+export const exportFileParams = z.object({ id, name: z.string().min(1).max(255).meta({ description: "A name from the export's files, e.g. train.jsonl" }) });
+
+/** Exports, newest first; ?projectId= to filter, ?limit= (default 100). */
+export const listExportsOp = operation({ permission: "datasets.export", query: listExportsQuery }, async ({ query }) => ({
+  exports: await listExports(db, { projectId: query.projectId, take: query.limit }),
+}));
+
+export const createExportOp = operation({ permission: "datasets.export", body: createExportInput }, async ({ user, body }) => ({
+  export: await createExport(db, user, body),
+}));
+
+export const getExportOp = operation({ permission: "datasets.export", params: exportParams }, async ({ params }) => ({
+  export: await getExport(db, params.id),
+}));
+
+/** Streams one file the export lists, with its sha256 in a header; the audit log says whether a token fetched it. */
+export const downloadExportFileOp = operation({ permission: "datasets.export", params: exportFileParams }, async ({ params, user, via }) =>
+  downloadExportFile(db, user.id, params.id, params.name, via === "token" ? { via: "api" } : {}),
+);
