@@ -56,6 +56,27 @@ export type RouteOptions<PS extends Schema | undefined = undefined, QS extends S
   maxBytes?: number | (() => number);
   /** The route's own 413 sentence for a body over maxBytes (what to do instead). */
   tooLarge?: () => AppError;
+  /** How the OpenAPI document describes the route (every /api/v1 route has one; lib/api/openapi.ts). */
+  doc?: RouteDoc;
+};
+
+/** What the OpenAPI document says of a route beyond its schemas. */
+export type RouteDoc = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** The JSON answer's schema. */
+  response?: Schema;
+  /** The success status (default 200). */
+  status?: number;
+  /** A non-JSON answer (a file): its content types, and headers. */
+  responseContent?: Record<string, { schema: object }>;
+  responseHeaders?: Record<string, { description: string; schema: object }>;
+  /** A non-JSON request body (an upload): its content types. */
+  requestContent?: Record<string, { schema: object }>;
+  /** Error statuses beyond the ones the schemas imply (401, 403; 404 with path parameters; 400 with a query or body; 413 with a body). */
+  errors?: number[];
 };
 
 type Handler<PS, QS, BS> = (ctx: RouteContext<Out<PS, Record<string, string>>, Out<QS, Record<string, never>>, Out<BS, undefined>>) => Promise<Response | object | null>;

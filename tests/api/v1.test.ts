@@ -27,7 +27,7 @@ const v1Exports = await import("../../app/api/v1/exports/route");
 const v1Export = await import("../../app/api/v1/exports/[id]/route");
 const v1ExportFile = await import("../../app/api/v1/exports/[id]/files/[name]/route");
 const openapi = await import("../../app/api/v1/openapi.json/route");
-const { openapiSpec } = await import("../../app/api/v1/openapi.json/spec");
+const openapiSpec = (await import("../../app/api/v1/openapi.json/document")).openapiSpec();
 const tokensRoute = await import("../../app/api/tokens/route");
 const tokenRoute = await import("../../app/api/tokens/[id]/route");
 
