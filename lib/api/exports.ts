@@ -22,6 +22,7 @@ export const exportFileParams = z.object({ id, name: z.string().min(1).max(255).
 export const listExportsOp = operation(
   {
     permission: "datasets.export",
+    scope: "exports:read",
     query: listExportsQuery,
     doc: { operationId: "listExports", summary: "List exports, newest first", tags: ["exports"], response: z.object({ exports: z.array(exportView) }) },
   },
@@ -32,6 +33,7 @@ export const listExportsOp = operation(
 export const createExportOp = operation(
   {
     permission: "datasets.export",
+    scope: "exports:write",
     body: createExportInput,
     doc: {
       operationId: "createExport",
@@ -48,6 +50,7 @@ export const createExportOp = operation(
 export const getExportOp = operation(
   {
     permission: "datasets.export",
+    scope: "exports:read",
     params: exportParams,
     doc: { operationId: "getExport", summary: "One export and its files", tags: ["exports"], response: z.object({ export: exportView }) },
   },
@@ -59,6 +62,7 @@ export const getExportOp = operation(
 export const downloadExportFileOp = operation(
   {
     permission: "datasets.export",
+    scope: "exports:read",
     params: exportFileParams,
     doc: {
       operationId: "downloadExportFile",

@@ -12,6 +12,7 @@ import { importResult } from "./schemas";
 export const importFileOp = operation(
   {
     permission: "prompts.import",
+    scope: "imports:write",
     params: idParams,
     query: importQuery,
     body: "upload",

@@ -56,6 +56,7 @@ function operation(spec: RouteSpec) {
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
     "x-permission": spec.permission,
+    ...(spec.scope ? { "x-scope": spec.scope, security: [{ bearerAuth: [spec.scope] }] } : {}),
     parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
     ...(body ? { requestBody: body } : {}),
     responses: {

@@ -11,6 +11,7 @@ import { userForToken } from "../auth/api-tokens";
 import type { SessionUser } from "../auth/authenticate";
 import { getCurrentUser } from "../auth/current-user";
 import { can, type Permission } from "../auth/permissions";
+import { tokenScopes, type Scope } from "../auth/scopes";
 import { sqlPool } from "../db";
 import { AppError } from "../errors";
 import { BODY_LIMITS, checkDeclaredLength, readBody, withBodyLimit, type BodyKind } from "./body";
@@ -38,6 +39,8 @@ export type RouteOptions<PS extends Schema | undefined = undefined, QS extends S
   permission: Permission;
   /** "session" (browser), "token" (Authorization: Bearer), or "either". */
   auth?: "session" | "token" | "either";
+  /** The token scope a bearer call needs besides the permission (lib/auth/scopes); required where tokens are taken. */
+  scope?: Scope;
   /**
    * The path parameters' schema. A parameter that fails it names no record, so the answer is the
    * same 404 a well-formed id that does not exist gets: a client sees one answer for "no such
@@ -108,6 +111,7 @@ export function route<PS extends Schema | undefined = undefined, QS extends Sche
   opts: RouteOptions<PS, QS, BS>,
   fn: Handler<PS, QS, BS>,
 ): RouteHandler {
+  if (opts.auth && opts.auth !== "session" && !opts.scope) throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
   const handler = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       const kind = bodyKind(req, opts.body);
@@ -172,14 +176,14 @@ async function limitBody(req: NextRequest, kind: BodyKind, max: number): Promise
   return req;
 }
 
-async function resolveUser(req: NextRequest, opts: { permission: Permission; auth?: "session" | "token" | "either" }): Promise<{ user: SessionUser; via: "session" | "token" }> {
+async function resolveUser(req: NextRequest, opts: { permission: Permission; scope?: Scope; auth?: "session" | "token" | "either" }): Promise<{ user: SessionUser; via: "session" | "token" }> {
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
   if (mode !== "session" && header?.startsWith("Bearer ")) {
     const user = await userForToken(sqlPool(), header.slice(7).trim());
     if (!user) throw new AppError("unauthorized", "The API token is missing, unknown, expired or revoked.");
-    if (!can(user, opts.permission) || !user.scopes.includes(opts.permission))
-      throw new AppError("forbidden", `This token does not have the ${opts.permission} permission.`);
+    if (!can(user, opts.permission)) throw new AppError("forbidden", `This token's owner does not have the ${opts.permission} permission.`);
+    if (!opts.scope || !tokenScopes(user.scopes).has(opts.scope)) throw new AppError("forbidden", `This token does not have the ${opts.scope} scope.`);
     return { user, via: "token" };
   }
   if (mode === "token") throw new AppError("unauthorized", "Send an API token as Authorization: Bearer <token>.");

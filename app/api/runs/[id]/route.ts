@@ -1,5 +1,4 @@
-import { route } from "@/lib/http/handler";
-import { getRun } from "@/lib/runs/queries";
-import { idParams } from "@/lib/validation/id";
+import { getRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route({ permission: "runs.read", params: idParams }, async ({ params }) => ({ run: await getRun(params.id) }));
+export const GET = serve(getRunOp, "session");

@@ -9,6 +9,7 @@ export const GET = route(
   {
     permission: "prompts.import",
     auth: "token",
+    scope: "projects:read",
     doc: { operationId: "listProjects", summary: "List projects (id, slug, name) to import into", tags: ["projects"], response: z.object({ projects: z.array(projectRef) }) },
   },
   async () => ({ projects: await listProjectRefs(db) }),

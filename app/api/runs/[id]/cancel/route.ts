@@ -1,5 +1,4 @@
-import { route } from "@/lib/http/handler";
-import { cancelRun } from "@/lib/runs/control";
-import { idParams } from "@/lib/validation/id";
+import { cancelRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route({ permission: "runs.create", body: "none", params: idParams }, async ({ user, params }) => cancelRun(user, params.id));
+export const POST = serve(cancelRunOp, "session");

@@ -1,5 +1,4 @@
-import { route } from "@/lib/http/handler";
-import { resumeRun } from "@/lib/runs/control";
-import { idParams } from "@/lib/validation/id";
+import { resumeRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route({ permission: "runs.create", body: "none", params: idParams }, async ({ user, params }) => resumeRun(user, params.id));
+export const POST = serve(resumeRunOp, "session");

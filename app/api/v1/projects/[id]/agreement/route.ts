@@ -11,6 +11,7 @@ export const GET = route(
   {
     permission: "quality.read",
     auth: "token",
+    scope: "quality:read",
     params: idParams,
     doc: {
       operationId: "projectAgreement",
