@@ -10,13 +10,13 @@ import { createExportInput } from "../validation/export";
 import { id } from "../validation/id";
 import { exportView } from "./schemas";
 
-export const listExportsQuery = z.object({
+const listExportsQuery = z.object({
   projectId: id.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const exportParams = z.object({ id });
-export const exportFileParams = z.object({ id, name: z.string().min(1).max(255).meta({ description: "A name from the export's files, e.g. train.jsonl" }) });
+const exportParams = z.object({ id });
+const exportFileParams = z.object({ id, name: z.string().min(1).max(255).meta({ description: "A name from the export's files, e.g. train.jsonl" }) });
 
 /** Exports, newest first; ?projectId= to filter, ?limit= (default 100). */
 export const listExportsOp = operation(

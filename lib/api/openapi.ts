@@ -10,7 +10,7 @@ export type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DEL
 type JsonSchema = { properties?: Record<string, object>; required?: string[]; [k: string]: unknown };
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 takes it) of what a client sends (`io: "input"`: defaults make fields optional) or gets. */
-export function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
   return rest;
 }
@@ -67,7 +67,7 @@ function operation(spec: RouteSpec) {
 }
 
 /** "/api/v1/exports/[id]" → "/api/v1/exports/{id}". */
-export const openapiPath = (p: string) => p.replace(/\[(\w+)\]/g, "{$1}");
+const openapiPath = (p: string) => p.replace(/\[(\w+)\]/g, "{$1}");
 
 export function openapiDocument(routes: Record<string, RouteModule>, info: { title: string; version: string; description: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
