@@ -1,13 +1,17 @@
 // The web server's side of the inference server (lib/inference/server.ts): INFERENCE_URL and
 // INFERENCE_SECRET from the environment; its answers and errors relayed as they are; "not running"
-// as one clear sentence (the route turns it into a 503).
+// as one clear sentence (an AppError "unavailable": 503).
 import "server-only";
 import { AppError, type ErrorCode } from "../errors";
 import { SECRET_HEADER, type GenerateBody, type GenerateReply, type ScoreBody, type ScoreReply } from "./schema";
 import { envVar } from "../env";
 
-export class InferenceUnavailableError extends Error {
+/** The inference server is not reachable: a 503 through the route wrapper's one error mapping. */
+export class InferenceUnavailableError extends AppError {
   override name = "InferenceUnavailableError";
+  constructor(message: string) {
+    super("unavailable", message);
+  }
 }
 
 const NOT_RUNNING =
