@@ -78,6 +78,7 @@ export default async function LabelHome() {
               prompt: h.prompt,
               summary: h.summary,
               editable: h.editableUntil > now,
+              ...(h.ranking && h.editableUntil > now ? { ranking: h.ranking } : {}),
             }))}
           />
         </Card>
