@@ -138,7 +138,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
             {conflicts.length > 2 && ` (and ${conflicts.length - 2} more)`}.
           </p>
         )}
-        <ErrorText>{error}</ErrorText>
+        <ErrorText>{error === blocked ? undefined : error}</ErrorText>
       </div>
       <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </div>

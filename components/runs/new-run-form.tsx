@@ -34,6 +34,7 @@ import { RunEstimate } from "./run-estimate";
 import { paramCount, PRESETS, type GPTConfig } from "@/ml/model/config";
 import { fmtCount } from "@/ml/model/estimate";
 import { estimateFor, memoryRefusal, runModel } from "@/lib/runs/estimate";
+import { plural } from "../ui/plural";
 
 export type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown; source?: string; model?: GPTConfig | null };
 export type FormExport = { id: string; kind: string; projectId: string | null; rowCount: number; createdAt: string };
@@ -303,7 +304,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
                 <option value={NOW}>The project&apos;s labels now (makes a snapshot)</option>
                 {datasetExports.map((x) => (
                   <option key={x.id} value={x.id}>
-                    Export {formatWhen(x.createdAt)} · {x.kind} · {x.rowCount} rows
+                    Export {formatWhen(x.createdAt)} · {x.kind} · {plural(x.rowCount, "row")}
                   </option>
                 ))}
               </select>

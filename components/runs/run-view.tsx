@@ -19,6 +19,7 @@ import { ProgressBar, StatusBadge } from "./run-status";
 import type { RunDetailJson } from "./types";
 import { runWarnings } from "./run-warnings";
 import { useRunLive } from "./use-run-live";
+import { plural } from "../ui/plural";
 
 type Props = {
   initial: RunDetailJson;
@@ -184,7 +185,7 @@ function Details({ run, now, origin }: { run: RunDetailJson; now: number; origin
       "Dataset",
       run.export ? (
         <Link className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" href="/admin/exports">
-          {run.export.kind} export · {run.export.rowCount} rows
+          {run.export.kind} export · {plural(run.export.rowCount, "row")}
         </Link>
       ) : (
         "—"
