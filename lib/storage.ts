@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 export function storageRoot(): string {
-  return path.resolve(process.env.STORAGE_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "storage"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.STORAGE_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "storage"));
 }
 
 /** A folder under the storage root, created if missing. */

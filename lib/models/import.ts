@@ -19,7 +19,7 @@ import { storageDir } from "../storage";
  * Without it, anyone allowed to import could make the server copy any file it can read.
  */
 export function importRoot(): string {
-  return path.resolve(process.env.MODEL_IMPORT_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "imports"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.MODEL_IMPORT_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "imports"));
 }
 
 /**
@@ -27,7 +27,7 @@ export function importRoot(): string {
  * inside the import root. A relative path is taken relative to the root.
  */
 export function resolveImportPath(given: string, root = importRoot()): string {
-  const realRoot = fs.existsSync(root) ? fs.realpathSync(root) : root;
+  const realRoot = fs.existsSync(/*turbopackIgnore: true*/ root) ? fs.realpathSync(/*turbopackIgnore: true*/ root) : root;
   const target = path.resolve(realRoot, given);
   let real: string;
   try {
@@ -113,7 +113,7 @@ export async function importModelFolder(
 export async function importFromServerPath(db: Db, actorId: string, o: { path: string; name: string }): Promise<ImportedModel> {
   const root = importRoot();
   const dir = resolveImportPath(o.path, root);
-  const realRoot = fs.realpathSync(root);
+  const realRoot = fs.realpathSync(/*turbopackIgnore: true*/ root);
   return importModelFolder(db, actorId, { dir, name: o.name, from: path.relative(realRoot, dir) || ".", root: realRoot });
 }
 
