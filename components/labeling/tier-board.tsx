@@ -9,6 +9,24 @@ import { place, placeByKey, tieWithAbove, tierIndexOf, visualOrder, type Board, 
 import { DragLayer } from "./drag-layer";
 import { NewTierZone, TierRow, UnrankedZone } from "./drop-zones";
 
+/**
+ * Focuses an answer card and scrolls it so its top edge (letter, placement) is in the band between
+ * the pinned prompt and the pinned submit bar (their heights are the page's scroll padding, see
+ * use-pinned-edge.ts). The browser's own focus scrolling may centre a tall card under the prompt.
+ */
+function reveal(el: HTMLElement | undefined) {
+  if (!el) return;
+  el.focus({ preventScroll: true });
+  const style = getComputedStyle(document.documentElement);
+  const top = parseFloat(style.scrollPaddingTop) || 0;
+  const bottom = window.innerHeight - (parseFloat(style.scrollPaddingBottom) || 0);
+  const r = el.getBoundingClientRect();
+  if (r.top >= top && r.bottom <= bottom) return; // already in full view
+  // Below the band: scroll up just enough to show it whole, but never past its top edge.
+  const by = r.top < top ? r.top - top : Math.min(r.bottom - bottom, r.top - top);
+  window.scrollBy({ top: by });
+}
+
 export function TierBoard({
   board,
   onBoard,
@@ -40,7 +58,7 @@ export function TierBoard({
   useEffect(() => {
     const pos = focusNext.current;
     focusNext.current = null;
-    if (pos !== null) cards.current.get(pos)?.focus();
+    if (pos !== null) reveal(cards.current.get(pos));
   }, [board]);
   useEffect(() => {
     // Ready for the keyboard at once: the first answer has focus (without scrolling past the prompt).
@@ -65,7 +83,7 @@ export function TierBoard({
     if (action.type === "focus") {
       const order = visualOrder(board);
       const i = Math.min(order.length - 1, Math.max(0, order.indexOf(pos) + action.delta));
-      cards.current.get(order[i])?.focus();
+      reveal(cards.current.get(order[i]));
     } else if (action.type === "tier") update(pos, placeByKey(board, pos, action.tier), true);
     else if (action.type === "tie") update(pos, tieWithAbove(board, pos), true);
     else update(pos, place(board, pos, { kind: "unranked" }), true);
