@@ -40,9 +40,9 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const inFlight = useRef(false);
   const elapsed = useVisibleTime();
   const idPrefix = useId();
-  // Off by default: after a tier key the focus stays on the answer just placed, so ↓ always means the next card.
   const submitBar = useRef<HTMLDivElement>(null);
   usePinnedEdge(submitBar, "bottom");
+  // Off by default: after a tier key the focus stays on the answer just placed, so ↓ always means the next card.
   const [advance, setAdvance] = useStoredState<boolean>("setting:advance-after-place", () => false, (v): v is boolean => typeof v === "boolean");
 
   const complete = isComplete(board);
