@@ -6,7 +6,7 @@ import path from "node:path";
 import { envVar } from "./env";
 
 export function storageRoot(): string {
-  return path.resolve(envVar("STORAGE_DIR") ?? path.join(envVar("DATA_DIR"), "storage"));
+  return path.resolve(/*turbopackIgnore: true*/ envVar("STORAGE_DIR") ?? path.join(envVar("DATA_DIR"), "storage"));
 }
 
 /** A folder under the storage root, created if missing. */

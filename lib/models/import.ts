@@ -20,7 +20,7 @@ import { envVar } from "../env";
  * Without it, anyone allowed to import could make the server copy any file it can read.
  */
 export function importRoot(): string {
-  return path.resolve(envVar("MODEL_IMPORT_DIR") ?? path.join(envVar("DATA_DIR"), "imports"));
+  return path.resolve(/*turbopackIgnore: true*/ envVar("MODEL_IMPORT_DIR") ?? path.join(envVar("DATA_DIR"), "imports"));
 }
 
 /**
@@ -28,7 +28,7 @@ export function importRoot(): string {
  * inside the import root. A relative path is taken relative to the root.
  */
 export function resolveImportPath(given: string, root = importRoot()): string {
-  const realRoot = fs.existsSync(root) ? fs.realpathSync(root) : root;
+  const realRoot = fs.existsSync(/*turbopackIgnore: true*/ root) ? fs.realpathSync(/*turbopackIgnore: true*/ root) : root;
   const target = path.resolve(realRoot, given);
   let real: string;
   try {
@@ -114,7 +114,7 @@ export async function importModelFolder(
 export async function importFromServerPath(db: Db, actorId: string, o: { path: string; name: string }): Promise<ImportedModel> {
   const root = importRoot();
   const dir = resolveImportPath(o.path, root);
-  const realRoot = fs.realpathSync(root);
+  const realRoot = fs.realpathSync(/*turbopackIgnore: true*/ root);
   return importModelFolder(db, actorId, { dir, name: o.name, from: path.relative(realRoot, dir) || ".", root: realRoot });
 }
 
