@@ -147,6 +147,7 @@ try {
   const base: ChildSpec = { part: 'train', dir, steps: STEPS, threads: THREADS, batch: BATCH, seq: SEQ, ids, gen: GEN, ppo: PPO, adam: ADAM };
   const why = wanted('train') || wanted('gen') ? torchMissing() : 'not asked for';
   const torch = why ? undefined : await torchSide(dir, ids);
+  if (torch) console.log(`PyTorch: ${JSON.stringify(torch)}`);
   const res: Record<string, Result> = {};
   for (const part of ['train', 'gen', 'rm', 'ppo'] as const) {
     if (!wanted(part)) continue;
