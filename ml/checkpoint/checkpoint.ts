@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ConfigError, validateConfig, type GPTConfig } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
 import { BYTE_SPECIALS } from '../tokenizer/byte';
-import { CheckpointError, encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors';
+import { CheckpointError, readSafetensors, writeSafetensorsFile, type NamedTensor } from './safetensors';
 
 export interface Checkpoint {
   config: GPTConfig;
@@ -127,11 +127,11 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
   mkdirSync(tmp);
   try {
     writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(hfConfig(config, o), null, 2)}\n`);
-    writeFileSync(path.join(tmp, 'model.safetensors'), encodeSafetensors(tensors));
+    writeSafetensorsFile(path.join(tmp, 'model.safetensors'), tensors);
     if (o.optimizer) {
       const opt: Record<string, NamedTensor> = {};
       for (const [name, data] of Object.entries(o.optimizer)) opt[name] = { data, shape: [data.length] };
-      writeFileSync(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(opt));
+      writeSafetensorsFile(path.join(tmp, 'optimizer.safetensors'), opt);
     }
     if (o.trainerState) writeFileSync(path.join(tmp, 'trainer_state.json'), `${JSON.stringify(o.trainerState, null, 2)}\n`);
     if (o.tokenizer && o.tokenizer !== 'byte') {
