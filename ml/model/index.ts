@@ -7,6 +7,7 @@ export {
   declareGPT,
   gptBody,
   gptTensorShapes,
+  gptParamDecls,
   hiddenAt,
   lmHead,
   MASKED,
