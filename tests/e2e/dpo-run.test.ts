@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
 
     const root = page.locator(`[data-run-id="${runId}"]`);
     const accuracy = page.locator('figure[data-chart^="Accuracy"]');
-    expect(await accuracy.textContent()).toContain("No points yet.");
+    expect(await accuracy.textContent()).toContain("Waiting for the first point.");
     app.startWorker({ WORKER_PROJECT_ID: project.id });
     await expect.poll(() => root.getAttribute("data-run-status"), { timeout: 240_000, interval: 250 }).toBe("succeeded");
 
