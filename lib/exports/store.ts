@@ -101,7 +101,7 @@ export async function downloadExportFile(
   const exp = await getExport(db, exportId);
   const { path: filePath, file } = exportFile(exp, name);
   await audit(db, userId, "export.download", { type: "export", id: exp.id }, { file: file.name, ...detail });
-  const body = Readable.toWeb(fs.createReadStream(filePath)) as ReadableStream<Uint8Array>;
+  const body = Readable.toWeb(fs.createReadStream(/*turbopackIgnore: true*/ filePath)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
       "content-type": file.name.endsWith(".jsonl") ? "application/x-ndjson; charset=utf-8" : "text/markdown; charset=utf-8",

@@ -4,6 +4,7 @@
 import "server-only";
 import { AppError, type ErrorCode } from "../errors";
 import { SECRET_HEADER, type GenerateBody, type GenerateReply, type ScoreBody, type ScoreReply } from "./schema";
+import { envVar } from "../env";
 
 /** The inference server is not reachable: a 503 through the route wrapper's one error mapping. */
 export class InferenceUnavailableError extends AppError {
@@ -22,12 +23,14 @@ export type InferenceClient = { generate(b: GenerateBody): Promise<GenerateReply
 
 export function inferenceClient(env: Record<string, string | undefined> = process.env): InferenceClient {
   const call = async <T>(path: string, body: unknown): Promise<T> => {
-    if (!env.INFERENCE_URL || !env.INFERENCE_SECRET) throw new InferenceUnavailableError(NOT_RUNNING);
+    const base = envVar("INFERENCE_URL", env);
+    const secret = envVar("INFERENCE_SECRET", env);
+    if (!base || !secret) throw new InferenceUnavailableError(NOT_RUNNING);
     let res: Response;
     try {
-      res = await fetch(new URL(path, env.INFERENCE_URL), {
+      res = await fetch(new URL(path, base), {
         method: "POST",
-        headers: { "content-type": "application/json", [SECRET_HEADER]: env.INFERENCE_SECRET },
+        headers: { "content-type": "application/json", [SECRET_HEADER]: secret },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(5 * 60_000),
       });

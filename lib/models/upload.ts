@@ -15,6 +15,7 @@ import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { storageDir } from "../storage";
 import { importModelFolder, type ImportedModel } from "./import";
+import { envVar } from "../env";
 import { isId } from "../validation/id";
 
 const OWNER = ".owner";
@@ -22,8 +23,7 @@ const STALE_MS = 24 * 3600_000;
 
 /** The most bytes one uploaded model folder may hold (MODEL_UPLOAD_MAX_BYTES, default 4 GiB). */
 export function maxUploadBytes(): number {
-  const v = Number(process.env.MODEL_UPLOAD_MAX_BYTES);
-  return Number.isFinite(v) && v > 0 ? v : 4 * 1024 ** 3;
+  return envVar("MODEL_UPLOAD_MAX_BYTES");
 }
 
 const uploadsRoot = () => storageDir("uploads");

@@ -37,6 +37,7 @@ const ROUTES: Record<string, Route> = {
   "POST /api/account/password": { auth: "session", permission: "account.self", body: "json" },
   "POST /api/account/sign-out-everywhere": { auth: "session", permission: "account.self", body: "none" },
   "POST /api/assignments/[id]/renew": { auth: "either", permission: "tasks.work", body: "none" },
+  "POST /api/assignments/[id]/release": { auth: "either", permission: "tasks.work", body: "none" },
   "GET /api/auth/[...nextauth]": { auth: "next-auth", body: "none" },
   "POST /api/auth/[...nextauth]": { auth: "next-auth", body: "form" },
   "PUT /api/demonstrations/[id]": { auth: "either", permission: "tasks.work", body: "json" },
