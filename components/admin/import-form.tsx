@@ -7,7 +7,7 @@ import { fetchJson } from "../ui/fetch-json";
 import { detectFormat, type ImportFormat } from "@/lib/imports/format";
 import { ErrorText, Select } from "../ui/field";
 
-type Result = { records: number; created: number; duplicates: number; tasks: number };
+type Result = { records: number; created: number; duplicates: number; tasks?: number; comparisons?: number; layout?: string };
 
 export function ImportForm({ projectId }: { projectId: string }) {
   const router = useRouter();
@@ -22,9 +22,9 @@ export function ImportForm({ projectId }: { projectId: string }) {
         const f = new FormData(e.currentTarget);
         const file = f.get("file") as File | null;
         if (!file || file.size === 0) return setError("Choose a file first.");
-        let format: ImportFormat;
+        let format: ImportFormat | "parquet";
         try {
-          format = detectFormat(file.name);
+          format = file.name.toLowerCase().endsWith(".parquet") ? "parquet" : detectFormat(file.name);
         } catch (err) {
           return setError((err as Error).message);
         }
@@ -51,15 +51,19 @@ export function ImportForm({ projectId }: { projectId: string }) {
       <Select label="What the file holds" id="kind" name="kind" defaultValue="prompts">
         <option value="prompts">Prompts (JSONL or CSV: prompt or messages, id, split, metadata)</option>
         <option value="answers">Answer sets (prompt + responses, 2 to 9 each: ranking tasks)</option>
+        <option value="preferences">
+          Preference data as rankings (TRL pairs, our rankings export, Anthropic HH-RLHF, UltraFeedback ratings; JSONL, JSON, CSV or Parquet)
+        </option>
       </Select>
       <label htmlFor="file" className="block space-y-1">
-        <span className="text-sm font-medium">File (.jsonl, .json or .csv)</span>
-        <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.csv,.json" className="block text-sm" />
+        <span className="text-sm font-medium">File (.jsonl, .json, .csv; .parquet for preference data)</span>
+        <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.csv,.json,.parquet" className="block text-sm" />
       </label>
       <ErrorText>{error}</ErrorText>
       {result && (
         <p role="status" className="text-sm text-green-700 dark:text-green-400">
-          Imported {result.created} of {result.records} records ({result.duplicates} duplicates skipped, {result.tasks} tasks created).
+          Imported {result.created} of {result.records} records ({result.duplicates} duplicates skipped,{" "}
+          {result.comparisons !== undefined ? `${result.comparisons} comparisons, as ${result.layout}` : `${result.tasks} tasks created`}).
         </p>
       )}
       <Button type="submit" disabled={busy}>

@@ -31,6 +31,7 @@ const msgs = (v: unknown) => (v as { role: string; content: string }[]).map((m) 
 const COLUMNS: Record<string, Column> = {
   string: { elements: (n) => [utf8(n)], convert: same, feature: ["dtype: string"] },
   int: { elements: (n) => [int64(n)], convert: big, feature: ["dtype: int64"] },
+  float: { elements: (n) => [{ name: n, type: "DOUBLE", repetition_type: "REQUIRED" }], convert: Number, feature: ["dtype: float64"] },
   bool: { elements: (n) => [{ name: n, type: "BOOLEAN", repetition_type: "REQUIRED" }], convert: same, feature: ["dtype: bool"] },
   "list of {role, content}": {
     elements: (n) => list(n, [{ name: "element", repetition_type: "OPTIONAL", num_children: 2 }, utf8("role", "OPTIONAL"), utf8("content", "OPTIONAL")]),

@@ -45,6 +45,7 @@ function describeFilters(f: CreateExportInput): string {
     f.excludeFlags.length && `answers flagged ${f.excludeFlags.join(", ")} left out`,
     f.sourceModels.length && `answers from ${f.sourceModels.join(", ")} only`,
     f.kind === "rm" && (f.includeTies ? "ties kept" : "ties left out"),
+    (f.kind === "rm" || f.kind === "rankings") && f.importedLabels !== "include" && (f.importedLabels === "only" ? "imported preference data only" : "imported preference data left out"),
   ].filter(Boolean);
   return parts.length ? `Filters: ${parts.join("; ")}.` : "No filters.";
 }

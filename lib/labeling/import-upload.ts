@@ -7,6 +7,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { importQuery, MAX_IMPORT_BYTES } from "../validation/import";
 import { importFile } from "./import";
+import { importPreferences } from "./import-preferences";
 
 const tooLarge = () => new AppError("too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
 
@@ -14,7 +15,10 @@ export async function importUpload(db: Db, user: SessionUser, projectId: string,
   const query = importQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   if (!req.body) throw new AppError("bad_request", "Send the file as the request body.");
   if (Number(req.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
-  return importFile(db, user, { projectId, ...query, source: limitBytes(req.body, MAX_IMPORT_BYTES) });
+  const source = limitBytes(req.body, MAX_IMPORT_BYTES);
+  if (query.kind === "preferences") return importPreferences(db, user, { projectId, ...query, source });
+  if (query.format === "parquet") throw new AppError("bad_request", "Parquet files can be imported as preferences only.");
+  return importFile(db, user, { projectId, ...query, kind: query.kind, format: query.format, source });
 }
 
 async function* limitBytes(body: ReadableStream<Uint8Array>, max: number) {

@@ -47,7 +47,7 @@ export type HistoryItem = {
 export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<HistoryItem[]> {
   const [rankings, demos] = await Promise.all([
     db.ranking.findMany({
-      where: { labelerId: user.id },
+      where: { labelerId: user.id, importedFrom: null },
       orderBy: { createdAt: "desc" },
       take,
       include: { task: { include: { project: true, prompt: { select: { messages: true } } } } },

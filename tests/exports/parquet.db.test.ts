@@ -110,7 +110,7 @@ describe("Parquet exports", () => {
     expect(yaml).toMatch(/^license: cc-by-4.0$/m);
     expect(yaml).toContain('configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: "data/train-*.parquet"\n  - split: validation\n    path: "data/validation-*.parquet"');
     expect(yaml).toContain("dataset_info:\n  features:\n  - name: prompt\n    list:\n    - name: role\n      dtype: string\n    - name: content\n      dtype: string\n");
-    expect(yaml).toContain("  - name: margin\n    dtype: int64\n  - name: tie\n    dtype: bool\n");
+    expect(yaml).toContain("  - name: margin\n    dtype: float64\n  - name: tie\n    dtype: bool\n");
     for (const split of ["train", "validation"]) {
       const rows = e.splitCounts[split].rows;
       const bytes = e.files.filter((f) => f.name.startsWith(`data/${split}-`)).reduce((n, f) => n + f.bytes, 0);
