@@ -85,7 +85,7 @@ describe("Parquet exports", () => {
       const { e } = await exportBoth(admin, { kind, layout, projectId: project.id, validation: 0.5, includeTies: kind === "rm", margin: kind === "rm" });
       expect(await expectSameRows(e), `${kind} ${layout}`).toBeGreaterThan(0);
     }
-  });
+  }, 240_000); // two exports, each a child process; the first also makes the shared data
 
   it("types every column: int64, bool, lists with nulls, lists of lists, message structs", async () => {
     const { project, admin } = await data;
