@@ -3,9 +3,12 @@
 // print rows/s and peak RSS: of the child process that streams the rows (lib/exports/stream.ts)
 // and of this process, which starts it and stores the Export row (both must stay under the
 // target). For scale, the same run measures a reference: the same comparison rows streamed
-// through the same cursor with a bare SELECT and no formatting or writing.
+// through the same cursor with a bare SELECT and no formatting or writing. The export writes every
+// row twice (JSONL and Parquet); to see each format alone, the train split's rows are then written
+// again by a child process per format (bench/export-format-child.ts): rows/s and peak RSS of each.
 // Ends with one line of JSON. Env: ROWS; DATABASE_URL (a server: a throwaway database is created
 // on it and dropped unless KEEP_DB is set), else an in-process embedded PGlite (whose memory then counts in the RSS).
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -126,6 +129,22 @@ console.log(
     `${bench.engine === "pglite" ? " (includes the in-process PGlite)" : ""}`,
 );
 
+// Each format alone, on the train split's rows, in a child process of its own.
+const trainJsonl = path.join(process.env.STORAGE_DIR, "exports", exp.id, "train.jsonl");
+type FormatRun = { rows: number; write_s: number; bytes: number; max_rss_mb: number };
+const formatRun = (format: string): FormatRun => {
+  const out = path.join(process.env.STORAGE_DIR!, `format-${format}`);
+  const args = ["--import", "tsx", "--conditions=react-server", "--max-old-space-size=512", "bench/export-format-child.ts", format, trainJsonl, out];
+  const r = JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }).trim().split("\n").at(-1)!) as FormatRun;
+  fs.rmSync(out, { recursive: true, force: true });
+  return r;
+};
+const formats = { jsonl: formatRun("jsonl"), parquet: formatRun("parquet") };
+const perS = (r: FormatRun) => Math.round(r.rows / r.write_s);
+for (const [name, r] of Object.entries(formats))
+  console.log(`${name} alone: ${r.rows} rows written in ${round(r.write_s, 2)} s = ${perS(r)} rows/s, ${round(r.bytes / 2 ** 20)} MiB, peak RSS ${r.max_rss_mb} MB`);
+console.log(`parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}×`);
+
 await db.$disconnect();
 fs.rmSync(process.env.STORAGE_DIR, { recursive: true, force: true });
 if (process.env.KEEP_DB) console.log(`kept the database: ${bench.url}`);
@@ -142,8 +161,20 @@ console.log(
     parent_peak_rss_mb: parentPeakMb,
     reference_rows_per_s: Math.round(referenceRowsPerS),
     ratio_to_reference: round(rowsPerS / referenceRowsPerS, 2),
+    jsonl_rows_per_s: perS(formats.jsonl),
+    jsonl_peak_rss_mb: formats.jsonl.max_rss_mb,
+    parquet_rows_per_s: perS(formats.parquet),
+    parquet_peak_rss_mb: formats.parquet.max_rss_mb,
+    parquet_bytes: formats.parquet.bytes,
+    jsonl_bytes: formats.jsonl.bytes,
     target_rows_per_s: TARGET_ROWS_PER_S,
     target_peak_rss_mb: TARGET_RSS_MB,
-    pass: exp.rowCount === seeded && rowsPerS >= TARGET_ROWS_PER_S && childRssMb < TARGET_RSS_MB && parentPeakMb < TARGET_RSS_MB,
+    pass:
+      exp.rowCount === seeded &&
+      rowsPerS >= TARGET_ROWS_PER_S &&
+      childRssMb < TARGET_RSS_MB &&
+      parentPeakMb < TARGET_RSS_MB &&
+      perS(formats.parquet) >= TARGET_ROWS_PER_S &&
+      formats.parquet.max_rss_mb < TARGET_RSS_MB,
   }),
 );

@@ -8,7 +8,7 @@ import { detectFormat, type ImportFormat } from "@/lib/imports/format";
 import { ErrorText, Select } from "../ui/field";
 import { plural } from "../ui/plural";
 
-type Result = { records: number; created: number; duplicates: number; tasks: number };
+type Result = { records: number; created: number; duplicates: number; tasks?: number; comparisons?: number; layout?: string };
 
 export function ImportForm({ projectId }: { projectId: string }) {
   const router = useRouter();
@@ -24,9 +24,9 @@ export function ImportForm({ projectId }: { projectId: string }) {
         const file = f.get("file") as File | null;
         if (!file || (file.size === 0 && file.name === "")) return setError("Choose a file first.");
         if (file.size === 0) return setError(`The file "${file.name}" is empty: there is nothing in it to import.`);
-        let format: ImportFormat;
+        let format: ImportFormat | "parquet";
         try {
-          format = detectFormat(file.name);
+          format = file.name.toLowerCase().endsWith(".parquet") ? "parquet" : detectFormat(file.name);
         } catch (err) {
           return setError((err as Error).message);
         }
@@ -53,15 +53,19 @@ export function ImportForm({ projectId }: { projectId: string }) {
       <Select label="What the file holds" id="kind" name="kind" defaultValue="prompts">
         <option value="prompts">Prompts (JSONL or CSV: prompt or messages, id, split, metadata)</option>
         <option value="answers">Answer sets (prompt + responses, 2 to 9 each: ranking tasks)</option>
+        <option value="preferences">
+          Preference data as rankings (TRL pairs, our rankings export, Anthropic HH-RLHF, UltraFeedback ratings; JSONL, JSON, CSV or Parquet)
+        </option>
       </Select>
       <label htmlFor="file" className="block space-y-1">
-        <span className="text-sm font-medium">File (.jsonl, .json or .csv)</span>
-        <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.csv,.json" className="block text-sm" />
+        <span className="text-sm font-medium">File (.jsonl, .json, .csv; .parquet for preference data)</span>
+        <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.csv,.json,.parquet" className="block text-sm" />
       </label>
       <ErrorText>{error}</ErrorText>
       {result && (
         <p role="status" className="text-sm text-green-700 dark:text-green-400">
-          Imported {result.created} of {plural(result.records, "record")} ({plural(result.duplicates, "duplicate")} skipped, {plural(result.tasks, "task")} created).
+          Imported {result.created} of {plural(result.records, "record")} ({plural(result.duplicates, "duplicate")} skipped,{" "}
+          {result.comparisons !== undefined ? `${plural(result.comparisons, "comparison")}, read as ${result.layout}` : `${plural(result.tasks ?? 0, "task")} created`}).
         </p>
       )}
       <Button type="submit" disabled={busy}>

@@ -44,6 +44,7 @@ function toRequest(f: FormData): CreateExportRequest {
     sourceModels: selected(f, "sourceModels"),
     includeTies: f.get("includeTies") === "on",
     margin: f.get("margin") === "on",
+    importedLabels: ((f.get("importedLabels") as string) || "include") as CreateExportRequest["importedLabels"],
     validation: num(f.get("validation")) ?? 0,
     test: num(f.get("test")) ?? 0,
     license: (f.get("license") as string) || "other",
@@ -113,6 +114,11 @@ export function ExportForm({ projects, labelers, flags, sources }: Props) {
         <Field label="Validation fraction" id="export-validation" name="validation" type="number" min={0} max={1} step={0.01} defaultValue={0.1} />
         <Field label="Test fraction" id="export-test" name="test" type="number" min={0} max={1} step={0.01} defaultValue={0} />
         <Field label="Licence (Hub id)" id="export-license" name="license" defaultValue="other" pattern="[a-z0-9][a-z0-9.+\-]*" />
+        <Select label="Imported preference data (HH-RLHF, UltraFeedback, TRL…)" id="export-imported" name="importedLabels" defaultValue="include">
+          <option value="include">Keep beside the labelers&apos; rankings</option>
+          <option value="exclude">Leave out</option>
+          <option value="only">Only the imported data</option>
+        </Select>
 
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Pairs</legend>

@@ -131,7 +131,26 @@ export function RunView({ initial, initialPoints, canControl, others, origin, no
           <h2 id="run-charts" className="text-lg font-semibold">
             Metrics
           </h2>
-          {others.length > 0 && <ComparePicker runId={run.id} kind={run.kind} others={others} />}
+          <div className="flex flex-wrap items-end gap-3">
+            {charts.length > 0 && (
+              <p className="text-sm">
+                Download:{" "}
+                <a className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" href={`/api/runs/${run.id}/metrics/csv`} download>
+                  CSV
+                </a>
+                {" · "}
+                <a
+                  className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+                  href={`/api/runs/${run.id}/metrics/tensorboard`}
+                  title="A TensorBoard event file: put it in a folder and run tensorboard --logdir on it"
+                  download
+                >
+                  TensorBoard
+                </a>
+              </p>
+            )}
+            {others.length > 0 && <ComparePicker runId={run.id} kind={run.kind} others={others} />}
+          </div>
         </div>
         <DataFit rows={dataFit} />
         {charts.length === 0 ? (

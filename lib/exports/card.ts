@@ -22,6 +22,10 @@ export type CardInput = {
   guidelines?: string;
   agreement?: { pairwiseRate: number | null; sharedPairs: number; labelerPairs?: number; krippendorffAlpha?: number | null };
   createdAt: Date;
+  /** YAML lines put before `configs` (the Parquet export's `dataset_info`: features and splits). */
+  datasetInfo?: string[];
+  /** One line after the splits table (e.g. where the same rows are as JSON Lines). */
+  filesNote?: string;
 };
 
 const SPLIT_ORDER: Split[] = ["train", "validation", "test"];
@@ -68,6 +72,7 @@ export function datasetCard(input: CardInput): string {
     "- human-feedback",
     "size_categories:",
     `- ${sizeCategory(totalRows)}`,
+    ...(input.datasetInfo ?? []),
     "configs:",
     "- config_name: default",
     "  data_files:",
@@ -119,6 +124,7 @@ export function datasetCard(input: CardInput): string {
     "|---|---|---|",
     ...files.map((f) => `| ${f.split} | ${cell(f.path)} | ${f.rows} |`),
     "",
+    ...(input.filesNote ? [input.filesNote, ""] : []),
     input.splitMethod ?? "Rows are split by a hash of the prompt, so every row of one prompt is in the same split.",
     "",
     "## Fields",

@@ -5,7 +5,12 @@ type Field = { name: string; type: string; description: string };
 type Layout = { layout: string; fields: Field[] };
 
 const MSGS = "list of {role, content}";
-const margin: Field = { name: "margin", type: "int", description: "Tier distance between chosen and rejected (0 for a tie); when asked for, and always when ties are kept." };
+const margin: Field = {
+  name: "margin",
+  type: "float",
+  description:
+    "Tier distance between chosen and rejected (0 for a tie), or for a pair imported from a TRL dataset the margin it gave; when asked for, and always when ties are kept.",
+};
 const tie: Field = {
   name: "tie",
   type: "bool",

@@ -1,5 +1,5 @@
-// Turns one streamed database row into one JSONL line (or none) with the colleague's pure row
-// builders (rows.ts). One builder per export kind, chosen from a table.
+// Turns one streamed database row into its export row(s) (or none) with the pure row builders
+// (rows.ts); the stream writes each as a JSONL line and as a Parquet row. One builder per export kind, chosen from a table.
 import type { Message, PromptFormat } from "../imports/records";
 import type { Tiers } from "../ranking/tiers";
 import type { CreateExportInput, ExportKind } from "../validation/export";
@@ -23,8 +23,10 @@ export type DemonstrationRow = PromptColumns & { labelerId: string; text: string
 type AnswerJson = { text: string; likert: number | null; flags: string[] | null; source: string; sourceName: string };
 
 export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput };
-/** One row → its JSONL line(s); null or [] when the row yields none. */
-export type LineBuilder = (row: never, ctx: LineContext) => string | string[] | null;
+/** One exported row: the keys its layout names (layouts.ts). */
+export type ExportRow = object;
+/** One database row → its export row(s); null or [] when the row yields none. */
+export type LineBuilder = (row: never, ctx: LineContext) => ExportRow | ExportRow[] | null;
 
 export function parsePrompt(row: PromptColumns): ExportPrompt {
   return { messages: JSON.parse(row.messages) as Message[], format: row.format as PromptFormat };
@@ -54,7 +56,7 @@ const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
   // With ties kept every row carries margin (0 for a tie) and tie: a tie never reads as a preference.
   const marks = (margin: number) => (f.includeTies ? { margin, tie: margin === 0 } : f.margin ? { margin } : {});
-  return pairs.map(([chosen, rejected, margin]) => JSON.stringify(build(prompt, texts[chosen], texts[rejected], marks(margin))));
+  return pairs.map(([chosen, rejected, margin]) => build(prompt, texts[chosen], texts[rejected], marks(margin)));
 };
 
 const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
@@ -62,26 +64,23 @@ const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
   const kept = keptPositions(answers, f);
   if (kept.length < 2) return null; // fewer than two answers left: nothing is ranked
   const pick = <T>(xs: T[]) => kept.map((pos) => xs[pos]);
-  return JSON.stringify(
-    rankingRow(
-      {
-        prompt,
-        responses: pick(answers.map((a) => a.text)),
-        tiers: restrictTiers(JSON.parse(row.tiers) as Tiers, kept),
-        likert: pick(answers.map((a) => a.likert ?? null)),
-        flags: pick(answers.map((a) => a.flags ?? [])),
-        labeler: labeler(row.labelerId),
-        timeSpentMs: row.timeSpentMs,
-      },
-      f.layout === "conversational" ? "messages" : "text",
-    ),
+  return rankingRow(
+    {
+      prompt,
+      responses: pick(answers.map((a) => a.text)),
+      tiers: restrictTiers(JSON.parse(row.tiers) as Tiers, kept),
+      likert: pick(answers.map((a) => a.likert ?? null)),
+      flags: pick(answers.map((a) => a.flags ?? [])),
+      labeler: labeler(row.labelerId),
+      timeSpentMs: row.timeSpentMs,
+    },
+    f.layout === "conversational" ? "messages" : "text",
   );
 };
 
 const sft = (row: DemonstrationRow, { prompt, f }: LineContext) =>
-  JSON.stringify(f.layout === "conversational" ? sftMessagesRow(prompt, row.text) : sftRow(prompt, row.text));
+  f.layout === "conversational" ? sftMessagesRow(prompt, row.text) : sftRow(prompt, row.text);
 
-const ppo = (_row: PromptColumns, { prompt, f }: LineContext) =>
-  JSON.stringify(f.layout === "conversational" ? ppoMessagesRow(prompt) : ppoPromptRow(prompt));
+const ppo = (_row: PromptColumns, { prompt, f }: LineContext) => (f.layout === "conversational" ? ppoMessagesRow(prompt) : ppoPromptRow(prompt));
 
 export const LINE_BUILDERS: Record<ExportKind, LineBuilder> = { rm, rankings, sft, ppo } as Record<ExportKind, LineBuilder>;

@@ -21,6 +21,12 @@ class Where {
   }
 }
 
+/** Rankings imported from preference datasets (Ranking.importedFrom), kept, left out or alone. */
+function importedFilter(w: Where, f: CreateExportInput, ranking = "r") {
+  if (f.importedLabels === "exclude") w.add(`${ranking}."importedFrom" IS NULL`);
+  if (f.importedLabels === "only") w.add(`${ranking}."importedFrom" IS NOT NULL`);
+}
+
 /** Project, labeler lists and labelers who asked to be left out; `at` is the labeled time. */
 function labelFilters(w: Where, f: CreateExportInput, cols: { project: string; labeler: string; at: string }) {
   w.add(`NOT u."excludeFromExports"`);
@@ -42,6 +48,7 @@ const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format:
 export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
   const w = new Where();
   labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "" });
+  importedFilter(w, f);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   const c = new Where(w.values);
   c.add(`c."rankingId" = r.id`);
@@ -64,7 +71,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
         (SELECT json_object_agg(tc."completionId", co.text)::text
            FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
           WHERE tc."taskId" = r."taskId") AS texts,
-        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", c.margin) ORDER BY c.id)::text
+        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", COALESCE(c."importedMargin", c.margin)) ORDER BY c.id)::text
            FROM "Comparison" c ${sourceJoin} ${c}) AS pairs
       FROM "Ranking" r
       JOIN "User" u ON u.id = r."labelerId"
@@ -79,6 +86,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
 export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
   const w = new Where();
   labelFilters(w, f, { project: `t."projectId"`, labeler: `r."labelerId"`, at: `r."createdAt"` });
+  importedFilter(w, f);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   return {
     text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs",
@@ -119,10 +127,11 @@ export function promptsQuery(f: CreateExportInput): Query {
   return { text: `SELECT ${PROMPT_COLS} FROM "Prompt" p ${w} ORDER BY p.id`, values: w.values };
 }
 
-/** Rankings of eligible labelers, grouped by task, for per-task agreement. */
+/** Rankings of eligible labelers, grouped by task, for per-task agreement (imported rankings are no labeler's: never counted). */
 export function agreementQuery(f: CreateExportInput): Query {
   const w = new Where();
   labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "" });
+  w.add(`r."importedFrom" IS NULL`);
   return {
     text: `SELECT r."taskId", r."labelerId", r.tiers::text AS tiers
       FROM "Ranking" r JOIN "User" u ON u.id = r."labelerId" JOIN "Task" t ON t.id = r."taskId"

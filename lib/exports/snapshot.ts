@@ -1,7 +1,8 @@
 // Makes one export snapshot. Everything is read inside ONE repeatable-read transaction on a
 // dedicated connection (labelers may keep submitting: the files and counts describe one moment),
-// rows are streamed through a server-side cursor into per-split JSONL files (constant memory) by a
-// child process (./stream.ts, ./stream-process.ts), a dataset card is written beside them, and only
+// rows are streamed through a server-side cursor into per-split JSONL and Parquet files (constant
+// memory) by a child process (./stream.ts, ./stream-process.ts), a dataset card is written beside
+// them (the folder is then a ready Hugging Face dataset repository: README.md and data/*.parquet), and only
 // then is the Export row stored. Files are written in a hidden ".<id>.partial" folder that is
 // renamed into place at the end; on any failure the folder is removed and no Export row exists.
 import "server-only";
@@ -16,6 +17,8 @@ import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
 import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
 import { layoutOf, KIND_LABELS } from "./layouts";
+import { datasetInfoYaml } from "./parquet-schema";
+import type { ParquetOptions } from "./parquet-files";
 import type { Split } from "./split";
 import { writeSmallFile, type ExportFile } from "./split-files";
 import { exportsRoot, toExportView, type ExportView } from "./store";
@@ -42,6 +45,7 @@ function describeFilters(f: CreateExportInput): string {
     f.excludeFlags.length && `answers flagged ${f.excludeFlags.join(", ")} left out`,
     f.sourceModels.length && `answers from ${f.sourceModels.join(", ")} only`,
     f.kind === "rm" && (f.includeTies ? "ties kept" : "ties left out"),
+    (f.kind === "rm" || f.kind === "rankings") && f.importedLabels !== "include" && (f.importedLabels === "only" ? "imported preference data only" : "imported preference data left out"),
   ].filter(Boolean);
   return parts.length ? `Filters: ${parts.join("; ")}.` : "No filters.";
 }
@@ -52,6 +56,8 @@ export type CreateExportOptions = {
   batchSize?: number;
   /** Called with the streaming child process's figures (its peak RSS), e.g. by the benchmark. */
   onWorkerStats?: (s: ChildStats) => void;
+  /** Parquet row-group and shard sizes (tests make them small to see several). */
+  parquet?: ParquetOptions;
 };
 
 /** Makes the snapshot, stores its Export row (audited) and returns it. */
@@ -98,6 +104,7 @@ async function writeExport(
         secret: exportSecret(id),
         splits,
         batchSize: opts.batchSize ?? 1000,
+        parquet: opts.parquet,
       },
       opts.onWorkerStats,
     );
@@ -113,7 +120,12 @@ async function writeExport(
       license: f.license,
       layout: layout.layout,
       taskCategories: f.kind === "rm" || f.kind === "rankings" ? ["text-generation", "text-classification"] : undefined,
-      files: s.files.map((x) => ({ split: x.split, path: x.name, rows: x.rows })),
+      files: s.files.map((x) => ({ split: x.split, path: `data/${x.split}-*.parquet`, rows: x.rows })),
+      datasetInfo: datasetInfoYaml(
+        layout.fields,
+        s.files.map((x) => ({ split: x.split, rows: x.rows, bytes: s.parquet.filter((p) => p.split === x.split).reduce((n, p) => n + p.bytes, 0) })),
+      ),
+      filesNote: `The same rows are also in JSON Lines, one file per split: ${s.files.map((x) => `\`${x.name}\``).join(", ")}.`,
       fields: layout.fields,
       counts: {
         prompts: s.prompts,
@@ -130,7 +142,8 @@ async function writeExport(
     const readme = await writeSmallFile(partial, "README.md", card);
     await fs.rename(partial, final);
     moved = true;
-    const fileList: ExportFile[] = [...s.files.map(({ name, sha256, bytes, rows }) => ({ name, sha256, bytes, rows })), readme];
+    const listed = ({ name, sha256, bytes, rows }: ExportFile) => ({ name, sha256, bytes, rows });
+    const fileList: ExportFile[] = [...s.files.map(listed), ...s.parquet.map(listed), readme];
     const row = await db.$transaction(async (tx) => {
       const e = await tx.export.create({
         data: {

@@ -80,12 +80,26 @@ export async function getExport(db: Db, id: string): Promise<ExportView> {
 
 /** The stored file `name` of an export, or not found when the export does not list it or it is gone. */
 export function exportFile(e: ExportView, name: string): { path: string; file: ExportFile } {
-  const file = e.files.find((f) => f.name === name);
+  // Parquet files live under data/: a link sends the name URL-encoded ("data%2Ftrain-…"), which a route may pass on as it is.
+  const file = e.files.find((f) => f.name === name) ?? e.files.find((f) => name.includes("%") && f.name === safeDecode(name));
   if (!file) throw notFound(`The file "${name}"`);
   const p = path.join(exportsRoot(), e.id, file.name);
   if (!fs.existsSync(p)) throw notFound(`The stored file "${name}"`);
   return { path: p, file };
 }
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+const CONTENT_TYPES: [string, string][] = [
+  [".jsonl", "application/x-ndjson; charset=utf-8"],
+  [".parquet", "application/vnd.apache.parquet"],
+];
 
 /**
  * Streams one listed file of an export as an attachment, with its sha256 in a header, and records
@@ -104,9 +118,9 @@ export async function downloadExportFile(
   const body = Readable.toWeb(fs.createReadStream(/*turbopackIgnore: true*/ filePath)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
-      "content-type": file.name.endsWith(".jsonl") ? "application/x-ndjson; charset=utf-8" : "text/markdown; charset=utf-8",
+      "content-type": CONTENT_TYPES.find(([ext]) => file.name.endsWith(ext))?.[1] ?? "text/markdown; charset=utf-8",
       "content-length": String(file.bytes),
-      "content-disposition": `attachment; filename="${exp.id.slice(0, 8)}-${file.name}"`,
+      "content-disposition": `attachment; filename="${exp.id.slice(0, 8)}-${file.name.replace(/\//g, "-")}"`,
       "x-content-sha256": file.sha256,
       "cache-control": "private, no-store",
     },

@@ -1,13 +1,16 @@
 // The heavy half of an export: inside ONE repeatable-read transaction on its own connection (labelers
 // may keep submitting: the files and counts describe one moment), the agreement pass, then the
-// export query streamed through a server-side cursor into per-split JSONL files. It runs in a child
+// export query streamed through a server-side cursor into per-split JSONL and Parquet files. It runs in a child
 // process of its own (./stream-process.ts), never on the web server's event loop; it reads no
 // environment and no server secret: everything it needs comes in the job.
 import pg from "pg";
 import type { CreateExportInput } from "../validation/export";
 import { AGREED_TASKS, agreementPass, type AgreementTotals } from "./agreement-pass";
 import { cursorBatches } from "./cursor";
-import { LINE_BUILDERS, parsePrompt, type LineContext, type PromptColumns } from "./lines";
+import { layoutOf } from "./layouts";
+import { LINE_BUILDERS, parsePrompt, type ExportRow, type LineContext, type PromptColumns } from "./lines";
+import { ParquetSplitFiles, type ParquetFile, type ParquetOptions } from "./parquet-files";
+import { parquetConverters, parquetSchema } from "./parquet-schema";
 import { pseudonymizer } from "./pseudonym";
 import { comparisonsQuery, demonstrationsQuery, promptsQuery, rankingsQuery, type Query } from "./queries";
 import type { ExportPrompt } from "./rows";
@@ -26,10 +29,14 @@ export type StreamJob = {
   splits: Split[];
   /** Rows per FETCH. */
   batchSize: number;
+  /** Row-group and shard sizes of the Parquet files (tests make them small). */
+  parquet?: ParquetOptions;
 };
 
 export type Streamed = {
   files: (ExportFile & { split: Split; rows: number })[];
+  /** data/{split}-0000i-of-0000N.parquet, the same rows as the JSONL files. */
+  parquet: ParquetFile[];
   splitCounts: Record<string, SplitCount>;
   rows: number;
   prompts: number;
@@ -56,19 +63,25 @@ export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
   const f = job.filters;
   const client = new pg.Client({ connectionString: job.connectionString });
   let files: SplitFiles | undefined;
+  let parquet: ParquetSplitFiles | undefined;
   try {
     await client.connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
     let agreement: AgreementTotals | undefined;
     if (f.kind === "rm" || f.kind === "rankings") agreement = await agreementPass(client, f);
     files = await SplitFiles.create(job.dir, job.splits);
+    const { fields } = layoutOf(f.kind, f.layout, { margin: f.kind === "rm" && f.margin, ties: f.kind === "rm" && f.includeTies });
+    const columns = { schema: parquetSchema(fields), names: fields.map((x) => x.name), convert: parquetConverters(fields) };
+    parquet = await ParquetSplitFiles.create(job.dir, job.splits, columns, job.parquet);
     const agreed = f.minAgreement !== undefined && agreement ? AGREED_TASKS : null;
-    const s = await streamRows(client, f, queryFor(f, agreed), files, job);
+    const s = await streamRows(client, f, queryFor(f, agreed), files, parquet, job);
     files = undefined;
+    parquet = undefined;
     await client.query("COMMIT");
     return { ...s, agreement };
   } catch (e) {
     await files?.abort();
+    await parquet?.abort();
     await client.query("ROLLBACK").catch(() => {});
     throw e;
   } finally {
@@ -82,9 +95,10 @@ async function streamRows(
   f: CreateExportInput,
   q: Query,
   files: SplitFiles,
+  parquet: ParquetSplitFiles,
   job: StreamJob,
 ): Promise<Omit<Streamed, "agreement">> {
-  const build = LINE_BUILDERS[f.kind] as (row: PromptColumns, ctx: LineContext) => string | string[] | null;
+  const build = LINE_BUILDERS[f.kind] as (row: PromptColumns, ctx: LineContext) => ExportRow | ExportRow[] | null;
   const labelers = new Set<string>();
   const counts = Object.fromEntries(job.splits.map((s) => [s, { rows: 0, prompts: 0 }])) as Record<Split, SplitCount>;
   const splitOpts = { validation: f.validation, test: f.test, seed: f.seed };
@@ -104,8 +118,9 @@ async function streamRows(
         promptCounted = false;
       }
       const out = build(row, ctx);
-      if (out === null || out.length === 0) continue;
-      const lines = typeof out === "string" ? [out] : out;
+      if (out === null) continue;
+      const lines = Array.isArray(out) ? out : [out];
+      if (lines.length === 0) continue;
       if (!promptCounted) {
         counts[split].prompts++;
         promptCounted = true;
@@ -117,12 +132,15 @@ async function streamRows(
         lastRanking = row.rankingId;
         rankings++;
       }
-      for (const line of lines) {
+      for (const obj of lines) {
+        const line = JSON.stringify(obj);
         const pending = files.add(split, line);
         if (pending) await pending;
+        const written = parquet.add(split, obj as Record<string, unknown>, line.length);
+        if (written) await written;
       }
     }
   }
   const prompts = job.splits.reduce((n, s) => n + counts[s].prompts, 0);
-  return { files: await files.finish(), splitCounts: counts, rows, prompts, labelers: labelers.size, rankings };
+  return { files: await files.finish(), parquet: await parquet.finish(), splitCounts: counts, rows, prompts, labelers: labelers.size, rankings };
 }

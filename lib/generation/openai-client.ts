@@ -1,10 +1,16 @@
-// A client for OpenAI-compatible chat endpoints (vLLM, TGI, Ollama, hosted APIs):
-// POST {baseUrl}/chat/completions with { model, messages, n, temperature, top_p, max_tokens, seed }.
-// Requests are paced (requests per minute) and bounded (concurrency); a 429 is retried after its
-// Retry-After, a 5xx or a network error with exponential backoff and full jitter, up to a cap;
-// any other 4xx fails at once. An error names the status and its short reason phrase only: the
-// response body is never copied into it (a run's error is shown to users, and the body of an
-// internal server must not leak through it). The API key never appears in an error.
+// A client for OpenAI-compatible chat endpoints (vLLM, TGI, Ollama, hosted APIs), on the official
+// `openai` package: POST {baseUrl}/chat/completions with { model, messages, n, temperature, top_p,
+// max_tokens, seed }. The package owns the HTTP: timeouts, and retries of a 429 after its Retry-After
+// and of a 5xx or a network error with exponential backoff; any other 4xx fails at once. What stays
+// ours, in the fetch the package is given: the requests-per-minute pacer and concurrency bound (every
+// attempt, retries included, takes its turn), the backoff of an answer that gives no Retry-After (full
+// jitter from baseDelayMs, handed to the package as `retry-after-ms`), and the connection itself —
+// callers pass lib/generation/endpoint-guard.ts pinnedFetch, so every attempt goes to the checked,
+// pinned address. Nothing is read from the environment (no OPENAI_API_KEY, base URL or organization
+// reaches an endpoint by accident), the package's platform headers are not sent, and an error names the
+// status and its reason phrase only: the response body is never copied into it and the key never appears.
+import http from "node:http";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 
 export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
 
@@ -18,9 +24,9 @@ export type OpenAIClientOptions = {
   concurrency?: number;
   /** Retries after the first attempt (default 5). */
   maxRetries?: number;
-  /** First backoff for 5xx and network errors, doubled per retry (default 500 ms). */
+  /** First backoff for 5xx and network-less answers without Retry-After, doubled per retry (default 500 ms). */
   baseDelayMs?: number;
-  /** Longest single wait, Retry-After included (default 60 s). */
+  /** Longest single wait, Retry-After included (default 60 s, the most the openai package waits). */
   maxDelayMs?: number;
   /** Per-request timeout (default 120 s). */
   timeoutMs?: number;
@@ -99,9 +105,13 @@ class Limiter {
   }
 }
 
+/** The placeholder the package needs when an endpoint takes no key; our fetch never sends it. */
+const NO_KEY = "no-key";
+
 export class OpenAIClient {
   private readonly limiter: Limiter;
   private readonly o: Required<Omit<OpenAIClientOptions, "apiKey">> & { apiKey?: string };
+  private readonly sdk: OpenAI;
 
   constructor(options: OpenAIClientOptions) {
     this.o = {
@@ -116,6 +126,52 @@ export class OpenAIClient {
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
     };
     this.limiter = new Limiter(60_000 / this.o.requestsPerMinute, this.o.concurrency);
+    this.sdk = new OpenAI({
+      apiKey: this.o.apiKey || NO_KEY,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      baseURL: this.o.baseUrl,
+      maxRetries: this.o.maxRetries,
+      timeout: this.o.timeoutMs,
+      fetch: this.pacedFetch(),
+    });
+  }
+
+  /** Every attempt the package makes waits for its turn, goes through the caller's fetch, and holds a slot until its answer is read. */
+  private pacedFetch(): typeof fetch {
+    const inner = this.o.fetch;
+    return (async (input: string | URL | Request, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      const attempt = Number(headers.get("x-stainless-retry-count") ?? 0);
+      for (const name of [...headers.keys()]) if (name.startsWith("x-stainless-")) headers.delete(name);
+      if (!this.o.apiKey) headers.delete("authorization");
+      await this.limiter.acquire(init.signal ?? undefined);
+      try {
+        const res = await inner(input, { ...init, headers });
+        // Read the whole answer inside the slot, as the hand-written client did.
+        const body = await res.arrayBuffer();
+        const out = new Headers(res.headers);
+        const retryable = res.status === 429 || res.status >= 500;
+        if (retryable) {
+          // Our wait, in the header the package reads first: Retry-After when given, else full jitter from baseDelayMs.
+          const wait = res.status === 429 ? (retryAfterMs(res.headers.get("retry-after")) ?? this.backoff(attempt)) : this.backoff(attempt);
+          out.set("retry-after-ms", String(Math.max(1, Math.round(Math.min(wait, this.o.maxDelayMs, 59_999))))); // 0 would read as "none"
+        }
+        return new Response(res.status === 204 || res.status === 205 || res.status === 304 ? null : body, {
+          status: res.status,
+          statusText: res.statusText,
+          headers: out,
+        });
+      } finally {
+        this.limiter.release();
+      }
+    }) as typeof fetch;
+  }
+
+  /** Full jitter: uniform in [0, base·2^attempt], capped. */
+  private backoff(attempt: number): number {
+    return Math.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
   }
 
   /** `n` answers to one conversation (several requests when the server returns fewer choices than asked). */
@@ -131,59 +187,40 @@ export class OpenAIClient {
   }
 
   private async request(messages: ChatMessage[], n: number, s: ChatSampling, signal?: AbortSignal): Promise<string[]> {
-    const body = JSON.stringify({
-      model: this.o.model,
-      messages,
-      n,
-      ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
-      ...(s.topP !== undefined ? { top_p: s.topP } : {}),
-      ...(s.maxTokens !== undefined ? { max_tokens: s.maxTokens } : {}),
-      ...(s.seed !== undefined ? { seed: s.seed } : {}),
-    });
-    for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire(signal);
-      let res: Response;
-      try {
-        res = await this.o.fetch(`${this.o.baseUrl}/chat/completions`, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...(this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {}) },
-          body,
-          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.o.timeoutMs)]) : AbortSignal.timeout(this.o.timeoutMs),
-        });
-      } catch (e) {
-        this.limiter.release();
-        if (signal?.aborted) throw new EndpointError("The request was canceled.");
-        if (attempt >= this.o.maxRetries) throw this.error(`The endpoint could not be reached: ${unreachable(e)}`);
-        await sleep(this.backoff(attempt), signal);
-        continue;
-      }
-      const text = await res.text().catch(() => "");
-      this.limiter.release();
-      if (res.ok) return this.choices(text);
-      const retryable = res.status === 429 || res.status >= 500;
-      if (!retryable || attempt >= this.o.maxRetries) {
-        const why = retryable ? ` (gave up after ${attempt + 1} attempts)` : "";
-        throw this.error(`The endpoint answered ${res.status}${shortReason(res.statusText)}${why}.`, res.status);
-      }
-      const wait = res.status === 429 ? (retryAfterMs(res.headers.get("retry-after")) ?? this.backoff(attempt)) : this.backoff(attempt);
-      await sleep(Math.min(wait, this.o.maxDelayMs), signal);
-    }
-  }
-
-  /** Full jitter: uniform in [0, base·2^attempt], capped. */
-  private backoff(attempt: number): number {
-    return Math.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
-  }
-
-  private choices(text: string): string[] {
     let json: { choices?: { message?: { content?: unknown } }[] };
     try {
-      json = JSON.parse(text);
-    } catch {
-      throw this.error("The endpoint's answer is not JSON.");
+      json = (await this.sdk.chat.completions.create(
+        {
+          model: this.o.model,
+          messages,
+          n,
+          ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
+          ...(s.topP !== undefined ? { top_p: s.topP } : {}),
+          ...(s.maxTokens !== undefined ? { max_tokens: s.maxTokens } : {}),
+          ...(s.seed !== undefined ? { seed: s.seed } : {}),
+        },
+        { signal },
+      )) as typeof json;
+    } catch (e) {
+      throw this.failure(e, signal);
     }
+    if (!json || typeof json !== "object") throw this.error("The endpoint's answer is not JSON.");
     if (!Array.isArray(json.choices)) throw this.error("The endpoint's answer has no choices list.");
     return json.choices.map((c) => (typeof c?.message?.content === "string" ? c.message.content : ""));
+  }
+
+  /** One sentence for what the package threw: a status and its reason phrase, never the body. */
+  private failure(e: unknown, signal?: AbortSignal): EndpointError {
+    if (e instanceof APIUserAbortError || signal?.aborted) return new EndpointError("The request was canceled.");
+    if (e instanceof APIConnectionTimeoutError) return this.error(`The endpoint could not be reached: it did not answer within ${Math.round(this.o.timeoutMs / 1000)} s.`);
+    if (e instanceof APIConnectionError) return this.error(`The endpoint could not be reached: ${unreachable((e as { cause?: unknown }).cause ?? e)}`);
+    if (e instanceof APIError && typeof e.status === "number") {
+      const retryable = e.status === 408 || e.status === 409 || e.status === 429 || e.status >= 500;
+      const why = retryable ? ` (gave up after ${this.o.maxRetries + 1} attempts)` : "";
+      return this.error(`The endpoint answered ${e.status}${shortReason(http.STATUS_CODES[e.status] ?? "")}${why}.`, e.status);
+    }
+    if (e instanceof SyntaxError) return this.error("The endpoint's answer is not JSON.");
+    return this.error(`The request failed: ${unreachable(e)}`);
   }
 
   private error(message: string, status?: number): EndpointError {

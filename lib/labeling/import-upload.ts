@@ -8,6 +8,7 @@ import { AppError } from "../errors";
 import type { z } from "zod";
 import { MAX_IMPORT_BYTES, type importQuery } from "../validation/import";
 import { importFile } from "./import";
+import { importPreferences } from "./import-preferences";
 
 const tooLarge = () => new AppError("too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
 
@@ -15,7 +16,10 @@ const tooLarge = () => new AppError("too_large", `The file is larger than ${MAX_
 export async function importUpload(db: Db, user: SessionUser, projectId: string, query: z.output<typeof importQuery>, req: Request) {
   if (!req.body) throw new AppError("bad_request", "Send the file as the request body.");
   if (Number(req.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
-  return importFile(db, user, { projectId, ...query, source: limitBytes(req.body, MAX_IMPORT_BYTES) });
+  const source = limitBytes(req.body, MAX_IMPORT_BYTES);
+  if (query.kind === "preferences") return importPreferences(db, user, { projectId, ...query, source });
+  if (query.format === "parquet") throw new AppError("bad_request", "Parquet files can be imported as preferences only.");
+  return importFile(db, user, { projectId, ...query, kind: query.kind, format: query.format, source });
 }
 
 async function* limitBytes(body: ReadableStream<Uint8Array>, max: number) {

@@ -74,7 +74,7 @@ async function writeImport(
   );
 }
 
-async function upsertPrompts(tx: Tx, project: ProjectRow, batch: NormalizedPrompt[]) {
+export async function upsertPrompts(tx: Tx, project: { id: string }, batch: NormalizedPrompt[]) {
   const created = await tx.prompt.createManyAndReturn({
     data: batch.map((r) => ({
       projectId: project.id,

@@ -55,7 +55,7 @@ export type RankingEditState = {
 export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<HistoryItem[]> {
   const [rankings, demos] = await Promise.all([
     db.ranking.findMany({
-      where: { labelerId: user.id },
+      where: { labelerId: user.id, importedFrom: null },
       orderBy: { createdAt: "desc" },
       take,
       include: {

@@ -180,7 +180,7 @@ function promptPreview(messages: unknown, max = 120): string {
 export async function qualityReport(client: Db, projectId: string, taskLimit = 10): Promise<QualityReport> {
   const [rankingRows, demonstrations, assignments] = await Promise.all([
     client.ranking.findMany({
-      where: { task: { projectId } },
+      where: { task: { projectId }, importedFrom: null }, // imported rankings are no labeler's work
       select: {
         taskId: true,
         labelerId: true,
@@ -197,7 +197,7 @@ export async function qualityReport(client: Db, projectId: string, taskLimit = 1
       select: { authorId: true, timeSpentMs: true, author: { select: { email: true } } },
     }),
     client.assignment.findMany({
-      where: { task: { projectId }, status: { in: ["submitted", "skipped"] } },
+      where: { task: { projectId }, status: { in: ["submitted", "skipped"] }, NOT: { ranking: { importedFrom: { not: null } } } },
       select: { userId: true, status: true, user: { select: { email: true } } },
     }),
   ]);

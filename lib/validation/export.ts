@@ -30,6 +30,8 @@ export const createExportInput = z
     includeTies: z.boolean().default(false),
     /** Reward-model pairs: add `margin`, the tier distance. */
     margin: z.boolean().default(false),
+    /** Rankings and pairs imported from existing preference datasets: kept beside the labelers' ("include"), left out, or alone ("only"). */
+    importedLabels: z.enum(["include", "exclude", "only"]).default("include"),
     validation: z.number().min(0).max(1).default(0.1),
     test: z.number().min(0).max(1).default(0),
     seed: z.string().max(100).default(""),

@@ -68,6 +68,8 @@ const ROUTES: Record<string, Route> = {
   "PUT /api/rankings/[id]": { auth: "either", permission: "tasks.work", body: "json" },
   "POST /api/runs/[id]/cancel": { auth: "session", permission: "runs.create", body: "none" },
   "GET /api/runs/[id]/metrics": { auth: "session", permission: "runs.read", body: "none" },
+  "GET /api/runs/[id]/metrics/csv": { auth: "either", permission: "runs.read", body: "none" },
+  "GET /api/runs/[id]/metrics/tensorboard": { auth: "either", permission: "runs.read", body: "none" },
   "POST /api/runs/[id]/resume": { auth: "session", permission: "runs.create", body: "none" },
   "GET /api/runs/[id]": { auth: "session", permission: "runs.read", body: "none" },
   "GET /api/runs": { auth: "session", permission: "runs.read", body: "none" },

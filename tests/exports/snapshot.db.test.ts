@@ -95,14 +95,22 @@ describe("the reward-model export", () => {
     for (let i = 0; i < 12; i++) await rankNext(project.id, labeler, "A > B > C > D");
     const { e, lines } = await exportOf(admin, { kind: "rm", projectId: project.id, validation: 0.3, test: 0.2 });
     expect(e.rowCount).toBe(72);
-    expect(e.files.map((f) => f.name)).toEqual(["train.jsonl", "validation.jsonl", "test.jsonl", "README.md"]);
+    expect(e.files.map((f) => f.name)).toEqual([
+      "train.jsonl",
+      "validation.jsonl",
+      "test.jsonl",
+      "data/train-00000-of-00001.parquet",
+      "data/validation-00000-of-00001.parquet",
+      "data/test-00000-of-00001.parquet",
+      "README.md",
+    ]);
     let total = 0;
     const promptSplits = new Map<unknown, string>();
     for (const f of e.files) {
       const p = exportFile(e, f.name).path;
       expect(sha256(p)).toBe(f.sha256);
       expect(fs.statSync(p).size).toBe(f.bytes);
-      if (f.rows === undefined) continue;
+      if (f.rows === undefined || !f.name.endsWith(".jsonl")) continue; // tests/exports/parquet.db.test.ts reads the Parquet files
       const split = f.name.replace(".jsonl", "");
       expect(lines(f.name)).toHaveLength(f.rows);
       expect(e.splitCounts[split].rows).toBe(f.rows);
@@ -117,7 +125,7 @@ describe("the reward-model export", () => {
     const card = fs.readFileSync(exportFile(e, "README.md").path, "utf8");
     expect(card).toMatch(/^---\nlicense: other/);
     expect(card).toContain("| Pairwise comparisons | 72 |");
-    expect(card).toContain("path: \"train.jsonl\"");
+    expect(card).toContain('path: "data/train-*.parquet"');
 
     const again = await getExport(db, e.id);
     expect(again).toMatchObject({ id: e.id, rowCount: 72, kind: "rm", createdById: admin.id });

@@ -98,6 +98,24 @@ describe("OpenAIClient", () => {
     expect(starts[4] - starts[0]).toBeGreaterThanOrEqual(380); // 5 starts at one per 100 ms span 400 ms (arrival jitter aside)
   });
 
+  it("goes through the fetch it is given for every attempt, and sends no key from the environment when it has none", async () => {
+    reset((_, i) => (i === 0 ? { status: 500, body: {} } : ok(1)));
+    process.env.OPENAI_API_KEY = "sk-from-the-environment";
+    try {
+      const urls: string[] = [];
+      const counting: typeof fetch = (input, init) => {
+        urls.push(String(input));
+        return fetch(input, init);
+      };
+      const client = new OpenAIClient({ baseUrl, model: "m", baseDelayMs: 5, requestsPerMinute: 6000, fetch: counting });
+      expect(await client.chat(messages, 1)).toEqual(["answer 0"]);
+      expect(urls).toEqual([`${baseUrl}chat/completions`, `${baseUrl}chat/completions`]);
+      expect(seen.map((x) => x.auth)).toEqual([undefined, undefined]);
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+    }
+  });
+
   it("reads Retry-After as seconds or as an HTTP date", () => {
     expect(retryAfterMs("2")).toBe(2000);
     expect(retryAfterMs(new Date(10_000).toUTCString(), 7_000)).toBe(3000);

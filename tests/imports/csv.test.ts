@@ -82,3 +82,24 @@ describe("readCsvRecords", () => {
     expect((await failure(records(["a,,b\n"]))).message).toBe("Line 1: column 2 of the header row has no name.");
   });
 });
+
+describe("CSV delimiters and encodings", () => {
+  it("reads semicolon- and tab-separated files, the delimiter read off the header line", async () => {
+    expect(await records(['prompt;id\n"a; b";1\nc;2\n'])).toEqual([
+      [2, { prompt: "a; b", id: "1" }],
+      [3, { prompt: "c", id: "2" }],
+    ]);
+    expect(await records(["prompt\tid\n\"x, y\"\t7\n"])).toEqual([[2, { prompt: "x, y", id: "7" }]]);
+  });
+  it("drops a UTF-8 BOM split across chunks and keeps quoted newlines", async () => {
+    expect(await records([new Uint8Array([0xef, 0xbb]), new Uint8Array([0xbf]), 'prompt,id\n"two\r\nlines",1\n'])).toEqual([
+      [2, { prompt: "two\nlines", id: "1" }],
+    ]);
+  });
+  it("refuses UTF-16 and other encodings in one sentence", async () => {
+    const utf16 = Buffer.from("\uFEFFprompt\nhi\n", "utf16le");
+    expect((await failure(records([utf16]))).message).toBe("The file is UTF-16 text; save it as UTF-8 (CSV UTF-8) and upload it again.");
+    const latin1 = Buffer.from("prompt\ncaf\xe9\n", "latin1");
+    expect((await failure(records([latin1]))).message).toMatch(/^Line \d+: the file is not UTF-8 text; save it as UTF-8/);
+  });
+});
