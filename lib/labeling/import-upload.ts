@@ -5,12 +5,14 @@ import "server-only";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { assertProjectPermission } from "../membership/access";
 import { importQuery, MAX_IMPORT_BYTES } from "../validation/import";
 import { importFile } from "./import";
 
 const tooLarge = () => new AppError("too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
 
 export async function importUpload(db: Db, user: SessionUser, projectId: string, req: Request) {
+  await assertProjectPermission(db, user, projectId, "prompts.import");
   const query = importQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   if (!req.body) throw new AppError("bad_request", "Send the file as the request body.");
   if (Number(req.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();

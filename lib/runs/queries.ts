@@ -35,9 +35,10 @@ const summarySelect = {
   finishedAt: true,
 } as const;
 
-export async function listRuns(opts: { limit?: number; projectId?: string } = {}) {
+/** `projects`: only runs of these projects (membership: lib/membership/access.ts projectsWhere); null or left out: all. */
+export async function listRuns(opts: { limit?: number; projectId?: string; projects?: string[] | null } = {}) {
   const runs = await db.trainingRun.findMany({
-    where: opts.projectId ? { projectId: opts.projectId } : {},
+    where: { AND: [opts.projects ? { projectId: { in: opts.projects } } : {}, opts.projectId ? { projectId: opts.projectId } : {}] },
     orderBy: { createdAt: "desc" },
     take: opts.limit ?? 100,
     select: summarySelect,

@@ -5,16 +5,18 @@ import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { inProjects, projectsWhere } from "@/lib/membership/access";
 
 export const metadata = { title: "Training run" };
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePermission("runs.read");
   const { id } = await params;
-  const { run, points } = await loadRun(id);
+  const { run, points } = await loadRun(id, user);
   const now = Date.now(); // the browser hydrates the run's "so far" duration from this, then ticks
+  const projects = await projectsWhere(db, user, "runs.read");
   const others = await db.trainingRun.findMany({
-    where: { id: { not: run.id } },
+    where: { id: { not: run.id }, projectId: inProjects(projects) },
     orderBy: { createdAt: "desc" },
     take: 100,
     select: { id: true, name: true, kind: true },

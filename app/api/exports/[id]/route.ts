@@ -1,7 +1,9 @@
 import { db } from "@/lib/db";
 import { getExport } from "@/lib/exports/store";
 import { route } from "@/lib/http/handler";
+import { assertExportAccess } from "@/lib/membership/access";
 
-export const GET = route<{ id: string }>({ permission: "datasets.export", auth: "either" }, async ({ params }) => ({
-  export: await getExport(db, params.id),
-}));
+export const GET = route<{ id: string }>({ permission: "datasets.export", auth: "either" }, async ({ params, user }) => {
+  await assertExportAccess(db, user, params.id);
+  return { export: await getExport(db, params.id) };
+});

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { createExport } from "@/lib/exports/snapshot";
 import { listExports } from "@/lib/exports/store";
 import { readJson, route } from "@/lib/http/handler";
+import { assertExportRequest, projectsWhere } from "@/lib/membership/access";
 import { createExportInput } from "@/lib/validation/export";
 
 const listQuery = z.object({
@@ -11,11 +12,13 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const GET = route({ permission: "datasets.export", auth: "token" }, async ({ req }) => {
+export const GET = route({ permission: "datasets.export", auth: "token" }, async ({ req, user }) => {
   const q = listQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return { exports: await listExports(db, { projectId: q.projectId, take: q.limit }) };
+  return { exports: await listExports(db, { projectId: q.projectId, take: q.limit, projects: await projectsWhere(db, user, "datasets.export") }) };
 });
 
-export const POST = route({ permission: "datasets.export", auth: "token" }, async ({ req, user }) => ({
-  export: await createExport(db, user, await readJson(req, createExportInput)),
-}));
+export const POST = route({ permission: "datasets.export", auth: "token" }, async ({ req, user }) => {
+  const f = await readJson(req, createExportInput);
+  await assertExportRequest(db, user, f.projectId);
+  return { export: await createExport(db, user, f) };
+});

@@ -4,13 +4,15 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http/handler";
+import { assertProjectPermission } from "@/lib/membership/access";
 import { projectAgreement } from "@/lib/quality/agreement";
 import type { Tiers } from "@/lib/ranking/tiers";
 
-export const GET = route<{ id: string }>({ permission: "quality.read", auth: "token" }, async ({ params }) => {
+export const GET = route<{ id: string }>({ permission: "quality.read", auth: "token" }, async ({ params, user }) => {
   const id = z.uuid().safeParse(params.id);
-  const project = id.success ? await db.project.findUnique({ where: { id: id.data }, select: { id: true, slug: true } }) : null;
-  if (!project) throw notFound("The project");
+  if (!id.success) throw notFound("The project");
+  await assertProjectPermission(db, user, id.data, "quality.read");
+  const project = await db.project.findUniqueOrThrow({ where: { id: id.data }, select: { id: true, slug: true } });
   const rows = await db.ranking.findMany({
     where: { task: { projectId: project.id } },
     select: { taskId: true, labelerId: true, tiers: true },
