@@ -15,7 +15,7 @@ import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
 import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
-import { layoutOf, KIND_LABELS } from "./layouts";
+import { KIND_LABELS, LABEL_CHOICE_TEXT, layoutOf } from "./layouts";
 import type { Split } from "./split";
 import { writeSmallFile, type ExportFile } from "./split-files";
 import { exportsRoot, toExportView, type ExportView } from "./store";
@@ -115,6 +115,7 @@ async function writeExport(
       taskCategories: f.kind === "rm" || f.kind === "rankings" ? ["text-generation", "text-classification"] : undefined,
       files: s.files.map((x) => ({ split: x.split, path: x.name, rows: x.rows })),
       fields: layout.fields,
+      labels: f.kind === "rm" || f.kind === "rankings" ? LABEL_CHOICE_TEXT[f.labels] : undefined,
       counts: {
         prompts: s.prompts,
         labelers: s.labelers,

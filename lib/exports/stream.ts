@@ -7,6 +7,7 @@ import pg from "pg";
 import type { CreateExportInput } from "../validation/export";
 import { AGREED_TASKS, agreementPass, type AgreementTotals } from "./agreement-pass";
 import { cursorBatches } from "./cursor";
+import { CHOSEN_TASKS, labelChoicePass } from "./label-choice";
 import { LINE_BUILDERS, parsePrompt, type LineContext, type PromptColumns } from "./lines";
 import { pseudonymizer } from "./pseudonym";
 import { comparisonsQuery, demonstrationsQuery, promptsQuery, rankingsQuery, type Query } from "./queries";
@@ -38,12 +39,12 @@ export type Streamed = {
   agreement?: AgreementTotals;
 };
 
-function queryFor(f: CreateExportInput, agreed: string | null): Query {
+function queryFor(f: CreateExportInput, agreed: string | null, chosen: string | null): Query {
   switch (f.kind) {
     case "rm":
-      return comparisonsQuery(f, agreed);
+      return comparisonsQuery(f, agreed, chosen);
     case "rankings":
-      return rankingsQuery(f, agreed);
+      return rankingsQuery(f, agreed, chosen);
     case "sft":
       return demonstrationsQuery(f);
     case "ppo":
@@ -63,7 +64,9 @@ export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
     if (f.kind === "rm" || f.kind === "rankings") agreement = await agreementPass(client, f);
     files = await SplitFiles.create(job.dir, job.splits);
     const agreed = f.minAgreement !== undefined && agreement ? AGREED_TASKS : null;
-    const s = await streamRows(client, f, queryFor(f, agreed), files, job);
+    const ranked = f.kind === "rm" || f.kind === "rankings";
+    const chosen = ranked && f.labels !== "all" ? (await labelChoicePass(client, f, agreed), CHOSEN_TASKS) : null;
+    const s = await streamRows(client, f, queryFor(f, agreed, chosen), files, job);
     files = undefined;
     await client.query("COMMIT");
     return { ...s, agreement };
