@@ -8,6 +8,8 @@ export const NAV_ITEMS: { href: string; label: string; permission: Permission }[
   { href: "/playground", label: "Playground", permission: "runs.read" },
   { href: "/admin", label: "Admin", permission: "projects.manage" },
   { href: "/admin/quality", label: "Quality", permission: "quality.read" },
+  { href: "/review", label: "Review", permission: "labels.review" },
+  { href: "/records", label: "Records", permission: "labels.read_all" },
   { href: "/admin/exports", label: "Exports", permission: "datasets.export" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/audit", label: "Audit", permission: "audit.read" },

@@ -63,11 +63,15 @@ async function assertRecordInReach(db: Db | Tx, user: Who, projectId: string | n
   if (!canInProject(user, role, permission)) throw new AppError("forbidden", `Your role in this project (${role}) does not allow that.`);
 }
 
+/** A run of a project the user may `permission` in; a run with no project (its project was deleted) is anyone's with the permission. */
 export async function assertRunAccess(db: Db | Tx, user: Who, runId: string, permission: Permission): Promise<void> {
   const run = UUID.test(runId) ? await db.trainingRun.findUnique({ where: { id: runId }, select: { projectId: true } }) : null;
   if (!run) throw new AppError("not_found", "The run was not found.");
-  await assertRecordInReach(db, user, run.projectId, permission, "The run");
+  if (run.projectId !== null) await assertRecordInReach(db, user, run.projectId, permission, "The run");
 }
+
+/** A Prisma `where` for runs in reach: of these projects, or of none (see assertRunAccess). */
+export const runsInProjects = (ids: string[] | null) => (ids === null ? {} : { OR: [{ projectId: { in: ids } }, { projectId: null }] });
 
 export async function assertExportAccess(db: Db | Tx, user: Who, exportId: string): Promise<void> {
   const e = UUID.test(exportId) ? await db.export.findUnique({ where: { id: exportId }, select: { projectId: true } }) : null;

@@ -3,6 +3,7 @@
 import "server-only";
 import { db } from "../db";
 import { notFound } from "../errors";
+import { runsInProjects } from "../membership/access";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const artifactSelect = { id: true, kind: true, name: true, createdAt: true } as const;
@@ -38,7 +39,7 @@ const summarySelect = {
 /** `projects`: only runs of these projects (membership: lib/membership/access.ts projectsWhere); null or left out: all. */
 export async function listRuns(opts: { limit?: number; projectId?: string; projects?: string[] | null } = {}) {
   const runs = await db.trainingRun.findMany({
-    where: { AND: [opts.projects ? { projectId: { in: opts.projects } } : {}, opts.projectId ? { projectId: opts.projectId } : {}] },
+    where: { AND: [runsInProjects(opts.projects ?? null), opts.projectId ? { projectId: opts.projectId } : {}] },
     orderBy: { createdAt: "desc" },
     take: opts.limit ?? 100,
     select: summarySelect,

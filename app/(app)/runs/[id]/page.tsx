@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { inProjects, projectsWhere } from "@/lib/membership/access";
+import { projectsWhere, runsInProjects } from "@/lib/membership/access";
 
 export const metadata = { title: "Training run" };
 
@@ -16,7 +16,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const now = Date.now(); // the browser hydrates the run's "so far" duration from this, then ticks
   const projects = await projectsWhere(db, user, "runs.read");
   const others = await db.trainingRun.findMany({
-    where: { id: { not: run.id }, projectId: inProjects(projects) },
+    where: { id: { not: run.id }, ...runsInProjects(projects) },
     orderBy: { createdAt: "desc" },
     take: 100,
     select: { id: true, name: true, kind: true },
