@@ -1,12 +1,12 @@
 // For the runs pages (server side): a run and all its metric points so far, or the page's 404.
 import "server-only";
 import { forbidden, notFound } from "next/navigation";
-import type { SessionUser } from "@/lib/auth/authenticate";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { assertRunAccess } from "@/lib/membership/access";
-import { getRun, getRunMetrics, type RunMetricPoint } from "@/lib/runs/queries";
-import { toJson } from "./types";
+import type { SessionUser } from "../auth/authenticate";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { assertRunAccess } from "../membership/access";
+import { getRun, getRunMetrics, type RunMetricPoint } from "./queries";
+import { toJson } from "./json";
 
 /** Every metric point of a run, page by page (getRunMetrics caps one answer). */
 async function allMetrics(id: string): Promise<RunMetricPoint[]> {
