@@ -2,10 +2,14 @@
 // who joins a project when it or a user is created. Every change is audited.
 import "server-only";
 import type { SessionUser } from "../auth/authenticate";
-import { defaultProjectRole, type ProjectRole, type Role } from "../auth/permissions";
+import { defaultProjectRole, ROLES, type ProjectRole, type Role } from "../auth/permissions";
 import { audit } from "../audit";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
+import { Prisma } from "../generated/prisma/client";
+
+/** The global roles whose default project role is `r` (defaultProjectRole). */
+const rolesFor = (r: ProjectRole) => ROLES.filter((role) => defaultProjectRole(role) === r);
 
 export type MemberView = { userId: string; email: string; name: string; globalRole: Role; role: ProjectRole; disabled: boolean };
 
@@ -61,11 +65,15 @@ export async function joinNewUser(
   addedById: string | null,
   opts: { skipMissing?: boolean } = {},
 ) {
-  const projects = await tx.project.findMany({ where: projectIds ? { id: { in: projectIds } } : {}, select: { id: true } });
-  if (projectIds && !opts.skipMissing && projects.length !== new Set(projectIds).size)
-    throw new AppError("bad_request", "One of the chosen projects does not exist.");
   const role = defaultProjectRole(user.role);
-  await tx.projectMember.createMany({ data: projects.map((p) => ({ projectId: p.id, userId: user.id, role, addedById })), skipDuplicates: true });
+  // One statement: it runs inside every user creation (and 50 of those at once in tests).
+  const joined = await tx.$executeRaw`
+    INSERT INTO "ProjectMember" ("projectId", "userId", role, "addedById")
+    SELECT p.id, ${user.id}::uuid, ${role}::"ProjectRole", ${addedById}::uuid FROM "Project" p
+     WHERE ${projectIds ?? null}::uuid[] IS NULL OR p.id = ANY(${projectIds ?? null}::uuid[])
+    ON CONFLICT DO NOTHING`;
+  if (projectIds && !opts.skipMissing && joined !== new Set(projectIds).size)
+    throw new AppError("bad_request", "One of the chosen projects does not exist.");
 }
 
 /**
@@ -73,12 +81,16 @@ export async function joinNewUser(
  * default: a new project is open to the whole team until an admin narrows it on the project page).
  */
 export async function seedProjectMembers(tx: Tx, projectId: string, creator: { id: string } | null, members: "everyone" | "creator") {
-  const users = await tx.user.findMany({
-    where: members === "everyone" ? { disabled: false } : { id: creator?.id ?? "00000000-0000-0000-0000-000000000000" },
-    select: { id: true, role: true },
-  });
-  await tx.projectMember.createMany({
-    data: users.map((u) => ({ projectId, userId: u.id, role: defaultProjectRole(u.role), addedById: creator?.id ?? null })),
-    skipDuplicates: true,
-  });
+  const creatorId = creator?.id ?? null;
+  // The project role from the global role, as defaultProjectRole (one statement, whatever the team size).
+  await tx.$executeRaw`
+    INSERT INTO "ProjectMember" ("projectId", "userId", role, "addedById")
+    SELECT ${projectId}::uuid, u.id,
+           CASE WHEN u.role::text IN (${Prisma.join(rolesFor("researcher"))}) THEN 'researcher'::"ProjectRole"
+                WHEN u.role::text IN (${Prisma.join(rolesFor("reviewer"))}) THEN 'reviewer'::"ProjectRole"
+                ELSE 'labeler'::"ProjectRole" END,
+           ${creatorId}::uuid
+      FROM "User" u
+     WHERE ${members === "everyone"}::boolean AND NOT u.disabled OR u.id = ${creatorId}::uuid
+    ON CONFLICT DO NOTHING`;
 }
