@@ -9,6 +9,11 @@ import { Prisma } from "./generated/prisma/client";
 import { seedProjectMembers } from "./membership/members";
 import type { createProjectInput, updateProjectInput } from "./validation/project";
 
+/** The projects a pipeline can import into: id, slug, name, newest first. */
+export async function listProjectRefs(db: Db) {
+  return db.project.findMany({ select: { id: true, slug: true, name: true, createdAt: true }, orderBy: { createdAt: "desc" } });
+}
+
 export async function projectOverview(db: Db) {
   const projects = await db.project.findMany({ where: { archived: false }, orderBy: { createdAt: "asc" } });
   const counts = await db.$queryRaw<

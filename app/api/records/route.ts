@@ -4,6 +4,4 @@ import { route } from "@/lib/http/handler";
 import { searchRecords } from "@/lib/review/records";
 import { recordsQuery } from "@/lib/validation/review";
 
-export const GET = route({ permission: "labels.read_all" }, async ({ req, user }) =>
-  searchRecords(db, user, recordsQuery.parse(Object.fromEntries(req.nextUrl.searchParams))),
-);
+export const GET = route({ permission: "labels.read_all", query: recordsQuery }, async ({ user, query }) => searchRecords(db, user, query));

@@ -3,9 +3,8 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
 import { reviewQueue } from "@/lib/review/queue";
+import { id } from "@/lib/validation/id";
 
-const query = z.object({ projectId: z.guid().optional() });
-
-export const GET = route({ permission: "labels.review" }, async ({ req, user }) => ({
-  queue: await reviewQueue(db, user, query.parse(Object.fromEntries(req.nextUrl.searchParams))),
+export const GET = route({ permission: "labels.review", query: z.object({ projectId: id.optional() }) }, async ({ user, query }) => ({
+  queue: await reviewQueue(db, user, query),
 }));

@@ -6,6 +6,7 @@ import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { projectsWhere, runsInProjects } from "@/lib/membership/access";
+import { runOrigin } from "@/lib/runs/origin";
 
 export const metadata = { title: "Training run" };
 
@@ -14,13 +15,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   const { run, points } = await loadRun(id, user);
   const now = Date.now(); // the browser hydrates the run's "so far" duration from this, then ticks
-  const projects = await projectsWhere(db, user, "runs.read");
-  const others = await db.trainingRun.findMany({
-    where: { id: { not: run.id }, ...runsInProjects(projects) },
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    select: { id: true, name: true, kind: true },
-  });
+  const [others, origin] = await Promise.all([
+    db.trainingRun.findMany({
+      where: { id: { not: run.id }, ...runsInProjects(await projectsWhere(db, user, "runs.read")) },
+      orderBy: { createdAt: "desc" },
+      take: 100,
+      select: { id: true, name: true, kind: true },
+    }),
+    runOrigin(db, { ...run, config: run.config, base: run.base }),
+  ]);
   return (
     <>
       <PageHeader title={run.name || run.kind}>
@@ -28,7 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           All runs
         </Link>
       </PageHeader>
-      <RunView initial={run} initialPoints={points} canControl={can(user, "runs.create")} others={others} now={now} />
+      <RunView initial={run} initialPoints={points} canControl={can(user, "runs.create")} others={others} origin={origin} now={now} />
     </>
   );
 }

@@ -1,9 +1,4 @@
-import { db } from "@/lib/db";
-import { route } from "@/lib/http/handler";
-import { assertRunAccess } from "@/lib/membership/access";
-import { getRun } from "@/lib/runs/queries";
+import { getRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route<{ id: string }>({ permission: "runs.read" }, async ({ params, user }) => {
-  await assertRunAccess(db, user, params.id, "runs.read");
-  return { run: await getRun(params.id) };
-});
+export const GET = serve(getRunOp, "session");

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
 import { removeMember } from "@/lib/membership/members";
+import { id } from "@/lib/validation/id";
 
-export const DELETE = route<{ id: string; userId: string }>({ permission: "projects.manage" }, async ({ params, user }) => {
-  await removeMember(db, user, z.uuid().parse(params.id), z.uuid().parse(params.userId));
+export const DELETE = route({ permission: "projects.manage", params: z.object({ id, userId: id }), body: "none" }, async ({ params, user }) => {
+  await removeMember(db, user, params.id, params.userId);
   return { ok: true };
 });
