@@ -4,6 +4,7 @@ import { generatePassword, hashPassword } from "./auth/password";
 import type { Db } from "./db";
 import { DEMO_ANSWER_SETS, DEMO_DEMONSTRATION_PROMPTS, DEMO_PROJECT } from "./demo/data";
 import { addPrompt, addRankingTask } from "./labeling/tasks";
+import { seedProjectMembers } from "./membership/members";
 
 /** Creates the first admin when there are no users. Returns the password only if it was generated. */
 export async function ensureAdmin(
@@ -25,6 +26,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
   await db.$transaction(
     async (tx) => {
       const project = await tx.project.create({ data: { ...DEMO_PROJECT, createdById: admin?.id } });
+      await seedProjectMembers(tx, project.id, admin, "everyone");
       for (const text of DEMO_DEMONSTRATION_PROMPTS) {
         await addPrompt(tx, project, { messages: [{ role: "user", content: text }], format: "text", source: "demo" });
       }

@@ -6,6 +6,7 @@ import type { SessionUser } from "./auth/authenticate";
 import type { Db } from "./db";
 import { AppError } from "./errors";
 import { Prisma } from "./generated/prisma/client";
+import { seedProjectMembers } from "./membership/members";
 import type { createProjectInput, updateProjectInput } from "./validation/project";
 
 /** The projects a pipeline can import into: id, slug, name, newest first. */
@@ -40,11 +41,13 @@ export async function projectOverview(db: Db) {
 }
 
 export async function createProject(db: Db, actor: SessionUser, input: z.infer<typeof createProjectInput>) {
-  const slug = input.slug ?? slugify(input.name);
+  const { members, ...settings } = input;
+  const slug = settings.slug ?? slugify(settings.name);
   try {
     return await db.$transaction(async (tx) => {
-      const project = await tx.project.create({ data: { ...input, slug, createdById: actor.id } });
-      await audit(tx, actor.id, "project.create", { type: "project", id: project.id }, { slug });
+      const project = await tx.project.create({ data: { ...settings, slug, createdById: actor.id } });
+      await seedProjectMembers(tx, project.id, actor, members);
+      await audit(tx, actor.id, "project.create", { type: "project", id: project.id }, { slug, members });
       return project;
     });
   } catch (e) {

@@ -2,6 +2,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { audit } from "./audit";
+import { joinNewUser } from "./membership/members";
 import type { SessionUser } from "./auth/authenticate";
 import { hashToken } from "./auth/api-tokens";
 import { hashPassword, verifyPassword } from "./auth/password";
@@ -26,7 +27,8 @@ export async function createUser(db: Db, actor: SessionUser | null, input: Creat
         data: { email: input.email, name: input.name, role: input.role, passwordHash },
         select: PUBLIC,
       });
-      await audit(tx, actor?.id ?? null, "user.create", { type: "user", id: user.id }, { role: user.role });
+      await joinNewUser(tx, user, input.projectIds, actor?.id ?? null);
+      await audit(tx, actor?.id ?? null, "user.create", { type: "user", id: user.id }, { role: user.role, projectIds: input.projectIds ?? "all" });
       return user;
     });
   } catch (e) {
@@ -92,16 +94,20 @@ export async function signOutEverywhere(db: Db, user: SessionUser): Promise<void
 export async function createInvite(
   db: Db,
   actor: SessionUser,
-  input: { role: Role; email?: string; expiresInDays: number },
+  input: { role: Role; email?: string; expiresInDays: number; projectIds?: string[] },
 ) {
   const token = crypto.randomBytes(24).toString("base64url");
   const invite = await db.$transaction(async (tx) => {
+    if (input.projectIds && (await tx.project.count({ where: { id: { in: input.projectIds } } })) !== new Set(input.projectIds).size)
+      throw new AppError("bad_request", "One of the chosen projects does not exist.");
     const row = await tx.invite.create({
       data: {
         tokenHash: hashToken(token),
         role: input.role,
         email: input.email,
         createdById: actor.id,
+        // [] (none named, and every invite made before membership existed): every project
+        projectIds: input.projectIds ?? [],
         expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
       },
       select: { id: true, role: true, email: true, expiresAt: true },
@@ -141,6 +147,7 @@ export async function acceptInvite(
         data: { email: input.email, name: input.name, role: invite.role, passwordHash },
         select: PUBLIC,
       });
+      await joinNewUser(tx, user, invite.projectIds?.length ? invite.projectIds : undefined, invite.createdById, { skipMissing: true });
       await audit(tx, user.id, "invite.accept", { type: "invite", id: invite.id });
       return user;
     });

@@ -5,7 +5,7 @@ import { useState } from "react";
 import type { ProjectSettings } from "@/lib/validation/project";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
-import { ErrorText, Field } from "../ui/field";
+import { ErrorText, Field, Select } from "../ui/field";
 
 const NUMBERS: { key: keyof ProjectSettings; label: string; min: number; max: number }[] = [
   { key: "answersPerTask", label: "Answers per ranking task (K)", min: 2, max: 9 },
@@ -34,6 +34,7 @@ export function ProjectSettingsForm({ id, initial }: { id?: string; initial: Pro
           guidelines: String(f.get("guidelines")),
         };
         for (const n of NUMBERS) body[n.key] = Number(f.get(n.key));
+        if (!id) body.members = String(f.get("members"));
         setError(undefined);
         setSaved(false);
         try {
@@ -66,6 +67,12 @@ export function ProjectSettingsForm({ id, initial }: { id?: string; initial: Pro
           <Field key={n.key} label={n.label} id={n.key} name={n.key} type="number" min={n.min} max={n.max} defaultValue={Number(initial[n.key])} required />
         ))}
       </div>
+      {!id && (
+        <Select label="Members" id="members" name="members" defaultValue="everyone">
+          <option value="everyone">Everyone: every active user joins (narrow it later on the project page)</option>
+          <option value="creator">Only me: add members on the project page</option>
+        </Select>
+      )}
       <ErrorText>{error}</ErrorText>
       {saved && <p role="status" className="text-sm text-green-700 dark:text-green-400">Saved.</p>}
       <Button type="submit">{id ? "Save settings" : "Create project"}</Button>

@@ -10,7 +10,28 @@ import { ErrorText, Field, Select } from "../ui/field";
 
 type UserRow = { id: string; email: string; name: string; role: Role; disabled: boolean; excludeFromExports: boolean };
 
-export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
+/** The projects chosen in a form's "Projects" list; none chosen: left out (every project). */
+function chosenProjects(f: FormData): { projectIds?: string[] } {
+  const ids = f.getAll("projectIds").map(String).filter(Boolean);
+  return ids.length ? { projectIds: ids } : {};
+}
+
+function ProjectsPicker({ id, projects }: { id: string; projects: { id: string; name: string }[] }) {
+  return (
+    <label htmlFor={id} className="block space-y-1">
+      <span className="text-sm font-medium">Projects (none chosen: every project)</span>
+      <select id={id} name="projectIds" multiple size={Math.min(5, Math.max(2, projects.length))} className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function UsersAdmin({ users, me, projects }: { users: UserRow[]; me: string; projects: { id: string; name: string }[] }) {
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [inviteUrl, setInviteUrl] = useState<string>();
@@ -97,7 +118,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
               void run(async () => {
                 await fetchJson("/api/users", {
                   method: "POST",
-                  json: { email: f.get("email"), name: f.get("name"), role: f.get("role"), password: f.get("password") },
+                  json: { email: f.get("email"), name: f.get("name"), role: f.get("role"), password: f.get("password"), ...chosenProjects(f) },
                 });
                 form.reset();
               });
@@ -111,6 +132,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
               ))}
             </Select>
             <Field label="Password (10+ characters)" id="new-password" name="password" type="password" required minLength={10} />
+            <ProjectsPicker id="new-projects" projects={projects} />
             <Button type="submit">Create user</Button>
           </form>
         </Card>
@@ -124,7 +146,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
               void run(async () => {
                 const r = await fetchJson<{ invite: { url: string } }>("/api/invites", {
                   method: "POST",
-                  json: { role: f.get("role"), ...(f.get("email") ? { email: f.get("email") } : {}) },
+                  json: { role: f.get("role"), ...(f.get("email") ? { email: f.get("email") } : {}), ...chosenProjects(f) },
                 });
                 setInviteUrl(r.invite.url);
               });
@@ -136,6 +158,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
               ))}
             </Select>
             <Field label="Email (optional: lock the invite to it)" id="invite-email" name="email" type="email" />
+            <ProjectsPicker id="invite-projects" projects={projects} />
             <Button type="submit">Create invite link</Button>
           </form>
           {inviteUrl && (

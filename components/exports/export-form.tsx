@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { EXPORT_KINDS, EXPORT_LAYOUTS, type CreateExportRequest, type ExportKind } from "@/lib/validation/export";
+import { EXPORT_KINDS, EXPORT_LAYOUTS, type CreateExportRequest, type ExportKind, type ExportLabelChoice } from "@/lib/validation/export";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { fetchJson } from "../ui/fetch-json";
@@ -42,6 +42,7 @@ function toRequest(f: FormData): CreateExportRequest {
     minAgreement: num(f.get("minAgreement")),
     excludeFlags: selected(f, "excludeFlags"),
     sourceModels: selected(f, "sourceModels"),
+    labels: (f.get("labels") as ExportLabelChoice) || "all",
     includeTies: f.get("includeTies") === "on",
     margin: f.get("margin") === "on",
     importedLabels: ((f.get("importedLabels") as string) || "include") as CreateExportRequest["importedLabels"],
@@ -107,6 +108,11 @@ export function ExportForm({ projects, labelers, flags, sources }: Props) {
               {p.name}
             </option>
           ))}
+        </Select>
+        <Select label="Labels (rankings and pairs)" id="export-labels" name="labels" defaultValue="all">
+          <option value="all">All labels</option>
+          <option value="consensus">Consensus: one ranking per task (the reviewer&apos;s where overridden)</option>
+          <option value="reviewed">Reviewed where available, all labels elsewhere</option>
         </Select>
         <Field label="From (UTC date)" id="export-from" name="from" type="date" />
         <Field label="Through (UTC date)" id="export-to" name="to" type="date" />

@@ -11,6 +11,8 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { href: "/admin", label: "Projects", permission: "projects.manage" },
       { href: "/admin/quality", label: "Quality", permission: "quality.read" },
+      { href: "/review", label: "Review", permission: "labels.review" },
+      { href: "/records", label: "Records", permission: "labels.read_all" },
       { href: "/admin/exports", label: "Exports", permission: "datasets.export" },
     ],
   },

@@ -6,6 +6,7 @@ import { db } from "../db";
 import { createExport } from "../exports/snapshot";
 import { downloadExportFile, getExport, listExports } from "../exports/store";
 import { operation } from "../http/handler";
+import { assertExportAccess, assertExportRequest, projectsWhere } from "../membership/access";
 import { createExportInput } from "../validation/export";
 import { id } from "../validation/id";
 import { exportView } from "./schemas";
@@ -26,8 +27,8 @@ export const listExportsOp = operation(
     query: listExportsQuery,
     doc: { operationId: "listExports", summary: "List exports, newest first", tags: ["exports"], response: z.object({ exports: z.array(exportView) }) },
   },
-  async ({ query }) => ({
-  exports: await listExports(db, { projectId: query.projectId, take: query.limit }),
+  async ({ query, user }) => ({
+  exports: await listExports(db, { projectId: query.projectId, take: query.limit, projects: await projectsWhere(db, user, "datasets.export") }),
 }));
 
 export const createExportOp = operation(
@@ -43,9 +44,10 @@ export const createExportOp = operation(
       errors: [422],
     },
   },
-  async ({ user, body }) => ({
-  export: await createExport(db, user, body),
-}));
+  async ({ user, body }) => {
+  await assertExportRequest(db, user, body.projectId);
+  return { export: await createExport(db, user, body) };
+});
 
 export const getExportOp = operation(
   {
@@ -54,9 +56,10 @@ export const getExportOp = operation(
     params: exportParams,
     doc: { operationId: "getExport", summary: "One export and its files", tags: ["exports"], response: z.object({ export: exportView }) },
   },
-  async ({ params }) => ({
-  export: await getExport(db, params.id),
-}));
+  async ({ params, user }) => {
+  await assertExportAccess(db, user, params.id);
+  return { export: await getExport(db, params.id) };
+});
 
 /** Streams one file the export lists, with its sha256 in a header; the audit log says whether a token fetched it. */
 export const downloadExportFileOp = operation(
@@ -72,6 +75,7 @@ export const downloadExportFileOp = operation(
       responseContent: { "application/x-ndjson": { schema: { type: "string" } }, "text/markdown": { schema: { type: "string" } } },
     },
   },
-  async ({ params, user, via }) =>
-  downloadExportFile(db, user.id, params.id, params.name, via === "token" ? { via: "api" } : {}),
-);
+  async ({ params, user, via }) => {
+  await assertExportAccess(db, user, params.id);
+  return downloadExportFile(db, user.id, params.id, params.name, via === "token" ? { via: "api" } : {});
+});

@@ -2,8 +2,8 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { notFound } from "../errors";
 import { operation } from "../http/handler";
+import { assertProjectPermission } from "../membership/access";
 import { qualityReport as loadQualityReport } from "../quality/report";
 import { idParams } from "../validation/id";
 import { qualityReport } from "./schemas";
@@ -21,8 +21,8 @@ export const qualityReportOp = operation(
       response: z.object({ report: qualityReport }),
     },
   },
-  async ({ params, query }) => {
-    if (!(await db.project.count({ where: { id: params.id } }))) throw notFound("The project");
+  async ({ params, query, user }) => {
+    await assertProjectPermission(db, user, params.id, "quality.read");
     return { report: await loadQualityReport(db, params.id, query.tasks) };
   },
 );

@@ -2,7 +2,9 @@
 // /api/v1/runs… (tokens with runs:read / runs:write).
 import "server-only";
 import { z } from "zod";
+import { db } from "../db";
 import { operation } from "../http/handler";
+import { assertRunAccess, projectsWhere } from "../membership/access";
 import { cancelRun, resumeRun } from "../runs/control";
 import { createRun } from "../runs/create";
 import { getRun, getRunMetrics, listRuns } from "../runs/queries";
@@ -17,7 +19,7 @@ export const listRunsOp = operation(
     query: listRunsQuerySchema,
     doc: { operationId: "listRuns", summary: "List training runs, newest first", tags: ["runs"], response: z.object({ runs: z.array(runSummary) }) },
   },
-  async ({ query }) => ({ runs: await listRuns(query) }),
+  async ({ query, user }) => ({ runs: await listRuns({ ...query, projects: await projectsWhere(db, user, "runs.read") }) }),
 );
 
 export const createRunOp = operation(
@@ -44,7 +46,10 @@ export const getRunOp = operation(
     params: idParams,
     doc: { operationId: "getRun", summary: "One run: config, progress, ETA, checkpoints, error and log tail", tags: ["runs"], response: z.object({ run: runDetail }) },
   },
-  async ({ params }) => ({ run: await getRun(params.id) }),
+  async ({ params, user }) => {
+    await assertRunAccess(db, user, params.id, "runs.read");
+    return { run: await getRun(params.id) };
+  },
 );
 
 export const runMetricsOp = operation(
@@ -60,7 +65,10 @@ export const runMetricsOp = operation(
       response: z.object({ metrics: z.array(metricPoint) }),
     },
   },
-  async ({ params, query }) => ({ metrics: await getRunMetrics(params.id, { afterId: query.after }) }),
+  async ({ params, query, user }) => {
+    await assertRunAccess(db, user, params.id, "runs.read");
+    return { metrics: await getRunMetrics(params.id, { afterId: query.after }) };
+  },
 );
 
 export const cancelRunOp = operation(
@@ -71,7 +79,10 @@ export const cancelRunOp = operation(
     params: idParams,
     doc: { operationId: "cancelRun", summary: "Cancel a queued or running run (a running one stops at its next step)", tags: ["runs"], response: runStatus, errors: [409] },
   },
-  async ({ user, params }) => cancelRun(user, params.id),
+  async ({ user, params }) => {
+    await assertRunAccess(db, user, params.id, "runs.create");
+    return cancelRun(user, params.id);
+  },
 );
 
 export const resumeRunOp = operation(
@@ -82,5 +93,8 @@ export const resumeRunOp = operation(
     params: idParams,
     doc: { operationId: "resumeRun", summary: "Queue a failed or cancelled run again, from its last checkpoint", tags: ["runs"], response: runStatus, errors: [409] },
   },
-  async ({ user, params }) => resumeRun(user, params.id),
+  async ({ user, params }) => {
+    await assertRunAccess(db, user, params.id, "runs.create");
+    return resumeRun(user, params.id);
+  },
 );

@@ -20,6 +20,8 @@ export type CardInput = {
   splitMethod?: string;
   /** The project's label guidelines (markdown), quoted verbatim. */
   guidelines?: string;
+  /** Which labels the rows carry (all, consensus, reviewed where available), one or two sentences. */
+  labels?: string;
   agreement?: { pairwiseRate: number | null; sharedPairs: number; labelerPairs?: number; krippendorffAlpha?: number | null };
   createdAt: Date;
   /** YAML lines put before `configs` (the Parquet export's `dataset_info`: features and splits). */
@@ -112,6 +114,7 @@ export function datasetCard(input: CardInput): string {
     `Human feedback collected with RLHF Studio (InstructGPT recipe). Each row: ${input.layout}.`,
     `Exported ${input.createdAt.toISOString()}.`,
     "",
+    ...(input.labels ? ["## Labels", "", input.labels, ""] : []),
     "## How many",
     "",
     "| | Count |",

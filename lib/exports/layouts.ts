@@ -1,5 +1,5 @@
 // Each export kind × layout, declared once: the one-line description and the fields the dataset card lists.
-import type { ExportKind, ExportLayout } from "../validation/export";
+import type { ExportKind, ExportLabelChoice, ExportLayout } from "../validation/export";
 
 type Field = { name: string; type: string; description: string };
 type Layout = { layout: string; fields: Field[] };
@@ -16,6 +16,16 @@ const tie: Field = {
   type: "bool",
   description:
     "True when the labeler ranked the two answers equal (chosen and rejected are then just the order shown); only when ties are kept. TRL's trainers read every row as a preference: drop the tie rows for them.",
+};
+
+/** What the dataset card says for each choice of labels (validation/export.ts EXPORT_LABEL_CHOICES). */
+export const LABEL_CHOICE_TEXT: Record<ExportLabelChoice, string> = {
+  all:
+    "All labels: every labeler's ranking of each task is its own row (or rows). Labels a reviewer discarded are left out.",
+  consensus:
+    'Consensus: one ranking per task. Where a reviewer overrode the task it is the reviewer\'s ranking (labeler "reviewed"); elsewhere the Borda-count consensus of the task\'s labels that pass the filters, equal scores tied (labeler "consensus"). A chosen ranking has no Likert scores; its flags are every flag its labels set. Labels a reviewer discarded are left out.',
+  reviewed:
+    'Reviewed where available: for a task a reviewer overrode, the reviewer\'s ranking alone (labeler "reviewed", no Likert scores, its labels\' flags); every other task\'s labels as they are. Labels a reviewer discarded are left out.',
 };
 
 export const KIND_LABELS: Record<ExportKind, string> = {

@@ -1,6 +1,7 @@
 // Turns one streamed database row into its export row(s) (or none) with the pure row builders
 // (rows.ts); the stream writes each as a JSONL line and as a Parquet row. One builder per export kind, chosen from a table.
 import type { Message, PromptFormat } from "../imports/records";
+import { expandPairs } from "../ranking/pairs";
 import type { Tiers } from "../ranking/tiers";
 import type { CreateExportInput, ExportKind } from "../validation/export";
 import {
@@ -16,8 +17,10 @@ import {
 
 /** Columns every export query returns (queries.ts PROMPT_COLS). */
 export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };
-export type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null };
-export type RankingDbRow = PromptColumns & { rankingId: string; labelerId: string; tiers: string; timeSpentMs: number; answers: string };
+/** `labelSource` set ("consensus" | "reviewed"): a chosen ranking of a task (label-choice.ts), with tiers and answers instead of pairs. */
+type Chosen = { labelSource?: string | null; tiers?: string | null; answers?: string | null };
+export type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null } & Chosen;
+export type RankingDbRow = PromptColumns & { rankingId: string; labelerId: string; tiers: string; timeSpentMs: number; answers: string; labelSource?: string | null };
 export type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
 
 type AnswerJson = { text: string; likert: number | null; flags: string[] | null; source: string; sourceName: string };
@@ -50,12 +53,20 @@ export function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
 }
 
 const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
-  if (row.pairs === null) return null;
-  const texts = JSON.parse(row.texts) as Record<string, string>;
-  const pairs = JSON.parse(row.pairs) as [string, string, number][];
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
   // With ties kept every row carries margin (0 for a tie) and tie: a tie never reads as a preference.
   const marks = (margin: number) => (f.includeTies ? { margin, tie: margin === 0 } : f.margin ? { margin } : {});
+  if (row.labelSource) {
+    // A chosen ranking: its pairs over the answers the flag and source filters keep, in expandPairs order.
+    const answers = JSON.parse(row.answers!) as AnswerJson[];
+    const kept = keptPositions(answers, f);
+    if (kept.length < 2) return null;
+    const pairs = expandPairs(restrictTiers(JSON.parse(row.tiers!) as Tiers, kept)).filter((p) => f.includeTies || !p.tie);
+    return pairs.map((p) => build(prompt, answers[kept[p.chosen]].text, answers[kept[p.rejected]].text, marks(p.margin)));
+  }
+  if (row.pairs === null) return null;
+  const texts = JSON.parse(row.texts) as Record<string, string>;
+  const pairs = JSON.parse(row.pairs) as [string, string, number][];
   return pairs.map(([chosen, rejected, margin]) => build(prompt, texts[chosen], texts[rejected], marks(margin)));
 };
 
@@ -71,7 +82,8 @@ const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
       tiers: restrictTiers(JSON.parse(row.tiers) as Tiers, kept),
       likert: pick(answers.map((a) => a.likert ?? null)),
       flags: pick(answers.map((a) => a.flags ?? [])),
-      labeler: labeler(row.labelerId),
+      // A chosen ranking is nobody's: "consensus" or "reviewed".
+      labeler: row.labelSource ?? labeler(row.labelerId),
       timeSpentMs: row.timeSpentMs,
     },
     f.layout === "conversational" ? "messages" : "text",

@@ -27,15 +27,21 @@ function importedFilter(w: Where, f: CreateExportInput, ranking = "r") {
   if (f.importedLabels === "only") w.add(`${ranking}."importedFrom" IS NOT NULL`);
 }
 
-/** Project, labeler lists and labelers who asked to be left out; `at` is the labeled time. */
-function labelFilters(w: Where, f: CreateExportInput, cols: { project: string; labeler: string; at: string }) {
+/**
+ * Project, labeler lists, labelers who asked to be left out and labels a reviewer discarded; `at` is
+ * the labeled time, `discard` the LabelDiscard column naming this label (e.g. `ld."rankingId" = r.id`).
+ */
+function labelFilters(w: Where, f: CreateExportInput, cols: { project: string; labeler: string; at: string; discard: string }) {
   w.add(`NOT u."excludeFromExports"`);
+  w.add(`NOT EXISTS (SELECT 1 FROM "LabelDiscard" ld WHERE ${cols.discard})`);
   if (f.projectId) w.add(`${cols.project} = ${w.param(f.projectId)}::uuid`);
   if (f.from) w.add(`${cols.at} >= ${w.param(f.from)}`);
   if (f.to) w.add(`${cols.at} < ${w.param(f.to)}`);
   if (f.labelers.include.length) w.add(`${cols.labeler} = ANY(${w.param(f.labelers.include)}::uuid[])`);
   if (f.labelers.exclude.length) w.add(`${cols.labeler} <> ALL(${w.param(f.labelers.exclude)}::uuid[])`);
 }
+
+const RANKING_DISCARD = `ld."rankingId" = r.id`;
 
 const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format::text AS format, p."contentHash"`;
 
@@ -45,11 +51,12 @@ const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format:
  * Sending each text once per ranking instead of once per pair keeps the stream small.
  * `agreedTasks`: restrict to the temp table of tasks that passed the agreement minimum.
  */
-export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
+export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | null, chosenTasks: string | null = null): Query {
   const w = new Where();
-  labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "" });
+  labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "", discard: RANKING_DISCARD });
   importedFilter(w, f);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
+  if (chosenTasks) w.add(`r."taskId" NOT IN (SELECT task_id FROM ${chosenTasks})`);
   const c = new Where(w.values);
   c.add(`c."rankingId" = r.id`);
   if (f.from) c.add(`c."createdAt" >= ${c.param(f.from)}`);
@@ -66,8 +73,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
     sourceJoin = `JOIN "Completion" ch ON ch.id = c."chosenId" JOIN "Completion" rj ON rj.id = c."rejectedId"`;
     for (const a of ["ch", "rj"]) c.add(`(${a}."sourceName" = ANY(${s}::text[]) OR ${a}.source::text = ANY(${s}::text[]))`);
   }
-  return {
-    text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId",
+  const text = `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId",
         (SELECT json_object_agg(tc."completionId", co.text)::text
            FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
           WHERE tc."taskId" = r."taskId") AS texts,
@@ -77,17 +83,66 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
       JOIN "User" u ON u.id = r."labelerId"
       JOIN "Task" t ON t.id = r."taskId"
       JOIN "Prompt" p ON p.id = t."promptId"
-      ${w} ORDER BY p.id, r.id`,
+      ${w}`;
+  if (!chosenTasks) return { text: `${text} ORDER BY p.id, r.id`, values: w.values };
+  return {
+    text: `SELECT * FROM (
+        SELECT x.*, NULL::text AS tiers, NULL::text AS answers, NULL::text AS "labelSource" FROM (${text}) x
+        UNION ALL
+        SELECT ${PROMPT_COLS}, ch.task_id AS "rankingId", NULL::uuid AS "labelerId", NULL::text AS texts, NULL::text AS pairs,
+               ch.tiers::text AS tiers, ${chosenAnswers("ch.task_id")} AS answers, ch.source AS "labelSource"
+          FROM ${chosenTasks} ch JOIN "Task" t ON t.id = ch.task_id JOIN "Prompt" p ON p.id = t."promptId"
+      ) rows ORDER BY "promptId", "rankingId"`,
+    values: w.values,
+  };
+}
+
+/**
+ * A chosen (consensus or reviewed) ranking's answers in display order, as rankingsQuery's `answers`:
+ * no Likert score (that is each labeler's own), and as flags every flag any kept label of the task
+ * set on the answer, so the flag filter leaves out what it would leave out of the labels.
+ */
+const chosenAnswers = (task: string) => `(SELECT json_agg(json_build_object('text', co.text, 'likert', NULL,
+      'flags', (SELECT coalesce(array_agg(DISTINCT fl ORDER BY fl), '{}') FROM "Ranking" r2
+                  JOIN "RankingAnswer" ra ON ra."rankingId" = r2.id CROSS JOIN unnest(ra.flags) fl
+                 WHERE r2."taskId" = ${task} AND ra."completionId" = co.id
+                   AND NOT EXISTS (SELECT 1 FROM "LabelDiscard" ld WHERE ld."rankingId" = r2.id)),
+      'source', co.source, 'sourceName', co."sourceName") ORDER BY tc.position)::text
+     FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId" WHERE tc."taskId" = ${task})`;
+
+/** The rankings that pass the filters (the labels a consensus is made of), grouped by task. */
+export function eligibleRankingsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
+  const w = new Where();
+  labelFilters(w, f, { project: `t."projectId"`, labeler: `r."labelerId"`, at: `r."createdAt"`, discard: RANKING_DISCARD });
+  if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
+  return {
+    text: `SELECT r."taskId", r."labelerId", r.tiers::text AS tiers
+      FROM "Ranking" r JOIN "User" u ON u.id = r."labelerId" JOIN "Task" t ON t.id = r."taskId"
+      ${w} ORDER BY r."taskId", r.id`,
     values: w.values,
   };
 }
 
 /** Whole rankings with their answers in display order (text, Likert, flags, source). */
-export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
+export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null, chosenTasks: string | null = null): Query {
   const w = new Where();
-  labelFilters(w, f, { project: `t."projectId"`, labeler: `r."labelerId"`, at: `r."createdAt"` });
+  labelFilters(w, f, { project: `t."projectId"`, labeler: `r."labelerId"`, at: `r."createdAt"`, discard: RANKING_DISCARD });
   importedFilter(w, f);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
+  if (chosenTasks) {
+    w.add(`r."taskId" NOT IN (SELECT task_id FROM ${chosenTasks})`);
+    return {
+      text: `SELECT * FROM (
+          SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs", ${labelerAnswers}, r."createdAt" AS "sortAt", NULL::text AS "labelSource"
+            FROM "Ranking" r JOIN "User" u ON u.id = r."labelerId" JOIN "Task" t ON t.id = r."taskId" JOIN "Prompt" p ON p.id = t."promptId"
+            ${w}
+          UNION ALL
+          SELECT ${PROMPT_COLS}, ch.task_id, NULL::uuid, ch.tiers::text, 0, ${chosenAnswers("ch.task_id")}, t."createdAt", ch.source
+            FROM ${chosenTasks} ch JOIN "Task" t ON t.id = ch.task_id JOIN "Prompt" p ON p.id = t."promptId"
+        ) rows ORDER BY "promptId", "sortAt", "rankingId"`,
+      values: w.values,
+    };
+  }
   return {
     text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs",
         (SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags,
@@ -107,7 +162,7 @@ export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null):
 
 export function demonstrationsQuery(f: CreateExportInput): Query {
   const w = new Where();
-  labelFilters(w, f, { project: `p."projectId"`, labeler: `d."authorId"`, at: `d."createdAt"` });
+  labelFilters(w, f, { project: `p."projectId"`, labeler: `d."authorId"`, at: `d."createdAt"`, discard: `ld."demonstrationId" = d.id` });
   return {
     text: `SELECT ${PROMPT_COLS}, d."authorId" AS "labelerId", d.text
       FROM "Demonstration" d
@@ -127,10 +182,17 @@ export function promptsQuery(f: CreateExportInput): Query {
   return { text: `SELECT ${PROMPT_COLS} FROM "Prompt" p ${w} ORDER BY p.id`, values: w.values };
 }
 
+/** A labeler's ranking's answers in display order with its Likert scores and flags (`r` is the ranking). */
+const labelerAnswers = `(SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags,
+         'source', co.source, 'sourceName', co."sourceName") ORDER BY tc.position)::text
+   FROM "TaskCompletion" tc
+   JOIN "Completion" co ON co.id = tc."completionId"
+   LEFT JOIN "RankingAnswer" ra ON ra."rankingId" = r.id AND ra."completionId" = tc."completionId"
+  WHERE tc."taskId" = r."taskId") AS answers`;
 /** Rankings of eligible labelers, grouped by task, for per-task agreement (imported rankings are no labeler's: never counted). */
 export function agreementQuery(f: CreateExportInput): Query {
   const w = new Where();
-  labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "" });
+  labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "", discard: RANKING_DISCARD });
   w.add(`r."importedFrom" IS NULL`);
   return {
     text: `SELECT r."taskId", r."labelerId", r.tiers::text AS tiers

@@ -16,7 +16,7 @@ import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
 import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
-import { layoutOf, KIND_LABELS } from "./layouts";
+import { KIND_LABELS, LABEL_CHOICE_TEXT, layoutOf } from "./layouts";
 import { datasetInfoYaml } from "./parquet-schema";
 import type { ParquetOptions } from "./parquet-files";
 import type { Split } from "./split";
@@ -127,6 +127,7 @@ async function writeExport(
       ),
       filesNote: `The same rows are also in JSON Lines, one file per split: ${s.files.map((x) => `\`${x.name}\``).join(", ")}.`,
       fields: layout.fields,
+      labels: f.kind === "rm" || f.kind === "rankings" ? LABEL_CHOICE_TEXT[f.labels] : undefined,
       counts: {
         prompts: s.prompts,
         labelers: s.labelers,

@@ -62,9 +62,11 @@ export function toExportView(e: ExportRow): ExportView {
   };
 }
 
-export async function listExports(db: Db, opts: { projectId?: string; take?: number } = {}): Promise<ExportView[]> {
+/** `projects`: only exports of these projects (membership: lib/membership/access.ts projectsWhere); null or left out: all. */
+export async function listExports(db: Db, opts: { projectId?: string; take?: number; projects?: string[] | null } = {}): Promise<ExportView[]> {
+  const scope = opts.projects ? { projectId: { in: opts.projects } } : {};
   const rows = await db.export.findMany({
-    where: opts.projectId ? { projectId: opts.projectId } : {},
+    where: { AND: [scope, opts.projectId ? { projectId: opts.projectId } : {}] },
     orderBy: { createdAt: "desc" },
     take: opts.take ?? 100,
     include,

@@ -7,6 +7,7 @@ import pg from "pg";
 import type { CreateExportInput } from "../validation/export";
 import { AGREED_TASKS, agreementPass, type AgreementTotals } from "./agreement-pass";
 import { cursorBatches } from "./cursor";
+import { CHOSEN_TASKS, labelChoicePass } from "./label-choice";
 import { layoutOf } from "./layouts";
 import { LINE_BUILDERS, parsePrompt, type ExportRow, type LineContext, type PromptColumns } from "./lines";
 import { ParquetSplitFiles, type ParquetFile, type ParquetOptions } from "./parquet-files";
@@ -45,12 +46,12 @@ export type Streamed = {
   agreement?: AgreementTotals;
 };
 
-function queryFor(f: CreateExportInput, agreed: string | null): Query {
+function queryFor(f: CreateExportInput, agreed: string | null, chosen: string | null): Query {
   switch (f.kind) {
     case "rm":
-      return comparisonsQuery(f, agreed);
+      return comparisonsQuery(f, agreed, chosen);
     case "rankings":
-      return rankingsQuery(f, agreed);
+      return rankingsQuery(f, agreed, chosen);
     case "sft":
       return demonstrationsQuery(f);
     case "ppo":
@@ -74,7 +75,9 @@ export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
     const columns = { schema: parquetSchema(fields), names: fields.map((x) => x.name), convert: parquetConverters(fields) };
     parquet = await ParquetSplitFiles.create(job.dir, job.splits, columns, job.parquet);
     const agreed = f.minAgreement !== undefined && agreement ? AGREED_TASKS : null;
-    const s = await streamRows(client, f, queryFor(f, agreed), files, parquet, job);
+    const ranked = f.kind === "rm" || f.kind === "rankings";
+    const chosen = ranked && f.labels !== "all" ? (await labelChoicePass(client, f, agreed), CHOSEN_TASKS) : null;
+    const s = await streamRows(client, f, queryFor(f, agreed, chosen), files, parquet, job);
     files = undefined;
     parquet = undefined;
     await client.query("COMMIT");

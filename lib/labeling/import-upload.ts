@@ -5,6 +5,7 @@ import "server-only";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { assertProjectPermission } from "../membership/access";
 import type { z } from "zod";
 import { MAX_IMPORT_BYTES, type importQuery } from "../validation/import";
 import { importFile } from "./import";
@@ -14,6 +15,7 @@ const tooLarge = () => new AppError("too_large", `The file is larger than ${MAX_
 
 /** `query`: the request's ?kind=&format=&fileName=, already parsed with importQuery (the route's query schema). */
 export async function importUpload(db: Db, user: SessionUser, projectId: string, query: z.output<typeof importQuery>, req: Request) {
+  await assertProjectPermission(db, user, projectId, "prompts.import");
   if (!req.body) throw new AppError("bad_request", "Send the file as the request body.");
   if (Number(req.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
   const source = limitBytes(req.body, MAX_IMPORT_BYTES);

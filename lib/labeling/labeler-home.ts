@@ -1,7 +1,9 @@
 // What a labeler sees on their home page: work waiting for them, what they did, their own history.
-// Every query is scoped to the labeler: nobody else's work is read.
+// Every query is scoped to the labeler: nobody else's work is read, and only projects they are a
+// member of are shown (admins: every project).
 import "server-only";
 import type { SessionUser } from "../auth/authenticate";
+import { can } from "../auth/permissions";
 import type { Db } from "../db";
 
 export type Waiting = { projectId: string; projectName: string; kind: "demonstration" | "ranking"; tasks: number };
@@ -12,6 +14,7 @@ export async function waitingWork(db: Db, user: SessionUser): Promise<Waiting[]>
     SELECT p.id AS "projectId", p.name AS "projectName", t.kind::text AS kind, count(*)::int AS tasks
     FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
     WHERE NOT p.archived AND t.done < t.wanted
+      AND (${can(user, "projects.all")}::boolean OR EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = p.id AND m."userId" = ${user.id}::uuid))
       AND NOT EXISTS (SELECT 1 FROM "Assignment" a WHERE a."taskId" = t.id AND a."userId" = ${user.id}::uuid
                       AND a.status IN ('submitted', 'skipped'))
       AND t.wanted - t.done > (SELECT count(*) FROM "Assignment" a WHERE a."taskId" = t.id AND a.status = 'active'
@@ -53,9 +56,10 @@ export type RankingEditState = {
 };
 
 export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<HistoryItem[]> {
+  const mine = can(user, "projects.all") ? {} : { members: { some: { userId: user.id } } };
   const [rankings, demos] = await Promise.all([
     db.ranking.findMany({
-      where: { labelerId: user.id, importedFrom: null },
+      where: { labelerId: user.id, importedFrom: null, task: { project: mine } },
       orderBy: { createdAt: "desc" },
       take,
       include: {
@@ -70,7 +74,7 @@ export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<
       },
     }),
     db.demonstration.findMany({
-      where: { authorId: user.id },
+      where: { authorId: user.id, prompt: { project: mine } },
       orderBy: { createdAt: "desc" },
       take,
       include: { prompt: { include: { project: true } } },

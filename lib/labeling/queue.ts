@@ -6,11 +6,13 @@
 // Concurrency: the candidate task row is locked with FOR UPDATE SKIP LOCKED, and its free slots are
 // counted again under that lock (a new statement sees every committed lease), so two labelers never
 // get the same slot. Submissions lock the same row before they count, so done never passes wanted.
+// Membership: only tasks of projects the labeler is a member of (admins: every project).
 // This is the labeling hot path, so it is plain SQL on the shared pool (the statements and why
 // each is shaped so are in ./sql/): a few round trips per request instead of a dozen ORM queries.
 import "server-only";
 import type pg from "pg";
 import type { SessionUser } from "../auth/authenticate";
+import { can } from "../auth/permissions";
 import { AppError } from "../errors";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
@@ -35,6 +37,7 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
         opts.kind ?? null,
         tried,
         covered,
+        can(user, "projects.all"),
       ]);
       if (!got) return null;
       if (got.id === null) {
@@ -51,10 +54,10 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
   });
 }
 
-/** Locks a task row for the rest of the transaction. */
-export async function lockTask(c: SqlClient, taskId: string): Promise<LockedTask> {
-  const [task] = await run<LockedTask>(c, LOCK_TASK, [taskId]);
-  if (!task) throw new AppError("not_found", "That task was not found.");
+/** Locks a task row for the rest of the transaction. A task of a project the user is not a member of is not found. */
+export async function lockTask(c: SqlClient, taskId: string, user: SessionUser): Promise<LockedTask> {
+  const [task] = await run<LockedTask>(c, LOCK_TASK, [taskId, user.id]);
+  if (!task || (!task.member && !can(user, "projects.all"))) throw new AppError("not_found", "That task was not found.");
   return task;
 }
 
@@ -86,7 +89,7 @@ export async function renewLease(pool: pg.Pool, user: SessionUser, assignmentId:
     const [a] = await run<{ taskId: string; userId: string }>(c, ASSIGNMENT, [assignmentId]);
     if (!a) throw new AppError("not_found", "That assignment was not found.");
     if (a.userId !== user.id) throw new AppError("forbidden", "This assignment belongs to another labeler.");
-    const task = await lockTask(c, a.taskId);
+    const task = await lockTask(c, a.taskId, user);
     const held = await heldAssignment(c, a.taskId, user);
     const [renewed] = await run<{ leasedUntil: Date }>(c, RENEW, [held.id, task.leaseMinutes]);
     return { leaseExpiresAt: renewed.leasedUntil.toISOString() };
@@ -118,7 +121,7 @@ export async function skipTask(
   input: { taskId: string; reason: string; report: boolean },
 ): Promise<void> {
   await inTransaction(pool, async (c) => {
-    await lockTask(c, input.taskId);
+    await lockTask(c, input.taskId, user);
     const held = await heldAssignment(c, input.taskId, user);
     await run(c, SKIP, [held.id, input.reason, input.report]);
   });

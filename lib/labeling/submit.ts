@@ -39,7 +39,7 @@ async function priorRanking(c: SqlClient | pg.Pool, user: SessionUser, clientId:
 export async function submitRanking(pool: pg.Pool, user: SessionUser, input: RankingSubmission): Promise<RankingResult> {
   try {
     return await inTransaction(pool, async (c) => {
-      const task = await lockTask(c, input.taskId);
+      const task = await lockTask(c, input.taskId, user);
       if (task.kind !== "ranking") throw new AppError("bad_request", "This task is not a ranking task.");
       const held = await assignmentOn(c, task.id, user);
       // Already submitted: a retry, or a copy of this submission committed while we waited for the lock.
@@ -109,7 +109,7 @@ export async function submitDemonstration(
 ): Promise<{ id: string }> {
   try {
     return await inTransaction(pool, async (c) => {
-      const task = await lockTask(c, input.taskId);
+      const task = await lockTask(c, input.taskId, user);
       if (task.kind !== "demonstration") throw new AppError("bad_request", "This task is not a demonstration task.");
       const held = await assignmentOn(c, task.id, user);
       const prior = held?.status === "submitted" ? await priorDemonstration(c, user, input.clientId, input.taskId) : null;

@@ -2,6 +2,7 @@
 // hyperparameters, the starting checkpoint's kind and context, the reward model, the dataset), each
 // refusal in one sentence; then the row goes in with status "queued", which makes it a job.
 import "server-only";
+import { assertProjectPermission } from "../membership/access";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -68,6 +69,7 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
   const info = RUN_KINDS[input.kind];
   const project = await db.project.findUnique({ where: { id: input.projectId }, select: { id: true, name: true, answersPerTask: true } });
   if (!project) throw notFound("The project");
+  await assertProjectPermission(db, user, project.id, "runs.create");
 
   const config = checkRunConfig(input.kind, input.config, input.modelSize);
   const base = await checkBase(input.kind, input.baseId);

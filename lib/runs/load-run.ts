@@ -1,7 +1,10 @@
 // For the runs pages (server side): a run and all its metric points so far, or the page's 404.
 import "server-only";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
+import type { SessionUser } from "../auth/authenticate";
+import { db } from "../db";
 import { AppError } from "../errors";
+import { assertRunAccess } from "../membership/access";
 import { getRun, getRunMetrics, type RunMetricPoint } from "./queries";
 import { toJson } from "./json";
 
@@ -16,12 +19,14 @@ async function allMetrics(id: string): Promise<RunMetricPoint[]> {
 }
 const PAGE = 10_000;
 
-export async function loadRun(id: string) {
+export async function loadRun(id: string, user: SessionUser) {
   try {
+    await assertRunAccess(db, user, id, "runs.read");
     const [run, points] = await Promise.all([getRun(id), allMetrics(id)]);
     return { run: toJson(run), points };
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
+    if (e instanceof AppError && e.code === "forbidden") forbidden();
     throw e;
   }
 }

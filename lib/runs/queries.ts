@@ -3,6 +3,7 @@
 import "server-only";
 import { db } from "../db";
 import { notFound } from "../errors";
+import { runsInProjects } from "../membership/access";
 import { isId } from "../validation/id";
 
 const artifactSelect = { id: true, kind: true, name: true, createdAt: true } as const;
@@ -35,9 +36,10 @@ const summarySelect = {
   finishedAt: true,
 } as const;
 
-export async function listRuns(opts: { limit?: number; projectId?: string } = {}) {
+/** `projects`: only runs of these projects (membership: lib/membership/access.ts projectsWhere); null or left out: all. */
+export async function listRuns(opts: { limit?: number; projectId?: string; projects?: string[] | null } = {}) {
   const runs = await db.trainingRun.findMany({
-    where: opts.projectId ? { projectId: opts.projectId } : {},
+    where: { AND: [runsInProjects(opts.projects ?? null), opts.projectId ? { projectId: opts.projectId } : {}] },
     orderBy: { createdAt: "desc" },
     take: opts.limit ?? 100,
     select: summarySelect,

@@ -7,6 +7,17 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 export const EXPORT_LAYOUTS = ["standard", "conversational"] as const;
 export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
 
+/**
+ * Which labels of a ranking task an export carries (lib/exports/label-choice.ts):
+ *   all        every labeler's ranking (the default);
+ *   consensus  one ranking per task: the reviewer's override where there is one, else the Borda
+ *              consensus of the task's labels that pass the filters;
+ *   reviewed   the reviewer's override alone for tasks a reviewer overrode, every label elsewhere.
+ * Discarded labels are never exported, whatever the choice.
+ */
+export const EXPORT_LABEL_CHOICES = ["all", "consensus", "reviewed"] as const;
+export type ExportLabelChoice = (typeof EXPORT_LABEL_CHOICES)[number];
+
 const ids = z.array(z.guid()).max(1000).default([]);
 const when = z.coerce.date({ error: "must be a date" });
 
@@ -26,6 +37,8 @@ export const createExportInput = z
     excludeFlags: z.array(z.string().trim().min(1).max(64)).max(50).default([]),
     /** Rankings: keep only answers whose Completion.sourceName or source is one of these. */
     sourceModels: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+    /** Rankings and reward-model pairs: all labels, one consensus ranking per task, or reviewed where available. */
+    labels: z.enum(EXPORT_LABEL_CHOICES).default("all"),
     /** Reward-model pairs: keep tied pairs (margin 0). */
     includeTies: z.boolean().default(false),
     /** Reward-model pairs: add `margin`, the tier distance. */

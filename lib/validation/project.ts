@@ -19,5 +19,7 @@ export const createProjectInput = projectSettings.extend({
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "The slug must be lowercase letters, digits and dashes")
     .optional(),
+  /** Who joins the new project: every user who is not disabled (default), or only its creator (admins see every project anyway). */
+  members: z.enum(["everyone", "creator"]).default("everyone"),
 });
 export const updateProjectInput = projectSettings.partial();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../auth/permissions";
+import { joinProjects } from "./membership";
 
 export const email = z
   .string()
@@ -18,6 +19,8 @@ export const createUserInput = z.object({
   name: z.string().trim().max(120).default(""),
   role,
   password: newPassword,
+  /** Projects the user joins; left out: every project. */
+  projectIds: joinProjects,
 });
 export type CreateUserInput = z.infer<typeof createUserInput>;
 
@@ -37,6 +40,8 @@ export const createInviteInput = z.object({
   role,
   email: email.optional(),
   expiresInDays: z.number().int().min(1).max(30).default(7),
+  /** Projects the new user joins on accepting; left out: every project. */
+  projectIds: joinProjects,
 });
 
 export const acceptInviteInput = z.object({

@@ -25,7 +25,7 @@ describe.skipIf(!browserAvailable)("every page, every role, light and dark, in a
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    const { project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 2, demoPrompts: 1, demonstrationsPerPrompt: 1 });
+    const { project, taskIds } = await makeProject({ rankingTasks: 2, rankingsPerTask: 2, demoPrompts: 1, demonstrationsPerPrompt: 1 });
     for (const role of ["admin", "researcher", "labeler"] as const) users[role] = await makeUser(role);
     // Each user has submitted work, so the label home lists it (with its date).
     for (const role of ["admin", "researcher", "labeler"] as const) {
@@ -63,6 +63,10 @@ describe.skipIf(!browserAvailable)("every page, every role, light and dark, in a
       { path: "/admin/exports", permission: "datasets.export" },
       { path: "/admin/quality", permission: "quality.read" },
       { path: "/admin/audit", permission: "audit.read" },
+      { path: "/review", permission: "labels.review" },
+      { path: "/records", permission: "labels.read_all" },
+      { path: `/records?q=rank&status=open&maxAgreement=1`, permission: "labels.read_all" },
+      { path: `/review/tasks/${taskIds[0]}`, permission: "labels.read_all" },
     ];
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import type { Role } from "../../lib/auth/permissions";
 import type { SessionUser } from "../../lib/auth/authenticate";
 import { db } from "../../lib/db";
+import { seedProjectMembers } from "../../lib/membership/members";
 import { createUser } from "../../lib/users";
 
 export const uniq = (prefix = "t") => `${prefix}-${crypto.randomBytes(5).toString("hex")}`;
@@ -43,6 +44,8 @@ export async function makeProject(
           maxDemonstrationChars: opts.maxDemonstrationChars ?? 20_000,
         },
       });
+      // Like createProject's default: every user joins (makeUser joins every existing project).
+      await seedProjectMembers(tx, project.id, null, "everyone");
       for (let i = 0; i < (opts.demoPrompts ?? 0); i++) {
         await addPrompt(tx, project, { messages: [{ role: "user", content: `demo prompt ${i} ${slug}` }], format: "text" });
       }

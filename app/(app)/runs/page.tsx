@@ -6,6 +6,8 @@ import { toJson } from "@/lib/runs/json";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { projectsWhere } from "@/lib/membership/access";
 import { listRuns } from "@/lib/runs/queries";
 import { liveWorkers } from "@/lib/worker/queue";
 
@@ -13,7 +15,7 @@ export const metadata = { title: "Training runs" };
 
 export default async function RunsPage() {
   const user = await requirePermission("runs.read");
-  const [list, workers] = await Promise.all([listRuns({ limit: 100 }), liveWorkers()]);
+  const [list, workers] = await Promise.all([projectsWhere(db, user, "runs.read").then((projects) => listRuns({ limit: 100, projects })), liveWorkers()]);
   const runs = toJson(list);
   return (
     <>

@@ -15,16 +15,19 @@ export type LockedTask = {
   maxDemonstrationChars: number;
   /** Completion ids in display order (position 0 is "A"); empty for a demonstration task. */
   items: string[];
+  /** Whether the user ($2) is a member of the task's project. */
+  member: boolean;
 };
 
-/** $1 task. Locks its row for the rest of the transaction; returns it with its project's settings. */
+/** $1 task, $2 user. Locks its row for the rest of the transaction; returns it with its project's settings. */
 export const LOCK_TASK: Statement = {
   name: "labeling_lock_task",
   text: `
   SELECT t.id, t.kind::text AS kind, t."projectId", t."promptId", t.wanted, t.done,
          p."leaseMinutes", p."minDemonstrationChars", p."maxDemonstrationChars",
          ARRAY(SELECT tc."completionId"::text FROM "TaskCompletion" tc
-                WHERE tc."taskId" = t.id ORDER BY tc.position) AS items
+                WHERE tc."taskId" = t.id ORDER BY tc.position) AS items,
+         EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = t."projectId" AND m."userId" = $2::uuid) AS member
     FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
    WHERE t.id = $1::uuid
      FOR UPDATE OF t`,

@@ -23,6 +23,10 @@ type Scope = "project" | "any";
 /** Task row `t` is in the queue's scope: project $2, or any project ($2 is null). */
 const inScope = (scope: Scope, t: string) => (scope === "project" ? `${t}."projectId" = $2::uuid` : `$2::uuid IS NULL`);
 
+/** Project `p` is one the labeler ($1) works in: a member, or every project when $6 ("projects.all") is true. */
+const member = (p: string) =>
+  `($6::boolean OR EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = ${p} AND m."userId" = $1::uuid))`;
+
 const pick = (scope: Scope): Statement => ({
   // Not prepared: a generic plan cannot know the queue it plans for (38 ms instead of 1.3 at 50,000
   // open tasks, measured).
@@ -35,7 +39,7 @@ const pick = (scope: Scope): Statement => ({
       JOIN "Project" p ON p.id = t."projectId"
      WHERE a."userId" = $1::uuid AND a.status = 'active' AND a."leasedUntil" > now()
        AND a."taskId" <> ALL($4::uuid[]) -- a task on screen is not the next one (prefetch)
-       AND NOT p.archived
+       AND NOT p.archived AND ${member("p.id")}
        AND ${inScope(scope, "t")}
        AND ($3::text IS NULL OR t.kind::text = $3::text)
      ORDER BY a."createdAt"
@@ -49,7 +53,7 @@ const pick = (scope: Scope): Statement => ({
       FROM "Task" o
      WHERE NOT EXISTS (SELECT 1 FROM own)
        AND ${inScope(scope, "o")}
-       AND o."projectId" IN (SELECT p.id FROM "Project" p WHERE NOT p.archived)
+       AND o."projectId" IN (SELECT p.id FROM "Project" p WHERE NOT p.archived AND ${member("p.id")})
        AND ($3::text IS NULL OR o.kind::text = $3::text)
        AND o.done < o.wanted
        AND o.id <> ALL($4::uuid[])
@@ -80,7 +84,8 @@ const pick = (scope: Scope): Statement => ({
 /**
  * $1 user, $2 project (PICK_ANY_PROJECT: null), $3 kind or null, $4 task ids already tried (their
  * slots went) or excluded by the caller (the task on the labeler's screen, when the page prefetches
- * the next one: neither a new task nor their own lease on it), $5 open tasks that earlier windows covered. One row: { id, resumed: true } for the
+ * the next one: neither a new task nor their own lease on it), $5 open tasks that earlier windows covered, $6 whether the user works in every project
+ * ("projects.all"; otherwise only in projects they are a member of). One row: { id, resumed: true } for the
  * labeler's own live lease; { id, resumed: false } for a new task, its row locked; { id: null,
  * more } when no task of this window can be handed out (more: the window was full, so read the
  * next). No row: nothing to do. Two statements rather than "$2 IS NULL OR projectId = $2", which

@@ -4,16 +4,18 @@ import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { listExports } from "@/lib/exports/store";
+import { inProjects, projectsWhere } from "@/lib/membership/access";
 import { FLAGS } from "@/lib/ranking/flags";
 
 export const metadata = { title: "Exports" };
 
 export default async function ExportsPage() {
-  await requirePermission("datasets.export");
+  const user = await requirePermission("datasets.export");
+  const mine = await projectsWhere(db, user, "datasets.export");
   const [projects, labelers, exports, sources] = await Promise.all([
-    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.project.findMany({ where: { archived: false, id: inProjects(mine) }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
     db.user.findMany({ where: { OR: [{ rankings: { some: {} } }, { demonstrations: { some: {} } }] }, orderBy: { email: "asc" }, select: { id: true, email: true } }),
-    listExports(db),
+    listExports(db, { projects: mine }),
     db.completion.findMany({ distinct: ["sourceName"], where: { sourceName: { not: "" } }, select: { sourceName: true }, take: 100 }),
   ]);
   return (

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
+import { inProjects, projectsWhere } from "@/lib/membership/access";
 import { qualityReport } from "@/lib/quality/report";
 import { isId } from "@/lib/validation/id";
 
@@ -20,9 +21,10 @@ const TD = "px-2 py-1.5 tabular-nums";
 
 /** /admin/quality?project=<id>: inter-labeler agreement, labeler stats and the least-agreed tasks. */
 export default async function QualityPage({ searchParams }: { searchParams: SearchParams }) {
-  await requirePermission("quality.read");
+  const user = await requirePermission("quality.read");
   const sp = await searchParams;
-  const projects = await db.project.findMany({ select: { id: true, name: true, archived: true }, orderBy: { name: "asc" } });
+  const mine = await projectsWhere(db, user, "quality.read");
+  const projects = await db.project.findMany({ where: { id: inProjects(mine) }, select: { id: true, name: true, archived: true }, orderBy: { name: "asc" } });
   const wanted = first(sp.project);
   const project = projects.find((p) => p.id === wanted && isId(wanted)) ?? projects.find((p) => !p.archived) ?? projects[0];
   const report = project ? await qualityReport(db, project.id) : null;

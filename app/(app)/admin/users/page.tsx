@@ -8,11 +8,14 @@ export const metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const me = await requirePermission("users.manage");
-  const users = await listUsers(db);
+  const [users, projects] = await Promise.all([
+    listUsers(db),
+    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  ]);
   return (
     <>
       <PageHeader title="Users" />
-      <UsersAdmin users={users} me={me.id} />
+      <UsersAdmin users={users} me={me.id} projects={projects} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { projectsWhere, runsInProjects } from "@/lib/membership/access";
 import { runOrigin } from "@/lib/runs/origin";
 
 export const metadata = { title: "Training run" };
@@ -12,11 +13,11 @@ export const metadata = { title: "Training run" };
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePermission("runs.read");
   const { id } = await params;
-  const { run, points } = await loadRun(id);
+  const { run, points } = await loadRun(id, user);
   const now = Date.now(); // the browser hydrates the run's "so far" duration from this, then ticks
   const [others, origin] = await Promise.all([
     db.trainingRun.findMany({
-      where: { id: { not: run.id } },
+      where: { id: { not: run.id }, ...runsInProjects(await projectsWhere(db, user, "runs.read")) },
       orderBy: { createdAt: "desc" },
       take: 100,
       select: { id: true, name: true, kind: true },

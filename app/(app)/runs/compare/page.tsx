@@ -8,10 +8,10 @@ import { requirePermission } from "@/lib/auth/guard";
 export const metadata = { title: "Compare runs" };
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
-  await requirePermission("runs.read");
+  const user = await requirePermission("runs.read");
   const { a, b } = await searchParams;
   if (typeof a !== "string" || typeof b !== "string") notFound();
-  const [ra, rb] = await Promise.all([loadRun(a), loadRun(b)]);
+  const [ra, rb] = await Promise.all([loadRun(a, user), loadRun(b, user)]);
   return (
     <>
       <PageHeader title="Compare runs">

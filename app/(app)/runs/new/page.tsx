@@ -3,6 +3,7 @@ import { NewRunForm } from "@/components/runs/new-run-form";
 import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
+import { inProjects, projectsWhere } from "@/lib/membership/access";
 import { artifactDir, folderModel } from "@/lib/models/artifacts";
 import { totalMemory } from "@/lib/runs/create";
 import { RUN_KIND_NAMES, type RunKind } from "@/lib/runs/kinds";
@@ -11,10 +12,11 @@ import { liveWorkers } from "@/lib/worker/queue";
 export const metadata = { title: "New training run" };
 
 export default async function NewRunPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
-  await requirePermission("runs.create");
+  const user = await requirePermission("runs.create");
   const { kind } = await searchParams;
+  const mine = await projectsWhere(db, user, "runs.create");
   const [projects, artifacts, exports, workers] = await Promise.all([
-    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, answersPerTask: true } }),
+    db.project.findMany({ where: { archived: false, id: inProjects(mine) }, orderBy: { name: "asc" }, select: { id: true, name: true, answersPerTask: true } }),
     db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, source: true, name: true, path: true, createdAt: true, config: true } }),
     db.export.findMany({
       where: { rowCount: { gt: 0 } },

@@ -1,9 +1,11 @@
 import { notFound } from "next/navigation";
+import { ProjectMembers } from "@/components/admin/project-members";
 import { ImportForm } from "@/components/admin/import-form";
 import { ProjectSettingsForm } from "@/components/admin/project-settings-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
+import { listMembers } from "@/lib/membership/members";
 
 export const metadata = { title: "Project" };
 
@@ -12,6 +14,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const project = /^[0-9a-f-]{36}$/.test(id) ? await db.project.findUnique({ where: { id } }) : null;
   if (!project) notFound();
+  const [members, users] = await Promise.all([
+    listMembers(db, project.id),
+    db.user.findMany({ where: { disabled: false }, orderBy: { email: "asc" }, select: { id: true, email: true, role: true } }),
+  ]);
   return (
     <>
       <PageHeader title={project.name} />
@@ -23,6 +29,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
         <Card>
           <h2 className="mb-3 font-semibold">Import</h2>
           <ImportForm projectId={project.id} />
+        </Card>
+        <Card className="lg:col-span-2">
+          <h2 className="mb-3 font-semibold">Members</h2>
+          <ProjectMembers projectId={project.id} members={members} users={users} />
         </Card>
       </div>
     </>

@@ -1,0 +1,120 @@
+"use client";
+
+// The records page's results: pick tasks, then re-queue or discard them in bulk with a reason.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { RecordRow } from "@/lib/review/records";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { fetchJson } from "../ui/fetch-json";
+import { ErrorText, Field } from "../ui/field";
+
+const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(0)}%`);
+
+function status(r: RecordRow): string {
+  return [
+    r.done < r.wanted ? `open ${r.done}/${r.wanted}` : "done",
+    r.reported && "reported",
+    r.review && (r.review === "override" ? "overridden" : "accepted"),
+    r.discarded > 0 && `${r.discarded} discarded`,
+    r.gold && "gold",
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+export function RecordsTable({ rows, canAct }: { rows: RecordRow[]; canAct: boolean }) {
+  const router = useRouter();
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const toggle = (id: string) => setPicked((p) => (p.has(id) ? new Set([...p].filter((x) => x !== id)) : new Set([...p, id])));
+
+  return (
+    <div className="space-y-3">
+      <Card className="overflow-x-auto p-0">
+        <table className="w-full text-sm" aria-label="Records">
+          <thead className="text-left text-zinc-500">
+            <tr>
+              {canAct && (
+                <th className="px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label="Choose every task shown"
+                    checked={rows.length > 0 && picked.size === rows.length}
+                    onChange={(e) => setPicked(e.target.checked ? new Set(rows.map((r) => r.taskId)) : new Set())}
+                  />
+                </th>
+              )}
+              <th className="px-3 py-2 font-medium">Prompt</th>
+              <th className="px-3 py-2 font-medium">Project</th>
+              <th className="px-3 py-2 font-medium">Kind</th>
+              <th className="px-3 py-2 font-medium">Status</th>
+              <th className="px-3 py-2 font-medium">Agreement</th>
+              <th className="px-3 py-2 font-medium">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.taskId} className="border-t border-zinc-200 dark:border-zinc-800">
+                {canAct && (
+                  <td className="px-3 py-1">
+                    <input type="checkbox" aria-label={`Choose ${r.prompt}`} checked={picked.has(r.taskId)} onChange={() => toggle(r.taskId)} />
+                  </td>
+                )}
+                <td className="max-w-md truncate px-3 py-1">
+                  <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                    {r.prompt || "(empty prompt)"}
+                  </Link>
+                </td>
+                <td className="px-3 py-1">{r.projectName}</td>
+                <td className="px-3 py-1">{r.kind}</td>
+                <td className="px-3 py-1">{status(r)}</td>
+                <td className="px-3 py-1 tabular-nums">{pct(r.agreement)}</td>
+                <td className="px-3 py-1 tabular-nums">{r.createdAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      {canAct && (
+        <form
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const action = (e.nativeEvent as SubmitEvent).submitter?.getAttribute("value") ?? "requeue";
+            const reason = String(new FormData(e.currentTarget).get("reason") ?? "");
+            setError(undefined);
+            setDone(undefined);
+            try {
+              const r = await fetchJson<{ result: { tasks: number; changed: number } }>("/api/records/bulk", {
+                method: "POST",
+                json: { action, taskIds: [...picked], reason },
+              });
+              setDone(action === "requeue" ? `${r.result.tasks} task(s) back in the queue.` : `${r.result.changed} label(s) discarded.`);
+              setPicked(new Set());
+              router.refresh();
+            } catch (err) {
+              setError((err as Error).message);
+            }
+          }}
+        >
+          <Field label={`Reason (${picked.size} chosen)`} id="bulk-reason" name="reason" required maxLength={2000} />
+          <Button type="submit" value="requeue" variant="secondary" disabled={picked.size === 0}>
+            Re-queue (one more label each)
+          </Button>
+          <Button type="submit" value="discard" variant="danger" disabled={picked.size === 0}>
+            Discard their labels
+          </Button>
+        </form>
+      )}
+      <ErrorText>{error}</ErrorText>
+      {done && (
+        <p role="status" className="text-sm text-green-700 dark:text-green-400">
+          {done}
+        </p>
+      )}
+    </div>
+  );
+}
