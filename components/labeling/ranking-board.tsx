@@ -123,7 +123,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         timeSpentMs: elapsed(),
       });
       clearStored(key);
-      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`);
+      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
     } catch (e) {
       if (isLeaseLost(e)) onLeaseLost(e.message);
       setError(errorMessage(e));

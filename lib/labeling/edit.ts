@@ -2,6 +2,7 @@
 // A ranking edit replaces its tiers and comparisons, and the details of the answers it lists, in one
 // transaction; the answers it does not list keep their Likert scores and flags.
 import "server-only";
+import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";
 import { AppError } from "../errors";
@@ -68,6 +69,7 @@ export async function editRanking(
     });
     const notation = formatRanking(tiers);
     await tx.ranking.update({ where: { id }, data: { tiers, notation } });
+    await audit(tx, user.id, "ranking.edit", { type: "ranking", id }, { taskId: r.taskId, before: r.notation, after: notation, answers: changed });
     return { id, notation };
   });
 }
@@ -80,6 +82,7 @@ export async function editDemonstration(db: Db, user: SessionUser, id: string, t
     assertEditable(d.authorId, user, d.createdAt, p.editLockHours);
     checkLength(text, p.minDemonstrationChars, p.maxDemonstrationChars);
     await tx.demonstration.update({ where: { id }, data: { text } });
+    await audit(tx, user.id, "demonstration.edit", { type: "demonstration", id }, { charsBefore: [...d.text].length, charsAfter: [...text].length });
     return { id };
   });
 }

@@ -15,6 +15,8 @@ export type TaskPayload = {
     minDemonstrationChars: number;
     maxDemonstrationChars: number;
     answersPerTask: number;
+    /** Seconds the labeler may take a submission back (0: no undo). */
+    undoSeconds: number;
   };
   prompt: { messages: Message[] };
   answers: { position: number; text: string }[];
@@ -38,6 +40,7 @@ export function toPayload(r: PayloadRow): TaskPayload {
       minDemonstrationChars: r.minDemonstrationChars,
       maxDemonstrationChars: r.maxDemonstrationChars,
       answersPerTask: r.answersPerTask,
+      undoSeconds: r.undoSeconds,
     },
     prompt: { messages: r.messages },
     answers: r.answers,
