@@ -11,7 +11,7 @@ import { errorMessage, nextTask, undoSubmission } from "./api";
 import { GuidelinesPanel } from "./guidelines-panel";
 import { clearStored, clientIdFor, clientIdKey, pruneStored, saveStored } from "./local-store";
 import { PromptView } from "./prompt-view";
-import { TASK_VIEWS } from "./task-views";
+import { viewOf } from "./task-views";
 import type { TaskKind, TaskPayload, Undoable } from "./types";
 import { useLease } from "./use-lease";
 
@@ -195,7 +195,7 @@ function TaskScreen({
   onLeaseLost: (message: string) => void;
   onNext: () => void;
 }) {
-  const view = TASK_VIEWS[task.kind];
+  const view = viewOf(task);
   const View = view.component;
   const until = leaseExpiresAt ? new Date(leaseExpiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
   return (

@@ -1,6 +1,7 @@
 // Turns one streamed database row into one JSONL line (or none) with the colleague's pure row
 // builders (rows.ts). One builder per export kind, chosen from a table.
 import type { Message, PromptFormat } from "../imports/records";
+import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { CreateExportInput, ExportKind } from "../validation/export";
 import {
@@ -17,7 +18,14 @@ import {
 /** Columns every export query returns (queries.ts PROMPT_COLS). */
 export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };
 export type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null };
-export type RankingDbRow = PromptColumns & { rankingId: string; labelerId: string; tiers: string; timeSpentMs: number; answers: string };
+export type RankingDbRow = PromptColumns & {
+  rankingId: string;
+  labelerId: string;
+  tiers: string;
+  timeSpentMs: number;
+  answers: string;
+  strength: StrengthId | null;
+};
 export type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
 
 type AnswerJson = { text: string; likert: number | null; flags: string[] | null; source: string; sourceName: string };
@@ -50,11 +58,12 @@ export function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
 const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
   if (row.pairs === null) return null;
   const texts = JSON.parse(row.texts) as Record<string, string>;
-  const pairs = JSON.parse(row.pairs) as [string, string, number][];
+  const pairs = JSON.parse(row.pairs) as [string, string, number, boolean][];
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
-  // With ties kept every row carries margin (0 for a tie) and tie: a tie never reads as a preference.
-  const marks = (margin: number) => (f.includeTies ? { margin, tie: margin === 0 } : f.margin ? { margin } : {});
-  return pairs.map(([chosen, rejected, margin]) => JSON.stringify(build(prompt, texts[chosen], texts[rejected], marks(margin))));
+  // margin and tie travel together: with ties kept or margin asked for, every row says whether it is a
+  // tie, so neither a tie nor a "negligibly better" pair (Llama 2 margin 0) is mistaken for the other.
+  const marks = (margin: number, tie: boolean) => (f.includeTies || f.margin ? { margin, tie } : {});
+  return pairs.map(([chosen, rejected, margin, tie]) => JSON.stringify(build(prompt, texts[chosen], texts[rejected], marks(margin, tie))));
 };
 
 const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
@@ -72,6 +81,8 @@ const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
         flags: pick(answers.map((a) => a.flags ?? [])),
         labeler: labeler(row.labelerId),
         timeSpentMs: row.timeSpentMs,
+        // a pairwise strength describes both answers: it is kept only while both are
+        strength: kept.length === answers.length ? row.strength : null,
       },
       f.layout === "conversational" ? "messages" : "text",
     ),

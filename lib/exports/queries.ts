@@ -31,6 +31,13 @@ function labelFilters(w: Where, f: CreateExportInput, cols: { project: string; l
   if (f.labelers.exclude.length) w.add(`${cols.labeler} <> ALL(${w.param(f.labelers.exclude)}::uuid[])`);
 }
 
+/**
+ * The margin a pair exports: Llama 2's margin for a pairwise comparison with a preference strength
+ * (lib/ranking/strength.ts: significantly 3, better 2, slightly 1, negligibly / unsure 0), else the
+ * tier distance (0 for a tie).
+ */
+const MARGIN = `CASE c.strength WHEN 'significantly' THEN 3 WHEN 'better' THEN 2 WHEN 'slightly' THEN 1 WHEN 'negligibly' THEN 0 ELSE c.margin END`;
+
 const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format::text AS format, p."contentHash"`;
 
 /**
@@ -64,7 +71,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
         (SELECT json_object_agg(tc."completionId", co.text)::text
            FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
           WHERE tc."taskId" = r."taskId") AS texts,
-        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", c.margin) ORDER BY c.id)::text
+        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", ${MARGIN}, c.tie) ORDER BY c.id)::text
            FROM "Comparison" c ${sourceJoin} ${c}) AS pairs
       FROM "Ranking" r
       JOIN "User" u ON u.id = r."labelerId"
@@ -82,6 +89,7 @@ export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null):
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   return {
     text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs",
+        (SELECT c.strength::text FROM "Comparison" c WHERE c."rankingId" = r.id AND c.strength IS NOT NULL LIMIT 1) AS strength,
         (SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags,
                  'source', co.source, 'sourceName', co."sourceName") ORDER BY tc.position)::text
            FROM "TaskCompletion" tc

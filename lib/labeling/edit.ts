@@ -8,7 +8,8 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
-import { checkAnswers, resolveTiers } from "../ranking/submission";
+import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
+import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { AnswerMetaInput } from "../validation/ranking";
 import { checkLength } from "./submit";
@@ -23,7 +24,7 @@ export async function editRanking(
   db: Db,
   user: SessionUser,
   id: string,
-  input: { tiers: Tiers | string; answers?: AnswerMetaInput[] },
+  input: { tiers: Tiers | string; answers?: AnswerMetaInput[]; strength?: StrengthId },
 ) {
   return db.$transaction(async (tx) => {
     const r = await tx.ranking.findUnique({
@@ -36,6 +37,9 @@ export async function editRanking(
     const tiers = resolveTiers(input.tiers, items.length);
     const changed = input.answers ?? [];
     checkAnswers(changed, items.length);
+    // A pairwise ranking keeps its strength unless the edit gives one (or makes it a tie).
+    const kept = (await tx.comparison.findFirst({ where: { rankingId: id }, select: { strength: true } }))?.strength ?? undefined;
+    const strength = checkStrength(input.strength, tiers, items.length) ?? (tiers.length === 2 && items.length === 2 ? (kept ?? null) : null);
     const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
     const before = new Map((await tx.rankingAnswer.findMany({ where: { rankingId: id } })).map((a) => [a.completionId, a]));
     const given = new Map(changed.map((a) => [a.position, a]));
@@ -65,6 +69,7 @@ export async function editRanking(
         rejectedId: items[p.rejected].completionId,
         tie: p.tie,
         margin: p.margin,
+        strength,
       })),
     });
     const notation = formatRanking(tiers);

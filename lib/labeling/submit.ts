@@ -8,7 +8,7 @@ import type { SessionUser } from "../auth/authenticate";
 import { AppError } from "../errors";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
-import { checkAnswers, resolveTiers } from "../ranking/submission";
+import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
 import type { DemonstrationSubmission, RankingSubmission } from "../validation/ranking";
 import { assignmentOn, checkHeld, lockTask } from "./queue";
 import { INSERT_DEMONSTRATION, INSERT_RANKING, PRIOR_DEMONSTRATION, PRIOR_RANKING } from "./sql/submit";
@@ -48,6 +48,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
       const assignment = checkHeld(held);
       const tiers = resolveTiers(input.tiers, task.items.length);
       checkAnswers(input.answers, task.items.length);
+      const strength = checkStrength(input.strength, tiers, task.items.length);
       if (task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
 
       const completionAt = (pos: number) => task.items[pos];
@@ -66,6 +67,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
         rejectedId: completionAt(p.rejected),
         tie: p.tie,
         margin: p.margin,
+        strength,
       }));
       const [ranking] = await run<{ id: string }>(c, INSERT_RANKING, [
         task.id,

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { FLAG_IDS } from "../ranking/flags";
 import { MAX_K } from "../ranking/letters";
+import { STRENGTH_IDS } from "../ranking/strength";
 
 /** Client-generated idempotency key: a UUID or 8-64 URL-safe characters (A-Z a-z 0-9 _ -). */
 export const clientId = z
@@ -32,10 +33,14 @@ export const tiersInput = z.union([
   z.string().trim().min(1, "The ranking is empty").max(200),
 ]);
 
+/** Llama 2's preference strength, for a pairwise (K = 2) task with one answer better. */
+export const strengthInput = z.enum(STRENGTH_IDS);
+
 export const rankingSubmission = z.object({
   clientId,
   taskId: z.uuid(),
   tiers: tiersInput,
+  strength: strengthInput.optional(),
   answers: z
     .array(answerMetaInput)
     .max(MAX_K)
@@ -69,6 +74,7 @@ export type SkipSubmission = z.infer<typeof skipSubmission>;
  */
 export const rankingEdit = z.object({
   tiers: tiersInput,
+  strength: strengthInput.optional(),
   answers: z
     .array(answerMetaInput)
     .max(MAX_K)

@@ -17,7 +17,7 @@ export const PRIOR_RANKING: Statement = {
 /**
  * $1 task, $2 assignment, $3 labeler, $4 tiers (json), $5 notation, $6 time spent (ms),
  * $7 client id, $8 project, $9 answers (json [{completionId, tier, likert, flags}]),
- * $10 comparisons (json [{chosenId, rejectedId, tie, margin}]). Returns the ranking's id.
+ * $10 comparisons (json [{chosenId, rejectedId, tie, margin, strength}]). Returns the ranking's id.
  */
 export const INSERT_RANKING: Statement = {
   name: "labeling_insert_ranking",
@@ -33,9 +33,9 @@ export const INSERT_RANKING: Statement = {
       FROM ranking, json_to_recordset($9::json) AS x("completionId" uuid, tier int, likert int, flags text[])
   ), comparisons AS (
     -- The C(K,2) pairs the ranking implies.
-    INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin)
-    SELECT $8::uuid, $1::uuid, ranking.id, $3::uuid, x."chosenId", x."rejectedId", x.tie, x.margin
-      FROM ranking, json_to_recordset($10::json) AS x("chosenId" uuid, "rejectedId" uuid, tie boolean, margin int)
+    INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin, strength)
+    SELECT $8::uuid, $1::uuid, ranking.id, $3::uuid, x."chosenId", x."rejectedId", x.tie, x.margin, x.strength::"PreferenceStrength"
+      FROM ranking, json_to_recordset($10::json) AS x("chosenId" uuid, "rejectedId" uuid, tie boolean, margin int, strength text)
   ), submitted AS (
     UPDATE "Assignment" SET status = 'submitted', "updatedAt" = now() WHERE id = $2::uuid
   ), counted AS (
