@@ -38,6 +38,9 @@ function labelFilters(w: Where, f: CreateExportInput, cols: { project: string; l
  */
 const MARGIN = `CASE c.strength WHEN 'significantly' THEN 3 WHEN 'better' THEN 2 WHEN 'slightly' THEN 1 WHEN 'negligibly' THEN 0 ELSE c.margin END`;
 
+/** Gold tasks measure labelers; their rankings are never training data (nor counted in export agreement). */
+const NOT_GOLD = `t.gold IS NULL`;
+
 const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format::text AS format, p."contentHash"`;
 
 /**
@@ -49,6 +52,7 @@ const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format:
 export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
   const w = new Where();
   labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "" });
+  w.add(NOT_GOLD);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   const c = new Where(w.values);
   c.add(`c."rankingId" = r.id`);
@@ -86,6 +90,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
 export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null): Query {
   const w = new Where();
   labelFilters(w, f, { project: `t."projectId"`, labeler: `r."labelerId"`, at: `r."createdAt"` });
+  w.add(NOT_GOLD);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   return {
     text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs",
@@ -131,6 +136,7 @@ export function promptsQuery(f: CreateExportInput): Query {
 export function agreementQuery(f: CreateExportInput): Query {
   const w = new Where();
   labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "" });
+  w.add(NOT_GOLD);
   return {
     text: `SELECT r."taskId", r."labelerId", r.tiers::text AS tiers
       FROM "Ranking" r JOIN "User" u ON u.id = r."labelerId" JOIN "Task" t ON t.id = r."taskId"

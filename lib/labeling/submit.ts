@@ -5,7 +5,9 @@
 import "server-only";
 import type pg from "pg";
 import type { SessionUser } from "../auth/authenticate";
+import { db } from "../db";
 import { AppError } from "../errors";
+import { enforceGoldThreshold } from "../quality/gold";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
 import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
@@ -37,6 +39,14 @@ async function priorRanking(c: SqlClient | pg.Pool, user: SessionUser, clientId:
 }
 
 export async function submitRanking(pool: pg.Pool, user: SessionUser, input: RankingSubmission): Promise<RankingResult> {
+  // A gold ranking may leave its labeler out of exports (lib/quality/gold.ts); checked once it is stored.
+  let goldProject: string | null = null;
+  const result = await storeRanking(pool, user, input, (projectId) => (goldProject = projectId));
+  if (goldProject) await enforceGoldThreshold(db, goldProject, user.id);
+  return result;
+}
+
+async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubmission, onGold: (projectId: string) => void): Promise<RankingResult> {
   try {
     return await inTransaction(pool, async (c) => {
       const task = await lockTask(c, input.taskId);
@@ -49,7 +59,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
       const tiers = resolveTiers(input.tiers, task.items.length);
       checkAnswers(input.answers, task.items.length);
       const strength = checkStrength(input.strength, tiers, task.items.length);
-      if (task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
+      if (!task.gold && task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
 
       const completionAt = (pos: number) => task.items[pos];
       const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
@@ -82,6 +92,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
         JSON.stringify(comparisons),
       ]);
       const ties = pairs.filter((p) => p.tie).length;
+      if (task.gold) onGold(task.projectId);
       return { id: ranking.id, notation, comparisons: pairs.length - ties, ties };
     });
   } catch (e) {

@@ -198,6 +198,7 @@ export const openapiSpec = {
           created: { type: "integer" },
           duplicates: { type: "integer" },
           tasks: { type: "integer" },
+          gold: { type: "integer", description: "Of the tasks made, the gold ones (answer sets with gold_tiers)" },
         },
       },
       Agreement: {
