@@ -16,8 +16,8 @@ try {
     await pg.stop();
     process.exit(0);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
 } catch (e) {
   if (e instanceof DataDirInUseError) {
     console.error(e.message);

@@ -70,7 +70,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   useEffect(() => {
     // Ready for the keyboard at once: the first answer has focus (without scrolling past the prompt).
     if (document.activeElement === document.body) cards.current.get(visualOrder(board)[0])?.focus({ preventScroll: true });
-  }, []); // only when the task opens
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the task opens, not on each move
+  }, []);
 
   const update = (pos: number, next: Board, byKeyboard: boolean) => {
     setError(undefined);

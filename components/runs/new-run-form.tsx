@@ -28,8 +28,8 @@ import {
 } from "./form-model";
 import { GenerateSource, sourceRequest, type SourceState } from "./generate-source";
 import { RunEstimate } from "./run-estimate";
-import { paramCount, type GPTConfig } from "@/ml/model/config";
-import { fmtCount } from "@/ml/model/estimate";
+import { paramCount, type GPTConfig } from "@/ml/browser";
+import { fmtCount } from "@/ml/browser";
 import { estimateFor, memoryRefusal, runModel } from "@/lib/runs/estimate";
 
 export type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown; source?: string; model?: GPTConfig | null };

@@ -30,7 +30,7 @@ type Props = {
 
 export function RunView({ initial, initialPoints, canControl, others, now: serverNow }: Props) {
   const { run, series, stale, refresh } = useRunLive(initial, initialPoints);
-  const config = (run as { config?: Record<string, unknown> }).config ?? {};
+  const config = useMemo(() => (run as { config?: Record<string, unknown> }).config ?? {}, [run]);
   const charts = useMemo(() => chartsFor(run.kind, series, config), [run.kind, series, config]);
   const dataFit = useMemo(() => dataFitRows(series), [series]);
   const [busy, setBusy] = useState(false);
