@@ -12,6 +12,7 @@ import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission
 import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { AnswerMetaInput } from "../validation/ranking";
+import { labelProblem, schemaOf } from "./label-schema";
 import { checkLength } from "./submit";
 
 function assertEditable(ownerId: string, user: SessionUser, createdAt: Date, lockHours: number) {
@@ -24,7 +25,7 @@ export async function editRanking(
   db: Db,
   user: SessionUser,
   id: string,
-  input: { tiers: Tiers | string; answers?: AnswerMetaInput[]; strength?: StrengthId },
+  input: { tiers: Tiers | string; answers?: AnswerMetaInput[]; strength?: StrengthId; rationale?: string },
 ) {
   return db.$transaction(async (tx) => {
     const r = await tx.ranking.findUnique({
@@ -37,6 +38,10 @@ export async function editRanking(
     const tiers = resolveTiers(input.tiers, items.length);
     const changed = input.answers ?? [];
     checkAnswers(changed, items.length);
+    // The answers given are checked against the project's label schema, and the rationale when given.
+    const schema = schemaOf(r.task.project.labelSchema);
+    const problem = labelProblem(schema, changed, input.rationale ?? (schema.rationale === "off" ? undefined : (r.rationale ?? "-")));
+    if (problem) throw new AppError("bad_request", problem);
     // A pairwise ranking keeps its strength unless the edit gives one (or makes it a tie).
     const kept = (await tx.comparison.findFirst({ where: { rankingId: id }, select: { strength: true } }))?.strength ?? undefined;
     const strength = checkStrength(input.strength, tiers, items.length) ?? (tiers.length === 2 && items.length === 2 ? (kept ?? null) : null);
@@ -45,9 +50,9 @@ export async function editRanking(
     const given = new Map(changed.map((a) => [a.position, a]));
     const detail = (position: number, completionId: string) => {
       const g = given.get(position);
-      if (g) return { likert: g.likert ?? null, flags: g.flags ?? [] };
+      if (g) return { likert: g.likert ?? null, flags: g.flags ?? [], ratings: g.ratings ?? {} };
       const b = before.get(completionId);
-      return { likert: b?.likert ?? null, flags: b?.flags ?? [] };
+      return { likert: b?.likert ?? null, flags: b?.flags ?? [], ratings: (b?.ratings ?? {}) as Record<string, number> };
     };
     await tx.rankingAnswer.deleteMany({ where: { rankingId: id } });
     await tx.comparison.deleteMany({ where: { rankingId: id } });
@@ -73,7 +78,8 @@ export async function editRanking(
       })),
     });
     const notation = formatRanking(tiers);
-    await tx.ranking.update({ where: { id }, data: { tiers, notation } });
+    const rationale = input.rationale === undefined ? undefined : input.rationale.trim() || null;
+    await tx.ranking.update({ where: { id }, data: { tiers, notation, ...(rationale !== undefined ? { rationale } : {}) } });
     await audit(tx, user.id, "ranking.edit", { type: "ranking", id }, { taskId: r.taskId, before: r.notation, after: notation, answers: changed });
     return { id, notation };
   });

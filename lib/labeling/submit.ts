@@ -8,6 +8,7 @@ import type { SessionUser } from "../auth/authenticate";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { enforceGoldThreshold } from "../quality/gold";
+import { labelProblem, schemaOf } from "./label-schema";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
 import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
@@ -59,6 +60,8 @@ async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubm
       const tiers = resolveTiers(input.tiers, task.items.length);
       checkAnswers(input.answers, task.items.length);
       const strength = checkStrength(input.strength, tiers, task.items.length);
+      const problem = labelProblem(schemaOf(task.labelSchema), input.answers, input.rationale);
+      if (problem) throw new AppError("bad_request", problem);
       if (!task.gold && task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
 
       const completionAt = (pos: number) => task.items[pos];
@@ -70,6 +73,7 @@ async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubm
         tier: tierOf.get(pos)!,
         likert: meta.get(pos)?.likert ?? null,
         flags: meta.get(pos)?.flags ?? [],
+        ratings: meta.get(pos)?.ratings ?? {},
       }));
       const pairs = expandPairs(tiers);
       const comparisons = pairs.map((p) => ({
@@ -90,6 +94,7 @@ async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubm
         task.projectId,
         JSON.stringify(answers),
         JSON.stringify(comparisons),
+        input.rationale?.trim() || null,
       ]);
       const ties = pairs.filter((p) => p.tie).length;
       if (task.gold) onGold(task.projectId);

@@ -1,6 +1,5 @@
 // Checks a parsed ranking submission against its task's K: the step after zod, before the database.
 import { RankingError } from "./errors";
-import type { FlagId } from "./flags";
 import { letterOf } from "./letters";
 import { parseRanking } from "./notation";
 import { normalizeTiers, validateTiers, type Tiers } from "./tiers";
@@ -23,7 +22,7 @@ export function checkStrength<S extends string>(strength: S | undefined, tiers: 
   return strength;
 }
 
-export type AnswerMeta = { position: number; likert?: number; flags?: FlagId[] };
+export type AnswerMeta = { position: number; likert?: number; flags?: string[]; ratings?: Record<string, number> };
 
 /** Throws unless every answer's position is one of the task's k positions (each at most once). */
 export function checkAnswers(answers: readonly AnswerMeta[], k: number): void {

@@ -12,6 +12,8 @@ export type LockedTask = {
   done: number;
   /** A gold task: every labeler may submit it once (wanted does not limit it). */
   gold: boolean;
+  /** The project's stored label schema (null: the defaults). */
+  labelSchema: unknown;
   leaseMinutes: number;
   minDemonstrationChars: number;
   maxDemonstrationChars: number;
@@ -24,7 +26,7 @@ export const LOCK_TASK: Statement = {
   name: "labeling_lock_task",
   text: `
   SELECT t.id, t.kind::text AS kind, t."projectId", t."promptId", t.wanted, t.done, t.gold IS NOT NULL AS gold,
-         p."leaseMinutes", p."minDemonstrationChars", p."maxDemonstrationChars",
+         p."leaseMinutes", p."minDemonstrationChars", p."maxDemonstrationChars", p."labelSchema",
          ARRAY(SELECT tc."completionId"::text FROM "TaskCompletion" tc
                 WHERE tc."taskId" = t.id ORDER BY tc.position) AS items
     FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
