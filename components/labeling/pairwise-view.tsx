@@ -7,7 +7,7 @@ import { STRENGTHS, keyFor, strengthForKey, strengthLabel, type StrengthId } fro
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
 import { errorMessage, isLeaseLost, submitRanking } from "./api";
-import { AnswerMetaFields, cleanMeta, type AnswerMeta } from "./answer-meta";
+import { AnswerMetaFields, cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { clearStored, draftKey } from "./local-store";
 import { Markdown } from "./markdown";
@@ -18,7 +18,7 @@ import { useVisibleTime } from "./use-visible-time";
 
 type Choice = { better: 0 | 1; strength: StrengthId };
 /** The same draft shape as the ranking board's board, plus the choice, so undo restores either. */
-type Draft = { choice: Choice | null; meta: Record<number, AnswerMeta> };
+type Draft = { choice: Choice | null; meta: Record<number, AnswerMeta>; rationale?: string };
 
 const isDraft = (v: unknown): v is Draft =>
   typeof v === "object" && v !== null && "choice" in v && typeof (v as Draft).meta === "object";
@@ -41,7 +41,8 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const elapsed = useVisibleTime();
   const idPrefix = useId();
   const root = useRef<HTMLDivElement>(null);
-  const metaOf = (pos: number) => cleanMeta(draft.meta[pos]);
+  const schema = task.project.labelSchema;
+  const metaOf = (pos: number) => cleanMeta(draft.meta[pos], schema);
   const choice = draft.choice;
 
   useEffect(() => {
@@ -63,10 +64,8 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
         taskId: task.taskId,
         tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
         strength: choice.strength,
-        answers: [0, 1].map((position) => {
-          const { likert, flags } = metaOf(position);
-          return { position, ...(likert ? { likert } : {}), ...(flags.length ? { flags } : {}) };
-        }),
+        answers: [0, 1].map((position) => metaInput(position, metaOf(position))),
+        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
         timeSpentMs: elapsed(),
       });
       clearStored(key);
@@ -132,6 +131,7 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
               idPrefix={`${idPrefix}-${a.position}`}
               letter={LETTER[a.position]}
               meta={metaOf(a.position)}
+              schema={schema}
               onChange={(m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [a.position]: m } }))}
             />
           </article>
@@ -158,6 +158,7 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
           })}
         </div>
       </fieldset>
+      <RationaleField schema={schema} id={`${idPrefix}-rationale`} value={draft.rationale ?? ""} onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))} />
       <div className="sticky bottom-0 z-20 flex items-center justify-between gap-3 border-t border-zinc-200 bg-zinc-50/95 py-2 dark:border-zinc-800 dark:bg-zinc-950/95">
         <p data-testid="pairwise-choice" className="text-sm">
           {choice ? describeChoice(choice) : "No choice yet"}

@@ -7,7 +7,7 @@ import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
 import { errorMessage, isLeaseLost, submitRanking } from "./api";
 import { AnswerCard } from "./answer-card";
-import { cleanMeta, type AnswerMeta } from "./answer-meta";
+import { cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { boardKeyAction, isSubmitKey } from "./board-keys";
 import {
   isBoardFor,
@@ -33,7 +33,7 @@ import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
 import { useVisibleTime } from "./use-visible-time";
 
-type Draft = { board: Board; meta: Record<number, AnswerMeta> };
+type Draft = { board: Board; meta: Record<number, AnswerMeta>; rationale?: string };
 
 const isDraftFor =
   (k: number) =>
@@ -48,7 +48,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const key = draftKey("ranking", task.assignmentId);
   const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ board: startBoard(k), meta: {} }), isDraftFor(k));
   const { board } = draft;
-  const metaOf = (pos: number) => cleanMeta(draft.meta[pos]);
+  const schema = task.project.labelSchema;
+  const metaOf = (pos: number) => cleanMeta(draft.meta[pos], schema);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -117,10 +118,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         clientId,
         taskId: task.taskId,
         tiers: rankedTiers(board),
-        answers: task.answers.map(({ position }) => {
-          const { likert, flags } = metaOf(position);
-          return { position, ...(likert ? { likert } : {}), ...(flags.length ? { flags } : {}) };
-        }),
+        answers: task.answers.map(({ position }) => metaInput(position, metaOf(position))),
+        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
         timeSpentMs: elapsed(),
       });
       clearStored(key);
@@ -147,6 +146,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
       tierIndex={tierIndexOf(board, pos)}
       tierCount={board.tiers.length}
       meta={metaOf(pos)}
+      schema={schema}
       idPrefix={idPrefix}
       onMeta={(m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [pos]: m } }))}
       onPlace={(to: Placement) => update(pos, place(board, pos, to), false)}
@@ -189,6 +189,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         </UnrankedZone>
       </DragLayer>
 
+      <RationaleField schema={schema} id={`${idPrefix}-rationale`} value={draft.rationale ?? ""} onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))} />
       <div className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95">
         <div className="flex items-center justify-between gap-3">
           <RankingNotation board={board} />

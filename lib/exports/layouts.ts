@@ -74,6 +74,12 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
         { name: "labeler", type: "string", description: "A pseudonym, stable within this export." },
         { name: "time_spent_ms", type: "int", description: "Time the labeler spent on the ranking." },
         {
+          name: "ratings",
+          type: "list of {axis: int}",
+          description: "Per response, its scores on the project's rating axes other than quality (see Label schema); only on rankings where some answer has one.",
+        },
+        { name: "rationale", type: "string", description: "The labeler's free-text reason for the ranking; only where given." },
+        {
           name: "strength",
           type: "string",
           description: "Pairwise (K = 2) projects only, on rankings that have one: Llama 2's preference strength of the better answer (significantly, better, slightly, negligibly = negligibly better / unsure).",

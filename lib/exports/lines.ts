@@ -25,10 +25,18 @@ export type RankingDbRow = PromptColumns & {
   timeSpentMs: number;
   answers: string;
   strength: StrengthId | null;
+  rationale: string | null;
 };
 export type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
 
-type AnswerJson = { text: string; likert: number | null; flags: string[] | null; source: string; sourceName: string };
+type AnswerJson = {
+  text: string;
+  likert: number | null;
+  flags: string[] | null;
+  ratings: Record<string, number> | null;
+  source: string;
+  sourceName: string;
+};
 
 export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput };
 /** One row → its JSONL line(s); null or [] when the row yields none. */
@@ -83,6 +91,8 @@ const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
         timeSpentMs: row.timeSpentMs,
         // a pairwise strength describes both answers: it is kept only while both are
         strength: kept.length === answers.length ? row.strength : null,
+        ratings: pick(answers.map((a) => a.ratings ?? {})),
+        rationale: row.rationale,
       },
       f.layout === "conversational" ? "messages" : "text",
     ),

@@ -93,9 +93,9 @@ export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null):
   w.add(NOT_GOLD);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   return {
-    text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs",
+    text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs", r.rationale,
         (SELECT c.strength::text FROM "Comparison" c WHERE c."rankingId" = r.id AND c.strength IS NOT NULL LIMIT 1) AS strength,
-        (SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags,
+        (SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags, 'ratings', ra.ratings,
                  'source', co.source, 'sourceName', co."sourceName") ORDER BY tc.position)::text
            FROM "TaskCompletion" tc
            JOIN "Completion" co ON co.id = tc."completionId"

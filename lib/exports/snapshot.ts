@@ -13,6 +13,7 @@ import type { Db } from "../db";
 import { env, serverSecret } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
+import { schemaOf } from "../labeling/label-schema";
 import { datasetCard } from "./card";
 import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
 import { layoutOf, KIND_LABELS } from "./layouts";
@@ -61,7 +62,7 @@ export async function createExport(
   f: CreateExportInput,
   opts: CreateExportOptions = {},
 ): Promise<ExportView> {
-  const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true } }) : null;
+  const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true, labelSchema: true } }) : null;
   if (f.projectId && !project) throw notFound("The project");
   const id = randomUUID();
   const release = takeExportSlot(id); // a 429 sentence when EXPORT_CONCURRENCY exports are being made
@@ -79,7 +80,7 @@ async function writeExport(
   f: CreateExportInput,
   opts: CreateExportOptions,
   id: string,
-  project: { name: string; guidelines: string } | null,
+  project: { name: string; guidelines: string; labelSchema: unknown } | null,
 ): Promise<ExportView> {
   const createdAt = new Date();
   const root = exportsRoot();
@@ -124,6 +125,7 @@ async function writeExport(
       },
       splitMethod: `Rows are split by a hash of the prompt (validation ${f.validation}, test ${f.test}${f.seed ? `, seed "${f.seed}"` : ""}), so every row of one prompt is in the same split.`,
       guidelines: project?.guidelines,
+      labelSchema: project ? schemaOf(project.labelSchema) : undefined,
       agreement: agreement && { pairwiseRate: agreement.rate, sharedPairs: agreement.sharedPairs, labelerPairs: agreement.labelerPairs },
       createdAt,
     });

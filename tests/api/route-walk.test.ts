@@ -60,6 +60,7 @@ const ROUTES: Record<string, Route> = {
   "POST /api/playground": { auth: "session", permission: "runs.read", body: "json" },
   "PUT /api/projects/[id]/generator": { auth: "session", permission: "runs.create", body: "json" },
   "POST /api/projects/[id]/imports": { auth: "either", permission: "prompts.import", body: "upload" },
+  "PUT /api/projects/[id]/label-schema": { auth: "either", permission: "projects.manage", body: "json" },
   "PATCH /api/projects/[id]": { auth: "either", permission: "projects.manage", body: "json" },
   "GET /api/projects": { auth: "either", permission: "projects.manage", body: "none" },
   "POST /api/projects": { auth: "either", permission: "projects.manage", body: "json" },

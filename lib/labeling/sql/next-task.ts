@@ -91,7 +91,7 @@ export const PICK_ANY_PROJECT = pick("any");
 export const PAYLOAD = `
   SELECT a.id AS "assignmentId", t.id AS "taskId", t.kind::text AS kind, a."leasedUntil",
          p.id AS "projectId", p.name, p.guidelines, p."leaseMinutes",
-         p."minDemonstrationChars", p."maxDemonstrationChars", p."answersPerTask", p."undoSeconds",
+         p."minDemonstrationChars", p."maxDemonstrationChars", p."answersPerTask", p."undoSeconds", p."labelSchema",
          pr.messages,
          -- The answers in display order (none for a demonstration task).
          COALESCE((SELECT json_agg(json_build_object('position', tc.position, 'text', co.text) ORDER BY tc.position)

@@ -1,9 +1,11 @@
 import { notFound } from "next/navigation";
 import { ImportForm } from "@/components/admin/import-form";
+import { LabelSchemaForm } from "@/components/admin/label-schema-form";
 import { ProjectSettingsForm } from "@/components/admin/project-settings-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
+import { schemaOf } from "@/lib/labeling/label-schema";
 
 export const metadata = { title: "Project" };
 
@@ -23,6 +25,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
         <Card>
           <h2 className="mb-3 font-semibold">Import</h2>
           <ImportForm projectId={project.id} />
+        </Card>
+        <Card>
+          <h2 className="mb-3 font-semibold">Label schema</h2>
+          <LabelSchemaForm projectId={project.id} initial={schemaOf(project.labelSchema)} />
         </Card>
       </div>
     </>
