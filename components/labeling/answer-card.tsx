@@ -31,7 +31,7 @@ export function AnswerCard({
   tierIndex: number;
   tierCount: number;
   meta: AnswerMeta;
-  schema: LabelSchema;
+  schema?: LabelSchema;
   idPrefix: string;
   onMeta: (meta: AnswerMeta) => void;
   onPlace: (placement: Placement) => void;
