@@ -15,6 +15,8 @@ const NUMBERS: { key: keyof ProjectSettings; label: string; min: number; max: nu
   { key: "editLockHours", label: "Labelers may edit their work for (hours)", min: 0, max: 8760 },
   { key: "minDemonstrationChars", label: "Shortest demonstration (characters)", min: 1, max: 100000 },
   { key: "maxDemonstrationChars", label: "Longest demonstration (characters)", min: 1, max: 100000 },
+  { key: "undoSeconds", label: "Labelers may undo a submission for (seconds, 0: off)", min: 0, max: 600 },
+  { key: "goldEvery", label: "One task in this many is a gold task (0: none)", min: 0, max: 1000 },
 ];
 
 /** Creates a project (no `id`) or edits one. */
@@ -35,6 +37,8 @@ export function ProjectSettingsForm({ id, initial }: { id?: string; initial: Pro
         };
         for (const n of NUMBERS) body[n.key] = Number(f.get(n.key));
         if (!id) body.members = String(f.get("members"));
+        const minGold = String(f.get("goldMinAccuracy") ?? "").trim();
+        body.goldMinAccuracy = minGold === "" ? null : Number(minGold) / 100;
         setError(undefined);
         setSaved(false);
         try {
@@ -66,6 +70,15 @@ export function ProjectSettingsForm({ id, initial }: { id?: string; initial: Pro
         {NUMBERS.map((n) => (
           <Field key={n.key} label={n.label} id={n.key} name={n.key} type="number" min={n.min} max={n.max} defaultValue={Number(initial[n.key])} required />
         ))}
+        <Field
+          label="Leave out labelers whose gold accuracy is below (%, empty: never)"
+          id="goldMinAccuracy"
+          name="goldMinAccuracy"
+          type="number"
+          min={0}
+          max={100}
+          defaultValue={initial.goldMinAccuracy === null || initial.goldMinAccuracy === undefined ? "" : Math.round(initial.goldMinAccuracy * 100)}
+        />
       </div>
       {!id && (
         <Select label="Members" id="members" name="members" defaultValue="everyone">

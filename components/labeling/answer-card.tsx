@@ -4,6 +4,7 @@
 import { useDraggable } from "@dnd-kit/core";
 import { useState, type KeyboardEvent } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
+import type { LabelSchema } from "@/lib/labeling/label-schema";
 import { AnswerMetaFields, type AnswerMeta } from "./answer-meta";
 import type { Placement } from "./board-state";
 import { dragId } from "./drag-layer";
@@ -17,6 +18,7 @@ export function AnswerCard({
   tierIndex,
   tierCount,
   meta,
+  schema,
   idPrefix,
   onMeta,
   onPlace,
@@ -29,6 +31,7 @@ export function AnswerCard({
   tierIndex: number;
   tierCount: number;
   meta: AnswerMeta;
+  schema?: LabelSchema;
   idPrefix: string;
   onMeta: (meta: AnswerMeta) => void;
   onPlace: (placement: Placement) => void;
@@ -105,7 +108,7 @@ export function AnswerCard({
         {source ? <pre className="my-2 font-mono text-xs whitespace-pre-wrap">{text}</pre> : <Markdown>{text}</Markdown>}
       </div>
       <footer className="mt-auto border-t border-zinc-100 px-3 py-2 dark:border-zinc-800">
-        <AnswerMetaFields idPrefix={`${idPrefix}-${pos}`} letter={letter} meta={meta} onChange={onMeta} />
+        <AnswerMetaFields idPrefix={`${idPrefix}-${pos}`} letter={letter} meta={meta} schema={schema} onChange={onMeta} />
       </footer>
     </article>
   );

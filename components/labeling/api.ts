@@ -57,4 +57,6 @@ export const submitRanking = (body: RankingSubmission) =>
 export const submitDemonstration = (body: DemonstrationSubmission) =>
   post<{ demonstration: { id: string } }>("/api/tasks/demonstration", body).then((r) => r.demonstration);
 
+export const undoSubmission = (url: string) => post<{ undone: { taskId: string; assignmentId: string } }>(url);
+
 export const skipTask = (body: SkipSubmission) => post<{ ok: true }>("/api/tasks/skip", body);

@@ -26,4 +26,5 @@ export const BOARD_KEYS: { keys: string[]; does: string }[] = [
   { keys: ["0", "⌫"], does: "back to unranked" },
   { keys: ["Space"], does: "pick up / drop (then arrows to move)" },
   { keys: ["Ctrl", "Enter"], does: "submit" },
+  { keys: ["Ctrl", "Z"], does: "undo the last submission (while its Undo button shows)" },
 ];

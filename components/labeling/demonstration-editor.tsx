@@ -49,9 +49,9 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onDone, onLease
     setBusy(true);
     setError(undefined);
     try {
-      await submitDemonstration({ clientId, taskId: task.taskId, text: text.trim(), timeSpentMs: elapsed() });
+      const d = await submitDemonstration({ clientId, taskId: task.taskId, text: text.trim(), timeSpentMs: elapsed() });
       clearStored(key);
-      onDone(`Saved your demonstration (${n} characters).`);
+      onDone(`Saved your demonstration (${n} characters).`, { url: `/api/demonstrations/${d.id}/undo`, draftKey: key, draft: text });
     } catch (e) {
       if (isLeaseLost(e)) onLeaseLost(e.message);
       setError(errorMessage(e));

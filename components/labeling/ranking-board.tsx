@@ -6,7 +6,7 @@ import { LETTERS } from "@/lib/ranking/letters";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
 import { errorMessage, isLeaseLost, submitRanking } from "./api";
-import { cleanMeta, type AnswerMeta } from "./answer-meta";
+import { cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
 import { KeyboardHelp } from "./keyboard-help";
@@ -19,7 +19,7 @@ import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
 import { useVisibleTime } from "./use-visible-time";
 
-type Draft = { board: Board; meta: Record<number, AnswerMeta> };
+type Draft = { board: Board; meta: Record<number, AnswerMeta>; rationale?: string };
 
 const isDraftFor =
   (k: number) =>
@@ -34,7 +34,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const key = draftKey("ranking", task.assignmentId);
   const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ board: startBoard(k), meta: {} }), isDraftFor(k));
   const { board } = draft;
-  const metaOf = (pos: number) => cleanMeta(draft.meta[pos]);
+  const schema = task.project.labelSchema;
+  const metaOf = (pos: number) => cleanMeta(draft.meta[pos], schema);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const inFlight = useRef(false);
@@ -63,14 +64,12 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         clientId,
         taskId: task.taskId,
         tiers: rankedTiers(board),
-        answers: task.answers.map(({ position }) => {
-          const { likert, flags } = metaOf(position);
-          return { position, ...(likert ? { likert } : {}), ...(flags.length ? { flags } : {}) };
-        }),
+        answers: task.answers.map(({ position }) => metaInput(position, metaOf(position))),
+        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
         timeSpentMs: elapsed(),
       });
       clearStored(key);
-      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`);
+      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
     } catch (e) {
       if (isLeaseLost(e)) onLeaseLost(e.message);
       setError(errorMessage(e));
@@ -108,12 +107,14 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         }}
         texts={texts}
         metaOf={metaOf}
+        schema={schema}
         onMeta={(pos, m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [pos]: m } }))}
         idPrefix={idPrefix}
         advance={advance}
         focusFirst
       />
 
+      <RationaleField schema={schema} id={`${idPrefix}-rationale`} value={draft.rationale ?? ""} onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))} />
       <div ref={submitBar} className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95">
         <div className="flex items-center justify-between gap-3">
           <RankingNotation board={board} />

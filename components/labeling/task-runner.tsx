@@ -10,12 +10,12 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { ErrorText } from "../ui/field";
-import { errorMessage, nextTask, releaseLease } from "./api";
+import { errorMessage, nextTask, releaseLease, undoSubmission } from "./api";
 import { GuidelinesPanel } from "./guidelines-panel";
-import { clearStored, clientIdFor, clientIdKey, pruneStored } from "./local-store";
+import { clearStored, clientIdFor, clientIdKey, pruneStored, saveStored } from "./local-store";
 import { PromptView } from "./prompt-view";
-import { TASK_VIEWS } from "./task-views";
-import type { TaskKind, TaskPayload } from "./types";
+import { viewOf } from "./task-views";
+import type { TaskKind, TaskPayload, Undoable } from "./types";
 import { useLease } from "./use-lease";
 
 type State =
@@ -26,11 +26,23 @@ type State =
 
 const SAVED_MS = 6000;
 
+/** Ctrl+Z / Cmd+Z outside a text field (where it undoes typing). */
+const isUndoKey = (e: KeyboardEvent) => {
+  if (e.key.toLowerCase() !== "z" || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return false;
+  const t = e.target as HTMLElement | null;
+  return !(t && (t.isContentEditable || t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && (t as HTMLInputElement).type !== "checkbox" && (t as HTMLInputElement).type !== "radio")));
+};
+
 export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: TaskKind }) {
   const [state, setState] = useState<State>({ phase: "loading" });
   const [saved, setSaved] = useState<string | null>(null);
   const [leaseLost, setLeaseLost] = useState<string | null>(null);
   const savedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The last submission, while its undo window lasts.
+  const [undo, setUndo] = useState<(Undoable & { until: number }) | null>(null);
+  const [undoError, setUndoError] = useState<string>();
+  const undoTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const undoing = useRef(false);
   const task = state.phase === "task" ? state.task : null;
 
   // The next task, leased ahead while the labeler works on this one (null: none, or none left).
@@ -89,8 +101,44 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
   useEffect(() => {
     pruneStored();
     void load();
-    return () => clearTimeout(savedTimer.current);
+    return () => {
+      clearTimeout(savedTimer.current);
+      clearTimeout(undoTimer.current);
+    };
   }, [load]);
+
+  const takeBack = useCallback(async () => {
+    if (!undo || undoing.current) return;
+    undoing.current = true;
+    setUndoError(undefined);
+    try {
+      await undoSubmission(undo.url);
+      // The task comes back as this labeler's lease; its draft is restored from storage.
+      saveStored(undo.draftKey, undo.draft);
+      clearTimeout(undoTimer.current);
+      clearTimeout(savedTimer.current);
+      setUndo(null);
+      setSaved("Undone: the task is back for you to change.");
+      savedTimer.current = setTimeout(() => setSaved(null), SAVED_MS);
+      await load();
+    } catch (e) {
+      setUndoError(errorMessage(e));
+      setUndo(null);
+    } finally {
+      undoing.current = false;
+    }
+  }, [undo, load]);
+
+  useEffect(() => {
+    if (!undo) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!isUndoKey(e)) return;
+      e.preventDefault();
+      void takeBack();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [undo, takeBack]);
 
   // A prefetched lease not used goes back to the pool when the labeler leaves (another page, or the tab).
   useEffect(() => {
@@ -109,11 +157,18 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
   // The prefetched task's lease is renewed too; if it is lost anyway, it is simply not shown.
   useLease(prefetched, () => setPrefetched(null));
 
-  const onDone = (summary: string) => {
+  const onDone = (summary: string, undoable?: Undoable) => {
     if (task) clearStored(clientIdKey(task.assignmentId));
     setSaved(summary);
+    setUndoError(undefined);
     clearTimeout(savedTimer.current);
-    savedTimer.current = setTimeout(() => setSaved(null), SAVED_MS);
+    clearTimeout(undoTimer.current);
+    const seconds = task?.project.undoSeconds ?? 0;
+    if (undoable && seconds > 0) {
+      setUndo({ ...undoable, until: Date.now() + seconds * 1000 });
+      undoTimer.current = setTimeout(() => setUndo(null), seconds * 1000);
+    } else setUndo(null);
+    savedTimer.current = setTimeout(() => setSaved(null), Math.max(SAVED_MS, undoable ? seconds * 1000 : 0));
     window.scrollTo({ top: 0 });
     void advance();
   };
@@ -122,7 +177,17 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
     <div className="space-y-3">
       <p role="status" aria-live="polite" className={saved ? "rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-300" : "sr-only"}>
         {saved}
+        {saved && undo && (
+          <>
+            {" "}
+            <button type="button" onClick={() => void takeBack()} className="ml-2 rounded border border-green-700 px-2 py-0.5 font-medium underline-offset-2 hover:underline dark:border-green-400">
+              Undo
+            </button>{" "}
+            <span className="text-xs">(Ctrl+Z, for {task?.project.undoSeconds ?? ""} s)</span>
+          </>
+        )}
       </p>
+      {undoError && <ErrorText>{undoError}</ErrorText>}
       {state.phase === "loading" && (
         <p role="status" className="py-10 text-center text-sm text-zinc-500">
           Finding your next task…
@@ -190,7 +255,7 @@ function TaskScreen({
   onLeaseLost: (message: string) => void;
   onNext: () => void;
 }) {
-  const view = TASK_VIEWS[task.kind];
+  const view = viewOf(task);
   const View = view.component;
   const until = leaseExpiresAt ? new Date(leaseExpiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
   return (

@@ -2,8 +2,9 @@
 // (plus its view component), never a new branch in the runner.
 import type { ComponentType } from "react";
 import { DemonstrationEditor } from "./demonstration-editor";
+import { PairwiseView } from "./pairwise-view";
 import { RankingBoard } from "./ranking-board";
-import type { TaskKind, TaskViewProps } from "./types";
+import type { TaskKind, TaskPayload, TaskViewProps } from "./types";
 
 export type TaskView = {
   title: string;
@@ -12,7 +13,8 @@ export type TaskView = {
   component: ComponentType<TaskViewProps>;
 };
 
-export const TASK_VIEWS: Record<TaskKind, TaskView> = {
+/** A view per task kind, and "pairwise" for ranking tasks of two answers (Llama 2's A | B scale). */
+export const TASK_VIEWS: Record<TaskKind | "pairwise", TaskView> = {
   demonstration: {
     title: "Write a demonstration",
     instruction: "Write the reply an ideal assistant would give to the prompt, following the guidelines.",
@@ -23,4 +25,12 @@ export const TASK_VIEWS: Record<TaskKind, TaskView> = {
     instruction: "Order the answers from best to worst. Answers that are equally good share a tier.",
     component: RankingBoard,
   },
+  pairwise: {
+    title: "Compare two answers",
+    instruction: "Say which answer is better and by how much; when you cannot tell, pick “negligibly better / unsure”.",
+    component: PairwiseView,
+  },
 };
+
+/** The view a task is shown in. */
+export const viewOf = (task: TaskPayload): TaskView => TASK_VIEWS[task.kind === "ranking" && task.answers.length === 2 ? "pairwise" : task.kind];

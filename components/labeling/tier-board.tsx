@@ -3,6 +3,7 @@
 // Used by the ranking task and by the edit of a past ranking, so both look and work the same.
 import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { AnswerCard } from "./answer-card";
+import type { LabelSchema } from "@/lib/labeling/label-schema";
 import type { AnswerMeta } from "./answer-meta";
 import { boardKeyAction } from "./board-keys";
 import { place, placeByKey, tieWithAbove, tierIndexOf, visualOrder, type Board, type Placement } from "./board-state";
@@ -32,6 +33,7 @@ export function TierBoard({
   onBoard,
   texts,
   metaOf,
+  schema,
   onMeta,
   idPrefix,
   advance,
@@ -41,6 +43,8 @@ export function TierBoard({
   onBoard: (next: Board) => void;
   texts: Map<number, string>;
   metaOf: (pos: number) => AnswerMeta;
+  /** The project's label schema (default: InstructGPT's flags and the 1-7 quality score). */
+  schema?: LabelSchema;
   onMeta: (pos: number, meta: AnswerMeta) => void;
   idPrefix: string;
   /** After a tier key, move on to the next unranked answer (the labeler's setting; off by default). */
@@ -99,6 +103,7 @@ export function TierBoard({
       tierIndex={tierIndexOf(board, pos)}
       tierCount={board.tiers.length}
       meta={metaOf(pos)}
+      schema={schema}
       idPrefix={idPrefix}
       onMeta={(m) => onMeta(pos, m)}
       onPlace={(to: Placement) => update(pos, place(board, pos, to), false)}

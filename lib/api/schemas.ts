@@ -16,6 +16,7 @@ export const importResult = z
     created: z.int(),
     duplicates: z.int(),
     tasks: z.int(),
+    gold: z.int().meta({ description: "Of the tasks made, the gold ones (answer sets with gold_tiers)" }),
   })
   .meta({ description: "Counts of what the import read and made" });
 

@@ -1,5 +1,6 @@
 // The dataset card (README.md) written next to every export: YAML front matter the Hugging Face Hub
 // reads (license, task_categories, size_categories, configs/data_files per split), then prose.
+import type { LabelSchema } from "../labeling/label-schema";
 import { ExportError } from "./errors";
 import type { Split } from "./split";
 
@@ -22,6 +23,8 @@ export type CardInput = {
   guidelines?: string;
   /** Which labels the rows carry (all, consensus, reviewed where available), one or two sentences. */
   labels?: string;
+  /** The project's label schema: the flags, rating axes and rationale rule its labelers used. */
+  labelSchema?: LabelSchema;
   agreement?: { pairwiseRate: number | null; sharedPairs: number; labelerPairs?: number; krippendorffAlpha?: number | null };
   createdAt: Date;
   /** YAML lines put before `configs` (the Parquet export's `dataset_info`: features and splits). */
@@ -136,6 +139,7 @@ export function datasetCard(input: CardInput): string {
     "|---|---|---|",
     ...input.fields.map((f) => `| \`${cell(f.name)}\` | ${cell(f.type)} | ${cell(f.description)} |`),
     "",
+    ...(input.labelSchema ? labelSchemaSection(input.labelSchema) : []),
     "## Labeling guidelines",
     "",
     input.guidelines?.trim() ? input.guidelines.trim() : "No guidelines were written for this project.",
@@ -146,4 +150,24 @@ export function datasetCard(input: CardInput): string {
     "",
   ];
   return [...yaml, "", ...body].join("\n");
+}
+
+/** The label schema as the card describes it: where each part is in the rows. */
+function labelSchemaSection(s: LabelSchema): string[] {
+  return [
+    "## Label schema",
+    "",
+    "Flags labelers could set on an answer (`flags` in whole-ranking rows; flagged answers can be left out of pairs at export):",
+    "",
+    ...(s.flags.length ? s.flags.map((f) => `- \`${cell(f.id)}\`: ${cell(f.label)}`) : ["- none"]),
+    "",
+    "Rating axes each answer could be scored on (whole-ranking rows: `quality` in `likert`, the others in `ratings`):",
+    "",
+    ...(s.ratings.length ? s.ratings.map((a) => `- \`${cell(a.id)}\`: ${cell(a.label)}, ${a.min} to ${a.max}`) : ["- none"]),
+    "",
+    s.rationale === "off"
+      ? "Labelers gave no rationale with their rankings."
+      : `A free-text rationale per ranking was ${s.rationale} (\`rationale\` in whole-ranking rows). Preference pairs have no room for these fields (TRL's layout).`,
+    "",
+  ];
 }

@@ -1,4 +1,5 @@
 // Each export kind × layout, declared once: the one-line description and the fields the dataset card lists.
+import { STRENGTH_MARGIN_TEXT } from "../ranking/strength";
 import type { ExportKind, ExportLabelChoice, ExportLayout } from "../validation/export";
 
 type Field = { name: string; type: string; description: string };
@@ -8,14 +9,13 @@ const MSGS = "list of {role, content}";
 const margin: Field = {
   name: "margin",
   type: "float",
-  description:
-    "Tier distance between chosen and rejected (0 for a tie), or for a pair imported from a TRL dataset the margin it gave; when asked for, and always when ties are kept.",
+  description: `Tier distance between chosen and rejected (0 for a tie); in a pairwise (K = 2) project with a preference strength, Llama 2's margin instead: ${STRENGTH_MARGIN_TEXT}; for a pair imported from a TRL dataset, the margin it gave. Written when asked for, and always when ties are kept.`,
 };
 const tie: Field = {
   name: "tie",
   type: "bool",
   description:
-    "True when the labeler ranked the two answers equal (chosen and rejected are then just the order shown); only when ties are kept. TRL's trainers read every row as a preference: drop the tie rows for them.",
+    "True when the labeler ranked the two answers equal (chosen and rejected are then just the order shown); written whenever margin is, so a tie (margin 0) is never mistaken for a \"negligibly better\" preference (also margin 0). TRL's trainers read every row as a preference: drop the tie rows for them.",
 };
 
 /** What the dataset card says for each choice of labels (validation/export.ts EXPORT_LABEL_CHOICES). */
@@ -83,6 +83,18 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
         { name: "flags", type: "list of list of string", description: "Flags the labeler set per response." },
         { name: "labeler", type: "string", description: "A pseudonym, stable within this export." },
         { name: "time_spent_ms", type: "int", description: "Time the labeler spent on the ranking." },
+        {
+          name: "ratings",
+          type: "list of {axis: int}",
+          description: "Per response, its scores on the project's rating axes other than quality (see Label schema); only on rankings where some answer has one.",
+        },
+        { name: "rationale", type: "string", description: "The labeler's free-text reason for the ranking; only where given." },
+        {
+          name: "strength",
+          type: "string",
+          description: "Pairwise (K = 2) projects only, on rankings that have one: Llama 2's preference strength of the better answer (significantly, better, slightly, negligibly = negligibly better / unsure).",
+        },
+        { name: "margin", type: "int", description: `Beside strength only: its Llama 2 margin (${STRENGTH_MARGIN_TEXT}).` },
       ],
     },
     conversational: {
@@ -105,9 +117,10 @@ LAYOUTS.rankings.conversational.fields = LAYOUTS.rankings.standard.fields.map((f
   f.name === "prompt" ? { ...f, type: MSGS, description: "The prompt's messages." } : f,
 );
 
-/** The layout with the fields this export writes: `margin` when asked for or when ties are kept, `tie` when ties are kept. */
+/** The layout with the fields this export writes: for pairs, `margin` and `tie` when margin is asked for or ties are kept. */
 export function layoutOf(kind: ExportKind, layout: ExportLayout, o: { margin: boolean; ties: boolean }): Layout {
   const l = LAYOUTS[kind][layout];
-  const keep = (f: Field) => (f.name === "margin" ? o.margin || o.ties : f.name === "tie" ? o.ties : true);
+  if (kind !== "rm") return l;
+  const keep = (f: Field) => (f.name === "margin" || f.name === "tie" ? o.margin || o.ties : true);
   return { layout: l.layout, fields: l.fields.filter(keep) };
 }

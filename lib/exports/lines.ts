@@ -2,6 +2,7 @@
 // (rows.ts); the stream writes each as a JSONL line and as a Parquet row. One builder per export kind, chosen from a table.
 import type { Message, PromptFormat } from "../imports/records";
 import { expandPairs } from "../ranking/pairs";
+import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { CreateExportInput, ExportKind } from "../validation/export";
 import {
@@ -20,10 +21,26 @@ export type PromptColumns = { promptId: string; messages: string; format: string
 /** `labelSource` set ("consensus" | "reviewed"): a chosen ranking of a task (label-choice.ts), with tiers and answers instead of pairs. */
 type Chosen = { labelSource?: string | null; tiers?: string | null; answers?: string | null };
 export type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null } & Chosen;
-export type RankingDbRow = PromptColumns & { rankingId: string; labelerId: string; tiers: string; timeSpentMs: number; answers: string; labelSource?: string | null };
+export type RankingDbRow = PromptColumns & {
+  rankingId: string;
+  labelerId: string;
+  tiers: string;
+  timeSpentMs: number;
+  answers: string;
+  labelSource?: string | null;
+  strength: StrengthId | null;
+  rationale: string | null;
+};
 export type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
 
-type AnswerJson = { text: string; likert: number | null; flags: string[] | null; source: string; sourceName: string };
+type AnswerJson = {
+  text: string;
+  likert: number | null;
+  flags: string[] | null;
+  ratings: Record<string, number> | null;
+  source: string;
+  sourceName: string;
+};
 
 export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput };
 /** One exported row: the keys its layout names (layouts.ts). */
@@ -54,20 +71,21 @@ export function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
 
 const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
-  // With ties kept every row carries margin (0 for a tie) and tie: a tie never reads as a preference.
-  const marks = (margin: number) => (f.includeTies ? { margin, tie: margin === 0 } : f.margin ? { margin } : {});
+  // margin and tie travel together: with ties kept or margin asked for, every row says whether it is a
+  // tie, so neither a tie nor a "negligibly better" pair (Llama 2 margin 0) is mistaken for the other.
+  const marks = (margin: number, tie: boolean) => (f.includeTies || f.margin ? { margin, tie } : {});
   if (row.labelSource) {
     // A chosen ranking: its pairs over the answers the flag and source filters keep, in expandPairs order.
     const answers = JSON.parse(row.answers!) as AnswerJson[];
     const kept = keptPositions(answers, f);
     if (kept.length < 2) return null;
     const pairs = expandPairs(restrictTiers(JSON.parse(row.tiers!) as Tiers, kept)).filter((p) => f.includeTies || !p.tie);
-    return pairs.map((p) => build(prompt, answers[kept[p.chosen]].text, answers[kept[p.rejected]].text, marks(p.margin)));
+    return pairs.map((p) => build(prompt, answers[kept[p.chosen]].text, answers[kept[p.rejected]].text, marks(p.margin, p.tie)));
   }
   if (row.pairs === null) return null;
   const texts = JSON.parse(row.texts) as Record<string, string>;
-  const pairs = JSON.parse(row.pairs) as [string, string, number][];
-  return pairs.map(([chosen, rejected, margin]) => build(prompt, texts[chosen], texts[rejected], marks(margin)));
+  const pairs = JSON.parse(row.pairs) as [string, string, number, boolean][];
+  return pairs.map(([chosen, rejected, margin, tie]) => build(prompt, texts[chosen], texts[rejected], marks(margin, tie)));
 };
 
 const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
@@ -85,6 +103,10 @@ const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
       // A chosen ranking is nobody's: "consensus" or "reviewed".
       labeler: row.labelSource ?? labeler(row.labelerId),
       timeSpentMs: row.timeSpentMs,
+      // a pairwise strength describes both answers: it is kept only while both are
+      strength: kept.length === answers.length ? row.strength : null,
+      ratings: pick(answers.map((a) => a.ratings ?? {})),
+      rationale: row.rationale,
     },
     f.layout === "conversational" ? "messages" : "text",
   );

@@ -42,6 +42,18 @@ function labelFilters(w: Where, f: CreateExportInput, cols: { project: string; l
 }
 
 const RANKING_DISCARD = `ld."rankingId" = r.id`;
+/**
+ * The margin a pair exports: Llama 2's margin for a pairwise comparison with a preference strength
+ * (lib/ranking/strength.ts: significantly 3, better 2, slightly 1, negligibly / unsure 0), else the
+ * margin an imported TRL pair gave, else the tier distance (0 for a tie).
+ */
+const MARGIN = `CASE c.strength WHEN 'significantly' THEN 3 WHEN 'better' THEN 2 WHEN 'slightly' THEN 1 WHEN 'negligibly' THEN 0 ELSE COALESCE(c."importedMargin", c.margin) END`;
+
+/** Gold tasks measure labelers; their rankings are never training data (nor counted in export agreement). */
+const NOT_GOLD = `t.gold IS NULL`;
+
+/** A pairwise ranking's preference strength (one comparison carries it). */
+const RANKING_STRENGTH = `(SELECT c.strength::text FROM "Comparison" c WHERE c."rankingId" = r.id AND c.strength IS NOT NULL LIMIT 1) AS strength`;
 
 const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format::text AS format, p."contentHash"`;
 
@@ -55,6 +67,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
   const w = new Where();
   labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "", discard: RANKING_DISCARD });
   importedFilter(w, f);
+  w.add(NOT_GOLD);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   if (chosenTasks) w.add(`r."taskId" NOT IN (SELECT task_id FROM ${chosenTasks})`);
   const c = new Where(w.values);
@@ -77,7 +90,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
         (SELECT json_object_agg(tc."completionId", co.text)::text
            FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
           WHERE tc."taskId" = r."taskId") AS texts,
-        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", COALESCE(c."importedMargin", c.margin)) ORDER BY c.id)::text
+        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", ${MARGIN}, c.tie) ORDER BY c.id)::text
            FROM "Comparison" c ${sourceJoin} ${c}) AS pairs
       FROM "Ranking" r
       JOIN "User" u ON u.id = r."labelerId"
@@ -128,24 +141,27 @@ export function rankingsQuery(f: CreateExportInput, agreedTasks: string | null, 
   const w = new Where();
   labelFilters(w, f, { project: `t."projectId"`, labeler: `r."labelerId"`, at: `r."createdAt"`, discard: RANKING_DISCARD });
   importedFilter(w, f);
+  w.add(NOT_GOLD);
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   if (chosenTasks) {
     w.add(`r."taskId" NOT IN (SELECT task_id FROM ${chosenTasks})`);
     return {
       text: `SELECT * FROM (
-          SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs", ${labelerAnswers}, r."createdAt" AS "sortAt", NULL::text AS "labelSource"
+          SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs", ${labelerAnswers}, r."createdAt" AS "sortAt", NULL::text AS "labelSource",
+                 r.rationale, ${RANKING_STRENGTH}
             FROM "Ranking" r JOIN "User" u ON u.id = r."labelerId" JOIN "Task" t ON t.id = r."taskId" JOIN "Prompt" p ON p.id = t."promptId"
             ${w}
           UNION ALL
-          SELECT ${PROMPT_COLS}, ch.task_id, NULL::uuid, ch.tiers::text, 0, ${chosenAnswers("ch.task_id")}, t."createdAt", ch.source
+          SELECT ${PROMPT_COLS}, ch.task_id, NULL::uuid, ch.tiers::text, 0, ${chosenAnswers("ch.task_id")}, t."createdAt", ch.source, NULL::text, NULL::text
             FROM ${chosenTasks} ch JOIN "Task" t ON t.id = ch.task_id JOIN "Prompt" p ON p.id = t."promptId"
         ) rows ORDER BY "promptId", "sortAt", "rankingId"`,
       values: w.values,
     };
   }
   return {
-    text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs",
-        (SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags,
+    text: `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r.tiers::text AS tiers, r."timeSpentMs", r.rationale,
+        ${RANKING_STRENGTH},
+        (SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags, 'ratings', ra.ratings,
                  'source', co.source, 'sourceName', co."sourceName") ORDER BY tc.position)::text
            FROM "TaskCompletion" tc
            JOIN "Completion" co ON co.id = tc."completionId"
@@ -183,7 +199,7 @@ export function promptsQuery(f: CreateExportInput): Query {
 }
 
 /** A labeler's ranking's answers in display order with its Likert scores and flags (`r` is the ranking). */
-const labelerAnswers = `(SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags,
+const labelerAnswers = `(SELECT json_agg(json_build_object('text', co.text, 'likert', ra.likert, 'flags', ra.flags, 'ratings', ra.ratings,
          'source', co.source, 'sourceName', co."sourceName") ORDER BY tc.position)::text
    FROM "TaskCompletion" tc
    JOIN "Completion" co ON co.id = tc."completionId"
@@ -194,6 +210,7 @@ export function agreementQuery(f: CreateExportInput): Query {
   const w = new Where();
   labelFilters(w, { ...f, from: undefined, to: undefined }, { project: `t."projectId"`, labeler: `r."labelerId"`, at: "", discard: RANKING_DISCARD });
   w.add(`r."importedFrom" IS NULL`);
+  w.add(NOT_GOLD);
   return {
     text: `SELECT r."taskId", r."labelerId", r.tiers::text AS tiers
       FROM "Ranking" r JOIN "User" u ON u.id = r."labelerId" JOIN "Task" t ON t.id = r."taskId"

@@ -2,6 +2,7 @@
 // layout names (tests check the key sets), so the files load as-is in TRL / the OpenAI fine-tuning API.
 import type { Message, PromptFormat } from "../imports/records";
 import { formatRanking } from "../ranking/notation";
+import { strengthMargin, type StrengthId } from "../ranking/strength";
 import { normalizeTiers, validateTiers, type Tiers } from "../ranking/tiers";
 import { ExportError } from "./errors";
 
@@ -89,6 +90,11 @@ export type RankingRowInput = {
   /** The labeler's pseudonym. */
   labeler: string;
   timeSpentMs: number;
+  /** Pairwise projects: Llama 2's strength of the better answer; null or absent elsewhere. */
+  strength?: StrengthId | null;
+  /** ratings[position]: scores on the label schema's axes other than quality. */
+  ratings?: readonly Readonly<Record<string, number>>[];
+  rationale?: string | null;
 };
 
 export type RankingRow = {
@@ -100,6 +106,14 @@ export type RankingRow = {
   flags: string[][];
   labeler: string;
   time_spent_ms: number;
+  /** Only when some answer was scored on an axis other than quality. */
+  ratings?: Record<string, number>[];
+  /** Only when the labeler gave one. */
+  rationale?: string;
+  /** Only on a pairwise ranking with a preference strength. */
+  strength?: StrengthId;
+  /** Llama 2's margin for that strength (3 / 2 / 1 / 0), beside it. */
+  margin?: number;
 };
 
 /**
@@ -120,6 +134,9 @@ export function rankingRow(input: RankingRowInput, promptAs: "text" | "messages"
     flags: input.flags.map((f) => [...f]),
     labeler: input.labeler,
     time_spent_ms: input.timeSpentMs,
+    ...(input.ratings?.some((r) => Object.keys(r).length > 0) ? { ratings: input.ratings.map((r) => ({ ...r })) } : {}),
+    ...(input.rationale ? { rationale: input.rationale } : {}),
+    ...(input.strength ? { strength: input.strength, margin: strengthMargin(input.strength) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import type { Db } from "../db";
 import { databaseUrl, serverSecret } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
+import { schemaOf } from "../labeling/label-schema";
 import { datasetCard } from "./card";
 import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
 import { KIND_LABELS, LABEL_CHOICE_TEXT, layoutOf } from "./layouts";
@@ -67,7 +68,7 @@ export async function createExport(
   f: CreateExportInput,
   opts: CreateExportOptions = {},
 ): Promise<ExportView> {
-  const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true } }) : null;
+  const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true, labelSchema: true } }) : null;
   if (f.projectId && !project) throw notFound("The project");
   const id = randomUUID();
   const release = takeExportSlot(id); // a 429 sentence when EXPORT_CONCURRENCY exports are being made
@@ -85,7 +86,7 @@ async function writeExport(
   f: CreateExportInput,
   opts: CreateExportOptions,
   id: string,
-  project: { name: string; guidelines: string } | null,
+  project: { name: string; guidelines: string; labelSchema: unknown } | null,
 ): Promise<ExportView> {
   const createdAt = new Date();
   const root = exportsRoot();
@@ -137,6 +138,7 @@ async function writeExport(
       },
       splitMethod: `Rows are split by a hash of the prompt (validation ${f.validation}, test ${f.test}${f.seed ? `, seed "${f.seed}"` : ""}), so every row of one prompt is in the same split.`,
       guidelines: project?.guidelines,
+      labelSchema: project ? schemaOf(project.labelSchema) : undefined,
       agreement: agreement && { pairwiseRate: agreement.rate, sharedPairs: agreement.sharedPairs, labelerPairs: agreement.labelerPairs },
       createdAt,
     });

@@ -2,9 +2,13 @@
 //   prompt record:     { prompt: "text" | [messages] } or { messages: [...] }, id?, split?, metadata?
 //   answer-set record: the same prompt fields plus responses: string[] (2..9), source? / model?
 // In CSV the same fields are columns; `messages` and `metadata` cells hold JSON and the answers
-// are response_1..response_9. Unknown fields and columns are ignored.
+// are response_1..response_9. Unknown fields and columns are ignored. An answer set may carry
+// `gold_tiers`, its known ranking, which makes it a gold task.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { RankingError } from "../ranking/errors";
+import { resolveTiers } from "../ranking/submission";
+import type { Tiers } from "../ranking/tiers";
 import { ImportError } from "./errors";
 
 export const ROLES = ["system", "user", "assistant"] as const;
@@ -79,6 +83,16 @@ export const answerSetRecord = z
       }),
     source: z.string().trim().max(200).optional(),
     model: z.string().trim().max(200).optional(),
+    /**
+     * A gold task's known ranking: notation ("A > B = C") or tiers of 0-based response indices
+     * ([[0], [1, 2]]). Gold tasks are mixed into labelers' queues to measure their accuracy and are
+     * never training data.
+     */
+    gold_tiers: z
+      .union([z.string().trim().min(1, "is empty").max(200), z.array(z.array(z.number().int()).max(MAX_RESPONSES)).max(MAX_RESPONSES)], {
+        error: 'must be a ranking like "A > B = C" or tiers like [[0], [1, 2]]',
+      })
+      .optional(),
   })
   .superRefine(onePrompt);
 export type AnswerSetRecord = z.infer<typeof answerSetRecord>;
@@ -97,6 +111,8 @@ export type NormalizedPrompt = {
 
 export type NormalizedAnswerSet = NormalizedPrompt & {
   responses: string[];
+  /** A gold task's known ranking, checked against the responses. */
+  goldTiers?: Tiers;
   /** `source`, else `model`, else "". */
   sourceName: string;
 };
@@ -167,7 +183,19 @@ export function normalizeAnswerSetRecord(value: unknown, line: number, k?: numbe
   const r = check(answerSetRecord, value, line);
   if (k !== undefined && r.responses.length !== k)
     throw new ImportError("invalid", line, `the record has ${r.responses.length} answers but this project ranks ${k} per task.`);
-  return { ...normalizePrompt(r), responses: r.responses, sourceName: r.source || r.model || "" };
+  const out: NormalizedAnswerSet = { ...normalizePrompt(r), responses: r.responses, sourceName: r.source || r.model || "" };
+  if (r.gold_tiers !== undefined) out.goldTiers = goldTiersOf(r.gold_tiers, r.responses.length, line);
+  return out;
+}
+
+/** The gold ranking, valid for k answers; else one sentence naming the line and what is wrong. */
+function goldTiersOf(gold: string | number[][], k: number, line: number): Tiers {
+  try {
+    return resolveTiers(gold, k);
+  } catch (e) {
+    if (!(e instanceof RankingError)) throw e;
+    throw new ImportError("invalid", line, `the gold ranking does not fit the record's ${k} answers (${e.message.replace(/\.$/, "")}).`);
+  }
 }
 
 const RESPONSE_COLUMN = /^response_(\d+)$/;

@@ -2,14 +2,17 @@
 // A ranking edit replaces its tiers and comparisons, and the details of the answers it lists, in one
 // transaction; the answers it does not list keep their Likert scores and flags.
 import "server-only";
+import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
-import { checkAnswers, resolveTiers } from "../ranking/submission";
+import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
+import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { AnswerMetaInput } from "../validation/ranking";
+import { labelProblem, schemaOf } from "./label-schema";
 import { checkLength } from "./submit";
 
 function assertEditable(ownerId: string, user: SessionUser, createdAt: Date, lockHours: number) {
@@ -22,7 +25,7 @@ export async function editRanking(
   db: Db,
   user: SessionUser,
   id: string,
-  input: { tiers: Tiers | string; answers?: AnswerMetaInput[] },
+  input: { tiers: Tiers | string; answers?: AnswerMetaInput[]; strength?: StrengthId; rationale?: string },
 ) {
   return db.$transaction(async (tx) => {
     const r = await tx.ranking.findUnique({
@@ -35,14 +38,21 @@ export async function editRanking(
     const tiers = resolveTiers(input.tiers, items.length);
     const changed = input.answers ?? [];
     checkAnswers(changed, items.length);
+    // The answers given are checked against the project's label schema, and the rationale when given.
+    const schema = schemaOf(r.task.project.labelSchema);
+    const problem = labelProblem(schema, changed, input.rationale ?? (schema.rationale === "off" ? undefined : (r.rationale ?? "-")));
+    if (problem) throw new AppError("bad_request", problem);
+    // A pairwise ranking keeps its strength unless the edit gives one (or makes it a tie).
+    const kept = (await tx.comparison.findFirst({ where: { rankingId: id }, select: { strength: true } }))?.strength ?? undefined;
+    const strength = checkStrength(input.strength, tiers, items.length) ?? (tiers.length === 2 && items.length === 2 ? (kept ?? null) : null);
     const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
     const before = new Map((await tx.rankingAnswer.findMany({ where: { rankingId: id } })).map((a) => [a.completionId, a]));
     const given = new Map(changed.map((a) => [a.position, a]));
     const detail = (position: number, completionId: string) => {
       const g = given.get(position);
-      if (g) return { likert: g.likert ?? null, flags: g.flags ?? [] };
+      if (g) return { likert: g.likert ?? null, flags: g.flags ?? [], ratings: g.ratings ?? {} };
       const b = before.get(completionId);
-      return { likert: b?.likert ?? null, flags: b?.flags ?? [] };
+      return { likert: b?.likert ?? null, flags: b?.flags ?? [], ratings: (b?.ratings ?? {}) as Record<string, number> };
     };
     await tx.rankingAnswer.deleteMany({ where: { rankingId: id } });
     await tx.comparison.deleteMany({ where: { rankingId: id } });
@@ -64,10 +74,13 @@ export async function editRanking(
         rejectedId: items[p.rejected].completionId,
         tie: p.tie,
         margin: p.margin,
+        strength,
       })),
     });
     const notation = formatRanking(tiers);
-    await tx.ranking.update({ where: { id }, data: { tiers, notation } });
+    const rationale = input.rationale === undefined ? undefined : input.rationale.trim() || null;
+    await tx.ranking.update({ where: { id }, data: { tiers, notation, ...(rationale !== undefined ? { rationale } : {}) } });
+    await audit(tx, user.id, "ranking.edit", { type: "ranking", id }, { taskId: r.taskId, before: r.notation, after: notation, answers: changed });
     return { id, notation };
   });
 }
@@ -80,6 +93,7 @@ export async function editDemonstration(db: Db, user: SessionUser, id: string, t
     assertEditable(d.authorId, user, d.createdAt, p.editLockHours);
     checkLength(text, p.minDemonstrationChars, p.maxDemonstrationChars);
     await tx.demonstration.update({ where: { id }, data: { text } });
+    await audit(tx, user.id, "demonstration.edit", { type: "demonstration", id }, { charsBefore: [...d.text].length, charsAfter: [...text].length });
     return { id };
   });
 }

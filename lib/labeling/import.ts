@@ -21,7 +21,8 @@ import { canonicalJson, type NormalizedAnswerSet, type NormalizedPrompt } from "
 
 const BATCH = 500;
 
-export type ImportResult = { kind: ImportKind; records: number; created: number; duplicates: number; tasks: number };
+/** `gold`: of the tasks made, the gold ones (answer sets with a known ranking). */
+export type ImportResult = { kind: ImportKind; records: number; created: number; duplicates: number; tasks: number; gold: number };
 
 type ProjectRow = { id: string; demonstrationsPerPrompt: number; rankingsPerTask: number };
 
@@ -32,7 +33,7 @@ export async function importFile(
 ): Promise<ImportResult> {
   const project = await db.project.findUnique({ where: { id: input.projectId } });
   if (!project) throw new AppError("not_found", "That project was not found.");
-  const result: ImportResult = { kind: input.kind, records: 0, created: 0, duplicates: 0, tasks: 0 };
+  const result: ImportResult = { kind: input.kind, records: 0, created: 0, duplicates: 0, tasks: 0, gold: 0 };
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "rlhf-import-"));
   try {
     const file = path.join(dir, "upload");
@@ -111,9 +112,12 @@ async function insertPrompts(tx: Tx, project: ProjectRow, batch: NormalizedPromp
   }
 }
 
-/** An answer set is a duplicate when the same prompt already has the same answers in a task. */
-export const answerSetHash = (promptHash: string, responses: string[]) =>
-  crypto.createHash("sha256").update(canonicalJson([promptHash, responses])).digest("hex");
+/**
+ * An answer set is a duplicate when the same prompt already has the same answers in a task; a gold
+ * set is told apart from a plain one with the same answers (it is a different task).
+ */
+export const answerSetHash = (promptHash: string, responses: string[], gold = false) =>
+  crypto.createHash("sha256").update(canonicalJson(gold ? [promptHash, responses, "gold"] : [promptHash, responses])).digest("hex");
 
 async function insertAnswerSets(tx: Tx, project: ProjectRow, batch: NormalizedAnswerSet[], result: ImportResult) {
   await upsertPrompts(tx, project, batch);
@@ -122,15 +126,18 @@ async function insertAnswerSets(tx: Tx, project: ProjectRow, batch: NormalizedAn
     select: { id: true, contentHash: true },
   });
   const promptId = new Map(prompts.map((p) => [p.contentHash, p.id]));
-  const sets = batch.map((r) => ({ record: r, taskId: crypto.randomUUID(), hash: answerSetHash(r.contentHash, r.responses) }));
+  const sets = batch.map((r) => ({ record: r, taskId: crypto.randomUUID(), hash: answerSetHash(r.contentHash, r.responses, r.goldTiers !== undefined) }));
   const created = await tx.task.createManyAndReturn({
     data: sets.map((s) => ({
       id: s.taskId,
       projectId: project.id,
       promptId: promptId.get(s.record.contentHash)!,
       kind: "ranking" as const,
-      wanted: project.rankingsPerTask,
+      // A gold task is never in the open queue (wanted 0): the queue mixes it in at the project's
+      // gold rate, once per labeler (lib/labeling/gold-queue.ts).
+      wanted: s.record.goldTiers ? 0 : project.rankingsPerTask,
       contentHash: s.hash,
+      ...(s.record.goldTiers ? { gold: s.record.goldTiers } : {}),
     })),
     skipDuplicates: true,
     select: { id: true },
@@ -139,6 +146,7 @@ async function insertAnswerSets(tx: Tx, project: ProjectRow, batch: NormalizedAn
   const fresh = sets.filter((s) => createdIds.has(s.taskId));
   result.created += fresh.length;
   result.tasks += fresh.length;
+  result.gold += fresh.filter((s) => s.record.goldTiers).length;
   result.duplicates += batch.length - fresh.length;
   const completions = fresh.flatMap((s) =>
     s.record.responses.map((text, position) => ({

@@ -2,7 +2,8 @@
 //   - a task with results still wanted (done < wanted) in an active project,
 //   - never one this labeler already submitted or skipped,
 //   - never more people at once than results still wanted (live leases count as taken),
-//   - tasks already partly done first, so the overlap that agreement needs fills up, then oldest.
+//   - tasks already partly done first, so the overlap that agreement needs fills up, then oldest;
+//   - one ranking hand-out in the project's goldEvery is a gold task instead (./gold-queue.ts).
 // Concurrency: the candidate task row is locked with FOR UPDATE SKIP LOCKED, and its free slots are
 // counted again under that lock (a new statement sees every committed lease), so two labelers never
 // get the same slot. Submissions lock the same row before they count, so done never passes wanted.
@@ -14,6 +15,7 @@ import type pg from "pg";
 import type { SessionUser } from "../auth/authenticate";
 import { can } from "../auth/permissions";
 import { AppError } from "../errors";
+import { maybeGold } from "./gold-queue";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
 import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/next-task";
@@ -44,6 +46,10 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
         if (!got.more) return null;
         covered += WINDOW;
         continue;
+      }
+      if (!got.resumed) {
+        const gold = await maybeGold(c, user, got.id);
+        if (gold) return gold;
       }
       const [row] = await run<PayloadRow>(c, got.resumed ? RESUME : LEASE, [got.id, user.id]);
       if (row) return toPayload(row);

@@ -5,10 +5,13 @@
 import "server-only";
 import type pg from "pg";
 import type { SessionUser } from "../auth/authenticate";
+import { db } from "../db";
 import { AppError } from "../errors";
+import { enforceGoldThreshold } from "../quality/gold";
+import { labelProblem, schemaOf } from "./label-schema";
 import { formatRanking } from "../ranking/notation";
 import { expandPairs } from "../ranking/pairs";
-import { checkAnswers, resolveTiers } from "../ranking/submission";
+import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
 import type { DemonstrationSubmission, RankingSubmission } from "../validation/ranking";
 import { assignmentOn, checkHeld, lockTask } from "./queue";
 import { INSERT_DEMONSTRATION, INSERT_RANKING, PRIOR_DEMONSTRATION, PRIOR_RANKING } from "./sql/submit";
@@ -37,6 +40,14 @@ async function priorRanking(c: SqlClient | pg.Pool, user: SessionUser, clientId:
 }
 
 export async function submitRanking(pool: pg.Pool, user: SessionUser, input: RankingSubmission): Promise<RankingResult> {
+  // A gold ranking may leave its labeler out of exports (lib/quality/gold.ts); checked once it is stored.
+  let goldProject: string | null = null;
+  const result = await storeRanking(pool, user, input, (projectId) => (goldProject = projectId));
+  if (goldProject) await enforceGoldThreshold(db, goldProject, user.id);
+  return result;
+}
+
+async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubmission, onGold: (projectId: string) => void): Promise<RankingResult> {
   try {
     return await inTransaction(pool, async (c) => {
       const task = await lockTask(c, input.taskId, user);
@@ -48,7 +59,10 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
       const assignment = checkHeld(held);
       const tiers = resolveTiers(input.tiers, task.items.length);
       checkAnswers(input.answers, task.items.length);
-      if (task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
+      const strength = checkStrength(input.strength, tiers, task.items.length);
+      const problem = labelProblem(schemaOf(task.labelSchema), input.answers, input.rationale);
+      if (problem) throw new AppError("bad_request", problem);
+      if (!task.gold && task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
 
       const completionAt = (pos: number) => task.items[pos];
       const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
@@ -59,6 +73,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
         tier: tierOf.get(pos)!,
         likert: meta.get(pos)?.likert ?? null,
         flags: meta.get(pos)?.flags ?? [],
+        ratings: meta.get(pos)?.ratings ?? {},
       }));
       const pairs = expandPairs(tiers);
       const comparisons = pairs.map((p) => ({
@@ -66,6 +81,7 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
         rejectedId: completionAt(p.rejected),
         tie: p.tie,
         margin: p.margin,
+        strength,
       }));
       const [ranking] = await run<{ id: string }>(c, INSERT_RANKING, [
         task.id,
@@ -78,8 +94,10 @@ export async function submitRanking(pool: pg.Pool, user: SessionUser, input: Ran
         task.projectId,
         JSON.stringify(answers),
         JSON.stringify(comparisons),
+        input.rationale?.trim() || null,
       ]);
       const ties = pairs.filter((p) => p.tie).length;
+      if (task.gold) onGold(task.projectId);
       return { id: ranking.id, notation, comparisons: pairs.length - ties, ties };
     });
   } catch (e) {

@@ -10,7 +10,8 @@ export type RankingErrorReason =
   | "not_in_task" // "E" when K = 4, or a position outside 0..K-1
   | "duplicate" // an answer named twice
   | "missing" // an answer left out
-  | "bad_move"; // a tier-editing helper was asked for an impossible move
+  | "bad_move" // a tier-editing helper was asked for an impossible move
+  | "strength"; // a preference strength where it does not fit (K > 2, or a tie)
 
 export class RankingError extends AppError {
   constructor(

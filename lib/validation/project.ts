@@ -11,6 +11,12 @@ export const projectSettings = z.object({
   editLockHours: z.number().int().min(0).max(24 * 365).default(24),
   minDemonstrationChars: z.number().int().min(1).max(100_000).default(1),
   maxDemonstrationChars: z.number().int().min(1).max(100_000).default(20_000),
+  /** Seconds a labeler may take back their last submission (Ctrl+Z); 0 turns undo off. */
+  undoSeconds: z.number().int().min(0).max(600, "Undo can last at most 600 seconds").default(30),
+  /** One hand-out in this many is a gold task; 0 hands out none. */
+  goldEvery: z.number().int().min(0).max(1000).default(20),
+  /** Gold accuracy (0..1) under which a labeler's labels leave the exports; null: never. */
+  goldMinAccuracy: z.number().min(0).max(1).nullable().default(null),
 });
 export type ProjectSettings = z.infer<typeof projectSettings>;
 export const createProjectInput = projectSettings.extend({

@@ -2,8 +2,9 @@
 // The schemas check shape only; K comes from the task, so `resolveTiers`/`checkAnswers`
 // (lib/ranking/submission.ts) finish the check on the server once the task is loaded.
 import { z } from "zod";
-import { FLAG_IDS } from "../ranking/flags";
+import { RATIONALE_MAX } from "../labeling/label-schema";
 import { MAX_K } from "../ranking/letters";
+import { STRENGTH_IDS } from "../ranking/strength";
 
 /** Client-generated idempotency key: a UUID or 8-64 URL-safe characters (A-Z a-z 0-9 _ -). */
 export const clientId = z
@@ -14,16 +15,20 @@ const position = z.number().int().min(0).max(MAX_K - 1);
 /** Milliseconds the labeler spent; capped at one day (longer means a tab left open). */
 export const timeSpentMs = z.number().int().min(0).max(86_400_000);
 
-export const flagId = z.enum(FLAG_IDS);
+/** A flag or rating axis id; which ones a project takes is its label schema's (checked on the server). */
+const labelId = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "Flag and rating ids are lowercase letters, digits and _");
 
 export const answerMetaInput = z.object({
   position,
-  likert: z.number().int().min(1).max(7).optional(),
+  /** The "quality" axis (1..7 by default; the project's label schema sets the range). */
+  likert: z.number().int().min(0).max(100).optional(),
   flags: z
-    .array(flagId)
-    .max(FLAG_IDS.length)
+    .array(labelId)
+    .max(30)
     .refine((f) => new Set(f).size === f.length, "A flag is given twice")
     .optional(),
+  /** Scores on the project's other rating axes: { axisId: score }. */
+  ratings: z.record(labelId, z.number().int().min(0).max(100)).optional(),
 });
 export type AnswerMetaInput = z.infer<typeof answerMetaInput>;
 
@@ -32,10 +37,16 @@ export const tiersInput = z.union([
   z.string().trim().min(1, "The ranking is empty").max(200),
 ]);
 
+/** Llama 2's preference strength, for a pairwise (K = 2) task with one answer better. */
+export const strengthInput = z.enum(STRENGTH_IDS);
+
 export const rankingSubmission = z.object({
   clientId,
   taskId: z.uuid(),
   tiers: tiersInput,
+  strength: strengthInput.optional(),
+  /** Why the labeler ranked so, when the project's label schema takes a rationale. */
+  rationale: z.string().max(RATIONALE_MAX, `A rationale is at most ${RATIONALE_MAX} characters`).optional(),
   answers: z
     .array(answerMetaInput)
     .max(MAX_K)
@@ -69,6 +80,9 @@ export type SkipSubmission = z.infer<typeof skipSubmission>;
  */
 export const rankingEdit = z.object({
   tiers: tiersInput,
+  strength: strengthInput.optional(),
+  /** Replaces the rationale when given ("" removes it); kept when left out. */
+  rationale: z.string().max(RATIONALE_MAX, `A rationale is at most ${RATIONALE_MAX} characters`).optional(),
   answers: z
     .array(answerMetaInput)
     .max(MAX_K)

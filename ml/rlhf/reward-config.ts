@@ -40,7 +40,7 @@ export const REWARD_FIELDS = {
   },
   margin: {
     type: 'bool', default: false, show: 'advanced',
-    label: 'Margin', doc: 'Require r_w − r_l to exceed the tier distance: −log σ(r_w − r_l − m).',
+    label: 'Margin', doc: "Require r_w − r_l to exceed the margin m: −log σ(r_w − r_l − m). m is the tier distance, or for a pairwise project's comparisons with a preference strength Llama 2's margin (significantly 3, better 2, slightly 1, negligibly / unsure 0).",
   },
   centerCoef: {
     type: 'number', default: 0, min: atLeast(0), show: 'advanced',

@@ -172,6 +172,12 @@ export function readRankings(files: readonly string[], tok: Tokenizer, o: { incl
         for (const a of better) for (const b of worse) if (jj > i || a < b) pairs.push({ win: a, lose: b, margin: jj - i, tie: jj === i });
       }),
     );
+    // A pairwise ranking with a preference strength carries Llama 2's margin for it (3 / 2 / 1 / 0).
+    if (j.margin !== undefined) {
+      if (!(typeof j.margin === 'number' && j.margin >= 0)) throw new ConfigError(`${where}: "margin" should be a number >= 0`);
+      if (r.length !== 2 || tiers.length !== 2) throw new ConfigError(`${where}: "margin" fits only two responses, one better`);
+      for (const p of pairs) p.margin = j.margin;
+    }
     const { seqs, promptLens, index } = fitResponses(tok, prompt, r as string[], pairs.length ? fit : whole()); // a group with no comparison is left out, uncounted
     out.push({ prompt: text(prompt), seqs, promptLens, pairs: keptPairs(pairs, index), where });
   });
@@ -194,8 +200,11 @@ export function readPairs(files: readonly string[], tok: Tokenizer, o: { margin:
     if (!prompt.length && !chosen.context.length) throw new ConfigError(`${where} has no prompt`);
     if (j.margin !== undefined && !(typeof j.margin === 'number' && j.margin >= 0)) throw new ConfigError(`${where}: "margin" should be a number >= 0`);
     if (o.margin && j.margin === undefined) throw new ConfigError(`${where}: margin is on but the line has no "margin" >= 0`);
-    const tie = j.margin === 0;
-    const margin = o.margin ? (j.margin as number) : 0;
+    if (j.tie !== undefined && typeof j.tie !== 'boolean') throw new ConfigError(`${where}: "tie" should be true or false`);
+    // A line that says whether it is a tie is believed (a "negligibly better" pair has margin 0 and
+    // tie false); one that does not is a tie when its margin is 0 (the older export layout).
+    const tie = typeof j.tie === 'boolean' ? j.tie : j.margin === 0;
+    const margin = o.margin && !tie ? (j.margin as number) : 0;
     const pairs = tie && !o.includeTies ? [] : [{ win: 0, lose: 1, margin, tie }];
     const f = pairs.length ? fit : whole(); // a tie left out is not counted
     // one prompt for both answers (cut alike); conversational pairs whose contexts differ are fitted apart

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db, sqlPool } from "../../lib/db";
+import { DEFAULT_LABEL_SCHEMA } from "../../lib/labeling/label-schema";
 import { nextTask, releaseLease, renewLease, skipTask } from "../../lib/labeling/queue";
 import { WINDOW } from "../../lib/labeling/sql/next-task";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
@@ -158,6 +159,8 @@ describe("the queue", () => {
         minDemonstrationChars: 1,
         maxDemonstrationChars: 20_000,
         answersPerTask: 4,
+        undoSeconds: 30,
+        labelSchema: DEFAULT_LABEL_SCHEMA,
       },
       prompt: { messages: [{ role: "user", content: `rank prompt 0 ${project.slug}` }] },
       answers: [0, 1, 2, 3].map((position) => ({ position, text: `answer ${position} to 0` })),

@@ -10,6 +10,10 @@ export type LockedTask = {
   promptId: string;
   wanted: number;
   done: number;
+  /** A gold task: every labeler may submit it once (wanted does not limit it). */
+  gold: boolean;
+  /** The project's stored label schema (null: the defaults). */
+  labelSchema: unknown;
   leaseMinutes: number;
   minDemonstrationChars: number;
   maxDemonstrationChars: number;
@@ -23,8 +27,8 @@ export type LockedTask = {
 export const LOCK_TASK: Statement = {
   name: "labeling_lock_task",
   text: `
-  SELECT t.id, t.kind::text AS kind, t."projectId", t."promptId", t.wanted, t.done,
-         p."leaseMinutes", p."minDemonstrationChars", p."maxDemonstrationChars",
+  SELECT t.id, t.kind::text AS kind, t."projectId", t."promptId", t.wanted, t.done, t.gold IS NOT NULL AS gold,
+         p."leaseMinutes", p."minDemonstrationChars", p."maxDemonstrationChars", p."labelSchema",
          ARRAY(SELECT tc."completionId"::text FROM "TaskCompletion" tc
                 WHERE tc."taskId" = t.id ORDER BY tc.position) AS items,
          EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = t."projectId" AND m."userId" = $2::uuid) AS member
@@ -43,10 +47,11 @@ export const HELD: Statement = {
   name: "labeling_held",
   text: `
   SELECT a.id, a.status::text AS status, a."leasedUntil" > now() AS live,
-         (t.wanted - t.done - (
+         -- a gold task has a slot for every labeler
+         CASE WHEN t.gold IS NOT NULL THEN 1 ELSE (t.wanted - t.done - (
             SELECT count(*) FROM "Assignment" o
              WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> $2::uuid
-         ))::int AS free
+         ))::int END AS free
     FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
    WHERE a."taskId" = $1::uuid AND a."userId" = $2::uuid`,
 };

@@ -95,17 +95,17 @@ export const PICK_IN_PROJECT = pick("project");
 export const PICK_ANY_PROJECT = pick("any");
 
 /** The task payload's columns, for an assignment `a` joined to its task `t`, project `p`, prompt `pr`. */
-const PAYLOAD = `
+export const PAYLOAD = `
   SELECT a.id AS "assignmentId", t.id AS "taskId", t.kind::text AS kind, a."leasedUntil",
          p.id AS "projectId", p.name, p.guidelines, p."leaseMinutes",
-         p."minDemonstrationChars", p."maxDemonstrationChars", p."answersPerTask",
+         p."minDemonstrationChars", p."maxDemonstrationChars", p."answersPerTask", p."undoSeconds", p."labelSchema",
          pr.messages,
          -- The answers in display order (none for a demonstration task).
          COALESCE((SELECT json_agg(json_build_object('position', tc.position, 'text', co.text) ORDER BY tc.position)
                      FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
                     WHERE tc."taskId" = t.id), '[]') AS answers`;
 
-const PAYLOAD_JOINS = `
+export const PAYLOAD_JOINS = `
     JOIN "Task" t ON t.id = a."taskId"
     JOIN "Project" p ON p.id = t."projectId"
     JOIN "Prompt" pr ON pr.id = t."promptId"`;

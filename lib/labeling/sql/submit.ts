@@ -17,25 +17,26 @@ export const PRIOR_RANKING: Statement = {
 /**
  * $1 task, $2 assignment, $3 labeler, $4 tiers (json), $5 notation, $6 time spent (ms),
  * $7 client id, $8 project, $9 answers (json [{completionId, tier, likert, flags}]),
- * $10 comparisons (json [{chosenId, rejectedId, tie, margin}]). Returns the ranking's id.
+ * $10 comparisons (json [{chosenId, rejectedId, tie, margin, strength}]), $11 rationale or null.
+ * Answers carry ratings ({axisId: score}) beside likert and flags. Returns the ranking's id.
  */
 export const INSERT_RANKING: Statement = {
   name: "labeling_insert_ranking",
   text: `
   WITH ranking AS (
-    INSERT INTO "Ranking" ("taskId", "assignmentId", "labelerId", tiers, notation, "timeSpentMs", "clientId", "updatedAt")
-    VALUES ($1::uuid, $2::uuid, $3::uuid, $4::jsonb, $5::text, $6::int, $7::text, now())
+    INSERT INTO "Ranking" ("taskId", "assignmentId", "labelerId", tiers, notation, "timeSpentMs", "clientId", rationale, "updatedAt")
+    VALUES ($1::uuid, $2::uuid, $3::uuid, $4::jsonb, $5::text, $6::int, $7::text, $11::text, now())
     RETURNING id
   ), answers AS (
     -- One row per answer: its tier, Likert score and flags.
-    INSERT INTO "RankingAnswer" ("rankingId", "completionId", tier, likert, flags)
-    SELECT ranking.id, x."completionId", x.tier, x.likert, x.flags
-      FROM ranking, json_to_recordset($9::json) AS x("completionId" uuid, tier int, likert int, flags text[])
+    INSERT INTO "RankingAnswer" ("rankingId", "completionId", tier, likert, flags, ratings)
+    SELECT ranking.id, x."completionId", x.tier, x.likert, x.flags, COALESCE(x.ratings, '{}')
+      FROM ranking, json_to_recordset($9::json) AS x("completionId" uuid, tier int, likert int, flags text[], ratings jsonb)
   ), comparisons AS (
     -- The C(K,2) pairs the ranking implies.
-    INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin)
-    SELECT $8::uuid, $1::uuid, ranking.id, $3::uuid, x."chosenId", x."rejectedId", x.tie, x.margin
-      FROM ranking, json_to_recordset($10::json) AS x("chosenId" uuid, "rejectedId" uuid, tie boolean, margin int)
+    INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin, strength)
+    SELECT $8::uuid, $1::uuid, ranking.id, $3::uuid, x."chosenId", x."rejectedId", x.tie, x.margin, x.strength::"PreferenceStrength"
+      FROM ranking, json_to_recordset($10::json) AS x("chosenId" uuid, "rejectedId" uuid, tie boolean, margin int, strength text)
   ), submitted AS (
     UPDATE "Assignment" SET status = 'submitted', "updatedAt" = now() WHERE id = $2::uuid
   ), counted AS (

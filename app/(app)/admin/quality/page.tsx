@@ -3,6 +3,7 @@ import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { inProjects, projectsWhere } from "@/lib/membership/access";
+import { GOLD_MIN_TASKS, goldAccuracy, goldExclusions } from "@/lib/quality/gold";
 import { qualityReport } from "@/lib/quality/report";
 import { isId } from "@/lib/validation/id";
 
@@ -24,10 +25,16 @@ export default async function QualityPage({ searchParams }: { searchParams: Sear
   const user = await requirePermission("quality.read");
   const sp = await searchParams;
   const mine = await projectsWhere(db, user, "quality.read");
-  const projects = await db.project.findMany({ where: { id: inProjects(mine) }, select: { id: true, name: true, archived: true }, orderBy: { name: "asc" } });
+  const projects = await db.project.findMany({
+    where: { id: inProjects(mine) },
+    select: { id: true, name: true, archived: true, goldEvery: true, goldMinAccuracy: true },
+    orderBy: { name: "asc" },
+  });
   const wanted = first(sp.project);
   const project = projects.find((p) => p.id === wanted && isId(wanted)) ?? projects.find((p) => !p.archived) ?? projects[0];
-  const report = project ? await qualityReport(db, project.id) : null;
+  const [report, gold, excluded] = project
+    ? await Promise.all([qualityReport(db, project.id), goldAccuracy(db, project.id), goldExclusions(db, project.id)])
+    : [null, [], []];
   return (
     <>
       <PageHeader title="Label quality">
@@ -96,6 +103,63 @@ export default async function QualityPage({ searchParams }: { searchParams: Sear
                         {pct(l.skipShare)} <span className="text-zinc-500">({l.skips})</span>
                       </td>
                       <td className={TD}>{l.flagsUsed}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+
+          <h2 className="mb-1 text-lg font-semibold">Gold accuracy</h2>
+          <p className="mb-3 text-sm text-zinc-500 dark:text-zinc-400">
+            Pairwise agreement of each labeler&apos;s rankings with the known ranking of gold tasks (one ranking hand-out in{" "}
+            {project!.goldEvery || "—"} is gold{project!.goldEvery ? "" : ": off"}), with a 95% Wilson interval over answer pairs (pairs of one task are not
+            independent, so read it as a guide).{" "}
+            {project!.goldMinAccuracy === null
+              ? "No threshold is set: nobody is left out automatically."
+              : `A labeler with at least ${GOLD_MIN_TASKS} gold tasks whose interval lies wholly below ${pct(project!.goldMinAccuracy)} is left out of new exports.`}
+          </p>
+          {excluded.length > 0 && (
+            <div role="alert" data-testid="gold-exclusions" className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+              <p className="font-medium">Left out of exports by the gold threshold:</p>
+              <ul className="list-disc pl-5">
+                {excluded.map((x) => (
+                  <li key={`${x.userId}-${x.at.toISOString()}`}>
+                    {x.email}: gold accuracy {pct(x.accuracy)} (at most {pct(x.high)}) over {x.tasks} gold tasks, below {pct(x.threshold)}, on{" "}
+                    {x.at.toISOString().slice(0, 16).replace("T", " ")} UTC. Include them again on the{" "}
+                    <Link className="underline" href="/admin/users">
+                      Users
+                    </Link>{" "}
+                    page.
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <Card className="mb-6 overflow-x-auto">
+            {gold.length === 0 ? (
+              <p className="text-sm text-zinc-500">Nobody has ranked a gold task in this project yet.</p>
+            ) : (
+              <table className="w-full text-sm" data-testid="gold-accuracy">
+                <thead>
+                  <tr className="border-b border-zinc-200 dark:border-zinc-800">
+                    <th className={TH}>Labeler</th>
+                    <th className={TH}>Gold tasks</th>
+                    <th className={TH}>Answer pairs</th>
+                    <th className={TH}>Gold accuracy</th>
+                    <th className={TH}>95% interval</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {gold.map((g) => (
+                    <tr key={g.labelerId} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
+                      <td className="px-2 py-1.5">{g.email}</td>
+                      <td className={TD}>{g.tasks}</td>
+                      <td className={TD}>{g.pairs}</td>
+                      <td className={TD}>{pct(g.accuracy)}</td>
+                      <td className={TD}>
+                        {pct(g.low)} – {pct(g.high)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,11 +1,13 @@
 import { notFound } from "next/navigation";
 import { ProjectMembers } from "@/components/admin/project-members";
 import { ImportForm } from "@/components/admin/import-form";
+import { LabelSchemaForm } from "@/components/admin/label-schema-form";
 import { ProjectSettingsForm } from "@/components/admin/project-settings-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { listMembers } from "@/lib/membership/members";
+import { schemaOf } from "@/lib/labeling/label-schema";
 
 export const metadata = { title: "Project" };
 
@@ -33,6 +35,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
         <Card className="lg:col-span-2">
           <h2 className="mb-3 font-semibold">Members</h2>
           <ProjectMembers projectId={project.id} members={members} users={users} />
+        </Card>
+        <Card className="lg:col-span-2">
+          <h2 className="mb-3 font-semibold">Label schema</h2>
+          <LabelSchemaForm projectId={project.id} initial={schemaOf(project.labelSchema)} />
         </Card>
       </div>
     </>
