@@ -22,3 +22,6 @@ export {
 export { TRAIN_FIELDS } from './train/config';
 export { REWARD_FIELDS } from './rlhf/reward-config';
 export { PPO_FIELDS } from './rlhf/ppo-config';
+// GPT sizes and the memory/time estimate the new-run form shows (plain arithmetic).
+export { paramCount, PRESETS, type GPTConfig } from './model/config';
+export { fmtBytes, fmtCount, type Estimate } from './model/estimate';

@@ -151,3 +151,31 @@ export const MAX_OVERLONG_SHARE = {
   label: 'Most data that may lose response tokens',
   doc: 'Refuse to start when more than this share of the examples would lose response tokens (cut or skipped).',
 } as const satisfies FieldSpec;
+
+/**
+ * AdamW with linear warmup and cosine decay: the optimizer fields the supervised trainers share
+ * (pretrain/SFT, reward model, and those that follow), with each trainer's own defaults.
+ */
+export const cosineAdamWFields = (d: { maxLr: number; minLr: number; warmupSteps: number; weightDecay: number; maxLrDoc: string }) =>
+  ({
+    maxLr: {
+      type: 'number', default: d.maxLr, min: above(0), max: below(1), show: 'basic',
+      label: 'Peak learning rate', doc: d.maxLrDoc,
+    },
+    minLr: {
+      type: 'number', default: d.minLr, min: atLeast(0), max: below(1), maxField: 'maxLr', show: 'advanced',
+      label: 'Final learning rate', doc: 'Learning rate at the end of the cosine decay (at most the peak).',
+    },
+    warmupSteps: {
+      type: 'int', default: d.warmupSteps, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
+      label: 'Warmup steps', doc: 'Steps of linear warmup from 0 to the peak learning rate.',
+    },
+    weightDecay: {
+      type: 'number', default: d.weightDecay, min: atLeast(0), max: atMost(1), show: 'advanced',
+      label: 'Weight decay', doc: 'AdamW weight decay on matrices and embeddings.',
+    },
+    maxGradNorm: {
+      type: 'number', default: 1, min: atLeast(0), max: atMost(100), show: 'advanced',
+      label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
+    },
+  }) as const satisfies FieldTable;

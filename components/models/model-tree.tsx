@@ -2,7 +2,7 @@
 // (base → SFT → reward model / PPO), with its metrics, files and, for policies, promote.
 import Link from "next/link";
 import type { ArtifactFile, LineageNode } from "@/lib/models/artifacts";
-import { fmtCount } from "@/ml/model/estimate";
+import { fmtCount } from "@/ml/browser";
 import { labelWithUnit, metricInfo, metricTooltip } from "../runs/metric-info";
 import { groupFiles } from "./file-groups";
 import { MakeOnnxButton } from "./make-onnx-button";

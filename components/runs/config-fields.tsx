@@ -18,17 +18,19 @@ export function range(f: ConfigField): string {
   return [lo, hi].filter(Boolean).join(" and ");
 }
 
+type FieldsProps = {
+  fields: ConfigField[];
+  values: FormValues;
+  errors: FieldErrors;
+  onChange: (name: string, value: string | boolean) => void;
+};
+
 export function ConfigFields({
   fields,
   values,
   errors,
   onChange,
-}: {
-  fields: ConfigField[];
-  values: FormValues;
-  errors: FieldErrors;
-  onChange: (name: string, value: string | boolean) => void;
-}) {
+}: FieldsProps) {
   const [open, setOpen] = useState(false);
   const basic = fields.filter((f) => f.show === "basic");
   const advanced = fields.filter((f) => f.show === "advanced");
@@ -52,12 +54,7 @@ function FieldGrid({
   values,
   errors,
   onChange,
-}: {
-  fields: ConfigField[];
-  values: FormValues;
-  errors: FieldErrors;
-  onChange: (name: string, value: string | boolean) => void;
-}) {
+}: FieldsProps) {
   return (
     <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
       {fields.map((f) => {

@@ -82,8 +82,9 @@ export function MetricChart({
   const plot = useRef<uPlot | null>(null);
   const dark = useDarkMode();
   const data = useMemo(() => alignSeries(lines.map((l) => l.series)), [lines]);
-  const labels = lines.map((l) => l.label);
-  const labelKey = labels.join("\u0000");
+  // The chart is rebuilt when the line labels change, not when a new array of the same labels arrives.
+  const labelKey = JSON.stringify(lines.map((l) => l.label));
+  const labels = useMemo(() => JSON.parse(labelKey) as string[], [labelKey]);
   const latest = useRef(data);
   latest.current = data;
   const titleId = `chart-${title.replace(/[^a-zA-Z0-9]+/g, "-")}`;
@@ -107,7 +108,7 @@ export function MetricChart({
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [labelKey, dark, height, xLabel]);
+  }, [labels, dark, height, xLabel]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);

@@ -1,7 +1,7 @@
 // The estimate of a run's peak memory and time per step (lib/runs/estimate.ts), shown before it is
 // queued, with the sentence that refuses a run too big for the machine.
-import type { Estimate } from "@/ml/model/estimate";
-import { fmtBytes } from "@/ml/model/estimate";
+import type { Estimate } from "@/ml/browser";
+import { fmtBytes } from "@/ml/browser";
 import { usableMemory } from "@/lib/runs/estimate";
 
 const secs = (s: number) => (s < 1 ? `${Math.max(0.01, s).toFixed(2)} s` : s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);

@@ -34,7 +34,7 @@ type Props = {
 
 export function RunView({ initial, initialPoints, canControl, others, origin, now: serverNow }: Props) {
   const { run, series, stale, refresh } = useRunLive(initial, initialPoints);
-  const config = (run as { config?: Record<string, unknown> }).config ?? {};
+  const config = useMemo(() => (run as { config?: Record<string, unknown> }).config ?? {}, [run]);
   const waiting = isActive(run.status);
   const charts = useMemo(() => chartsFor(run.kind, series, config, { waiting }), [run.kind, series, config, waiting]);
   const warnings = useMemo(() => runWarnings(run.kind, series), [run.kind, series]);

@@ -48,9 +48,9 @@ export function useRunLive(initial: RunDetailJson, initialPoints: MetricPoint[])
       } catch {
         setStale(true); // keep trying: the server may be restarting
       }
-      if (!stop) timer = setTimeout(tick, POLL_MS);
+      if (!stop) timer = setTimeout(() => void tick(), POLL_MS);
     };
-    timer = setTimeout(tick, POLL_MS);
+    timer = setTimeout(() => void tick(), POLL_MS);
     return () => {
       stop = true;
       clearTimeout(timer);

@@ -6,16 +6,14 @@
 //   otherwise              Secure when NEXTAUTH_URL is https, or the request came over HTTPS: a TLS
 //                          socket, or X-Forwarded-Proto "https" from the proxy that ended TLS. A
 //                          client that forges that header only makes its own cookie Secure.
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+import { reachedOverHttps, type HeaderBag } from "../http/https";
+import { envVar } from "../env";
 
 export function requestIsHttps(headers: HeaderBag): boolean {
-  const setting = process.env.SECURE_COOKIES?.trim();
+  const setting = envVar("SECURE_COOKIES");
   if (setting === "1" || setting === "true") return true;
   if (setting === "0" || setting === "false") return false;
-  if (process.env.NEXTAUTH_URL?.startsWith("https://")) return true;
-  const raw = headers instanceof Headers ? headers.get("x-forwarded-proto") : headers["x-forwarded-proto"];
-  const proto = (Array.isArray(raw) ? raw[0] : raw ?? "").split(",")[0].trim().toLowerCase();
-  return proto === "https";
+  return reachedOverHttps(headers);
 }
 
 /** next-auth's session cookie name for that choice. */

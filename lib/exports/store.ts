@@ -9,6 +9,7 @@ import type { Db } from "../db";
 import { notFound } from "../errors";
 import { storageRoot } from "../storage";
 import type { ExportFile } from "./split-files";
+import { isId } from "../validation/id";
 
 export const exportsRoot = () => path.join(storageRoot(), "exports");
 
@@ -72,8 +73,7 @@ export async function listExports(db: Db, opts: { projectId?: string; take?: num
 }
 
 export async function getExport(db: Db, id: string): Promise<ExportView> {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const row = uuid.test(id) ? await db.export.findUnique({ where: { id }, include }) : null;
+  const row = isId(id) ? await db.export.findUnique({ where: { id }, include }) : null;
   if (!row) throw notFound("The export");
   return toExportView(row);
 }

@@ -2,6 +2,9 @@
 // API (set in next.config.js). Scripts run only from this origin with the request's nonce
 // ('strict-dynamic' lets Next's own scripts load their chunks); nothing may frame the app.
 
+import { envVar } from "../env";
+import { reachedOverHttps } from "./https";
+
 /** A fresh base64 nonce for one page response. */
 export function newNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -9,7 +12,7 @@ export function newNonce(): string {
 }
 
 /** The page CSP. Development adds 'unsafe-eval' (React's dev tooling); production never does. */
-export function pageCsp(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+export function pageCsp(nonce: string, dev = envVar("NODE_ENV") === "development"): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
@@ -32,8 +35,4 @@ export const HSTS = "max-age=31536000; includeSubDomains";
  * X-Forwarded-Proto, or NEXTAUTH_URL. HSTS is sent only then (over http it would be ignored, and
  * would pin a host that has no certificate).
  */
-export function servedOverHttps(req: Request): boolean {
-  if (new URL(req.url).protocol === "https:") return true;
-  if ((req.headers.get("x-forwarded-proto") ?? "").split(",")[0].trim() === "https") return true;
-  return (process.env.NEXTAUTH_URL ?? "").startsWith("https:");
-}
+export const servedOverHttps = (req: Request): boolean => reachedOverHttps(req.headers, req.url);

@@ -13,13 +13,14 @@ import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { storageDir } from "../storage";
+import { envVar } from "../env";
 
 /**
  * The only folder a server-path import may read from (MODEL_IMPORT_DIR, default `<DATA_DIR>/imports`).
  * Without it, anyone allowed to import could make the server copy any file it can read.
  */
 export function importRoot(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.MODEL_IMPORT_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "imports"));
+  return path.resolve(/*turbopackIgnore: true*/ envVar("MODEL_IMPORT_DIR") ?? path.join(envVar("DATA_DIR"), "imports"));
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import type { Node, Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
+import type { OpType } from '../graph/op-types';
 import { inversePerm } from '../graph/shape';
 import { unbroadcast } from './unbroadcast';
 
@@ -35,7 +36,7 @@ function keptShape(x: Value, axes: number[]): number[] {
 const GELU_K = Math.sqrt(2 / Math.PI);
 const GELU_C = 0.044715;
 
-export const RULES: Record<string, GradEntry> = {
+export const RULES: Record<OpType, GradEntry> = {
   // ---- arithmetic ----
   Add: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.shape), () => unbroadcast(g, dy, b.shape)] },
   Sub: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.shape), () => unbroadcast(g, g.neg(dy), b.shape)] },

@@ -3,6 +3,7 @@
 
 import { isFloat, toTypedArray, type AnyTypedArray, type DType, type FloatDType } from '../onnx/dtypes';
 import { encodeModel, type AttributeValue, type NodeData, type TensorData, type ValueInfoData } from '../onnx/proto';
+import type { OpType } from './op-types';
 import { fmt, numel, ShapeError, type Shape } from './shape';
 import { Value, type BuiltModel, type Node, type ParamOptions, type ParamSpec } from './value';
 
@@ -139,11 +140,11 @@ export class GraphCore {
   // ---- nodes ----
 
   /**
-   * Adds a node. Ops call this after their own shape inference; it is also the escape hatch
-   * for an op the builder does not wrap (no gradient rule unless one is registered).
+   * Adds a node. Ops call this after their own shape inference. An op the builder does not wrap
+   * is added to OP_TYPES first, and then needs its gradient rule (ml/autodiff/rules.ts) to compile.
    */
   op(
-    opType: string,
+    opType: OpType,
     inputs: readonly (Value | undefined)[],
     outputs: readonly { dtype: DType; shape: Shape }[],
     attrs: Record<string, AttributeValue> = {},
@@ -159,7 +160,7 @@ export class GraphCore {
     return outs;
   }
 
-  op1(opType: string, inputs: readonly (Value | undefined)[], out: { dtype: DType; shape: Shape }, attrs: Record<string, AttributeValue> = {}): Value {
+  op1(opType: OpType, inputs: readonly (Value | undefined)[], out: { dtype: DType; shape: Shape }, attrs: Record<string, AttributeValue> = {}): Value {
     return this.op(opType, inputs, [out], attrs)[0];
   }
 

@@ -1,6 +1,7 @@
 // Elementwise ops: broadcasting arithmetic, unary math, comparisons, selection.
 
 import { ONNX_DTYPE, type DType } from '../onnx/dtypes';
+import type { OpType } from './op-types';
 import { assertFloat, assertSameDtype, GraphCore, type Operand, Value } from './core';
 import { broadcastShapes, ShapeError } from './shape';
 
@@ -15,13 +16,13 @@ export class ElementwiseOps extends GraphCore {
     return [va, vb];
   }
 
-  private binary(op: string, a: Operand, b: Operand, outDtype?: DType): Value {
+  private binary(op: OpType, a: Operand, b: Operand, outDtype?: DType): Value {
     const [va, vb] = this.operands(op, a, b);
     const shape = broadcastShapes(op, va.shape, vb.shape);
     return this.op1(op, [va, vb], { dtype: outDtype ?? va.dtype, shape });
   }
 
-  private unary(op: string, x: Value, attrs = {}): Value {
+  private unary(op: OpType, x: Value, attrs = {}): Value {
     assertFloat(op, x);
     return this.op1(op, [x], { dtype: x.dtype, shape: x.shape }, attrs);
   }

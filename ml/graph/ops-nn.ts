@@ -48,7 +48,7 @@ export class NnOps extends TensorOps {
     return this.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
   }
 
-  private reduce(op: string, x: Value, axes: readonly number[] | undefined, o: ReduceOptions): Value {
+  private reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax' | 'ReduceSumSquare', x: Value, axes: readonly number[] | undefined, o: ReduceOptions): Value {
     assertFloat(op, x);
     const ax = normAxes(op, axes ?? x.shape.map((_, i) => i), x.rank);
     const keep = o.keepdims ?? false;

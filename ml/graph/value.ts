@@ -3,6 +3,7 @@
 import type { ValueInfoData, AttributeValue } from '../onnx/proto';
 import type { DType, FloatDType } from '../onnx/dtypes';
 import type { GraphCore } from './core';
+import type { OpType } from './op-types';
 import { fmt, numel, type Shape } from './shape';
 
 export type ValueKind = 'input' | 'param' | 'const' | 'op';
@@ -34,7 +35,7 @@ export class Value {
 export interface Node {
   readonly id: number;
   readonly name: string;
-  readonly opType: string;
+  readonly opType: OpType;
   readonly inputs: readonly Value[];
   readonly outputs: readonly Value[];
   readonly attrs: Readonly<Record<string, AttributeValue>>;

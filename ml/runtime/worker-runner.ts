@@ -7,10 +7,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BuiltModel } from '../graph/core';
-import { EngineError, type RuntimeConfig } from './config';
+import type { RuntimeConfig } from './config';
 import type { Feeds, RunStats } from './session';
 import type { Runner } from './state-runner';
-import type { Reply, Request } from './worker';
+import { RpcClient } from './thread-rpc';
+import type { RunnerMethod } from './worker';
 
 /** Starts the worker module; from TypeScript sources (tsx, vitest) it registers tsx in the worker first. */
 function spawn(config: RuntimeConfig): Worker {
@@ -75,63 +76,34 @@ function tsxEsmApi(from: string): string {
 }
 
 export class WorkerRunner implements Runner {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-  private failure?: Error;
+  private readonly rpc: RpcClient<RunnerMethod>;
 
   constructor(config: RuntimeConfig = {}) {
-    this.worker = spawn(config);
-    this.worker.on('message', (reply: Reply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.value);
-      else p.reject(Object.assign(new EngineError(reply.error.message), { name: reply.error.name }));
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', (code) => this.fail(new EngineError(`the engine worker exited (code ${code})`)));
-  }
-
-  private fail(e: Error): void {
-    this.failure ??= e;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
-  private call<T>(method: Request['method'], args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, method, args } satisfies Request, transfer);
-    });
+    this.rpc = new RpcClient(spawn(config), 'the engine worker');
   }
 
   load(key: string, model: BuiltModel): Promise<void> {
-    return this.call('load', [key, model]);
+    return this.rpc.call('load', [key, model]);
   }
 
   setState(tensors: Feeds): Promise<void> {
-    return this.call('setState', [tensors]);
+    return this.rpc.call('setState', [tensors]);
   }
 
   getState(names?: string[]): Promise<Feeds> {
-    return this.call('getState', [names]);
+    return this.rpc.call('getState', [names]);
   }
 
   /** Feeds are copied to the worker (the caller keeps them); outputs are transferred back. */
   run(key: string, feeds: Feeds = {}): Promise<Feeds> {
-    return this.call('run', [key, feeds]);
+    return this.rpc.call('run', [key, feeds]);
   }
 
   stats(key: string): Promise<RunStats> {
-    return this.call('stats', [key]);
+    return this.rpc.call('stats', [key]);
   }
 
-  async dispose(): Promise<void> {
-    if (!this.failure) await this.call('dispose', []);
-    this.failure ??= new EngineError('the engine worker was disposed');
-    await this.worker.terminate();
+  dispose(): Promise<void> {
+    return this.rpc.close('dispose');
   }
 }

@@ -1,29 +1,23 @@
 // Worker-thread entry: hosts a StateRunner so that onnxruntime's blocking run() never
-// touches the caller's event loop. Spawned by WorkerRunner.
+// touches the caller's event loop. Spawned by WorkerRunner; requests arrive over thread-rpc.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuntimeConfig } from './config';
 import { StateRunner } from './state-runner';
+import { serveRpc } from './thread-rpc';
 
-export interface Request {
-  id: number;
-  method: 'load' | 'setState' | 'getState' | 'run' | 'stats' | 'dispose';
-  args: unknown[];
-}
-
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+export type RunnerMethod = 'load' | 'setState' | 'getState' | 'run' | 'stats' | 'dispose';
 
 const runner = new StateRunner(workerData as RuntimeConfig);
-const port = parentPort!;
-
-port.on('message', async ({ id, method, args }: Request) => {
-  try {
-    const fn = runner[method] as (...a: unknown[]) => Promise<unknown>;
-    const value = await fn.apply(runner, args);
-    const transfer = method !== 'stats' && value && typeof value === 'object' ? Object.values(value).map((a: { buffer: ArrayBuffer }) => a.buffer) : [];
-    port.postMessage({ id, ok: true, value } satisfies Reply, transfer);
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    port.postMessage({ id, ok: false, error: { name: err.name, message: err.message } } satisfies Reply);
-  }
-});
+const methods: Record<RunnerMethod, (...args: never[]) => Promise<unknown>> = {
+  load: (...a: Parameters<StateRunner['load']>) => runner.load(...a),
+  setState: (...a: Parameters<StateRunner['setState']>) => runner.setState(...a),
+  getState: (...a: Parameters<StateRunner['getState']>) => runner.getState(...a),
+  run: (...a: Parameters<StateRunner['run']>) => runner.run(...a),
+  stats: (...a: Parameters<StateRunner['stats']>) => runner.stats(...a),
+  dispose: () => runner.dispose(),
+};
+// Tensors that come back (getState, run) move to the caller instead of being copied.
+serveRpc(parentPort!, methods, (method, value) =>
+  method !== 'stats' && value && typeof value === 'object' ? Object.values(value).map((a: { buffer: ArrayBuffer }) => a.buffer) : [],
+);

@@ -3,7 +3,7 @@
 
 import { ConfigError, PRESETS, type GPTConfig, type PresetName } from '../model/config';
 import { isDeviceName } from '../runtime/device-name';
-import { above, atLeast, atMost, below, checkFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+import { atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
 export const TRAIN_FIELDS = {
@@ -40,22 +40,10 @@ export const TRAIN_FIELDS = {
     type: 'int', default: 0, min: atLeast(0), max: atMost(64), unit: 'steps', show: 'hidden',
     label: 'Steps per engine run', doc: 'Optimizer steps chained in one engine run, with gradient accumulation 1 (0: stepsPerRunFor(device), 4 on the CPU, 8 on CUDA).',
   },
-  maxLr: {
-    type: 'number', default: 6e-4, min: above(0), max: below(1), show: 'basic',
-    label: 'Peak learning rate', doc: 'Peak learning rate, reached after the warmup (then cosine decay).',
-  },
-  minLr: {
-    type: 'number', default: 6e-5, min: atLeast(0), max: below(1), maxField: 'maxLr', show: 'advanced',
-    label: 'Final learning rate', doc: 'Learning rate at the end of the cosine decay (at most the peak).',
-  },
-  warmupSteps: {
-    type: 'int', default: 100, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
-    label: 'Warmup steps', doc: 'Steps of linear warmup from 0 to the peak learning rate.',
-  },
-  weightDecay: {
-    type: 'number', default: 0.1, min: atLeast(0), max: atMost(1), show: 'advanced',
-    label: 'Weight decay', doc: 'AdamW weight decay on matrices and embeddings.',
-  },
+  ...cosineAdamWFields({
+    maxLr: 6e-4, minLr: 6e-5, warmupSteps: 100, weightDecay: 0.1,
+    maxLrDoc: 'Peak learning rate, reached after the warmup (then cosine decay).',
+  }),
   beta1: {
     type: 'number', default: 0.9, min: atLeast(0), max: below(1), show: 'hidden',
     label: 'Adam β1', doc: "AdamW's first-moment decay.",
@@ -63,10 +51,6 @@ export const TRAIN_FIELDS = {
   beta2: {
     type: 'number', default: 0.95, min: atLeast(0), max: below(1), show: 'hidden',
     label: 'Adam β2', doc: "AdamW's second-moment decay.",
-  },
-  maxGradNorm: {
-    type: 'number', default: 1, min: atLeast(0), max: atMost(100), show: 'advanced',
-    label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
   },
   valFraction: {
     type: 'number', default: 0.05, min: atLeast(0), max: below(1), show: 'advanced',

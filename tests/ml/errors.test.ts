@@ -22,9 +22,10 @@ describe('bad input gets a clear error', () => {
     expect(() => g.input('a', 'float32', [1])).toThrow('the name "a" is already used');
   });
 
-  it('an op without a gradient rule fails loudly with its name', () => {
+  it('an op without a gradient rule does not compile, and at run time fails loudly with its name', () => {
     const g = new Graph();
     const x = g.param('x', [3]);
+    // @ts-expect-error Softplus is not in OP_TYPES, so the builder refuses it at compile time
     const y = g.op1('Softplus', [x], { dtype: 'float32', shape: [3] });
     expect(() => grad(g, g.reduceSum(y), [x])).toThrow(/no gradient rule for Softplus \(node Softplus_\d+\)/);
   });
@@ -43,6 +44,7 @@ describe('bad input gets a clear error', () => {
   it('a graph onnxruntime rejects reports the node and the op', async () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [2]);
+    // @ts-expect-error not an op of OP_TYPES: only reachable past the type checker
     const y = g.op1('NoSuchOp', [g.relu(x)], { dtype: 'float32', shape: [2] });
     await expect(Session.create(g.toModel({ outputs: { y } }))).rejects.toThrow(
       /onnxruntime rejected the model at node NoSuchOp_\d+ \(op NoSuchOp, inputs Relu_\d+:0: float32\[2\]\)/,

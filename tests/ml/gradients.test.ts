@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../ml/index';
+import type { OpType } from '../../ml/graph/op-types';
 import { GRAD_CASES } from './grad-cases';
 import { gradCheck } from './helpers';
 
@@ -8,7 +9,7 @@ const worst = new Map<string, number>();
 
 describe('gradient rules vs central finite differences (float64)', () => {
   it('has a case for every rule in the table', () => {
-    const withGrad = Object.keys(RULES).filter((op) => RULES[op].grad);
+    const withGrad = (Object.keys(RULES) as OpType[]).filter((op) => RULES[op].grad);
     const covered = new Set(GRAD_CASES.map((c) => c.rule));
     expect(withGrad.filter((op) => !covered.has(op))).toEqual([]);
   });

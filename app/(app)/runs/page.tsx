@@ -2,7 +2,7 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/runs/auto-refresh";
 import { isActive } from "@/components/runs/format";
 import { RunsTable } from "@/components/runs/runs-table";
-import { toJson } from "@/components/runs/types";
+import { toJson } from "@/lib/runs/json";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";

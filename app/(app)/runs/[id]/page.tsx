@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { RunView } from "@/components/runs/run-view";
-import { loadRun } from "@/components/runs/load-run";
+import { loadRun } from "@/lib/runs/load-run";
 import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";

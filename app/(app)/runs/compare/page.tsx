@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CompareView } from "@/components/runs/compare-view";
-import { loadRun } from "@/components/runs/load-run";
+import { loadRun } from "@/lib/runs/load-run";
 import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 

@@ -1,9 +1,9 @@
 // For the runs pages (server side): a run and all its metric points so far, or the page's 404.
 import "server-only";
 import { notFound } from "next/navigation";
-import { AppError } from "@/lib/errors";
-import { getRun, getRunMetrics, type RunMetricPoint } from "@/lib/runs/queries";
-import { toJson } from "./types";
+import { AppError } from "../errors";
+import { getRun, getRunMetrics, type RunMetricPoint } from "./queries";
+import { toJson } from "./json";
 
 /** Every metric point of a run, page by page (getRunMetrics caps one answer). */
 async function allMetrics(id: string): Promise<RunMetricPoint[]> {
