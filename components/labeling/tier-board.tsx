@@ -63,7 +63,8 @@ export function TierBoard({
   useEffect(() => {
     // Ready for the keyboard at once: the first answer has focus (without scrolling past the prompt).
     if (focusFirst && document.activeElement === document.body) cards.current.get(visualOrder(board)[0])?.focus({ preventScroll: true });
-  }, []); // only when the board opens
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the board opens, not on each move
+  }, []);
 
   const update = (pos: number, next: Board, byKeyboard: boolean) => {
     onBoard(next);
