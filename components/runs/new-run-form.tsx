@@ -31,8 +31,7 @@ import {
 } from "./form-model";
 import { GenerateSource, sourceRequest, type SourceState } from "./generate-source";
 import { RunEstimate } from "./run-estimate";
-import { paramCount, PRESETS, type GPTConfig } from "@/ml/browser";
-import { fmtCount } from "@/ml/browser";
+import { fmtCount, paramCount, PRESETS, type GPTConfig } from "@/ml/browser";
 import { estimateFor, memoryRefusal, runModel } from "@/lib/runs/estimate";
 import { plural } from "../ui/plural";
 

@@ -1,9 +1,9 @@
 // Route handlers are thin: `route({ permission, params, query, body }, fn)` authenticates (session
 // cookie or a bearer token), checks the permission, parses the path parameters, query and JSON body
 // with the route's zod schemas, runs fn, and maps errors in one place (a bad path parameter: 404;
-// a bad query or body: 400 with the field paths). It also
-// holds the request-level defences in one place: the body limit of the route's kind (lib/http/body),
-// and for cookie-authenticated writes the same-origin and content-type checks (lib/http/same-origin).
+// a bad query or body: 400 with the field paths). A bearer token also needs the route's scope. It
+// holds the request-level defences too: the body limit of the route's kind (lib/http/body), and for
+// cookie-authenticated writes the same-origin and content-type checks (lib/http/same-origin).
 import "server-only";
 import { NextRequest, NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
@@ -98,8 +98,9 @@ function parseParams(schema: Schema | undefined, raw: unknown): unknown {
   if (!schema) return raw;
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const key = r.error.issues[0]?.path.join(".") || "path";
-  throw new AppError("not_found", `Nothing was found: the ${key} in the path ${r.error.issues[0]?.message ?? "is not valid"}.`);
+  const key = String(r.error.issues[0]?.path[0] ?? "id");
+  const value = String((raw as Record<string, unknown> | null)?.[key] ?? "").slice(0, 40);
+  throw new AppError("not_found", `There is nothing at that address: "${value}" is not a valid ${key}.`);
 }
 
 function parseQuery(schema: Schema | undefined, req: Request): unknown {

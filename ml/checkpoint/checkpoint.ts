@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ConfigError, validateConfig, type GPTConfig } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
 import { BYTE_SPECIALS } from '../tokenizer/byte';
-import { CheckpointError, encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors';
+import { CheckpointError, readSafetensors, writeSafetensorsFile, type NamedTensor } from './safetensors';
 
 export interface Checkpoint {
   config: GPTConfig;
@@ -40,6 +40,8 @@ export interface SaveOptions {
   eos?: number;
   /** Merged into config.json's `rlhf_studio` object (e.g. a reward model's { reward: { shift, scale } }). */
   meta?: Record<string, unknown>;
+  /** Files of the folder being replaced that the new one keeps (a trainer's cache, e.g. DPO's reference log-probs). */
+  keep?: string[];
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -127,11 +129,11 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
   mkdirSync(tmp);
   try {
     writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(hfConfig(config, o), null, 2)}\n`);
-    writeFileSync(path.join(tmp, 'model.safetensors'), encodeSafetensors(tensors));
+    writeSafetensorsFile(path.join(tmp, 'model.safetensors'), tensors);
     if (o.optimizer) {
       const opt: Record<string, NamedTensor> = {};
       for (const [name, data] of Object.entries(o.optimizer)) opt[name] = { data, shape: [data.length] };
-      writeFileSync(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(opt));
+      writeSafetensorsFile(path.join(tmp, 'optimizer.safetensors'), opt);
     }
     if (o.trainerState) writeFileSync(path.join(tmp, 'trainer_state.json'), `${JSON.stringify(o.trainerState, null, 2)}\n`);
     if (o.tokenizer && o.tokenizer !== 'byte') {
@@ -140,6 +142,7 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
         if (existsSync(/*turbopackIgnore: true*/ src)) copyFileSync(src, path.join(tmp, f));
       }
     }
+    for (const f of o.keep ?? []) if (existsSync(path.join(abs, f))) copyFileSync(path.join(abs, f), path.join(tmp, f));
     const old = `${abs}.old-${process.pid}-${Date.now()}`;
     if (existsSync(abs)) renameSync(abs, old);
     failpoint('checkpoint-swap');

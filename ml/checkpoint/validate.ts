@@ -129,7 +129,9 @@ function checkTensors(dir: string, config: GPTConfig): string {
     if (dataStart + t > size) fail(`model.safetensors: tensor ${key} extends past the end of the file (the file is cut short).`);
     dtypes.add(e.dtype);
   };
-  for (const [name, shape] of gptTensorShapes(config)) {
+  const shapes = gptTensorShapes(config);
+  const wteShape = shapes.find(([name]) => name === 'wte.weight')![1]; // lm_head is tied to wte
+  for (const [name, shape] of shapes) {
     const t = byName.get(name);
     if (!t) fail(`model.safetensors has no tensor ${name}, which config.json (${config.nLayer} layers) requires.`);
     check(t!.key, t!.e, shape);
@@ -137,7 +139,7 @@ function checkTensors(dir: string, config: GPTConfig): string {
   }
   for (const [name, { key, e }] of byName) {
     if (!BUFFERS.test(name)) fail(`model.safetensors has a tensor ${key} that a GPT-2 language model of this config does not have.`);
-    check(key, e, name === 'lm_head.weight' ? [config.vocabSize, config.nEmbd] : undefined);
+    check(key, e, name === 'lm_head.weight' ? wteShape : undefined);
   }
   return [...dtypes].sort().join('+');
 }
