@@ -161,7 +161,9 @@ export function chartsFor(
       if (derived) lines.push({ label: "score − β·KL", series: derived });
     }
     const note = kind === "reward_model" && id === "margin" ? MARGIN_NOTE : undefined;
-    return { id, title: spec.title, help: spec.help, lines, ...(note ? { note } : {}) };
+    // A reward model's loss is over pairs, not next tokens.
+    const own = kind === "reward_model" && id === "loss" ? REWARD_LOSS : { title: spec.title, help: spec.help };
+    return { id, ...own, lines, ...(note ? { note } : {}) };
   };
 
   const first = KIND_CHARTS[kind] ?? ["loss"];
@@ -179,6 +181,11 @@ export function chartsFor(
   }
   return charts;
 }
+
+const REWARD_LOSS = {
+  title: "Loss (pairwise, nats)",
+  help: "−log σ(chosen score − rejected score), averaged over pairs; ln 2 ≈ 0.69 is a model that cannot tell them apart.",
+};
 
 /** The reward model's margin on the chart is raw; its log line and model card give it normalised. */
 export const MARGIN_NOTE =

@@ -19,7 +19,7 @@ export function AppNav({ user }: { user: SessionUser }) {
           )}
         />
         <div className="flex items-center gap-1 text-sm">
-          <Link href="/account" className="rounded-md px-2 py-1 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" title={user.email}>
+          <Link href="/account" className="max-w-56 truncate rounded-md px-2 py-1 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" title={user.email}>
             {user.name || user.email} <span className="text-zinc-500">· {user.role}</span>
           </Link>
           <ThemeToggle />
