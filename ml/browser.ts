@@ -23,5 +23,5 @@ export { TRAIN_FIELDS } from './train/config';
 export { REWARD_FIELDS } from './rlhf/reward-config';
 export { PPO_FIELDS } from './rlhf/ppo-config';
 // GPT sizes and the memory/time estimate the new-run form shows (plain arithmetic).
-export { paramCount, type GPTConfig } from './model/config';
+export { paramCount, PRESETS, type GPTConfig } from './model/config';
 export { fmtBytes, fmtCount, type Estimate } from './model/estimate';

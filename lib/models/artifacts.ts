@@ -9,8 +9,8 @@ import { notFound } from "../errors";
 import { configFromHf } from "../../ml/checkpoint/checkpoint";
 import { paramCount, type GPTConfig } from "../../ml/model/config";
 import { storageRoot } from "../storage";
+import { isId } from "../validation/id";
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type ArtifactKind = "base" | "sft" | "reward_model" | "ppo";
 /** Kinds that generate answers (a policy); a reward model only scores them. */
 export const POLICY_KINDS: readonly ArtifactKind[] = ["base", "sft", "ppo"];
@@ -109,7 +109,7 @@ export async function listArtifacts(db: Db, opts: { kinds?: readonly ArtifactKin
 
 /** One artifact row with its folder, or not found (also for a malformed id). */
 export async function findArtifact(db: Db, id: string) {
-  const row = UUID.test(id) ? await db.modelArtifact.findUnique({ where: { id }, select }) : null;
+  const row = isId(id) ? await db.modelArtifact.findUnique({ where: { id }, select }) : null;
   if (!row) throw notFound("The checkpoint");
   return { view: toView(row), dir: artifactDir(row) };
 }

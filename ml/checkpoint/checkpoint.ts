@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ConfigError, validateConfig, type GPTConfig } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
 import { BYTE_SPECIALS } from '../tokenizer/byte';
-import { CheckpointError, encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors';
+import { CheckpointError, readSafetensors, writeSafetensorsFile, type NamedTensor } from './safetensors';
 
 export interface Checkpoint {
   config: GPTConfig;
@@ -127,17 +127,17 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
   mkdirSync(tmp);
   try {
     writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(hfConfig(config, o), null, 2)}\n`);
-    writeFileSync(path.join(tmp, 'model.safetensors'), encodeSafetensors(tensors));
+    writeSafetensorsFile(path.join(tmp, 'model.safetensors'), tensors);
     if (o.optimizer) {
       const opt: Record<string, NamedTensor> = {};
       for (const [name, data] of Object.entries(o.optimizer)) opt[name] = { data, shape: [data.length] };
-      writeFileSync(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(opt));
+      writeSafetensorsFile(path.join(tmp, 'optimizer.safetensors'), opt);
     }
     if (o.trainerState) writeFileSync(path.join(tmp, 'trainer_state.json'), `${JSON.stringify(o.trainerState, null, 2)}\n`);
     if (o.tokenizer && o.tokenizer !== 'byte') {
       for (const f of TOKENIZER_FILES) {
-        const src = path.join(o.tokenizer.copyFrom, f);
-        if (existsSync(src)) copyFileSync(src, path.join(tmp, f));
+        const src = path.join(/*turbopackIgnore: true*/ o.tokenizer.copyFrom, f);
+        if (existsSync(/*turbopackIgnore: true*/ src)) copyFileSync(src, path.join(tmp, f));
       }
     }
     const old = `${abs}.old-${process.pid}-${Date.now()}`;
@@ -198,7 +198,7 @@ export function loadCheckpoint(dir: string): Checkpoint {
   if (!existsSync(dir)) throw new CheckpointError(`model folder ${dir} does not exist`);
   const cfgFile = path.join(dir, 'config.json');
   const modelFile = path.join(dir, 'model.safetensors');
-  for (const f of [cfgFile, modelFile]) if (!existsSync(f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
+  for (const f of [cfgFile, modelFile]) if (!existsSync(/*turbopackIgnore: true*/ f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(cfgFile, 'utf8'));

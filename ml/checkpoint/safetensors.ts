@@ -1,7 +1,7 @@
 // The safetensors format: 8-byte little-endian header length, a JSON header of
 // name -> {dtype, shape, data_offsets}, then the raw little-endian tensor bytes.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 
 export interface NamedTensor {
   data: Float32Array;
@@ -12,8 +12,8 @@ export class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
 
-/** Serializes float32 tensors (names sorted, as the Python writer does). */
-export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+/** The header (8-byte length + JSON, padded to 8 bytes) and the data offsets; names sorted, as the Python writer does. */
+function layout(tensors: Record<string, NamedTensor>, metadata: Record<string, string>): { names: string[]; head: Uint8Array; dataBytes: number } {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
@@ -26,17 +26,46 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8); // align the data to 8 bytes
-  const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let at = 8 + head.length;
+  const text = new TextEncoder().encode(json);
+  const head = new Uint8Array(8 + text.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(text.length), true);
+  head.set(text, 8);
+  return { names, head, dataBytes: offset };
+}
+
+const bytesOf = (d: Float32Array) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
+/** Serializes float32 tensors into one buffer. */
+export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+  const { names, head, dataBytes } = layout(tensors, metadata);
+  const out = new Uint8Array(head.length + dataBytes);
+  out.set(head, 0);
+  let at = head.length;
   for (const name of names) {
     const d = tensors[name].data;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    out.set(bytesOf(d), at);
     at += d.byteLength;
   }
   return out;
+}
+
+/**
+ * Writes the same bytes as encodeSafetensors straight to `file`, tensor by tensor: no buffer of
+ * the whole file (a 124M model's training state would be another 1.5 GB at its peak).
+ */
+export function writeSafetensorsFile(file: string, tensors: Record<string, NamedTensor>, metadata: Record<string, string> = { format: 'pt' }): void {
+  const { names, head } = layout(tensors, metadata);
+  const fd = openSync(file, 'w');
+  try {
+    writeAll(fd, head);
+    for (const name of names) writeAll(fd, bytesOf(tensors[name].data));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30));
 }
 
 /** Parses a safetensors file into float32 tensors (F32, F16, BF16 and F64 are converted). */

@@ -148,7 +148,7 @@ function checkTensors(dir: string, config: GPTConfig): string {
 function checkTokenizer(dir: string, config: GPTConfig): ModelFolderInfo['tokenizer'] {
   const hasBpe = ['tokenizer.json', 'vocab.json', 'merges.txt'].some((f) => existsSync(path.join(dir, f)));
   if (hasBpe && !existsSync(path.join(dir, 'tokenizer.json'))) {
-    for (const f of ['vocab.json', 'merges.txt']) if (!existsSync(path.join(dir, f))) fail(`The folder has vocab.json or merges.txt but not ${f}: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt.`);
+    for (const f of ['vocab.json', 'merges.txt']) if (!existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f))) fail(`The folder has vocab.json or merges.txt but not ${f}: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt.`);
   }
   let tok;
   try {
@@ -181,6 +181,6 @@ export function validateModelFolder(dir: string): ModelFolderInfo {
   const dtype = checkTensors(dir, config);
   const tokenizer = checkTokenizer(dir, config);
   let bytes = 0;
-  for (const f of MODEL_FOLDER_FILES) if (existsSync(path.join(dir, f))) bytes += statSync(path.join(dir, f)).size;
+  for (const f of MODEL_FOLDER_FILES) if (existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f))) bytes += statSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f)).size;
   return { config, params: paramCount(config), bytes, dtype, tokenizer };
 }

@@ -4,6 +4,7 @@
 //
 //   memory = RUNTIME + Σ over the run's models (BYTES_TRAINED · P if trained, BYTES_FROZEN · P if frozen)
 //            + ACT_BYTES · rows · T · (L · C + V)  +  ATT_BYTES · rows · nh · T² · L   (for each trained model)
+//   (PPO: PPO_BYTES_TRAINED and PPO_BYTES_FROZEN, and the policy step's activations alone)
 //   time   = rows · T · (6 · P + 12 · L · C · T) / (GFLOPS_PER_THREAD · threads)
 //
 // P: parameters (the lm head tied to wte), rows × T: the tokens of one optimizer step's batch, L, C,
@@ -25,6 +26,16 @@ export const RUNTIME_BYTES = 220 * 1024 ** 2;
 export const BYTES_TRAINED = 100;
 /** Per frozen parameter (PPO's reference and reward model, generation): the weights in JS and as the session's input, twice. Not fitted: an assumption. */
 export const BYTES_FROZEN = 16;
+/**
+ * PPO (ml/rlhf/ppo-loop.ts), fitted to `npm run bench:gpt2`'s measured PPO iteration (GPT-2 124M, minibatch
+ * 4 × 125 tokens, 2026-12-04: 9.65 GiB peak RSS; 1 and 3 layers of the same width: 4.25 and 5.19 GiB). Its
+ * sessions run without memory arenas and take turns, so only the largest step's activations (the policy's,
+ * with the V-wide logits) count, and each trained model holds, per parameter, its weights and AdamW's two
+ * moments twice (the state and the buffers the next step writes into): 24 B; each frozen one its weights
+ * and little more (the reference's initializers, the reward model's state): 6 B.
+ */
+export const PPO_BYTES_TRAINED = 24;
+export const PPO_BYTES_FROZEN = 6;
 /** Per token of a step's batch, per unit of (L·C + V): the activations kept for the backward pass and their gradients. */
 export const ACT_BYTES = 80;
 /** Per (row · head · T² · layer): attention scores, probabilities and their gradients. */
@@ -89,9 +100,9 @@ export function estimateRun(x: EstimateInput): Estimate {
       stepFlops = flops(m, P - m.vocabSize * m.nEmbd, rows * T, T);
       break;
     case 'ppo':
-      // policy + value model trained; reference + reward model frozen; both trained models' activations
-      weights = 2 * BYTES_TRAINED * P + 2 * BYTES_FROZEN * P;
-      activations = actBytes(m, rows, T, true) + actBytes(m, rows, T, false);
+      // policy + value model trained; reference + reward model frozen; one peak of activations (the policy step's)
+      weights = 2 * PPO_BYTES_TRAINED * P + 2 * PPO_BYTES_FROZEN * P;
+      activations = actBytes(m, rows, T, true);
       stepFlops = flops(m, P, rows * T, T) + flops(m, P - m.vocabSize * m.nEmbd, rows * T, T);
       break;
     case 'generate':

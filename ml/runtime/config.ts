@@ -29,6 +29,12 @@ export interface RuntimeConfig {
   verbose?: boolean;
   /** Measure each session's host↔device copy time once, at its first run (Session.stats().copyMs). */
   measureCopy?: boolean;
+  /**
+   * onnxruntime's CPU memory arena (default true). Each session's arena keeps the most memory one
+   * of its runs needed, for the session's lifetime; without it the memory of a run goes back to
+   * the allocator when the run ends, so sessions that take turns (PPO's) share it.
+   */
+  memArena?: boolean;
 }
 
 /** Whether `name` is a device setting parseDevice accepts (config checks name the field themselves). */
@@ -60,6 +66,7 @@ export function sessionOptions(config: RuntimeConfig = {}): InferenceSession.Ses
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: config.optimization ?? 'all',
+    ...(config.memArena === false ? { enableCpuMemArena: false } : {}),
     ...((config.verbose ?? process.env.ML_ORT_VERBOSE === '1') ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, force_spinning_stop: '1' } },
   };

@@ -59,6 +59,11 @@ export class StateRunner implements Runner {
     return this.state.get(name);
   }
 
+  /** Every state tensor, without copies (same thread only; a later run() may swap the buffers). */
+  peekAll(): Record<string, AnyTypedArray> {
+    return Object.fromEntries(this.state);
+  }
+
   async run(key: string, feeds: Feeds = {}): Promise<Feeds> {
     const session = this.sessions.get(key);
     if (!session) throw new EngineError(`run: no model loaded as "${key}"`);

@@ -104,6 +104,15 @@ describe('GPT-2 model (tiny preset)', () => {
     expect(Array.from(ck.params['h.1.attn.c_attn.weight'])).toEqual(Array.from(params['h.1.attn.c_attn.weight']));
   });
 
+  it('writes model.safetensors tensor by tensor with the same bytes as encodeSafetensors', () => {
+    const where = path.join(dir, 'streamed');
+    saveCheckpoint(where, cfg, params, { optimizer: { 'm.wte.weight': params['wte.weight'] } });
+    const tensors = Object.fromEntries(gptTensorShapes(cfg).map(([name, shape]) => [name, { data: params[name], shape }]));
+    expect(Buffer.compare(readFileSync(path.join(where, 'model.safetensors')), Buffer.from(encodeSafetensors(tensors)))).toBe(0);
+    const opt = encodeSafetensors({ 'm.wte.weight': { data: params['wte.weight'], shape: [params['wte.weight'].length] } });
+    expect(Buffer.compare(readFileSync(path.join(where, 'optimizer.safetensors')), Buffer.from(opt))).toBe(0);
+  });
+
   it('names the tensor whose shape does not match the config, and the missing file', () => {
     const where = path.join(dir, 'bad');
     saveCheckpoint(where, cfg, params);
