@@ -100,7 +100,8 @@ export function resolveReshape(op: string, from: Shape, to: readonly Dim[]): Dim
   }
   const rest = have.size / want.size;
   if (!Number.isInteger(rest) || (holes === 0 && (rest !== 1 || left.length > 0))) {
-    throw new ShapeError(`${op}: cannot reshape ${fmt(from)} to ${fmt(to)}`);
+    const elements = [...(have.size !== 1 || have.sym.length === 0 ? [String(have.size)] : []), ...have.sym].join('·');
+    throw new ShapeError(`${op}: cannot reshape ${fmt(from)} (${elements} elements) to ${fmt(to)}`);
   }
   const hole: Dim = left.length === 0 ? rest : [...(rest === 1 ? [] : [String(rest)]), ...left].join('*');
   return to.map((d) => (d === -1 ? hole : d));
