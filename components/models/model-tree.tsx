@@ -8,12 +8,13 @@ import { groupFiles } from "./file-groups";
 import { MakeOnnxButton } from "./make-onnx-button";
 import { PromoteControl } from "./promote-control";
 
-const KIND_LABEL: Record<string, string> = { base: "Base", sft: "SFT", reward_model: "Reward model", ppo: "PPO" };
+const KIND_LABEL: Record<string, string> = { base: "Base", sft: "SFT", reward_model: "Reward model", ppo: "PPO", dpo: "DPO" };
 const KIND_STYLE: Record<string, string> = {
   base: "bg-zinc-100 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
   sft: "bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
   reward_model: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
   ppo: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
+  dpo: "bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-200",
 };
 
 const bytes = (n: number | null) =>

@@ -34,16 +34,36 @@ export const CHART_GROUPS = {
     title: "Accuracy (fraction of pairs)",
     help: "Share of pairs where the chosen answer scored above the rejected one; 0.5 is chance.",
     lines: [
-      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc"] },
-      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy"] },
+      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc", "rewardsaccuracies"] },
+      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy", "valrewardsaccuracies", "evalrewardsaccuracies"] },
     ],
   },
   margin: {
     title: "Margin (chosen − rejected, raw score)",
     help: "Mean score of the chosen answer minus the rejected one.",
     lines: [
-      { label: "train", names: ["margin", "trainmargin", "rewardmargin"] },
-      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin"] },
+      { label: "train", names: ["margin", "trainmargin", "rewardmargin", "rewardsmargins"] },
+      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin", "valrewardsmargins", "evalrewardsmargins"] },
+    ],
+  },
+  implicitReward: {
+    title: "Implicit reward β·log(π/π_ref)",
+    help: "DPO's reward of an answer: how much more likely the policy makes it than the reference, times β.",
+    lines: [
+      { label: "chosen", names: ["rewardschosen"] },
+      { label: "rejected", names: ["rewardsrejected"] },
+      { label: "validation chosen", names: ["valrewardschosen", "evalrewardschosen"] },
+      { label: "validation rejected", names: ["valrewardsrejected", "evalrewardsrejected"] },
+    ],
+  },
+  logps: {
+    title: "Log-probability of the answers (nats)",
+    help: "Summed over the answer's tokens under the policy; both falling together is a known DPO failure.",
+    lines: [
+      { label: "chosen", names: ["logpschosen"] },
+      { label: "rejected", names: ["logpsrejected"] },
+      { label: "validation chosen", names: ["vallogpschosen", "evallogpschosen"] },
+      { label: "validation rejected", names: ["vallogpsrejected", "evallogpsrejected"] },
     ],
   },
   score: { title: "Reward-model score (normalised)", help: "Mean score the reward model gives the policy's answers; higher is better.", lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }] },
@@ -79,6 +99,8 @@ export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
   sft: ["loss"],
   reward_model: ["loss", "accuracy", "margin"],
   ppo: ["score", "kl", "objective", "clip", "entropy", "length", "ppoLoss"],
+  dpo: ["loss", "accuracy", "margin", "implicitReward", "kl", "logps"],
+  best_of_n: [],
   generate: [],
 };
 

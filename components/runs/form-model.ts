@@ -177,6 +177,7 @@ export const ARTIFACT_LABEL: Record<ArtifactKind, string> = {
   sft: "SFT",
   reward_model: "reward model",
   ppo: "PPO",
+  dpo: "DPO",
 };
 
 /**

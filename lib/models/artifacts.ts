@@ -11,9 +11,9 @@ import { paramCount, type GPTConfig } from "../../ml/model/config";
 import { storageRoot } from "../storage";
 import { isId } from "../validation/id";
 
-export type ArtifactKind = "base" | "sft" | "reward_model" | "ppo";
+export type ArtifactKind = "base" | "sft" | "reward_model" | "ppo" | "dpo";
 /** Kinds that generate answers (a policy); a reward model only scores them. */
-export const POLICY_KINDS: readonly ArtifactKind[] = ["base", "sft", "ppo"];
+export const POLICY_KINDS: readonly ArtifactKind[] = ["base", "sft", "ppo", "dpo"];
 export const ONNX_FILE = "model.onnx";
 
 export type ArtifactFile = { name: string; bytes: number | null; onDemand?: boolean };

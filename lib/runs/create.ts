@@ -30,7 +30,7 @@ export function totalMemory(): number {
   return envVar("RUN_MEMORY_BYTES") ?? os.totalmem();
 }
 
-const ARTIFACT_NAMES: Record<ArtifactKind, string> = { base: "base model", sft: "SFT model", reward_model: "reward model", ppo: "PPO policy" };
+const ARTIFACT_NAMES: Record<ArtifactKind, string> = { base: "base model", sft: "SFT model", reward_model: "reward model", ppo: "PPO policy", dpo: "DPO policy" };
 const article = (s: string) => (/^[aeiou]/i.test(s) || /^SFT/.test(s) ? "an" : "a");
 const withArticle = (s: string) => `${article(s)} ${s}`;
 

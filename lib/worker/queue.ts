@@ -14,7 +14,7 @@ export type WorkerIdentity = { id: string; host: string; pid: number };
 
 export type ClaimedRun = {
   id: string;
-  kind: "pretrain" | "sft" | "reward_model" | "ppo" | "generate";
+  kind: "pretrain" | "sft" | "reward_model" | "ppo" | "dpo" | "best_of_n" | "generate";
   config: Record<string, unknown>;
   projectId: string | null;
   exportId: string | null;

@@ -40,6 +40,8 @@ export interface SaveOptions {
   eos?: number;
   /** Merged into config.json's `rlhf_studio` object (e.g. a reward model's { reward: { shift, scale } }). */
   meta?: Record<string, unknown>;
+  /** Files of the folder being replaced that the new one keeps (a trainer's cache, e.g. DPO's reference log-probs). */
+  keep?: string[];
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -141,6 +143,7 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
         if (existsSync(/*turbopackIgnore: true*/ src)) copyFileSync(src, path.join(tmp, f));
       }
     }
+    for (const f of o.keep ?? []) if (existsSync(path.join(abs, f))) copyFileSync(path.join(abs, f), path.join(tmp, f));
     const old = `${abs}.old-${process.pid}-${Date.now()}`;
     if (existsSync(abs)) renameSync(abs, old);
     failpoint('checkpoint-swap');
