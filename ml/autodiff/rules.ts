@@ -30,7 +30,7 @@ function once<T>(build: () => T): () => T {
 
 /** Shape with the reduced axes kept as 1 (the rank of a keepdims reduction). */
 function keptShape(x: Value, axes: number[]): number[] {
-  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return x.sizes.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
 const GELU_K = Math.sqrt(2 / Math.PI);
@@ -38,15 +38,15 @@ const GELU_C = 0.044715;
 
 export const RULES: Record<OpType, GradEntry> = {
   // ---- arithmetic ----
-  Add: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.shape), () => unbroadcast(g, dy, b.shape)] },
-  Sub: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.shape), () => unbroadcast(g, g.neg(dy), b.shape)] },
+  Add: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.sizes), () => unbroadcast(g, dy, b.sizes)] },
+  Sub: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, dy, a.sizes), () => unbroadcast(g, g.neg(dy), b.sizes)] },
   // dA = dY·B, dB = dY·A
-  Mul: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, g.mul(dy, b), a.shape), () => unbroadcast(g, g.mul(dy, a), b.shape)] },
+  Mul: { grad: (g, { inputs: [a, b] }, [dy]) => [() => unbroadcast(g, g.mul(dy, b), a.sizes), () => unbroadcast(g, g.mul(dy, a), b.sizes)] },
   // dA = dY / B, dB = −dY·Y / B
   Div: {
     grad: (g, { inputs: [a, b], outputs: [y] }, [dy]) => [
-      () => unbroadcast(g, g.div(dy, b), a.shape),
-      () => unbroadcast(g, g.neg(g.div(g.mul(dy, y), b)), b.shape),
+      () => unbroadcast(g, g.div(dy, b), a.sizes),
+      () => unbroadcast(g, g.neg(g.div(g.mul(dy, y), b)), b.sizes),
     ],
   },
   // dA = dY·B·A^(B−1), dB = dY·Y·log A
@@ -55,28 +55,28 @@ export const RULES: Record<OpType, GradEntry> = {
       () => {
         if (b.kind === 'const' && b.size === 1) {
           const p = Number(g.constData(b)[0]);
-          return unbroadcast(g, g.mul(dy, g.mul(g.pow(a, p - 1), p)), a.shape);
+          return unbroadcast(g, g.mul(dy, g.mul(g.pow(a, p - 1), p)), a.sizes);
         }
-        return unbroadcast(g, g.mul(dy, g.mul(b, g.pow(a, g.sub(b, 1)))), a.shape);
+        return unbroadcast(g, g.mul(dy, g.mul(b, g.pow(a, g.sub(b, 1)))), a.sizes);
       },
-      () => unbroadcast(g, g.mul(dy, g.mul(y, g.log(a))), b.shape),
+      () => unbroadcast(g, g.mul(dy, g.mul(y, g.log(a))), b.sizes),
     ],
   },
   Neg: { grad: (g, _n, [dy]) => [() => g.neg(dy)] }, // dX = −dY
   Identity: { grad: (_g, _n, [dy]) => [() => dy] },
   // each dXᵢ = dY, unbroadcast
-  Sum: { grad: (g, { inputs }, [dy]) => inputs.map((x) => () => unbroadcast(g, dy, x.shape)) },
+  Sum: { grad: (g, { inputs }, [dy]) => inputs.map((x) => () => unbroadcast(g, dy, x.sizes)) },
   // dA = dY where A > B (ties go to B)
   Max: {
     grad: (g, { inputs: [a, b] }, [dy]) => {
       const aWins = once(() => g.greater(a, b));
-      return [() => unbroadcast(g, g.where(aWins(), dy, 0), a.shape), () => unbroadcast(g, g.where(aWins(), 0, dy), b.shape)];
+      return [() => unbroadcast(g, g.where(aWins(), dy, 0), a.sizes), () => unbroadcast(g, g.where(aWins(), 0, dy), b.sizes)];
     },
   },
   Min: {
     grad: (g, { inputs: [a, b] }, [dy]) => {
       const aWins = once(() => g.less(a, b));
-      return [() => unbroadcast(g, g.where(aWins(), dy, 0), a.shape), () => unbroadcast(g, g.where(aWins(), 0, dy), b.shape)];
+      return [() => unbroadcast(g, g.where(aWins(), dy, 0), a.sizes), () => unbroadcast(g, g.where(aWins(), 0, dy), b.sizes)];
     },
   },
   // dX = dY inside [lo, hi], else 0
@@ -96,8 +96,8 @@ export const RULES: Record<OpType, GradEntry> = {
     nondiff: [0],
     grad: (g, { inputs: [c, a, b] }, [dy]) => [
       undefined,
-      () => unbroadcast(g, g.where(c, dy, 0), a.shape),
-      () => unbroadcast(g, g.where(c, 0, dy), b.shape),
+      () => unbroadcast(g, g.where(c, dy, 0), a.sizes),
+      () => unbroadcast(g, g.where(c, 0, dy), b.sizes),
     ],
   },
   Cast: { grad: (g, { inputs: [x] }, [dy]) => [() => g.cast(dy, x.dtype)] },
@@ -132,15 +132,15 @@ export const RULES: Record<OpType, GradEntry> = {
   // dA = dY·Bᵀ, dB = Aᵀ·dY (a 2-D B is a weight: both become one Gemm on flattened rows)
   MatMul: {
     grad: (g, { inputs: [a, b] }, [dy]) => {
-      const [k, n] = b.shape.slice(-2);
+      const [k, n] = b.sizes.slice(-2);
       if (b.rank === 2) {
         const dyRows = once(() => g.reshape(dy, [-1, n])); // (N, n)
         return [
-          () => g.reshape(g.gemm(dyRows(), b, undefined, { transB: true }), a.shape),
+          () => g.reshape(g.gemm(dyRows(), b, undefined, { transB: true }), a.sizes),
           () => g.gemm(g.reshape(a, [-1, k]), dyRows(), undefined, { transA: true }),
         ];
       }
-      return [() => unbroadcast(g, g.matmul(dy, g.mT(b)), a.shape), () => unbroadcast(g, g.matmul(g.mT(a), dy), b.shape)];
+      return [() => unbroadcast(g, g.matmul(dy, g.mT(b)), a.sizes), () => unbroadcast(g, g.matmul(g.mT(a), dy), b.sizes)];
     },
   },
   // Y = α·op(A)·op(B) + β·C:  d op(A) = α·dY·op(B)ᵀ,  d op(B) = α·op(A)ᵀ·dY,  dC = β·dY
@@ -154,7 +154,7 @@ export const RULES: Record<OpType, GradEntry> = {
       return [
         () => (tA ? g.gemm(b, dy, undefined, { transA: tB, transB: true, alpha }) : g.gemm(dy, b, undefined, { transB: !tB, alpha })),
         () => (tB ? g.gemm(dy, a, undefined, { transA: true, transB: tA, alpha }) : g.gemm(a, dy, undefined, { transA: !tA, alpha })),
-        () => unbroadcast(g, beta === 1 ? dy : g.mul(dy, beta), c.shape),
+        () => unbroadcast(g, beta === 1 ? dy : g.mul(dy, beta), c.sizes),
       ];
     },
   },
@@ -163,7 +163,7 @@ export const RULES: Record<OpType, GradEntry> = {
   // dX = expand(dY)
   ReduceSum: {
     nondiff: [1],
-    grad: (g, { inputs: [x, axes] }, [dy]) => [() => g.expand(g.reshape(dy, keptShape(x, g.constInts(axes))), x.shape)],
+    grad: (g, { inputs: [x, axes] }, [dy]) => [() => g.expand(g.reshape(dy, keptShape(x, g.constInts(axes))), x.sizes)],
   },
   // dX = expand(dY) / n
   ReduceMean: {
@@ -171,8 +171,8 @@ export const RULES: Record<OpType, GradEntry> = {
     grad: (g, { inputs: [x, axes] }, [dy]) => [
       () => {
         const ax = g.constInts(axes);
-        const count = ax.reduce((p, a) => p * x.shape[a], 1);
-        return g.expand(g.reshape(g.mul(dy, 1 / count), keptShape(x, ax)), x.shape);
+        const count = ax.reduce((p, a) => p * x.sizes[a], 1);
+        return g.expand(g.reshape(g.mul(dy, 1 / count), keptShape(x, ax)), x.sizes);
       },
     ],
   },
@@ -231,23 +231,23 @@ export const RULES: Record<OpType, GradEntry> = {
           const mean = (v: Value) => g.reduceMean(v, [-1], { keepdims: true });
           return g.mul(r(), g.sub(g.sub(dxhat, mean(dxhat)), g.mul(xhat(), mean(g.mul(dxhat, xhat())))));
         },
-        () => unbroadcast(g, g.mul(dy, xhat()), w.shape),
-        () => unbroadcast(g, dy, b.shape),
+        () => unbroadcast(g, g.mul(dy, xhat()), w.sizes),
+        () => unbroadcast(g, dy, b.sizes),
       ];
     },
   },
 
   // ---- shape ----
   Transpose: { grad: (g, n, [dy]) => [() => g.transpose(dy, inversePerm(n.attrs.perm as number[]))] }, // dX = dYᵀ
-  Reshape: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.shape)] },
-  Squeeze: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.shape)] },
-  Unsqueeze: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.shape)] },
-  Expand: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => unbroadcast(g, dy, x.shape)] },
+  Reshape: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.sizes)] },
+  Squeeze: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.sizes)] },
+  Unsqueeze: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => g.reshape(dy, x.sizes)] },
+  Expand: { nondiff: [1], grad: (g, { inputs: [x] }, [dy]) => [() => unbroadcast(g, dy, x.sizes)] },
   // dXᵢ = the i-th piece of dY
   Concat: {
     grad: (g, n, [dy]) => {
       const axis = attrInt(n, 'axis');
-      const parts = once(() => g.split(dy, n.inputs.map((x) => x.shape[axis]), axis));
+      const parts = once(() => g.split(dy, n.inputs.map((x) => x.sizes[axis]), axis));
       return n.inputs.map((_, i) => () => parts()[i]);
     },
   },
@@ -257,12 +257,12 @@ export const RULES: Record<OpType, GradEntry> = {
     nondiff: [1, 2, 3, 4],
     grad: (g, { inputs: [x, starts, ends, axes] }, [dy]) => [
       () => {
-        const before = x.shape.map(() => 0);
-        const after = x.shape.map(() => 0);
+        const before = x.sizes.map(() => 0);
+        const after = x.sizes.map(() => 0);
         const [st, en] = [g.constInts(starts), g.constInts(ends)];
         g.constInts(axes).forEach((a, k) => {
           before[a] = st[k];
-          after[a] = x.shape[a] - en[k];
+          after[a] = x.sizes[a] - en[k];
         });
         return g.pad(dy, before, after);
       },
@@ -274,8 +274,8 @@ export const RULES: Record<OpType, GradEntry> = {
     grad: (g, { inputs: [x, pads] }, [dy]) => [
       () => {
         const p = g.constInts(pads);
-        const axes = x.shape.map((_, i) => i);
-        return g.slice(dy, p.slice(0, x.rank), x.shape.map((d, i) => p[i] + d), axes);
+        const axes = x.sizes.map((_, i) => i);
+        return g.slice(dy, p.slice(0, x.rank), x.sizes.map((d, i) => p[i] + d), axes);
       },
     ],
   },
@@ -301,11 +301,11 @@ export const RULES: Record<OpType, GradEntry> = {
       return [
         () => {
           // gathered axis first: data (A, rest...) and dY (idx..., rest...), rest flattened to W
-          const perm = [axis, ...data.shape.map((_, i) => i).filter((i) => i !== axis)];
+          const perm = [axis, ...data.sizes.map((_, i) => i).filter((i) => i !== axis)];
           const dyPerm = [...range(axis, axis + idx.rank), ...range(0, axis), ...range(axis + idx.rank, dy.rank)];
-          const front = perm.map((i) => data.shape[i]); // (A, rest...)
+          const front = perm.map((i) => data.sizes[i]); // (A, rest...)
           const rows = g.reshape(g.transpose(dy, dyPerm), [idx.size, -1]); // (N, W)
-          const summed = g.reshape(scatterAddRows(g, data.shape[axis], g.reshape(idx, [idx.size]), rows), front); // (A, rest...)
+          const summed = g.reshape(scatterAddRows(g, data.sizes[axis], g.reshape(idx, [idx.size]), rows), front); // (A, rest...)
           return g.transpose(summed, inversePerm(perm));
         },
       ];
@@ -315,7 +315,7 @@ export const RULES: Record<OpType, GradEntry> = {
     nondiff: [1],
     grad: (g, n, [dy]) => {
       const [data, idx] = n.inputs;
-      return [() => g.scatterElements(g.zeros(data.shape, data.dtype), idx, dy, attrInt(n, 'axis'), 'add')];
+      return [() => g.scatterElements(g.zeros(data.sizes, data.dtype), idx, dy, attrInt(n, 'axis'), 'add')];
     },
   },
   // dData[idx tuple] += dY: the tuples as row numbers of data viewed as (d₀·…·dₖ₋₁, rest)
@@ -323,8 +323,8 @@ export const RULES: Record<OpType, GradEntry> = {
     nondiff: [1],
     grad: (g, { inputs: [data, idx] }, [dy]) => [
       () => {
-        const k = idx.shape[idx.rank - 1];
-        const lead = data.shape.slice(0, k);
+        const k = idx.sizes[idx.rank - 1];
+        const lead = data.sizes.slice(0, k);
         const strides = lead.map((_, j) => lead.slice(j + 1).reduce((p, d) => p * d, 1));
         const dims = g.constant(lead, [k], 'int64');
         const wrapped = g.where(g.less(idx, g.constant([0], [1], 'int64')), g.add(idx, dims), idx); // negative indices count from the end
@@ -332,7 +332,7 @@ export const RULES: Record<OpType, GradEntry> = {
         const row = range(1, k).reduce((acc, j) => g.add(acc, part(j)), part(0)); // (idx...): Σⱼ idx[…, j]·strideⱼ
         const rows = g.reshape(dy, [row.size, -1]); // (N, W)
         const nRows = lead.reduce((p, d) => p * d, 1);
-        return g.reshape(scatterAddRows(g, nRows, g.reshape(row, [row.size]), rows), data.shape);
+        return g.reshape(scatterAddRows(g, nRows, g.reshape(row, [row.size]), rows), data.sizes);
       },
     ],
   },
@@ -344,7 +344,7 @@ export const RULES: Record<OpType, GradEntry> = {
       const axis = attrInt(n, 'axis');
       const add = n.attrs.reduction === 'add';
       return [
-        () => (add ? dy : g.scatterElements(dy, idx, g.zeros(upd.shape, upd.dtype), axis, 'none')),
+        () => (add ? dy : g.scatterElements(dy, idx, g.zeros(upd.sizes, upd.dtype), axis, 'none')),
         undefined,
         () => g.gatherElements(dy, idx, axis),
       ];
@@ -355,7 +355,7 @@ export const RULES: Record<OpType, GradEntry> = {
     grad: (g, n, [dy]) => {
       const [, idx, upd] = n.inputs;
       const add = n.attrs.reduction === 'add';
-      return [() => (add ? dy : g.scatterND(dy, idx, g.zeros(upd.shape, upd.dtype), 'none')), undefined, () => g.gatherND(dy, idx)];
+      return [() => (add ? dy : g.scatterND(dy, idx, g.zeros(upd.sizes, upd.dtype), 'none')), undefined, () => g.gatherND(dy, idx)];
     },
   },
 };
@@ -366,7 +366,7 @@ export const RULES: Record<OpType, GradEntry> = {
  * and the same at any thread count (tests/ml/determinism.test.ts).
  */
 function scatterAddRows(g: Graph, nRows: number, idx: Value, upd: Value): Value {
-  const [N, W] = upd.shape;
+  const [N, W] = upd.sizes;
   const at = g.expand(g.reshape(idx, [N, 1]), [N, W]); // (N, W): row idx[n] for every column
   return g.scatterElements(g.zeros([nRows, W], upd.dtype), at, upd, 0, 'add');
 }

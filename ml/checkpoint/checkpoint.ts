@@ -62,6 +62,7 @@ export function hfConfig(c: GPTConfig, o: SaveOptions = {}): Record<string, unkn
     n_inner: null,
     activation_function: 'gelu_new',
     layer_norm_epsilon: c.layerNormEpsilon,
+    // no graph applies dropout (see GPTConfig.dropout): the declared value is written back unchanged
     resid_pdrop: c.dropout,
     embd_pdrop: c.dropout,
     attn_pdrop: c.dropout,

@@ -4,92 +4,64 @@
 //   input_ids [batch, seq] int64, attention_mask [batch, past+seq] int64, position_ids [batch, seq] int64,
 //   past_key_values.N.key/value [batch, nh, past, hs]  →  logits [batch, seq, V], present.N.key/value [batch, nh, past+seq, hs]
 //
-// The first call passes empty pasts (past = 0). The graph is written node by node (not with the
-// static-shape builder) so every length stays dynamic; a test checks it against the training graph.
+// The first call passes empty pasts (past = 0). The graph is gptBody itself, built with symbolic
+// dimensions (emitted as dim_param), so training, generation and serving share one forward pass.
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Value } from '../graph/core';
+import { Graph } from '../graph/graph';
 import type { GPTConfig } from '../model/config';
-import { MASKED } from '../model/gpt';
-import { encodeModel, type NodeData, type TensorData, type ValueInfoData } from '../onnx/proto';
+import { attention, declareGPT, gptBody, lmHead, MASKED } from '../model/gpt';
+
+// Optimum's dimension names
+const BATCH = 'batch_size';
+const SEQ = 'sequence_length';
+const PAST = 'past_sequence_length';
+
+/**
+ * Additive bias (B, 1, seq, past+seq) for attention over a KV cache: MASKED where key j lies after
+ * query i (j > past + i) or is padding (attention_mask 0). Positions are counted with CumSum
+ * over the inputs, so every length stays symbolic.
+ */
+export function cacheAttentionBias(g: Graph, inputIds: Value, attentionMask: Value): Value {
+  const keep = g.cast(attentionMask, g.dtype); // (B, past+seq)
+  const onesK = g.add(g.mul(keep, 0), 1);
+  const onesQ = g.add(g.mul(g.cast(inputIds, g.dtype), 0), 1); // (B, seq)
+  const keyPos = g.cumsum(onesK, 1); // (B, past+seq): 1 … past+seq
+  const past = g.sub(g.reduceSum(onesK, [1], { keepdims: true }), g.reduceSum(onesQ, [1], { keepdims: true })); // (B, 1)
+  const queryPos = g.add(g.cumsum(onesQ, 1), past); // (B, seq): past+1 … past+seq
+  const future = g.greater(g.unsqueeze(keyPos, [1, 2]), g.unsqueeze(queryPos, [1, 3])); // (B, 1, seq, past+seq)
+  const causal = g.mul(g.cast(future, g.dtype), MASKED);
+  const padding = g.unsqueeze(g.mul(g.sub(1, keep), MASKED), [1, 2]); // (B, 1, 1, past+seq)
+  return g.add(causal, padding); // (B, 1, seq, past+seq)
+}
 
 /** Serializes GPT-2 with KV-cache inputs/outputs (Optimum's names) as ONNX bytes. */
 export function gpt2OnnxBytes(c: GPTConfig, params: Record<string, Float32Array>): Uint8Array {
-  const C = c.nEmbd;
   const nh = c.nHead;
-  const hs = C / nh;
-  const nodes: NodeData[] = [];
-  const inits: TensorData[] = [];
-  let n = 0;
-  const op = (opType: string, inputs: string[], attributes: NodeData['attributes'] = {}, outs = 1): string[] => {
-    const name = `${opType}_${n++}`;
-    const outputs = Array.from({ length: outs }, (_, i) => `${name}:${i}`);
-    nodes.push({ name, opType, inputs, outputs, attributes });
-    return outputs;
+  const hs = c.nEmbd / nh;
+  const g = new Graph({ name: 'gpt2' });
+  const p = declareGPT(g, c);
+  const inputIds = g.input('input_ids', 'int64', [BATCH, SEQ]);
+  const attentionMask = g.input('attention_mask', 'int64', [BATCH, `${PAST} + ${SEQ}`]);
+  const positionIds = g.input('position_ids', 'int64', [BATCH, SEQ]);
+  const past = Array.from({ length: c.nLayer }, (_, l) => ({
+    key: g.input(`past_key_values.${l}.key`, 'float32', [BATCH, nh, PAST, hs]),
+    value: g.input(`past_key_values.${l}.value`, 'float32', [BATCH, nh, PAST, hs]),
+  }));
+  const bias = cacheAttentionBias(g, inputIds, attentionMask);
+  const present: Record<string, Value> = {};
+  const attend = (l: number, q: Value, k: Value, v: Value): Value => {
+    const key = g.concat([past[l].key, k], 2); // (B, nh, past+seq, hs)
+    const value = g.concat([past[l].value, v], 2);
+    present[`present.${l}.key`] = key;
+    present[`present.${l}.value`] = value;
+    return attention(g, q, key, value, bias); // (B, nh, seq, hs)
   };
-  const op1 = (opType: string, inputs: string[], attributes: NodeData['attributes'] = {}) => op(opType, inputs, attributes)[0];
-  const konst = (name: string, dtype: TensorData['dtype'], dims: number[], data: TensorData['data']) => {
-    inits.push({ name, dtype, dims, data });
-    return name;
-  };
-  const ints = (name: string, xs: number[]) => konst(name, 'int64', [xs.length], BigInt64Array.from(xs, BigInt));
-  const scalarF = (name: string, x: number) => konst(name, 'float32', [], Float32Array.from([x]));
-  const w = (name: string, shape: number[]) => {
-    const data = params[name];
-    if (!data) throw new Error(`exportOnnx: parameter ${name} is missing`);
-    return konst(name, 'float32', shape, data);
-  };
-
-  // shapes: seq, total = past + seq, past
-  const axis0 = ints('axes_0', [0]);
-  const seqLen = op1('Shape', ['input_ids'], { start: 1, end: 2 }); // [1]
-  const total = op1('Shape', ['attention_mask'], { start: 1, end: 2 }); // [1]
-  const past = op1('Sub', [total, seqLen]);
-  const zero = konst('zero_i', 'int64', [], BigInt64Array.from([0n]));
-  const one = konst('one_i', 'int64', [], BigInt64Array.from([1n]));
-  const rows = op1('Range', [op1('Squeeze', [past, axis0]), op1('Squeeze', [total, axis0]), one]); // [seq]: absolute query positions
-  const cols = op1('Range', [zero, op1('Squeeze', [total, axis0]), one]); // [total]
-  const allowed = op1('LessOrEqual', [op1('Unsqueeze', [cols, axis0]), op1('Unsqueeze', [rows, ints('axes_1', [1])])]); // [seq, total]
-  const fzero = scalarF('zero_f', 0);
-  const masked = scalarF('masked_f', MASKED);
-  const causal = op1('Where', [allowed, fzero, masked]); // [seq, total]
-  const keep = op1('Cast', ['attention_mask'], { to: 1 }); // [batch, total]
-  const keyBias = op1('Mul', [op1('Sub', [scalarF('one_f', 1), keep]), masked]);
-  const bias = op1('Add', [causal, op1('Unsqueeze', [keyBias, ints('axes_12', [1, 2])])]); // [batch, 1, seq, total]
-
-  let x = op1('Add', [op1('Gather', [w('wte.weight', [c.vocabSize, C]), 'input_ids'], { axis: 0 }), op1('Gather', [w('wpe.weight', [c.nCtx, C]), 'position_ids'], { axis: 0 })]);
-  const ln = (input: string, p: string) =>
-    op1('LayerNormalization', [input, w(`${p}.weight`, [C]), w(`${p}.bias`, [C])], { axis: -1, epsilon: { float: c.layerNormEpsilon } });
-  const linear = (input: string, p: string, nIn: number, nOut: number) => op1('Add', [op1('MatMul', [input, w(`${p}.weight`, [nIn, nOut])]), w(`${p}.bias`, [nOut])]);
-  const heads5 = ints('shape_heads', [0, 0, 3, nh, hs]);
-  const merged = ints('shape_merged', [0, 0, C]);
-  const scale = scalarF('scale', 1 / Math.sqrt(hs));
-  const outputs: ValueInfoData[] = [{ name: 'logits', dtype: 'float32', dims: [1, 1, c.vocabSize], dimNames: ['batch_size', 'sequence_length'] }];
-  const inputs: ValueInfoData[] = [
-    { name: 'input_ids', dtype: 'int64', dims: [1, 1], dimNames: ['batch_size', 'sequence_length'] },
-    { name: 'attention_mask', dtype: 'int64', dims: [1, 1], dimNames: ['batch_size', 'past_sequence_length + sequence_length'] },
-    { name: 'position_ids', dtype: 'int64', dims: [1, 1], dimNames: ['batch_size', 'sequence_length'] },
-  ];
-  for (let l = 0; l < c.nLayer; l++) {
-    const p = `h.${l}`;
-    const qkv = op1('Reshape', [linear(ln(x, `${p}.ln_1`), `${p}.attn.c_attn`, C, 3 * C), heads5]); // [b, s, 3, nh, hs]
-    const [q, k, v] = op('Split', [op1('Transpose', [qkv], { perm: [2, 0, 3, 1, 4] })], { axis: 0, num_outputs: 3 }, 3).map((t) => op1('Squeeze', [t, axis0])); // [b, nh, s, hs]
-    for (const kind of ['key', 'value']) {
-      inputs.push({ name: `past_key_values.${l}.${kind}`, dtype: 'float32', dims: [1, nh, 1, hs], dimNames: ['batch_size', undefined, 'past_sequence_length'] });
-      outputs.push({ name: `present.${l}.${kind}`, dtype: 'float32', dims: [1, nh, 1, hs], dimNames: ['batch_size', undefined, 'past_sequence_length + sequence_length'] });
-    }
-    nodes.push({ name: `present_${l}_key`, opType: 'Concat', inputs: [`past_key_values.${l}.key`, k], outputs: [`present.${l}.key`], attributes: { axis: 2 } });
-    nodes.push({ name: `present_${l}_value`, opType: 'Concat', inputs: [`past_key_values.${l}.value`, v], outputs: [`present.${l}.value`], attributes: { axis: 2 } });
-    const scores = op1('Add', [op1('Mul', [op1('MatMul', [q, op1('Transpose', [`present.${l}.key`], { perm: [0, 1, 3, 2] })]), scale]), bias]); // [b, nh, s, total]
-    const y = op1('MatMul', [op1('Softmax', [scores], { axis: -1 }), `present.${l}.value`]); // [b, nh, s, hs]
-    const yMerged = op1('Reshape', [op1('Transpose', [y], { perm: [0, 2, 1, 3] }), merged]); // [b, s, C]
-    x = op1('Add', [x, linear(yMerged, `${p}.attn.c_proj`, C, C)]);
-    const hidden = op1('Gelu', [linear(ln(x, `${p}.ln_2`), `${p}.mlp.c_fc`, C, 4 * C)], { approximate: 'tanh' });
-    x = op1('Add', [x, linear(hidden, `${p}.mlp.c_proj`, 4 * C, C)]);
-  }
-  const wteT = op1('Transpose', ['wte.weight'], { perm: [1, 0] }); // folded to a constant when the session loads
-  nodes.push({ name: 'lm_head', opType: 'MatMul', inputs: [ln(x, 'ln_f'), wteT], outputs: ['logits'], attributes: {} });
-  return encodeModel({ name: 'gpt2', nodes, initializers: inits, inputs, outputs });
+  const { hidden } = gptBody(g, c, p, inputIds, positionIds, attend);
+  for (const name of g.params.map((v) => v.name)) if (!params[name]) throw new Error(`exportOnnx: parameter ${name} is missing`);
+  return g.toModel({ outputs: { logits: lmHead(g, p, hidden), ...present }, frozen: params }).bytes;
 }
 
 /** Writes the .onnx file atomically (temporary name, then rename). */

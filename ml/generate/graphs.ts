@@ -17,7 +17,7 @@ export const presentValue = (l: number) => `present.${l}.value`;
 
 /** Logits (B, V) of the last position of hidden (B, T, C). */
 function lastLogits(g: Graph, c: GPTConfig, params: ReturnType<typeof declareGPT>, hidden: Value): Value {
-  const [B, T] = hidden.shape;
+  const [B, T] = hidden.sizes;
   const last = g.slice(hidden, [T - 1], [T], [1]); // (B, 1, C)
   return g.reshape(lmHead(g, params, last), [B, c.vocabSize]); // (B, V)
 }

@@ -4,7 +4,7 @@
 import { isFloat, toTypedArray, type AnyTypedArray, type DType, type FloatDType } from '../onnx/dtypes';
 import { encodeModel, type AttributeValue, type NodeData, type TensorData, type ValueInfoData } from '../onnx/proto';
 import type { OpType } from './op-types';
-import { fmt, numel, ShapeError, type Shape } from './shape';
+import { fmt, isStatic, numel, ShapeError, staticShape, type Shape } from './shape';
 import { Value, type BuiltModel, type Node, type ParamOptions, type ParamSpec } from './value';
 
 export { Value, type BuiltModel, type Init, type Node, type ParamOptions, type ParamSpec, type ValueKind } from './value';
@@ -63,17 +63,22 @@ export class GraphCore {
 
   // ---- leaves ----
 
-  /** A graph input fed at run time (a batch, a mask, a learning rate). */
+  /**
+   * A graph input fed at run time (a batch, a mask, a learning rate). A dimension may be a
+   * symbolic name ('batch', 'seq'): the size is then fixed only when the model runs, and the
+   * emitted model declares it as a dim_param.
+   */
   input(name: string, dtype: DType, shape: Shape): Value {
-    checkShape('input', name, shape);
+    checkShape('input', name, shape, true);
     const v = new Value(this, this.claim(name), dtype, [...shape], 'input');
     this.inputs.push(v);
     return v;
   }
 
   /** A trainable parameter: a graph input the runtime feeds from its parameter store. */
-  param(name: string, shape: Shape, options: ParamOptions = {}): Value {
-    checkShape('param', name, shape);
+  param(name: string, dims: Shape, options: ParamOptions = {}): Value {
+    checkShape('param', name, dims);
+    const shape = staticShape(`param ${name}`, dims);
     const dtype = options.dtype ?? this.dtype;
     const v = new Value(this, this.claim(name), dtype, [...shape], 'param');
     this.params.push(v);
@@ -88,8 +93,9 @@ export class GraphCore {
   }
 
   /** A constant tensor stored in the model (an initializer). */
-  constant(data: ArrayLike<number> | ArrayLike<bigint> | AnyTypedArray, shape: Shape, dtype: DType = this.dtype, name?: string): Value {
-    checkShape('constant', name ?? '', shape);
+  constant(data: ArrayLike<number> | ArrayLike<bigint> | AnyTypedArray, dims: Shape, dtype: DType = this.dtype, name?: string): Value {
+    checkShape('constant', name ?? '', dims);
+    const shape = staticShape(`constant ${name ?? ''}`, dims);
     if (data.length !== numel(shape)) {
       throw new ShapeError(`constant: ${data.length} values for shape ${fmt(shape)}`);
     }
@@ -212,9 +218,13 @@ export class GraphCore {
       const data = frozen[p.name];
       if (!data) continue;
       if (data.length !== p.size) throw new ShapeError(`toModel: frozen ${p} got ${data.length} values`);
-      if (used.has(p)) initializers.push({ name: p.name, dtype: p.dtype, dims: [...p.shape], data });
+      if (used.has(p)) initializers.push({ name: p.name, dtype: p.dtype, dims: p.sizes, data });
     }
-    const info = (v: Value, name = v.name): ValueInfoData => ({ name, dtype: v.dtype, dims: [...v.shape] });
+    // a symbolic dimension is emitted as a dim_param with its name
+    const info = (v: Value, name = v.name): ValueInfoData =>
+      isStatic(v.shape)
+        ? { name, dtype: v.dtype, dims: [...v.shape] }
+        : { name, dtype: v.dtype, dims: v.shape.map((d) => (typeof d === 'number' ? d : 1)), dimNames: v.shape.map((d) => (typeof d === 'string' ? d : undefined)) };
     const inputs = [...this.inputs, ...this.params.filter((p) => !frozen[p.name])].map((v) => info(v));
     const outs = outputs.map(([name, v]) => info(v, name));
     const bytes = encodeModel({ name: this.name, nodes, initializers, inputs, outputs: outs });
@@ -255,13 +265,13 @@ export class GraphCore {
   /** A zero tensor of `shape` and `dtype` without a large initializer (Expand of a scalar). */
   zeros(shape: Shape, dtype: DType = this.dtype): Value {
     if (shape.length === 0) return this.scalar(0, dtype);
-    return this.op1('Expand', [this.scalar(0, dtype), this.ints(shape)], { dtype, shape });
+    return this.op1('Expand', [this.scalar(0, dtype), this.ints(staticShape('zeros', shape))], { dtype, shape });
   }
 }
 
-function checkShape(what: string, name: string, shape: Shape): void {
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError(`${what} ${name}: shape ${fmt(shape)} must be non-negative integers`);
+function checkShape(what: string, name: string, shape: Shape, symbolic = false): void {
+  if (!shape.every((d) => (typeof d === 'number' ? Number.isInteger(d) && d >= 0 : symbolic && d.length > 0))) {
+    throw new ShapeError(`${what} ${name}: shape ${fmt(shape)} must be non-negative integers${symbolic ? ' or symbolic names' : ''}`);
   }
 }
 

@@ -2,7 +2,7 @@
 
 import { assertFloat, assertSameDtype, Value } from './core';
 import { TensorOps } from './ops-tensor';
-import { broadcastShapes, fmt, normAxes, normAxis, ShapeError } from './shape';
+import { broadcastShapes, fmt, isStatic, normAxes, normAxis, ShapeError } from './shape';
 
 export interface ReduceOptions {
   keepdims?: boolean;
@@ -43,6 +43,8 @@ export class NnOps extends TensorOps {
   linear(x: Value, w: Value, b?: Value): Value {
     if (w.rank !== 2) throw new ShapeError(`linear: weight ${w} must be 2-D`);
     if (x.shape[x.rank - 1] !== w.shape[0]) throw new ShapeError(`linear: cannot multiply ${fmt(x.shape)} by ${fmt(w.shape)}`);
+    // symbolic leading dims (an exported model): one batched MatMul, as the rows cannot be flattened and restored with static sizes
+    if (!isStatic(x.shape)) return b ? this.add(this.matmul(x, w), b) : this.matmul(x, w);
     const rows = this.reshape(x, [-1, w.shape[0]]); // (N, C)
     const y = this.gemm(rows, w, b);
     return this.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);

@@ -3,7 +3,7 @@
 
 import { assertSameDtype, Value } from './core';
 import { ElementwiseOps } from './ops-elementwise';
-import { broadcastShapes, fmt, normAxes, normAxis, resolveReshape, sameShape, ShapeError, type Shape } from './shape';
+import { addDims, broadcastShapes, fmt, isStatic, normAxes, normAxis, resolveReshape, sameShape, ShapeError, staticShape, type Dim, type Shape } from './shape';
 
 export class TensorOps extends ElementwiseOps {
   /** Permutes axes; the default reverses them. */
@@ -23,11 +23,19 @@ export class TensorOps extends ElementwiseOps {
     return this.transpose(x, perm);
   }
 
-  /** Reshape to a static shape; one dimension may be -1. */
-  reshape(x: Value, shape: readonly number[]): Value {
+  /**
+   * Reshape; one dimension may be -1. A symbolic dimension of the target must be the input's
+   * dimension at the same axis (emitted as 0, "copy") or the one left to -1.
+   */
+  reshape(x: Value, shape: Shape): Value {
     const to = resolveReshape('Reshape', x.shape, shape);
     if (sameShape(to, x.shape)) return x;
-    return this.op1('Reshape', [x, this.ints(to)], { dtype: x.dtype, shape: to });
+    if (isStatic(to)) return this.op1('Reshape', [x, this.ints(to)], { dtype: x.dtype, shape: to });
+    const target = to.map((d, i) => (typeof d === 'number' ? d : d === x.shape[i] ? 0 : -1));
+    if (target.filter((d) => d === -1).length > 1 || target.some((d, i) => d === 0 && to[i] !== x.shape[i])) {
+      throw new ShapeError(`Reshape: cannot write ${fmt(x.shape)} → ${fmt(to)} with static sizes: move symbolic dimensions to the same axes or leave one to -1`);
+    }
+    return this.op1('Reshape', [x, this.ints(target)], { dtype: x.dtype, shape: to });
   }
 
   concat(xs: readonly Value[], axis: number): Value {
@@ -40,7 +48,7 @@ export class TensorOps extends ElementwiseOps {
       if (x.rank !== shape.length || x.shape.some((d, i) => i !== a && d !== xs[0].shape[i])) {
         throw new ShapeError(`Concat: ${fmt(xs[0].shape)} and ${fmt(x.shape)} differ outside axis ${axis}`);
       }
-      shape[a] += x.shape[a];
+      shape[a] = addDims(shape[a], x.shape[a]);
     }
     return this.op1('Concat', xs, { dtype: xs[0].dtype, shape }, { axis: a });
   }
@@ -63,8 +71,9 @@ export class TensorOps extends ElementwiseOps {
     const st: number[] = [];
     const en: number[] = [];
     ax.forEach((a, k) => {
-      const s = Math.min(Math.max(starts[k] < 0 ? starts[k] + x.shape[a] : starts[k], 0), x.shape[a]);
-      const e = Math.min(Math.max(ends[k] < 0 ? ends[k] + x.shape[a] : ends[k], s), x.shape[a]);
+      const n = staticShape(`Slice: axis ${a} of ${x}`, [x.shape[a]])[0];
+      const s = Math.min(Math.max(starts[k] < 0 ? starts[k] + n : starts[k], 0), n);
+      const e = Math.min(Math.max(ends[k] < 0 ? ends[k] + n : ends[k], s), n);
       st.push(s);
       en.push(e);
       shape[a] = e - s;
@@ -75,7 +84,7 @@ export class TensorOps extends ElementwiseOps {
   /** Zero padding: `before[i]`/`after[i]` elements on each side of axis i. */
   pad(x: Value, before: readonly number[], after: readonly number[]): Value {
     if (before.length !== x.rank || after.length !== x.rank) throw new ShapeError(`Pad: pads do not fit ${x}`);
-    const shape = x.shape.map((d, i) => d + before[i] + after[i]);
+    const shape = x.shape.map((d, i) => addDims(d, before[i] + after[i]));
     return this.op1('Pad', [x, this.ints([...before, ...after])], { dtype: x.dtype, shape }, { mode: 'constant' });
   }
 
@@ -83,13 +92,13 @@ export class TensorOps extends ElementwiseOps {
     const out = broadcastShapes('Expand', x.shape, shape);
     if (!sameShape(out, shape)) throw new ShapeError(`Expand: cannot expand ${fmt(x.shape)} to ${fmt(shape)}`);
     if (sameShape(out, x.shape)) return x;
-    return this.op1('Expand', [x, this.ints(shape)], { dtype: x.dtype, shape: out });
+    return this.op1('Expand', [x, this.ints(staticShape('Expand', shape))], { dtype: x.dtype, shape: out });
   }
 
   unsqueeze(x: Value, axes: readonly number[]): Value {
     const rank = x.rank + axes.length;
     const ax = normAxes('Unsqueeze', axes, rank);
-    const shape: number[] = [];
+    const shape: Dim[] = [];
     let k = 0;
     for (let i = 0; i < rank; i++) shape.push(ax.includes(i) ? 1 : x.shape[k++]);
     return this.op1('Unsqueeze', [x, this.ints(ax)], { dtype: x.dtype, shape });
@@ -114,7 +123,7 @@ export class TensorOps extends ElementwiseOps {
   gatherElements(data: Value, indices: Value, axis: number): Value {
     assertIndex('GatherElements', indices);
     const a = normAxis('GatherElements', axis, data.rank);
-    if (indices.rank !== data.rank || indices.shape.some((d, i) => i !== a && d > data.shape[i])) {
+    if (indices.rank !== data.rank || indices.shape.some((d, i) => i !== a && !fits(d, data.shape[i]))) {
       throw new ShapeError(`GatherElements: indices ${fmt(indices.shape)} do not fit data ${fmt(data.shape)} on axis ${axis}`);
     }
     return this.op1('GatherElements', [data, indices], { dtype: data.dtype, shape: indices.shape }, { axis: a });
@@ -123,7 +132,7 @@ export class TensorOps extends ElementwiseOps {
   /** Gathers slices addressed by the last axis of `indices` (batch_dims 0). */
   gatherND(data: Value, indices: Value): Value {
     assertIndex('GatherND', indices);
-    const k = indices.shape[indices.rank - 1];
+    const k = staticShape(`GatherND: index depth of ${indices}`, indices.shape.slice(-1))[0];
     if (indices.rank < 1 || k > data.rank) throw new ShapeError(`GatherND: indices ${fmt(indices.shape)} do not fit data ${fmt(data.shape)}`);
     const shape = [...indices.shape.slice(0, -1), ...data.shape.slice(k)];
     return this.op1('GatherND', [data, indices], { dtype: data.dtype, shape });
@@ -134,7 +143,7 @@ export class TensorOps extends ElementwiseOps {
     assertIndex('ScatterElements', indices);
     assertSameDtype('ScatterElements', data, updates);
     const a = normAxis('ScatterElements', axis, data.rank);
-    if (!sameShape(indices.shape, updates.shape) || indices.rank !== data.rank || indices.shape.some((d, i) => i !== a && d > data.shape[i])) {
+    if (!sameShape(indices.shape, updates.shape) || indices.rank !== data.rank || indices.shape.some((d, i) => i !== a && !fits(d, data.shape[i]))) {
       throw new ShapeError(`ScatterElements: indices ${fmt(indices.shape)}, updates ${fmt(updates.shape)} do not fit data ${fmt(data.shape)}`);
     }
     return this.op1('ScatterElements', [data, indices, updates], { dtype: data.dtype, shape: data.shape }, { axis: a, reduction });
@@ -144,7 +153,7 @@ export class TensorOps extends ElementwiseOps {
   scatterND(data: Value, indices: Value, updates: Value, reduction: 'none' | 'add' = 'add'): Value {
     assertIndex('ScatterND', indices);
     assertSameDtype('ScatterND', data, updates);
-    const k = indices.shape[indices.rank - 1];
+    const k = staticShape(`ScatterND: index depth of ${indices}`, indices.shape.slice(-1))[0];
     const want = [...indices.shape.slice(0, -1), ...data.shape.slice(k)];
     if (k > data.rank || !sameShape(want, updates.shape)) {
       throw new ShapeError(`ScatterND: updates ${fmt(updates.shape)} should be ${fmt(want)} for indices ${fmt(indices.shape)} into data ${fmt(data.shape)}`);
@@ -170,6 +179,11 @@ export class TensorOps extends ElementwiseOps {
     const attrs = { exclusive: options.exclusive ? 1 : 0, reverse: options.reverse ? 1 : 0 };
     return this.op1('CumSum', [x, this.constant([a], [], 'int64')], { dtype: x.dtype, shape: x.shape }, attrs);
   }
+}
+
+/** An index extent `d` that fits in a data extent `n`: d <= n, or the same symbolic dimension. */
+function fits(d: Dim, n: Dim): boolean {
+  return d === n || d === 1 || (typeof d === 'number' && typeof n === 'number' && d <= n);
 }
 
 function assertIndex(op: string, indices: Value): void {

@@ -4,11 +4,11 @@ import type { ValueInfoData, AttributeValue } from '../onnx/proto';
 import type { DType, FloatDType } from '../onnx/dtypes';
 import type { GraphCore } from './core';
 import type { OpType } from './op-types';
-import { fmt, numel, type Shape } from './shape';
+import { fmt, numel, staticShape, type Shape } from './shape';
 
 export type ValueKind = 'input' | 'param' | 'const' | 'op';
 
-/** A tensor in the graph: a name, a dtype and a static shape. */
+/** A tensor in the graph: a name, a dtype and a shape whose dimensions are sizes or symbolic names. */
 export class Value {
   constructor(
     readonly graph: GraphCore,
@@ -23,8 +23,13 @@ export class Value {
     return this.shape.length;
   }
 
+  /** The shape as sizes; throws a ShapeError naming the value when a dimension is symbolic. */
+  get sizes(): number[] {
+    return staticShape(String(this), this.shape);
+  }
+
   get size(): number {
-    return numel(this.shape);
+    return numel(this.sizes);
   }
 
   toString(): string {

@@ -15,9 +15,9 @@ export interface GPTConfig {
   /** LayerNorm epsilon (GPT-2: 1e-5). */
   layerNormEpsilon: number;
   /**
-   * Dropout on embeddings, attention output and MLP output during training (default 0: off).
-   * Keep it off for RLHF: PPO compares log-probabilities of the same tokens under the same
-   * weights, and dropout noise would make them disagree. Inference graphs never drop.
+   * The dropout probability a Hugging Face config.json declares (`resid_pdrop`), carried only so a
+   * checkpoint round-trips. No graph in this engine applies dropout: the trainers refuse a value
+   * above 0 in one sentence, and inference ignores it (default 0).
    */
   dropout: number;
 }

@@ -8,7 +8,7 @@
 
 import type { Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
-import { ShapeError } from '../graph/shape';
+import { isStatic, ShapeError } from '../graph/shape';
 import type { GPTConfig } from './config';
 import { gptParamDecls } from './params';
 
@@ -73,6 +73,7 @@ export function attentionBias(g: Graph, T: number, attentionMask?: Value): Value
 /** softmax(q·kᵀ/√hs + bias)·v for q (B, nh, Tq, hs), k and v (B, nh, Tk, hs). */
 export function attention(g: Graph, q: Value, k: Value, v: Value, bias: Value): Value {
   const hs = q.shape[3];
+  if (typeof hs !== 'number') throw new ShapeError(`attention: the head size of ${q} must be static`);
   const scores = g.add(g.mul(g.matmul(q, g.mT(k)), 1 / Math.sqrt(hs)), bias); // (B, nh, Tq, Tk)
   return g.matmul(g.softmax(scores, -1), v); // (B, nh, Tq, hs)
 }
@@ -92,7 +93,7 @@ function heads(g: Graph, c: GPTConfig, qkv: Value): [Value, Value, Value] {
   }
   const x = g.reshape(qkv, [B, T, 3, c.nHead, hs]); // (B, T, 3, nh, hs)
   const t = g.transpose(x, [2, 0, 3, 1, 4]); // (3, B, nh, T, hs)
-  const [q, k, v] = g.split(t, [1, 1, 1], 0).map((s) => g.reshape(s, [B, c.nHead, T, hs])); // (B, nh, T, hs)
+  const [q, k, v] = g.split(t, [1, 1, 1], 0).map((s) => g.squeeze(s, [0])); // (B, nh, T, hs)
   return [q, k, v];
 }
 
@@ -136,7 +137,7 @@ export interface BodyOut {
 export function gptBody(g: Graph, c: GPTConfig, p: GPTParams, inputIds: Value, positionIds: Value, attend: Attend | Value): BodyOut {
   if (inputIds.rank !== 2 || positionIds.rank !== 2) throw new ShapeError(`gptBody: input ids ${inputIds} and position ids ${positionIds} must be [B, T]`);
   const T = inputIds.shape[1];
-  if (T > c.nCtx) throw new ShapeError(`gptBody: sequence length ${T} exceeds the context nCtx = ${c.nCtx}`);
+  if (typeof T === 'number' && T > c.nCtx) throw new ShapeError(`gptBody: sequence length ${T} exceeds the context nCtx = ${c.nCtx}`);
   const att: Attend = typeof attend === 'function' ? attend : (_l, q, k, v) => attention(g, q, k, v, attend);
   let x = g.add(g.gather(p.wte, inputIds, 0), g.gather(p.wpe, positionIds, 0)); // (B, T, C)
   const presents: BodyOut['presents'] = [];
@@ -150,7 +151,8 @@ export function gptBody(g: Graph, c: GPTConfig, p: GPTParams, inputIds: Value, p
 
 /** Tied lm head: logits = hidden · wteᵀ, hidden (..., C) → (..., V), one Gemm on the rows. */
 export function lmHead(g: Graph, p: GPTParams, hidden: Value): Value {
-  const [V, C] = p.wte.shape;
+  const [V, C] = p.wte.sizes;
+  if (!isStatic(hidden.shape)) return g.matmul(hidden, g.transpose(p.wte)); // symbolic dims (an exported model): (..., C)·(C, V); the transpose folds at load
   const rows = g.reshape(hidden, [-1, C]); // (N, C)
   const logits = g.gemm(rows, p.wte, undefined, { transB: true }); // (N, V)
   return g.reshape(logits, [...hidden.shape.slice(0, -1), V]); // (..., V)

@@ -70,7 +70,7 @@ export function caseModel(c: GradCase, dtype: FloatDType = 'float64', seed = 1):
     data[name] = randomData(d, rand);
   }
   const out = c.build(g, values);
-  const r = g.constant(randomData({ shape: [...out.shape], min: 0.5, max: 1.5, dtype }, rand), out.shape, dtype);
+  const r = g.constant(randomData({ shape: out.sizes, min: 0.5, max: 1.5, dtype }, rand), out.sizes, dtype);
   const loss = g.reduceSum(g.mul(out, r));
   const fdLoss = c.reference ? g.reduceSum(g.mul(c.reference(g, values), r)) : loss;
   const wrt = c.wrt ?? Object.keys(c.inputs).filter((k) => floatIn(c.inputs[k]));

@@ -72,6 +72,24 @@ describe('ONNX export (Optimum GPT-2 layout with KV cache)', () => {
       const last = want2.subarray(((row + 1) * b2.seq - 1) * V, (row + 1) * b2.seq * V);
       expect(diff(out2.subarray(row * V, (row + 1) * V), last, 0, V)).toBeLessThan(1e-4);
     }
+
+    // a different batch size and lengths in the same session: the dimensions are dynamic
+    const rows3 = [[256, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [256, 40], [256, 7, 7, 7]];
+    const { out: want3, b: b3 } = await reference(rows3);
+    const feeds3: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', b3.inputIds, [3, b3.seq]),
+      attention_mask: new ort.Tensor('int64', BigInt64Array.from(b3.attentionMask, (m) => BigInt(m)), [3, b3.seq]),
+      position_ids: new ort.Tensor('int64', b3.positionIds, [3, b3.seq]),
+    };
+    for (let l = 0; l < cfg.nLayer; l++) for (const k of ['key', 'value']) feeds3[`past_key_values.${l}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [3, nh, 0, hs]);
+    const out3 = await session.run(feeds3);
+    expect(out3.logits.dims).toEqual([3, b3.seq, V]);
+    expect(out3['present.0.key'].dims).toEqual([3, nh, b3.seq, hs]);
+    const got3 = out3.logits.data as Float32Array;
+    for (let row = 0; row < 3; row++) {
+      const first = row * b3.seq + (b3.seq - rows3[row].length); // left padding: real tokens at the end
+      expect(diff(got3, want3, first * V, (row + 1) * b3.seq * V)).toBeLessThan(1e-4);
+    }
     await session.release();
   });
 });
