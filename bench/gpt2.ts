@@ -16,7 +16,13 @@
 //
 // Ends with ONE line of JSON: every figure, the targets and "pass".
 //
-// Measured on this machine (2 shared cores, 24 GiB), see ml/README.md "GPT-2 124M" for the history.
+// Measured on this machine (2 cores shared with other jobs at load average 15-27, so times are several × a quiet
+// machine's; ml/README.md "GPT-2 124M" has the memory history), 2026-12-04:
+//   GPT-2 1 layer × 768, V = 50,257 (--quick, before the PPO memory work): train step 20,956 ms vs PyTorch 18,194
+//     (ratio 1.15), first loss 10.96028 both; generation 17.9 vs 7.5 tokens/s (2.38); reward-model step 12,366 ms;
+//     PPO iteration 131 s; peak RSS train 4.38 GiB (PyTorch 1.96), generation 1.67, reward model 3.66, PPO 8.73.
+//   After it: PPO peak 4.25 GiB (1 layer), 5.19 GiB (3 layers), GPT-2 124M 9.65 GiB (412 s per iteration).
+//   The full 124M run did not finish on the loaded machine: PyTorch's side alone ran past 35 minutes.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
