@@ -22,7 +22,11 @@
 //     (ratio 1.15), first loss 10.96028 both; generation 17.9 vs 7.5 tokens/s (2.38); reward-model step 12,366 ms;
 //     PPO iteration 131 s; peak RSS train 4.38 GiB (PyTorch 1.96), generation 1.67, reward model 3.66, PPO 8.73.
 //   After it: PPO peak 4.25 GiB (1 layer), 5.19 GiB (3 layers), GPT-2 124M 9.65 GiB (412 s per iteration).
-//   The full 124M run did not finish on the loaded machine: PyTorch's side alone ran past 35 minutes.
+//   GPT-2 124M, full run (load average about 23 throughout; PyTorch's turn came first and under the heaviest load, so
+//     the ratios say little): train step 50,808 ms vs PyTorch 131,588 (ratio 0.39), first loss 10.96723 both;
+//     generation 8.1 vs 1.2 tokens/s (6.7); reward-model step 33,220 ms; peak RSS train 8.80 GiB (PyTorch 4.52),
+//     generation 3.26, reward model 7.51; PPO 9.65 GiB from its own run above (stopped in this one for time).
+//     Re-run on a quiet machine for ratios that mean something: the parts run one after the other, not interleaved.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
