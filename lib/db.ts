@@ -5,7 +5,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
-import { env } from "./env";
+import { databaseUrl, envVar } from "./env";
 
 export const OMIT_SECRETS = {
   user: { passwordHash: true },
@@ -35,7 +35,7 @@ const globalForDb = globalThis as unknown as { rlhfDb?: Db; rlhfPool?: pg.Pool }
  */
 export function sqlPool(): pg.Pool {
   if (!globalForDb.rlhfPool) {
-    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({ connectionString: databaseUrl(), max: envVar("DATABASE_POOL_SIZE") });
     // An idle connection cut by the server (a restart, a failover, an idle timeout) is dropped by
     // the pool, which then emits "error": without a listener that is an uncaught exception that
     // ends the process (a worker died on every PostgreSQL restart). The next query opens a new one.

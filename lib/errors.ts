@@ -9,7 +9,8 @@ export type ErrorCode =
   | "too_large"
   | "unsupported_media_type"
   | "throttled"
-  | "unprocessable";
+  | "unprocessable"
+  | "unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unprocessable: 422,
   throttled: 429,
+  unavailable: 503,
 };
 
 export class AppError extends Error {

@@ -8,6 +8,11 @@ import { AppError } from "./errors";
 import { Prisma } from "./generated/prisma/client";
 import type { createProjectInput, updateProjectInput } from "./validation/project";
 
+/** The projects a pipeline can import into: id, slug, name, newest first. */
+export async function listProjectRefs(db: Db) {
+  return db.project.findMany({ select: { id: true, slug: true, name: true, createdAt: true }, orderBy: { createdAt: "desc" } });
+}
+
 export async function projectOverview(db: Db) {
   const projects = await db.project.findMany({ where: { archived: false }, orderBy: { createdAt: "asc" } });
   const counts = await db.$queryRaw<

@@ -3,9 +3,10 @@
 // name and renamed when complete, so a reader never sees half a file.
 import fs from "node:fs";
 import path from "node:path";
+import { envVar } from "./env";
 
 export function storageRoot(): string {
-  return path.resolve(process.env.STORAGE_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "storage"));
+  return path.resolve(/*turbopackIgnore: true*/ envVar("STORAGE_DIR") ?? path.join(envVar("DATA_DIR"), "storage"));
 }
 
 /** A folder under the storage root, created if missing. */

@@ -22,6 +22,7 @@ export {
 export { TRAIN_FIELDS } from './train/config';
 export { REWARD_FIELDS } from './rlhf/reward-config';
 export { PPO_FIELDS } from './rlhf/ppo-config';
+export { DPO_FIELDS } from './rlhf/dpo-config';
 // GPT sizes and the memory/time estimate the new-run form shows (plain arithmetic).
-export { paramCount, type GPTConfig } from './model/config';
+export { paramCount, PRESETS, type GPTConfig } from './model/config';
 export { fmtBytes, fmtCount, type Estimate } from './model/estimate';

@@ -1,4 +1,4 @@
-// Command line: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--key value ...]
+// Command line: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|dpo|best-of-n|check-model --config FILE [--key value ...]
 //
 //   pretrain, sft   train (keys of TrainConfig: data, out, steps, batchSize, ...); progress bar on stderr
 //   generate        --model DIR --prompt TEXT [--chat true] [--maxNewTokens 64 --temperature 1 --topK 0 --topP 1 --seed 0]
@@ -7,6 +7,9 @@
 //   reward          --model DIR --input FILE.jsonl: one JSON line per input line ({reward}, or {chosen_reward,
 //                   rejected_reward, correct} for pairs); the accuracy on pairs as a summary line on stderr
 //   ppo             RLHF with PPO (keys of PPOConfig: policy, reward, prompts, out, iterations, ...); result as JSON
+//   best-of-n       --policy DIR --reward DIR --prompts FILE --out FILE.jsonl [--n 16 --maxNewTokens 64 --temperature 1 --seed 0]:
+//                   the best of N sampled answers per prompt by the reward model, as SFT JSONL; summary as JSON
+//   dpo             DPO from an SFT model (keys of DPOConfig: init, data, format, lossType, beta, out, ...); result as JSON
 //   check-model     --dir DIR: validate a Hugging Face GPT-2 folder without loading its weights (shape, size, tokenizer as
 //                   JSON; exit 1 with one sentence when it does not fit). `npm run import-model` registers one in the app.
 //   every command: --device cpu | cuda | cuda:N (the trainers also take it in their config file), --threads N
@@ -28,11 +31,14 @@ import { RewardScorer } from './rlhf/reward-scorer';
 import { trainRewardModel } from './rlhf/reward-trainer';
 import { resolvePPOConfig } from './rlhf/ppo-config';
 import { trainPPO } from './rlhf/ppo-trainer';
+import { resolveDPOConfig } from './rlhf/dpo-config';
+import { trainDPO } from './rlhf/dpo-trainer';
+import { bestOfNDistill } from './rlhf/best-of-n';
 import { resolveTrainConfig } from './train/config';
 import { readConfigFile } from './train/config-file';
 import { trainLM } from './train/trainer';
 
-const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|check-model --config FILE [--device cpu|cuda|cuda:N] [--key value ...]';
+const USAGE = 'usage: npm run ml -- pretrain|sft|generate|score|rm|reward|ppo|dpo|check-model --config FILE [--device cpu|cuda|cuda:N] [--key value ...]';
 
 function need(o: Record<string, unknown>, key: string, what: string): string {
   const v = o[key];
@@ -106,6 +112,30 @@ async function main(): Promise<void> {
     }
     case 'ppo': {
       const r = await trainPPO(resolvePPOConfig(o), { onProgress: rlProgressPrinter() });
+      console.log(JSON.stringify(r));
+      return;
+    }
+    case 'dpo': {
+      const r = await trainDPO(resolveDPOConfig(o), { onProgress: rlProgressPrinter() });
+      console.log(JSON.stringify(r));
+      return;
+    }
+    case 'best-of-n': {
+      const prompts = need(o, 'prompts', 'best-of-n');
+      const r = await bestOfNDistill(
+        {
+          policy: need(o, 'policy', 'best-of-n'),
+          reward: need(o, 'reward', 'best-of-n'),
+          prompts: [prompts],
+          out: need(o, 'out', 'best-of-n'),
+          n: Number(o.n ?? 16),
+          maxNewTokens: Number(o.maxNewTokens ?? 64),
+          temperature: Number(o.temperature ?? 1),
+          seed: Number(o.seed ?? 0),
+          threads: Number(o.threads ?? 2),
+        },
+        { onProgress: (done, total) => process.stderr.write(`${done}/${total} prompts\n`) },
+      );
       console.log(JSON.stringify(r));
       return;
     }

@@ -22,7 +22,7 @@ export { initParams, normal, prng } from './runtime/init';
 export { Session, sessionObservers, type Feeds, type RunStats } from './runtime/session';
 export { NEXT, StateRunner, type Runner } from './runtime/state-runner';
 export { WorkerRunner } from './runtime/worker-runner';
-export { maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss } from './losses';
+export { dpoPairLoss, maskedCrossEntropy, negLogSigmoid, pairwiseRewardLoss, ppoClippedLoss, type DPOLossOptions, type DPOPairs } from './losses';
 
 // GPT-2 decoder: model, tokenizers, checkpoints.
 export * from './model/index';

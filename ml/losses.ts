@@ -37,3 +37,43 @@ export function ppoClippedLoss(g: Graph, logp: Value, oldLogp: Value, advantages
   const count = g.max(g.reduceSum(mask), 1);
   return g.div(g.neg(g.reduceSum(g.mul(g.min(unclipped, clipped), mask))), count);
 }
+
+export interface DPOPairs {
+  win: Value; // int64 (P): the preferred sequence
+  lose: Value; // int64 (P)
+  weight: Value; // (P): sums to 1 over the batch, 0 on padding pairs
+  margin?: Value; // (P), subtracted from β·h (sigmoid and cdpo)
+}
+
+export interface DPOLossOptions {
+  /** sigmoid: −log σ(β·h − m); ipo: (h − 1/(2β))²; cdpo: (1 − ε)·(−log σ(β·h − m)) + ε·(−log σ(−(β·h − m))). */
+  lossType: 'sigmoid' | 'ipo' | 'cdpo';
+  beta: number;
+  /** ε of cdpo. */
+  labelSmoothing?: number;
+}
+
+/** −log σ(x) = relu(−x) + log(1 + e^−|x|), stable with float64 kernels. */
+export function negLogSigmoid(g: Graph, x: Value): Value {
+  return g.add(g.relu(g.neg(x)), g.log(g.add(1, g.exp(g.neg(g.abs(x))))));
+}
+
+/**
+ * DPO's loss over weighted pairs of sequences: h = (log π_w − log π_ref,w) − (log π_l − log π_ref,l)
+ * from the policy's and the reference's sequence log-probs (N); Σ_p w_p · ℓ(h_p).
+ */
+export function dpoPairLoss(g: Graph, logps: Value, refLogps: Value, p: DPOPairs, o: DPOLossOptions): Value {
+  const ratio = g.sub(logps, refLogps); // (N): log π/π_ref, the implicit reward over β
+  const h = g.sub(g.gather(ratio, p.win, 0), g.gather(ratio, p.lose, 0)); // (P)
+  let perPair: Value;
+  if (o.lossType === 'ipo') {
+    const d = g.sub(h, 1 / (2 * o.beta));
+    perPair = g.mul(d, d);
+  } else {
+    let x = g.mul(h, o.beta);
+    if (p.margin) x = g.sub(x, p.margin);
+    const eps = o.lossType === 'cdpo' ? (o.labelSmoothing ?? 0) : 0;
+    perPair = eps ? g.add(g.mul(negLogSigmoid(g, x), 1 - eps), g.mul(negLogSigmoid(g, g.neg(x)), eps)) : negLogSigmoid(g, x);
+  }
+  return g.reduceSum(g.mul(perPair, p.weight));
+}

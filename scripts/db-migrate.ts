@@ -3,12 +3,13 @@ import path from "node:path";
 import { assertReachable } from "../lib/db/check";
 import { DataDirInUseError, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { envVar } from "../lib/env";
 
-let url = process.env.DATABASE_URL;
+let url = envVar("DATABASE_URL");
 let stop = async () => {};
 if (!url) {
   try {
-    const pg = await startEmbeddedPostgres({ dataDir: path.resolve(process.env.DATA_DIR ?? ".data", "pg") });
+    const pg = await startEmbeddedPostgres({ dataDir: path.resolve(envVar("DATA_DIR"), "pg") });
     url = pg.url;
     stop = pg.stop;
   } catch (e) {

@@ -2,11 +2,12 @@
 // psql or a second tool at the same data while the app is stopped.
 import path from "node:path";
 import { DataDirInUseError, startEmbeddedPostgres } from "../lib/db/embedded";
+import { envVar } from "../lib/env";
 
 try {
   const pg = await startEmbeddedPostgres({
-    dataDir: path.resolve(process.env.DATA_DIR ?? ".data", "pg"),
-    port: process.env.PORT ? Number(process.env.PORT) : 5433,
+    dataDir: path.resolve(envVar("DATA_DIR"), "pg"),
+    port: "PORT" in process.env ? envVar("PORT") : 5433, // its own default port
   });
   // The URL without its password (a secret): the password is in the file named.
   const shown = new URL(pg.url);

@@ -7,13 +7,14 @@
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { AppError } from "../lib/errors";
+import { envVar } from "../lib/env";
 
 const { values } = parseArgs({ options: { dir: { type: "string" }, name: { type: "string" } }, strict: true });
 if (!values.dir || !values.name) {
   console.error("usage: npm run import-model -- --dir PATH --name NAME");
   process.exit(2);
 }
-if (!process.env.DATABASE_URL) {
+if (!envVar("DATABASE_URL")) {
   console.error("DATABASE_URL is not set: point it at the app's database (with npm start's embedded one: postgresql://postgres:postgres@127.0.0.1:<its port>/postgres?sslmode=disable).");
   process.exit(2);
 }

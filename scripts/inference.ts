@@ -3,23 +3,29 @@
 // INFERENCE_URL (default http://127.0.0.1:3100) gives its port; DATABASE_URL its database;
 // INFERENCE_DEVICE (else ML_DEVICE, else cpu) where the models run: cpu, cuda or cuda:N.
 import { startInferenceServer } from "../lib/inference/server";
+import { checkEnv, envVar } from "../lib/env";
 
 const fail = (msg: string): never => {
   console.error(`[inference] ${msg}`);
   process.exit(1);
 };
 
-const secret = process.env.INFERENCE_SECRET ?? fail("INFERENCE_SECRET is not set: set it to a long random string shared with the web server.");
-if (!process.env.DATABASE_URL) fail("DATABASE_URL is not set.");
-const url = new URL(process.env.INFERENCE_URL ?? "http://127.0.0.1:3100");
+try {
+  checkEnv("inference");
+} catch (e) {
+  fail((e as Error).message);
+}
+const secret = envVar("INFERENCE_SECRET") ?? fail("INFERENCE_SECRET is not set: set it to a long random string shared with the web server.");
+if (!envVar("DATABASE_URL")) fail("DATABASE_URL is not set.");
+const url = new URL(envVar("INFERENCE_URL") ?? "http://127.0.0.1:3100");
 if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) fail(`INFERENCE_URL must be a loopback address (127.0.0.1), not ${url.hostname}.`);
 const server = await startInferenceServer({
   port: Number(url.port || 3100),
   host: url.hostname,
   secret,
-  capacity: Number(process.env.INFERENCE_MODELS ?? 4),
-  threads: Number(process.env.INFERENCE_THREADS ?? 2),
-  device: process.env.INFERENCE_DEVICE ?? process.env.ML_DEVICE ?? "cpu",
+  capacity: envVar("INFERENCE_MODELS"),
+  threads: envVar("INFERENCE_THREADS"),
+  device: envVar("INFERENCE_DEVICE") ?? envVar("ML_DEVICE"),
 }).catch((e: Error) => fail(e.message));
 console.log(`[inference] listening on ${server.url}`);
 

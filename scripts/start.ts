@@ -11,6 +11,7 @@ import { migrate } from "../lib/db/migrate";
 import { childEnv as allowListed } from "../lib/child-env";
 import { runSecretsKey } from "../lib/runs/secrets";
 import { FINGERPRINT_FILE, sourceFingerprint } from "./build-fingerprint";
+import { checkEnv, envVar } from "../lib/env";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -21,20 +22,24 @@ const fail = (msg: string): never => {
   process.exit(1);
 };
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
-const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+// 1. Configuration that can be checked before anything starts: every variable npm start and the web
+// server read (lib/env.ts), each a sentence when wrong.
+try {
+  checkEnv("start");
+  checkEnv("web");
+} catch (e) {
+  fail((e as Error).message);
+}
+const port = envVar("PORT");
+const host = envVar("HOST");
+const dataDir = path.resolve(envVar("DATA_DIR"));
+const workers = envVar("WORKERS");
 let embedded: EmbeddedPostgres | undefined;
-
-// 1. Configuration that can be checked before anything starts.
-if (process.env.DATABASE_URL && !process.env.NEXTAUTH_SECRET)
+if (envVar("DATABASE_URL") && !envVar("NEXTAUTH_SECRET"))
   fail("NEXTAUTH_SECRET is not set. Set it to a long random string (e.g. openssl rand -base64 32) when using DATABASE_URL.");
 
-const workers = Number(process.env.WORKERS ?? 1);
-if (!Number.isInteger(workers) || workers < 0) fail(`WORKERS must be a whole number of worker processes (0 for none), not "${process.env.WORKERS}".`);
-
 // 2. The database: a server from DATABASE_URL, or the embedded one under .data/.
-let databaseUrl = process.env.DATABASE_URL;
+let databaseUrl = envVar("DATABASE_URL");
 if (!databaseUrl) {
   try {
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), maxConnections: 64 });
@@ -49,7 +54,7 @@ if (!databaseUrl) {
 }
 
 // 3. The session secret: required for a server deployment; generated once for the embedded one.
-let secret = process.env.NEXTAUTH_SECRET;
+let secret = envVar("NEXTAUTH_SECRET");
 if (!secret) {
   const file = path.join(dataDir, "nextauth-secret");
   if (!fs.existsSync(file)) {
@@ -77,11 +82,11 @@ if (!built) {
 // 4. Migrations, the first admin, the demo project.
 await migrate(databaseUrl, { log: say });
 const { db } = await import("../lib/db");
-const admin = await ensureAdmin(db, { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD });
-if (process.env.SEED_DEMO !== "0" && (await seedDemo(db))) say("seeded the demo project");
+const admin = await ensureAdmin(db, { email: envVar("ADMIN_EMAIL"), password: envVar("ADMIN_PASSWORD") });
+if (envVar("SEED_DEMO") !== "0" && (await seedDemo(db))) say("seeded the demo project");
 // Training runs whose worker died while the app was down: failed with the reason, or queued again to resume.
 const { reapStaleRuns } = await import("../lib/worker/queue");
-const reaped = await reapStaleRuns(Number(process.env.RUN_STALE_MS ?? 60_000));
+const reaped = await reapStaleRuns(envVar("RUN_STALE_MS"));
 if (reaped.failed.length + reaped.requeued.length + reaped.canceled.length)
   say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume, ${reaped.canceled.length} canceled as asked`);
 // Unfinished export folders (".<id>.partial") that a crash left behind: swept now and every 30 min.
@@ -97,17 +102,17 @@ const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: databaseUrl,
   NEXTAUTH_SECRET: secret,
-  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+  NEXTAUTH_URL: envVar("NEXTAUTH_URL") ?? url,
   NODE_ENV: "production" as const,
   NEXT_TELEMETRY_DISABLED: "1",
   // glibc backs large allocations with transparent huge pages: onnxruntime-node copies every run's
   // outputs (a training step's whole updated state) into fresh buffers, and 2 MB pages cut the
   // page faults of those copies about fivefold (glibc >= 2.35; older ones ignore it).
-  GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? "glibc.malloc.hugetlb=1",
+  GLIBC_TUNABLES: envVar("GLIBC_TUNABLES") ?? "glibc.malloc.hugetlb=1",
 };
 // 4b. The inference server (playground, scoring): a separate process so generation never runs on the
 // web server's event loop; the web server reaches it on loopback with a per-start secret.
-const inferencePort = Number(process.env.INFERENCE_PORT ?? port + 1);
+const inferencePort = envVar("INFERENCE_PORT") ?? port + 1;
 childEnv.INFERENCE_URL ??= `http://127.0.0.1:${inferencePort}`;
 childEnv.INFERENCE_SECRET ??= crypto.randomBytes(24).toString("base64url");
 childEnv.INFERENCE_PORT ??= String(new URL(childEnv.INFERENCE_URL).port || inferencePort);

@@ -6,9 +6,11 @@
 import http from "node:http";
 import next from "next";
 import { stampPeer } from "../lib/http/peer";
+import { checkEnv, envVar } from "../lib/env";
 
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOST ?? "127.0.0.1";
+checkEnv("web");
+const port = envVar("PORT");
+const hostname = envVar("HOST");
 const app = next({ dev: false, hostname, port, dir: process.cwd() });
 await app.prepare();
 const handle = app.getRequestHandler();

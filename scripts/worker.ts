@@ -7,9 +7,13 @@
 // web server's), STORAGE_DIR, RUN_HEARTBEAT_MS (2000), RUN_STALE_MS (60000), WORKER_POLL_MS (1000),
 // ML_DEVICE (cpu; cuda or cuda:N: the device of runs that name none, checked at start).
 import { startWorker } from "../lib/worker/worker";
+import { checkEnv, envVar } from "../lib/env";
 
-if (!process.env.DATABASE_URL) {
-  console.error("[worker] DATABASE_URL is not set: point it at the app's PostgreSQL database.");
+try {
+  checkEnv("worker");
+  if (!envVar("DATABASE_URL")) throw new Error("DATABASE_URL is not set: point it at the app's PostgreSQL database.");
+} catch (e) {
+  console.error(`[worker] ${(e as Error).message}`);
   process.exit(1);
 }
 

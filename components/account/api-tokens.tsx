@@ -3,6 +3,7 @@
 // Personal API tokens on the account page: list, create (scopes limited to the user's role), show the
 // new token once, revoke.
 import { useCallback, useEffect, useState } from "react";
+import { SCOPES, type Scope } from "@/lib/auth/scopes";
 import { formatWhen } from "../runs/format";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
@@ -19,16 +20,12 @@ type TokenRow = {
   createdAt: string;
 };
 
-const SCOPE_HELP: Record<string, string> = {
-  "prompts.import": "import prompts and answer sets, list projects",
-  "datasets.export": "make, list and download exports",
-  "quality.read": "read agreement figures",
-};
+const scopeHelp = (s: string): string | undefined => (Object.hasOwn(SCOPES, s) ? SCOPES[s as Scope].doc : undefined);
 
 // In UTC, as the server renders it: the browser's locale and time zone would not hydrate (React #418).
 const when = (iso: string | null) => (iso ? `${formatWhen(iso)} UTC` : "never");
 
-/** `scopes`: the permissions the user's role has that a token may carry. */
+/** `scopes`: the scopes the user's role may put on a token (lib/auth/scopes grantableScopes). */
 export function ApiTokens({ scopes }: { scopes: string[] }) {
   const [tokens, setTokens] = useState<TokenRow[]>();
   const [error, setError] = useState<string>();
@@ -106,7 +103,7 @@ export function ApiTokens({ scopes }: { scopes: string[] }) {
             <label key={s} className="flex items-center gap-2 text-sm">
               <input type="checkbox" name="scopes" value={s} />
               <code>{s}</code>
-              {SCOPE_HELP[s] && <span className="text-zinc-500">({SCOPE_HELP[s]})</span>}
+              {scopeHelp(s) && <span className="text-zinc-500">({scopeHelp(s)})</span>}
             </label>
           ))}
         </fieldset>

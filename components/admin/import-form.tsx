@@ -6,6 +6,7 @@ import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
 import { detectFormat, type ImportFormat } from "@/lib/imports/format";
 import { ErrorText, Select } from "../ui/field";
+import { plural } from "../ui/plural";
 
 type Result = { records: number; created: number; duplicates: number; tasks: number };
 
@@ -21,7 +22,8 @@ export function ImportForm({ projectId }: { projectId: string }) {
         e.preventDefault();
         const f = new FormData(e.currentTarget);
         const file = f.get("file") as File | null;
-        if (!file || file.size === 0) return setError("Choose a file first.");
+        if (!file || (file.size === 0 && file.name === "")) return setError("Choose a file first.");
+        if (file.size === 0) return setError(`The file "${file.name}" is empty: there is nothing in it to import.`);
         let format: ImportFormat;
         try {
           format = detectFormat(file.name);
@@ -59,7 +61,7 @@ export function ImportForm({ projectId }: { projectId: string }) {
       <ErrorText>{error}</ErrorText>
       {result && (
         <p role="status" className="text-sm text-green-700 dark:text-green-400">
-          Imported {result.created} of {result.records} records ({result.duplicates} duplicates skipped, {result.tasks} tasks created).
+          Imported {result.created} of {plural(result.records, "record")} ({plural(result.duplicates, "duplicate")} skipped, {plural(result.tasks, "task")} created).
         </p>
       )}
       <Button type="submit" disabled={busy}>

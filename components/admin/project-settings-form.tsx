@@ -49,7 +49,7 @@ export function ProjectSettingsForm({ id, initial }: { id?: string; initial: Pro
         }
       }}
     >
-      <Field label="Name" id="name" name="name" defaultValue={initial.name} required />
+      <Field label="Name" id="name" name="name" defaultValue={initial.name} placeholder={id ? undefined : "e.g. Support answers, December"} required />
       <Field label="Description" id="description" name="description" defaultValue={initial.description} />
       <label htmlFor="guidelines" className="block space-y-1">
         <span className="text-sm font-medium">Guidelines (markdown, shown beside every task)</span>

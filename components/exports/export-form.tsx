@@ -7,6 +7,7 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText, Field, Select } from "../ui/field";
+import { plural } from "../ui/plural";
 
 const KIND_NAMES: Record<ExportKind, string> = {
   rm: "Reward model, pairwise (TRL preference)",
@@ -65,7 +66,7 @@ export function ExportForm({ projects, labelers, flags, sources }: Props) {
         method: "POST",
         json: toRequest(new FormData(form)),
       });
-      setResult(`Export made: ${e.rowCount} rows.${e.note ? ` ${e.note}` : ""}`);
+      setResult(`Export made: ${plural(e.rowCount, "row")}.${e.note ? ` ${e.note}` : ""}`);
       router.refresh();
     } catch (err) {
       setError((err as Error).message);

@@ -1,5 +1,6 @@
 import type { ExportView } from "@/lib/exports/store";
 import { Card } from "../ui/card";
+import { plural } from "../ui/plural";
 
 export function ExportHistory({ exports }: { exports: ExportView[] }) {
   return (
@@ -47,7 +48,7 @@ export function ExportHistory({ exports }: { exports: ExportView[] }) {
                           >
                             {f.name}
                           </a>
-                          <span className="text-xs text-zinc-500"> · {f.rows !== undefined ? `${f.rows} rows · ` : ""}{f.bytes} bytes</span>
+                          <span className="text-xs text-zinc-500"> · {f.rows !== undefined ? `${plural(f.rows, "row")} · ` : ""}{plural(f.bytes, "byte")}</span>
                           <code className="block break-all font-mono text-xs text-zinc-500" title="sha256">
                             {f.sha256}
                           </code>

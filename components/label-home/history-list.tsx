@@ -2,10 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { RankingEditState } from "@/lib/labeling/labeler-home";
+import { Markdown } from "../labeling/markdown";
 import { formatWhen } from "../runs/format";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText } from "../ui/field";
+import { RankingEditor } from "./ranking-editor";
 
 export type HistoryRow = {
   kind: "ranking" | "demonstration";
@@ -15,15 +18,15 @@ export type HistoryRow = {
   prompt: string;
   summary: string;
   editable: boolean;
+  ranking?: RankingEditState;
 };
 
-function EditRow({ row, onDone }: { row: HistoryRow; onDone: () => void }) {
+function EditDemonstration({ row, onDone, onCancel }: { row: HistoryRow; onDone: () => void; onCancel: () => void }) {
   const [value, setValue] = useState(row.summary);
   const [error, setError] = useState<string>();
   const save = async () => {
     try {
-      if (row.kind === "ranking") await fetchJson(`/api/rankings/${row.id}`, { method: "PUT", json: { tiers: value } });
-      else await fetchJson(`/api/demonstrations/${row.id}`, { method: "PUT", json: { text: value } });
+      await fetchJson(`/api/demonstrations/${row.id}`, { method: "PUT", json: { text: value } });
       onDone();
     } catch (e) {
       setError((e as Error).message);
@@ -31,24 +34,20 @@ function EditRow({ row, onDone }: { row: HistoryRow; onDone: () => void }) {
   };
   return (
     <div className="mt-2 space-y-2">
-      {row.kind === "ranking" ? (
-        <input
-          aria-label="Ranking"
-          className="w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono dark:border-zinc-700 dark:bg-zinc-900"
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-        />
-      ) : (
-        <textarea
-          aria-label="Demonstration"
-          rows={6}
-          className="w-full rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-        />
-      )}
+      <textarea
+        aria-label="Demonstration"
+        rows={6}
+        className="w-full rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <ErrorText>{error}</ErrorText>
-      <Button onClick={save}>Save</Button>
+      <div className="flex gap-2">
+        <Button onClick={save}>Save</Button>
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
     </div>
   );
 }
@@ -56,6 +55,10 @@ function EditRow({ row, onDone }: { row: HistoryRow; onDone: () => void }) {
 export function HistoryList({ rows }: { rows: HistoryRow[] }) {
   const router = useRouter();
   const [editing, setEditing] = useState<string>();
+  const done = () => {
+    setEditing(undefined);
+    router.refresh();
+  };
   if (rows.length === 0) return <p className="text-sm text-zinc-500">Nothing yet: your submitted work appears here.</p>;
   return (
     <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -71,17 +74,15 @@ export function HistoryList({ rows }: { rows: HistoryRow[] }) {
               </Button>
             )}
           </div>
-          <p className="truncate text-sm">{r.prompt}</p>
-          {editing === r.id ? (
-            <EditRow
-              row={r}
-              onDone={() => {
-                setEditing(undefined);
-                router.refresh();
-              }}
-            />
+          <Markdown className="line-clamp-2 text-sm">{r.prompt}</Markdown>
+          {editing === r.id && r.kind === "ranking" && r.ranking ? (
+            <RankingEditor id={r.id} state={r.ranking} onDone={done} onCancel={() => setEditing(undefined)} />
+          ) : editing === r.id ? (
+            <EditDemonstration row={r} onDone={done} onCancel={() => setEditing(undefined)} />
+          ) : r.kind === "ranking" ? (
+            <p className="font-mono">{r.summary}</p>
           ) : (
-            <p className={r.kind === "ranking" ? "font-mono" : "line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400"}>{r.summary}</p>
+            <Markdown className="line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{r.summary}</Markdown>
           )}
         </li>
       ))}

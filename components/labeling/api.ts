@@ -36,8 +36,17 @@ async function post<T>(url: string, json?: unknown): Promise<T> {
 
 export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
 
-export const nextTask = (input: { projectId?: string; kind?: TaskKind }) =>
+/** `exclude`: the task on screen, when prefetching the next one (see task-runner.tsx). */
+export const nextTask = (input: { projectId?: string; kind?: TaskKind; exclude?: string[] }) =>
   post<{ task: TaskPayload | null }>("/api/queue/next", input).then((r) => r.task);
+
+/**
+ * Gives back a prefetched lease not used. `keepalive`, so it is still sent while the page unloads;
+ * failures are ignored (the lease then simply runs out).
+ */
+export function releaseLease(assignmentId: string): void {
+  void fetch(`/api/assignments/${encodeURIComponent(assignmentId)}/release`, { method: "POST", keepalive: true }).catch(() => {});
+}
 
 export const renewLease = (assignmentId: string) =>
   post<{ leaseExpiresAt: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/renew`);

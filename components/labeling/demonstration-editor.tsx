@@ -149,7 +149,8 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onDone, onLease
             {busy ? "Submitting…" : "Submit demonstration"}
           </Button>
         </div>
-        <ErrorText>{error}</ErrorText>
+        {/* The reason it cannot be sent is already on screen beside the button: not said twice. */}
+        <ErrorText>{error === blocked ? undefined : error}</ErrorText>
       </div>
       <SkipControls taskId={task.taskId} reportLabel="Report prompt" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </form>

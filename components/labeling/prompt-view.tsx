@@ -1,8 +1,9 @@
 "use client";
 // The prompt, or the chat so far, pinned at the top of the task while the labeler scrolls the answers.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { TaskPayload } from "./types";
 import { Markdown } from "./markdown";
+import { usePinnedEdge } from "./use-pinned-edge";
 
 type Message = TaskPayload["prompt"]["messages"][number];
 
@@ -15,8 +16,11 @@ const ROLE = {
 export function PromptView({ messages }: { messages: Message[] }) {
   const [expanded, setExpanded] = useState(false);
   const single = messages.length === 1 && messages[0].role === "user";
+  const ref = useRef<HTMLElement>(null);
+  usePinnedEdge(ref, "top");
   return (
     <section
+      ref={ref}
       aria-label="Prompt"
       className="sticky top-0 z-20 border-b border-zinc-200 bg-zinc-50/95 pt-2 pb-3 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95"
     >

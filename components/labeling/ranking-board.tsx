@@ -1,34 +1,20 @@
 "use client";
 // The ranking task: order the K answers into tiers (best first, ties allowed), rate and flag each,
 // then submit. Mouse (drag), touch (the "Place" menu) and keyboard (number keys) all edit one board.
-import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useRef, useState } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
 import { errorMessage, isLeaseLost, submitRanking } from "./api";
-import { AnswerCard } from "./answer-card";
 import { cleanMeta, type AnswerMeta } from "./answer-meta";
-import { boardKeyAction, isSubmitKey } from "./board-keys";
-import {
-  isBoardFor,
-  isComplete,
-  likertConflicts,
-  place,
-  placeByKey,
-  rankedTiers,
-  startBoard,
-  tieWithAbove,
-  tierIndexOf,
-  visualOrder,
-  type Board,
-  type Placement,
-} from "./board-state";
-import { DragLayer } from "./drag-layer";
-import { NewTierZone, TierRow, UnrankedZone } from "./drop-zones";
+import { isSubmitKey } from "./board-keys";
+import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
 import { KeyboardHelp } from "./keyboard-help";
 import { clearStored, draftKey } from "./local-store";
 import { pairSummary, RankingNotation } from "./ranking-notation";
 import { SkipControls } from "./skip-controls";
+import { TierBoard } from "./tier-board";
+import { usePinnedEdge } from "./use-pinned-edge";
 import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
 import { useVisibleTime } from "./use-visible-time";
@@ -49,55 +35,15 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ board: startBoard(k), meta: {} }), isDraftFor(k));
   const { board } = draft;
   const metaOf = (pos: number) => cleanMeta(draft.meta[pos]);
-  const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const inFlight = useRef(false);
   const elapsed = useVisibleTime();
   const idPrefix = useId();
+  const submitBar = useRef<HTMLDivElement>(null);
+  usePinnedEdge(submitBar, "bottom");
   // Off by default: after a tier key the focus stays on the answer just placed, so ↓ always means the next card.
   const [advance, setAdvance] = useStoredState<boolean>("setting:advance-after-place", () => false, (v): v is boolean => typeof v === "boolean");
-
-  // Keyboard focus follows the answer being ranked; cards remount when they change tier.
-  const cards = useRef(new Map<number, HTMLElement>());
-  const focusNext = useRef<number | null>(null);
-  const cardRef = (pos: number, el: HTMLElement | null) => (el ? cards.current.set(pos, el) : cards.current.delete(pos));
-  useEffect(() => {
-    const pos = focusNext.current;
-    focusNext.current = null;
-    if (pos !== null) cards.current.get(pos)?.focus();
-  }, [board]);
-  useEffect(() => {
-    // Ready for the keyboard at once: the first answer has focus (without scrolling past the prompt).
-    if (document.activeElement === document.body) cards.current.get(visualOrder(board)[0])?.focus({ preventScroll: true });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the task opens, not on each move
-  }, []);
-
-  const update = (pos: number, next: Board, byKeyboard: boolean) => {
-    setError(undefined);
-    setDraft((d) => ({ ...d, board: next }));
-    if (!byKeyboard) return;
-    // The focus stays on the answer just placed, unless the labeler turned on "move on to the next
-    // unranked answer" in the shortcut panel (then "1, 2, 3, 3" ranks A..D).
-    const wasUnranked = board.unranked.includes(pos);
-    const left = next.unranked;
-    focusNext.current = advance && wasUnranked && left.length > 0 ? (left.find((p) => p > pos) ?? left[0]) : pos;
-  };
-
-  const onBoardKey = (e: KeyboardEvent<HTMLElement>, pos: number): boolean => {
-    if (dragging || e.target !== e.currentTarget) return false;
-    const action = boardKeyAction(e);
-    if (!action) return false;
-    e.preventDefault();
-    if (action.type === "focus") {
-      const order = visualOrder(board);
-      const i = Math.min(order.length - 1, Math.max(0, order.indexOf(pos) + action.delta));
-      cards.current.get(order[i])?.focus();
-    } else if (action.type === "tier") update(pos, placeByKey(board, pos, action.tier), true);
-    else if (action.type === "tie") update(pos, tieWithAbove(board, pos), true);
-    else update(pos, place(board, pos, { kind: "unranked" }), true);
-    return true;
-  };
 
   const complete = isComplete(board);
   const blocked = !canSubmit
@@ -139,22 +85,6 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
     Object.fromEntries(task.answers.map((a) => [a.position, metaOf(a.position).likert])),
   );
 
-  const card = (pos: number) => (
-    <AnswerCard
-      key={pos}
-      pos={pos}
-      text={texts.get(pos) ?? ""}
-      tierIndex={tierIndexOf(board, pos)}
-      tierCount={board.tiers.length}
-      meta={metaOf(pos)}
-      idPrefix={idPrefix}
-      onMeta={(m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [pos]: m } }))}
-      onPlace={(to: Placement) => update(pos, place(board, pos, to), false)}
-      onBoardKey={onBoardKey}
-      cardRef={cardRef}
-    />
-  );
-
   return (
     <div
       className="space-y-3"
@@ -170,26 +100,21 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         </p>
       )}
       <KeyboardHelp advance={advance} onAdvance={setAdvance} />
-      <DragLayer texts={texts} onDragging={setDragging} onDrop={(pos, to) => update(pos, place(board, pos, to), false)}>
-        <div>
-          {board.tiers.map((tier, t) => (
-            <Fragment key={t}>
-              <NewTierZone before={t} last={false} dragging={dragging} empty={false} />
-              <TierRow index={t} count={tier.length}>
-                {tier.map(card)}
-              </TierRow>
-            </Fragment>
-          ))}
-          <div className={board.tiers.length > 0 ? "mt-4" : ""}>
-            <NewTierZone before={board.tiers.length} last dragging={dragging} empty={board.tiers.length === 0} />
-          </div>
-        </div>
-        <UnrankedZone count={board.unranked.length} total={k}>
-          {board.unranked.map(card)}
-        </UnrankedZone>
-      </DragLayer>
+      <TierBoard
+        board={board}
+        onBoard={(next) => {
+          setError(undefined);
+          setDraft((d) => ({ ...d, board: next }));
+        }}
+        texts={texts}
+        metaOf={metaOf}
+        onMeta={(pos, m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [pos]: m } }))}
+        idPrefix={idPrefix}
+        advance={advance}
+        focusFirst
+      />
 
-      <div className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95">
+      <div ref={submitBar} className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95">
         <div className="flex items-center justify-between gap-3">
           <RankingNotation board={board} />
           <Button
@@ -213,7 +138,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
             {conflicts.length > 2 && ` (and ${conflicts.length - 2} more)`}.
           </p>
         )}
-        <ErrorText>{error}</ErrorText>
+        <ErrorText>{error === blocked ? undefined : error}</ErrorText>
       </div>
       <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </div>

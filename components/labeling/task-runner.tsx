@@ -2,12 +2,15 @@
 // The labeler's work loop: take the next task, show it through TASK_VIEWS, keep its lease alive,
 // confirm what was saved, and move on. Work in progress lives in localStorage, so nothing is lost
 // to a reload, an error or a lost lease.
+// The labeler never waits between tasks: while one task is on screen the next is already leased
+// (a second lease, renewed like the first), so a submit shows it with no request in between; a
+// prefetched lease not used is given back when the labeler leaves the page.
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { ErrorText } from "../ui/field";
-import { errorMessage, nextTask } from "./api";
+import { errorMessage, nextTask, releaseLease } from "./api";
 import { GuidelinesPanel } from "./guidelines-panel";
 import { clearStored, clientIdFor, clientIdKey, pruneStored } from "./local-store";
 import { PromptView } from "./prompt-view";
@@ -30,16 +33,58 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
   const savedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const task = state.phase === "task" ? state.task : null;
 
+  // The next task, leased ahead while the labeler works on this one (null: none, or none left).
+  const [prefetched, setPrefetched] = useState<TaskPayload | null>(null);
+  const prefetching = useRef<Promise<TaskPayload | null> | null>(null);
+  const prefetchedRef = useRef<TaskPayload | null>(null);
+  prefetchedRef.current = prefetched;
+
+  const prefetch = useCallback(
+    (current: TaskPayload) => {
+      const p = nextTask({ projectId, kind, exclude: [current.taskId] })
+        .then((t) => (t && t.taskId !== current.taskId ? t : null))
+        .catch(() => null); // no prefetch: the next task is fetched after the submit, as without one
+      prefetching.current = p;
+      void p.then((t) => {
+        if (prefetching.current === p) setPrefetched(t);
+      });
+    },
+    [projectId, kind],
+  );
+
+  const show = useCallback(
+    (next: TaskPayload | null) => {
+      setState(next ? { phase: "task", task: next, clientId: clientIdFor(next.assignmentId) } : { phase: "empty" });
+      if (next) prefetch(next);
+    },
+    [prefetch],
+  );
+
   const load = useCallback(async () => {
     setState({ phase: "loading" });
     setLeaseLost(null);
+    prefetching.current = null;
+    setPrefetched(null);
     try {
-      const next = await nextTask({ projectId, kind });
-      setState(next ? { phase: "task", task: next, clientId: clientIdFor(next.assignmentId) } : { phase: "empty" });
+      show(await nextTask({ projectId, kind }));
     } catch (e) {
       setState({ phase: "error", message: errorMessage(e) });
     }
-  }, [projectId, kind]);
+  }, [projectId, kind, show]);
+
+  /** The next task: the prefetched one at once when there is one, else from the queue. */
+  const advance = useCallback(async () => {
+    setLeaseLost(null);
+    let next = prefetchedRef.current;
+    if (!next && prefetching.current) {
+      setState({ phase: "loading" });
+      next = await prefetching.current; // already on its way: wait for it rather than ask twice
+    }
+    prefetching.current = null;
+    setPrefetched(null);
+    if (next) show(next);
+    else void load();
+  }, [show, load]);
 
   useEffect(() => {
     pruneStored();
@@ -47,7 +92,22 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
     return () => clearTimeout(savedTimer.current);
   }, [load]);
 
+  // A prefetched lease not used goes back to the pool when the labeler leaves (another page, or the tab).
+  useEffect(() => {
+    const release = () => {
+      const t = prefetchedRef.current;
+      if (t) releaseLease(t.assignmentId);
+    };
+    window.addEventListener("pagehide", release);
+    return () => {
+      window.removeEventListener("pagehide", release);
+      release();
+    };
+  }, []);
+
   const leaseExpiresAt = useLease(leaseLost ? null : task, setLeaseLost);
+  // The prefetched task's lease is renewed too; if it is lost anyway, it is simply not shown.
+  useLease(prefetched, () => setPrefetched(null));
 
   const onDone = (summary: string) => {
     if (task) clearStored(clientIdKey(task.assignmentId));
@@ -55,7 +115,7 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
     clearTimeout(savedTimer.current);
     savedTimer.current = setTimeout(() => setSaved(null), SAVED_MS);
     window.scrollTo({ top: 0 });
-    void load();
+    void advance();
   };
 
   return (
@@ -106,7 +166,7 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
           leaseLost={leaseLost}
           onDone={onDone}
           onLeaseLost={setLeaseLost}
-          onNext={() => void load()}
+          onNext={() => void advance()}
         />
       )}
     </div>
@@ -134,7 +194,7 @@ function TaskScreen({
   const View = view.component;
   const until = leaseExpiresAt ? new Date(leaseExpiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
   return (
-    <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_auto]">
+    <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_auto]" data-assignment-id={task.assignmentId}>
       <div className="min-w-0 space-y-3">
         <header className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
           <div>

@@ -1,39 +1,38 @@
 "use client";
 
 // Promote a policy checkpoint as a project's answer generator (PUT /api/projects/{id}/generator).
+// A project has one generator (Project.generatorId): promoting another checkpoint replaces it, so
+// the control says which one it replaces. Which checkpoint writes a project's answers is shown once,
+// as the badge on that checkpoint (model-tree.tsx); the control lists only the other projects.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
 
-export function PromoteControl({ artifactId, projects }: { artifactId: string; projects: { id: string; name: string; generatorId: string | null }[] }) {
+type Project = { id: string; name: string; generatorId: string | null; generatorName: string | null };
+
+export function PromoteControl({ artifactId, projects }: { artifactId: string; projects: Project[] }) {
   const router = useRouter();
   const candidates = projects.filter((p) => p.generatorId !== artifactId);
   const [chosen, setProjectId] = useState(candidates[0]?.id ?? "");
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const [error, setError] = useState<string>();
   // After a promotion the refreshed list no longer offers that project: fall back to the first one left.
   const projectId = candidates.some((p) => p.id === chosen) ? chosen : (candidates[0]?.id ?? "");
-  // Nowhere left to promote it: keep the confirmation on screen.
-  if (candidates.length === 0)
-    return message ? (
-      <p role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
-        {message.text}
-      </p>
-    ) : null;
+  const replaces = candidates.find((p) => p.id === projectId)?.generatorName ?? null;
+  if (candidates.length === 0) return null; // it writes every project's answers: its badge says so
   return (
     <form
       className="flex flex-wrap items-center gap-2 text-sm"
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
-        setMessage(undefined);
+        setError(undefined);
         try {
           await fetchJson(`/api/projects/${projectId}/generator`, { method: "PUT", json: { artifactId } });
-          setMessage({ ok: true, text: "Promoted." });
-          router.refresh();
+          router.refresh(); // the badge moves to this checkpoint
         } catch (err) {
-          setMessage({ ok: false, text: (err as Error).message });
+          setError((err as Error).message);
         } finally {
           setBusy(false);
         }
@@ -55,11 +54,11 @@ export function PromoteControl({ artifactId, projects }: { artifactId: string; p
         ))}
       </select>
       <Button type="submit" variant="secondary" className="px-2 py-1" disabled={busy || !projectId}>
-        {busy ? "Promoting…" : "Promote"}
+        {busy ? "Promoting…" : replaces ? `Promote (replaces ${replaces})` : "Promote"}
       </Button>
-      {message && (
-        <span role={message.ok ? "status" : "alert"} className={message.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>
-          {message.text}
+      {error && (
+        <span role="alert" className="text-red-700 dark:text-red-400">
+          {error}
         </span>
       )}
     </form>

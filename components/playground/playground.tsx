@@ -7,6 +7,7 @@ import type { PlaygroundReply } from "@/lib/inference/schema";
 import { Button } from "../ui/button";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText } from "../ui/field";
+import { plural } from "../ui/plural";
 
 type Model = { id: string; name: string; kind: string };
 type Turn = { role: "user" | "assistant"; content: string; meta?: Omit<PlaygroundReply, "text"> };
@@ -62,8 +63,8 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
   const busy = sides.some((s) => s.busy);
   return (
     <div className="space-y-4">
-      <section aria-label="Settings" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-3 lg:grid-cols-6 dark:border-zinc-800 dark:bg-zinc-900">
-        <label className="space-y-1 sm:col-span-3 lg:col-span-1">
+      <section aria-label="Settings" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-3 lg:grid-cols-7 dark:border-zinc-800 dark:bg-zinc-900">
+        <label className="space-y-1 sm:col-span-3 lg:col-span-2">
           <span className="font-medium">Reward model</span>
           <select className={INPUT} value={rewardModelId} onChange={(e) => setRewardModelId(e.currentTarget.value)}>
             <option value="">None (no scores)</option>
@@ -88,7 +89,7 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
             />
           </label>
         ))}
-        <label className="space-y-1 sm:col-span-3 lg:col-span-6">
+        <label className="space-y-1 sm:col-span-3 lg:col-span-7">
           <span className="font-medium">System message (optional)</span>
           <input className={INPUT} value={system} onChange={(e) => setSystem(e.currentTarget.value)} />
         </label>
@@ -114,7 +115,7 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
                   <p className="whitespace-pre-wrap break-words">{t.content || <em className="text-zinc-500">(empty answer)</em>}</p>
                   {t.meta && (
                     <p className="mt-1 text-xs text-zinc-500">
-                      {t.meta.tokens} tokens{t.meta.finished ? "" : " (cut at max tokens)"} · {t.meta.ms} ms
+                      {plural(t.meta.tokens, "token")}{t.meta.finished ? "" : " (cut at max tokens)"} · {t.meta.ms} ms
                       {t.meta.score !== null && (
                         <>
                           {" "}

@@ -3,13 +3,17 @@
 // trainer that logs something new is still shown). Metric names match loosely: "val_loss",
 // "valLoss" and "val-loss" are the same metric.
 import { isDataFitMetric } from "./data-fit";
+import { labelWithUnit, metricInfo, metricTooltip } from "./metric-info";
 import { deriveSeries, type Series, type SeriesMap } from "./metric-series";
 
-export type ChartLine = { label: string; series: Series };
-export type Chart = { id: string; title: string; lines: ChartLine[] };
+/** `key`: the metric name as logged (shown in a tooltip). */
+export type ChartLine = { label: string; series: Series; key?: string };
+/** `help`: one line on what the chart shows; `note`: a caveat shown under it (units, normalisation). */
+export type Chart = { id: string; title: string; lines: ChartLine[]; help?: string; note?: string };
 
 type GroupSpec = {
   title: string;
+  help: string;
   /** Lines on this chart: a label and the metric names (normalized) that feed it, first found wins. */
   lines: { label: string; names: string[] }[];
 };
@@ -19,37 +23,71 @@ export const normalizeMetricName = (name: string) => name.toLowerCase().replace(
 
 export const CHART_GROUPS = {
   loss: {
-    title: "Loss",
+    title: "Loss (nats/token)",
+    help: "Cross-entropy of the next token; lower is better. Validation rising while training falls means overfitting.",
     lines: [
       { label: "train", names: ["loss", "trainloss"] },
       { label: "validation", names: ["valloss", "validationloss", "evalloss"] },
     ],
   },
   accuracy: {
-    title: "Accuracy (chosen scored above rejected)",
+    title: "Accuracy (fraction of pairs)",
+    help: "Share of pairs where the chosen answer scored above the rejected one; 0.5 is chance.",
     lines: [
-      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc"] },
-      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy"] },
+      { label: "train", names: ["accuracy", "acc", "trainaccuracy", "trainacc", "rewardsaccuracies"] },
+      { label: "validation", names: ["valaccuracy", "valacc", "validationaccuracy", "evalaccuracy", "valrewardsaccuracies", "evalrewardsaccuracies"] },
     ],
   },
   margin: {
-    title: "Margin (chosen − rejected score)",
+    title: "Margin (chosen − rejected, raw score)",
+    help: "Mean score of the chosen answer minus the rejected one.",
     lines: [
-      { label: "train", names: ["margin", "trainmargin", "rewardmargin"] },
-      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin"] },
+      { label: "train", names: ["margin", "trainmargin", "rewardmargin", "rewardsmargins"] },
+      { label: "validation", names: ["valmargin", "validationmargin", "evalmargin", "valrewardsmargins", "evalrewardsmargins"] },
     ],
   },
-  score: { title: "Score (reward model)", lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }] },
-  kl: { title: "KL to the reference policy", lines: [{ label: "KL", names: ["kl", "meankl", "klref", "approxkl"] }] },
+  implicitReward: {
+    title: "Implicit reward β·log(π/π_ref)",
+    help: "DPO's reward of an answer: how much more likely the policy makes it than the reference, times β.",
+    lines: [
+      { label: "chosen", names: ["rewardschosen"] },
+      { label: "rejected", names: ["rewardsrejected"] },
+      { label: "validation chosen", names: ["valrewardschosen", "evalrewardschosen"] },
+      { label: "validation rejected", names: ["valrewardsrejected", "evalrewardsrejected"] },
+    ],
+  },
+  logps: {
+    title: "Log-probability of the answers (nats)",
+    help: "Summed over the answer's tokens under the policy; both falling together is a known DPO failure.",
+    lines: [
+      { label: "chosen", names: ["logpschosen"] },
+      { label: "rejected", names: ["logpsrejected"] },
+      { label: "validation chosen", names: ["vallogpschosen", "evallogpschosen"] },
+      { label: "validation rejected", names: ["vallogpsrejected", "evallogpsrejected"] },
+    ],
+  },
+  score: { title: "Reward-model score (normalised)", help: "Mean score the reward model gives the policy's answers; higher is better.", lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }] },
+  kl: { title: "KL to the reference policy (nats)", help: "How far the policy has moved from where it started; the β·KL penalty holds it back.", lines: [{ label: "KL", names: ["kl", "meankl", "klref", "approxkl"] }] },
   objective: {
     title: "Score − β·KL",
+    help: "What PPO maximises: the score with the KL penalty taken off.",
     lines: [{ label: "score − β·KL", names: ["objective", "scoreminuskl", "penalizedscore", "rlhfreward", "nonscorereward"] }],
   },
-  clip: { title: "Clip fraction", lines: [{ label: "clip fraction", names: ["clipfrac", "clipfraction", "policyclipfrac"] }] },
-  entropy: { title: "Entropy", lines: [{ label: "entropy", names: ["entropy", "meanentropy"] }] },
+  clip: { title: "Clipped updates (fraction of tokens)", help: "Share of tokens whose probability ratio hit the clip range; high means steps too large.", lines: [{ label: "clip fraction", names: ["clipfrac", "clipfraction", "policyclipfrac"] }] },
+  entropy: { title: "Entropy (nats/token)", help: "How spread the policy's choices are; a fast drop means collapse onto few answers.", lines: [{ label: "entropy", names: ["entropy", "meanentropy"] }] },
   length: {
-    title: "Response length (tokens)",
+    title: "Answer length (tokens)",
+    help: "Mean length of the sampled answers.",
     lines: [{ label: "length", names: ["responselength", "responselen", "meanresponselength", "resplen", "length"] }],
+  },
+  ppoLoss: {
+    title: "PPO losses",
+    help: "The clipped policy loss, the value head's error and the pretraining-mix loss; watch for spikes, not the level.",
+    lines: [
+      { label: "policy", names: ["policyloss"] },
+      { label: "value", names: ["valueloss"] },
+      { label: "pretraining mix", names: ["ptxloss"] },
+    ],
   },
 } satisfies Record<string, GroupSpec>;
 
@@ -60,7 +98,9 @@ export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
   pretrain: ["loss"],
   sft: ["loss"],
   reward_model: ["loss", "accuracy", "margin"],
-  ppo: ["score", "kl", "objective", "clip", "entropy", "length", "loss"],
+  ppo: ["score", "kl", "objective", "clip", "entropy", "length", "ppoLoss"],
+  dpo: ["loss", "accuracy", "margin", "implicitReward", "kl", "logps"],
+  best_of_n: [],
   generate: [],
 };
 
@@ -80,6 +120,7 @@ export function betaFromConfig(config: Record<string, unknown> | null | undefine
 function byNormalizedName(series: SeriesMap): Map<string, { raw: string; series: Series }> {
   const m = new Map<string, { raw: string; series: Series }>();
   for (const [raw, s] of Object.entries(series)) {
+    if (s.values.length === 0) continue; // only NaN so far: nothing to draw (the warning says it)
     const key = normalizeMetricName(raw);
     if (!m.has(key)) m.set(key, { raw, series: s });
   }
@@ -90,7 +131,12 @@ function byNormalizedName(series: SeriesMap): Map<string, { raw: string; series:
  * The charts for a run of `kind` with these series: the kind's charts first (a chart with no data
  * yet has no lines), then any other chart group that has data, then one chart per unknown metric.
  */
-export function chartsFor(kind: string, series: SeriesMap, config?: Record<string, unknown> | null): Chart[] {
+export function chartsFor(
+  kind: string,
+  series: SeriesMap,
+  config?: Record<string, unknown> | null,
+  { waiting = true }: { waiting?: boolean } = {},
+): Chart[] {
   const byName = byNormalizedName(series);
   const used = new Set<string>();
   const take = (names: string[]) => {
@@ -98,7 +144,7 @@ export function chartsFor(kind: string, series: SeriesMap, config?: Record<strin
       const hit = byName.get(n);
       if (hit) {
         used.add(n);
-        return hit.series;
+        return hit;
       }
     }
     return undefined;
@@ -107,18 +153,20 @@ export function chartsFor(kind: string, series: SeriesMap, config?: Record<strin
     const spec: GroupSpec = CHART_GROUPS[id];
     const lines: ChartLine[] = [];
     for (const l of spec.lines) {
-      const s = take(l.names);
-      if (s) lines.push({ label: l.label, series: s });
+      const hit = take(l.names);
+      if (hit) lines.push({ label: l.label, series: hit.series, key: hit.raw });
     }
     if (id === "objective" && lines.length === 0) {
       const derived = deriveObjective(byName, config);
       if (derived) lines.push({ label: "score − β·KL", series: derived });
     }
-    return { id, title: spec.title, lines };
+    const note = kind === "reward_model" && id === "margin" ? MARGIN_NOTE : undefined;
+    return { id, title: spec.title, help: spec.help, lines, ...(note ? { note } : {}) };
   };
 
   const first = KIND_CHARTS[kind] ?? ["loss"];
-  const charts = first.map(build);
+  // A chart with no points yet is shown only while points may still come (no empty panels after).
+  const charts = first.map(build).filter((c) => waiting || c.lines.length > 0);
   for (const id of Object.keys(CHART_GROUPS) as ChartGroupId[]) {
     if (first.includes(id)) continue;
     const c = build(id);
@@ -126,10 +174,15 @@ export function chartsFor(kind: string, series: SeriesMap, config?: Record<strin
   }
   for (const [key, { raw, series: s }] of byName) {
     if (used.has(key) || isDataFitMetric(raw)) continue; // counts, listed under "Data" on the run page
-    charts.push({ id: `metric:${raw}`, title: raw, lines: [{ label: raw, series: s }] });
+    const info = metricInfo(raw);
+    charts.push({ id: `metric:${raw}`, title: labelWithUnit(info), help: metricTooltip(info), lines: [{ label: info.label, series: s, key: raw }] });
   }
   return charts;
 }
+
+/** The reward model's margin on the chart is raw; its log line and model card give it normalised. */
+export const MARGIN_NOTE =
+  "Raw score units, as trained. The log's last line and the model card give the held-out margin normalised (divided by the score spread on the reference set), so those numbers are larger.";
 
 function deriveObjective(byName: Map<string, { raw: string; series: Series }>, config?: Record<string, unknown> | null) {
   const find = (names: string[]) => names.map((n) => byName.get(n)?.series).find(Boolean);
@@ -156,11 +209,8 @@ export function compareCharts(a: { kind: string; series: SeriesMap; config?: Rec
     seen.add(c.id);
     const la = ca.find((x) => x.id === c.id)?.lines ?? [];
     const lb = cb.find((x) => x.id === c.id)?.lines ?? [];
-    out.push({
-      id: c.id,
-      title: c.title,
-      lines: [...la.map((l) => ({ ...l, label: `A · ${l.label}` })), ...lb.map((l) => ({ ...l, label: `B · ${l.label}` }))],
-    });
+    const lines = [...la.map((l) => ({ ...l, label: `A · ${l.label}` })), ...lb.map((l) => ({ ...l, label: `B · ${l.label}` }))];
+    if (lines.length) out.push({ ...c, lines });
   }
   return out;
 }

@@ -177,6 +177,7 @@ export const ARTIFACT_LABEL: Record<ArtifactKind, string> = {
   sft: "SFT",
   reward_model: "reward model",
   ppo: "PPO",
+  dpo: "DPO",
 };
 
 /**
@@ -227,3 +228,29 @@ const TOP_LABEL: Record<string, string> = {
   modelSize: "The model size",
   kind: "The kind",
 };
+
+/** What a kind still lacks to run with these checkpoints (a starting checkpoint, a reward model), or null when it can run. */
+export function missingFor(kind: RunKind, artifacts: { kind: string }[]): string | null {
+  const info = RUN_KINDS[kind];
+  const article = (label: string) => (/^(SFT|[aeiou])/i.test(label) ? `an ${label}` : `a ${label}`);
+  if (info.baseKinds && allowedBases(kind, artifacts).length === 0) return `needs ${info.baseKinds.map((k) => article(ARTIFACT_LABEL[k])).join(" or ")} checkpoint`;
+  if (info.needsRewardModel && !artifacts.some((a) => a.kind === "reward_model")) return "needs a reward model";
+  return null;
+}
+
+/**
+ * The kind the form opens on: the one asked for (or supervised fine-tuning, the usual next step)
+ * when it can run with the checkpoints there are, else the first kind in the table that can
+ * (pretraining on an empty registry).
+ */
+export function openingKind(artifacts: { kind: string }[], asked?: RunKind): RunKind {
+  const wanted = asked ?? "sft";
+  if (missingFor(wanted, artifacts) === null) return wanted;
+  return (Object.keys(RUN_KINDS) as RunKind[]).find((k) => missingFor(k, artifacts) === null) ?? wanted;
+}
+
+/** The checkpoint to preselect: the latest of those the kind may start from ("" when there is none). */
+export function latestOf<A extends { kind: string; createdAt: string }>(artifacts: A[], kinds: readonly string[] | null): A | undefined {
+  if (!kinds) return undefined;
+  return artifacts.filter((a) => kinds.includes(a.kind)).reduce<A | undefined>((best, a) => (!best || a.createdAt > best.createdAt ? a : best), undefined);
+}

@@ -14,7 +14,7 @@ export type SourceState = {
   k: string;
 };
 
-const POLICY_KINDS = ["base", "sft", "ppo"];
+const POLICY_KINDS = ["base", "sft", "ppo", "dpo"];
 const INPUT = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900 aria-[invalid=true]:border-red-500";
 
 /** The request createRun stores for a generate run (the API key goes to the run's encrypted secrets). */

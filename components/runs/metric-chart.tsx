@@ -29,7 +29,10 @@ function useDarkMode(): boolean {
 const tick = (_u: uPlot, splits: number[]) => splits.map((v) => formatTick(v));
 const axisWidth = (_u: uPlot, values: string[] | null) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => v.length));
 
-function options(labels: string[], width: number, height: number, dark: boolean): uPlot.Options {
+/** Steps and iterations are whole numbers: the x axis ticks only at integers (never 1.5). */
+export const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000];
+
+function options(labels: string[], width: number, height: number, dark: boolean, xLabel: string): uPlot.Options {
   const text = dark ? "#a1a1aa" : "#52525b";
   const grid = dark ? "rgba(255,255,255,0.08)" : "rgba(0,0,0,0.08)";
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
@@ -42,11 +45,11 @@ function options(labels: string[], width: number, height: number, dark: boolean)
     legend: { show: false },
     cursor: { drag: { x: true, y: false } },
     axes: [
-      { ...axis, label: "step", labelSize: 18 },
+      { ...axis, label: xLabel, labelSize: 18, incrs: INTEGER_INCRS, values: (_u: uPlot, splits: number[]) => splits.map((v) => String(v)) },
       { ...axis, size: axisWidth, values: tick },
     ],
     series: [
-      { label: "step" },
+      { label: xLabel },
       ...labels.map((label, i) => ({
         label,
         stroke: styles[i].color,
@@ -59,7 +62,22 @@ function options(labels: string[], width: number, height: number, dark: boolean)
   };
 }
 
-export function MetricChart({ title, lines, height = 220 }: { title: string; lines: ChartLine[]; height?: number }) {
+export function MetricChart({
+  title,
+  lines,
+  help,
+  note,
+  xLabel = "step",
+  height = 220,
+}: {
+  title: string;
+  lines: ChartLine[];
+  help?: string;
+  note?: string;
+  /** What the x axis counts: "step", or "iteration" for PPO. */
+  xLabel?: string;
+  height?: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dark = useDarkMode();
@@ -80,7 +98,7 @@ export function MetricChart({ title, lines, height = 220 }: { title: string; lin
     void import("uplot").then(({ default: UPlot }) => {
       if (disposed) return;
       const width = Math.max(200, el.clientWidth);
-      plot.current = new UPlot(options(labels, width, height, dark), latest.current as uPlot.AlignedData, el);
+      plot.current = new UPlot(options(labels, width, height, dark, xLabel), latest.current as uPlot.AlignedData, el);
       resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
       resize.observe(el);
     });
@@ -90,7 +108,7 @@ export function MetricChart({ title, lines, height = 220 }: { title: string; lin
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [labels, dark, height]);
+  }, [labels, dark, height, xLabel]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);
@@ -99,23 +117,29 @@ export function MetricChart({ title, lines, height = 220 }: { title: string; lin
   const empty = lines.length === 0;
   return (
     <figure aria-labelledby={titleId} className="min-w-0 space-y-2" data-chart={title}>
-      <figcaption id={titleId} className="text-sm font-semibold">
-        {title}
+      <figcaption id={titleId}>
+        <span className="block text-sm font-semibold">{title}</span>
+        {help && <span className="block text-xs text-zinc-500 dark:text-zinc-400">{help}</span>}
       </figcaption>
       {empty ? (
         <p className="flex h-24 items-center justify-center rounded-md border border-dashed border-zinc-300 text-sm text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
-          No points yet.
+          Waiting for the first point.
         </p>
       ) : (
         <div ref={box} aria-hidden="true" className="w-full overflow-hidden text-xs text-zinc-600 dark:text-zinc-300" />
       )}
-      {!empty && <SummaryTable title={title} lines={lines} />}
+      {!empty && <SummaryTable title={title} lines={lines} xLabel={xLabel} />}
+      {note && (
+        <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="chart-note">
+          {note}
+        </p>
+      )}
     </figure>
   );
 }
 
 /** The chart in words: each line's last value, its step, and its range. */
-function SummaryTable({ title, lines }: { title: string; lines: ChartLine[] }) {
+function SummaryTable({ title, lines, xLabel }: { title: string; lines: ChartLine[]; xLabel: string }) {
   const styles = lineStyles(lines.map((l) => l.label));
   return (
     <table className="w-full text-xs tabular-nums">
@@ -129,7 +153,7 @@ function SummaryTable({ title, lines }: { title: string; lines: ChartLine[] }) {
             Last
           </th>
           <th scope="col" className="py-0.5 pr-2 font-medium">
-            At step
+            At {xLabel}
           </th>
           <th scope="col" className="py-0.5 pr-2 font-medium">
             Min
@@ -144,7 +168,7 @@ function SummaryTable({ title, lines }: { title: string; lines: ChartLine[] }) {
           const s = summarize(l.series);
           return (
             <tr key={l.label} data-line={l.label}>
-              <th scope="row" className="py-0.5 pr-2 text-left font-normal">
+              <th scope="row" className="py-0.5 pr-2 text-left font-normal" title={l.key ? `Logged as "${l.key}"` : undefined}>
                 <span
                   aria-hidden="true"
                   className="mr-1 inline-block h-0 w-4 align-middle"
@@ -167,12 +191,12 @@ function SummaryTable({ title, lines }: { title: string; lines: ChartLine[] }) {
 }
 
 /** Charts two to a row on wide screens, each in its card. */
-export function ChartGrid({ charts }: { charts: Chart[] }) {
+export function ChartGrid({ charts, xLabel }: { charts: Chart[]; xLabel?: string }) {
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       {charts.map((c) => (
         <Card key={c.id}>
-          <MetricChart title={c.title} lines={c.lines} />
+          <MetricChart title={c.title} lines={c.lines} help={c.help} note={c.note} xLabel={xLabel} />
         </Card>
       ))}
     </div>

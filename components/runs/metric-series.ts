@@ -3,7 +3,8 @@
 // Plain functions: the chart components call them, tests/runs/ui-metric-series.test.ts checks them.
 
 export type MetricPoint = { id: string | number; step: number; name: string; value: number };
-export type Series = { steps: number[]; values: number[] };
+/** `nonFinite`: steps where the trainer logged NaN or ±Infinity (not drawable; a sign of divergence). */
+export type Series = { steps: number[]; values: number[]; nonFinite?: number[] };
 export type SeriesMap = Record<string, Series>;
 /** uPlot's data layout: xs, then one array per series (null where that series has no point). */
 export type AlignedData = [number[], ...(number | null)[][]];
@@ -45,12 +46,17 @@ export function mergeMetrics(prev: SeriesMap, points: MetricPoint[]): SeriesMap 
   const next: SeriesMap = { ...prev };
   const copied = new Set<string>();
   for (const p of points) {
-    if (!Number.isFinite(p.value) || !Number.isFinite(p.step)) continue;
+    if (!Number.isFinite(p.step)) continue;
     let s = next[p.name];
     if (!copied.has(p.name)) {
-      s = s ? { steps: s.steps.slice(), values: s.values.slice() } : { steps: [], values: [] };
+      s = s ? { ...s, steps: s.steps.slice(), values: s.values.slice() } : { steps: [], values: [] };
       next[p.name] = s;
       copied.add(p.name);
+    }
+    // NaN arrives as null through JSON: kept aside, so the page can say the run diverged.
+    if (typeof p.value !== "number" || !Number.isFinite(p.value)) {
+      s.nonFinite = [...(s.nonFinite ?? []), p.step];
+      continue;
     }
     const n = s.steps.length;
     if (n === 0 || s.steps[n - 1] < p.step) {

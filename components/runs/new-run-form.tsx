@@ -19,6 +19,9 @@ import {
   configFields,
   defaultValues,
   EXPORT_KINDS_FOR,
+  latestOf,
+  missingFor,
+  openingKind,
   parseConfig,
   rescaleValues,
   serverErrors,
@@ -28,9 +31,9 @@ import {
 } from "./form-model";
 import { GenerateSource, sourceRequest, type SourceState } from "./generate-source";
 import { RunEstimate } from "./run-estimate";
-import { paramCount, type GPTConfig } from "@/ml/browser";
-import { fmtCount } from "@/ml/browser";
+import { fmtCount, paramCount, PRESETS, type GPTConfig } from "@/ml/browser";
 import { estimateFor, memoryRefusal, runModel } from "@/lib/runs/estimate";
+import { plural } from "../ui/plural";
 
 export type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown; source?: string; model?: GPTConfig | null };
 export type FormExport = { id: string; kind: string; projectId: string | null; rowCount: number; createdAt: string };
@@ -50,19 +53,32 @@ const INPUT = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-
 const NOW = "labels-now";
 const NONE = "none";
 
-const SIZE_TEXT: Record<ModelSize, string> = { tiny: "Tiny (tests; seconds)", small: "Small (minutes on a CPU)", gpt2: "GPT-2 124M (hours on a CPU)" };
+/** Each size named for what it is: its shape and parameter count (ml/model/config.ts PRESETS). */
+const SIZE_TEXT = Object.fromEntries(
+  MODEL_SIZES.map((s) => {
+    const c = PRESETS[s];
+    const name = s === "gpt2" ? "GPT-2" : s.charAt(0).toUpperCase() + s.slice(1);
+    return [s, `${name}: ${fmtCount(paramCount(c))} parameters (${c.nLayer} layers, width ${c.nEmbd}, context ${c.nCtx})`];
+  }),
+) as Record<ModelSize, string>;
 
-export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", totalMemory, gpuDevices = [] }: Props) {
+export function NewRunForm({ projects, artifacts, exports, initialKind, totalMemory, gpuDevices = [] }: Props) {
   const router = useRouter();
-  const [kind, setKind] = useState<RunKind>(initialKind);
-  const [size, setSize] = useState<ModelSize>("tiny");
-  const [values, setValues] = useState<FormValues>(() => defaultValues(initialKind, "tiny"));
+  // Opens on a kind that can run now, with the latest suitable checkpoint (and reward model) chosen.
+  const [start] = useState(() => {
+    const k = openingKind(artifacts, initialKind);
+    const base = latestOf(artifacts, RUN_KINDS[k].baseKinds);
+    return { kind: k, base, size: sizeOfArtifact(base?.config) ?? "tiny" };
+  });
+  const [kind, setKind] = useState<RunKind>(start.kind);
+  const [size, setSize] = useState<ModelSize>(start.size);
+  const [values, setValues] = useState<FormValues>(() => defaultValues(start.kind, start.size));
   const touched = useRef(new Set<string>());
   const [name, setName] = useState("");
   const [projectId, setProjectId] = useState(projects[0]?.id ?? "");
-  const [baseId, setBaseId] = useState("");
-  const [rewardId, setRewardId] = useState("");
-  const [dataset, setDataset] = useState(NOW);
+  const [baseId, setBaseId] = useState(start.base?.id ?? "");
+  const [rewardId, setRewardId] = useState(() => latestOf(artifacts, ["reward_model"])?.id ?? "");
+  const [dataset, setDataset] = useState(RUN_KINDS[start.kind].dataset === "text" ? NONE : NOW);
   const [resume, setResume] = useState(true);
   const [device, setDevice] = useState("");
   const [source, setSource] = useState<SourceState>({ kind: "promoted", artifactIds: [], baseUrl: "", model: "", apiKey: "", k: "" });
@@ -86,8 +102,11 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
 
   function changeKind(k: RunKind) {
     setKind(k);
-    setValues((v) => rescaleValues(k, size, v, touched.current));
-    setBaseId("");
+    const base = latestOf(artifacts, RUN_KINDS[k].baseKinds);
+    const s = sizeOfArtifact(base?.config) ?? size;
+    setSize(s);
+    setValues((v) => rescaleValues(k, s, v, touched.current));
+    setBaseId(base?.id ?? "");
     setDataset(RUN_KINDS[k].dataset === "text" ? NONE : NOW);
     setErrors({});
   }
@@ -177,11 +196,15 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
         <div className="grid gap-4 md:grid-cols-2">
           <Row id="run-kind" label="Kind" help={info.description} error={errors.kind}>
             <select id="run-kind" className={INPUT} value={kind} aria-describedby="run-kind-help" onChange={(e) => changeKind(e.currentTarget.value as RunKind)}>
-              {RUN_KIND_NAMES.map((k) => (
-                <option key={k} value={k}>
-                  {RUN_KINDS[k].label}
-                </option>
-              ))}
+              {RUN_KIND_NAMES.map((k) => {
+                const missing = missingFor(k, artifacts);
+                return (
+                  <option key={k} value={k}>
+                    {RUN_KINDS[k].label}
+                    {missing ? ` (${missing})` : ""}
+                  </option>
+                );
+              })}
             </select>
           </Row>
           <Row id="run-name" label="Name (optional)" help="Shown in the runs list; left empty, the kind and the time." error={errors.name}>
@@ -280,7 +303,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind = "sft", 
                 <option value={NOW}>The project&apos;s labels now (makes a snapshot)</option>
                 {datasetExports.map((x) => (
                   <option key={x.id} value={x.id}>
-                    Export {formatWhen(x.createdAt)} · {x.kind} · {x.rowCount} rows
+                    Export {formatWhen(x.createdAt)} · {x.kind} · {plural(x.rowCount, "row")}
                   </option>
                 ))}
               </select>

@@ -17,21 +17,27 @@ import { ChartGrid } from "./metric-chart";
 import type { MetricPoint } from "./metric-series";
 import { ProgressBar, StatusBadge } from "./run-status";
 import type { RunDetailJson } from "./types";
+import { runWarnings } from "./run-warnings";
 import { useRunLive } from "./use-run-live";
+import { plural } from "../ui/plural";
 
 type Props = {
   initial: RunDetailJson;
   initialPoints: MetricPoint[];
   canControl: boolean;
   others: { id: string; name: string; kind: string }[];
+  /** What the run started from, in words (a generate run: the models it sampled from); see lib/runs/origin.ts. */
+  origin: string;
   /** The server's clock when it rendered the page (ms): time-dependent text hydrates from it, then ticks. */
   now: number;
 };
 
-export function RunView({ initial, initialPoints, canControl, others, now: serverNow }: Props) {
+export function RunView({ initial, initialPoints, canControl, others, origin, now: serverNow }: Props) {
   const { run, series, stale, refresh } = useRunLive(initial, initialPoints);
   const config = useMemo(() => (run as { config?: Record<string, unknown> }).config ?? {}, [run]);
-  const charts = useMemo(() => chartsFor(run.kind, series, config), [run.kind, series, config]);
+  const waiting = isActive(run.status);
+  const charts = useMemo(() => chartsFor(run.kind, series, config, { waiting }), [run.kind, series, config, waiting]);
+  const warnings = useMemo(() => runWarnings(run.kind, series), [run.kind, series]);
   const dataFit = useMemo(() => dataFitRows(series), [series]);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
@@ -71,6 +77,16 @@ export function RunView({ initial, initialPoints, canControl, others, now: serve
       <Card className="space-y-4">
         <div className="flex flex-wrap items-center gap-3">
           <StatusBadge status={run.status} />
+          {warnings.map((w) => (
+            <span
+              key={w.id}
+              data-warning={w.id}
+              title={w.detail}
+              className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+            >
+              ⚠ {w.title}
+            </span>
+          ))}
           <span className="text-sm text-zinc-600 dark:text-zinc-400">
             {kindLabel}
             {run.projectName ? ` · ${run.projectName}` : ""}
@@ -98,7 +114,16 @@ export function RunView({ initial, initialPoints, canControl, others, now: serve
             <span data-testid="run-error">{run.error}</span>
           </div>
         )}
-        <Details run={run} now={now} />
+        {warnings.length > 0 && (
+          <ul className="space-y-1 text-sm text-amber-800 dark:text-amber-300">
+            {warnings.map((w) => (
+              <li key={w.id}>
+                <strong className="font-semibold">{w.title}:</strong> {w.detail}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Details run={run} now={now} origin={origin} />
       </Card>
 
       <section aria-labelledby="run-charts" className="space-y-3">
@@ -106,13 +131,13 @@ export function RunView({ initial, initialPoints, canControl, others, now: serve
           <h2 id="run-charts" className="text-lg font-semibold">
             Metrics
           </h2>
-          {others.length > 0 && <ComparePicker runId={run.id} others={others} />}
+          {others.length > 0 && <ComparePicker runId={run.id} kind={run.kind} others={others} />}
         </div>
         <DataFit rows={dataFit} />
         {charts.length === 0 ? (
           <p className="text-sm text-zinc-500 dark:text-zinc-400">This kind of run records no training curves; its progress and log are above and below.</p>
         ) : (
-          <ChartGrid charts={charts} />
+          <ChartGrid charts={charts} xLabel={run.kind === "ppo" ? "iteration" : "step"} />
         )}
       </section>
 
@@ -148,19 +173,19 @@ function useTickingNow(serverNow: number, ticking: boolean): number {
   return now;
 }
 
-function Details({ run, now }: { run: RunDetailJson; now: number }) {
+function Details({ run, now, origin }: { run: RunDetailJson; now: number; origin: string }) {
   const rows: [string, React.ReactNode][] = [
     ["Started by", run.createdBy?.name || run.createdBy?.email || "—"],
     ["Queued", formatWhen(run.createdAt)],
     ["Started", formatWhen(run.startedAt)],
     ["Finished", formatWhen(run.finishedAt)],
     ["Duration", runDuration(run.startedAt, run.finishedAt, now)],
-    ["Base", run.base ? `${run.base.name} (${run.base.kind})` : "from scratch"],
+    [run.kind === "generate" ? "Sampled from" : "Started from", origin],
     [
       "Dataset",
       run.export ? (
         <Link className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300" href="/admin/exports">
-          {run.export.kind} export · {run.export.rowCount} rows
+          {run.export.kind} export · {plural(run.export.rowCount, "row")}
         </Link>
       ) : (
         "—"
@@ -261,17 +286,21 @@ function ConfigTable({ kind, config }: { kind: string; config: Record<string, un
 }
 
 /** A plain GET form: works without JavaScript and with the keyboard alone. */
-function ComparePicker({ runId, others }: { runId: string; others: Props["others"] }) {
+function ComparePicker({ runId, kind, others }: { runId: string; kind: string; others: Props["others"] }) {
   return (
     <form action="/runs/compare" method="get" className="flex items-end gap-2">
       <input type="hidden" name="a" value={runId} />
       <label htmlFor="compare-with" className="space-y-1 text-sm">
         <span className="block font-medium">Compare with</span>
         <select id="compare-with" name="b" className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-          {others.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name} ({RUN_KINDS[o.kind as RunKind]?.label ?? o.kind})
-            </option>
+          {groupByKind(kind, others).map((g) => (
+            <optgroup key={g.label} label={g.label}>
+              {g.runs.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name} ({RUN_KINDS[o.kind as RunKind]?.label ?? o.kind})
+                </option>
+              ))}
+            </optgroup>
           ))}
         </select>
       </label>
@@ -280,4 +309,15 @@ function ComparePicker({ runId, others }: { runId: string; others: Props["others
       </Button>
     </form>
   );
+}
+
+/** Runs of the same kind first (they share charts), then the rest, each in the order given. */
+export function groupByKind<R extends { kind: string }>(kind: string, runs: R[]): { label: string; runs: R[] }[] {
+  const same = runs.filter((r) => r.kind === kind);
+  const rest = runs.filter((r) => r.kind !== kind);
+  const label = RUN_KINDS[kind as RunKind]?.label ?? kind;
+  return [
+    ...(same.length ? [{ label: `${label} runs`, runs: same }] : []),
+    ...(rest.length ? [{ label: "Other kinds", runs: rest }] : []),
+  ];
 }

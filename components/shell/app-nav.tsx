@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { SessionUser } from "@/lib/auth/authenticate";
 import { can } from "@/lib/auth/permissions";
-import { NAV_ITEMS } from "./nav-items";
+import { NAV_GROUPS } from "./nav-items";
+import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -12,15 +13,11 @@ export function AppNav({ user }: { user: SessionUser }) {
         <Link href="/" className="font-semibold tracking-tight">
           RLHF Studio
         </Link>
-        <ul className="flex flex-1 flex-wrap gap-1 text-sm">
-          {NAV_ITEMS.filter((i) => can(user, i.permission)).map((i) => (
-            <li key={i.href}>
-              <Link href={i.href} className="rounded-md px-2 py-1 hover:bg-zinc-200/60 dark:hover:bg-zinc-800">
-                {i.label}
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <NavLinks
+          groups={NAV_GROUPS.map((g) => ({ label: g.label, items: g.items.filter((i) => can(user, i.permission)).map(({ href, label }) => ({ href, label })) })).filter(
+            (g) => g.items.length > 0,
+          )}
+        />
         <div className="flex items-center gap-1 text-sm">
           <Link href="/account" className="rounded-md px-2 py-1 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" title={user.email}>
             {user.name || user.email} <span className="text-zinc-500">· {user.role}</span>

@@ -3,10 +3,12 @@
 import "server-only";
 import crypto from "node:crypto";
 import type pg from "pg";
+import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import type { SessionUser } from "./authenticate";
-import { roleCan, type Permission } from "./permissions";
+import { roleCan } from "./permissions";
+import { grantFor } from "./scopes";
 
 const PREFIX = "rlhf_";
 export const hashToken = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
@@ -14,9 +16,12 @@ export const hashToken = (token: string) => crypto.createHash("sha256").update(t
 export async function createApiToken(
   db: Db,
   user: SessionUser,
-  input: { name: string; scopes: Permission[]; expiresAt?: Date },
+  input: { name: string; scopes: readonly string[]; expiresAt?: Date },
 ): Promise<{ id: string; token: string }> {
-  const denied = input.scopes.find((s) => !roleCan(user.role, s));
+  const denied = input.scopes.find((s) => {
+    const grant = grantFor(s);
+    return !grant || !roleCan(user.role, grant);
+  });
   if (denied) throw new AppError("forbidden", `Your role cannot grant the scope ${denied}.`);
   const token = PREFIX + crypto.randomBytes(32).toString("base64url");
   const row = await db.apiToken.create({
@@ -25,7 +30,7 @@ export async function createApiToken(
       name: input.name,
       prefix: token.slice(0, PREFIX.length + 6),
       tokenHash: hashToken(token),
-      scopes: input.scopes,
+      scopes: [...input.scopes],
       expiresAt: input.expiresAt,
     },
     select: { id: true },
@@ -33,7 +38,8 @@ export async function createApiToken(
   return { id: row.id, token };
 }
 
-export type TokenUser = SessionUser & { scopes: Permission[] };
+/** `scopes`: as stored (scope names, or a legacy token's permission names: lib/auth/scopes tokenScopes). */
+export type TokenUser = SessionUser & { scopes: string[] };
 
 /**
  * The user behind a bearer token, or null when it is unknown, revoked, expired or disabled.
@@ -64,4 +70,36 @@ export async function revokeApiToken(db: Db, user: SessionUser, id: string): Pro
     data: { revokedAt: new Date() },
   });
   if (count === 0) throw new AppError("not_found", "That token was not found.");
+}
+
+/** What the account page and GET /api/tokens show of a token: never its hash. */
+const TOKEN_FIELDS = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  expiresAt: true,
+  createdAt: true,
+} as const;
+
+/** The user's own tokens, newest first. */
+export async function listApiTokens(db: Db, userId: string) {
+  return db.apiToken.findMany({ where: { userId }, select: TOKEN_FIELDS, orderBy: { createdAt: "desc" } });
+}
+
+/** Creates a token for the signed-in user (audited). The plain token is returned here only; the database keeps its sha256. */
+export async function issueApiToken(db: Db, user: SessionUser, input: { name: string; scopes: readonly string[]; expiresInDays?: number }) {
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : undefined;
+  const { id, token } = await createApiToken(db, user, { name: input.name, scopes: input.scopes, expiresAt });
+  await audit(db, user.id, "token.create", { type: "api_token", id }, { name: input.name, scopes: [...input.scopes] });
+  const apiToken = await db.apiToken.findUniqueOrThrow({ where: { id }, select: TOKEN_FIELDS });
+  return { token, apiToken };
+}
+
+/** Revokes one of the user's own tokens (audited); someone else's reads as not found. */
+export async function revokeOwnApiToken(db: Db, user: SessionUser, id: string): Promise<void> {
+  await revokeApiToken(db, user, id);
+  await audit(db, user.id, "token.revoke", { type: "api_token", id });
 }

@@ -42,7 +42,7 @@ export const normalizeAddress = (a: string) => {
 
 let cached: { raw: string | undefined; trust: TrustProxy } | undefined;
 function trustFromEnv(): TrustProxy {
-  const raw = process.env.TRUST_PROXY;
+  const raw = process.env.TRUST_PROXY; // lib/env.ts checks it with parseTrustProxy from here, so it is read directly
   if (!cached || cached.raw !== raw) cached = { raw, trust: parseTrustProxy(raw) };
   return cached.trust;
 }

@@ -13,13 +13,14 @@ import type { Role } from "./permissions";
 import { clientIp } from "./client-ip";
 import { requestIsHttps } from "./secure-cookie";
 import { sessionClaims } from "./session";
+import { envVar } from "../env";
 
 const credentials = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 
 export const SESSION_MAX_AGE = 7 * 24 * 3600;
 
 export const authOptions: NextAuthOptions = {
-  secret: process.env.NEXTAUTH_SECRET,
+  secret: envVar("NEXTAUTH_SECRET"),
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
   pages: { signIn: "/signin" },
   providers: [

@@ -3,6 +3,7 @@
 // a hash made at a lower cost is replaced on its owner's next sign-in (needsRehash).
 import crypto from "node:crypto";
 import { promisify } from "node:util";
+import { envVar } from "../env";
 
 const scrypt = promisify(crypto.scrypt) as (
   pw: crypto.BinaryLike,
@@ -23,15 +24,7 @@ const MAX_LOG2N = 20;
  * N = 2^17, r = 8: 128 MiB and about 4x the work of the first release's 2^15 per hash.
  * PASSWORD_HASH_LOG2N (15-20) changes it; the test setup lowers it to keep the suite quick.
  */
-export const PASSWORD_COST: PasswordCost = { log2N: costFromEnv(process.env.PASSWORD_HASH_LOG2N) };
-
-function costFromEnv(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return 17;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 15 || n > MAX_LOG2N)
-    throw new Error(`PASSWORD_HASH_LOG2N must be a whole number from 15 to ${MAX_LOG2N}, not "${raw}".`);
-  return n;
-}
+export const PASSWORD_COST: PasswordCost = { log2N: envVar("PASSWORD_HASH_LOG2N") };
 
 /** scrypt needs 128 * N * r * p bytes; the cap is set just above that for each hash's own parameters. */
 const maxmem = (n: number, r: number, p: number) => 128 * n * r * p + 1024 * 1024;

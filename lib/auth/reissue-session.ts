@@ -6,9 +6,10 @@ import type { NextRequest, NextResponse } from "next/server";
 import { SESSION_MAX_AGE } from "./options";
 import { requestIsHttps, sessionCookieName } from "./secure-cookie";
 import type { SessionClaims } from "./session";
+import { envVar } from "../env";
 
 export async function reissueSession(req: NextRequest, res: NextResponse, claims: SessionClaims): Promise<void> {
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = envVar("NEXTAUTH_SECRET");
   const secure = requestIsHttps(req.headers);
   const token = await getToken({ req, secret, secureCookie: secure });
   if (!token || !secret) return; // signed in with an API token or not at all: no session to keep

@@ -7,9 +7,10 @@
 //                          socket, or X-Forwarded-Proto "https" from the proxy that ended TLS. A
 //                          client that forges that header only makes its own cookie Secure.
 import { reachedOverHttps, type HeaderBag } from "../http/https";
+import { envVar } from "../env";
 
 export function requestIsHttps(headers: HeaderBag): boolean {
-  const setting = process.env.SECURE_COOKIES?.trim();
+  const setting = envVar("SECURE_COOKIES");
   if (setting === "1" || setting === "true") return true;
   if (setting === "0" || setting === "false") return false;
   return reachedOverHttps(headers);

@@ -6,6 +6,7 @@ import "server-only";
 import type pg from "pg";
 import type { Db } from "../db";
 import type { SessionUser } from "./authenticate";
+import { isId } from "../validation/id";
 
 /** Carried in the JWT: sv = session version, pca = passwordChangedAt in ms (0: never changed). */
 export type SessionClaims = { sv: number; pca: number };
@@ -23,7 +24,6 @@ export function sessionIsCurrent(
   return (claims.sv ?? 0) === user.sessionVersion && (user.passwordChangedAt?.getTime() ?? 0) <= (claims.pca ?? 0);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The user a session names, or null when it is unknown, disabled, or the session is older than a
@@ -34,7 +34,7 @@ export async function userForSession(
   sql: pg.Pool,
   session: { id?: string } & Partial<SessionClaims>,
 ): Promise<SessionUser | null> {
-  if (!session.id || !UUID.test(session.id)) return null;
+  if (!session.id || !isId(session.id)) return null;
   const { rows } = await sql.query<SessionUser & { disabled: boolean; sessionVersion: number; passwordChangedAt: Date | null }>({
     name: "current_user",
     text: `SELECT id, email, name, role::text AS role, disabled, "sessionVersion", "passwordChangedAt"

@@ -8,12 +8,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors";
 import { exportsRoot } from "./store";
+import { envVar } from "../env";
 
 const PARTIAL = /^\.([0-9a-f-]{36})\.partial$/;
 /** Export ids this process is writing now: their folders are never swept. */
 const inProgress = new Set<string>();
 
-export const exportConcurrency = () => Math.max(1, Number(process.env.EXPORT_CONCURRENCY ?? 2) || 2);
+export const exportConcurrency = () => envVar("EXPORT_CONCURRENCY");
 
 /** Takes a slot for export `id`; returns its release. Throws a 429 AppError when all slots are taken. */
 export function takeExportSlot(id: string): () => void {

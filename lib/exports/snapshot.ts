@@ -10,7 +10,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { audit } from "../audit";
 import type { Db } from "../db";
-import { env, serverSecret } from "../env";
+import { databaseUrl, serverSecret } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { datasetCard } from "./card";
@@ -92,7 +92,7 @@ async function writeExport(
   try {
     const s = await streamInChild(
       {
-        connectionString: opts.connectionString ?? env().DATABASE_URL,
+        connectionString: opts.connectionString ?? databaseUrl(),
         filters: f,
         dir: partial,
         secret: exportSecret(id),

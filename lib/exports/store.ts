@@ -9,6 +9,7 @@ import type { Db } from "../db";
 import { notFound } from "../errors";
 import { storageRoot } from "../storage";
 import type { ExportFile } from "./split-files";
+import { isId } from "../validation/id";
 
 export const exportsRoot = () => path.join(storageRoot(), "exports");
 
@@ -72,8 +73,7 @@ export async function listExports(db: Db, opts: { projectId?: string; take?: num
 }
 
 export async function getExport(db: Db, id: string): Promise<ExportView> {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const row = uuid.test(id) ? await db.export.findUnique({ where: { id }, include }) : null;
+  const row = isId(id) ? await db.export.findUnique({ where: { id }, include }) : null;
   if (!row) throw notFound("The export");
   return toExportView(row);
 }
@@ -101,7 +101,7 @@ export async function downloadExportFile(
   const exp = await getExport(db, exportId);
   const { path: filePath, file } = exportFile(exp, name);
   await audit(db, userId, "export.download", { type: "export", id: exp.id }, { file: file.name, ...detail });
-  const body = Readable.toWeb(fs.createReadStream(filePath)) as ReadableStream<Uint8Array>;
+  const body = Readable.toWeb(fs.createReadStream(/*turbopackIgnore: true*/ filePath)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
       "content-type": file.name.endsWith(".jsonl") ? "application/x-ndjson; charset=utf-8" : "text/markdown; charset=utf-8",

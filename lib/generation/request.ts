@@ -4,7 +4,7 @@
 // the stored config never holds it.
 import { z } from "zod";
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a checkpoint id");
+const uuid = z.guid({ error: "must be a checkpoint id" });
 
 const endpointFields = {
   kind: z.literal("openai"),

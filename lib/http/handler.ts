@@ -1,7 +1,9 @@
-// Route handlers are thin: `route({ permission }, fn)` authenticates (session cookie or, for
-// /api/v1, a bearer token), checks the permission, runs fn, and maps errors in one place. It also
-// holds the request-level defences in one place: the body limit of the route's kind (lib/http/body),
-// and for cookie-authenticated writes the same-origin and content-type checks (lib/http/same-origin).
+// Route handlers are thin: `route({ permission, params, query, body }, fn)` authenticates (session
+// cookie or a bearer token), checks the permission, parses the path parameters, query and JSON body
+// with the route's zod schemas, runs fn, and maps errors in one place (a bad path parameter: 404;
+// a bad query or body: 400 with the field paths). A bearer token also needs the route's scope. It
+// holds the request-level defences too: the body limit of the route's kind (lib/http/body), and for
+// cookie-authenticated writes the same-origin and content-type checks (lib/http/same-origin).
 import "server-only";
 import { NextRequest, NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
@@ -9,36 +11,112 @@ import { userForToken } from "../auth/api-tokens";
 import type { SessionUser } from "../auth/authenticate";
 import { getCurrentUser } from "../auth/current-user";
 import { can, type Permission } from "../auth/permissions";
+import { tokenScopes, type Scope } from "../auth/scopes";
 import { sqlPool } from "../db";
 import { AppError } from "../errors";
 import { BODY_LIMITS, checkDeclaredLength, readBody, withBodyLimit, type BodyKind } from "./body";
 import { assertContentType, assertSameOrigin, isWrite } from "./same-origin";
 
-export type RouteContext<P> = { req: NextRequest; user: SessionUser; params: P };
+/**
+ * What a handler gets: the request, the signed-in user, and the path parameters, query and JSON body
+ * already parsed by the route's zod schemas (without a schema: the raw strings, {} and undefined).
+ */
+export type RouteContext<P = Record<string, string>, Q = Record<string, never>, B = undefined> = {
+  req: NextRequest;
+  user: SessionUser;
+  /** How the user was authenticated: a session cookie or an API token. */
+  via: "session" | "token";
+  params: P;
+  query: Q;
+  body: B;
+};
 
-type Options = {
+type Schema = z.ZodType;
+type Out<S, Fallback> = S extends Schema ? z.output<S> : Fallback;
+
+export type RouteOptions<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | BodyKind | undefined = undefined> = {
   /** The permission this route needs. */
   permission: Permission;
   /** "session" (browser), "token" (Authorization: Bearer), or "either". */
   auth?: "session" | "token" | "either";
-  /** What the route reads as its body: "json" (the default for writes), "upload" or "none". */
-  body?: BodyKind;
-  /** A larger limit than BODY_LIMITS[body] for this route (model uploads: MODEL_UPLOAD_MAX_BYTES). */
-  maxBytes?: () => number;
+  /** The token scope a bearer call needs besides the permission (lib/auth/scopes); required where tokens are taken. */
+  scope?: Scope;
+  /**
+   * The path parameters' schema. A parameter that fails it names no record, so the answer is the
+   * same 404 a well-formed id that does not exist gets: a client sees one answer for "no such
+   * thing", and the route's page twin (which has no 400) agrees.
+   */
+  params?: PS;
+  /** The query string's schema (one value per name); a failure is a 400 with the field paths. */
+  query?: QS;
+  /**
+   * A zod schema: the body is JSON, read under maxBytes (default BODY_LIMITS.json) and parsed with
+   * it (a failure is a 400 with the field paths). Or what the route reads as its body: "json"
+   * (the default for writes; the handler reads it), "upload" or "none".
+   */
+  body?: BS;
+  /** A limit other than BODY_LIMITS[kind] for this route (model uploads: MODEL_UPLOAD_MAX_BYTES; small JSON bodies). */
+  maxBytes?: number | (() => number);
   /** The route's own 413 sentence for a body over maxBytes (what to do instead). */
   tooLarge?: () => AppError;
+  /** How the OpenAPI document describes the route (every /api/v1 route has one; lib/api/openapi.ts). */
+  doc?: RouteDoc;
 };
 
-const bodyKind = (req: Request, kind?: BodyKind): BodyKind => kind ?? (isWrite(req.method) && req.method !== "DELETE" ? "json" : "none");
+/** What the OpenAPI document says of a route beyond its schemas. */
+export type RouteDoc = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** The JSON answer's schema. */
+  response?: Schema;
+  /** The success status (default 200). */
+  status?: number;
+  /** A non-JSON answer (a file): its content types, and headers. */
+  responseContent?: Record<string, { schema: object }>;
+  responseHeaders?: Record<string, { description: string; schema: object }>;
+  /** A non-JSON request body (an upload): its content types. */
+  requestContent?: Record<string, { schema: object }>;
+  /** Error statuses beyond the ones the schemas imply (401, 403; 404 with path parameters; 400 with a query or body; 413 with a body). */
+  errors?: number[];
+};
 
-export function route<P = Record<string, string>>(
-  opts: Options,
-  fn: (ctx: RouteContext<P>) => Promise<Response | object | null>,
-) {
-  return async (req: NextRequest, ctx: { params: Promise<P> }) => {
+type Handler<PS, QS, BS> = (ctx: RouteContext<Out<PS, Record<string, string>>, Out<QS, Record<string, never>>, Out<BS, undefined>>) => Promise<Response | object | null>;
+
+/** The options a route was made with, kept on its handler so the OpenAPI document can be generated from them. */
+export type RouteSpec = RouteOptions<Schema | undefined, Schema | undefined, Schema | BodyKind | undefined>;
+export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & { spec: RouteSpec };
+
+const bodyKind = (req: Request, kind?: BodyKind | Schema): BodyKind =>
+  typeof kind === "object" ? "json" : (kind ?? (isWrite(req.method) && req.method !== "DELETE" ? "json" : "none"));
+const limitOf = (opts: { maxBytes?: number | (() => number) }, kind: BodyKind) =>
+  (typeof opts.maxBytes === "function" ? opts.maxBytes() : opts.maxBytes) ?? BODY_LIMITS[kind];
+
+/** Parses the path parameters: any failure is a 404 (see RouteOptions.params). */
+function parseParams(schema: Schema | undefined, raw: unknown): unknown {
+  if (!schema) return raw;
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const key = String(r.error.issues[0]?.path[0] ?? "id");
+  const value = String((raw as Record<string, unknown> | null)?.[key] ?? "").slice(0, 40);
+  throw new AppError("not_found", `There is nothing at that address: "${value}" is not a valid ${key}.`);
+}
+
+function parseQuery(schema: Schema | undefined, req: Request): unknown {
+  if (!schema) return {};
+  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}
+
+export function route<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | BodyKind | undefined = undefined>(
+  opts: RouteOptions<PS, QS, BS>,
+  fn: Handler<PS, QS, BS>,
+): RouteHandler {
+  if (opts.auth && opts.auth !== "session" && !opts.scope) throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
+  const handler = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       const kind = bodyKind(req, opts.body);
-      const max = opts.maxBytes?.() ?? BODY_LIMITS[kind];
+      const max = limitOf(opts, kind);
       checkDeclaredLength(req, max);
       const { user, via } = await resolveUser(req, opts);
       if (via === "session") {
@@ -46,7 +124,10 @@ export function route<P = Record<string, string>>(
         assertContentType(req, kind);
       }
       req = await limitBody(req, kind, max);
-      const result = await fn({ req, user, params: await ctx.params });
+      const params = parseParams(opts.params, await ctx.params);
+      const query = parseQuery(opts.query, req);
+      const body = typeof opts.body === "object" ? await readJson(req, opts.body, max) : undefined;
+      const result = await (fn as Handler<Schema, Schema, Schema>)({ req, user, via, params, query, body } as never);
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
     } catch (e) {
@@ -54,23 +135,26 @@ export function route<P = Record<string, string>>(
       return errorResponse(e);
     }
   };
+  return Object.assign(handler, { spec: opts as RouteSpec });
 }
 
 /**
  * A route that needs no sign-in (invite acceptance: the token in the body is the permission), with
- * the same body limits and content-type check as `route`. The route walk lists every such route.
+ * the same body limits, content-type check and body parsing as `route`. The route walk lists every such route.
  */
-export function publicRoute<P = Record<string, string>>(
-  opts: { body?: BodyKind },
-  fn: (ctx: { req: NextRequest; params: P }) => Promise<Response | object | null>,
+export function publicRoute<BS extends Schema | BodyKind | undefined = undefined>(
+  opts: { body?: BS; maxBytes?: number },
+  fn: (ctx: { req: NextRequest; body: Out<BS, undefined> }) => Promise<Response | object | null>,
 ) {
-  return async (req: NextRequest, ctx: { params: Promise<P> }) => {
+  return async (req: NextRequest) => {
     try {
       const kind = bodyKind(req, opts.body);
-      checkDeclaredLength(req, BODY_LIMITS[kind]);
+      const max = limitOf(opts, kind);
+      checkDeclaredLength(req, max);
       assertContentType(req, kind);
-      req = await limitBody(req, kind, BODY_LIMITS[kind]);
-      const result = await fn({ req, params: await ctx.params });
+      req = await limitBody(req, kind, max);
+      const body = typeof opts.body === "object" ? await readJson(req, opts.body, max) : undefined;
+      const result = await fn({ req, body: body as Out<BS, undefined> });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
     } catch (e) {
@@ -93,14 +177,14 @@ async function limitBody(req: NextRequest, kind: BodyKind, max: number): Promise
   return req;
 }
 
-async function resolveUser(req: NextRequest, opts: Options): Promise<{ user: SessionUser; via: "session" | "token" }> {
+async function resolveUser(req: NextRequest, opts: { permission: Permission; scope?: Scope; auth?: "session" | "token" | "either" }): Promise<{ user: SessionUser; via: "session" | "token" }> {
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
   if (mode !== "session" && header?.startsWith("Bearer ")) {
     const user = await userForToken(sqlPool(), header.slice(7).trim());
     if (!user) throw new AppError("unauthorized", "The API token is missing, unknown, expired or revoked.");
-    if (!can(user, opts.permission) || !user.scopes.includes(opts.permission))
-      throw new AppError("forbidden", `This token does not have the ${opts.permission} permission.`);
+    if (!can(user, opts.permission)) throw new AppError("forbidden", `This token's owner does not have the ${opts.permission} permission.`);
+    if (!opts.scope || !tokenScopes(user.scopes).has(opts.scope)) throw new AppError("forbidden", `This token does not have the ${opts.scope} scope.`);
     return { user, via: "token" };
   }
   if (mode === "token") throw new AppError("unauthorized", "Send an API token as Authorization: Bearer <token>.");
@@ -136,4 +220,25 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
   return schema.parse(body);
+}
+
+/** One operation (permission, schemas, handler) that more than one route file serves, e.g. /api/exports and /api/v1/exports. */
+export type Operation<PS extends Schema | undefined, QS extends Schema | undefined, BS extends Schema | BodyKind | undefined> = {
+  options: RouteOptions<PS, QS, BS>;
+  run: Handler<PS, QS, BS>;
+};
+
+export function operation<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | BodyKind | undefined = undefined>(
+  options: RouteOptions<PS, QS, BS>,
+  run: Handler<PS, QS, BS>,
+): Operation<PS, QS, BS> {
+  return { options, run };
+}
+
+/** The route handler for an operation, authenticated as `auth` says (the app's routes: "either"; /api/v1: "token"). */
+export function serve<PS extends Schema | undefined, QS extends Schema | undefined, BS extends Schema | BodyKind | undefined>(
+  op: Operation<PS, QS, BS>,
+  auth: "session" | "token" | "either",
+): RouteHandler {
+  return route({ ...op.options, auth }, op.run);
 }

@@ -3,11 +3,13 @@
 // Secure cookie choice (lib/auth/secure-cookie.ts) and for HSTS (lib/http/security-headers.ts).
 // A client that forges the header only changes its own answer.
 
+import { envVar } from "../env";
+
 export type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
 export function reachedOverHttps(headers: HeaderBag, url?: string): boolean {
   if (url && new URL(url).protocol === "https:") return true;
-  if (process.env.NEXTAUTH_URL?.startsWith("https://")) return true;
+  if (envVar("NEXTAUTH_URL")?.startsWith("https://")) return true;
   const raw = headers instanceof Headers ? headers.get("x-forwarded-proto") : headers["x-forwarded-proto"];
   const proto = (Array.isArray(raw) ? raw[0] : (raw ?? "")).split(",")[0].trim().toLowerCase();
   return proto === "https";

@@ -4,6 +4,7 @@
 // or, for browsers without Fetch Metadata, when its Origin header is this app's origin.
 import { AppError } from "../errors";
 import type { BodyKind } from "./body";
+import { envVar } from "../env";
 
 export const CROSS_SITE_MESSAGE =
   "Cross-site request refused: writes with a sign-in cookie must come from the app's own pages (use an API token from scripts).";
@@ -23,7 +24,7 @@ function isAppOrigin(req: Request, origin: string): boolean {
   if (o.protocol !== "http:" && o.protocol !== "https:") return false;
   const host = req.headers.get("host") ?? new URL(req.url).host;
   if (o.host === host) return true;
-  const configured = process.env.NEXTAUTH_URL;
+  const configured = envVar("NEXTAUTH_URL");
   if (configured) {
     try {
       if (new URL(configured).origin === o.origin) return true;

@@ -2,6 +2,7 @@
 // API (set in next.config.js). Scripts run only from this origin with the request's nonce
 // ('strict-dynamic' lets Next's own scripts load their chunks); nothing may frame the app.
 
+import { envVar } from "../env";
 import { reachedOverHttps } from "./https";
 
 /** A fresh base64 nonce for one page response. */
@@ -11,7 +12,7 @@ export function newNonce(): string {
 }
 
 /** The page CSP. Development adds 'unsafe-eval' (React's dev tooling); production never does. */
-export function pageCsp(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+export function pageCsp(nonce: string, dev = envVar("NODE_ENV") === "development"): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,

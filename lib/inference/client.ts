@@ -1,12 +1,17 @@
 // The web server's side of the inference server (lib/inference/server.ts): INFERENCE_URL and
 // INFERENCE_SECRET from the environment; its answers and errors relayed as they are; "not running"
-// as one clear sentence (the route turns it into a 503).
+// as one clear sentence (an AppError "unavailable": 503).
 import "server-only";
 import { AppError, type ErrorCode } from "../errors";
 import { SECRET_HEADER, type GenerateBody, type GenerateReply, type ScoreBody, type ScoreReply } from "./schema";
+import { envVar } from "../env";
 
-export class InferenceUnavailableError extends Error {
+/** The inference server is not reachable: a 503 through the route wrapper's one error mapping. */
+export class InferenceUnavailableError extends AppError {
   override name = "InferenceUnavailableError";
+  constructor(message: string) {
+    super("unavailable", message);
+  }
 }
 
 const NOT_RUNNING =
@@ -18,12 +23,14 @@ export type InferenceClient = { generate(b: GenerateBody): Promise<GenerateReply
 
 export function inferenceClient(env: Record<string, string | undefined> = process.env): InferenceClient {
   const call = async <T>(path: string, body: unknown): Promise<T> => {
-    if (!env.INFERENCE_URL || !env.INFERENCE_SECRET) throw new InferenceUnavailableError(NOT_RUNNING);
+    const base = envVar("INFERENCE_URL", env);
+    const secret = envVar("INFERENCE_SECRET", env);
+    if (!base || !secret) throw new InferenceUnavailableError(NOT_RUNNING);
     let res: Response;
     try {
-      res = await fetch(new URL(path, env.INFERENCE_URL), {
+      res = await fetch(new URL(path, base), {
         method: "POST",
-        headers: { "content-type": "application/json", [SECRET_HEADER]: env.INFERENCE_SECRET },
+        headers: { "content-type": "application/json", [SECRET_HEADER]: secret },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(5 * 60_000),
       });

@@ -5,7 +5,7 @@ import { z } from "zod";
 /** The header that carries the shared secret from the web server to the inference server. */
 export const SECRET_HEADER = "x-inference-secret";
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a checkpoint id");
+const uuid = z.guid({ error: "must be a checkpoint id" });
 
 export const chatMessages = z
   .array(

@@ -42,6 +42,14 @@ export type HistoryItem = {
   prompt: string;
   summary: string;
   editableUntil: Date;
+  /** A ranking's answers and its details as saved, so it can be edited on the same tier board. */
+  ranking?: RankingEditState;
+};
+
+export type RankingEditState = {
+  answers: { position: number; text: string }[];
+  tiers: number[][];
+  meta: Record<number, { likert?: number; flags: string[] }>;
 };
 
 export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<HistoryItem[]> {
@@ -50,7 +58,16 @@ export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<
       where: { labelerId: user.id },
       orderBy: { createdAt: "desc" },
       take,
-      include: { task: { include: { project: true, prompt: { select: { messages: true } } } } },
+      include: {
+        task: {
+          include: {
+            project: true,
+            prompt: { select: { messages: true } },
+            items: { orderBy: { position: "asc" }, select: { position: true, completionId: true, completion: { select: { text: true } } } },
+          },
+        },
+        answers: { select: { completionId: true, likert: true, flags: true } },
+      },
     }),
     db.demonstration.findMany({
       where: { authorId: user.id },
@@ -70,6 +87,7 @@ export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<
       prompt: lastUser(r.task.prompt.messages),
       summary: r.notation,
       editableUntil: until(r.createdAt, r.task.project.editLockHours),
+      ranking: rankingEditState(r.task.items, r.tiers as number[][], r.answers),
     })),
     ...demos.map((d) => ({
       kind: "demonstration" as const,
@@ -83,4 +101,18 @@ export async function ownHistory(db: Db, user: SessionUser, take = 20): Promise<
   ]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, take);
+}
+
+function rankingEditState(
+  items: { position: number; completionId: string; completion: { text: string } }[],
+  tiers: number[][],
+  answers: { completionId: string; likert: number | null; flags: string[] }[],
+): RankingEditState {
+  const byCompletion = new Map(answers.map((a) => [a.completionId, a]));
+  const meta: RankingEditState["meta"] = {};
+  for (const item of items) {
+    const a = byCompletion.get(item.completionId);
+    if (a) meta[item.position] = { ...(a.likert !== null ? { likert: a.likert } : {}), flags: a.flags };
+  }
+  return { answers: items.map((i) => ({ position: i.position, text: i.completion.text })), tiers, meta };
 }

@@ -18,14 +18,15 @@ import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/
 import { inTransaction, run, type SqlClient } from "./sql/transaction";
 
 export type TaskKindName = "demonstration" | "ranking";
-export type NextTaskOptions = { projectId?: string; kind?: TaskKindName };
+/** `exclude`: tasks not to hand out, the labeler's own leases on them included (the task on screen, when the page prefetches the next). */
+export type NextTaskOptions = { projectId?: string; kind?: TaskKindName; exclude?: string[] };
 
 const MAX_ATTEMPTS = 8;
 
 export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskOptions = {}): Promise<TaskPayload | null> {
   return inTransaction(pool, async (c) => {
     const pick = opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT;
-    const tried: string[] = [];
+    const tried: string[] = [...(opts.exclude ?? [])];
     let covered = 0; // open tasks that earlier windows held, none of them for this labeler now
     for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
       const [got] = await run<{ id: string | null; resumed: boolean; more: boolean }>(c, pick, [
@@ -90,6 +91,25 @@ export async function renewLease(pool: pg.Pool, user: SessionUser, assignmentId:
     const [renewed] = await run<{ leasedUntil: Date }>(c, RENEW, [held.id, task.leaseMinutes]);
     return { leaseExpiresAt: renewed.leasedUntil.toISOString() };
   });
+}
+
+/**
+ * Gives back a lease the labeler took but will not use (a prefetched next task when they leave the
+ * page): the lease ends now, so the slot is free for others at once. Their own assignments only;
+ * one that is no longer active (submitted, skipped) is left as it is. Idempotent.
+ */
+export async function releaseLease(pool: pg.Pool, user: SessionUser, assignmentId: string): Promise<{ released: boolean }> {
+  const r = await pool.query(
+    `UPDATE "Assignment" SET "leasedUntil" = LEAST("leasedUntil", now()), "updatedAt" = now()
+      WHERE id = $1::uuid AND "userId" = $2::uuid AND status = 'active' AND "leasedUntil" > now()`,
+    [assignmentId, user.id],
+  );
+  if (r.rowCount === 0) {
+    const [a] = (await pool.query<{ userId: string }>(`SELECT "userId" FROM "Assignment" WHERE id = $1::uuid`, [assignmentId])).rows;
+    if (!a) throw new AppError("not_found", "That assignment was not found.");
+    if (a.userId !== user.id) throw new AppError("forbidden", "This assignment belongs to another labeler.");
+  }
+  return { released: (r.rowCount ?? 0) > 0 };
 }
 
 export async function skipTask(

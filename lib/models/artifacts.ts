@@ -9,11 +9,11 @@ import { notFound } from "../errors";
 import { configFromHf } from "../../ml/checkpoint/checkpoint";
 import { paramCount, type GPTConfig } from "../../ml/model/config";
 import { storageRoot } from "../storage";
+import { isId } from "../validation/id";
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export type ArtifactKind = "base" | "sft" | "reward_model" | "ppo";
+export type ArtifactKind = "base" | "sft" | "reward_model" | "ppo" | "dpo";
 /** Kinds that generate answers (a policy); a reward model only scores them. */
-export const POLICY_KINDS: readonly ArtifactKind[] = ["base", "sft", "ppo"];
+export const POLICY_KINDS: readonly ArtifactKind[] = ["base", "sft", "ppo", "dpo"];
 export const ONNX_FILE = "model.onnx";
 
 export type ArtifactFile = { name: string; bytes: number | null; onDemand?: boolean };
@@ -109,7 +109,7 @@ export async function listArtifacts(db: Db, opts: { kinds?: readonly ArtifactKin
 
 /** One artifact row with its folder, or not found (also for a malformed id). */
 export async function findArtifact(db: Db, id: string) {
-  const row = UUID.test(id) ? await db.modelArtifact.findUnique({ where: { id }, select }) : null;
+  const row = isId(id) ? await db.modelArtifact.findUnique({ where: { id }, select }) : null;
   if (!row) throw notFound("The checkpoint");
   return { view: toView(row), dir: artifactDir(row) };
 }

@@ -13,13 +13,14 @@ import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { storageDir } from "../storage";
+import { envVar } from "../env";
 
 /**
  * The only folder a server-path import may read from (MODEL_IMPORT_DIR, default `<DATA_DIR>/imports`).
  * Without it, anyone allowed to import could make the server copy any file it can read.
  */
 export function importRoot(): string {
-  return path.resolve(process.env.MODEL_IMPORT_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "imports"));
+  return path.resolve(/*turbopackIgnore: true*/ envVar("MODEL_IMPORT_DIR") ?? path.join(envVar("DATA_DIR"), "imports"));
 }
 
 /**
@@ -27,7 +28,7 @@ export function importRoot(): string {
  * inside the import root. A relative path is taken relative to the root.
  */
 export function resolveImportPath(given: string, root = importRoot()): string {
-  const realRoot = fs.existsSync(root) ? fs.realpathSync(root) : root;
+  const realRoot = fs.existsSync(/*turbopackIgnore: true*/ root) ? fs.realpathSync(/*turbopackIgnore: true*/ root) : root;
   const target = path.resolve(realRoot, given);
   let real: string;
   try {
@@ -113,7 +114,7 @@ export async function importModelFolder(
 export async function importFromServerPath(db: Db, actorId: string, o: { path: string; name: string }): Promise<ImportedModel> {
   const root = importRoot();
   const dir = resolveImportPath(o.path, root);
-  const realRoot = fs.realpathSync(root);
+  const realRoot = fs.realpathSync(/*turbopackIgnore: true*/ root);
   return importModelFolder(db, actorId, { dir, name: o.name, from: path.relative(realRoot, dir) || ".", root: realRoot });
 }
 

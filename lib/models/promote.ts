@@ -6,16 +6,17 @@ import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
-import { POLICY_KINDS, UUID, type ArtifactKind } from "./artifacts";
+import { POLICY_KINDS, type ArtifactKind } from "./artifacts";
+import { isId } from "../validation/id";
 
 export const promoteInput = z.object({
   /** The checkpoint to promote; null clears the project's generator. */
-  artifactId: z.string().regex(UUID, "must be a checkpoint id").nullable(),
+  artifactId: z.guid({ error: "must be a checkpoint id" }).nullable(),
 });
 export type PromoteInput = z.infer<typeof promoteInput>;
 
 export async function promoteGenerator(db: Db, user: SessionUser, projectId: string, input: PromoteInput) {
-  const project = UUID.test(projectId) ? await db.project.findUnique({ where: { id: projectId }, select: { id: true } }) : null;
+  const project = isId(projectId) ? await db.project.findUnique({ where: { id: projectId }, select: { id: true } }) : null;
   if (!project) throw notFound("That project");
   if (input.artifactId) {
     const a = await db.modelArtifact.findUnique({ where: { id: input.artifactId }, select: { kind: true } });

@@ -15,15 +15,15 @@ import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { storageDir } from "../storage";
 import { importModelFolder, type ImportedModel } from "./import";
+import { envVar } from "../env";
+import { isId } from "../validation/id";
 
 const OWNER = ".owner";
 const STALE_MS = 24 * 3600_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The most bytes one uploaded model folder may hold (MODEL_UPLOAD_MAX_BYTES, default 4 GiB). */
 export function maxUploadBytes(): number {
-  const v = Number(process.env.MODEL_UPLOAD_MAX_BYTES);
-  return Number.isFinite(v) && v > 0 ? v : 4 * 1024 ** 3;
+  return envVar("MODEL_UPLOAD_MAX_BYTES");
 }
 
 const uploadsRoot = () => storageDir("uploads");
@@ -46,7 +46,7 @@ export function startUpload(userId: string): { id: string; maxBytes: number } {
 /** The upload's folder, when it exists and belongs to the user (another user's is not found). */
 function uploadDir(userId: string, id: string): string {
   const dir = path.join(uploadsRoot(), id);
-  if (!UUID.test(id) || !fs.existsSync(path.join(dir, OWNER)) || fs.readFileSync(path.join(dir, OWNER), "utf8") !== userId) throw notFound("The upload");
+  if (!isId(id) || !fs.existsSync(path.join(dir, OWNER)) || fs.readFileSync(path.join(dir, OWNER), "utf8") !== userId) throw notFound("The upload");
   return dir;
 }
 

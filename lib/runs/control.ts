@@ -8,11 +8,10 @@ import type { SessionUser } from "../auth/authenticate";
 import { can } from "../auth/permissions";
 import { db } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isId } from "../validation/id";
 
 async function existing(id: string) {
-  const r = UUID.test(id) ? await db.trainingRun.findUnique({ where: { id }, select: { id: true, status: true } }) : null;
+  const r = isId(id) ? await db.trainingRun.findUnique({ where: { id }, select: { id: true, status: true } }) : null;
   if (!r) throw notFound("The run");
   return r;
 }

@@ -21,16 +21,16 @@ import { estimateFor, memoryRefusal, runModel } from "./estimate";
 import { RUN_KINDS, type ArtifactKind } from "./kinds";
 import { liveWorkers, someWorkerCan } from "../worker/queue";
 import { encryptSecrets } from "./secrets";
+import { envVar } from "../env";
 
 const refuse = (msg: string) => new AppError("bad_request", msg);
 
 /** The machine's memory the estimate is checked against (RUN_MEMORY_BYTES overrides os.totalmem(), e.g. for a worker machine larger or smaller than the web server's). */
 export function totalMemory(): number {
-  const v = Number(process.env.RUN_MEMORY_BYTES);
-  return Number.isFinite(v) && v > 0 ? v : os.totalmem();
+  return envVar("RUN_MEMORY_BYTES") ?? os.totalmem();
 }
 
-const ARTIFACT_NAMES: Record<ArtifactKind, string> = { base: "base model", sft: "SFT model", reward_model: "reward model", ppo: "PPO policy" };
+const ARTIFACT_NAMES: Record<ArtifactKind, string> = { base: "base model", sft: "SFT model", reward_model: "reward model", ppo: "PPO policy", dpo: "DPO policy" };
 const article = (s: string) => (/^[aeiou]/i.test(s) || /^SFT/.test(s) ? "an" : "a");
 const withArticle = (s: string) => `${article(s)} ${s}`;
 

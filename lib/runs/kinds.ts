@@ -5,12 +5,12 @@
 // the table's. The new-run form renders from the table; createRun validates with the schema; the
 // worker's handlers read the parsed config (RunConfig). Adding a kind is a row here plus a handler in lib/worker/handlers.ts.
 import { z } from "zod";
-import { atLeast, atMost, defaultsOf, PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type ConfigOf, type FieldSpec, type FieldTable } from "../../ml/browser";
+import { atLeast, atMost, defaultsOf, DPO_FIELDS, PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type ConfigOf, type FieldSpec, type FieldTable } from "../../ml/browser";
 import { shown, zodObject } from "./hparams";
 
-export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "generate"] as const;
+export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "dpo", "best_of_n", "generate"] as const;
 export type RunKind = (typeof RUN_KIND_NAMES)[number];
-export const ARTIFACT_KINDS = ["base", "sft", "reward_model", "ppo"] as const;
+export const ARTIFACT_KINDS = ["base", "sft", "reward_model", "ppo", "dpo"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 /** Model presets (ml/model/config.ts PRESETS) a run can be sized for; gpt2 is the 124M GPT-2 shape. */
 export const MODEL_SIZES = ["tiny", "small", "gpt2"] as const;
@@ -64,6 +64,7 @@ const pretrainFields = {
 const sftFields = shown(TRAIN_FIELDS);
 const rewardFields = shown(REWARD_FIELDS);
 const ppoFields = shown(PPO_FIELDS);
+const dpoFields = shown(DPO_FIELDS);
 
 /** Sampling settings of an answer-generation job (the source models come from the request). */
 const generateFields = {
@@ -90,6 +91,19 @@ const generateFields = {
   seed: TRAIN_FIELDS.seed,
 } as const satisfies FieldTable;
 
+/** Best-of-N distillation: sampling and the reward model's pick (the policy and the reward model come from the form). */
+const bestOfNFields = {
+  n: {
+    type: "int", default: 16, min: atLeast(1), max: atMost(256), unit: "answers", show: "basic",
+    label: "N", doc: "Answers sampled per prompt; the one the reward model scores highest is kept.",
+  },
+  maxNewTokens: generateFields.maxNewTokens,
+  temperature: { ...generateFields.temperature, default: 1 },
+  topP: { ...generateFields.topP, default: 1 },
+  seed: TRAIN_FIELDS.seed,
+  threads: TRAIN_FIELDS.threads,
+} as const satisfies FieldTable;
+
 /** Where the worker runs the engine, on every kind: a string, so not a table row (the form has its own select). */
 const device = z
   .string()
@@ -106,6 +120,8 @@ export const KIND_FIELDS = {
   sft: sftFields,
   reward_model: rewardFields,
   ppo: ppoFields,
+  dpo: dpoFields,
+  best_of_n: bestOfNFields,
   generate: generateFields,
 } satisfies Record<RunKind, FieldTable>;
 
@@ -116,6 +132,9 @@ type RunExtras = {
   reward_model: object;
   /** The reward model's artifact id (createRun puts it in the config). */
   ppo: { rewardId?: string };
+  dpo: object;
+  /** The reward model's artifact id (createRun puts it in the config). */
+  best_of_n: { rewardId?: string };
   /** The generate request, less its secrets (lib/generation/request.ts). */
   generate: { request?: Record<string, unknown> };
 };
@@ -209,6 +228,40 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
       saveEvery: size === "tiny" ? 5 : 25,
       threads: size === "tiny" ? 1 : 2,
     }),
+  },
+  dpo: {
+    label: "DPO",
+    description:
+      "Direct Preference Optimization: tune the SFT policy on the labelers' rankings without a reward model (every strict pair of a ranking in one batch element), with the SFT model as the frozen reference.",
+    artifact: "dpo",
+    baseKinds: ["sft", "dpo"],
+    dataset: "rankings",
+    fields: dpoFields,
+    config: schemaOf(dpoFields),
+    // TRL: β 0.1, lr 1e-6 at billions of parameters, scaled up for small models.
+    defaults: (size) => ({
+      ...defaultsOf(dpoFields),
+      batchSize: size === "tiny" ? 4 : size === "gpt2" ? 2 : 8,
+      maxLr: size === "tiny" ? 1e-3 : 1e-5,
+      minLr: size === "tiny" ? 1e-4 : 1e-6,
+      warmupSteps: size === "tiny" ? 2 : 10,
+      evalEvery: size === "tiny" ? 5 : 25,
+      saveEvery: size === "tiny" ? 5 : 50,
+      klPrompts: size === "tiny" ? 4 : 16,
+      klMaxNewTokens: size === "tiny" ? 16 : 32,
+      threads: size === "tiny" ? 1 : 2,
+    }),
+  },
+  best_of_n: {
+    label: "Best-of-N distillation",
+    description:
+      "Sample N answers per prompt from a policy, keep the one the reward model scores highest (InstructGPT's and Llama 2's rejection sampling), and save the kept answers as a new SFT export to fine-tune on.",
+    baseKinds: ["sft", "ppo", "dpo"],
+    needsRewardModel: true,
+    dataset: "ppo",
+    fields: bestOfNFields,
+    config: schemaOf(bestOfNFields),
+    defaults: (size) => ({ ...defaultsOf(bestOfNFields), ...(size === "tiny" ? { n: 4, maxNewTokens: 16, threads: 1 } : {}) }),
   },
   generate: {
     label: "Generate answers",

@@ -3,8 +3,8 @@
 import "server-only";
 import { db } from "../db";
 import { notFound } from "../errors";
+import { isId } from "../validation/id";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const artifactSelect = { id: true, kind: true, name: true, createdAt: true } as const;
 
 const summarySelect = {
@@ -54,7 +54,7 @@ function view<R extends { workerId: string | null; workerHost: string | null; wo
 
 /** One run: base and produced artifacts, worker, config, threads, progress, ETA, error and log tail. */
 export async function getRun(id: string) {
-  const r = UUID.test(id)
+  const r = isId(id)
     ? await db.trainingRun.findUnique({
         where: { id },
         select: { ...summarySelect, config: true, logTail: true, export: { select: { id: true, kind: true, rowCount: true, createdAt: true } } },
@@ -69,7 +69,7 @@ export type RunMetricPoint = { id: string; step: number; name: string; value: nu
 
 /** Metrics after `afterId` (a RunMetric id as a decimal string), oldest first, at most `limit`. */
 export async function getRunMetrics(runId: string, opts: { afterId?: string; limit?: number } = {}): Promise<RunMetricPoint[]> {
-  if (!UUID.test(runId)) throw notFound("The run");
+  if (!isId(runId)) throw notFound("The run");
   const rows = await db.runMetric.findMany({
     where: { runId, ...(opts.afterId ? { id: { gt: BigInt(opts.afterId) } } : {}) },
     orderBy: { id: "asc" },

@@ -3,7 +3,7 @@
 // every query by default) and cleared when the run ends. Only the worker that runs it decrypts them.
 import "server-only";
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { serverSecret } from "../env";
+import { envVar, serverSecret } from "../env";
 
 const VERSION = "v1";
 
@@ -14,7 +14,7 @@ export function runSecretsKey(secret = serverSecret()): string {
 
 function key(): Buffer {
   // Workers started by npm start get RUN_SECRETS_KEY (lib/child-env.ts keeps NEXTAUTH_SECRET from them).
-  const given = process.env.RUN_SECRETS_KEY;
+  const given = envVar("RUN_SECRETS_KEY");
   return Buffer.from(given || runSecretsKey(), "base64url");
 }
 

@@ -1,14 +1,14 @@
 // What a personal API token request may hold (POST /api/tokens and the account page form).
 import { z } from "zod";
-import { PERMISSIONS } from "../auth/permissions";
+import { SCOPE_NAMES } from "../auth/scopes";
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100),
-  /** Permissions the token may use; each must be one the owner's role has. */
+  /** What the token may be used for (lib/auth/scopes); the owner's role must be able to grant each. */
   scopes: z
-    .array(z.enum(PERMISSIONS))
+    .array(z.enum(SCOPE_NAMES))
     .min(1, "pick at least one scope")
-    .max(PERMISSIONS.length)
+    .max(SCOPE_NAMES.length)
     .transform((s) => [...new Set(s)]),
   /** Leave out for a token that does not expire. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),

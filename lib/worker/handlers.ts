@@ -4,6 +4,8 @@ import "server-only";
 import { runGenerate } from "../generation/run-generate";
 import type { RunKind } from "../runs/kinds";
 import type { RunContext } from "./context";
+import { bestOfNHandler } from "./handlers/best-of-n";
+import { dpoHandler } from "./handlers/dpo";
 import { ppoHandler } from "./handlers/ppo";
 import { rewardModelHandler } from "./handlers/reward-model";
 import { trainLMHandler } from "./handlers/train-lm";
@@ -15,6 +17,8 @@ export const HANDLERS: { [K in RunKind]: RunHandler<K> } = {
   sft: trainLMHandler,
   reward_model: rewardModelHandler,
   ppo: ppoHandler,
+  dpo: dpoHandler,
+  best_of_n: bestOfNHandler,
   generate: async (ctx) => {
     await runGenerate(ctx);
   },

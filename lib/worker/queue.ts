@@ -8,12 +8,13 @@
 // next worker reads it with its first heartbeat.
 import "server-only";
 import { db } from "../db";
+import { envVar } from "../env";
 
 export type WorkerIdentity = { id: string; host: string; pid: number };
 
 export type ClaimedRun = {
   id: string;
-  kind: "pretrain" | "sft" | "reward_model" | "ppo" | "generate";
+  kind: "pretrain" | "sft" | "reward_model" | "ppo" | "dpo" | "best_of_n" | "generate";
   config: Record<string, unknown>;
   projectId: string | null;
   exportId: string | null;
@@ -156,7 +157,7 @@ export async function unregisterWorker(id: string): Promise<void> {
 }
 
 /** Workers whose heartbeat is younger than `staleMs` (default RUN_STALE_MS or 60 s), newest first; older rows are deleted. */
-export async function liveWorkers(staleMs = Number(process.env.RUN_STALE_MS) || 60_000): Promise<WorkerInfo[]> {
+export async function liveWorkers(staleMs = envVar("RUN_STALE_MS")): Promise<WorkerInfo[]> {
   const secs = staleMs / 1000;
   await db.$executeRaw`DELETE FROM "Worker" WHERE "heartbeatAt" < now() - make_interval(secs => ${secs * 10})`;
   return db.$queryRaw<WorkerInfo[]>`

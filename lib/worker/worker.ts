@@ -12,6 +12,7 @@ import { RunSinks, registerArtifact, type RunContext } from "./context";
 import { HANDLERS, type RunHandler } from "./handlers";
 import { availableDevices, parseDevice, checkDevice, deviceName } from "../../ml/runtime/device";
 import { claimRun, finishRun, heartbeat, reapStaleRuns, registerWorker, unregisterWorker, workerHeartbeat, type ClaimedRun, type Ending, type WorkerIdentity } from "./queue";
+import { envVar } from "../env";
 
 export type WorkerOptions = {
   /** Milliseconds between heartbeats while a run is held (default RUN_HEARTBEAT_MS or 2000). */
@@ -69,20 +70,15 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener("abort", done, { once: true });
   });
 
-const envMs = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
-
 export function startWorker(opts: WorkerOptions = {}): Worker {
-  const heartbeatMs = opts.heartbeatMs ?? envMs("RUN_HEARTBEAT_MS", 2000);
-  const staleMs = opts.staleMs ?? envMs("RUN_STALE_MS", 60_000);
-  const pollMs = opts.pollMs ?? envMs("WORKER_POLL_MS", 1000);
-  const projectId = opts.projectId !== undefined ? opts.projectId : process.env.WORKER_PROJECT_ID || null;
+  const heartbeatMs = opts.heartbeatMs ?? envVar("RUN_HEARTBEAT_MS");
+  const staleMs = opts.staleMs ?? envVar("RUN_STALE_MS");
+  const pollMs = opts.pollMs ?? envVar("WORKER_POLL_MS");
+  const projectId = opts.projectId !== undefined ? opts.projectId : envVar("WORKER_PROJECT_ID") ?? null;
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const handlers = { ...HANDLERS, ...opts.handlers };
   const devices = opts.devices ?? availableDevices();
-  const defaultDevice = workerDevice(opts.device ?? process.env.ML_DEVICE ?? "cpu", devices);
+  const defaultDevice = workerDevice(opts.device ?? envVar("ML_DEVICE"), devices);
   const identity: WorkerIdentity = { id: `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`, host: os.hostname(), pid: process.pid };
   const stopping = new AbortController();
   let current: AbortController | null = null;

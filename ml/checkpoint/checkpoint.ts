@@ -40,6 +40,8 @@ export interface SaveOptions {
   eos?: number;
   /** Merged into config.json's `rlhf_studio` object (e.g. a reward model's { reward: { shift, scale } }). */
   meta?: Record<string, unknown>;
+  /** Files of the folder being replaced that the new one keeps (a trainer's cache, e.g. DPO's reference log-probs). */
+  keep?: string[];
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
@@ -136,10 +138,11 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
     if (o.trainerState) writeFileSync(path.join(tmp, 'trainer_state.json'), `${JSON.stringify(o.trainerState, null, 2)}\n`);
     if (o.tokenizer && o.tokenizer !== 'byte') {
       for (const f of TOKENIZER_FILES) {
-        const src = path.join(o.tokenizer.copyFrom, f);
-        if (existsSync(src)) copyFileSync(src, path.join(tmp, f));
+        const src = path.join(/*turbopackIgnore: true*/ o.tokenizer.copyFrom, f);
+        if (existsSync(/*turbopackIgnore: true*/ src)) copyFileSync(src, path.join(tmp, f));
       }
     }
+    for (const f of o.keep ?? []) if (existsSync(path.join(abs, f))) copyFileSync(path.join(abs, f), path.join(tmp, f));
     const old = `${abs}.old-${process.pid}-${Date.now()}`;
     if (existsSync(abs)) renameSync(abs, old);
     failpoint('checkpoint-swap');
@@ -198,7 +201,7 @@ export function loadCheckpoint(dir: string): Checkpoint {
   if (!existsSync(dir)) throw new CheckpointError(`model folder ${dir} does not exist`);
   const cfgFile = path.join(dir, 'config.json');
   const modelFile = path.join(dir, 'model.safetensors');
-  for (const f of [cfgFile, modelFile]) if (!existsSync(f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
+  for (const f of [cfgFile, modelFile]) if (!existsSync(/*turbopackIgnore: true*/ f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(cfgFile, 'utf8'));

@@ -129,7 +129,9 @@ function checkTensors(dir: string, config: GPTConfig): string {
     if (dataStart + t > size) fail(`model.safetensors: tensor ${key} extends past the end of the file (the file is cut short).`);
     dtypes.add(e.dtype);
   };
-  for (const [name, shape] of gptTensorShapes(config)) {
+  const shapes = gptTensorShapes(config);
+  const wteShape = shapes.find(([name]) => name === 'wte.weight')![1]; // lm_head is tied to wte
+  for (const [name, shape] of shapes) {
     const t = byName.get(name);
     if (!t) fail(`model.safetensors has no tensor ${name}, which config.json (${config.nLayer} layers) requires.`);
     check(t!.key, t!.e, shape);
@@ -137,7 +139,7 @@ function checkTensors(dir: string, config: GPTConfig): string {
   }
   for (const [name, { key, e }] of byName) {
     if (!BUFFERS.test(name)) fail(`model.safetensors has a tensor ${key} that a GPT-2 language model of this config does not have.`);
-    check(key, e, name === 'lm_head.weight' ? [config.vocabSize, config.nEmbd] : undefined);
+    check(key, e, name === 'lm_head.weight' ? wteShape : undefined);
   }
   return [...dtypes].sort().join('+');
 }
@@ -146,7 +148,7 @@ function checkTensors(dir: string, config: GPTConfig): string {
 function checkTokenizer(dir: string, config: GPTConfig): ModelFolderInfo['tokenizer'] {
   const hasBpe = ['tokenizer.json', 'vocab.json', 'merges.txt'].some((f) => existsSync(path.join(dir, f)));
   if (hasBpe && !existsSync(path.join(dir, 'tokenizer.json'))) {
-    for (const f of ['vocab.json', 'merges.txt']) if (!existsSync(path.join(dir, f))) fail(`The folder has vocab.json or merges.txt but not ${f}: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt.`);
+    for (const f of ['vocab.json', 'merges.txt']) if (!existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f))) fail(`The folder has vocab.json or merges.txt but not ${f}: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt.`);
   }
   let tok;
   try {
@@ -179,6 +181,6 @@ export function validateModelFolder(dir: string): ModelFolderInfo {
   const dtype = checkTensors(dir, config);
   const tokenizer = checkTokenizer(dir, config);
   let bytes = 0;
-  for (const f of MODEL_FOLDER_FILES) if (existsSync(path.join(dir, f))) bytes += statSync(path.join(dir, f)).size;
+  for (const f of MODEL_FOLDER_FILES) if (existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f))) bytes += statSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f)).size;
   return { config, params: paramCount(config), bytes, dtype, tokenizer };
 }

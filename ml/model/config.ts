@@ -68,9 +68,4 @@ export function validateConfig(c: GPTConfig, where = 'model config'): GPTConfig 
   return c;
 }
 
-/** Number of parameters (the lm head is tied to wte, so it adds none). */
-export function paramCount(c: GPTConfig): number {
-  const C = c.nEmbd;
-  const block = 2 * C + (3 * C * C + 3 * C) + (C * C + C) + 2 * C + (4 * C * C + 4 * C) + (4 * C * C + C);
-  return c.vocabSize * C + c.nCtx * C + c.nLayer * block + 2 * C;
-}
+export { paramCount } from './params';

@@ -47,7 +47,7 @@ export const ATT_BYTES = 32;
  */
 export const GFLOPS_PER_THREAD = 40e9;
 
-export type EstimateKind = 'pretrain' | 'sft' | 'reward_model' | 'ppo' | 'generate';
+export type EstimateKind = 'pretrain' | 'sft' | 'reward_model' | 'ppo' | 'dpo' | 'generate';
 
 export interface EstimateInput {
   kind: EstimateKind;
@@ -104,6 +104,13 @@ export function estimateRun(x: EstimateInput): Estimate {
       weights = 2 * PPO_BYTES_TRAINED * P + 2 * PPO_BYTES_FROZEN * P;
       activations = actBytes(m, rows, T, true);
       stepFlops = flops(m, P, rows * T, T) + flops(m, P - m.vocabSize * m.nEmbd, rows * T, T);
+      break;
+    case 'dpo':
+      // policy trained, reference frozen; every answer of each ranking through the LM head
+      rows *= x.answersPerPrompt ?? 4;
+      weights = BYTES_TRAINED * P + BYTES_FROZEN * P;
+      activations = actBytes(m, rows, T, true);
+      stepFlops = flops(m, P, rows * T, T);
       break;
     case 'generate':
       // weights, the KV cache and one step's logits

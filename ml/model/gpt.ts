@@ -10,6 +10,7 @@ import type { Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
 import { ShapeError } from '../graph/shape';
 import type { GPTConfig } from './config';
+import { gptParamDecls } from './params';
 
 /** Added to attention scores of masked positions (exp underflows to exactly 0). */
 export const MASKED = -1e9;
@@ -37,62 +38,20 @@ export interface GPTParams {
   lnF: NormParams;
 }
 
-/** The Hugging Face name and shape of every body tensor, in declaration order. */
-export function gptTensorShapes(c: GPTConfig): Array<[string, number[]]> {
-  const C = c.nEmbd;
-  const out: Array<[string, number[]]> = [
-    ['wte.weight', [c.vocabSize, C]],
-    ['wpe.weight', [c.nCtx, C]],
-  ];
-  for (let l = 0; l < c.nLayer; l++) {
-    const p = `h.${l}`;
-    out.push(
-      [`${p}.ln_1.weight`, [C]],
-      [`${p}.ln_1.bias`, [C]],
-      [`${p}.attn.c_attn.weight`, [C, 3 * C]],
-      [`${p}.attn.c_attn.bias`, [3 * C]],
-      [`${p}.attn.c_proj.weight`, [C, C]],
-      [`${p}.attn.c_proj.bias`, [C]],
-      [`${p}.ln_2.weight`, [C]],
-      [`${p}.ln_2.bias`, [C]],
-      [`${p}.mlp.c_fc.weight`, [C, 4 * C]],
-      [`${p}.mlp.c_fc.bias`, [4 * C]],
-      [`${p}.mlp.c_proj.weight`, [4 * C, C]],
-      [`${p}.mlp.c_proj.bias`, [C]],
-    );
-  }
-  out.push(['ln_f.weight', [C]], ['ln_f.bias', [C]]);
-  return out;
-}
+export { gptTensorShapes } from './params';
 
-/** Declares the body's parameters in `g` with GPT-2's initialization. */
+/** Declares the body's parameters in `g` (names, shapes and init from gptParamDecls). */
 export function declareGPT(g: Graph, c: GPTConfig): GPTParams {
-  const C = c.nEmbd;
-  const std = 0.02;
-  const projStd = 0.02 / Math.sqrt(2 * c.nLayer); // GPT-2: residual projections scaled by depth
-  const norm = (name: string): NormParams => ({
-    weight: g.param(`${name}.weight`, [C], { init: { kind: 'ones' } }),
-    bias: g.param(`${name}.bias`, [C], { init: { kind: 'zeros' } }),
-  });
-  const lin = (name: string, nIn: number, nOut: number, s = std): LinearParams => ({
-    weight: g.param(`${name}.weight`, [nIn, nOut], { init: { kind: 'normal', std: s } }),
-    bias: g.param(`${name}.bias`, [nOut], { init: { kind: 'zeros' } }),
-  });
-  const wte = g.param('wte.weight', [c.vocabSize, C], { init: { kind: 'normal', std } });
-  const wpe = g.param('wpe.weight', [c.nCtx, C], { init: { kind: 'normal', std: 0.01 } });
+  const v = new Map(gptParamDecls(c).map((d) => [d.name, g.param(d.name, d.shape, { init: d.init })]));
+  const at = (name: string): Value => v.get(name)!;
+  const norm = (name: string): NormParams => ({ weight: at(`${name}.weight`), bias: at(`${name}.bias`) });
+  const lin = norm as (name: string) => LinearParams;
   const h: BlockParams[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const p = `h.${l}`;
-    h.push({
-      ln1: norm(`${p}.ln_1`),
-      cAttn: lin(`${p}.attn.c_attn`, C, 3 * C),
-      attnProj: lin(`${p}.attn.c_proj`, C, C, projStd),
-      ln2: norm(`${p}.ln_2`),
-      cFc: lin(`${p}.mlp.c_fc`, C, 4 * C),
-      mlpProj: lin(`${p}.mlp.c_proj`, 4 * C, C, projStd),
-    });
+    h.push({ ln1: norm(`${p}.ln_1`), cAttn: lin(`${p}.attn.c_attn`), attnProj: lin(`${p}.attn.c_proj`), ln2: norm(`${p}.ln_2`), cFc: lin(`${p}.mlp.c_fc`), mlpProj: lin(`${p}.mlp.c_proj`) });
   }
-  return { wte, wpe, h, lnF: norm('ln_f') };
+  return { wte: at('wte.weight'), wpe: at('wpe.weight'), h, lnF: norm('ln_f') };
 }
 
 /**

@@ -20,3 +20,4 @@ export {
 export { arangePositions, padBatch, type PaddedBatch } from './batch';
 export { lmLossGraph, logitsModel, logprobsModel, type LMLoss } from './forward';
 export { gptParamSpecs, initGPT } from './init';
+export { gptParamDecls, type ParamDecl } from './params';

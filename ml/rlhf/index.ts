@@ -21,3 +21,14 @@ export { ppoPtxLoss, ppoUpdateStats, tokenEntropy, tokenLogprobs } from './ppo-l
 export { policyScoreModel, policyStepModel, valueScoreModel, valueStepModel } from './ppo-graphs';
 export { packRollout, rollout, takeRows, type Rollout } from './rollout';
 export { drawPrompts, encodePrompts, fitPrompts, mixSeed, ptxDataset, readPrompts, shuffled } from './ppo-data';
+// DPO
+export { DPO_DEFAULTS, DPO_FIELDS, resolveDPOConfig, type DPOConfig, type DPOWiring } from './dpo-config';
+export { loadDPOData, type DPOData } from './dpo-data';
+export { dpoMetrics, dpoPairTerm, type DPOMetrics } from './dpo-metrics';
+export { dpoFeeds, dpoLogpsModel, dpoStepModel, logpFeeds, sequenceLogps, splitPairs } from './dpo-model';
+export { REFERENCE_FILE, readReferenceCache, referenceKey, writeReferenceCache, type ReferenceLogps } from './dpo-reference';
+export { trainDPO, type DPOHooks, type DPOResult } from './dpo-trainer';
+// group baselines (RLOO, GRPO)
+export { groupAdvantages, tokenAdvantages, type GroupAdvantage } from './group-baseline';
+// best-of-N
+export { bestOfN, bestOfNDistill, type BestOfNOptions, type BestOfNPick, type DistillConfig, type DistillResult } from './best-of-n';

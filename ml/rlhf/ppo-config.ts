@@ -7,6 +7,15 @@ import { above, atLeast, atMost, checkFields, defaultsOf, RESUME, SEED, THREADS,
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
 export const PPO_FIELDS = {
+  advantage: {
+    type: 'enum', options: ['gae', 'rloo', 'grpo'], default: 'gae', show: 'basic',
+    label: 'Advantage',
+    doc: 'gae: a value model and GAE (PPO); rloo: k answers per prompt, baseline the mean of the other k − 1 (RLOO); grpo: the group mean and std (GRPO). rloo and grpo train no value model.',
+  },
+  groupSize: {
+    type: 'int', default: 4, min: atLeast(2), max: atMost(64), unit: 'answers', show: 'basic',
+    label: 'Group size k', doc: 'With rloo or grpo: answers sampled per prompt (must divide the rollout batch).',
+  },
   // 'reward' = body and head from the reward model (InstructGPT; the head rescaled to predict
   // normalised scores), 'policy' = body from the policy, head zero. 'reward' falls back to 'policy'
   // when no `reward` folder is given (hooks.reward only).
@@ -167,6 +176,7 @@ export function resolvePPOConfig(...layers: Array<Partial<PPOConfig> | Record<st
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   checkFields('PPO config', PPO_FIELDS, c);
   check('miniBatch', t.rolloutBatch % t.miniBatch === 0, `must divide rolloutBatch (${t.rolloutBatch})`);
+  if (t.advantage !== 'gae') check('groupSize', t.rolloutBatch % t.groupSize === 0, `must divide rolloutBatch (${t.rolloutBatch}) with advantage "${t.advantage}"`);
   files('ptxData', t.ptxCoef > 0 ? 1 : 0);
   return t;
 }

@@ -16,6 +16,7 @@ import type { Feeds } from '../runtime/session';
 import { finalScores, gae, maskedMoments, tokenRewards, whiten } from './gae';
 import { klController } from './kl-controller';
 import type { PPOConfig } from './ppo-config';
+import { groupAdvantages, tokenAdvantages } from './group-baseline';
 import { drawPrompts, mixSeed, shuffled } from './ppo-data';
 import { policyScoreModel, policyStepModel, valueScoreModel, valueStepModel } from './ppo-graphs';
 import { setupPPO, VALUE_PREFIX, type PPOProgressState } from './ppo-setup';
@@ -67,7 +68,9 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
   let scorer: RewardScorer | undefined;
   try {
     // ---- models and starting state ----
-    const pOpts = { temperature: tc.temperature, sharedHead: tc.sharedBody };
+    const group = tc.advantage === 'gae' ? 0 : tc.groupSize; // k answers per prompt, no value model
+    const shared = tc.sharedBody && !group;
+    const pOpts = { temperature: tc.temperature, sharedHead: shared };
     const pStep = policyStepModel(c, M, T, { ...pOpts, clipEps: tc.clipEps, maxGradNorm: tc.maxGradNorm, valueClip: tc.valueClip, vfCoef: tc.vfCoef, ptxCoef: tc.ptxCoef });
     await policy.load('step', pStep);
     await policy.load('score', policyScoreModel(c, M, T, pOpts));
@@ -105,18 +108,21 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
     const startIt = state.iteration;
     let metrics: Record<string, number> = s.resumedMetrics ?? {};
     let copyMs = NaN;
+    let cost: RLProgress['cost'];
     const progress = (event: RLProgress['event'], checkpoint?: string) => {
       const done = state.iteration - startIt;
       const secs = (performance.now() - t0) / 1000;
-      io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint, ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
+      io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint, ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}), ...(event === 'step' && cost ? { cost } : {}) });
     };
 
     if (state.iteration < tc.iterations) for (const d of s.data) io.progress({ ...d, step: state.iteration, steps: tc.iterations, etaSec: NaN });
 
     while (state.iteration < tc.iterations && !io.aborted()) {
       const it = state.iteration;
-      // ---- rollout ----
-      const prompts = drawPrompts(s.prompts.length, B, prng(mixSeed(tc.seed, it, 1))).map((i) => s.prompts[i]);
+      const itStart = performance.now();
+      // ---- rollout (with a group baseline: B / k prompts, each k times in consecutive rows) ----
+      const drawn = drawPrompts(s.prompts.length, group ? B / group : B, prng(mixSeed(tc.seed, it, 1)));
+      const prompts = (group ? drawn.flatMap((i) => Array<number>(group).fill(i)) : drawn).map((i) => s.prompts[i]);
       const weights: Record<string, Float32Array> = {};
       for (const n of bodyNames) weights[n] = policy.peek(n) as Float32Array;
       const ro = await rollout(c, weights, prompts, { maxNewTokens: tc.maxNewTokens, temperature: tc.temperature, eos: tok.eos, pad: tok.pad, seed: mixSeed(tc.seed, it, 2), T, runtime: rt });
@@ -138,16 +144,25 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
         logp.set(out.logprobs as Float32Array, k * T);
         entropy.set(out.entropy as Float32Array, k * T);
         refLogp.set((await policy.run('ref', feeds)).logprobs as Float32Array, k * T);
-        values.set((value ? (await value.run('score', feeds)).values : out.values) as Float32Array, k * T);
+        if (value) values.set((await value.run('score', feeds)).values as Float32Array, k * T);
+        else if (shared) values.set(out.values as Float32Array, k * T);
       }
 
       // ---- rewards, advantages ----
       const final = finalScores(scores, ro.finished, tc.noEosPenalty, tc.rewardClip);
       const beta = kl.value;
       const tr = tokenRewards(logp, refLogp, ro.mask, final, beta, T);
-      const est = gae(tr.rewards, values, ro.mask, T, tc.gamma, tc.lam);
-      const advantages = Float32Array.from(tc.whitenAdvantages ? whiten(est.advantages, ro.mask) : est.advantages);
-      const returns = Float32Array.from(est.returns);
+      let advantages: Float32Array;
+      let returns = new Float32Array(0);
+      if (group) {
+        // sequence reward: score − β·KL; the baseline from the other answers to the same prompt
+        const seqReward = final.map((x, b) => x - beta * tr.kl[b]);
+        advantages = tokenAdvantages(groupAdvantages(seqReward, group, tc.advantage as 'rloo' | 'grpo'), ro.mask, T);
+      } else {
+        const est = gae(tr.rewards, values, ro.mask, T, tc.gamma, tc.lam);
+        advantages = Float32Array.from(tc.whitenAdvantages ? whiten(est.advantages, ro.mask) : est.advantages);
+        returns = Float32Array.from(est.returns);
+      }
 
       // ---- PPO epochs over shuffled minibatches ----
       const sums: Record<string, number[]> = {};
@@ -157,10 +172,10 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
         for (let k = 0; k < B; k += M) {
           const rows = order.slice(k, k + M);
           const base: Feeds = { input_ids: takeRows(ro.inputIds, rows, T), position_ids: takeRows(ro.positionIds, rows, T), targets: takeRows(ro.targets, rows, T), mask: takeRows(ro.mask, rows, T) };
-          const critic: Feeds = { old_values: takeRows(values, rows, T), returns: takeRows(returns, rows, T) };
+          const critic: Feeds = group ? {} : { old_values: takeRows(values, rows, T), returns: takeRows(returns, rows, T) };
           state.updates++;
           const feeds: Feeds = { ...base, old_logprobs: takeRows(logp, rows, T), advantages: takeRows(advantages, rows, T), lr: f32(tc.lr), step: f32(state.updates) };
-          if (tc.sharedBody) Object.assign(feeds, critic);
+          if (shared) Object.assign(feeds, critic);
           if (s.ptx) {
             const p = s.ptx.batch(M, T, state.updates, 0);
             Object.assign(feeds, { ptx_input_ids: p.input_ids, ptx_position_ids: p.position_ids, ptx_targets: p.targets, ptx_mask: p.loss_mask });
@@ -186,6 +201,8 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
         no_eos_frac: ro.finished.filter((x) => !x).length / B,
         ...Object.fromEntries(Object.entries(sums).map(([k, xs]) => [k, mean(xs)])),
       };
+      // the iteration's cost (beside the metrics, which a resumed run replays to the bit)
+      cost = { iterSec: (performance.now() - itStart) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 };
       kl.update(meanKl, B);
       state.beta = kl.value;
       state.iteration = it + 1;

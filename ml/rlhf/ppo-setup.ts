@@ -120,9 +120,11 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   };
 
   // ---- the value model ----
-  const policyState: Record<string, Float32Array> = { ...policyParams, ...(tc.sharedBody ? zeroHead(config.nEmbd) : {}), ...restored(false) };
+  // a group baseline (rloo, grpo) needs no value model, shared or separate
+  const critic = tc.advantage === 'gae';
+  const policyState: Record<string, Float32Array> = { ...policyParams, ...(tc.sharedBody && critic ? zeroHead(config.nEmbd) : {}), ...restored(false) };
   let value: PPOSetup['value'];
-  if (!tc.sharedBody) {
+  if (!tc.sharedBody && critic) {
     let state: Record<string, Float32Array>;
     let vc = config;
     if (tc.valueInit === 'reward' && rm && rmHead) {

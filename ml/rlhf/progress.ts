@@ -17,6 +17,8 @@ export interface RLProgress {
   checkpoint?: string;
   /** Host↔device copy time of one training-step run, ms (RunStats.copyMs; step events, once measured). */
   copyMs?: number;
+  /** Step events of PPO/RLOO/GRPO: the iteration's wall time and the process's peak resident memory so far. */
+  cost?: { iterSec: number; peakRssMb: number };
   /** With 'data': one log line (a warning when anything was lost). */
   line?: string;
 }

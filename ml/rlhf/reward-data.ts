@@ -25,6 +25,8 @@ export interface RewardGroup {
   prompt: string;
   /** prompt + response + eos token ids, one per response. */
   seqs: number[][];
+  /** Tokens of each sequence's (cut) prompt: the response starts there (DPO scores only the response). */
+  promptLens: number[];
   pairs: Comparison[];
   /** "file line n", for messages. */
   where: string;
@@ -102,12 +104,12 @@ export function completionOf(v: unknown, where: string, field: string): { contex
  * One prompt and its responses fitted together: the kept sequences (prompt + response [+ eos]) and,
  * per response, its index among them (−1 when skipped).
  */
-function fitResponses(tok: Tokenizer, prompt: readonly ChatMessage[], responses: readonly string[], f: RewardFit): { seqs: number[][]; index: number[] } {
+function fitResponses(tok: Tokenizer, prompt: readonly ChatMessage[], responses: readonly string[], f: RewardFit): { seqs: number[][]; promptLens: number[]; index: number[] } {
   const r = fitChat(tok, prompt, responses, { maxTokens: f.maxTokens, overlong: f.overlong });
   tally(f.stats, r, true);
   const seqs: number[][] = [];
   const index = r.responses.map((x) => (x ? seqs.push([...r.prompt, ...x]) - 1 : -1));
-  return { seqs, index };
+  return { seqs, promptLens: seqs.map(() => r.prompt.length), index };
 }
 
 /** The comparisons between kept responses, renumbered into the kept sequences. */
@@ -170,8 +172,8 @@ export function readRankings(files: readonly string[], tok: Tokenizer, o: { incl
         for (const a of better) for (const b of worse) if (jj > i || a < b) pairs.push({ win: a, lose: b, margin: jj - i, tie: jj === i });
       }),
     );
-    const { seqs, index } = fitResponses(tok, prompt, r as string[], pairs.length ? fit : whole()); // a group with no comparison is left out, uncounted
-    out.push({ prompt: text(prompt), seqs, pairs: keptPairs(pairs, index), where });
+    const { seqs, promptLens, index } = fitResponses(tok, prompt, r as string[], pairs.length ? fit : whole()); // a group with no comparison is left out, uncounted
+    out.push({ prompt: text(prompt), seqs, promptLens, pairs: keptPairs(pairs, index), where });
   });
   return out;
 }
@@ -199,13 +201,13 @@ export function readPairs(files: readonly string[], tok: Tokenizer, o: { margin:
     // one prompt for both answers (cut alike); conversational pairs whose contexts differ are fitted apart
     const a = [...prompt, ...chosen.context];
     const b = [...prompt, ...rejected.context];
-    let fitted: { seqs: number[][]; index: number[] };
+    let fitted: { seqs: number[][]; promptLens: number[]; index: number[] };
     if (JSON.stringify(a) === JSON.stringify(b)) fitted = fitResponses(tok, a, [chosen.response, rejected.response], f);
     else {
       const [x, y] = [fitResponses(tok, a, [chosen.response], f), fitResponses(tok, b, [rejected.response], f)];
-      fitted = { seqs: [...x.seqs, ...y.seqs], index: [x.index[0], y.index[0] < 0 ? -1 : x.seqs.length] };
+      fitted = { seqs: [...x.seqs, ...y.seqs], promptLens: [...x.promptLens, ...y.promptLens], index: [x.index[0], y.index[0] < 0 ? -1 : x.seqs.length] };
     }
-    out.push({ prompt: text(a), seqs: fitted.seqs, pairs: keptPairs(pairs, fitted.index), where });
+    out.push({ prompt: text(a), seqs: fitted.seqs, promptLens: fitted.promptLens, pairs: keptPairs(pairs, fitted.index), where });
   });
   return out;
 }

@@ -64,7 +64,7 @@ export class BPETokenizer implements Tokenizer {
     if (existsSync(tj)) return BPETokenizer.fromTokenizerJson(readFileSync(tj, 'utf8'), tj);
     const vj = path.join(dir, 'vocab.json');
     const mt = path.join(dir, 'merges.txt');
-    for (const f of [vj, mt]) if (!existsSync(f)) throw new TokenizerError(`${f} is missing: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt`);
+    for (const f of [vj, mt]) if (!existsSync(/*turbopackIgnore: true*/ f)) throw new TokenizerError(`${f} is missing: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt`);
     return BPETokenizer.fromFiles(readFileSync(vj, 'utf8'), readFileSync(mt, 'utf8'), vj, mt);
   }
 

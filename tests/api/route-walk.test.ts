@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import type { SessionUser } from "../../lib/auth/authenticate";
 import { ROLE_PERMISSIONS, ROLES, roleCan, type Permission, type Role } from "../../lib/auth/permissions";
+import { grantableScopes, SCOPES } from "../../lib/auth/scopes";
 import { db } from "../../lib/db";
 import { BODY_LIMITS, type BodyKind } from "../../lib/http/body";
 import { maxUploadBytes } from "../../lib/models/upload";
@@ -36,6 +37,7 @@ const ROUTES: Record<string, Route> = {
   "POST /api/account/password": { auth: "session", permission: "account.self", body: "json" },
   "POST /api/account/sign-out-everywhere": { auth: "session", permission: "account.self", body: "none" },
   "POST /api/assignments/[id]/renew": { auth: "either", permission: "tasks.work", body: "none" },
+  "POST /api/assignments/[id]/release": { auth: "either", permission: "tasks.work", body: "none" },
   "GET /api/auth/[...nextauth]": { auth: "next-auth", body: "none" },
   "POST /api/auth/[...nextauth]": { auth: "next-auth", body: "form" },
   "PUT /api/demonstrations/[id]": { auth: "either", permission: "tasks.work", body: "json" },
@@ -87,6 +89,19 @@ const ROUTES: Record<string, Route> = {
   "GET /api/v1/projects/[id]/agreement": { auth: "token", permission: "quality.read", body: "none" },
   "POST /api/v1/projects/[id]/imports": { auth: "token", permission: "prompts.import", body: "upload" },
   "GET /api/v1/projects": { auth: "token", permission: "prompts.import", body: "none" },
+  "PUT /api/v1/projects/[id]/generator": { auth: "token", permission: "runs.create", body: "json" },
+  "GET /api/v1/projects/[id]/quality": { auth: "token", permission: "quality.read", body: "none" },
+  "GET /api/v1/runs": { auth: "token", permission: "runs.read", body: "none" },
+  "POST /api/v1/runs": { auth: "token", permission: "runs.create", body: "json" },
+  "GET /api/v1/runs/[id]": { auth: "token", permission: "runs.read", body: "none" },
+  "GET /api/v1/runs/[id]/metrics": { auth: "token", permission: "runs.read", body: "none" },
+  "POST /api/v1/runs/[id]/cancel": { auth: "token", permission: "runs.create", body: "none" },
+  "POST /api/v1/runs/[id]/resume": { auth: "token", permission: "runs.create", body: "none" },
+  "GET /api/v1/models": { auth: "token", permission: "runs.read", body: "none" },
+  "GET /api/v1/models/[id]": { auth: "token", permission: "runs.read", body: "none" },
+  "GET /api/v1/models/[id]/files/[name]": { auth: "token", permission: "runs.read", body: "none" },
+  "POST /api/v1/models/[id]/onnx": { auth: "token", permission: "runs.create", body: "none" },
+  "POST /api/v1/models/import": { auth: "token", permission: "models.import", body: "json" },
 };
 
 /** The routes a signed-out client may get a 2xx from, and why. */
@@ -189,14 +204,21 @@ async function call(op: string, opts: CallOpts = {}): Promise<Response> {
 }
 
 const users: Partial<Record<Role, SessionUser>> = {};
+/** Tokens made before scopes had their own names: they hold their role's permission names (lib/auth/scopes LEGACY). */
 const tokens: Partial<Record<Role, string>> = {};
+/** Tokens with every scope the role may grant. */
+const scoped: Partial<Record<Role, string>> = {};
 let revoked = "";
+/** The admin's token with only tasks:work: 403 on every token route with another scope. */
+let narrow = "";
 
 beforeAll(async () => {
   for (const role of ROLES) {
     users[role] = await makeUser(role);
     tokens[role] = (await createApiToken(db, users[role]!, { name: "walk", scopes: [...ROLE_PERMISSIONS[role]] })).token;
+    scoped[role] = (await createApiToken(db, users[role]!, { name: "scoped", scopes: grantableScopes(role) })).token;
   }
+  narrow = (await createApiToken(db, users.admin!, { name: "narrow", scopes: ["tasks:work"] })).token;
   const r = await createApiToken(db, users.admin!, { name: "revoked", scopes: [...ROLE_PERMISSIONS.admin] });
   await db.apiToken.update({ where: { id: r.id }, data: { revokedAt: new Date() } });
   revoked = r.token;
@@ -219,16 +241,19 @@ async function walk(rule: (r: Route, method: string) => number[] | null, send: (
 describe("the app/api route walk", () => {
   it("covers every route file and method under app/api (a new route must be added to ROUTES)", () => {
     expect(found.map((f) => f.op)).toEqual(Object.keys(ROUTES).sort((a, b) => a.localeCompare(b)));
-    expect(found.length).toBeGreaterThanOrEqual(53);
+    expect(found.length).toBeGreaterThanOrEqual(66);
     for (const op of Object.keys(PUBLIC_2XX)) expect(["public", "next-auth"]).toContain(ROUTES[op].auth);
-    // the permission in the table is the one the route file asks for
-    for (const { op, file } of found) {
+    // the permission in the table is the one the route's handler asks for (route() keeps its options on the handler)
+    for (const { op } of found) {
       const r = ROUTES[op];
       if (!r.permission) continue;
-      const src = fs.readFileSync(file, "utf8");
-      const method = op.split(" ")[0];
-      const decl = src.slice(src.indexOf(`export const ${method}`));
-      expect(decl.match(/permission: "([a-z_.]+)"/)?.[1], op).toBe(r.permission);
+      const spec = (handlers[op] as Handler & { spec?: { permission: string; scope?: string } }).spec;
+      expect(spec?.permission, op).toBe(r.permission);
+      // a route that takes tokens names a scope, and a role that has the permission can grant it
+      if (r.auth === "token" || r.auth === "either") {
+        expect(spec?.scope, op).toBeDefined();
+        for (const role of ROLES) if (roleCan(role, r.permission)) expect(roleCan(role, SCOPES[spec!.scope as keyof typeof SCOPES].grant), `${role} ${op}`).toBe(true);
+      }
     }
   });
 
@@ -261,10 +286,63 @@ describe("the app/api route walk", () => {
     });
   }
 
+  for (const role of ROLES)
+    it(`${role}'s token with every scope the role may grant (scope names): the same as the role's permissions`, async () => {
+      const { wrong } = await walk((r) => RULES.token(r, role), (op) => call(op, { auth: `Bearer ${scoped[role]}` }));
+      expect(wrong).toEqual([]);
+    });
+
+  it("the admin's token with only tasks:work: through on the labeling routes, 403 on every other token route", async () => {
+    const scopeOf = (op: string) => (handlers[op] as Handler & { spec?: { scope?: string } }).spec?.scope;
+    const bad: string[] = [];
+    for (const { op } of found) {
+      const r = ROUTES[op];
+      if (r.auth !== "token" && r.auth !== "either") continue;
+      const res = await call(op, { auth: `Bearer ${narrow}` });
+      const expected = scopeOf(op) === "tasks:work" ? ALLOWED : [403];
+      if (!expected.includes(res.status)) bad.push(`${op}: ${res.status}, expected ${expected.join("|")}`);
+    }
+    expect(bad).toEqual([]);
+    expect(found.filter(({ op }) => scopeOf(op) === "tasks:work").length).toBeGreaterThan(5);
+  });
+
   it("a revoked token: 401 on every route", async () => {
     const { wrong, checked } = await walk(RULES.revokedToken, (op) => call(op, { auth: `Bearer ${revoked}` }));
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(40);
+  });
+
+  it("a malformed id in the path: 404 on every route with one, the same as an id that does not exist", async () => {
+    const malformed = async (op: string, auth?: string) => {
+      const [method, apiPath] = op.split(" ");
+      const r = ROUTES[op];
+      const params: Record<string, unknown> = { ...paramsFor(apiPath), id: "not-an-id" };
+      const url = APP + apiPath.replace(/\[(\w+)\]/g, (_, n: string) => String(params[n])) + (r.body === "upload" ? "?kind=prompts&format=jsonl" : "");
+      const contentType = r.body === "upload" ? "application/octet-stream" : "application/json";
+      const headers: Record<string, string> = {
+        host: "127.0.0.1:3000",
+        ...(isWrite(method) ? { origin: APP, "content-type": contentType } : {}),
+        ...(auth ? { authorization: auth } : {}),
+      };
+      const body = r.body === "json" ? "{}" : r.body === "upload" ? "x" : undefined;
+      return handlers[op](new NextRequest(url, { method, headers, body }), { params: Promise.resolve(params) });
+    };
+    session.user = users.admin!;
+    const wrong: string[] = [];
+    let checked = 0;
+    try {
+      for (const { op } of found) {
+        const r = ROUTES[op];
+        if (!op.includes("[id]") || r.auth === "public" || r.auth === "next-auth") continue;
+        const res = await malformed(op, r.auth === "token" ? `Bearer ${tokens.admin}` : undefined);
+        checked++;
+        if (res.status !== 404) wrong.push(`${op}: ${res.status}`);
+      }
+    } finally {
+      session.user = null;
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
   });
 
   it("a declared Content-Length over the route kind's limit: 413 before sign-in is checked", async () => {

@@ -56,7 +56,7 @@ describe.skipIf(!browserAvailable)("training runs in a real browser", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, app.url, researcher.email, researcher.password);
     await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs", exact: true }).click();
     await page.waitForURL(`${app.url}/runs`);
     await page.getByRole("link", { name: "New run" }).click();
     await page.waitForURL(`${app.url}/runs/new`);
@@ -146,7 +146,7 @@ describe.skipIf(!browserAvailable)("training runs in a real browser", () => {
     const page = await browser.newPage();
     await signIn(page, app.url, labeler.email, labeler.password);
     await page.waitForURL(`${app.url}/label`);
-    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Training" }).count()).toBe(0);
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs", exact: true }).count()).toBe(0);
     for (const p of ["/runs", "/runs/new"]) {
       const res = await page.goto(`${app.url}${p}`);
       expect(res?.status(), p).toBe(403);

@@ -34,7 +34,8 @@ describe.skipIf(!browserAvailable)("sign-in in a real browser", () => {
     const res = await page.goto(`${app.url}/admin/users`);
     expect(res?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "You do not have access to this page" }).isVisible()).resolves.toBe(true);
-    expect(await page.getByRole("link", { name: "Admin" }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Users", exact: true }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Projects", exact: true }).count()).toBe(0);
     await page.close();
   });
 

@@ -70,13 +70,25 @@ describe("the labeler home", () => {
       ["ranking", 2],
     ]);
     const t = await nextTask(pool, u, { projectId: project.id, kind: "ranking" });
-    await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t!.taskId, tiers: "A = B = C = D", answers: [], timeSpentMs: 90_000 });
+    await submitRanking(pool, u, {
+      clientId: crypto.randomUUID(),
+      taskId: t!.taskId,
+      tiers: "A = B = C = D",
+      answers: [{ position: 1, likert: 6, flags: ["hallucination"] }],
+      timeSpentMs: 90_000,
+    });
     const after = (await waitingWork(db, u)).filter((w) => w.projectId === project.id && w.kind === "ranking");
     expect(after[0].tasks).toBe(1);
     expect(await tallySince(db, u, new Date(Date.now() - 60_000))).toEqual({ rankings: 1, demonstrations: 0, timeSpentMs: 90_000 });
     const history = await ownHistory(db, u);
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ kind: "ranking", summary: "A = B = C = D" });
+    // What the tier board needs to edit it: the answers as shown in the task, the tiers, the details.
+    expect(history[0].ranking).toEqual({
+      answers: t!.answers.map((a) => ({ position: a.position, text: a.text })),
+      tiers: [[0, 1, 2, 3]],
+      meta: { 0: { flags: [] }, 1: { likert: 6, flags: ["hallucination"] }, 2: { flags: [] }, 3: { flags: [] } },
+    });
     const stranger = await makeUser();
     expect(await ownHistory(db, stranger)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db, sqlPool } from "../../lib/db";
-import { nextTask, renewLease, skipTask } from "../../lib/labeling/queue";
+import { nextTask, releaseLease, renewLease, skipTask } from "../../lib/labeling/queue";
 import { WINDOW } from "../../lib/labeling/sql/next-task";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { makeProject, makeUser } from "../helpers/factories";
@@ -181,6 +181,43 @@ describe("the queue", () => {
     await expect(renewLease(pool, owner, crypto.randomUUID())).rejects.toMatchObject({ status: 404 });
     await expect(renewLease(pool, other, t!.assignmentId)).rejects.toMatchObject({ status: 403 });
     await expect(skipTask(pool, other, { taskId: t!.taskId, reason: "no", report: false })).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe("prefetching the next task (a second lease)", () => {
+  it("hands out a second task while the first is on screen, resumes both after a reload, and never the same slot twice", async () => {
+    const { project } = await makeProject({ rankingTasks: 3, rankingsPerTask: 1 });
+    const [u, other] = await Promise.all([makeUser(), makeUser()]);
+    const shown = (await nextTask(pool, u, { projectId: project.id }))!;
+    const next = (await nextTask(pool, u, { projectId: project.id, exclude: [shown.taskId] }))!;
+    expect(next.taskId).not.toBe(shown.taskId);
+    // A reload: the page asks again and gets the task on screen, then the same prefetched lease.
+    expect((await nextTask(pool, u, { projectId: project.id }))!.assignmentId).toBe(shown.assignmentId);
+    expect((await nextTask(pool, u, { projectId: project.id, exclude: [shown.taskId] }))!.assignmentId).toBe(next.assignmentId);
+    // The prefetched lease holds its slot: another labeler gets the third task, then nothing.
+    const third = (await nextTask(pool, other, { projectId: project.id }))!;
+    expect([shown.taskId, next.taskId]).not.toContain(third.taskId);
+    expect(await nextTask(pool, other, { projectId: project.id, exclude: [third.taskId] })).toBeNull();
+    // After the submit, the prefetched task is the one on screen and can be submitted at once.
+    await submitRanking(pool, u, rank(shown.taskId, "A > B > C > D"));
+    await submitRanking(pool, u, rank(next.taskId, "D > C > B > A"));
+  });
+
+  it("releases a lease not used: the slot is free for others at once; only the holder can release it", async () => {
+    const { project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 1 });
+    const [u, other] = await Promise.all([makeUser(), makeUser()]);
+    const shown = (await nextTask(pool, u, { projectId: project.id }))!;
+    const next = (await nextTask(pool, u, { projectId: project.id, exclude: [shown.taskId] }))!;
+    expect(await nextTask(pool, other, { projectId: project.id })).toBeNull();
+    await expect(releaseLease(pool, other, next.assignmentId)).rejects.toMatchObject({ status: 403 });
+    await expect(releaseLease(pool, u, crypto.randomUUID())).rejects.toMatchObject({ status: 404 });
+    expect(await releaseLease(pool, u, next.assignmentId)).toEqual({ released: true });
+    expect(await releaseLease(pool, u, next.assignmentId)).toEqual({ released: false }); // idempotent
+    expect((await nextTask(pool, other, { projectId: project.id }))!.taskId).toBe(next.taskId);
+    // A submitted assignment is never touched by a release.
+    await submitRanking(pool, u, rank(shown.taskId, "A > B > C > D"));
+    expect(await releaseLease(pool, u, shown.assignmentId)).toEqual({ released: false });
+    expect(await db.assignment.findUniqueOrThrow({ where: { id: shown.assignmentId } }).then((a) => a.status)).toBe("submitted");
   });
 });
 

@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { resolvePPOConfig } from "../../ml/rlhf/ppo-config";
 import { resolveRewardConfig } from "../../ml/rlhf/reward-config";
+import { resolveDPOConfig } from "../../ml/rlhf/dpo-config";
 import { resolveTrainConfig } from "../../ml/train/config";
-import { PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type FieldTable } from "../../ml/browser";
+import { DPO_FIELDS, PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type FieldTable } from "../../ml/browser";
 import { configFields } from "../../components/runs/form-model";
 import { MODEL_SIZES, RUN_KINDS, type RunKind } from "../../lib/runs/kinds";
 
@@ -18,6 +19,7 @@ const TRAINERS: Partial<Record<RunKind, Trainer>> = {
   sft: { resolve: (c) => resolveTrainConfig(c), wiring: { mode: "sft", data: ["d.jsonl"], out: "o" } },
   reward_model: { resolve: (c) => resolveRewardConfig(c), wiring: { init: "m", data: ["d.jsonl"], out: "o" } },
   ppo: { resolve: (c) => resolvePPOConfig(c), wiring: { policy: "m", prompts: ["p.jsonl"], out: "o" } },
+  dpo: { resolve: (c) => resolveDPOConfig(c), wiring: { init: "m", data: ["d.jsonl"], out: "o" } },
 };
 
 /** Fields the trainer checks against another field: probe them with a partner that fits. */
@@ -94,6 +96,7 @@ const TABLES: [RunKind, FieldTable][] = [
   ["sft", TRAIN_FIELDS],
   ["reward_model", REWARD_FIELDS],
   ["ppo", PPO_FIELDS],
+  ["dpo", DPO_FIELDS],
 ];
 
 describe("hyperparameter tables: every field, on both sides", () => {

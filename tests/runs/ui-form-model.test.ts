@@ -3,6 +3,9 @@ import {
   allowedBases,
   configFields,
   defaultValues,
+  latestOf,
+  missingFor,
+  openingKind,
   parseConfig,
   rescaleValues,
   serverErrors,
@@ -128,5 +131,31 @@ describe("checkpoints, sizes and server errors", () => {
     expect(on("The export has no rows: label some data or choose another export.").fields).toHaveProperty("dataset");
     expect(on("The project has no demonstrations (SFT) yet, so there is nothing to train on.").fields).toHaveProperty("dataset");
     expect(on("Something went wrong on our side.")).toEqual({ fields: {}, form: "Something went wrong on our side." });
+  });
+});
+
+describe("the new-run form opens on what can run", () => {
+  const at = (kind: string, day: number) => ({ kind, createdAt: `2026-12-0${day}T00:00:00.000Z`, id: `${kind}-${day}` });
+
+  it("opens on pretraining when the registry is empty, and says what each other kind needs", () => {
+    expect(openingKind([])).toBe("pretrain");
+    expect(openingKind([], "ppo")).toBe("pretrain");
+    expect(missingFor("sft", [])).toBe("needs a base or an SFT checkpoint");
+    expect(missingFor("ppo", [at("sft", 1)])).toBe("needs a reward model");
+    expect(missingFor("pretrain", [])).toBeNull();
+  });
+
+  it("opens on fine-tuning (or the kind asked for) once a checkpoint it can start from exists", () => {
+    expect(openingKind([at("base", 1)])).toBe("sft");
+    expect(openingKind([at("base", 1)], "reward_model")).toBe("reward_model");
+    expect(openingKind([at("base", 1)], "ppo")).toBe("pretrain"); // no SFT or PPO policy, no reward model
+    expect(openingKind([at("sft", 1), at("reward_model", 2)], "ppo")).toBe("ppo");
+  });
+
+  it("preselects the only valid checkpoint, else the latest suitable one", () => {
+    expect(latestOf([at("reward_model", 3), at("base", 1)], ["base", "sft"])?.id).toBe("base-1");
+    expect(latestOf([at("base", 1), at("sft", 4), at("sft", 2), at("ppo", 5)], ["base", "sft"])?.id).toBe("sft-4");
+    expect(latestOf([at("base", 1)], null)).toBeUndefined();
+    expect(latestOf([at("ppo", 1)], ["base", "sft"])).toBeUndefined();
   });
 });

@@ -20,12 +20,12 @@ describe("mergeMetrics", () => {
     expect(s.loss).toEqual({ steps: [1, 2, 3, 4], values: [3, 2, 1.5, 0.9] });
   });
 
-  it("drops non-finite values and never mutates the previous map", () => {
+  it("keeps non-finite values off the chart (noting their steps) and never mutates the previous map", () => {
     const before = mergeMetrics({}, pts("loss", [[1, 3]]));
     const frozen = JSON.stringify(before);
     const after = mergeMetrics(before, [...pts("loss", [[2, NaN], [3, Infinity], [4, 1]], 9)]);
     expect(JSON.stringify(before)).toBe(frozen);
-    expect(after.loss).toEqual({ steps: [1, 4], values: [3, 1] });
+    expect(after.loss).toEqual({ steps: [1, 4], values: [3, 1], nonFinite: [2, 3] });
     expect(after).not.toBe(before);
     expect(mergeMetrics(after, [])).toBe(after);
   });
@@ -94,7 +94,7 @@ describe("chartsFor", () => {
     const charts = compareCharts(a, b);
     expect(charts.map((c) => c.id)).toEqual(["loss", "metric:lr"]);
     expect(charts[0].lines.map((l) => l.label)).toEqual(["A · train", "B · train"]);
-    expect(charts[1].lines.map((l) => l.label)).toEqual(["B · lr"]);
+    expect(charts[1].lines.map((l) => l.label)).toEqual(["B · Learning rate"]);
   });
 });
 

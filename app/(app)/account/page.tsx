@@ -3,7 +3,8 @@ import { PasswordForm } from "@/components/account/password-form";
 import { SignOutEverywhere } from "@/components/account/sign-out-everywhere";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
-import { can, ROLE_PERMISSIONS } from "@/lib/auth/permissions";
+import { can } from "@/lib/auth/permissions";
+import { grantableScopes } from "@/lib/auth/scopes";
 
 export const metadata = { title: "Account" };
 
@@ -26,7 +27,7 @@ export default async function AccountPage() {
       {can(user, "tokens.manage_own") && (
         <Card className="mt-6 max-w-xl">
           <h2 className="mb-3 font-semibold">API tokens</h2>
-          <ApiTokens scopes={ROLE_PERMISSIONS[user.role].filter((p) => p !== "tokens.manage_own" && p !== "account.self")} />
+          <ApiTokens scopes={grantableScopes(user.role)} />
         </Card>
       )}
     </>

@@ -4,6 +4,7 @@ import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { ownHistory, tallySince, waitingWork } from "@/lib/labeling/labeler-home";
+import { plural } from "@/components/ui/plural";
 
 export const metadata = { title: "Label" };
 
@@ -59,9 +60,9 @@ export default async function LabelHome() {
         )}
       </section>
       <section aria-label="Your numbers" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Stat label="Today" value={`${day.rankings + day.demonstrations} tasks`} />
+        <Stat label="Today" value={plural(day.rankings + day.demonstrations, "task")} />
         <Stat label="Time today" value={minutes(day.timeSpentMs)} />
-        <Stat label="This week" value={`${wk.rankings} rankings · ${wk.demonstrations} demos`} />
+        <Stat label="This week" value={`${plural(wk.rankings, "ranking")} · ${plural(wk.demonstrations, "demo")}`} />
         <Stat label="Time this week" value={minutes(wk.timeSpentMs)} />
       </section>
       <section aria-labelledby="history">
@@ -78,6 +79,7 @@ export default async function LabelHome() {
               prompt: h.prompt,
               summary: h.summary,
               editable: h.editableUntil > now,
+              ...(h.ranking && h.editableUntil > now ? { ranking: h.ranking } : {}),
             }))}
           />
         </Card>

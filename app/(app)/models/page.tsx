@@ -15,7 +15,7 @@ export default async function ModelsPage() {
   const [rows, artifacts, projects] = await Promise.all([
     db.modelArtifact.findMany({ select: { id: true, path: true, kind: true } }),
     listArtifacts(db),
-    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, generatorId: true } }),
+    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, generatorId: true, generator: { select: { name: true } } } }),
   ]);
   const files = Object.fromEntries(rows.map((r) => [r.id, artifactFiles(artifactDir(r), r.kind)]));
   // a checkpoint's size: its parameters (from the row, else its config.json) and the bytes of its files
@@ -39,7 +39,12 @@ export default async function ModelsPage() {
           <p className="text-sm text-zinc-500">No checkpoints yet: a training run registers one when it finishes.</p>
         </Card>
       ) : (
-        <ModelTree nodes={lineageForest(artifacts)} files={files} sizes={sizes} projects={projects} canPromote={can(user, "runs.create")} />
+        <ModelTree
+          nodes={lineageForest(artifacts)}
+          files={files}
+          sizes={sizes}
+          projects={projects.map(({ generator, ...p }) => ({ ...p, generatorName: generator?.name ?? null }))}
+          canPromote={can(user, "runs.create")} />
       )}
     </>
   );

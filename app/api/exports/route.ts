@@ -1,11 +1,7 @@
-import { db } from "@/lib/db";
-import { createExport } from "@/lib/exports/snapshot";
-import { listExports } from "@/lib/exports/store";
-import { readJson, route } from "@/lib/http/handler";
-import { createExportInput } from "@/lib/validation/export";
+// GET /api/exports (newest first, ?projectId= to filter) and POST /api/exports: the same operations as /api/v1/exports.
+import { createExportOp, listExportsOp } from "@/lib/api/exports";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route({ permission: "datasets.export", auth: "either" }, async () => ({ exports: await listExports(db) }));
+export const GET = serve(listExportsOp, "either");
 
-export const POST = route({ permission: "datasets.export", auth: "either" }, async ({ req, user }) => ({
-  export: await createExport(db, user, await readJson(req, createExportInput)),
-}));
+export const POST = serve(createExportOp, "either");

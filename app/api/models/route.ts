@@ -1,6 +1,5 @@
 // GET /api/models: every checkpoint with its lineage links and metrics.
-import { db } from "@/lib/db";
-import { route } from "@/lib/http/handler";
-import { listArtifacts } from "@/lib/models/artifacts";
+import { listModelsOp } from "@/lib/api/models";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route({ permission: "runs.read" }, async () => ({ models: await listArtifacts(db) }));
+export const GET = serve(listModelsOp, "session");

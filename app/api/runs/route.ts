@@ -1,14 +1,7 @@
-import { readJson, route } from "@/lib/http/handler";
-import { createRun } from "@/lib/runs/create";
-import { listRuns } from "@/lib/runs/queries";
-import { listRunsQuerySchema, newRunSchema } from "@/lib/validation/run";
+// GET /api/runs (newest first) and POST /api/runs: the same operations as /api/v1/runs.
+import { createRunOp, listRunsOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route({ permission: "runs.read" }, async ({ req }) => {
-  const q = listRunsQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams));
-  return { runs: await listRuns(q) };
-});
+export const GET = serve(listRunsOp, "session");
 
-export const POST = route({ permission: "runs.create" }, async ({ req, user }) => {
-  const run = await createRun(user, await readJson(req, newRunSchema));
-  return Response.json({ run }, { status: 201 });
-});
+export const POST = serve(createRunOp, "session");

@@ -1,10 +1,10 @@
-import { readJson, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
 import { db } from "@/lib/db";
 import { createUser, listUsers } from "@/lib/users";
 import { createUserInput } from "@/lib/validation/user";
 
 export const GET = route({ permission: "users.manage" }, async () => ({ users: await listUsers(db) }));
 
-export const POST = route({ permission: "users.manage" }, async ({ req, user }) => ({
-  user: await createUser(db, user, await readJson(req, createUserInput)),
+export const POST = route({ permission: "users.manage", body: createUserInput }, async ({ user, body }) => ({
+  user: await createUser(db, user, body),
 }));

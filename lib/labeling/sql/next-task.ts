@@ -34,6 +34,7 @@ const pick = (scope: Scope): Statement => ({
       JOIN "Task" t ON t.id = a."taskId"
       JOIN "Project" p ON p.id = t."projectId"
      WHERE a."userId" = $1::uuid AND a.status = 'active' AND a."leasedUntil" > now()
+       AND a."taskId" <> ALL($4::uuid[]) -- a task on screen is not the next one (prefetch)
        AND NOT p.archived
        AND ${inScope(scope, "t")}
        AND ($3::text IS NULL OR t.kind::text = $3::text)
@@ -78,7 +79,8 @@ const pick = (scope: Scope): Statement => ({
 
 /**
  * $1 user, $2 project (PICK_ANY_PROJECT: null), $3 kind or null, $4 task ids already tried (their
- * slots went), $5 open tasks that earlier windows covered. One row: { id, resumed: true } for the
+ * slots went) or excluded by the caller (the task on the labeler's screen, when the page prefetches
+ * the next one: neither a new task nor their own lease on it), $5 open tasks that earlier windows covered. One row: { id, resumed: true } for the
  * labeler's own live lease; { id, resumed: false } for a new task, its row locked; { id: null,
  * more } when no task of this window can be handed out (more: the window was full, so read the
  * next). No row: nothing to do. Two statements rather than "$2 IS NULL OR projectId = $2", which

@@ -3,13 +3,13 @@ import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { qualityReport } from "@/lib/quality/report";
+import { isId } from "@/lib/validation/id";
 
 export const metadata = { title: "Label quality" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null) => (v === null ? "—" : v.toFixed(3));
@@ -24,7 +24,7 @@ export default async function QualityPage({ searchParams }: { searchParams: Sear
   const sp = await searchParams;
   const projects = await db.project.findMany({ select: { id: true, name: true, archived: true }, orderBy: { name: "asc" } });
   const wanted = first(sp.project);
-  const project = projects.find((p) => p.id === wanted && UUID.test(wanted)) ?? projects.find((p) => !p.archived) ?? projects[0];
+  const project = projects.find((p) => p.id === wanted && isId(wanted)) ?? projects.find((p) => !p.archived) ?? projects[0];
   const report = project ? await qualityReport(db, project.id) : null;
   return (
     <>

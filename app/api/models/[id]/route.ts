@@ -1,6 +1,5 @@
 // GET /api/models/{id}: one checkpoint, its lineage chain (base → ... → it) and its files.
-import { db } from "@/lib/db";
-import { route } from "@/lib/http/handler";
-import { artifactDetail } from "@/lib/models/detail";
+import { getModelOp } from "@/lib/api/models";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route<{ id: string }>({ permission: "runs.read" }, async ({ params }) => artifactDetail(db, params.id));
+export const GET = serve(getModelOp, "session");

@@ -1,11 +1,6 @@
 // POST /api/models/import {path, name}: import a GPT-2 model folder that lies under the server's
 // import folder (MODEL_IMPORT_DIR); validated before anything is registered.
-import { db } from "@/lib/db";
-import { readJson, route } from "@/lib/http/handler";
-import { importFromServerPath } from "@/lib/models/import";
-import { importPathSchema } from "@/lib/validation/model-import";
+import { importModelOp } from "@/lib/api/models";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route({ permission: "models.import", auth: "either" }, async ({ req, user }) => {
-  const m = await importFromServerPath(db, user.id, await readJson(req, importPathSchema));
-  return { model: { id: m.id, name: m.name, params: m.info.params, bytes: m.info.bytes } };
-});
+export const POST = serve(importModelOp, "either");

@@ -2,4 +2,4 @@
 import { route } from "@/lib/http/handler";
 import { startUpload } from "@/lib/models/upload";
 
-export const POST = route({ permission: "models.import", auth: "either", body: "none" }, async ({ user }) => ({ upload: startUpload(user.id) }));
+export const POST = route({ permission: "models.import", auth: "either", scope: "models:import", body: "none" }, async ({ user }) => ({ upload: startUpload(user.id) }));

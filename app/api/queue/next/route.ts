@@ -1,8 +1,8 @@
 import { sqlPool } from "@/lib/db";
-import { readJson, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
 import { nextTask } from "@/lib/labeling/queue";
 import { nextTaskInput } from "@/lib/validation/queue";
 
-export const POST = route({ permission: "tasks.work", auth: "either" }, async ({ req, user }) => ({
-  task: await nextTask(sqlPool(), user, await readJson(req, nextTaskInput, 10_000)),
+export const POST = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", body: nextTaskInput, maxBytes: 10_000 }, async ({ user, body }) => ({
+  task: await nextTask(sqlPool(), user, body),
 }));

@@ -1,9 +1,9 @@
-import { z } from "zod";
 import { db } from "@/lib/db";
-import { readJson, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
 import { editRanking } from "@/lib/labeling/edit";
+import { idParams } from "@/lib/validation/id";
 import { rankingEdit } from "@/lib/validation/ranking";
 
-export const PUT = route<{ id: string }>({ permission: "tasks.work", auth: "either" }, async ({ req, user, params }) => ({
-  ranking: await editRanking(db, user, z.uuid().parse(params.id), await readJson(req, rankingEdit, 64_000)),
+export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: rankingEdit, maxBytes: 64_000 }, async ({ user, params, body }) => ({
+  ranking: await editRanking(db, user, params.id, body),
 }));

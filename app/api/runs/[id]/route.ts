@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/handler";
-import { getRun } from "@/lib/runs/queries";
+import { getRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route<{ id: string }>({ permission: "runs.read" }, async ({ params }) => ({ run: await getRun(params.id) }));
+export const GET = serve(getRunOp, "session");

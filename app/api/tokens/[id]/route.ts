@@ -1,15 +1,10 @@
-import { z } from "zod";
-import { audit } from "@/lib/audit";
-import { revokeApiToken } from "@/lib/auth/api-tokens";
+import { revokeOwnApiToken } from "@/lib/auth/api-tokens";
 import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http/handler";
+import { idParams } from "@/lib/validation/id";
 
 // Revokes one of the signed-in user's own tokens; someone else's token reads as not found.
-export const DELETE = route<{ id: string }>({ permission: "tokens.manage_own" }, async ({ user, params }) => {
-  const id = z.uuid().safeParse(params.id);
-  if (!id.success) throw notFound("That token");
-  await revokeApiToken(db, user, id.data);
-  await audit(db, user.id, "token.revoke", { type: "api_token", id: id.data });
+export const DELETE = route({ permission: "tokens.manage_own", params: idParams }, async ({ user, params }) => {
+  await revokeOwnApiToken(db, user, params.id);
   return { ok: true };
 });

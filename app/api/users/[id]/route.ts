@@ -1,9 +1,9 @@
-import { z } from "zod";
-import { readJson, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
 import { db } from "@/lib/db";
 import { updateUser } from "@/lib/users";
+import { idParams } from "@/lib/validation/id";
 import { updateUserInput } from "@/lib/validation/user";
 
-export const PATCH = route<{ id: string }>({ permission: "users.manage" }, async ({ req, user, params }) => ({
-  user: await updateUser(db, user, z.uuid().parse(params.id), await readJson(req, updateUserInput)),
+export const PATCH = route({ permission: "users.manage", params: idParams, body: updateUserInput }, async ({ user, params, body }) => ({
+  user: await updateUser(db, user, params.id, body),
 }));

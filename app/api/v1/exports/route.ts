@@ -1,21 +1,7 @@
 // GET /api/v1/exports (newest first, ?projectId= to filter) and POST /api/v1/exports (make one).
-import { z } from "zod";
-import { db } from "@/lib/db";
-import { createExport } from "@/lib/exports/snapshot";
-import { listExports } from "@/lib/exports/store";
-import { readJson, route } from "@/lib/http/handler";
-import { createExportInput } from "@/lib/validation/export";
+import { createExportOp, listExportsOp } from "@/lib/api/exports";
+import { serve } from "@/lib/http/handler";
 
-const listQuery = z.object({
-  projectId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const GET = serve(listExportsOp, "token");
 
-export const GET = route({ permission: "datasets.export", auth: "token" }, async ({ req }) => {
-  const q = listQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return { exports: await listExports(db, { projectId: q.projectId, take: q.limit }) };
-});
-
-export const POST = route({ permission: "datasets.export", auth: "token" }, async ({ req, user }) => ({
-  export: await createExport(db, user, await readJson(req, createExportInput)),
-}));
+export const POST = serve(createExportOp, "token");

@@ -1,6 +1,7 @@
-// GET /api/v1/openapi.json: the API's description. The one /api/v1 route that needs no token:
-// it holds no data, and a client needs it before it has one.
+// GET /api/v1/openapi.json: the API's description, generated from the routes' zod schemas
+// (./document.ts). The one /api/v1 route that needs no token: it holds no data, and a client needs it
+// before it has one.
 import { NextResponse } from "next/server";
-import { openapiSpec } from "./spec";
+import { openapiSpec } from "./document";
 
-export const GET = () => NextResponse.json(openapiSpec, { headers: { "cache-control": "public, max-age=300" } });
+export const GET = () => NextResponse.json(openapiSpec(), { headers: { "cache-control": "public, max-age=300" } });

@@ -11,7 +11,8 @@ export default async function NewProjectPage() {
     <>
       <PageHeader title="New project" />
       <Card className="max-w-2xl">
-        <ProjectSettingsForm initial={projectSettings.parse({ name: "New project" })} />
+        {/* Opens empty (the settings keep their defaults): one click cannot make a project nobody named. */}
+        <ProjectSettingsForm initial={{ ...projectSettings.parse({ name: "-" }), name: "" }} />
       </Card>
     </>
   );

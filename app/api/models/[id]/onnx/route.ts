@@ -1,10 +1,7 @@
 // POST /api/models/{id}/onnx: make the checkpoint's model.onnx (a policy's language model, exported
 // in a child process, never on this server's event loop). A write, so runs.create and the same-origin
 // check; GET /api/models/{id}/files/model.onnx then serves it.
-import { db } from "@/lib/db";
-import { route } from "@/lib/http/handler";
-import { makeOnnx } from "@/lib/models/download";
+import { makeOnnxOp } from "@/lib/api/models";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route<{ id: string }>({ permission: "runs.create", body: "none" }, async ({ params, user }) => ({
-  file: await makeOnnx(db, user.id, params.id),
-}));
+export const POST = serve(makeOnnxOp, "session");

@@ -1,9 +1,6 @@
-import { z } from "zod";
-import { db } from "@/lib/db";
-import { route } from "@/lib/http/handler";
-import { importUpload } from "@/lib/labeling/import-upload";
+// POST the file itself as the body: ?kind=prompts|answers&format=jsonl|json|csv. Streamed, never
+// buffered; the same operation as /api/v1/projects/{id}/imports.
+import { importFileOp } from "@/lib/api/imports";
+import { serve } from "@/lib/http/handler";
 
-// POST the file itself as the body: ?kind=prompts|answers&format=jsonl|json|csv. Streamed, never buffered.
-export const POST = route<{ id: string }>({ permission: "prompts.import", auth: "either", body: "upload" }, async ({ req, user, params }) => ({
-  import: await importUpload(db, user, z.uuid().parse(params.id), req),
-}));
+export const POST = serve(importFileOp, "either");

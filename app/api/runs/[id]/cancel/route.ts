@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/handler";
-import { cancelRun } from "@/lib/runs/control";
+import { cancelRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route<{ id: string }>({ permission: "runs.create", body: "none" }, async ({ user, params }) => cancelRun(user, params.id));
+export const POST = serve(cancelRunOp, "session");

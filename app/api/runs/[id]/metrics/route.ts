@@ -1,9 +1,5 @@
-import { route } from "@/lib/http/handler";
-import { getRunMetrics } from "@/lib/runs/queries";
-import { metricsQuerySchema } from "@/lib/validation/run";
+// GET /api/runs/{id}/metrics?after=<metricId>: only the points stored after that id (poll with the last one).
+import { runMetricsOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-/** GET /api/runs/{id}/metrics?after=<metricId>: only the points stored after that id (poll with the last one). */
-export const GET = route<{ id: string }>({ permission: "runs.read" }, async ({ req, params }) => {
-  const q = metricsQuerySchema.parse(Object.fromEntries(req.nextUrl.searchParams));
-  return { metrics: await getRunMetrics(params.id, { afterId: q.after }) };
-});
+export const GET = serve(runMetricsOp, "session");

@@ -1,4 +1,4 @@
-import { route } from "@/lib/http/handler";
-import { resumeRun } from "@/lib/runs/control";
+import { resumeRunOp } from "@/lib/api/runs";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route<{ id: string }>({ permission: "runs.create", body: "none" }, async ({ user, params }) => resumeRun(user, params.id));
+export const POST = serve(resumeRunOp, "session");

@@ -1,7 +1,4 @@
-import { db } from "@/lib/db";
-import { getExport } from "@/lib/exports/store";
-import { route } from "@/lib/http/handler";
+import { getExportOp } from "@/lib/api/exports";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route<{ id: string }>({ permission: "datasets.export", auth: "token" }, async ({ params }) => ({
-  export: await getExport(db, params.id),
-}));
+export const GET = serve(getExportOp, "token");

@@ -1,8 +1,5 @@
 // Streams one file of an export as an attachment; only names the Export row lists are served.
-import { db } from "@/lib/db";
-import { downloadExportFile } from "@/lib/exports/store";
-import { route } from "@/lib/http/handler";
+import { downloadExportFileOp } from "@/lib/api/exports";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route<{ id: string; name: string }>({ permission: "datasets.export", auth: "either" }, async ({ params, user }) =>
-  downloadExportFile(db, user.id, params.id, params.name),
-);
+export const GET = serve(downloadExportFileOp, "either");

@@ -1,10 +1,7 @@
 // GET /api/models/{id}/files/{name}: streams one file of the checkpoint's folder (model.onnx once
 // POST /api/models/{id}/onnx has made it: 409 before). The folder comes from the database, never
 // from the request.
-import { db } from "@/lib/db";
-import { route } from "@/lib/http/handler";
-import { downloadArtifactFile } from "@/lib/models/download";
+import { downloadModelFileOp } from "@/lib/api/models";
+import { serve } from "@/lib/http/handler";
 
-export const GET = route<{ id: string; name: string }>({ permission: "runs.read" }, async ({ params, user }) =>
-  downloadArtifactFile(db, user.id, params.id, params.name),
-);
+export const GET = serve(downloadModelFileOp, "session");

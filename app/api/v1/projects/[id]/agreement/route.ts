@@ -1,31 +1,24 @@
 // GET /api/v1/projects/{id}/agreement: pairwise inter-labeler agreement on the project's rankings,
-// overall and per labeler (lib/quality/agreement).
+// overall and per labeler (lib/quality/project-agreement).
 import { z } from "zod";
+import { agreement } from "@/lib/api/schemas";
 import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http/handler";
-import { projectAgreement } from "@/lib/quality/agreement";
-import type { Tiers } from "@/lib/ranking/tiers";
+import { projectAgreementSummary } from "@/lib/quality/project-agreement";
+import { idParams } from "@/lib/validation/id";
 
-export const GET = route<{ id: string }>({ permission: "quality.read", auth: "token" }, async ({ params }) => {
-  const id = z.uuid().safeParse(params.id);
-  const project = id.success ? await db.project.findUnique({ where: { id: id.data }, select: { id: true, slug: true } }) : null;
-  if (!project) throw notFound("The project");
-  const rows = await db.ranking.findMany({
-    where: { task: { projectId: project.id } },
-    select: { taskId: true, labelerId: true, tiers: true },
-  });
-  const a = projectAgreement(rows.map((r) => ({ taskId: r.taskId, labelerId: r.labelerId, tiers: r.tiers as Tiers })));
-  return {
-    agreement: {
-      projectId: project.id,
-      rankings: rows.length,
-      tasks: new Set(rows.map((r) => r.taskId)).size,
-      rate: a.rate,
-      agreements: a.agreements,
-      sharedPairs: a.sharedPairs,
-      labelerPairs: a.labelerPairs,
-      perLabeler: a.perLabeler,
+export const GET = route(
+  {
+    permission: "quality.read",
+    auth: "token",
+    scope: "quality:read",
+    params: idParams,
+    doc: {
+      operationId: "projectAgreement",
+      summary: "Pairwise inter-labeler agreement on a project's rankings; rate is null with no overlapping rankings",
+      tags: ["quality"],
+      response: z.object({ agreement }),
     },
-  };
-});
+  },
+  async ({ params }) => ({ agreement: await projectAgreementSummary(db, params.id) }),
+);

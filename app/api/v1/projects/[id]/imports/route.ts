@@ -1,13 +1,6 @@
 // POST /api/v1/projects/{id}/imports?kind=prompts|answers&format=jsonl|json|csv with the file as the body.
-// Streamed, never buffered; the same import the app's own upload runs.
-import { z } from "zod";
-import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
-import { route } from "@/lib/http/handler";
-import { importUpload } from "@/lib/labeling/import-upload";
+// Streamed, never buffered; the same operation as the app's own upload (/api/projects/{id}/imports).
+import { importFileOp } from "@/lib/api/imports";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route<{ id: string }>({ permission: "prompts.import", auth: "token", body: "upload" }, async ({ req, user, params }) => {
-  const id = z.uuid().safeParse(params.id);
-  if (!id.success) throw notFound("The project");
-  return { import: await importUpload(db, user, id.data, req) };
-});
+export const POST = serve(importFileOp, "token");

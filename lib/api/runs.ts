@@ -1,0 +1,86 @@
+// The training-run operations, one handler each, served by /api/runs… (the app, session) and
+// /api/v1/runs… (tokens with runs:read / runs:write).
+import "server-only";
+import { z } from "zod";
+import { operation } from "../http/handler";
+import { cancelRun, resumeRun } from "../runs/control";
+import { createRun } from "../runs/create";
+import { getRun, getRunMetrics, listRuns } from "../runs/queries";
+import { idParams } from "../validation/id";
+import { listRunsQuerySchema, metricsQuerySchema, newRunSchema } from "../validation/run";
+import { metricPoint, runDetail, runStatus, runSummary } from "./schemas";
+
+export const listRunsOp = operation(
+  {
+    permission: "runs.read",
+    scope: "runs:read",
+    query: listRunsQuerySchema,
+    doc: { operationId: "listRuns", summary: "List training runs, newest first", tags: ["runs"], response: z.object({ runs: z.array(runSummary) }) },
+  },
+  async ({ query }) => ({ runs: await listRuns(query) }),
+);
+
+export const createRunOp = operation(
+  {
+    permission: "runs.create",
+    scope: "runs:write",
+    body: newRunSchema,
+    doc: {
+      operationId: "createRun",
+      summary: "Queue a training run (its hyperparameters are checked against the kind's table; left-out fields take the defaults)",
+      tags: ["runs"],
+      status: 201,
+      response: z.object({ run: z.object({ id: z.guid() }) }),
+      errors: [404, 409, 422],
+    },
+  },
+  async ({ user, body }) => Response.json({ run: await createRun(user, body) }, { status: 201 }),
+);
+
+export const getRunOp = operation(
+  {
+    permission: "runs.read",
+    scope: "runs:read",
+    params: idParams,
+    doc: { operationId: "getRun", summary: "One run: config, progress, ETA, checkpoints, error and log tail", tags: ["runs"], response: z.object({ run: runDetail }) },
+  },
+  async ({ params }) => ({ run: await getRun(params.id) }),
+);
+
+export const runMetricsOp = operation(
+  {
+    permission: "runs.read",
+    scope: "runs:read",
+    params: idParams,
+    query: metricsQuerySchema,
+    doc: {
+      operationId: "runMetrics",
+      summary: "A run's metrics, oldest first; ?after=<metric id> returns only the points stored after it (poll with the last one)",
+      tags: ["runs"],
+      response: z.object({ metrics: z.array(metricPoint) }),
+    },
+  },
+  async ({ params, query }) => ({ metrics: await getRunMetrics(params.id, { afterId: query.after }) }),
+);
+
+export const cancelRunOp = operation(
+  {
+    permission: "runs.create",
+    scope: "runs:write",
+    body: "none",
+    params: idParams,
+    doc: { operationId: "cancelRun", summary: "Cancel a queued or running run (a running one stops at its next step)", tags: ["runs"], response: runStatus, errors: [409] },
+  },
+  async ({ user, params }) => cancelRun(user, params.id),
+);
+
+export const resumeRunOp = operation(
+  {
+    permission: "runs.create",
+    scope: "runs:write",
+    body: "none",
+    params: idParams,
+    doc: { operationId: "resumeRun", summary: "Queue a failed or cancelled run again, from its last checkpoint", tags: ["runs"], response: runStatus, errors: [409] },
+  },
+  async ({ user, params }) => resumeRun(user, params.id),
+);

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "RunKind" ADD VALUE 'best_of_n';
