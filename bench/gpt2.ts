@@ -16,7 +16,17 @@
 //
 // Ends with ONE line of JSON: every figure, the targets and "pass".
 //
-// Measured on this machine (2 shared cores, 24 GiB), see ml/README.md "GPT-2 124M" for the history.
+// Measured on this machine (2 cores shared with other jobs at load average 15-27, so times are several × a quiet
+// machine's; ml/README.md "GPT-2 124M" has the memory history), 2026-12-04:
+//   GPT-2 1 layer × 768, V = 50,257 (--quick, before the PPO memory work): train step 20,956 ms vs PyTorch 18,194
+//     (ratio 1.15), first loss 10.96028 both; generation 17.9 vs 7.5 tokens/s (2.38); reward-model step 12,366 ms;
+//     PPO iteration 131 s; peak RSS train 4.38 GiB (PyTorch 1.96), generation 1.67, reward model 3.66, PPO 8.73.
+//   After it: PPO peak 4.25 GiB (1 layer), 5.19 GiB (3 layers), GPT-2 124M 9.65 GiB (412 s per iteration).
+//   GPT-2 124M, full run (load average about 23 throughout; PyTorch's turn came first and under the heaviest load, so
+//     the ratios say little): train step 50,808 ms vs PyTorch 131,588 (ratio 0.39), first loss 10.96723 both;
+//     generation 8.1 vs 1.2 tokens/s (6.7); reward-model step 33,220 ms; peak RSS train 8.80 GiB (PyTorch 4.52),
+//     generation 3.26, reward model 7.51; PPO 9.65 GiB from its own run above (stopped in this one for time).
+//     Re-run on a quiet machine for ratios that mean something: the parts run one after the other, not interleaved.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
