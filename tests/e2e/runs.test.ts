@@ -90,7 +90,7 @@ describe.skipIf(!browserAvailable)("training runs in a real browser", () => {
     const root = page.locator(`[data-run-id="${runId}"]`);
     await expect.poll(() => root.getAttribute("data-run-status")).toBe("queued");
     const lossChart = page.locator('figure[data-chart="Loss"]');
-    expect(await lossChart.textContent()).toContain("No points yet.");
+    expect(await lossChart.textContent()).toContain("Waiting for the first point.");
     app.startWorker({ WORKER_PROJECT_ID: project.id });
 
     const steps = new Set<string>();
