@@ -10,8 +10,13 @@ import { seedProjectMembers } from "./membership/members";
 import type { createProjectInput, updateProjectInput } from "./validation/project";
 
 /** The projects a pipeline can import into: id, slug, name, newest first. */
-export async function listProjectRefs(db: Db) {
-  return db.project.findMany({ select: { id: true, slug: true, name: true, createdAt: true }, orderBy: { createdAt: "desc" } });
+/** The projects whose ids are given (null: every project), newest first. */
+export async function listProjectRefs(db: Db, ids: string[] | null = null) {
+  return db.project.findMany({
+    where: ids === null ? undefined : { id: { in: ids } },
+    select: { id: true, slug: true, name: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+  });
 }
 
 export async function projectOverview(db: Db) {

@@ -7,7 +7,9 @@ import type { SessionUser } from "../../lib/auth/authenticate";
 import { db, sqlPool } from "../../lib/db";
 import { waitingWork } from "../../lib/labeling/labeler-home";
 import { nextTask } from "../../lib/labeling/queue";
+import { projectsWhere } from "../../lib/membership/access";
 import { removeMember, setMember } from "../../lib/membership/members";
+import { listProjectRefs } from "../../lib/projects";
 import { createUser } from "../../lib/users";
 import { makeProject, makeUser, TEST_PASSWORD, uniq } from "../helpers/factories";
 
@@ -54,6 +56,14 @@ beforeAll(async () => {
 });
 
 describe("project membership", () => {
+  it("the API's project list (GET /api/v1/projects) names only the projects the token's owner may import into", async () => {
+    const ids = async (u: SessionUser) => (await listProjectRefs(db, await projectsWhere(db, u, "prompts.import"))).map((p) => p.id);
+    const forAdmin = await ids(admin);
+    expect(forAdmin).toEqual(expect.arrayContaining([inside.project.id, outside.project.id]));
+    for (const u of [labeler, researcher]) expect(await ids(u)).not.toContain(outside.project.id);
+    expect(await ids(labeler)).toEqual([]); // a labeler imports nothing
+  });
+
   it("a user created for one project is a member of it alone, with the project role their role implies", async () => {
     // (Projects other test files make meanwhile take everyone in: only these two projects are looked at.)
     const rows = await db.projectMember.findMany({
