@@ -86,7 +86,10 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   }
 
   // ---- prompts: prompt + maxNewTokens fit both contexts, prompts cut from the left (the truncation policy) ----
-  const maxTokens = Math.min(config.nCtx, rm?.ck.config.nCtx ?? Infinity);
+  // A response cut at maxNewTokens is scored with the eos the scorer adds (ppo-loop), one token more
+  // than was generated: the reward model's context must hold prompt + maxNewTokens + 1, or its cut
+  // (the last nCtx tokens) would drop bos, which its trainer never does.
+  const maxTokens = Math.min(config.nCtx, rm ? rm.ck.config.nCtx - 1 : Infinity);
   const promptStats = emptyStats('prompts');
   const prompts = fitPrompts(tok, readPrompts(tc.prompts), { maxTokens, maxNewTokens: tc.maxNewTokens, stats: promptStats });
   const promptLength = { field: 'nCtx − maxNewTokens', value: maxTokens - tc.maxNewTokens, offset: tc.maxNewTokens };

@@ -15,6 +15,7 @@ import {
   trainRewardModel,
   type RLProgress,
 } from '../../ml/index';
+import { initGPT, saveRewardModel } from '../../ml/index';
 import { randomPolicy, TINY } from './ppo-fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'trunc-rlhf-'));
@@ -113,5 +114,19 @@ describe('PPO prompts under the truncation policy', () => {
     expect(s.T).toBe(24 + 8 - 1);
     expect(s.data[0]).toMatchObject({ event: 'data', metrics: { data_examples: 2, data_prompt_shortened: 1, data_skipped: 0, data_response_tokens_dropped: 0 } });
     expect(s.data[0].line).toBe('warning: PPO prompts at nCtx − maxNewTokens 24: of 2 prompts, 1 had the prompt shortened from the left (the longest needs nCtx − maxNewTokens 59)');
+  });
+
+  it('leaves room for the eos the scorer adds to a response cut at maxNewTokens, so the reward model keeps bos', () => {
+    // a response that runs to maxNewTokens is scored as prompt + response + eos: one token more than
+    // the policy generated. With the reward model's context equal to the policy's, the prompt must leave
+    // maxNewTokens + 1 free there, or the scorer's cut (it keeps the last nCtx tokens) drops bos.
+    const rm = path.join(dir, 'rm-same-ctx');
+    const head = { weight: new Float32Array(TINY.nEmbd), bias: Float32Array.of(0) };
+    saveRewardModel(rm, TINY, initGPT(TINY, 3), head, { shift: 0, scale: 1 }, { tokenizer: 'byte' });
+    const prompts = file('long-prompt.jsonl', [{ prompt: QUESTION }]);
+    const s = setupPPO(resolvePPOConfig({ policy: init, reward: rm, prompts: [prompts], out: path.join(dir, 'ppo-rm'), maxNewTokens: 8, rolloutBatch: 2, miniBatch: 2 }), { rewardHook: false });
+    const scored = s.prompts[0].length + 8 + 1; // prompt + a response cut at maxNewTokens + the eos the scorer adds
+    expect(scored).toBeLessThanOrEqual(TINY.nCtx);
+    expect(s.prompts[0].slice(0, 2)).toEqual([tok.bos, USER]);
   });
 });
