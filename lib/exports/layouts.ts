@@ -2,7 +2,8 @@
 import { STRENGTH_MARGIN_TEXT } from "../ranking/strength";
 import type { ExportKind, ExportLabelChoice, ExportLayout } from "../validation/export";
 
-type Field = { name: string; type: string; description: string };
+/** A column of a layout; `optional`: only on rows that have it (a null in Parquet, absent in JSON Lines). */
+type Field = { name: string; type: string; description: string; optional?: true };
 type Layout = { layout: string; fields: Field[] };
 
 const MSGS = "list of {role, content}";
@@ -86,15 +87,17 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
         {
           name: "ratings",
           type: "list of {axis: int}",
-          description: "Per response, its scores on the project's rating axes other than quality (see Label schema); only on rankings where some answer has one.",
+          optional: true,
+          description: "Per response, its scores on the project's rating axes other than quality (see Label schema); only on rankings where some answer has one. In Parquet, the list as a JSON string.",
         },
-        { name: "rationale", type: "string", description: "The labeler's free-text reason for the ranking; only where given." },
+        { name: "rationale", type: "string", optional: true, description: "The labeler's free-text reason for the ranking; only where given." },
         {
           name: "strength",
           type: "string",
+          optional: true,
           description: "Pairwise (K = 2) projects only, on rankings that have one: Llama 2's preference strength of the better answer (significantly, better, slightly, negligibly = negligibly better / unsure).",
         },
-        { name: "margin", type: "int", description: `Beside strength only: its Llama 2 margin (${STRENGTH_MARGIN_TEXT}).` },
+        { name: "margin", type: "int", optional: true, description: `Beside strength only: its Llama 2 margin (${STRENGTH_MARGIN_TEXT}).` },
       ],
     },
     conversational: {

@@ -3,7 +3,7 @@
 import type { SchemaElement } from "hyparquet-writer";
 import { ExportError } from "./errors";
 
-type Field = { name: string; type: string };
+type Field = { name: string; type: string; optional?: true };
 
 /** A Parquet column: its schema elements (the column first) and how one row's value is turned into what the writer takes. */
 type Column = { elements: (name: string) => SchemaElement[]; convert: (v: unknown) => unknown; feature: string[] };
@@ -49,6 +49,8 @@ const COLUMNS: Record<string, Column> = {
     convert: (v) => (v as number[][]).map((t) => t.map(big)),
     feature: ["sequence:", "  sequence: int64"],
   },
+  // per-response scores on a project's own rating axes: keys differ by project, so one JSON string
+  "list of {axis: int}": { elements: (n) => [utf8(n)], convert: (v) => JSON.stringify(v), feature: ["dtype: string"] },
   "list of list of string": {
     elements: (n) => list(n, list("element", [utf8("element", "OPTIONAL")])),
     convert: same,
@@ -59,7 +61,13 @@ const COLUMNS: Record<string, Column> = {
 function columnOf(f: Field): Column {
   const c = COLUMNS[f.type];
   if (!c) throw new ExportError("bad_row", `The field ${f.name} has the type "${f.type}", which has no Parquet column.`);
-  return c;
+  if (!f.optional) return c;
+  // only on some rows: the column may hold nulls (a list column's outer group already may)
+  return {
+    elements: (n) => c.elements(n).map((e, i) => (i === 0 ? { ...e, repetition_type: "OPTIONAL" as const } : e)),
+    convert: (v) => (v === undefined || v === null ? null : c.convert(v)),
+    feature: c.feature,
+  };
 }
 
 /** The file schema: the root, then every field's elements in layout order. */

@@ -83,7 +83,7 @@ describe("the generated OpenAPI document", () => {
   it("describes the import's query parameters as the route parses them", () => {
     const params = paths["/api/v1/projects/{id}/imports"].post.parameters;
     const query = Object.fromEntries(params.filter((p) => p.in === "query").map((p) => [p.name, p]));
-    expect(Object.keys(query).sort()).toEqual(["fileName", "format", "kind"]);
+    expect(Object.keys(query).sort()).toEqual(["fileName", "format", "kind", "layout"]);
     expect(query.kind.required && query.format.required && !query.fileName.required).toBe(true);
     for (const [example, ok] of [
       [{ kind: "prompts", format: "jsonl" }, true],

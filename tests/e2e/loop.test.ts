@@ -21,6 +21,7 @@ import { createUser } from "../../lib/users";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
 import { makeUser, TEST_PASSWORD, uniq } from "../helpers/factories";
+import { seedProjectMembers } from "../../lib/membership/members";
 
 const shots = process.env.E2E_SCREENSHOTS;
 if (shots) fs.mkdirSync(shots, { recursive: true });
@@ -54,6 +55,7 @@ async function demoProject(): Promise<{ id: string; name: string; seeded: boolea
     async (tx) => {
       const slug = uniq("demo");
       const project = await tx.project.create({ data: { ...DEMO_PROJECT, slug, name: `${DEMO_PROJECT.name} (${slug})` } });
+      await seedProjectMembers(tx, project.id, null, "everyone"); // as a new project takes everyone
       for (const text of DEMO_DEMONSTRATION_PROMPTS) await addPrompt(tx, project, { messages: [{ role: "user", content: text }], format: "text", source: "demo" });
       for (const set of DEMO_ANSWER_SETS) {
         const p = await addPrompt(tx, project, { messages: [{ role: "user", content: set.prompt }], format: "text", source: "demo" });

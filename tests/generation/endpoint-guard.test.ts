@@ -12,6 +12,7 @@ import { runGenerate, type GenerateContext } from "../../lib/generation/run-gene
 import { addPrompt } from "../../lib/labeling/tasks";
 import { allowEndpointHost } from "../helpers/allow-endpoint";
 import { uniq } from "../helpers/factories";
+import { seedProjectMembers } from "../../lib/membership/members";
 
 const SECRET_BODY = "internal-only: admin password hunter2";
 let server: http.Server;
@@ -124,6 +125,7 @@ describe("a generate run with an endpoint", () => {
   async function project() {
     const slug = uniq("ssrf");
     const p = await db.project.create({ data: { slug, name: slug, answersPerTask: 2, rankingsPerTask: 1, demonstrationsPerPrompt: 0 } });
+    await db.$transaction((tx) => seedProjectMembers(tx, p.id, null, "everyone")); // as a new project takes everyone
     await db.$transaction((tx) => addPrompt(tx, p, { messages: [{ role: "user", content: "hi" }], format: "text" }));
     return p;
   }

@@ -17,6 +17,7 @@ import { promoteGenerator } from "../../lib/models/promote";
 import { allowEndpointHost } from "../helpers/allow-endpoint";
 import { makeUser, uniq } from "../helpers/factories";
 import { registerArtifact, trainTinyPolicy } from "./tiny-policy";
+import { seedProjectMembers } from "../../lib/membership/members";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gen-test-"));
 process.env.STORAGE_DIR = dir;
@@ -34,6 +35,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function project(prompts: number, k = 3) {
   const slug = uniq("gen");
   const p = await db.project.create({ data: { slug, name: slug, answersPerTask: k, rankingsPerTask: 1, demonstrationsPerPrompt: 0 } });
+  await db.$transaction((tx) => seedProjectMembers(tx, p.id, null, "everyone")); // as a new project takes everyone
   for (let i = 0; i < prompts; i++) await db.$transaction((tx) => addPrompt(tx, p, { messages: [{ role: "user", content: `hi ${i}` }], format: "text" }));
   return p;
 }

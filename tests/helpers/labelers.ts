@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import pg from "pg";
+import { seedProjectMembers } from "../../lib/membership/members";
 
 /** The labelers share one password; each also has an API token. */
 export type Seeded = { projectId: string; password: string; tokens: { userId: string; email: string; token: string }[]; tasks: number };
@@ -27,6 +28,7 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
   const project = await db.project.create({
     data: { slug: tag, name: tag, answersPerTask: 4, rankingsPerTask: opts.rankingsPerTask, demonstrationsPerPrompt: 1, leaseMinutes: 30 },
   });
+  await db.$transaction((tx) => seedProjectMembers(tx, project.id, null, "everyone")); // as a new project takes everyone
   const file = Array.from({ length: opts.answerSets }, (_, i) =>
     JSON.stringify({ prompt: `fault prompt ${i} ${tag}`, responses: ["one", "two", "three", "four"].map((r) => `${r} ${i}`) }),
   ).join("\n");

@@ -178,6 +178,6 @@ describe("importing preference data as rankings", () => {
     };
     expect(await rows("include")).toHaveLength(7);
     expect(await rows("exclude")).toHaveLength(6);
-    expect(await rows("only")).toEqual([{ prompt: expect.stringMatching(/^x /), chosen: "yes", rejected: "no", margin: 0.75 }]);
+    expect(await rows("only")).toEqual([{ prompt: expect.stringMatching(/^x /), chosen: "yes", rejected: "no", margin: 0.75, tie: false }]);
   }, 240_000); // three exports, each a child process
 });

@@ -28,7 +28,7 @@ async function twice<E>(name: string, train: (out: string, onProgress: (e: E) =>
 
 function expectSameRun<E>(a: E[], b: E[], outA: string, outB: string) {
   expect(a.length).toBeGreaterThan(2);
-  const strip = (e: E) => ({ ...e, tokensPerSec: 0, etaSec: 0, copyMs: undefined, checkpoint: undefined }); // timings and folders differ; figures must not
+  const strip = (e: E) => ({ ...e, tokensPerSec: 0, etaSec: 0, copyMs: undefined, cost: undefined, checkpoint: undefined }); // timings, memory and folders differ; figures must not
   expect(b.map(strip)).toEqual(a.map(strip));
   const [wa, wb] = [weights(outA), weights(outB)];
   expect(wa[0].equals(wb[0])).toBe(true);

@@ -11,6 +11,7 @@ import type { SessionUser } from "../../lib/auth/authenticate";
 import { db } from "../../lib/db";
 import { initGPT, PRESETS, saveCheckpoint } from "../../ml/index";
 import { makeUser, uniq } from "../helpers/factories";
+import { seedProjectMembers } from "../../lib/membership/members";
 
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("../../lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
@@ -142,6 +143,7 @@ describe("PUT /api/projects/{id}/generator", () => {
   it("promotes a policy checkpoint, refuses a reward model in one sentence, and is for runs.create only", async () => {
     const slug = uniq("p");
     const project = await db.project.create({ data: { slug, name: slug } });
+    await db.$transaction((tx) => seedProjectMembers(tx, project.id, null, "everyone")); // as a new project takes everyone
     session.user = researcher;
     const ok = await put(project.id, sftId);
     expect(ok.status).toBe(200);

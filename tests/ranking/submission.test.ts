@@ -38,9 +38,8 @@ describe("rankingSubmission schema", () => {
     ["taskId", { taskId: "nope" }],
     ["tiers.0", { tiers: [[]] }],
     ["tiers", { tiers: "" }],
-    ["answers.0.likert", { answers: [{ position: 0, likert: 8 }] }],
-    ["answers.0.likert", { answers: [{ position: 0, likert: 0 }] }],
-    ["answers.0.flags.0", { answers: [{ position: 0, flags: ["rude"] }] }],
+    // a score's range and a flag's name are the project's (its label schema), checked on submit: tests/labeling/label-schema.test.ts
+    ["answers.0.likert", { answers: [{ position: 0, likert: 1.5 }] }],
     ["answers.0.flags", { answers: [{ position: 0, flags: ["hallucination", "hallucination"] }] }],
     ["answers", { answers: [{ position: 1 }, { position: 1 }] }],
     ["answers.0.position", { answers: [{ position: 9 }] }],

@@ -168,10 +168,9 @@ describe("exports by review state", () => {
   });
 
   it("reward-model pairs of the reviewed ranking: B > A = C is B over A and B over C (the tie only when asked for)", async () => {
-    const pairs = (i: number, p: [number, number, number][], ties: boolean) =>
-      p.map(([c, r, m]) =>
-        JSON.stringify({ prompt: `rank prompt ${i} ${project.slug}`, chosen: `answer ${c} to ${i}`, rejected: `answer ${r} to ${i}`, margin: m, ...(ties ? { tie: m === 0 } : {}) }),
-      );
+    // margin and tie travel together (a tie is never read as a preference, nor a margin-0 preference as a tie)
+    const pairs = (i: number, p: [number, number, number][], _ties: boolean) =>
+      p.map(([c, r, m]) => JSON.stringify({ prompt: `rank prompt ${i} ${project.slug}`, chosen: `answer ${c} to ${i}`, rejected: `answer ${r} to ${i}`, margin: m, tie: m === 0 }));
     const { text } = await exported({ kind: "rm", labels: "consensus", margin: true });
     const rows: Record<number, string[]> = { 0: pairs(0, [[1, 0, 1], [1, 2, 1]], false), 1: pairs(1, [[0, 1, 1], [0, 2, 2], [1, 2, 1]], false) };
     expect(text).toBe((await promptOrder()).flatMap((i) => rows[i]).join("\n") + "\n");

@@ -10,6 +10,7 @@ import { nextTask } from "../../lib/labeling/queue";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { addPrompt, addRankingTask } from "../../lib/labeling/tasks";
 import { uniq } from "../helpers/factories";
+import { seedProjectMembers } from "../../lib/membership/members";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -19,6 +20,7 @@ export async function demoProject() {
     async (tx) => {
       const slug = uniq("runs");
       const project = await tx.project.create({ data: { slug, name: slug, answersPerTask: 4, rankingsPerTask: 1, demonstrationsPerPrompt: 1 } });
+      await seedProjectMembers(tx, project.id, null, "everyone"); // as a new project takes everyone by default
       for (const text of DEMO_DEMONSTRATION_PROMPTS) await addPrompt(tx, project, { messages: [{ role: "user", content: text }], format: "text" });
       for (const set of DEMO_ANSWER_SETS) {
         const p = await addPrompt(tx, { ...project, demonstrationsPerPrompt: 0 }, { messages: [{ role: "user", content: set.prompt }], format: "text" });
