@@ -89,7 +89,7 @@ describe.skipIf(!browserAvailable)("training runs in a real browser", () => {
     // Queued, no points yet; then a worker starts and the same page (no reload) fills in.
     const root = page.locator(`[data-run-id="${runId}"]`);
     await expect.poll(() => root.getAttribute("data-run-status")).toBe("queued");
-    const lossChart = page.locator('figure[data-chart="Loss"]');
+    const lossChart = page.locator('figure[data-chart^="Loss"]');
     expect(await lossChart.textContent()).toContain("Waiting for the first point.");
     app.startWorker({ WORKER_PROJECT_ID: project.id });
 

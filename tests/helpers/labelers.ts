@@ -28,7 +28,6 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
   const project = await db.project.create({
     data: { slug: tag, name: tag, answersPerTask: 4, rankingsPerTask: opts.rankingsPerTask, demonstrationsPerPrompt: 1, leaseMinutes: 30 },
   });
-  await db.$transaction((tx) => seedProjectMembers(tx, project.id, null, "everyone")); // as a new project takes everyone
   const file = Array.from({ length: opts.answerSets }, (_, i) =>
     JSON.stringify({ prompt: `fault prompt ${i} ${tag}`, responses: ["one", "two", "three", "four"].map((r) => `${r} ${i}`) }),
   ).join("\n");
@@ -39,6 +38,7 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
     data: Array.from({ length: opts.labelers }, (_, i) => ({ email: `labeler${i}-${tag}@faults.local`, role: "labeler" as const, passwordHash })),
     select: { id: true, email: true, name: true, role: true },
   });
+  await db.$transaction((tx) => seedProjectMembers(tx, project.id, null, "everyone")); // the labelers work on this project
   const tokens = [];
   for (const u of users) tokens.push({ userId: u.id, email: u.email, token: (await createApiToken(db, u, { name: "faults", scopes: ["tasks.work"] })).token });
   return { projectId: project.id, password: PASSWORD, tokens, tasks: imported.tasks };
