@@ -4,7 +4,7 @@
 
 import { ConfigError } from '../model/config';
 import { isDeviceName } from '../runtime/device-name';
-import { above, atLeast, atMost, below, checkFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+import { above, atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
 export const DPO_FIELDS = {
@@ -45,26 +45,10 @@ export const DPO_FIELDS = {
   },
   overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
   maxOverlongShare: MAX_OVERLONG_SHARE,
-  maxLr: {
-    type: 'number', default: 1e-5, min: above(0), max: below(1), show: 'basic',
-    label: 'Peak learning rate', doc: 'Peak learning rate, then cosine decay (TRL: 1e-6 for billion-parameter models; small models take more).',
-  },
-  minLr: {
-    type: 'number', default: 1e-6, min: atLeast(0), max: below(1), maxField: 'maxLr', show: 'advanced',
-    label: 'Final learning rate', doc: 'Learning rate at the end of the cosine decay (at most the peak).',
-  },
-  warmupSteps: {
-    type: 'int', default: 10, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
-    label: 'Warmup steps', doc: 'Steps of linear warmup.',
-  },
-  weightDecay: {
-    type: 'number', default: 0, min: atLeast(0), max: atMost(1), show: 'advanced',
-    label: 'Weight decay', doc: 'AdamW weight decay on matrices and embeddings.',
-  },
-  maxGradNorm: {
-    type: 'number', default: 1, min: atLeast(0), max: atMost(100), show: 'advanced',
-    label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
-  },
+  ...cosineAdamWFields({
+    maxLr: 1e-5, minLr: 1e-6, warmupSteps: 10, weightDecay: 0,
+    maxLrDoc: 'Peak learning rate, then cosine decay (TRL: 1e-6 for billion-parameter models; small models take more).',
+  }),
   valFraction: {
     type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
     label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
