@@ -1,6 +1,8 @@
 // The labeling API as the task UI calls it. Errors keep the server's code, so a lost lease can be told apart.
-import type { DemonstrationSubmission, RankingSubmission, SkipSubmission } from "@/lib/validation/ranking";
-import type { TaskKind, TaskPayload } from "./types";
+import { resultUrl, TASK_KINDS, type TaskKind } from "@/lib/labeling/task-kinds";
+import type { Shapes } from "@/lib/labeling/task-types";
+import type { SkipSubmission } from "@/lib/validation/ranking";
+import type { TaskPayload } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -34,8 +36,6 @@ async function post<T>(url: string, json?: unknown): Promise<T> {
   return body as T;
 }
 
-export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
-
 /** `exclude`: the task on screen, when prefetching the next one (see task-runner.tsx). */
 export const nextTask = (input: { projectId?: string; kind?: TaskKind; exclude?: string[] }) =>
   post<{ task: TaskPayload | null }>("/api/queue/next", input).then((r) => r.task);
@@ -51,11 +51,12 @@ export function releaseLease(assignmentId: string): void {
 export const renewLease = (assignmentId: string) =>
   post<{ leaseExpiresAt: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/renew`);
 
-export const submitRanking = (body: RankingSubmission) =>
-  post<{ ranking: RankingResult }>("/api/tasks/ranking", body).then((r) => r.ranking);
+/** Submits a task of this kind; resolves to the stored result (the reply holds it under the kind's name). */
+export const submitTask = <K extends TaskKind>(kind: K, body: Shapes[K]["submission"]) =>
+  post<Record<K, Shapes[K]["result"]>>(TASK_KINDS[kind].submitUrl, body).then((r) => r[kind]);
 
-export const submitDemonstration = (body: DemonstrationSubmission) =>
-  post<{ demonstration: { id: string } }>("/api/tasks/demonstration", body).then((r) => r.demonstration);
+/** Where a submitted result of this kind is taken back. */
+export const undoUrl = (kind: TaskKind, id: string) => `${resultUrl(kind, id)}/undo`;
 
 export const undoSubmission = (url: string) => post<{ undone: { taskId: string; assignmentId: string } }>(url);
 

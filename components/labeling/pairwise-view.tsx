@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { STRENGTHS, keyFor, strengthForKey, strengthLabel, type StrengthId } from "@/lib/ranking/strength";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitRanking } from "./api";
+import { errorMessage, isLeaseLost, submitTask, undoUrl } from "./api";
 import { AnswerMetaFields, cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { clearStored, draftKey } from "./local-store";
@@ -59,7 +59,7 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
     setBusy(true);
     setError(undefined);
     try {
-      const r = await submitRanking({
+      const r = await submitTask("ranking", {
         clientId,
         taskId: task.taskId,
         tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
@@ -69,7 +69,7 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
         timeSpentMs: elapsed(),
       });
       clearStored(key);
-      onDone(`Saved: ${describeChoice(choice)} (${r.notation})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
+      onDone(`Saved: ${describeChoice(choice)} (${r.notation})`, { url: undoUrl("ranking", r.id), draftKey: key, draft });
     } catch (e) {
       if (isLeaseLost(e)) onLeaseLost(e.message);
       setError(errorMessage(e));

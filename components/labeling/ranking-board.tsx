@@ -5,7 +5,7 @@ import { useId, useRef, useState } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitRanking } from "./api";
+import { errorMessage, isLeaseLost, submitTask, undoUrl } from "./api";
 import { cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
@@ -60,7 +60,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
     setBusy(true);
     setError(undefined);
     try {
-      const r = await submitRanking({
+      const r = await submitTask("ranking", {
         clientId,
         taskId: task.taskId,
         tiers: rankedTiers(board),
@@ -69,7 +69,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         timeSpentMs: elapsed(),
       });
       clearStored(key);
-      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
+      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`, { url: undoUrl("ranking", r.id), draftKey: key, draft });
     } catch (e) {
       if (isLeaseLost(e)) onLeaseLost(e.message);
       setError(errorMessage(e));
