@@ -1,12 +1,10 @@
 import { Card, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { listAuditLog } from "@/lib/audit-log";
+import { listAuditLog, type AuditRow } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 
 export const metadata = { title: "Audit log" };
-
-type AuditRow = Awaited<ReturnType<typeof listAuditLog>>[number];
 
 const COLUMNS: Column<AuditRow>[] = [
   { header: "When", className: "whitespace-nowrap tabular-nums", cell: (r) => r.at.toISOString().replace("T", " ").slice(0, 19) },
