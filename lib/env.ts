@@ -6,7 +6,7 @@
 // the first request. The README's Configuration table is checked against this one
 // (tests/setup/env-table.test.ts). The engine (ml/) reads its own few knobs: ML_ENV below.
 import { z } from "zod";
-import { parseTrustProxy } from "./auth/client-ip";
+import { parseTrustProxy } from "./http/trust-proxy";
 
 export type Proc = "start" | "web" | "worker" | "inference";
 

@@ -5,14 +5,16 @@
 import { ConfigError } from '../model/config';
 import { resolveSampleSpec, SAMPLE_DEFAULTS, type SampleSpec } from '../generate/sample-spec';
 import { isDeviceName } from '../runtime/device-name';
-import { above, atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+import { above, atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, rankingDataFields, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+
+const { format, valFraction, ...data } = rankingDataFields({
+  formatDoc: 'rankings: whole-ranking export lines; pairs: TRL prompt/chosen/rejected lines.',
+  batchNote: 'With Whole rankings off, each pair of a ranking is its own element.',
+});
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
 export const DPO_FIELDS = {
-  format: {
-    type: 'enum', options: ['rankings', 'pairs'], default: 'rankings', show: 'hidden',
-    label: 'Data format', doc: 'rankings: whole-ranking export lines; pairs: TRL prompt/chosen/rejected lines.',
-  },
+  format,
   lossType: {
     type: 'enum', options: ['sigmoid', 'ipo', 'cdpo'], default: 'sigmoid', show: 'basic',
     label: 'Loss',
@@ -31,29 +33,12 @@ export const DPO_FIELDS = {
     label: 'Whole rankings',
     doc: 'Every strict pair of a ranking in one batch element, each answer through the model once, weighted so each ranking counts once (InstructGPT); off: each pair its own element (TRL).',
   },
-  epochs: {
-    type: 'int', default: 1, min: atLeast(1), max: atMost(100), unit: 'epochs', show: 'basic',
-    label: 'Epochs', doc: 'Passes over the rankings (or pairs).',
-  },
-  batchSize: {
-    type: 'int', default: 8, min: atLeast(1), max: atMost(256), unit: 'rankings', show: 'basic',
-    label: 'Batch size', doc: 'Rankings (all their strict pairs together), or pairs, per optimizer step.',
-  },
-  seqLen: {
-    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
-    label: 'Sequence length',
-    doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
-  },
-  overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
-  maxOverlongShare: MAX_OVERLONG_SHARE,
+  ...data,
   ...cosineAdamWFields({
     maxLr: 1e-5, minLr: 1e-6, warmupSteps: 10, weightDecay: 0,
     maxLrDoc: 'Peak learning rate, then cosine decay (TRL: 1e-6 for billion-parameter models; small models take more).',
   }),
-  valFraction: {
-    type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
-    label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
-  },
+  valFraction,
   margin: {
     type: 'bool', default: false, show: 'advanced',
     label: 'Margin', doc: 'Subtract the tier distance (or a pair line\'s margin) from β·h: −log σ(β·h − m) (sigmoid and cdpo losses).',

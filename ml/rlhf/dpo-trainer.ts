@@ -67,7 +67,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
   }
   const start = resuming ? loadDecoder(dc.out, 'resumed folder') : init;
   if (resuming) assertSameConfig(model, start.ck.config, `the init folder ${dc.init} and the run in ${dc.out}`);
-  if (model.dropout > 0) throw new ConfigError(`init folder ${dc.init}: model dropout ${model.dropout} is not supported (DPO needs deterministic log-probabilities)`);
+  if (init.ck.dropout > 0) throw new ConfigError(`init folder ${dc.init}: model dropout ${init.ck.dropout} is not supported (DPO needs deterministic log-probabilities)`);
   if (dc.seqLen > model.nCtx) throw new ConfigError(`DPO config: seqLen ${dc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
   const length = dc.seqLen ? { field: 'seqLen', value: dc.seqLen } : { field: 'the model context nCtx', value: model.nCtx };
   const data = loadDPOData(dc, tok, length);

@@ -83,8 +83,12 @@ export const TRAIN_FIELDS = {
 export interface TrainWiring {
   /** Model shape when starting from scratch (ignored with `init` or a resumed `out`). */
   model: PresetName;
-  /** Overrides of the preset's fields, e.g. { nLayer: 2 }. */
-  modelOverrides: Partial<GPTConfig>;
+  /**
+   * Overrides of the preset's fields, e.g. { nLayer: 2 }. `dropout: 0` trains a folder whose
+   * config.json declares dropout (Hugging Face's gpt2 declares 0.1) without it: no graph applies
+   * dropout, so the trainer refuses such a folder unless told so.
+   */
+  modelOverrides: Partial<GPTConfig> & { dropout?: number };
   /** Start from the weights of this model folder (e.g. a pretrained base for SFT). */
   init?: string;
   /** Output model folder: checkpoints are written here (atomically). */

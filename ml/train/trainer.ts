@@ -85,9 +85,13 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   if (tc.resume) recoverCheckpoint(tc.out); // a save cut short by a kill leaves the last complete one aside
   const resuming = tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'));
   const from = resuming ? tc.out : tc.init;
+  // The dropout the model declares: none from scratch; a folder's config.json may declare one (resid_pdrop).
+  let declaredDropout = 0;
+  const { dropout: dropoutOverride, ...shape } = tc.modelOverrides;
   if (from) {
     const ck = loadCheckpoint(from);
     model = ck.config;
+    declaredDropout = ck.dropout;
     params = ck.params;
     tok = checkpointTokenizer(from, ck.tokenizer);
     tokenizerSave = ck.tokenizer === 'byte' ? 'byte' : { copyFrom: path.resolve(from) };
@@ -97,15 +101,16 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
       state = { ...state, ...(ck.trainerState as Partial<TrainerState>) };
     }
   } else {
-    model = gptConfig(tc.model, tc.modelOverrides);
+    model = gptConfig(tc.model, shape);
     params = initGPT(model, tc.seed);
     tok = new ByteTokenizer();
     tokenizerSave = 'byte';
   }
-  if (tc.modelOverrides.dropout !== undefined) model = { ...model, dropout: tc.modelOverrides.dropout };
-  if (model.dropout > 0) {
+  // No graph applies dropout: a model that declares one trains only when modelOverrides.dropout says 0.
+  const dropout = dropoutOverride ?? declaredDropout;
+  if (dropout > 0) {
     throw new ConfigError(
-      `model dropout ${model.dropout}${from ? ` (from ${path.join(from, 'config.json')})` : ''} is not supported by the trainer yet; set modelOverrides.dropout to 0`,
+      `model dropout ${dropout}${from && dropoutOverride === undefined ? ` (from ${path.join(from, 'config.json')})` : ''} is not supported by the trainer yet; set modelOverrides.dropout to 0`,
     );
   }
   if (model.vocabSize < tok.vocabSize) throw new ConfigError(`model vocabSize ${model.vocabSize} is smaller than the tokenizer's ${tok.vocabSize}`);
