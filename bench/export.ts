@@ -30,6 +30,7 @@ const { db } = await import("../lib/db");
 const { createExport } = await import("../lib/exports/snapshot");
 const { cursorBatches } = await import("../lib/exports/cursor");
 const { createExportInput } = await import("../lib/validation/export");
+const { nativeSnappy } = await import("../lib/exports/parquet-snappy");
 
 console.log(`database: ${bench.engine}; seeding ${PROMPTS} prompts, ${RANKINGS} rankings of K=${K}, ${RANKINGS * 10} comparisons...`);
 const seed = new pg.Client({ connectionString: bench.url });
@@ -143,7 +144,7 @@ const formats = { jsonl: formatRun("jsonl"), parquet: formatRun("parquet") };
 const perS = (r: FormatRun) => Math.round(r.rows / r.write_s);
 for (const [name, r] of Object.entries(formats))
   console.log(`${name} alone: ${r.rows} rows written in ${round(r.write_s, 2)} s = ${perS(r)} rows/s, ${round(r.bytes / 2 ** 20)} MiB, peak RSS ${r.max_rss_mb} MB`);
-console.log(`parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}×`);
+console.log(`parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}× (Snappy: ${nativeSnappy ? "native" : "hyparquet-writer's JavaScript"})`);
 
 await db.$disconnect();
 fs.rmSync(process.env.STORAGE_DIR, { recursive: true, force: true });
@@ -166,6 +167,7 @@ console.log(
     parquet_rows_per_s: perS(formats.parquet),
     parquet_peak_rss_mb: formats.parquet.max_rss_mb,
     parquet_bytes: formats.parquet.bytes,
+    parquet_native_snappy: nativeSnappy,
     jsonl_bytes: formats.jsonl.bytes,
     target_rows_per_s: TARGET_ROWS_PER_S,
     target_peak_rss_mb: TARGET_RSS_MB,
