@@ -283,7 +283,8 @@ export class WireServer {
    * Runs one frontend message, its reply written to `out` as PGlite produces it (null: dropped).
    * Not execProtocolRaw: in PGlite 0.5 that also parses every reply into message objects and
    * appends them to a list that only its own query()/exec() ever replace, so a server that speaks
-   * only the raw protocol keeps every row it ever sent (4 GB after a million-comparison export).
+   * only the raw protocol keeps every row it ever sent (tests/db/wire-server.test.ts: the heap grew
+   * 87 MB per 80 MB streamed).
    * execProtocolRawStream hands over the raw bytes alone, as views on wasm memory: copied here.
    */
   private async execute(message: Buffer, out: net.Socket | null) {

@@ -4,7 +4,7 @@ import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded";
+import { EMBEDDED_SHARED_BUFFERS, startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded";
 
 let server: EmbeddedPostgres;
 beforeAll(async () => {
@@ -63,8 +63,7 @@ describe("the embedded wire server", () => {
     const gc = runInNewContext("gc") as () => void;
     const heap = () => {
       gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.external; // external: Buffers and ArrayBuffers
+      return process.memoryUsage().heapUsed; // not external: the database's own WASM memory and files are there
     };
     const c = new pg.Client({ connectionString: server.url });
     await c.connect();
@@ -77,6 +76,13 @@ describe("the embedded wire server", () => {
     await c.end();
     expect(bytes).toBe(8 * 5000 * 2000); // 80 MB went through the server (and this process's client)
     expect(grown).toBeLessThan(8 * 2 ** 20);
+  });
+
+  it("runs with the small buffer pool the app sets (PostgreSQL's default 128 MB would stay resident)", async () => {
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    expect((await c.query("SHOW shared_buffers")).rows[0].shared_buffers).toBe(EMBEDDED_SHARED_BUFFERS);
+    await c.end();
   });
 
   it("keeps each connection's named prepared statements its own, and drops them when it leaves", async () => {
