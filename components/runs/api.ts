@@ -1,5 +1,6 @@
 // The runs API as the pages call it (lib/validation/run.ts holds the request schemas). A failed call
 // throws RunApiError with the server's one sentence and, for a 400 from zod, its field issues.
+import type { RunSamples } from "@/lib/runs/queries";
 import type { NewRunRequest } from "@/lib/validation/run";
 import type { MetricPoint } from "./metric-series";
 import type { RunDetailJson } from "./types";
@@ -43,6 +44,9 @@ export const getMetrics = (id: string, after?: string) =>
   call<{ metrics?: MetricPoint[] } | MetricPoint[]>(`/api/runs/${id}/metrics${after ? `?after=${after}` : ""}`).then((b) =>
     Array.isArray(b) ? b : (b.metrics ?? []),
   );
+
+/** The steps with sample generations, and the answers at `step` (default: the latest). */
+export const getSamples = (id: string, step?: number) => call<RunSamples>(`/api/runs/${id}/samples${step !== undefined ? `?step=${step}` : ""}`);
 
 export const createRun = (input: NewRunRequest) =>
   call<{ id?: string; run?: { id: string } }>("/api/runs", { method: "POST", json: input }).then((b) => ({ id: (b.run?.id ?? b.id)! }));

@@ -3,6 +3,7 @@
 // a bad value is one sentence naming the field.
 
 import { ConfigError } from '../model/config';
+import { resolveSampleSpec, SAMPLE_DEFAULTS, type SampleSpec } from '../generate/sample-spec';
 import { isDeviceName } from '../runtime/device-name';
 import { above, atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
@@ -97,6 +98,8 @@ export interface DPOWiring {
   out: string;
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N". */
   device: string;
+  /** Held-out prompts answered at each evaluation (progress event 'samples'); none by default. */
+  samples: SampleSpec;
 }
 
 export type DPOConfig = ConfigOf<typeof DPO_FIELDS> & DPOWiring;
@@ -109,6 +112,7 @@ export const DPO_DEFAULTS: DPOConfig = {
   valData: [],
   out: 'models/dpo',
   device: 'cpu',
+  samples: SAMPLE_DEFAULTS,
 };
 
 /** Defaults < ... < last layer; every field checked, naming the field that is out of range. */
@@ -135,6 +139,7 @@ export function resolveDPOConfig(...layers: Array<Partial<DPOConfig> | Record<st
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   checkFields('DPO config', DPO_FIELDS, c);
+  t.samples = resolveSampleSpec('DPO config', t.samples);
   if (t.margin && t.lossType === 'ipo') throw new ConfigError('DPO config: margin works with the sigmoid and cdpo losses, not with ipo (its target 1/(2β) is the margin)');
   return t;
 }

@@ -2,6 +2,7 @@
 // folders it reads; defaults overridden by a config file and then by the caller.
 
 import { ConfigError, PRESETS, type GPTConfig, type PresetName } from '../model/config';
+import { resolveSampleSpec, SAMPLE_DEFAULTS, type SampleSpec } from '../generate/sample-spec';
 import { isDeviceName } from '../runtime/device-name';
 import { atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
@@ -94,6 +95,8 @@ export interface TrainWiring {
   valData: string[];
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
   device: string;
+  /** Held-out prompts answered at each evaluation (progress event 'samples'); none by default. */
+  samples: SampleSpec;
 }
 
 export type TrainConfig = ConfigOf<typeof TRAIN_FIELDS> & TrainWiring;
@@ -106,6 +109,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   data: [],
   valData: [],
   device: 'cpu',
+  samples: SAMPLE_DEFAULTS,
 };
 
 /** Defaults < file < caller; every field checked, naming the field that is out of range. */
@@ -128,5 +132,6 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   check('data', Array.isArray(t.data) && t.data.length > 0, 'must name at least one file');
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
+  t.samples = resolveSampleSpec('training config', t.samples);
   return t;
 }

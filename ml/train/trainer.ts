@@ -5,6 +5,8 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { evalSamples } from '../generate/eval-samples';
+import type { EvalSample } from '../generate/sample-spec';
 import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { ConfigError, gptConfig, type GPTConfig } from '../model/config';
 import { lmLossGraph } from '../model/forward';
@@ -25,8 +27,11 @@ import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDat
 import { addStats, dataReport, refuseOverlong, type DataReport, type LengthSetting } from './truncate-report';
 
 export interface TrainProgress {
-  /** 'data': once before the first step, what the truncation policy did to the SFT data (`data`). */
-  event: 'data' | 'step' | 'eval' | 'save' | 'done';
+  /**
+   * 'data': once before the first step, what the truncation policy did to the SFT data (`data`).
+   * 'samples': after each evaluation, the held-out prompts of `samples` answered (`samples`).
+   */
+  event: 'data' | 'step' | 'eval' | 'samples' | 'save' | 'done';
   step: number; // optimizer steps completed
   steps: number;
   loss: number; // training loss of this step (mean over micro-batches)
@@ -40,6 +45,8 @@ export interface TrainProgress {
   checkpoint?: string;
   /** With 'data': the counts as run metrics, and one log line (a warning when anything was lost). */
   data?: DataReport;
+  /** With 'samples': each held-out prompt and the model's answer at this step. */
+  samples?: EvalSample[];
 }
 
 export interface TrainResult {
@@ -231,6 +238,10 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
           } else state.badEvals++;
           progress('eval', { valLoss });
           if (tc.patience && state.badEvals >= tc.patience) stoppedEarly = true;
+        }
+        if (tc.samples.prompts.length) {
+          const weights = (await runner.getState(specs.map((s) => s.name))) as Record<string, Float32Array>;
+          progress('samples', { samples: await evalSamples(model, weights, tok, tc.samples, { runtime: runtimeFor(tc.device, tc.threads), thread: tc.worker }) });
         }
       }
       if ((tc.saveEvery && state.step % tc.saveEvery === 0) || lastStep || stoppedEarly) progress('save', { checkpoint: await save() });
