@@ -89,7 +89,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     first = Number((start.ck.trainerState as { step?: number }).step ?? 0);
   } else Object.assign(state, initAdamWState(stepModel.params));
 
-  const rt = runtimeFor(dc.device, dc.threads, { measureCopy: true });
+  const rt = runtimeFor(dc.device, dc.threads, { measureCopy: true, memArena: false }); // see RuntimeConfig.memArena
   const runner: Runner = dc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     await runner.load('step', stepModel);

@@ -71,7 +71,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     start = Number((ck.trainerState as { step?: number }).step ?? 0);
   } else Object.assign(state, initParams(headSpecs, rc.seed), initAdamWState(specs));
 
-  const rt = runtimeFor(rc.device, rc.threads, { measureCopy: true });
+  const rt = runtimeFor(rc.device, rc.threads, { measureCopy: true, memArena: false }); // see RuntimeConfig.memArena
   const runner: Runner = rc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     const adam = { beta1: 0.9, beta2: 0.999, weightDecay: rc.weightDecay, maxGradNorm: rc.maxGradNorm || undefined };

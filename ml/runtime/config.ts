@@ -32,7 +32,9 @@ export interface RuntimeConfig {
   /**
    * onnxruntime's CPU memory arena (default true). Each session's arena keeps the most memory one
    * of its runs needed, for the session's lifetime; without it the memory of a run goes back to
-   * the allocator when the run ends, so sessions that take turns (PPO's) share it.
+   * the allocator when the run ends, so sessions that take turns (PPO's) share it, and the buffers
+   * onnxruntime-node copies the outputs into after a run reuse it. Every trainer turns it off:
+   * GPT-2 1 layer × 768, one training step per run, peak RSS 3.35 GiB with it, 2.12 GiB without.
    */
   memArena?: boolean;
 }

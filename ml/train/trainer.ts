@@ -118,7 +118,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const lm = lmLossGraph(model, B, T);
   const specs = lm.graph.paramList;
   const evalLm = lmLossGraph(model, B, T);
-  const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true });
+  const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true, memArena: false }); // see RuntimeConfig.memArena
   const runner: Runner = tc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     const K = tc.gradAccum === 1 ? tc.stepsPerRun || stepsPerRunFor(tc.device) : 1;
