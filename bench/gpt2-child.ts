@@ -56,7 +56,7 @@ async function train() {
   const B = spec.batch;
   const T = spec.seq;
   const a = spec.adam;
-  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the trainers run it
+  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the trainers run a model of this size (trainingArena)
   const m = lmLossGraph(c, B, T);
   const t0 = performance.now();
   await runner.load('step', trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }));
@@ -100,7 +100,7 @@ async function rm() {
   const T = spec.seq;
   const P = N / 2;
   const m = rewardLossGraph(c, { groups: P, N, P, T }, { margin: false, centerCoef: 0 });
-  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the reward trainer runs it
+  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the reward trainer runs a model of this size (trainingArena)
   const a = spec.adam;
   await runner.load('step', trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }));
   const r = prng(3);
