@@ -8,8 +8,10 @@
 //   rm     one reward-model optimizer step (the pairwise loss over batch sequences): median ms
 //   ppo    one PPO iteration through trainPPO (rollout, scoring, forward passes, 1 epoch of updates): s
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCheckpoint } from '../ml/checkpoint/checkpoint';
+import { configFromHf, loadCheckpoint } from '../ml/checkpoint/checkpoint';
+import type { ParamSpec } from '../ml/graph/core';
 import { Generator } from '../ml/generate/generator';
 import { lmLossGraph } from '../ml/model/forward';
 import { initAdamWState } from '../ml/optim/adamw';
@@ -44,18 +46,22 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; out: T }> {
   return { ms: performance.now() - t0, out };
 }
 
+/** Loads the model folder's weights into the runner's state (with zeroed moments); only the runner keeps them. */
+async function loadState(runner: StateRunner, specs: ParamSpec[]): Promise<void> {
+  await runner.setState({ ...loadCheckpoint(modelDir).params, ...initAdamWState(specs) });
+}
+
 async function train() {
-  const ck = loadCheckpoint(modelDir);
-  const c = ck.config;
+  const c = configFromHf(JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>, modelDir);
   const B = spec.batch;
   const T = spec.seq;
   const a = spec.adam;
-  const runner = new StateRunner({ intraOpThreads: threads });
+  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the trainers run a model of this size (trainingArena)
   const m = lmLossGraph(c, B, T);
   const t0 = performance.now();
   await runner.load('step', trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }));
   const loadMs = performance.now() - t0;
-  await runner.setState({ ...ck.params, ...initAdamWState(m.graph.paramList) });
+  await loadState(runner, m.graph.paramList);
   const ids = spec.ids;
   const batch = {
     input_ids: BigInt64Array.from(ids.flatMap((r) => r.slice(0, T)), BigInt),
@@ -94,7 +100,7 @@ async function rm() {
   const T = spec.seq;
   const P = N / 2;
   const m = rewardLossGraph(c, { groups: P, N, P, T }, { margin: false, centerCoef: 0 });
-  const runner = new StateRunner({ intraOpThreads: threads });
+  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the reward trainer runs a model of this size (trainingArena)
   const a = spec.adam;
   await runner.load('step', trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }));
   const r = prng(3);

@@ -58,12 +58,14 @@ export function grad(g: Graph, loss: Value, wrt: readonly Value[]): Value[] {
       if (!wanted[i]) return;
       const thunk = thunks[i];
       if (!thunk) throw new GradError(`the ${node.opType} rule gives no gradient for input ${i} (${x}) of node ${node.name}`);
-      const dx = thunk();
+      const sofar = entry.accumulates?.includes(i) ? total(x) : undefined; // the rule adds into it
+      const dx = thunk(sofar);
       if (!sameShape(dx.shape, x.shape) || dx.dtype !== x.dtype) {
         throw new GradError(`the ${node.opType} rule gave ${dx.dtype}${fmt(dx.shape)} for input ${x} of node ${node.name}`);
       }
       const list = contributions.get(x);
-      if (list) list.push(dx);
+      if (sofar) contributions.set(x, [dx]);
+      else if (list) list.push(dx);
       else contributions.set(x, [dx]);
     });
   }

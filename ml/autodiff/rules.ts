@@ -9,11 +9,18 @@ import type { OpType } from '../graph/op-types';
 import { inversePerm } from '../graph/shape';
 import { unbroadcast } from './unbroadcast';
 
-export type Thunk = (() => Value) | undefined;
+/**
+ * Builds one input's gradient. A rule listed with `accumulates` for that input receives the sum of
+ * the input's other gradient contributions so far (when there are some) and returns that sum plus
+ * its own contribution, e.g. scattering into it instead of into zeros.
+ */
+export type Thunk = ((sofar?: Value) => Value) | undefined;
 export type GradRule = (g: Graph, node: Node, dy: Value[]) => Thunk[];
 export interface GradEntry {
   /** Input positions that are not differentiable (indices, conditions, shapes, bounds). */
   nondiff?: number[];
+  /** Input positions whose thunk adds its contribution to the gradient so far (see Thunk). */
+  accumulates?: number[];
   /** Absent for ops whose outputs carry no gradient (comparisons, Sign). */
   grad?: GradRule;
 }
@@ -209,6 +216,20 @@ export const RULES: Record<OpType, GradEntry> = {
       return [() => g.sub(dy, g.mul(g.exp(y), g.reduceSum(dy, [axis], { keepdims: true })))];
     },
   },
+  // L = −log softmax(X)[t] per row:  dX = (softmax(X) − onehot(t))·dL, from the log softmax the forward op keeps
+  // (its second output, which the builder never hands out, so it carries no gradient of its own)
+  SoftmaxCrossEntropyLoss: {
+    nondiff: [1, 2],
+    grad: (g, n, [dl]) => [
+      () => {
+        const [x, t] = n.inputs;
+        const N = x.sizes[0];
+        const d = g.reshape(dl, [N, 1]); // (N, 1)
+        const dx = g.mul(g.exp(n.outputs[1]), d); // softmax·dL (N, V)
+        return g.scatterElements(dx, g.reshape(t, [N, 1]), g.neg(d), 1, 'add'); // − dL at each row's target (one per row)
+      },
+    ],
+  },
   // x̂ = (X − μ)·r, r = 1/√(σ² + ε):  dX = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dY·W;  dW = Σ dY·x̂;  dB = Σ dY
   LayerNormalization: {
     grad: (g, n, [dy]) => {
@@ -292,21 +313,25 @@ export const RULES: Record<OpType, GradEntry> = {
   // Every accumulation goes through scatterAddRows (ScatterElements add, which onnxruntime's CPU
   // kernel runs serially): ScatterND add splits its updates across threads without atomics and
   // loses updates to repeated indices, so no rule emits it (ml/README.md, "Determinism").
-  // dData[idx] += dY (repeated indices accumulate)
+  // dData[idx] += dY (repeated indices accumulate); on axis 0 added straight into the gradient so
+  // far (a tied embedding's lm-head product), with no zeros and no extra sum
   Gather: {
     nondiff: [1],
+    accumulates: [0],
     grad: (g, n, [dy]) => {
       const [data, idx] = n.inputs;
       const axis = attrInt(n, 'axis');
       return [
-        () => {
+        (sofar) => {
           // gathered axis first: data (A, rest...) and dY (idx..., rest...), rest flattened to W
           const perm = [axis, ...data.sizes.map((_, i) => i).filter((i) => i !== axis)];
           const dyPerm = [...range(axis, axis + idx.rank), ...range(0, axis), ...range(axis + idx.rank, dy.rank)];
           const front = perm.map((i) => data.sizes[i]); // (A, rest...)
           const rows = g.reshape(g.transpose(dy, dyPerm), [idx.size, -1]); // (N, W)
-          const summed = g.reshape(scatterAddRows(g, data.sizes[axis], g.reshape(idx, [idx.size]), rows), front); // (A, rest...)
-          return g.transpose(summed, inversePerm(perm));
+          const base = axis === 0 && sofar ? g.reshape(sofar, [data.sizes[0], -1]) : undefined; // (A, W)
+          const summed = g.reshape(scatterAddRows(g, data.sizes[axis], g.reshape(idx, [idx.size]), rows, base), front); // (A, rest...)
+          const d = g.transpose(summed, inversePerm(perm));
+          return sofar && !base ? g.add(sofar, d) : d;
         },
       ];
     },
@@ -361,14 +386,15 @@ export const RULES: Record<OpType, GradEntry> = {
 };
 
 /**
- * out[idx[n]] += upd[n] for rows of width W: (nRows, W) from idx int64 (N) and upd (N, W).
+ * out[idx[n]] += upd[n] for rows of width W: (nRows, W) from idx int64 (N) and upd (N, W), into
+ * `base` (nRows, W) when given, else into zeros.
  * ScatterElements add, which onnxruntime's CPU kernel runs in one thread in index order: exact
  * and the same at any thread count (tests/ml/determinism.test.ts).
  */
-function scatterAddRows(g: Graph, nRows: number, idx: Value, upd: Value): Value {
+function scatterAddRows(g: Graph, nRows: number, idx: Value, upd: Value, base?: Value): Value {
   const [N, W] = upd.sizes;
   const at = g.expand(g.reshape(idx, [N, 1]), [N, W]); // (N, W): row idx[n] for every column
-  return g.scatterElements(g.zeros([nRows, W], upd.dtype), at, upd, 0, 'add');
+  return g.scatterElements(base ?? g.zeros([nRows, W], upd.dtype), at, upd, 0, 'add');
 }
 
 function range(from: number, to: number): number[] {

@@ -3,6 +3,7 @@
 
 import { isFloat, toTypedArray, type AnyTypedArray, type DType, type FloatDType } from '../onnx/dtypes';
 import { encodeModel, type AttributeValue, type NodeData, type TensorData, type ValueInfoData } from '../onnx/proto';
+import { inPlaceState } from './in-place';
 import type { OpType } from './op-types';
 import { fmt, isStatic, numel, ShapeError, staticShape, type Shape } from './shape';
 import { Value, type BuiltModel, type Node, type ParamOptions, type ParamSpec } from './value';
@@ -225,12 +226,14 @@ export class GraphCore {
       isStatic(v.shape)
         ? { name, dtype: v.dtype, dims: [...v.shape] }
         : { name, dtype: v.dtype, dims: v.shape.map((d) => (typeof d === 'number' ? d : 1)), dimNames: v.shape.map((d) => (typeof d === 'string' ? d : undefined)) };
-    const inputs = [...this.inputs, ...this.params.filter((p) => !frozen[p.name])].map((v) => info(v));
+    const inputValues = [...this.inputs, ...this.params.filter((p) => !frozen[p.name])];
+    const inputs = inputValues.map((v) => info(v));
     const outs = outputs.map(([name, v]) => info(v, name));
     const bytes = encodeModel({ name: this.name, nodes, initializers, inputs, outputs: outs });
     const meta: BuiltModel['nodes'] = {};
     for (const n of live) meta[n.name] = { opType: n.opType, inputs: n.inputs.map((i) => (i ? String(i) : '(none)')) };
-    return { bytes, inputs, outputs: outs, nodes: meta, params: this.paramList.filter((p) => !frozen[p.name]) };
+    const inPlace = inPlaceState(inputValues, outputs, live, rename);
+    return { bytes, inputs, outputs: outs, nodes: meta, params: this.paramList.filter((p) => !frozen[p.name]), ...(inPlace.length ? { inPlace } : {}) };
   }
 
   private byName(name: string): Value | undefined {

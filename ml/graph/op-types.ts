@@ -10,7 +10,7 @@ export const OP_TYPES = [
   // reductions
   'ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceSumSquare', 'CumSum',
   // linear algebra and normalisation
-  'MatMul', 'Gemm', 'Softmax', 'LogSoftmax', 'LayerNormalization',
+  'MatMul', 'Gemm', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'SoftmaxCrossEntropyLoss',
   // shape and data movement
   'Cast', 'Identity', 'Reshape', 'Transpose', 'Expand', 'Squeeze', 'Unsqueeze', 'Concat', 'Split', 'Slice', 'Pad', 'Trilu',
   // indexing

@@ -12,6 +12,7 @@ export class TensorOps extends ElementwiseOps {
     if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
       throw new ShapeError(`Transpose: perm [${p.join(', ')}] does not fit ${x}`);
     }
+    if (p.every((v, i) => v === i)) return x; // the identity: no copy
     return this.op1('Transpose', [x], { dtype: x.dtype, shape: p.map((i) => x.shape[i]) }, { perm: [...p] });
   }
 

@@ -77,4 +77,10 @@ export interface BuiltModel {
   /** Node name -> op type and input descriptions, for error messages. */
   nodes: Record<string, { opType: string; inputs: string[] }>;
   params: ParamSpec[];
+  /**
+   * State names X whose output `next.X` may be written into X's own buffer (graph/in-place.ts):
+   * every reader of X runs before the node that writes next.X. StateRunner then keeps one buffer
+   * for X instead of two.
+   */
+  inPlace?: string[];
 }

@@ -15,7 +15,8 @@ import { gptTensorShapes } from '../model/gpt';
 import type { FloatArray } from '../onnx/dtypes';
 import { initAdamWState } from '../optim/adamw';
 import { getLr } from '../optim/schedules';
-import { runtimeFor } from '../runtime/config';
+import { paramCount } from '../model/params';
+import { runtimeFor, trainingArena } from '../runtime/config';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
 import { resolveDPOConfig, type DPOConfig } from './dpo-config';
@@ -90,7 +91,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     first = Number((start.ck.trainerState as { step?: number }).step ?? 0);
   } else Object.assign(state, initAdamWState(stepModel.params));
 
-  const rt = runtimeFor(dc.device, dc.threads, { measureCopy: true });
+  const rt = runtimeFor(dc.device, dc.threads, { measureCopy: true, memArena: trainingArena(paramCount(model)) });
   const runner: Runner = dc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     await runner.load('step', stepModel);

@@ -4,7 +4,8 @@
 // checkpoints, resume and abort. The engine runs in a worker thread by default.
 
 import { existsSync } from 'node:fs';
-import { runtimeFor } from '../runtime/config';
+import { paramCount } from '../model/params';
+import { runtimeFor, trainingArena } from '../runtime/config';
 import path from 'node:path';
 import { ConfigError } from '../model/config';
 import { recoverCheckpoint } from '../checkpoint/checkpoint';
@@ -71,7 +72,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     start = Number((ck.trainerState as { step?: number }).step ?? 0);
   } else Object.assign(state, initParams(headSpecs, rc.seed), initAdamWState(specs));
 
-  const rt = runtimeFor(rc.device, rc.threads, { measureCopy: true });
+  const rt = runtimeFor(rc.device, rc.threads, { measureCopy: true, memArena: trainingArena(paramCount(model)) });
   const runner: Runner = rc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     const adam = { beta1: 0.9, beta2: 0.999, weightDecay: rc.weightDecay, maxGradNorm: rc.maxGradNorm || undefined };

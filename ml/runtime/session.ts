@@ -69,8 +69,8 @@ export class Session {
     const run = standIn ? { ...config, provider: 'cpu' as const } : config;
     try {
       const s = await ort.InferenceSession.create(model.bytes, standIn ? sessionOptions(run) : options);
-      const { inputs, outputs, nodes, params } = model;
-      return new Session(s, { inputs, outputs, nodes, params }, run);
+      const { inputs, outputs, nodes, params, inPlace } = model;
+      return new Session(s, { inputs, outputs, nodes, params, inPlace }, run);
     } catch (e) {
       throw cudaError(config, e) ?? explain('onnxruntime rejected the model', e, model);
     }

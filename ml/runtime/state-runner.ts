@@ -1,7 +1,9 @@
 // Sessions plus a named tensor store ("state": parameters, optimizer moments, accumulators).
 // A model input that is not fed is read from the state; an output named `next.<name>`
-// is written back to state <name>, into a spare buffer that then swaps with the current one
-// (double buffering: no allocation and no copy per step).
+// is written back to state <name>: into <name>'s own buffer when the model reads it before it
+// writes it (BuiltModel.inPlace: a clipped training step's parameters and moments), otherwise
+// into a spare buffer that then swaps with the current one (double buffering). Either way no
+// allocation and no copy per step.
 
 import { allocate, type AnyTypedArray } from '../onnx/dtypes';
 import type { BuiltModel } from '../graph/core';
@@ -59,7 +61,7 @@ export class StateRunner implements Runner {
     return this.state.get(name);
   }
 
-  /** Every state tensor, without copies (same thread only; a later run() may swap the buffers). */
+  /** Every state tensor, without copies (same thread only; a later run() may overwrite or swap the buffers). */
   peekAll(): Record<string, AnyTypedArray> {
     return Object.fromEntries(this.state);
   }
@@ -74,10 +76,18 @@ export class StateRunner implements Runner {
       all[info.name] = data;
     }
     const into: Feeds = {};
+    const inPlace = new Set(session.model.inPlace);
     for (const info of session.model.outputs) {
       if (!info.name.startsWith(NEXT)) continue;
       const name = info.name.slice(NEXT.length);
       const size = numel(info.dims);
+      const current = this.state.get(name);
+      // written over the current buffer when the model reads it before writing (graph/in-place.ts); never a fed array
+      if (inPlace.has(name) && !feeds[name] && current?.length === size) {
+        into[info.name] = current;
+        this.spare.delete(name);
+        continue;
+      }
       const spare = this.spare.get(name);
       into[info.name] = spare && spare.length === size ? spare : allocate(info.dtype, size);
     }
@@ -90,6 +100,7 @@ export class StateRunner implements Runner {
       }
       const stateName = name.slice(NEXT.length);
       const old = this.state.get(stateName);
+      if (old === data) continue; // updated in place
       this.state.set(stateName, data);
       if (old) this.spare.set(stateName, old);
     }

@@ -22,7 +22,8 @@ import { checkpointTokenizer } from '../tokenizer/index';
 import type { Tokenizer } from '../tokenizer/types';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import { stepsPerRunFor } from './steps-per-run';
-import { runtimeFor } from '../runtime/config';
+import { paramCount } from '../model/params';
+import { runtimeFor, trainingArena } from '../runtime/config';
 import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDataset, type LMDataset } from './data';
 import { addStats, dataReport, refuseOverlong, type DataReport, type LengthSetting } from './truncate-report';
 
@@ -130,7 +131,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const lm = lmLossGraph(model, B, T);
   const specs = lm.graph.paramList;
   const evalLm = lmLossGraph(model, B, T);
-  const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true });
+  const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true, memArena: trainingArena(paramCount(model)) });
   const runner: Runner = tc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
     const K = tc.gradAccum === 1 ? tc.stepsPerRun || stepsPerRunFor(tc.device) : 1;

@@ -86,6 +86,14 @@ export const GRAD_CASES: GradCase[] = [
   { rule: 'Softmax', name: 'axis 1 of [2,3,4]', inputs: { a: wide(2, 3, 4) }, build: (g, { a }) => g.softmax(a, 1) },
   { rule: 'LogSoftmax', name: 'axis −1 of [2,3,5]', inputs: { a: wide(2, 3, 5) }, build: (g, { a }) => g.logSoftmax(a, -1) },
   {
+    rule: 'SoftmaxCrossEntropyLoss',
+    name: '[4,5] rows, a repeated target',
+    inputs: { a: wide(4, 5), t: i64([4], [1, 4, 1, 0]) },
+    build: (g, { a, t }) => g.softmaxCrossEntropy(a, t),
+    // −log softmax picked from primitives
+    reference: (g, { a, t }) => g.neg(g.squeeze(g.gatherElements(g.logSoftmax(a, -1), g.unsqueeze(t, [-1]), -1), [-1])),
+  },
+  {
     rule: 'LayerNormalization',
     name: 'fused, [2,3,5]',
     inputs: { x: wide(2, 3, 5), w: f(5), b: f(5) },
@@ -127,6 +135,18 @@ export const GRAD_CASES: GradCase[] = [
     name: 'axis 1, repeated indices',
     inputs: { e: f(2, 3, 2), i: i64([4], [1, 1, 2, 1]) },
     build: (g, { e, i }) => g.gather(e, i, 1),
+  },
+  {
+    rule: 'Gather',
+    name: 'axis 0, the table also a tied head (scattered into its other gradient)',
+    inputs: { e: f(3, 4), i: i64([2, 3], [0, 2, 2, 1, 2, 0]) },
+    build: (g, { e, i }) => g.matmul(g.gather(e, i, 0), g.transpose(e)), // (2, 3, 3)
+  },
+  {
+    rule: 'Gather',
+    name: 'axis 1, the table also used directly (added to its other gradient)',
+    inputs: { e: f(2, 3, 2), i: i64([4], [1, 1, 2, 1]) },
+    build: (g, { e, i }) => g.concat([g.gather(e, i, 1), e], 1), // (2, 7, 2)
   },
   {
     rule: 'GatherElements',

@@ -1,0 +1,96 @@
+// Where a training step's time goes: onnxruntime's own profiler over a few optimizer steps of the
+// GPT-2 step model (forward, backward, AdamW in one run), summed per op type, with the slowest
+// nodes.
+//
+//   npm run bench:ml-profile                          bench:ml's size: d=256 L=4 H=4 V=512, batch 8 × 128
+//   npm run bench:ml-profile -- --gpt2 '{"nLayer":2}' GPT-2's shape (vocabulary 50,257), batch 4 × 256, scaled
+//   options: --steps N (profiled runs, default 3), --threads N (default 2), --top N (nodes listed, default 15)
+//
+// Times are onnxruntime's per-kernel wall times; on a shared machine they are inflated like every
+// other figure, but their shares are what the profile is for.
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gptConfig, initAdamWState, initGPT, lmLossGraph, trainStepModel } from '../ml/index';
+import { sessionOptions } from '../ml/runtime/config';
+import { ort } from '../ml/runtime/ort';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const gpt2 = args.includes('--gpt2') ? (JSON.parse(opt('--gpt2', '{}')) as Record<string, number>) : undefined;
+const STEPS = Number(opt('--steps', '3'));
+const THREADS = Number(opt('--threads', '2'));
+const TOP = Number(opt('--top', '15'));
+
+const c = gpt2 ? gptConfig('gpt2', gpt2) : gptConfig('small', { nCtx: 128 });
+const [B, T] = gpt2 ? [4, 256] : [8, 128];
+const m = lmLossGraph(c, B, T);
+const model = trainStepModel(m.graph, { loss: m.loss }, { beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1 });
+const dir = mkdtempSync(path.join(tmpdir(), 'ml-profile-'));
+try {
+  const session = await ort.InferenceSession.create(model.bytes, { ...sessionOptions({ intraOpThreads: THREADS }), enableProfiling: true, profileFilePrefix: path.join(dir, 'step') });
+  const state: Record<string, Float32Array> = { ...initGPT(c, 1337), ...(initAdamWState(m.graph.paramList) as Record<string, Float32Array>) };
+  const ids = (k: number) => BigInt64Array.from({ length: B * T }, (_, i) => BigInt((i * 7919 + k) % c.vocabSize));
+  const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+  for (const info of model.inputs) {
+    const data =
+      state[info.name] ??
+      { input_ids: ids(0), targets: ids(1), position_ids: BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T)), loss_mask: new Float32Array(B * T).fill(1), lr: Float32Array.of(1e-4), step: Float32Array.of(1) }[info.name];
+    if (!data) throw new Error(`no feed for ${info.name}`);
+    feeds[info.name] = new ort.Tensor(info.dtype as 'float32', data as Float32Array, info.dims);
+  }
+  const wall: number[] = [];
+  for (let i = 0; i <= STEPS; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    if (i > 0) wall.push(performance.now() - t0); // run 0 pays for first-run allocations
+  }
+  session.endProfiling(); // writes step_<time>.json into dir
+  await session.release();
+  const profile = path.join(dir, readdirSync(dir).find((f) => f.startsWith('step') && f.endsWith('.json'))!);
+  report(JSON.parse(readFileSync(profile, 'utf8')) as Event[], wall);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+interface Event {
+  cat: string;
+  name: string;
+  dur: number;
+  args?: { op_name?: string; output_type_shape?: Array<Record<string, number[]>> };
+}
+
+function report(events: Event[], wall: number[]) {
+  const kernels = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').slice(1); // the first run is the warm-up
+  const n = Math.max(1, runs.length);
+  const counted = kernels.slice(Math.floor(kernels.length / (n + 1))); // drop the warm-up run's kernels
+  const byOp = new Map<string, { us: number; count: number }>();
+  const byNode = new Map<string, { us: number; op: string; shape: string }>();
+  let total = 0;
+  for (const e of counted) {
+    const op = e.args?.op_name ?? '?';
+    const node = e.name.replace(/_kernel_time$/, '');
+    const o = byOp.get(op) ?? { us: 0, count: 0 };
+    o.us += e.dur;
+    o.count++;
+    byOp.set(op, o);
+    const shape = JSON.stringify(Object.values(e.args?.output_type_shape?.[0] ?? {})[0] ?? []);
+    const b = byNode.get(node) ?? { us: 0, op, shape };
+    b.us += e.dur;
+    byNode.set(node, b);
+    total += e.dur;
+  }
+  const ms = (us: number) => (us / n / 1000).toFixed(2).padStart(9);
+  const runMs = runs.reduce((s, r) => s + r.dur, 0) / n / 1000;
+  console.log(`\n${gpt2 ? `GPT-2 ${JSON.stringify(gpt2)}` : 'bench:ml size'}: d=${c.nEmbd} L=${c.nLayer} H=${c.nHead} V=${c.vocabSize}, batch ${B} × ${T}, ${THREADS} threads`);
+  console.log(`step (run wall, median) ${[...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)].toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / n / 1000).toFixed(1)} ms in ${counted.length / n} nodes`);
+  console.log(`\n${'op'.padEnd(26)}${'ms/step'.padStart(9)}${'share'.padStart(8)}${'nodes'.padStart(7)}`);
+  for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us)) {
+    console.log(`${op.padEnd(26)}${ms(o.us)}${`${((100 * o.us) / total).toFixed(1)}%`.padStart(8)}${String(o.count / n).padStart(7)}`);
+  }
+  console.log(`\nslowest nodes`);
+  for (const [node, b] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, TOP)) console.log(`${ms(b.us)} ms  ${b.op.padEnd(20)} ${b.shape.padEnd(22)} ${node}`);
+  console.log(JSON.stringify({ bench: 'ml-profile', shape: gpt2 ?? 'bench:ml', step_ms: runMs, kernels_ms: total / n / 1000, nodes: counted.length / n, by_op: Object.fromEntries([...byOp].map(([k, v]) => [k, +(v.us / n / 1000).toFixed(3)])) }));
+}

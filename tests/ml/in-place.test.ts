@@ -1,0 +1,93 @@
+// State written in place: a clipped training step reads every weight and moment before it
+// writes its next value, so StateRunner keeps one buffer per tensor instead of two. The result
+// must be the double-buffered one, bit for bit.
+
+import { describe, expect, it } from 'vitest';
+import { Graph, initAdamWState, initParams, lmLossGraph, prng, StateRunner, stepFeeds, trainStepModel, type AnyTypedArray, type BuiltModel, type Feeds, type GPTConfig } from '../../ml/index';
+
+const bitsEqual = (a: AnyTypedArray, b: AnyTypedArray): boolean => {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+};
+
+/** A two-layer MLP regression step; the weights are big enough to be updated alone (not in a flat group). */
+function mlpStep(maxGradNorm?: number): BuiltModel {
+  const g = new Graph();
+  const x = g.input('x', 'float32', [4, 200]);
+  const w1 = g.param('w1', [200, 100]);
+  const w2 = g.param('w2', [100, 200]);
+  const b2 = g.param('b2', [200]);
+  const err = g.sub(g.linear(g.tanh(g.matmul(x, w1)), w2, b2), g.input('y', 'float32', [4, 200]));
+  return trainStepModel(g, { loss: g.reduceMean(g.mul(err, err)) }, { weightDecay: 0.1, maxGradNorm });
+}
+
+describe('state updated in place', () => {
+  it('with gradient clipping every weight and moment is written in place (every update waits for the global norm)', () => {
+    // b2 is not decayed: its update b2 − u reads and writes it in one node, so it keeps two buffers
+    expect(mlpStep(1).inPlace?.sort()).toEqual(['m.b2', 'm.w1', 'm.w2', 'v.b2', 'v.w1', 'v.w2', 'w1', 'w2']);
+  });
+
+  it('without clipping a weight that a backward product reads keeps two buffers: its update need not wait for dX = dY·Wᵀ', () => {
+    const names = mlpStep(undefined).inPlace ?? [];
+    expect(names).not.toContain('w2'); // read by d tanh = d out·w2ᵀ, which w2's update does not depend on
+    expect(names).toContain('w1'); // nothing after w1's own gradient reads it
+    expect(names).toContain('m.w2');
+  });
+
+  it('an output computed by the node that reads the same state (next.c = c + x) is double-buffered', () => {
+    const g = new Graph();
+    const c = g.param('c', [4]);
+    expect(g.toModel({ outputs: { 'next.c': g.add(c, g.input('x', 'float32', [4])) } }).inPlace).toBeUndefined();
+  });
+
+  describe('a GPT training step (2 threads)', () => {
+    const c: GPTConfig = { vocabSize: 512, nCtx: 64, nEmbd: 64, nLayer: 2, nHead: 4, layerNormEpsilon: 1e-5, dropout: 0 };
+    const [B, T] = [4, 64];
+    const batch = (k: number): Feeds => {
+      const rand = prng(20 + k);
+      const ids = BigInt64Array.from({ length: B * T }, () => BigInt(Math.floor(rand() * 60)));
+      return {
+        input_ids: ids,
+        position_ids: BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T)),
+        targets: BigInt64Array.from({ length: B * T }, (_, i) => ids[(i + 1) % (B * T)]),
+        loss_mask: new Float32Array(B * T).fill(1),
+        lr: Float32Array.of(3e-3),
+        step: Float32Array.of(k + 1),
+      };
+    };
+
+    async function train(model: BuiltModel, K: number): Promise<{ state: Feeds; losses: number[]; same: boolean }> {
+      const rt = new StateRunner({ intraOpThreads: 2 });
+      await rt.load('step', model);
+      await rt.setState({ ...initParams(model.params, 3), ...initAdamWState(model.params) });
+      const buffers = model.params.map((p) => rt.peek(p.name));
+      const losses: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const out = await rt.run('step', stepFeeds(Array.from({ length: K }, (_, k) => batch(run * K + k))));
+        for (let k = 0; k < K; k++) losses.push(out[k ? `loss@${k}` : 'loss'][0] as number);
+      }
+      const same = model.params.every((p, i) => rt.peek(p.name) === buffers[i]);
+      const state = await rt.getState();
+      await rt.dispose();
+      return { state, losses, same };
+    }
+
+    for (const K of [1, 2]) {
+      it(`${K} step${K > 1 ? 's' : ''} per run: in place equals double-buffered, bit for bit, and keeps its buffers`, async () => {
+        const lm = lmLossGraph(c, B, T);
+        const model = trainStepModel(lm.graph, { loss: lm.loss }, { weightDecay: 0.1, maxGradNorm: 1 }, K);
+        const names = model.params.map((p) => p.name);
+        expect(model.inPlace?.sort()).toEqual([...names, ...names.map((n) => `m.${n}`), ...names.map((n) => `v.${n}`)].sort());
+        const inPlace = await train(model, K);
+        const twoBuffers = await train({ ...model, inPlace: undefined }, K);
+        expect(inPlace.same).toBe(true);
+        expect(twoBuffers.same).toBe(false);
+        expect(inPlace.losses).toEqual(twoBuffers.losses);
+        expect(inPlace.losses[3 * K - 1]).toBeLessThan(inPlace.losses[0]); // it trains
+        const differ = Object.keys(twoBuffers.state).filter((k) => !bitsEqual(inPlace.state[k], twoBuffers.state[k]));
+        expect(differ).toEqual([]);
+      });
+    }
+  });
+});
