@@ -6,10 +6,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import { STRENGTHS, keyFor, strengthForKey, strengthLabel, type StrengthId } from "@/lib/ranking/strength";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitRanking } from "./api";
 import { AnswerMetaFields, cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
-import { clearStored, draftKey } from "./local-store";
+import { draftKey } from "./local-store";
 import { Markdown } from "./markdown";
 import { SkipControls } from "./skip-controls";
 import type { TaskViewProps } from "./types";
@@ -32,12 +31,11 @@ const SCALE: Choice[] = [
 const LETTER = ["A", "B"] as const;
 export const describeChoice = (c: Choice) => `${LETTER[c.better]} is ${strengthLabel(c.strength)}`;
 
-export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function PairwiseView({ task, clientId, canSubmit, onSubmit, onDone, onLeaseLost }: TaskViewProps) {
   const key = draftKey("ranking", task.assignmentId);
   const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ choice: null, meta: {} }), isDraft);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const inFlight = useRef(false);
+  const sent = useRef(false);
   const elapsed = useVisibleTime();
   const idPrefix = useId();
   const root = useRef<HTMLDivElement>(null);
@@ -52,14 +50,14 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
 
   const blocked = !canSubmit ? "This task is no longer yours to submit." : choice ? null : "Choose which answer is better, and by how much.";
 
-  const submit = async () => {
-    if (inFlight.current) return;
+  // Saved in the background by the runner (outbox.ts): the next task shows at once.
+  const submit = () => {
+    if (sent.current) return;
     if (blocked || !choice) return setError(blocked ?? undefined);
-    inFlight.current = true;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await submitRanking({
+    sent.current = true;
+    onSubmit({
+      kind: "ranking",
+      body: {
         clientId,
         taskId: task.taskId,
         tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
@@ -67,16 +65,11 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
         answers: [0, 1].map((position) => metaInput(position, metaOf(position))),
         ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
         timeSpentMs: elapsed(),
-      });
-      clearStored(key);
-      onDone(`Saved: ${describeChoice(choice)} (${r.notation})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
-    } catch (e) {
-      if (isLeaseLost(e)) onLeaseLost(e.message);
-      setError(errorMessage(e));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
+      },
+      label: describeChoice(choice),
+      draftKey: key,
+      draft,
+    });
   };
 
   const choose = (c: Choice) => {
@@ -93,7 +86,7 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
       onKeyDown={(e) => {
         if (isSubmitKey(e)) {
           e.preventDefault();
-          void submit();
+          submit();
           return;
         }
         const t = e.target as HTMLElement;
@@ -163,12 +156,12 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
         <p data-testid="pairwise-choice" className="text-sm">
           {choice ? describeChoice(choice) : "No choice yet"}
         </p>
-        <Button type="button" disabled={busy || blocked !== null} onClick={() => void submit()}>
-          {busy ? "Submitting…" : "Submit"}
+        <Button type="button" disabled={blocked !== null} onClick={submit}>
+          Submit
         </Button>
       </div>
       <ErrorText>{error}</ErrorText>
-      <SkipControls taskId={task.taskId} reportLabel="Cannot compare" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
+      <SkipControls taskId={task.taskId} reportLabel="Cannot compare" disabled={!canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </div>
   );
 }

@@ -5,13 +5,12 @@ import { useId, useRef, useState } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitRanking } from "./api";
 import { cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
 import { KeyboardHelp } from "./keyboard-help";
-import { clearStored, draftKey } from "./local-store";
-import { pairSummary, RankingNotation } from "./ranking-notation";
+import { draftKey } from "./local-store";
+import { RankingNotation } from "./ranking-notation";
 import { SkipControls } from "./skip-controls";
 import { TierBoard } from "./tier-board";
 import { usePinnedEdge } from "./use-pinned-edge";
@@ -28,7 +27,7 @@ const isDraftFor =
 
 const letters = (positions: number[]) => positions.map((p) => LETTERS[p]).join(", ");
 
-export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLeaseLost }: TaskViewProps) {
   const k = task.answers.length;
   const texts = new Map(task.answers.map((a) => [a.position, a.text]));
   const key = draftKey("ranking", task.assignmentId);
@@ -36,9 +35,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const { board } = draft;
   const schema = task.project.labelSchema;
   const metaOf = (pos: number) => cleanMeta(draft.meta[pos], schema);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const inFlight = useRef(false);
+  const sent = useRef(false);
   const elapsed = useVisibleTime();
   const idPrefix = useId();
   const submitBar = useRef<HTMLDivElement>(null);
@@ -53,30 +51,24 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
       ? null
       : `Rank every answer to submit (${board.unranked.length === k ? "none ranked yet" : `unranked: ${letters(board.unranked)}`}).`;
 
-  const submit = async () => {
-    if (inFlight.current) return;
+  // Saved in the background by the runner (outbox.ts): the next task shows at once.
+  const submit = () => {
+    if (sent.current) return;
     if (blocked) return setError(blocked);
-    inFlight.current = true;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await submitRanking({
+    sent.current = true;
+    onSubmit({
+      kind: "ranking",
+      body: {
         clientId,
         taskId: task.taskId,
         tiers: rankedTiers(board),
         answers: task.answers.map(({ position }) => metaInput(position, metaOf(position))),
         ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
         timeSpentMs: elapsed(),
-      });
-      clearStored(key);
-      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
-    } catch (e) {
-      if (isLeaseLost(e)) onLeaseLost(e.message);
-      setError(errorMessage(e));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
+      },
+      draftKey: key,
+      draft,
+    });
   };
 
   const conflicts = likertConflicts(
@@ -90,7 +82,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
       onKeyDown={(e) => {
         if (!isSubmitKey(e)) return;
         e.preventDefault();
-        void submit();
+        submit();
       }}
     >
       {restored && (
@@ -121,11 +113,11 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
           <Button
             type="button"
             className="shrink-0 disabled:opacity-50"
-            disabled={busy || blocked !== null}
+            disabled={blocked !== null}
             aria-describedby={blocked ? `${idPrefix}-blocked` : undefined}
-            onClick={() => void submit()}
+            onClick={submit}
           >
-            {busy ? "Submitting…" : "Submit ranking"}
+            Submit ranking
           </Button>
         </div>
         {blocked && (
@@ -141,7 +133,7 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
         )}
         <ErrorText>{error === blocked ? undefined : error}</ErrorText>
       </div>
-      <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
+      <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={!canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </div>
   );
 }
