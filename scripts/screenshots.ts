@@ -52,7 +52,7 @@ async function startFresh(): Promise<App> {
   const [port, inferencePort] = [await freePort(), await freePort()];
   const password = crypto.randomBytes(12).toString("base64url");
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", INFERENCE_PORT: String(inferencePort) };
-  env.ADMIN_EMAIL = "admin@localhost";
+  delete env.ADMIN_EMAIL; // the default, admin@localhost
   env.ADMIN_PASSWORD = password;
   env.WORKERS = "1";
   delete env.DATABASE_URL; // the embedded database, as a first `npm start`
@@ -269,7 +269,7 @@ async function main() {
     await labeler.getByTestId("pair-A").waitFor();
     await labeler.keyboard.press("7");
     await labeler.getByText("B is slightly better", { exact: true }).waitFor();
-    await shoot(labeler, "pairwise", "Comparing two answers (A | B, with strength)", "labeler");
+    await shoot(labeler, "pairwise", "Comparing two answers side by side, with a strength", "labeler");
     await labeler.goto(`${base}/label`);
     await labeler.getByRole("heading").first().waitFor();
     await shoot(labeler, "label-home", "The labeler's home: queue and recent work", "labeler");
