@@ -123,8 +123,11 @@ describe.skipIf(!browserAvailable)("a labeler never waits between tasks", () => 
 
   it("with the server unreachable the label is kept through a closed tab and sent on the next visit", async () => {
     const { project: p } = await makeProject({ rankingTasks: 3, rankingsPerTask: 1 });
-    const context = page.context();
+    // A context of its own (pages made by browser.newPage cannot open more): one browser profile, two visits.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const tab = await context.newPage();
+    await signIn(tab, app.url, labeler.email, labeler.password);
+    await tab.waitForURL(`${app.url}/label`);
     await tab.goto(`${app.url}/label/work?project=${p.id}&kind=ranking`);
     await rank(tab, ["1", "ArrowDown", "1", "ArrowDown", "2", "ArrowDown", "3"], "A = B > C > D");
     await expect.poll(() => tab.getByTestId("task-runner").getAttribute("data-next-ready")).toBe("true");
@@ -149,7 +152,7 @@ describe.skipIf(!browserAvailable)("a labeler never waits between tasks", () => 
     await again.getByTestId("answer-A").waitFor();
     expect(await onScreen(again)).not.toBe(first);
     await expect.poll(() => outboxKeys(again)).toEqual([]);
-    await again.close();
+    await context.close();
   });
 
   it("a label the server refuses brings the labeler back to that task, work intact, with the server's sentence", async () => {
