@@ -80,12 +80,12 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onSubmit, onDon
       aria-label="Demonstration"
       onSubmit={(e) => {
         e.preventDefault();
-        submit();
+        void submit();
       }}
       onKeyDown={(e) => {
         if (!isSubmitKey(e)) return;
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
       {restored && text !== "" && (

@@ -7,7 +7,8 @@
 // their work. Entries left by a closed tab are sent again the next time the labeling page opens.
 import { z } from "zod";
 import { demonstrationSubmission, rankingSubmission, type DemonstrationSubmission, type RankingSubmission } from "@/lib/validation/ranking";
-import { ApiError, submitDemonstration, submitRanking } from "./api";
+import { ApiError, isUnreachable } from "../ui/fetch-json";
+import { submitTask, undoUrl } from "./api";
 import { clearStored, clientIdKey, loadStored, saveStored, storedKeys } from "./local-store";
 import { pairSummary } from "./ranking-notation";
 import type { TaskPayload } from "./types";
@@ -62,12 +63,12 @@ export type OutboxState = { sending: number; waiting: number; retryAt: number | 
 type Item = { p: Pending; tries: number; timer?: ReturnType<typeof setTimeout>; retryAt: number | null; error: string | null; settled: Promise<Outcome>; settle: (o: Outcome) => void };
 
 /** Retried: no answer, a server error, too many requests, a timeout, or a session to renew. */
-const isTransient = (e: unknown) => !(e instanceof ApiError) || e.status >= 500 || [401, 408, 429].includes(e.status);
+const isTransient = (e: unknown) => !(e instanceof ApiError) || isUnreachable(e) || e.status >= 500 || [401, 408, 429].includes(e.status);
 
 const transientMessage = (e: unknown) =>
   e instanceof ApiError && e.status === 401
     ? "You are signed out: sign in again (in another tab) and it is sent."
-    : e instanceof ApiError
+    : e instanceof ApiError && !isUnreachable(e)
       ? e.message
       : "The server cannot be reached.";
 
@@ -76,11 +77,11 @@ export const retryDelayMs = (tries: number, random = Math.random()) => Math.min(
 
 async function sendOnce(p: Pending): Promise<Acked> {
   if (p.kind === "ranking") {
-    const r = await submitRanking(p.body);
-    return { summary: `Saved: ${p.label ? `${p.label} (${r.notation})` : `${r.notation} (${pairSummary(r.comparisons, r.ties)})`}`, undoUrl: `/api/rankings/${r.id}/undo` };
+    const r = await submitTask("ranking", p.body);
+    return { summary: `Saved: ${p.label ? `${p.label} (${r.notation})` : `${r.notation} (${pairSummary(r.comparisons, r.ties)})`}`, undoUrl: undoUrl("ranking", r.id) };
   }
-  const d = await submitDemonstration(p.body);
-  return { summary: `Saved your demonstration (${[...p.body.text.trim()].length} characters).`, undoUrl: `/api/demonstrations/${d.id}/undo` };
+  const d = await submitTask("demonstration", p.body);
+  return { summary: `Saved your demonstration (${[...p.body.text.trim()].length} characters).`, undoUrl: undoUrl("demonstration", d.id) };
 }
 
 export class Outbox {

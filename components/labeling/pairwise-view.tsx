@@ -2,22 +2,22 @@
 // The pairwise (K = 2) task: answers A | B side by side and one choice on Llama 2's scale, by
 // keyboard (1–4: A better, significantly … negligibly / unsure; 6–9: B better, mirrored) or by
 // clicking the scale. Ctrl+Enter submits. Quality and flags stay available under each answer.
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef } from "react";
 import { STRENGTHS, keyFor, strengthForKey, strengthLabel, type StrengthId } from "@/lib/ranking/strength";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { AnswerMetaFields, cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
+import { AnswerMetaFields, cleanMeta, RationaleField } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { draftKey } from "./local-store";
 import { Markdown } from "./markdown";
 import { SkipControls } from "./skip-controls";
 import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
-import { useVisibleTime } from "./use-visible-time";
+import { useSubmitRanking, type RankingDraft } from "./use-submit-ranking";
 
 type Choice = { better: 0 | 1; strength: StrengthId };
 /** The same draft shape as the ranking board's board, plus the choice, so undo restores either. */
-type Draft = { choice: Choice | null; meta: Record<number, AnswerMeta>; rationale?: string };
+type Draft = RankingDraft & { choice: Choice | null };
 
 const isDraft = (v: unknown): v is Draft =>
   typeof v === "object" && v !== null && "choice" in v && typeof (v as Draft).meta === "object";
@@ -31,12 +31,12 @@ const SCALE: Choice[] = [
 const LETTER = ["A", "B"] as const;
 export const describeChoice = (c: Choice) => `${LETTER[c.better]} is ${strengthLabel(c.strength)}`;
 
-export function PairwiseView({ task, clientId, canSubmit, onSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function PairwiseView(props: TaskViewProps) {
+  const { task, canSubmit, onDone, onLeaseLost } = props;
   const key = draftKey("ranking", task.assignmentId);
   const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ choice: null, meta: {} }), isDraft);
-  const [error, setError] = useState<string>();
-  const sent = useRef(false);
-  const elapsed = useVisibleTime();
+  const submission = useSubmitRanking(props, key);
+  const { busy, error, setError } = submission;
   const idPrefix = useId();
   const root = useRef<HTMLDivElement>(null);
   const schema = task.project.labelSchema;
@@ -50,25 +50,13 @@ export function PairwiseView({ task, clientId, canSubmit, onSubmit, onDone, onLe
 
   const blocked = !canSubmit ? "This task is no longer yours to submit." : choice ? null : "Choose which answer is better, and by how much.";
 
-  // Saved in the background by the runner (outbox.ts): the next task shows at once.
-  const submit = () => {
-    if (sent.current) return;
-    if (blocked || !choice) return setError(blocked ?? undefined);
-    sent.current = true;
-    onSubmit({
-      kind: "ranking",
-      body: {
-        clientId,
-        taskId: task.taskId,
-        tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
-        strength: choice.strength,
-        answers: [0, 1].map((position) => metaInput(position, metaOf(position))),
-        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
-        timeSpentMs: elapsed(),
-      },
-      label: describeChoice(choice),
-      draftKey: key,
+  const submit = async () => {
+    if (!choice) return setError(blocked ?? undefined);
+    await submission.submit(blocked, {
+      tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
+      strength: choice.strength,
       draft,
+      label: describeChoice(choice),
     });
   };
 
@@ -86,7 +74,7 @@ export function PairwiseView({ task, clientId, canSubmit, onSubmit, onDone, onLe
       onKeyDown={(e) => {
         if (isSubmitKey(e)) {
           e.preventDefault();
-          submit();
+          void submit();
           return;
         }
         const t = e.target as HTMLElement;
@@ -156,12 +144,12 @@ export function PairwiseView({ task, clientId, canSubmit, onSubmit, onDone, onLe
         <p data-testid="pairwise-choice" className="text-sm">
           {choice ? describeChoice(choice) : "No choice yet"}
         </p>
-        <Button type="button" disabled={blocked !== null} onClick={submit}>
-          Submit
+        <Button type="button" disabled={busy || blocked !== null} onClick={() => void submit()}>
+          {busy ? "Submitting…" : "Submit"}
         </Button>
       </div>
       <ErrorText>{error}</ErrorText>
-      <SkipControls taskId={task.taskId} reportLabel="Cannot compare" disabled={!canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
+      <SkipControls taskId={task.taskId} reportLabel="Cannot compare" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </div>
   );
 }

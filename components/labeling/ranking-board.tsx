@@ -1,11 +1,11 @@
 "use client";
 // The ranking task: order the K answers into tiers (best first, ties allowed), rate and flag each,
 // then submit. Mouse (drag), touch (the "Place" menu) and keyboard (number keys) all edit one board.
-import { useId, useRef, useState } from "react";
+import { useId, useRef } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
+import { cleanMeta, RationaleField } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
 import { KeyboardHelp } from "./keyboard-help";
@@ -16,9 +16,9 @@ import { TierBoard } from "./tier-board";
 import { usePinnedEdge } from "./use-pinned-edge";
 import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
-import { useVisibleTime } from "./use-visible-time";
+import { useSubmitRanking, type RankingDraft } from "./use-submit-ranking";
 
-type Draft = { board: Board; meta: Record<number, AnswerMeta>; rationale?: string };
+type Draft = RankingDraft & { board: Board };
 
 const isDraftFor =
   (k: number) =>
@@ -27,7 +27,8 @@ const isDraftFor =
 
 const letters = (positions: number[]) => positions.map((p) => LETTERS[p]).join(", ");
 
-export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function RankingBoard(props: TaskViewProps) {
+  const { task, canSubmit, onDone, onLeaseLost } = props;
   const k = task.answers.length;
   const texts = new Map(task.answers.map((a) => [a.position, a.text]));
   const key = draftKey("ranking", task.assignmentId);
@@ -35,9 +36,8 @@ export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLe
   const { board } = draft;
   const schema = task.project.labelSchema;
   const metaOf = (pos: number) => cleanMeta(draft.meta[pos], schema);
-  const [error, setError] = useState<string>();
-  const sent = useRef(false);
-  const elapsed = useVisibleTime();
+  const submission = useSubmitRanking(props, key);
+  const { busy, error, setError } = submission;
   const idPrefix = useId();
   const submitBar = useRef<HTMLDivElement>(null);
   usePinnedEdge(submitBar, "bottom");
@@ -51,25 +51,11 @@ export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLe
       ? null
       : `Rank every answer to submit (${board.unranked.length === k ? "none ranked yet" : `unranked: ${letters(board.unranked)}`}).`;
 
-  // Saved in the background by the runner (outbox.ts): the next task shows at once.
-  const submit = () => {
-    if (sent.current) return;
-    if (blocked) return setError(blocked);
-    sent.current = true;
-    onSubmit({
-      kind: "ranking",
-      body: {
-        clientId,
-        taskId: task.taskId,
-        tiers: rankedTiers(board),
-        answers: task.answers.map(({ position }) => metaInput(position, metaOf(position))),
-        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
-        timeSpentMs: elapsed(),
-      },
-      draftKey: key,
+  const submit = () =>
+    submission.submit(blocked, {
+      tiers: rankedTiers(board),
       draft,
     });
-  };
 
   const conflicts = likertConflicts(
     board,
@@ -82,7 +68,7 @@ export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLe
       onKeyDown={(e) => {
         if (!isSubmitKey(e)) return;
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
       {restored && (
@@ -113,11 +99,11 @@ export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLe
           <Button
             type="button"
             className="shrink-0 disabled:opacity-50"
-            disabled={blocked !== null}
+            disabled={busy || blocked !== null}
             aria-describedby={blocked ? `${idPrefix}-blocked` : undefined}
-            onClick={submit}
+            onClick={() => void submit()}
           >
-            Submit ranking
+            {busy ? "Submitting…" : "Submit ranking"}
           </Button>
         </div>
         {blocked && (
@@ -133,7 +119,7 @@ export function RankingBoard({ task, clientId, canSubmit, onSubmit, onDone, onLe
         )}
         <ErrorText>{error === blocked ? undefined : error}</ErrorText>
       </div>
-      <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={!canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
+      <SkipControls taskId={task.taskId} reportLabel="Cannot rank" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { Submission } from "./outbox";
 export type { TaskPayload };
 export type TaskKind = TaskPayload["kind"];
 
-/** Props of every view in TASK_VIEWS (task-views.tsx). */
+/** Props of every view in TASK_VIEWS (task-views.ts). */
 export type TaskViewProps = {
   task: TaskPayload;
   /** Idempotency key for this task's submission: one per task, reused on every retry. */
