@@ -4,9 +4,8 @@
 import { useId, useRef, useState } from "react";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitTask, undoUrl } from "./api";
 import { isSubmitKey } from "./board-keys";
-import { clearStored, draftKey } from "./local-store";
+import { draftKey } from "./local-store";
 import { Markdown } from "./markdown";
 import { SkipControls } from "./skip-controls";
 import type { TaskViewProps } from "./types";
@@ -19,14 +18,13 @@ export const charCount = (text: string) => [...text.trim()].length;
 
 type Tab = "write" | "preview";
 
-export function DemonstrationEditor({ task, clientId, canSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function DemonstrationEditor({ task, clientId, canSubmit, onSubmit, onDone, onLeaseLost }: TaskViewProps) {
   const { minDemonstrationChars: min, maxDemonstrationChars: max } = task.project;
   const key = draftKey("demonstration", task.assignmentId);
   const [text, setText, restored] = useStoredState<string>(key, () => "", isString);
   const [tab, setTab] = useState<Tab>("write");
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const inFlight = useRef(false);
+  const sent = useRef(false);
   const elapsed = useVisibleTime();
   const id = useId();
 
@@ -42,23 +40,12 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onDone, onLease
           : null;
   const counterTone = n > max ? "text-red-600 dark:text-red-400 font-semibold" : n < min ? "text-amber-700 dark:text-amber-400" : "text-zinc-500 dark:text-zinc-400";
 
-  const submit = async () => {
-    if (inFlight.current) return;
+  // Saved in the background by the runner (outbox.ts): the next task shows at once.
+  const submit = () => {
+    if (sent.current) return;
     if (blocked) return setError(blocked);
-    inFlight.current = true;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const d = await submitTask("demonstration", { clientId, taskId: task.taskId, text: text.trim(), timeSpentMs: elapsed() });
-      clearStored(key);
-      onDone(`Saved your demonstration (${n} characters).`, { url: undoUrl("demonstration", d.id), draftKey: key, draft: text });
-    } catch (e) {
-      if (isLeaseLost(e)) onLeaseLost(e.message);
-      setError(errorMessage(e));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
+    sent.current = true;
+    onSubmit({ kind: "demonstration", body: { clientId, taskId: task.taskId, text: text.trim(), timeSpentMs: elapsed() }, draftKey: key, draft: text });
   };
 
   const tabButton = (t: Tab, label: string) => (
@@ -145,14 +132,14 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onDone, onLease
           <span id={`${id}-blocked`} className={`text-xs ${n > max ? "text-red-600 dark:text-red-400" : "text-zinc-500 dark:text-zinc-400"}`}>
             {blocked ?? "Ready. Ctrl+Enter submits."}
           </span>
-          <Button type="submit" className="shrink-0 disabled:opacity-50" disabled={busy || blocked !== null} aria-describedby={`${id}-blocked`}>
-            {busy ? "Submitting…" : "Submit demonstration"}
+          <Button type="submit" className="shrink-0 disabled:opacity-50" disabled={blocked !== null} aria-describedby={`${id}-blocked`}>
+            Submit demonstration
           </Button>
         </div>
         {/* The reason it cannot be sent is already on screen beside the button: not said twice. */}
         <ErrorText>{error === blocked ? undefined : error}</ErrorText>
       </div>
-      <SkipControls taskId={task.taskId} reportLabel="Report prompt" disabled={busy || !canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
+      <SkipControls taskId={task.taskId} reportLabel="Report prompt" disabled={!canSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
     </form>
   );
 }

@@ -31,12 +31,29 @@ export function clearStored(key: string): void {
   }
 }
 
-/** Drops this app's entries older than a week (drafts of tasks that went to someone else). */
+/** This app's keys that start with `prefix` (without the app's own prefix). */
+export function storedKeys(prefix: string): string[] {
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < window.localStorage.length; i++) {
+      const key = window.localStorage.key(i);
+      if (key?.startsWith(PREFIX + prefix)) keys.push(key.slice(PREFIX.length));
+    }
+    return keys;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Drops this app's entries older than a week (drafts of tasks that went to someone else). Labels
+ * waiting to be sent (outbox.ts) are never dropped: they leave storage once the server has them.
+ */
 export function pruneStored(now = Date.now()): void {
   try {
     for (let i = window.localStorage.length - 1; i >= 0; i--) {
       const key = window.localStorage.key(i);
-      if (!key?.startsWith(PREFIX)) continue;
+      if (!key?.startsWith(PREFIX) || key.startsWith(`${PREFIX}outbox:`)) continue;
       const entry = JSON.parse(window.localStorage.getItem(key) ?? "null") as Partial<Entry> | null;
       if (typeof entry?.savedAt !== "number" || now - entry.savedAt > WEEK_MS) window.localStorage.removeItem(key);
     }

@@ -56,7 +56,7 @@ export function PairwiseView(props: TaskViewProps) {
       tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
       strength: choice.strength,
       draft,
-      summary: (r) => `Saved: ${describeChoice(choice)} (${r.notation})`,
+      label: describeChoice(choice),
     });
   };
 

@@ -10,7 +10,7 @@ import { isSubmitKey } from "./board-keys";
 import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
 import { KeyboardHelp } from "./keyboard-help";
 import { draftKey } from "./local-store";
-import { pairSummary, RankingNotation } from "./ranking-notation";
+import { RankingNotation } from "./ranking-notation";
 import { SkipControls } from "./skip-controls";
 import { TierBoard } from "./tier-board";
 import { usePinnedEdge } from "./use-pinned-edge";
@@ -55,7 +55,6 @@ export function RankingBoard(props: TaskViewProps) {
     submission.submit(blocked, {
       tiers: rankedTiers(board),
       draft,
-      summary: (r) => `Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`,
     });
 
   const conflicts = likertConflicts(

@@ -1,11 +1,9 @@
 // The task a labeler works on, as POST /api/queue/next returns it, and what every task view receives.
 import type { TaskPayload } from "@/lib/labeling/payload";
+import type { Submission } from "./outbox";
 
 export type { TaskPayload };
 export type TaskKind = TaskPayload["kind"];
-
-/** How to take a submission back: the undo route, and the draft to restore when the task comes back. */
-export type Undoable = { url: string; draftKey: string; draft: unknown };
 
 /** Props of every view in TASK_VIEWS (task-views.ts). */
 export type TaskViewProps = {
@@ -15,10 +13,12 @@ export type TaskViewProps = {
   /** False once the lease is lost: the view keeps its input but does not submit. */
   canSubmit: boolean;
   /**
-   * The submission (or skip) was stored; `summary` is shown briefly before the next task. `undo`,
-   * for a submission, says how to take it back within the project's undo window.
+   * The labeler submitted: the runner keeps it (outbox.ts), shows the next task at once and saves
+   * in the background. Call it only with a submission the view has checked.
    */
-  onDone: (summary: string, undo?: Undoable) => void;
+  onSubmit: (submission: Submission) => void;
+  /** A skip or report was stored; `summary` is shown briefly before the next task. */
+  onDone: (summary: string) => void;
   /** The server said the lease is gone (409 lease_lost). */
   onLeaseLost: (message: string) => void;
 };

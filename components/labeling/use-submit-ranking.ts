@@ -1,12 +1,9 @@
 // Submitting a ranking task, for both of its views (the tier board and the pairwise scale): one
 // request at a time, the answers' details and rationale from the draft, the time the task was
-// visible, the stored draft cleared and an undo offered on success, a lost lease reported.
+// visible; the runner keeps and sends it (outbox.ts) and offers the undo.
 import { useRef, useState } from "react";
-import type { RankingResult } from "@/lib/labeling/kinds/ranking";
 import type { StrengthId } from "@/lib/ranking/strength";
-import { errorMessage, isLeaseLost, submitTask, undoUrl } from "./api";
 import { cleanMeta, metaInput, type AnswerMeta } from "./answer-meta";
-import { clearStored } from "./local-store";
 import type { TaskViewProps } from "./types";
 import { useVisibleTime } from "./use-visible-time";
 
@@ -17,28 +14,29 @@ type RankingChoice = {
   tiers: number[][];
   /** A pairwise task's preference strength. */
   strength?: StrengthId;
-  /** The whole draft, restored if the labeler takes the submission back. */
+  /** The whole draft, restored if the labeler takes the submission back or the server refuses it. */
   draft: RankingDraft;
-  /** What was saved, in one line, from the stored result. */
-  summary: (r: RankingResult) => string;
+  /** The choice in words for the status line ("B is slightly better"); the stored notation when absent. */
+  label?: string;
 };
 
-export function useSubmitRanking({ task, clientId, onDone, onLeaseLost }: TaskViewProps, draftKey: string) {
-  const [busy, setBusy] = useState(false);
+export function useSubmitRanking({ task, clientId, onSubmit }: TaskViewProps, draftKey: string) {
   const [error, setError] = useState<string>();
-  const inFlight = useRef(false);
+  const sent = useRef(false);
   const elapsed = useVisibleTime();
 
-  /** Submits the choice unless `blocked` says why not (then shown as the error). */
-  const submit = async (blocked: string | null, c: RankingChoice) => {
-    if (inFlight.current) return;
+  /**
+   * Hands the choice to the runner, which saves it in the background (outbox.ts) and shows the next
+   * task at once, unless `blocked` says why not (then shown as the error).
+   */
+  const submit = (blocked: string | null, c: RankingChoice) => {
+    if (sent.current) return;
     if (blocked) return setError(blocked);
-    inFlight.current = true;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const schema = task.project.labelSchema;
-      const r = await submitTask("ranking", {
+    sent.current = true;
+    const schema = task.project.labelSchema;
+    onSubmit({
+      kind: "ranking",
+      body: {
         clientId,
         taskId: task.taskId,
         tiers: c.tiers,
@@ -46,17 +44,13 @@ export function useSubmitRanking({ task, clientId, onDone, onLeaseLost }: TaskVi
         answers: task.answers.map(({ position }) => metaInput(position, cleanMeta(c.draft.meta[position], schema))),
         ...(c.draft.rationale?.trim() ? { rationale: c.draft.rationale.trim() } : {}),
         timeSpentMs: elapsed(),
-      });
-      clearStored(draftKey);
-      onDone(c.summary(r), { url: undoUrl("ranking", r.id), draftKey, draft: c.draft });
-    } catch (e) {
-      if (isLeaseLost(e)) onLeaseLost(e.message);
-      setError(errorMessage(e));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
+      },
+      ...(c.label ? { label: c.label } : {}),
+      draftKey,
+      draft: c.draft,
+    });
   };
 
-  return { busy, error, setError, submit };
+  /** `busy` stays false: nothing waits for the server any more. */
+  return { busy: false, error, setError, submit };
 }
