@@ -91,6 +91,7 @@ function printReport(s: BenchSettings, rows: CompareRow[], c: ReturnType<typeof 
     ]),
   ));
   out.push('\n' + timingTable(timings));
+  out.push('(CPU time is this process\'s: the compare-* methods ran in child processes, their wall time is in the table above)');
   out.push(`wall time ${wallSec.toFixed(1)} s on 2 CPU cores shared with other work (load average ${load.map((x) => x.toFixed(1)).join(' at the start, ')} at the end)`);
   out.push(`held-out prompts found in a training or validation text: ${overlap}`);
   out.push(
