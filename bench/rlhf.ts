@@ -16,6 +16,8 @@
 // (best-of-N: the analytic log N − (N − 1)/N). Targets: DPO (whole rankings) >= 65% win on each
 // seed; RLOO within 5 points of PPO's win at <= 70% of PPO's peak RSS; DPO whole rankings >=
 // DPO pairs (per seed; over seeds the mean difference, with its spread); three seeds < 45 min.
+//   --set rm.epochs=3 (repeatable: overrides a setting of bench/rlhf/settings.ts, for experiments)
+//   --stop-after NAME (ends after that stage, e.g. reward-model, printing its result; with --dir and --keep)
 //
 // The held-out evaluation prompts appear in no training text (web text, demonstrations, rankings,
 // preference-model pretraining, PPO prompts, PPO-ptx): the overlap is counted and must be 0.
@@ -31,7 +33,7 @@ import { evaluateStage } from './rlhf/evaluation-stage';
 import { sharedStages, stageRunner } from './rlhf/pipeline';
 import { report } from './rlhf/report';
 import { runSeeds } from './rlhf/seeds';
-import { benchSettings } from './rlhf/settings';
+import { benchSettings, withOverrides } from './rlhf/settings';
 import { ppoStage, type PPORun } from './rlhf/stages-rl';
 import { heldOutOverlap } from './rlhf/tasks';
 
@@ -42,18 +44,21 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (value('--seeds') !== undefined) {
-  const json = flag('--compare') ? await runCompareSeeds(value('--seeds')!, flag('--quick')) : await runSeeds(value('--seeds')!, flag('--quick'));
+  const sets = args.flatMap((a, i) => (a === '--set' ? [a, args[i + 1]] : []));
+  const json = flag('--compare') ? await runCompareSeeds(value('--seeds')!, flag('--quick'), sets) : await runSeeds(value('--seeds')!, flag('--quick'), sets);
   console.log(JSON.stringify(json));
   process.exit(0);
 }
 const seed = Number(value('--seed') ?? 1);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${value('--seed')}`);
-const s = benchSettings(seed, flag('--quick'));
+const overrides = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+const s = withOverrides(benchSettings(seed, flag('--quick')), overrides);
+const stopAfter = value('--stop-after');
 const reuse = value('--dir');
 const dir = reuse ?? mkdtempSync(path.join(tmpdir(), `rlhf-bench-${seed}-`));
 mkdirSync(dir, { recursive: true });
 if (flag('--compare')) {
-  const json = await runCompare(s, dir, !!reuse);
+  const json = await runCompare(s, dir, !!reuse, overrides);
   if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify(json));
   process.exit(0);
@@ -61,7 +66,7 @@ if (flag('--compare')) {
 const t0 = performance.now();
 console.log(`bench:rlhf  seed ${seed}${s.quick ? '  --quick' : ''}  stage outputs in ${dir}`);
 
-const { stage, timings: stages } = stageRunner(dir, !!reuse);
+const { stage, timings: stages } = stageRunner(dir, !!reuse, stopAfter);
 const { sets, base, sft, labels, pmp, rm, prompts } = await sharedStages(s, dir, stage);
 const common = { sft: sft.out, rm: rm.out, prompts, ptxData: base.text };
 const sweep: PPORun[] = [];

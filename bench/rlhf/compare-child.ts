@@ -10,7 +10,7 @@ import path from 'node:path';
 import { bestOfN, Generator, loadCheckpoint, RewardScorer } from '../../ml/index';
 import { METHODS, type ChildJob, type ChildResult } from './compare-jobs';
 import { promptIds, type Samples } from './policy';
-import { benchSettings } from './settings';
+import { benchSettings, withOverrides } from './settings';
 import { dpoStage } from './stages-dpo';
 import { ppoStage } from './stages-rl';
 
@@ -32,7 +32,7 @@ async function bestOfNSamples(job: ChildJob, n: number, seed: number, maxNewToke
 const lastOf = (r: { out: string; history: Array<Record<string, number>> }) => ({ out: r.out, metrics: r.history[r.history.length - 1] ?? {} });
 
 async function run(job: ChildJob): Promise<Omit<ChildResult, 'wallSec' | 'peakRssMb' | 'startRssMb'>> {
-  const s = benchSettings(job.seed, job.quick);
+  const s = withOverrides(benchSettings(job.seed, job.quick), job.overrides ?? []);
   const ppo = { sft: job.sft, rm: job.rm, prompts: job.prompts, ptxData: job.ptxData, beta: s.ppo.beta, ptxCoef: 0 };
   const m = job.method;
   if (m === 'ppo') return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: 'gae' })) };

@@ -14,6 +14,8 @@ export interface ChildJob {
   method: Method;
   seed: number;
   quick: boolean;
+  /** --set overrides of the settings (the child applies them as the parent did). */
+  overrides: string[];
   dir: string;
   sft: string;
   rm: string;

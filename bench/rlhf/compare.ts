@@ -15,7 +15,7 @@ import { heldOutOverlap } from './tasks';
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-export async function runCompare(s: BenchSettings, dir: string, reuse: boolean): Promise<Record<string, unknown>> {
+export async function runCompare(s: BenchSettings, dir: string, reuse: boolean, overrides: string[] = []): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const load0 = loadavg()[0];
   console.log(`bench:rlhf --compare  seed ${s.seed}${s.quick ? '  --quick' : ''}  stage outputs in ${dir}  (load average ${load0.toFixed(1)})`);
@@ -23,7 +23,7 @@ export async function runCompare(s: BenchSettings, dir: string, reuse: boolean):
   const sh = await sharedStages(s, dir, stage);
   const evalPrompts = sh.sets.eval.map((t) => t.prompt);
   const job = (method: Method): ChildJob => ({
-    method, seed: s.seed, quick: s.quick, dir, sft: sh.sft.out, rm: sh.rm.out, prompts: sh.prompts, ptxData: sh.base.text, rankings: sh.labels.train, rankingsVal: sh.labels.val, evalPrompts,
+    method, seed: s.seed, quick: s.quick, overrides, dir, sft: sh.sft.out, rm: sh.rm.out, prompts: sh.prompts, ptxData: sh.base.text, rankings: sh.labels.train, rankingsVal: sh.labels.val, evalPrompts,
   });
   const results: ChildResult[] = [];
   for (const m of METHODS) results.push(await stage(`compare-${m}`, () => runChild(job(m))));

@@ -20,7 +20,7 @@ export interface StageTiming {
 export type StageFn = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** A stage runner over `dir` (reading cached results back when `reuse`); `timings` fills as stages run. */
-export function stageRunner(dir: string, reuse: boolean): { stage: StageFn; timings: StageTiming[] } {
+export function stageRunner(dir: string, reuse: boolean, stopAfter?: string): { stage: StageFn; timings: StageTiming[] } {
   const timings: StageTiming[] = [];
   const stage: StageFn = async (name, fn) => {
     const file = path.join(dir, `${name}.result.json`);
@@ -36,6 +36,10 @@ export function stageRunner(dir: string, reuse: boolean): { stage: StageFn; timi
     renameSync(`${file}.tmp`, file);
     const used = process.cpuUsage(cpu);
     timings.push({ name, seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, cached: false });
+    if (name === stopAfter) {
+      console.log(`stopped after ${name} (${timings.at(-1)!.seconds.toFixed(1)} s): ${JSON.stringify(r)}`);
+      process.exit(0);
+    }
     return r;
   };
   return { stage, timings };
@@ -54,7 +58,8 @@ export interface SharedStages {
 
 /** Runs (or reads back) the shared stages of one seed. */
 export async function sharedStages(s: BenchSettings, dir: string, stage: StageFn): Promise<SharedStages> {
-  const sets = promptSets(s.seed, { sft: s.sft.demos, rmTrain: s.label.train, rmVal: s.label.val, ppo: s.ppo.prompts, eval: s.evalPrompts });
+  // the held-out sets are drawn first, so the sizes of the training sets never change which prompts are held out
+  const sets = promptSets(s.seed, { eval: s.evalPrompts, rmVal: s.label.val, sft: s.sft.demos, rmTrain: s.label.train, ppo: s.ppo.prompts });
   const base = await stage('pretrain', () => pretrainStage(s, dir, [...sets.eval, ...sets.rmVal]));
   const sft = await stage('sft', () => sftStage(s, dir, base.out, sets.sft));
   const labels = await stage('label', () => labelStage(s, dir, sft.out, sets.rmTrain, sets.rmVal));

@@ -1,11 +1,12 @@
 // The statements every change to a held task starts with (submit, skip, renew; ../queue.ts):
 // LOCK_TASK takes the task row lock, then HELD reads the labeler's assignment and the free slots
 // in a later statement, so it sees every lease and submission committed before the lock was ours.
+import type { TaskKind } from "../task-kinds";
 import type { Statement } from "./transaction";
 
 export type LockedTask = {
   id: string;
-  kind: "demonstration" | "ranking";
+  kind: TaskKind;
   projectId: string;
   promptId: string;
   wanted: number;
