@@ -6,6 +6,16 @@
 //
 //   npm run bench:rlhf [-- --quick] [--seed N] [--keep] [--dir DIR (reuse the stage outputs there)]
 //   npm run bench:rlhf -- --seeds 1,2,3 [--quick]   (each seed in its own process, then mean and spread)
+//   npm run bench:rlhf -- --compare [--seed N | --seeds 1,2,3] [--quick] [--keep] [--dir DIR]
+//
+// --compare (bench/rlhf/compare.ts) shares the stages up to the reward model, then trains PPO,
+// RLOO (k = 4), GRPO (k = 4), DPO from pairs and DPO from whole rankings, each in its own child
+// process (compare-child.ts: its wall time and its peak RSS, getrusage's maxRSS, are that
+// method's alone), and best-of-16 from SFT (a child too). The oracle judges one sample per policy
+// per held-out prompt: win rate vs SFT (ties half), mean KL to SFT on the policy's own samples
+// (best-of-N: the analytic log N − (N − 1)/N). Targets: DPO (whole rankings) >= 65% win on each
+// seed; RLOO within 5 points of PPO's win at <= 70% of PPO's peak RSS; DPO whole rankings >=
+// DPO pairs (per seed; over seeds the mean difference, with its spread); three seeds < 45 min.
 //   --set rm.epochs=3 (repeatable: overrides a setting of bench/rlhf/settings.ts, for experiments)
 //   --stop-after NAME (ends after that stage, e.g. reward-model, printing its result; with --dir and --keep)
 //
@@ -14,17 +24,18 @@
 // Ends with ONE line of JSON: figures, targets, and whether they were met. For one seed it holds
 // no timings (they are in the table above it), so the same seed twice prints the same line.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCompare } from './rlhf/compare';
+import { runCompareSeeds } from './rlhf/compare-seeds';
+import { evaluateStage } from './rlhf/evaluation-stage';
+import { sharedStages, stageRunner } from './rlhf/pipeline';
 import { report } from './rlhf/report';
 import { runSeeds } from './rlhf/seeds';
-import { evaluateStage } from './rlhf/evaluation-stage';
-import { pmpStage } from './rlhf/preference-pretraining';
 import { benchSettings, withOverrides } from './rlhf/settings';
-import { labelStage, pretrainStage, sftStage } from './rlhf/stages';
-import { ppoStage, rewardStage, writePPOPrompts, type PPORun } from './rlhf/stages-rl';
-import { heldOutOverlap, promptSets } from './rlhf/tasks';
+import { ppoStage, type PPORun } from './rlhf/stages-rl';
+import { heldOutOverlap } from './rlhf/tasks';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -33,50 +44,30 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (value('--seeds') !== undefined) {
-  const json = await runSeeds(value('--seeds')!, flag('--quick'), args.flatMap((a, i) => (a === '--set' ? [a, args[i + 1]] : [])));
+  const sets = args.flatMap((a, i) => (a === '--set' ? [a, args[i + 1]] : []));
+  const json = flag('--compare') ? await runCompareSeeds(value('--seeds')!, flag('--quick'), sets) : await runSeeds(value('--seeds')!, flag('--quick'), sets);
   console.log(JSON.stringify(json));
   process.exit(0);
 }
 const seed = Number(value('--seed') ?? 1);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${value('--seed')}`);
-const s = withOverrides(benchSettings(seed, flag('--quick')), args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : [])));
+const overrides = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
+const s = withOverrides(benchSettings(seed, flag('--quick')), overrides);
 const stopAfter = value('--stop-after');
 const reuse = value('--dir');
 const dir = reuse ?? mkdtempSync(path.join(tmpdir(), `rlhf-bench-${seed}-`));
 mkdirSync(dir, { recursive: true });
+if (flag('--compare')) {
+  const json = await runCompare(s, dir, !!reuse, overrides);
+  if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });
+  console.log(JSON.stringify(json));
+  process.exit(0);
+}
 const t0 = performance.now();
 console.log(`bench:rlhf  seed ${seed}${s.quick ? '  --quick' : ''}  stage outputs in ${dir}`);
 
-const stages: Array<{ name: string; seconds: number; cpuSeconds: number; cached: boolean }> = [];
-/** Runs a stage (or reads its result when --dir holds it) and times it. */
-async function stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const file = path.join(dir, `${name}.result.json`);
-  if (reuse && existsSync(file)) {
-    stages.push({ name, seconds: 0, cpuSeconds: 0, cached: true });
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  }
-  console.log(`\n== ${name}`);
-  const t = performance.now();
-  const cpu = process.cpuUsage();
-  const r = await fn();
-  writeFileSync(file, JSON.stringify(r));
-  const used = process.cpuUsage(cpu);
-  stages.push({ name, seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, cached: false });
-  if (name === stopAfter) {
-    console.log(`stopped after ${name} (${stages.at(-1)!.seconds.toFixed(1)} s): ${JSON.stringify(r)}`);
-    process.exit(0);
-  }
-  return r;
-}
-
-// The held-out sets are drawn first, so the sizes of the training sets never change which prompts are held out.
-const sets = promptSets(seed, { eval: s.evalPrompts, rmVal: s.label.val, sft: s.sft.demos, rmTrain: s.label.train, ppo: s.ppo.prompts });
-const base = await stage('pretrain', () => pretrainStage(s, dir, [...sets.eval, ...sets.rmVal]));
-const sft = await stage('sft', () => sftStage(s, dir, base.out, sets.sft));
-const labels = await stage('label', () => labelStage(s, dir, sft.out, sets.rmTrain, sets.rmVal));
-const pmp = await stage('rm-pretrain', () => pmpStage(s, dir, sft.out, base.text));
-const rm = await stage('reward-model', () => rewardStage(s, dir, pmp.out, labels.train, labels.val, sft.data));
-const prompts = writePPOPrompts(dir, sets.ppo);
+const { stage, timings: stages } = stageRunner(dir, !!reuse, stopAfter);
+const { sets, base, sft, labels, pmp, rm, prompts } = await sharedStages(s, dir, stage);
 const common = { sft: sft.out, rm: rm.out, prompts, ptxData: base.text };
 const sweep: PPORun[] = [];
 for (const beta of s.ppo.betas) {

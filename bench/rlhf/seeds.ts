@@ -10,10 +10,10 @@ const FIGURES = ['rm_acc_ratio', 'ppo_win_vs_sft', 'ppo_kl', 'ppo_ptx_win_vs_sft
 /** The whole multi-seed run must finish within this on two cores (issue 13: three seeds in 30 minutes). */
 export const TARGET_WALL_SEC = 1800;
 
-type SeedResult = Record<string, unknown> & { seed: number; pass: boolean };
+export type SeedResult = Record<string, unknown> & { seed: number; pass: boolean };
 
-/** Runs this script once for `seed`, echoing its output; resolves with its final JSON line. */
-function runOne(seed: number, quick: boolean, extra: string[]): Promise<SeedResult> {
+/** Runs this script once for `seed` (with `extra` flags), echoing its output; resolves with its final JSON line. */
+export function runOne(seed: number, quick: boolean, extra: readonly string[] = []): Promise<SeedResult> {
   const args = [...process.execArgv, process.argv[1], '--seed', String(seed), ...(quick ? ['--quick'] : []), ...extra];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
@@ -35,9 +35,9 @@ function runOne(seed: number, quick: boolean, extra: string[]): Promise<SeedResu
   });
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** Sample standard deviation (0 for one seed). */
-const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+export const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Parses "1,2,3"; one clear sentence for anything else. */

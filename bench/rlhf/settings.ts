@@ -24,6 +24,13 @@ export interface BenchSettings {
   rm: { epochs: number; batchSize: number; maxLr: number; extraLayers: number; pmp: { notes: number; rivals: number; epochs: number; maxLr: number } };
   /** beta: the KL coefficient of the main PPO run and PPO-ptx (one of betas). */
   ppo: { prompts: number; iterations: number; rolloutBatch: number; miniBatch: number; ppoEpochs: number; lr: number; betas: number[]; beta: number; ptxCoef: number };
+  /**
+   * `--compare` (compare.ts): the group-baseline runs use the PPO settings above (β = ppo.beta, no
+   * ptx) with k answers per prompt; best-of-N samples n answers per held-out prompt from SFT; DPO
+   * trains on the labelers' rankings (RM training and validation files), by rankings (batchSize
+   * rankings per step) or by pairs (pairBatch pairs per step: about as many answers per step).
+   */
+  compare: { groupSize: number; bestOfN: number; dpo: { beta: number; maxLr: number; epochs: number; batchSize: number; pairBatch: number } };
   /** Held-out prompts for the win rates (one sample per policy per prompt). */
   evalPrompts: number;
   temperature: number;
@@ -41,6 +48,11 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
     label: { train: q(2500, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
     rm: { epochs: q(4, 1), batchSize: 8, maxLr: 3e-4, extraLayers: 3, pmp: { notes: q(3000, 600), rivals: 3, epochs: 1, maxLr: 1e-3 } },
     ppo: { prompts: q(1000, 300), iterations: q(30, 6), rolloutBatch: 64, miniBatch: 16, ppoEpochs: 4, lr: q(3e-5, 5e-5), betas: [0, 0.02, 0.1], beta: 0.1, ptxCoef: 1 },
+    // DPO tuned on --quick seed 1 against the oracle on the PPO prompts (a dev set: DPO never trains on them, and they
+    // are not the held-out evaluation prompts), whole rankings: β 0.1 lr 5e-4 won 60.7% at KL 56 nats (degenerate
+    // answers), lr 2e-4 53.5% (KL 60), lr 1e-4 x 4 epochs 57.0% (KL 47), lr 5e-5 52.0% (KL 0.4); β 0.5 lr 2e-4 69.2%
+    // (KL 1.8), β 0.5 lr 5e-4 53.3% (KL 37). A larger β saturates the loss before the policy leaves the reference.
+    compare: { groupSize: 4, bestOfN: 16, dpo: { beta: 0.5, maxLr: 2e-4, epochs: 2, batchSize: 8, pairBatch: 16 } },
     evalPrompts: q(400, 100),
     temperature: 1,
     maxNewTokens: 16,

@@ -86,8 +86,12 @@ export interface PPORun {
   snapshots: Array<{ iteration: number; dir: string }>;
 }
 
-/** PPO from the SFT policy against the reward model. */
-export async function ppoStage(s: BenchSettings, dir: string, o: { name: string; sft: string; rm: string; prompts: string; beta: number; ptxCoef: number; ptxData: string; snapshotEvery?: number }): Promise<PPORun> {
+/** PPO from the SFT policy against the reward model (or, with `advantage` rloo/grpo, the group-baseline variant: no value model). */
+export async function ppoStage(
+  s: BenchSettings,
+  dir: string,
+  o: { name: string; sft: string; rm: string; prompts: string; beta: number; ptxCoef: number; ptxData: string; snapshotEvery?: number; advantage?: 'gae' | 'rloo' | 'grpo'; groupSize?: number },
+): Promise<PPORun> {
   const p = s.ppo;
   const out = path.join(dir, o.name);
   const run: PPORun = { name: o.name, beta: o.beta, ptxCoef: o.ptxCoef, out, history: [], snapshots: [] };
@@ -95,6 +99,8 @@ export async function ppoStage(s: BenchSettings, dir: string, o: { name: string;
     {
       policy: o.sft,
       reward: o.rm,
+      advantage: o.advantage ?? 'gae',
+      ...(o.groupSize ? { groupSize: o.groupSize } : {}),
       prompts: [o.prompts],
       out,
       iterations: p.iterations,

@@ -212,6 +212,7 @@ const lowerFirst = (s: string) => s.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerC
 export function fieldOfMessage(message: string, configNames: string[]): string | undefined {
   const hyper = /hyperparameter "?([A-Za-z]\w*)/.exec(message);
   if (hyper && configNames.includes(hyper[1])) return hyper[1];
+  if (/reference/i.test(message)) return "refId";
   if (/reward model/i.test(message) && !/checkpoint a |starts from/i.test(message)) return "rewardId";
   if (/checkpoint/i.test(message)) return "baseId";
   if (/dataset|export|nothing to train on|labels/i.test(message)) return "dataset";
@@ -224,6 +225,7 @@ const TOP_LABEL: Record<string, string> = {
   projectId: "The project",
   baseId: "The starting checkpoint",
   rewardId: "The reward model",
+  refId: "The reference checkpoint",
   dataset: "The dataset",
   modelSize: "The model size",
   kind: "The kind",

@@ -79,6 +79,8 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
   const [projectId, setProjectId] = useState(projects[0]?.id ?? "");
   const [baseId, setBaseId] = useState(start.base?.id ?? "");
   const [rewardId, setRewardId] = useState(() => latestOf(artifacts, ["reward_model"])?.id ?? "");
+  /** DPO's frozen reference; "": the starting checkpoint itself. */
+  const [refId, setRefId] = useState("");
   const [dataset, setDataset] = useState(RUN_KINDS[start.kind].dataset === "text" ? NONE : NOW);
   const [resume, setResume] = useState(true);
   const [device, setDevice] = useState("");
@@ -92,6 +94,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
   const fields = useMemo(() => configFields(kind), [kind]);
   const bases = allowedBases(kind, artifacts);
   const rewards = artifacts.filter((a) => a.kind === "reward_model");
+  const references = info.referenceKinds ? artifacts.filter((a) => (info.referenceKinds as string[]).includes(a.kind)) : [];
   const parsedNow = useMemo(() => parseConfig(kind, size, values), [kind, size, values]);
   const estimate = useMemo(() => {
     if (kind === "generate" || !parsedNow.ok) return null;
@@ -108,6 +111,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
     setSize(s);
     setValues((v) => rescaleValues(k, s, v, touched.current));
     setBaseId(base?.id ?? "");
+    setRefId("");
     setDataset(RUN_KINDS[k].dataset === "text" ? NONE : NOW);
     setErrors({});
   }
@@ -145,6 +149,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
       modelSize: size,
       baseId: info.baseKinds ? baseId : undefined,
       rewardId: info.needsRewardModel ? rewardId : undefined,
+      refId: info.referenceKinds && refId ? refId : undefined,
       dataset: info.dataset === "none" || dataset === NONE ? undefined : dataset === NOW ? { projectLabelsNow: true } : { exportId: dataset },
       config: device ? { ...config, device } : config,
       request: kind === "generate" ? sourceRequest(source) : undefined,
@@ -260,6 +265,31 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
                   <option key={a.id} value={a.id}>
                     {a.name} ({ARTIFACT_LABEL[a.kind as keyof typeof ARTIFACT_LABEL] ?? a.kind}
                     {a.source === "imported" ? ", imported" : ""}
+                    {a.model ? `, ${fmtCount(paramCount(a.model))} parameters` : ""}, {formatWhen(a.createdAt)})
+                  </option>
+                ))}
+              </select>
+            </Row>
+          )}
+          {info.referenceKinds && (
+            <Row
+              id="run-refId"
+              label="Reference checkpoint"
+              help="The frozen policy the implicit rewards are measured against: the same architecture and tokenizer as the starting checkpoint."
+              error={errors.refId}
+            >
+              <select
+                id="run-refId"
+                className={INPUT}
+                value={refId}
+                aria-invalid={!!errors.refId}
+                aria-describedby={["run-refId-help", err("refId")].filter(Boolean).join(" ")}
+                onChange={(e) => setRefId(e.currentTarget.value)}
+              >
+                <option value="">Same as the starting checkpoint</option>
+                {references.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name} ({ARTIFACT_LABEL[a.kind as keyof typeof ARTIFACT_LABEL] ?? a.kind}
                     {a.model ? `, ${fmtCount(paramCount(a.model))} parameters` : ""}, {formatWhen(a.createdAt)})
                   </option>
                 ))}

@@ -15,6 +15,8 @@ import { generateRequestSchema } from "../generation/request";
 import { allowedEndpoint } from "../generation/allowed-endpoint";
 import { EndpointRefused } from "../generation/endpoint-guard";
 import { artifactDir, folderModel } from "../models/artifacts";
+import { ConfigError } from "../../ml/model/config";
+import { assertReferenceFits } from "../../ml/rlhf/same-decoder";
 import { newRunSchema, type NewRunRequest } from "../validation/run";
 import { checkRunConfig } from "./config-check";
 import { checkDataset, snapshotProjectLabels } from "./dataset";
@@ -62,6 +64,23 @@ async function checkBase(kind: keyof typeof RUN_KINDS, baseId: string | undefine
   return base;
 }
 
+/**
+ * A separate frozen reference (DPO): an artifact of an allowed kind, with the starting checkpoint's
+ * architecture and tokenizer (the trainer's own check, on config.json and the tokenizer files only).
+ */
+async function checkReference(base: { name: string; path: string }, refId: string, kinds: ArtifactKind[]) {
+  const ref = await db.modelArtifact.findUnique({ where: { id: refId }, select: { kind: true, name: true, path: true } });
+  if (!ref) throw new AppError("not_found", "The reference checkpoint was not found.");
+  const allowed = kinds.map((k) => withArticle(ARTIFACT_NAMES[k])).join(" or ");
+  if (!kinds.includes(ref.kind)) throw refuse(`The reference checkpoint "${ref.name}" is ${withArticle(ARTIFACT_NAMES[ref.kind])}; a reference is ${allowed}.`);
+  try {
+    assertReferenceFits(artifactDir(base), artifactDir(ref), { policy: `the starting checkpoint "${base.name}"`, reference: `checkpoint "${ref.name}"` });
+  } catch (e) {
+    if (e instanceof ConfigError) throw refuse(`${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`);
+    throw refuse(`The reference checkpoint "${ref.name}" has no readable config.json and tokenizer.`);
+  }
+}
+
 /** Validates the request and queues the run. Returns the new run's id. */
 export async function createRun(user: SessionUser, request: NewRunRequest): Promise<{ id: string }> {
   if (!can(user, "runs.create")) throw forbidden("Only researchers and admins can start training runs.");
@@ -89,6 +108,11 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
       throw refuse(`The checkpoint "${rm.name}" is ${withArticle(ARTIFACT_NAMES[rm.kind])}, not a reward model.`);
     config.rewardId = input.rewardId;
   } else if (input.rewardId) throw refuse(`A ${info.label.toLowerCase()} run takes no reward model.`);
+  if (input.refId) {
+    if (!info.referenceKinds || !base) throw refuse(`A ${info.label.toLowerCase()} run takes no separate reference checkpoint.`);
+    await checkReference(base, input.refId, info.referenceKinds);
+    config.refId = input.refId;
+  }
   if (typeof config.device === "string" && config.device.startsWith("cuda") && !someWorkerCan(await liveWorkers(), config.device))
     throw refuse(
       `No registered worker has the GPU ${config.device === "cuda" ? "" : `${config.device} `}this run asks for: start a worker on a machine with an NVIDIA GPU (after \`npm run gpu:setup\`), or choose the device cpu.`,

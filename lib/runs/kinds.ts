@@ -36,6 +36,8 @@ export type RunKindInfo = {
   baseKinds: ArtifactKind[] | null;
   /** PPO also needs a reward model (newRunSchema's `rewardId`). */
   needsRewardModel?: boolean;
+  /** DPO may take a separate frozen reference of these kinds (newRunSchema's `refId`); default: the starting checkpoint. */
+  referenceKinds?: ArtifactKind[];
   dataset: DatasetKind;
   /** The hyperparameters (label, range, unit, doc, basic or advanced): KIND_FIELDS[kind]. */
   fields: FieldTable;
@@ -132,7 +134,8 @@ type RunExtras = {
   reward_model: object;
   /** The reward model's artifact id (createRun puts it in the config). */
   ppo: { rewardId?: string };
-  dpo: object;
+  /** The separate reference's artifact id, when one was chosen (createRun puts it in the config). */
+  dpo: { refId?: string };
   /** The reward model's artifact id (createRun puts it in the config). */
   best_of_n: { rewardId?: string };
   /** The generate request, less its secrets (lib/generation/request.ts). */
@@ -232,9 +235,10 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
   dpo: {
     label: "DPO",
     description:
-      "Direct Preference Optimization: tune the SFT policy on the labelers' rankings without a reward model (every strict pair of a ranking in one batch element), with the SFT model as the frozen reference.",
+      "Direct Preference Optimization: tune the SFT policy on the labelers' rankings without a reward model (every strict pair of a ranking in one batch element), with the starting checkpoint (or a chosen one of the same architecture and tokenizer) as the frozen reference.",
     artifact: "dpo",
     baseKinds: ["sft", "dpo"],
+    referenceKinds: ["sft", "dpo"],
     dataset: "rankings",
     fields: dpoFields,
     config: schemaOf(dpoFields),

@@ -17,6 +17,8 @@ export const newRunSchema = z.object({
   baseId: z.guid({ error: "must be a model id" }).optional(),
   /** PPO: the reward model that scores the rollouts. */
   rewardId: z.guid({ error: "must be a model id" }).optional(),
+  /** DPO: a separate frozen reference (same architecture and tokenizer); none: the starting checkpoint. */
+  refId: z.guid({ error: "must be a model id" }).optional(),
   /** An export snapshot, or "the project's labels now" (a snapshot made at creation); none for generate. */
   dataset: runDatasetSchema.optional(),
   /** Scales the defaults filled in for fields the request leaves out. */

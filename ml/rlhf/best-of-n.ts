@@ -11,7 +11,7 @@ import type { RuntimeConfig } from '../runtime/config';
 import type { ChatMessage } from '../tokenizer/chat';
 import { emptyStats } from '../train/truncate-report';
 import { fitPrompts, mixSeed, readPrompts } from './ppo-data';
-import { assertSameTokenizer } from './ppo-setup';
+import { assertSameTokenizer } from './same-decoder';
 import { loadDecoder } from './reward-checkpoint';
 import { RewardScorer } from './reward-scorer';
 

@@ -25,7 +25,7 @@ import { dpoMetrics } from './dpo-metrics';
 import { dpoFeeds, dpoLogpsModel, dpoStepModel, logpFeeds } from './dpo-model';
 import { readReferenceCache, REFERENCE_FILE, referenceKey, writeReferenceCache, type ReferenceLogps } from './dpo-reference';
 import { mixSeed } from './ppo-data';
-import { assertSameConfig, assertSameTokenizer } from './ppo-setup';
+import { assertSameConfig, assertSameTokenizer } from './same-decoder';
 import { dataEvent, type RLProgress } from './progress';
 import { batchShape } from './reward-batch';
 import { loadDecoder } from './reward-checkpoint';
@@ -64,7 +64,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
   const ref = refDir === dc.init ? init : loadDecoder(refDir, 'reference folder');
   if (ref !== init) {
     assertSameConfig(model, ref.ck.config, `the reference ${refDir} and the policy ${dc.init}`);
-    assertSameTokenizer({ config: model, tok }, { config: ref.ck.config, tok: ref.tok }, refDir);
+    assertSameTokenizer({ config: model, tok }, { config: ref.ck.config, tok: ref.tok }, refDir, 'the reference');
   }
   const start = resuming ? loadDecoder(dc.out, 'resumed folder') : init;
   if (resuming) assertSameConfig(model, start.ck.config, `the init folder ${dc.init} and the run in ${dc.out}`);

@@ -13,7 +13,7 @@ export { trainRewardModel, type RewardHooks, type RewardResult } from './reward-
 export { PPO_DEFAULTS, PPO_FIELDS, resolvePPOConfig, type PPOConfig, type PPOWiring } from './ppo-config';
 export { trainPPO, type PPOHooks } from './ppo-trainer';
 export { runPPO, type PPOIO, type PPOResult, type RewardFn, type RewardSample } from './ppo-loop';
-export { assertSameConfig, assertSameTokenizer, setupPPO, type PPOSetup } from './ppo-setup';
+export { setupPPO, type PPOSetup } from './ppo-setup';
 export { finalScores, gae, maskedMoments, tokenRewards, whiten, type Advantages, type TokenRewards } from './gae';
 export { AdaptiveKLController, FixedKLController, klController, type KLController } from './kl-controller';
 export { clippedValueLoss, declareValueHead, maskedMean, valueClipFraction, valueHead, V_HEAD, type ValueHead } from './value-head';
@@ -32,3 +32,5 @@ export { trainDPO, type DPOHooks, type DPOResult } from './dpo-trainer';
 export { groupAdvantages, tokenAdvantages, type GroupAdvantage } from './group-baseline';
 // best-of-N
 export { bestOfN, bestOfNDistill, type BestOfNOptions, type BestOfNPick, type DistillConfig, type DistillResult } from './best-of-n';
+// a DPO reference checked before a run is queued
+export { assertReferenceFits, assertSameConfig, assertSameTokenizer, decoderIdentity } from './same-decoder';

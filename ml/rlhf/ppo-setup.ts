@@ -16,6 +16,7 @@ import type { PPOConfig } from './ppo-config';
 import { fitPrompts, ptxDataset, readPrompts } from './ppo-data';
 import { dataEvent, type RLProgress } from './progress';
 import { loadDecoder, readRewardHead } from './reward-checkpoint';
+import { assertSameConfig, assertSameTokenizer } from './same-decoder';
 import { V_HEAD } from './value-head';
 
 /** Prefix of the value model's tensors in the saved training state. */
@@ -47,24 +48,6 @@ export interface PPOSetup {
   resumed?: PPOProgressState;
   /** The resumed run's last metrics. */
   resumedMetrics?: Record<string, number>;
-}
-
-const CONFIG_FIELDS = ['vocabSize', 'nCtx', 'nEmbd', 'nLayer', 'nHead', 'layerNormEpsilon'] as const;
-
-/** Refuses two model configs that differ, naming the first field. */
-export function assertSameConfig(a: GPTConfig, b: GPTConfig, what: string): void {
-  for (const f of CONFIG_FIELDS) if (a[f] !== b[f]) throw new ConfigError(`${what}: ${f} differs (${a[f]} vs ${b[f]}), so they are not the same model`);
-}
-
-/** Refuses a reward model whose tokenizer is not the policy's (it would score other tokens than were sampled). */
-export function assertSameTokenizer(policy: { config: GPTConfig; tok: Tokenizer }, reward: { config: GPTConfig; tok: Tokenizer }, dir: string): void {
-  const p = policy.tok;
-  const r = reward.tok;
-  if (p.kind !== r.kind || p.vocabSize !== r.vocabSize || p.eos !== r.eos || policy.config.vocabSize !== reward.config.vocabSize) {
-    throw new ConfigError(
-      `reward model ${dir} was built on another tokenizer than the policy (${r.kind}, ${r.vocabSize} tokens, eos ${r.eos}, vocabSize ${reward.config.vocabSize} vs ${p.kind}, ${p.vocabSize} tokens, eos ${p.eos}, vocabSize ${policy.config.vocabSize})`,
-    );
-  }
 }
 
 const zeroHead = (C: number) => ({ [V_HEAD.weight]: new Float32Array(C), [V_HEAD.bias]: new Float32Array(1) });

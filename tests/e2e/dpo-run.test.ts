@@ -1,5 +1,6 @@
 // A DPO run in Chromium: a researcher queues a tiny DPO run on the project's rankings from an SFT
-// checkpoint, a worker trains it, and the run page's charts (loss, TRL's rewards/accuracies and
+// checkpoint, with a separate reference checkpoint (one of another architecture is refused on its
+// field first), a worker trains it, and the run page's charts (loss, TRL's rewards/accuracies and
 // margins, the implicit rewards, the KL to the reference) fill in without a reload.
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, sqlPool } from "../../lib/db";
 import { nextTask } from "../../lib/labeling/queue";
 import { submitRanking } from "../../lib/labeling/submit";
-import { trainLM } from "../../ml/index";
+import { initGPT, loadCheckpoint, saveCheckpoint, trainLM } from "../../ml/index";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
 import { makeProject, makeUser, uniq } from "../helpers/factories";
@@ -41,6 +42,17 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     await trainLM({ mode: "sft", model: "tiny", data: [data], out, steps: 4, batchSize: 4, seqLen: 32, warmupSteps: 1, evalEvery: 0, saveEvery: 0, threads: 1, worker: false });
     const sftName = uniq("tiny-sft");
     const sft = await db.modelArtifact.create({ data: { kind: "sft", name: sftName, path: out, config: { modelSize: "tiny" } }, select: { id: true } });
+    // the reference: a copy of the SFT folder (same architecture and tokenizer); and one a block deeper
+    const refDir = path.join(storage, "tiny-ref");
+    fs.cpSync(out, refDir, { recursive: true });
+    const refName = uniq("tiny-ref");
+    const ref = await db.modelArtifact.create({ data: { kind: "sft", name: refName, path: refDir, config: { modelSize: "tiny" } }, select: { id: true } });
+    const ck = loadCheckpoint(out);
+    const deeperConfig = { ...ck.config, nLayer: ck.config.nLayer + 1 };
+    const deeperDir = path.join(storage, "tiny-deeper");
+    saveCheckpoint(deeperDir, deeperConfig, initGPT(deeperConfig, 3), { tokenizer: ck.tokenizer === "byte" ? "byte" : { copyFrom: out } });
+    const deeperName = uniq("tiny-deeper");
+    const deeper = await db.modelArtifact.create({ data: { kind: "sft", name: deeperName, path: deeperDir, config: { modelSize: "tiny" } }, select: { id: true } });
     const researcher = await makeUser("researcher");
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -60,12 +72,24 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(0);
     await beta.fill("0.1");
     await page.getByLabel("Epochs").fill("30");
+    // the reference defaults to the starting checkpoint; one of another architecture is refused on its field
+    const reference = page.getByLabel("Reference checkpoint");
+    expect(await reference.inputValue()).toBe("");
+    expect(await reference.locator("option:checked").textContent()).toBe("Same as the starting checkpoint");
+    await reference.selectOption(deeper.id);
+    await page.getByRole("button", { name: "Queue run" }).click();
+    await expect
+      .poll(() => page.locator("#run-refId-error").textContent())
+      .toBe(`The reference checkpoint "${deeperName}" and the starting checkpoint "${sftName}": nLayer differs (${ck.config.nLayer} vs ${deeperConfig.nLayer}), so they are not the same model.`);
+    expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(0);
+    await reference.selectOption(ref.id);
     await page.getByRole("button", { name: "Queue run" }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     const runId = page.url().split("/").pop()!;
     const run = await db.trainingRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ kind: "dpo", status: "queued", baseId: sft.id, name: "e2e dpo" });
     expect((run.config as Record<string, unknown>).beta).toBe(0.1);
+    expect((run.config as Record<string, unknown>).refId).toBe(ref.id);
 
     const root = page.locator(`[data-run-id="${runId}"]`);
     const accuracy = page.locator('figure[data-chart^="Accuracy"]');
@@ -83,9 +107,9 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     const lastAcc = await db.runMetric.findFirstOrThrow({ where: { runId, name: "rewards/accuracies" }, orderBy: { step: "desc" } });
     await expect.poll(() => accuracy.locator('tr[data-line="train"] td').nth(1).textContent()).toBe(String(lastAcc.step));
     expect(await db.runMetric.count({ where: { runId, name: "kl" } })).toBeGreaterThanOrEqual(2);
-    expect(await page.getByLabel("Log tail").textContent()).toContain("DPO (sigmoid, β 0.1)");
+    expect(await page.getByLabel("Log tail").textContent()).toContain(`DPO (sigmoid, β 0.1) from "${sftName}", reference "${refName}"`);
     const artifact = await db.modelArtifact.findFirstOrThrow({ where: { runId } });
-    expect(artifact).toMatchObject({ kind: "dpo", parentId: sft.id });
+    expect(artifact).toMatchObject({ kind: "dpo", parentId: sft.id, config: { refId: ref.id } });
     expect(fs.existsSync(path.join(artifact.path, "dpo_reference.json"))).toBe(true);
     // the policy answered its held-out prompts at step 0 (before training) and at the end: the Samples panel lists the steps
     const evalSteps = (await db.runMetric.findMany({ where: { runId, name: "kl" }, orderBy: { step: "asc" }, select: { step: true } })).map((m) => m.step);

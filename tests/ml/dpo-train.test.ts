@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gptConfig, initGPT, prng, REFERENCE_FILE, saveCheckpoint, trainDPO, type RLProgress } from '../../ml/index';
+import { assertReferenceFits, gptConfig, initGPT, prng, REFERENCE_FILE, saveCheckpoint, trainDPO, type RLProgress } from '../../ml/index';
+import { writeGpt2Folder } from '../helpers/gpt2-folder';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dpo-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +86,19 @@ describe('trainDPO: bad input is one sentence before anything trains', () => {
     const oc = gptConfig('tiny', { nLayer: 1 });
     saveCheckpoint(other, oc, initGPT(oc, 2), { tokenizer: 'byte' });
     await refused({ ref: other }, /the reference .* and the policy .*: nLayer differs \(2 vs 1\)/);
+  });
+
+  it('a reference of another tokenizer (the same shape, a BPE vocabulary), by the trainer and by the check a run makes before it is queued', async () => {
+    const bpe = writeGpt2Folder(path.join(dir, 'bpe-ref'), { config: cfg });
+    await refused({ ref: bpe }, /^the reference .*bpe-ref was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens, eos 259, vocabSize 512 vs byte, 262 tokens/);
+    expect(() => assertReferenceFits(init, bpe, { policy: 'the policy "p"', reference: '"r"' })).toThrow(/^the reference "r" was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens/);
+    const other = path.join(dir, 'other-arch');
+    const oc = gptConfig('tiny', { nHead: 4 });
+    saveCheckpoint(other, oc, initGPT(oc, 2), { tokenizer: 'byte' });
+    expect(() => assertReferenceFits(init, other, { policy: 'the policy "p"', reference: '"r"' })).toThrow('the reference "r" and the policy "p": nHead differs (2 vs 4), so they are not the same model');
+    const same = path.join(dir, 'same-arch');
+    saveCheckpoint(same, cfg, initGPT(cfg, 5), { tokenizer: 'byte' });
+    expect(() => assertReferenceFits(init, same, { policy: 'the policy "p"', reference: '"r"' })).not.toThrow();
   });
 
   it('IPO with a margin', async () => {

@@ -17,7 +17,9 @@ import { decryptSecrets } from "../../lib/runs/secrets";
 import { createExportInput } from "../../lib/validation/export";
 import { allowEndpointHost } from "../helpers/allow-endpoint";
 import { makeUser } from "../helpers/factories";
-import { demoProject, writeDemonstrations } from "./helpers";
+import { ByteTokenizer, initGPT, saveCheckpoint } from "../../ml/index";
+import { FOLDER_CONFIG, writeGpt2Folder } from "../helpers/gpt2-folder";
+import { demoProject, rankAll, writeDemonstrations } from "./helpers";
 
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("../../lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
@@ -157,6 +159,51 @@ describe("createRun refuses before queueing", async () => {
       expect(r.message).toMatch(/^The endpoint host .+ is not on the allow-list of endpoint hosts; an admin can add it under Admin → Settings\.$/);
       expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(before);
     }
+  });
+});
+
+describe("a DPO run's separate reference checkpoint", async () => {
+  const researcher = await makeUser("researcher");
+  const project = await demoProject();
+  const byteConfig = { ...FOLDER_CONFIG, vocabSize: new ByteTokenizer().vocabSize, nCtx: 64 };
+  /** A real decoder folder (config.json, weights, tokenizer) registered as an artifact. */
+  async function model(kind: ArtifactKind, name: string, o: { nLayer?: number; bpe?: boolean } = {}) {
+    const dir = fs.mkdtempSync(path.join(process.env.STORAGE_DIR!, `${kind}-`));
+    const config = { ...byteConfig, nLayer: o.nLayer ?? byteConfig.nLayer };
+    if (o.bpe) writeGpt2Folder(dir, { config }); // the same shape, a BPE tokenizer (260 of its 262 ids)
+    else saveCheckpoint(dir, config, initGPT(config, 1), { tokenizer: "byte" });
+    return db.modelArtifact.create({ data: { kind, name, path: dir } });
+  }
+  const sft = await model("sft", "policy sft");
+  const dpo = { kind: "dpo" as const, projectId: project.id, modelSize: "tiny" as const, baseId: sft.id, dataset: { projectLabelsNow: true as const } };
+  const queued = () => db.trainingRun.count({ where: { projectId: project.id } });
+
+  it("refuses, in one sentence and before queueing, a reference of the wrong kind, of another architecture or of another tokenizer", async () => {
+    const rm = await model("reward_model", "some rm");
+    const deeper = await model("sft", "deeper sft", { nLayer: 3 });
+    const bpe = await model("sft", "bpe sft", { bpe: true });
+    expect(await refusal(createRun(researcher, { ...dpo, refId: rm.id }))).toEqual({
+      status: 400,
+      message: 'The reference checkpoint "some rm" is a reward model; a reference is an SFT model or a DPO policy.',
+    });
+    expect((await refusal(createRun(researcher, { ...dpo, refId: deeper.id }))).message).toBe(
+      'The reference checkpoint "deeper sft" and the starting checkpoint "policy sft": nLayer differs (2 vs 3), so they are not the same model.',
+    );
+    expect((await refusal(createRun(researcher, { ...dpo, refId: bpe.id }))).message).toMatch(
+      /^The reference checkpoint "bpe sft" was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens, eos 259, vocabSize 262 vs byte, 262 tokens, eos \d+, vocabSize 262\)\.$/,
+    );
+    expect((await refusal(createRun(researcher, { ...dpo, kind: "sft", refId: sft.id }))).message).toBe("A supervised fine-tuning run takes no separate reference checkpoint.");
+    expect((await refusal(createRun(researcher, { ...dpo, refId: "00000000-0000-4000-8000-000000000000" }))).status).toBe(404);
+    expect(await queued()).toBe(0);
+  });
+
+  it("queues a run with a reference of the same architecture and tokenizer, its id in the config; none means the starting checkpoint", async () => {
+    const other = await model("sft", "another sft");
+    expect(await rankAll(project.id, await makeUser("labeler"))).toBeGreaterThan(0);
+    const { id } = await createRun(researcher, { ...dpo, refId: other.id });
+    expect((await db.trainingRun.findUniqueOrThrow({ where: { id } })).config).toMatchObject({ refId: other.id });
+    const plain = await createRun(researcher, dpo);
+    expect((await db.trainingRun.findUniqueOrThrow({ where: { id: plain.id } })).config).not.toHaveProperty("refId");
   });
 });
 

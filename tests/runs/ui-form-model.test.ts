@@ -128,6 +128,10 @@ describe("checkpoints, sizes and server errors", () => {
     expect(on('The checkpoint "rm-1" is a reward model; a supervised fine-tuning run starts from a base model or an SFT model.').fields).toHaveProperty("baseId");
     expect(on("Choose the reward model a PPO run optimises against.").fields).toHaveProperty("rewardId");
     expect(on('The checkpoint "sft-1" is an SFT model, not a reward model.').fields).toHaveProperty("rewardId");
+    expect(on('The reference checkpoint "rm-1" is a reward model; a reference is an SFT model or a DPO policy.').fields).toEqual({
+      refId: 'The reference checkpoint "rm-1" is a reward model; a reference is an SFT model or a DPO policy.',
+    });
+    expect(on('The reference checkpoint "b" and the starting checkpoint "a": nLayer differs (2 vs 3), so they are not the same model.').fields).toHaveProperty("refId");
     expect(on("The export has no rows: label some data or choose another export.").fields).toHaveProperty("dataset");
     expect(on("The project has no demonstrations (SFT) yet, so there is nothing to train on.").fields).toHaveProperty("dataset");
     expect(on("Something went wrong on our side.")).toEqual({ fields: {}, form: "Something went wrong on our side." });

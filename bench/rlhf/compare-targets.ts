@@ -1,0 +1,131 @@
+// The comparison's figures and targets, as plain functions of its rows (one seed) and of the
+// seeds' results (several): what `bench:rlhf -- --compare` checks, tested without training.
+
+import { mean, sd } from './seeds';
+
+export const COMPARE_TARGETS = {
+  /** DPO (whole rankings, the trainer's default) preferred over SFT by the oracle, on each seed. */
+  dpoWin: 0.65,
+  /** RLOO's win rate at most this far below PPO's ... */
+  rlooWinGap: 0.05,
+  /** ... at no more than this share of PPO's peak RSS. */
+  rlooMemRatio: 0.7,
+  /** DPO from whole rankings minus DPO from pairs of the same rankings: at least this (per seed; over seeds, the mean). */
+  wholeMinusPairs: 0,
+  /** Three full seeds on two cores. */
+  wallSec: 2700,
+};
+
+export type RowMethod = 'sft' | 'best-of-n' | 'ppo' | 'rloo' | 'grpo' | 'dpo-pairs' | 'dpo-rankings';
+
+export interface CompareRow {
+  method: RowMethod;
+  name: string;
+  /** Oracle win rate vs SFT on the held-out prompts (ties half); SFT itself has none. */
+  win?: number;
+  oracle: number;
+  correct: number;
+  styled: number;
+  /** Mean reward-model score of the samples. */
+  rm: number;
+  /** Mean KL to SFT (nats per answer); `klAnalytic`: best-of-N's analytic value, not a measurement. */
+  kl?: number;
+  klAnalytic?: boolean;
+  /** The method's child process: its work's wall time and its peak RSS (MB); SFT has none. */
+  wallSec?: number;
+  peakRssMb?: number;
+  startRssMb?: number;
+}
+
+/** KL(best-of-N ‖ base) = log N − (N − 1)/N (Stiennon et al. 2020, Beirami et al. 2024: an upper bound). */
+export const bestOfNKL = (n: number) => Math.log(n) - (n - 1) / n;
+
+export interface SeedChecks {
+  dpoWin: number;
+  dpoPairsWin: number;
+  wholeMinusPairs: number;
+  ppoWin: number;
+  rlooWin: number;
+  /** RLOO's win minus PPO's (negative: RLOO behind). */
+  rlooWinGap: number;
+  /** RLOO's peak RSS / PPO's. */
+  rlooMemRatio: number;
+  /** The same ratio of the memory each child added after loading its modules (peak − start). */
+  rlooMemRatioAboveStart: number;
+  ok: { dpoWin: boolean; rlooWin: boolean; rlooMem: boolean; wholeVsPairs: boolean };
+}
+
+function row(rows: readonly CompareRow[], method: RowMethod): CompareRow {
+  const r = rows.find((x) => x.method === method);
+  if (!r) throw new Error(`the comparison has no ${method} row`);
+  return r;
+}
+
+const need = (r: CompareRow, k: 'win' | 'peakRssMb' | 'startRssMb'): number => {
+  const v = r[k];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`the ${r.method} row has no ${k}`);
+  return v;
+};
+
+/** One seed's figures and targets. */
+export function seedChecks(rows: readonly CompareRow[]): SeedChecks {
+  const dpo = row(rows, 'dpo-rankings');
+  const pairs = row(rows, 'dpo-pairs');
+  const ppo = row(rows, 'ppo');
+  const rloo = row(rows, 'rloo');
+  const c = {
+    dpoWin: need(dpo, 'win'),
+    dpoPairsWin: need(pairs, 'win'),
+    wholeMinusPairs: need(dpo, 'win') - need(pairs, 'win'),
+    ppoWin: need(ppo, 'win'),
+    rlooWin: need(rloo, 'win'),
+    rlooWinGap: need(rloo, 'win') - need(ppo, 'win'),
+    rlooMemRatio: need(rloo, 'peakRssMb') / need(ppo, 'peakRssMb'),
+    rlooMemRatioAboveStart: (need(rloo, 'peakRssMb') - need(rloo, 'startRssMb')) / (need(ppo, 'peakRssMb') - need(ppo, 'startRssMb')),
+  };
+  const T = COMPARE_TARGETS;
+  const eps = 1e-9; // win rates are multiples of 1/(2·prompts): compare without float noise
+  return {
+    ...c,
+    ok: {
+      dpoWin: c.dpoWin >= T.dpoWin - eps,
+      rlooWin: c.rlooWinGap >= -T.rlooWinGap - eps,
+      rlooMem: c.rlooMemRatio <= T.rlooMemRatio + eps,
+      wholeVsPairs: c.wholeMinusPairs >= T.wholeMinusPairs - eps,
+    },
+  };
+}
+
+/** What one seed's JSON line holds for the summary over seeds. */
+export interface SeedLine {
+  seed: number;
+  dpo_win_vs_sft: number;
+  dpo_pairs_win_vs_sft: number;
+  whole_minus_pairs: number;
+  ppo_win_vs_sft: number;
+  rloo_win_vs_sft: number;
+  rloo_mem_ratio: number;
+  heldout_overlap: number;
+  ok: SeedChecks['ok'];
+}
+
+export const SUMMARY_FIGURES = ['dpo_win_vs_sft', 'dpo_pairs_win_vs_sft', 'whole_minus_pairs', 'ppo_win_vs_sft', 'rloo_win_vs_sft', 'rloo_mem_ratio'] as const;
+
+/**
+ * Over seeds: DPO's win and RLOO's two targets must hold on EACH seed; whole rankings vs pairs on
+ * the MEAN difference (its spread reported); no held-out prompt in training; the wall time only
+ * for a full run (--quick is sized for a smoke run, not for the time target).
+ */
+export function seedsPass(lines: readonly SeedLine[], wallSec: number, quick: boolean): { pass: boolean; wholeMinusPairs: { mean: number; sd: number }; ok: Record<string, boolean> } {
+  if (!lines.length) throw new Error('no seed results to summarise');
+  const diffs = lines.map((l) => l.whole_minus_pairs);
+  const ok = {
+    dpoWin: lines.every((l) => l.ok.dpoWin),
+    rlooWin: lines.every((l) => l.ok.rlooWin),
+    rlooMem: lines.every((l) => l.ok.rlooMem),
+    wholeVsPairs: mean(diffs) >= COMPARE_TARGETS.wholeMinusPairs - 1e-9,
+    heldOut: lines.every((l) => l.heldout_overlap === 0),
+    wall: quick || wallSec < COMPARE_TARGETS.wallSec,
+  };
+  return { pass: Object.values(ok).every(Boolean), wholeMinusPairs: { mean: mean(diffs), sd: sd(diffs) }, ok };
+}
