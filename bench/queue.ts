@@ -139,7 +139,7 @@ const steps: Step[] = [];
 if (STEP_S > 0) {
   const thinkFor = (rate: number) => (LABELERS * 1000) / (2 * rate); // two thinks per ranking
   const c = clients({ base, projectId: stepProject.id, tokens, thinkMs: thinkFor(10), mode: "steps" });
-  await new Promise((r) => setTimeout(r, 2000)); // the first arrivals all at once: not counted
+  await new Promise((r) => setTimeout(r, 3000)); // the first arrivals, staggered over 2 s: not counted
   let held: number | null = null;
   let missed: number | null = null;
   let target = 10;
@@ -160,7 +160,10 @@ if (STEP_S > 0) {
     if (ok) held = Math.max(held ?? 0, target);
     else missed = Math.min(missed ?? Infinity, target);
     if (missed === null) target *= 2;
-    else if (held === null) target /= 2;
+    else if (held === null) {
+      if (target <= 2.5) break; // not even a few submits/s hold: report 0
+      target /= 2;
+    }
     else if (missed / held < 1.2) break;
     else target = Math.sqrt(held * missed);
   }

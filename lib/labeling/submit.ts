@@ -14,6 +14,7 @@ import { expandPairs } from "../ranking/pairs";
 import { checkAnswers, checkStrength, resolveTiers } from "../ranking/submission";
 import type { DemonstrationSubmission, RankingSubmission } from "../validation/ranking";
 import { assignmentOn, checkHeld, lockTask } from "./queue";
+import type { Held } from "./sql/hold";
 import { INSERT_DEMONSTRATION, INSERT_RANKING, PRIOR_DEMONSTRATION, PRIOR_RANKING } from "./sql/submit";
 import { inTransaction, isUniqueViolation, run, type SqlClient } from "./sql/transaction";
 
@@ -52,17 +53,13 @@ async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubm
     return await inTransaction(pool, async (c) => {
       const task = await lockTask(c, input.taskId, user);
       if (task.kind !== "ranking") throw new AppError("bad_request", "This task is not a ranking task.");
-      const held = await assignmentOn(c, task.id, user);
-      // Already submitted: a retry, or a copy of this submission committed while we waited for the lock.
-      const prior = held?.status === "submitted" ? await priorRanking(c, user, input.clientId, input.taskId) : null;
-      if (prior) return prior;
-      const assignment = checkHeld(held);
+      // The ranking is checked against the task first; the labeler's assignment is checked by the
+      // write itself (INSERT_RANKING), which saves a round trip while the task's row is locked.
       const tiers = resolveTiers(input.tiers, task.items.length);
       checkAnswers(input.answers, task.items.length);
       const strength = checkStrength(input.strength, tiers, task.items.length);
       const problem = labelProblem(schemaOf(task.labelSchema), input.answers, input.rationale);
       if (problem) throw new AppError("bad_request", problem);
-      if (!task.gold && task.done >= task.wanted) throw new AppError("lease_lost", "This task already has all the rankings it needs.");
 
       const completionAt = (pos: number) => task.items[pos];
       const tierOf = new Map(tiers.flatMap((tier, t) => tier.map((pos) => [pos, t] as const)));
@@ -83,9 +80,8 @@ async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubm
         margin: p.margin,
         strength,
       }));
-      const [ranking] = await run<{ id: string }>(c, INSERT_RANKING, [
+      const [written] = await run<Held & { rankingId: string | null }>(c, INSERT_RANKING, [
         task.id,
-        assignment.id,
         user.id,
         JSON.stringify(tiers),
         notation,
@@ -96,9 +92,17 @@ async function storeRanking(pool: pg.Pool, user: SessionUser, input: RankingSubm
         JSON.stringify(comparisons),
         input.rationale?.trim() || null,
       ]);
+      if (!written?.rankingId) {
+        // Nothing written. Already submitted: a retry, or a copy of this submission committed while
+        // we waited for the lock. Otherwise the assignment says why, or the task has all it wants.
+        const prior = written?.status === "submitted" ? await priorRanking(c, user, input.clientId, input.taskId) : null;
+        if (prior) return prior;
+        checkHeld(written);
+        throw new AppError("lease_lost", "This task already has all the rankings it needs.");
+      }
       const ties = pairs.filter((p) => p.tie).length;
       if (task.gold) onGold(task.projectId);
-      return { id: ranking.id, notation, comparisons: pairs.length - ties, ties };
+      return { id: written.rankingId, notation, comparisons: pairs.length - ties, ties };
     });
   } catch (e) {
     // The submission id is taken (by a copy of this submission, or by someone else's): the same

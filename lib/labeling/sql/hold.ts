@@ -43,18 +43,20 @@ export type Held = { id: string; status: "active" | "submitted" | "skipped" | "e
  * $1 task (locked), $2 user. The labeler's assignment: its status, whether the lease is live, and
  * the task's free slots not counting this labeler (results wanted - done - others' live leases).
  */
-export const HELD: Statement = {
-  name: "labeling_held",
-  text: `
+export const HELD: Statement = { name: "labeling_held", text: heldQuery("$1::uuid", "$2::uuid") };
+
+/** HELD's query for the given task and user parameters (a submission runs it inside its write: ./submit.ts). */
+export function heldQuery(task: string, user: string): string {
+  return `
   SELECT a.id, a.status::text AS status, a."leasedUntil" > now() AS live,
          -- a gold task has a slot for every labeler
          CASE WHEN t.gold IS NOT NULL THEN 1 ELSE (t.wanted - t.done - (
             SELECT count(*) FROM "Assignment" o
-             WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> $2::uuid
+             WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> ${user}
          ))::int END AS free
     FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
-   WHERE a."taskId" = $1::uuid AND a."userId" = $2::uuid`,
-};
+   WHERE a."taskId" = ${task} AND a."userId" = ${user}`;
+}
 
 /** $1 assignment: whose it is and its task, to lock before renewing. */
 export const ASSIGNMENT: Statement = {
