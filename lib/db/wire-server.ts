@@ -43,23 +43,6 @@ export type WireServerOptions = {
 };
 
 type Message = { type: number; bytes: Buffer }; // type 0: the startup packet
-
-/** Sync, a simple Query, or the startup packet: the session is idle afterwards unless in a transaction. */
-const endsExchange = (type: number) => type === 0x53 /* Sync */ || type === 0x51 /* Query */ || type === 0; /* startup */
-
-/**
- * Takes from the queue the messages up to and including the first that ends an exchange (all of
- * them when none does yet), never a Terminate, and the startup packet alone (PGlite reads a buffer
- * that starts with one as a startup packet).
- */
-function takeExchange(queue: Message[]): Message[] {
-  if (queue[0].type === 0) return queue.splice(0, 1);
-  let n = 0;
-  while (n < queue.length && queue[n].type !== 0x58 && queue[n].type !== 0) {
-    if (endsExchange(queue[n++].type)) break;
-  }
-  return queue.splice(0, n);
-}
 type Conn = {
   id: number;
   socket: net.Socket;
@@ -273,19 +256,15 @@ export class WireServer {
     conn.busy = true;
     try {
       while (conn.queue.length > 0) {
-        if (conn.queue[0].type === 0x58 /* X: Terminate */) {
+        const { type, bytes } = conn.queue.shift()!;
+        if (type === 0x58 /* X: Terminate */) {
           conn.socket.end();
           break;
         }
-        // The messages received up to the end of an exchange go to PGlite in one call (it reads
-        // every message of its input): one call and one reply write per query rather than one per
-        // Parse, Bind, Describe, Execute and Sync, which shortens each turn every other connection waits for.
-        const batch = takeExchange(conn.queue);
-        const bytes = batch.length === 1 ? batch[0].bytes : Buffer.concat(batch.map((m) => m.bytes));
         await this.acquire(conn.id);
         const reply = await this.db.execProtocolRaw(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
         if (reply.length && conn.socket.writable) conn.socket.write(reply);
-        const exchangeEnds = endsExchange(batch[batch.length - 1].type);
+        const exchangeEnds = type === 0x53 /* Sync */ || type === 0x51 /* Query */ || type === 0; /* startup */
         if (exchangeEnds && !this.db.isInTransaction()) this.release(conn.id);
       }
       if (conn.socket.isPaused() && conn.phase === "ready") conn.socket.resume();
