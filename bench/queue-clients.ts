@@ -70,7 +70,12 @@ function post(base: string, url: string, token: string, body: unknown): Promise<
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    // A kept-alive socket the server closed just as it was reused: send again on a new one, as
+    // browsers do (both requests are safe to repeat: next-task resumes the lease, a submit has its id).
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === "ECONNRESET") void post(base, url, token, body).then(resolve, reject);
+      else reject(e);
+    });
     req.end(data);
   });
 }
