@@ -11,6 +11,8 @@ const nextConfig = {
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
     "onnxruntime-node",
+    // loaded as published (its node build: file blobs read from disk, node:crypto hashes)
+    "@huggingface/hub",
   ],
   // CI runs `tsc --noEmit` as its own step; checking again inside `next build` doubles the time.
   typescript: { ignoreBuildErrors: true },

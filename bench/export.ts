@@ -7,29 +7,41 @@
 // row twice (JSONL and Parquet); to see each format alone, the train split's rows are then written
 // again by a child process per format (bench/export-format-child.ts): rows/s and peak RSS of each.
 // Ends with one line of JSON. Env: ROWS; DATABASE_URL (a server: a throwaway database is created
-// on it and dropped unless KEEP_DB is set), else an in-process embedded PGlite (whose memory then counts in the RSS).
+// on it and dropped unless KEEP_DB is set), else the embedded database laid out as the app runs it:
+// PGlite in a process of its own with its data on disk (as npm start hosts it), this process in the
+// web server's place (it starts the export and stores the Export row), and the export's child. For
+// the embedded database it also reports the database process's resident memory empty, after
+// seeding, and restarted with the rows stored (the app's "idle with N comparisons"), and the peak of
+// the SUM over the three processes during the export (the whole app's memory, target < 1 GiB).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { benchDatabase, round } from "./db";
+import { rssMb, sampleRss } from "./rss";
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const TARGET_ROWS_PER_S = 100_000;
 const TARGET_RSS_MB = 300;
+const TARGET_APP_RSS_MB = 1024; // the whole app on the embedded database: database + web server + export child
 const K = 5; // C(5,2) = 10 comparisons per ranking
 const RANKINGS = Math.ceil(ROWS / 10);
 const PROMPTS = Math.ceil(RANKINGS / 2); // two rankings (two labelers) per task
 const LABELERS = 50;
 
-const bench = await benchDatabase("export");
+const bench = await benchDatabase("export", { ownProcess: true });
+const dbRss = () => (bench.pid ? Math.round(rssMb(bench.pid())) : NaN);
+await bench.restart?.(); // a fresh folder's first start also runs initdb, whose memory is no steady state
+const dbEmptyMb = dbRss();
+if (bench.pid) console.log(`database process: ${dbEmptyMb} MB RSS with the schema and no rows`);
 process.env.DATABASE_URL = bench.url;
 process.env.STORAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "bench-export-"));
 const { db } = await import("../lib/db");
 const { createExport } = await import("../lib/exports/snapshot");
 const { cursorBatches } = await import("../lib/exports/cursor");
 const { createExportInput } = await import("../lib/validation/export");
+const { nativeSnappy } = await import("../lib/exports/parquet-snappy");
 
 console.log(`database: ${bench.engine}; seeding ${PROMPTS} prompts, ${RANKINGS} rankings of K=${K}, ${RANKINGS * 10} comparisons...`);
 const seed = new pg.Client({ connectionString: bench.url });
@@ -83,8 +95,22 @@ const steps: string[] = [
 for (const sql of steps) await seed.query(sql);
 const seeded = Number((await seed.query(`SELECT count(*) AS n FROM "Comparison"`)).rows[0].n);
 console.log(`seeded ${seeded} comparisons in ${round((performance.now() - t0) / 1000)} s`);
+const projectId = (await seed.query(`SELECT ${uid("'project'")} AS id`)).rows[0].id as string;
+const dbSeededMb = dbRss();
+let dbIdleMb = NaN;
+let seed2 = seed;
+if (bench.restart) {
+  // The app with the rows stored, as after a restart (seeding's set-based SQL is no app workload).
+  await seed.end();
+  await bench.restart();
+  await new Promise((r) => setTimeout(r, 2000));
+  dbIdleMb = dbRss();
+  console.log(`database process: ${dbSeededMb} MB RSS after seeding; ${dbIdleMb} MB restarted with ${seeded} comparisons stored`);
+  seed2 = new pg.Client({ connectionString: bench.url });
+  await seed2.connect();
+}
 
-const input = createExportInput.parse({ kind: "rm", projectId: (await seed.query(`SELECT ${uid("'project'")} AS id`)).rows[0].id });
+const input = createExportInput.parse({ kind: "rm", projectId });
 
 // Reference: the same comparison rows (one per pair, with both texts and the prompt) streamed
 // through the same kind of cursor with a bare SELECT: no formatting, hashing or writing.
@@ -95,18 +121,33 @@ const reference = {
           WHERE c."projectId" = $1 AND NOT u."excludeFromExports" AND NOT c.tie`,
   values: [input.projectId],
 };
-await seed.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+await seed2.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
 let refRows = 0;
 const r0 = performance.now();
-for await (const batch of cursorBatches(seed, reference, 5000)) refRows += batch.length;
+for await (const batch of cursorBatches(seed2, reference, 5000)) refRows += batch.length;
 const refSeconds = (performance.now() - r0) / 1000;
-await seed.query("COMMIT");
-await seed.end();
+await seed2.query("COMMIT");
+await seed2.end();
+const dbAfterReferenceMb = dbRss();
 const referenceRowsPerS = refRows / refSeconds;
 console.log(`reference (bare SELECT through the cursor): ${refRows} rows in ${round(refSeconds, 2)} s = ${Math.round(referenceRowsPerS)} rows/s`);
 
 console.log(`RSS before the export: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`);
 let peakRss = process.memoryUsage().rss;
+// What another user of the app sees meanwhile: a SELECT 1 every 100 ms on a connection of its own.
+const probe = new pg.Client({ connectionString: bench.url });
+await probe.connect();
+let probing = true;
+let probeMaxMs = 0;
+const probeLoop = (async () => {
+  while (probing) {
+    const t = performance.now();
+    await probe.query("SELECT 1");
+    probeMaxMs = Math.max(probeMaxMs, performance.now() - t);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+})();
+const app = sampleRss(bench.pid ? { database: bench.pid(), web: process.pid } : { web: process.pid });
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
 const e0 = performance.now();
 const admin = await db.user.findFirstOrThrow({ where: { email: "admin@bench.local" } });
@@ -117,6 +158,10 @@ const exp = await createExport(db, admin, input, {
 });
 const seconds = (performance.now() - e0) / 1000;
 clearInterval(sampler);
+const appPeak = app.stop();
+probing = false;
+await probeLoop;
+await probe.end();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
 const rowsPerS = exp.rowCount / seconds;
@@ -125,9 +170,10 @@ console.log(
   `export: ${exp.rowCount} rows (${Object.entries(exp.splitCounts).map(([s, c]) => `${s} ${c.rows}`).join(", ")}), ` +
     `${round(bytes / 2 ** 20)} MiB in ${round(seconds, 2)} s = ${Math.round(rowsPerS)} rows/s ` +
     `(${round(rowsPerS / referenceRowsPerS, 2)}× the reference); peak RSS of the streaming child process ${childRssMb} MB; ` +
-    `of this process ${Math.round(peakRss / 2 ** 20)} MB sampled during the export, ${Math.round(maxRssMb)} MB maximum over the whole run` +
-    `${bench.engine === "pglite" ? " (includes the in-process PGlite)" : ""}`,
+    `of this process ${Math.round(peakRss / 2 ** 20)} MB sampled during the export, ${Math.round(maxRssMb)} MB maximum over the whole run`,
 );
+console.log(`another connection's SELECT 1 during the export: longest wait ${Math.round(probeMaxMs)} ms`);
+console.log(`whole app during the export, peak of the sum (MB): ${JSON.stringify(appPeak)}; database process ${dbAfterReferenceMb} MB before it, ${dbRss()} MB after`);
 
 // Each format alone, on the train split's rows, in a child process of its own.
 const trainJsonl = path.join(process.env.STORAGE_DIR, "exports", exp.id, "train.jsonl");
@@ -143,11 +189,14 @@ const formats = { jsonl: formatRun("jsonl"), parquet: formatRun("parquet") };
 const perS = (r: FormatRun) => Math.round(r.rows / r.write_s);
 for (const [name, r] of Object.entries(formats))
   console.log(`${name} alone: ${r.rows} rows written in ${round(r.write_s, 2)} s = ${perS(r)} rows/s, ${round(r.bytes / 2 ** 20)} MiB, peak RSS ${r.max_rss_mb} MB`);
-console.log(`parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}×`);
+console.log(`parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}× (Snappy: ${nativeSnappy ? "native" : "hyparquet-writer's JavaScript"})`);
 
 await db.$disconnect();
 fs.rmSync(process.env.STORAGE_DIR, { recursive: true, force: true });
-if (process.env.KEEP_DB) console.log(`kept the database: ${bench.url}`);
+if (process.env.KEEP_DB && bench.stop) {
+  await bench.stop();
+  console.log(`kept the embedded database: DATA_DIR=${bench.dataDir}`);
+} else if (process.env.KEEP_DB) console.log(`kept the database: ${bench.url}`);
 else await bench.drop();
 const parentPeakMb = Math.round(maxRssMb);
 console.log(
@@ -166,7 +215,15 @@ console.log(
     parquet_rows_per_s: perS(formats.parquet),
     parquet_peak_rss_mb: formats.parquet.max_rss_mb,
     parquet_bytes: formats.parquet.bytes,
+    parquet_native_snappy: nativeSnappy,
     jsonl_bytes: formats.jsonl.bytes,
+    db_empty_rss_mb: dbEmptyMb,
+    db_seeded_rss_mb: dbSeededMb,
+    db_idle_rss_mb: dbIdleMb,
+    app_peak_rss_mb: appPeak.total,
+    other_query_max_wait_ms: Math.round(probeMaxMs),
+    app_peak_detail_mb: appPeak,
+    target_app_rss_mb: bench.pid ? TARGET_APP_RSS_MB : undefined,
     target_rows_per_s: TARGET_ROWS_PER_S,
     target_peak_rss_mb: TARGET_RSS_MB,
     pass:
@@ -174,6 +231,7 @@ console.log(
       rowsPerS >= TARGET_ROWS_PER_S &&
       childRssMb < TARGET_RSS_MB &&
       parentPeakMb < TARGET_RSS_MB &&
+      (!bench.pid || appPeak.total < TARGET_APP_RSS_MB) &&
       perS(formats.parquet) >= TARGET_ROWS_PER_S &&
       formats.parquet.max_rss_mb < TARGET_RSS_MB,
   }),

@@ -6,6 +6,8 @@
 //
 //   npm run bench:rlhf [-- --quick] [--seed N] [--keep] [--dir DIR (reuse the stage outputs there)]
 //   npm run bench:rlhf -- --seeds 1,2,3 [--quick]   (each seed in its own process, then mean and spread)
+//   --set rm.epochs=3 (repeatable: overrides a setting of bench/rlhf/settings.ts, for experiments)
+//   --stop-after NAME (ends after that stage, e.g. reward-model, printing its result; with --dir and --keep)
 //
 // The held-out evaluation prompts appear in no training text (web text, demonstrations, rankings,
 // preference-model pretraining, PPO prompts, PPO-ptx): the overlap is counted and must be 0.
@@ -19,7 +21,7 @@ import { report } from './rlhf/report';
 import { runSeeds } from './rlhf/seeds';
 import { evaluateStage } from './rlhf/evaluation-stage';
 import { pmpStage } from './rlhf/preference-pretraining';
-import { benchSettings } from './rlhf/settings';
+import { benchSettings, withOverrides } from './rlhf/settings';
 import { labelStage, pretrainStage, sftStage } from './rlhf/stages';
 import { ppoStage, rewardStage, writePPOPrompts, type PPORun } from './rlhf/stages-rl';
 import { heldOutOverlap, promptSets } from './rlhf/tasks';
@@ -31,13 +33,14 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (value('--seeds') !== undefined) {
-  const json = await runSeeds(value('--seeds')!, flag('--quick'));
+  const json = await runSeeds(value('--seeds')!, flag('--quick'), args.flatMap((a, i) => (a === '--set' ? [a, args[i + 1]] : [])));
   console.log(JSON.stringify(json));
   process.exit(0);
 }
 const seed = Number(value('--seed') ?? 1);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${value('--seed')}`);
-const s = benchSettings(seed, flag('--quick'));
+const s = withOverrides(benchSettings(seed, flag('--quick')), args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : [])));
+const stopAfter = value('--stop-after');
 const reuse = value('--dir');
 const dir = reuse ?? mkdtempSync(path.join(tmpdir(), `rlhf-bench-${seed}-`));
 mkdirSync(dir, { recursive: true });
@@ -59,10 +62,15 @@ async function stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
   writeFileSync(file, JSON.stringify(r));
   const used = process.cpuUsage(cpu);
   stages.push({ name, seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, cached: false });
+  if (name === stopAfter) {
+    console.log(`stopped after ${name} (${stages.at(-1)!.seconds.toFixed(1)} s): ${JSON.stringify(r)}`);
+    process.exit(0);
+  }
   return r;
 }
 
-const sets = promptSets(seed, { sft: s.sft.demos, rmTrain: s.label.train, rmVal: s.label.val, ppo: s.ppo.prompts, eval: s.evalPrompts });
+// The held-out sets are drawn first, so the sizes of the training sets never change which prompts are held out.
+const sets = promptSets(seed, { eval: s.evalPrompts, rmVal: s.label.val, sft: s.sft.demos, rmTrain: s.label.train, ppo: s.ppo.prompts });
 const base = await stage('pretrain', () => pretrainStage(s, dir, [...sets.eval, ...sets.rmVal]));
 const sft = await stage('sft', () => sftStage(s, dir, base.out, sets.sft));
 const labels = await stage('label', () => labelStage(s, dir, sft.out, sets.rmTrain, sets.rmVal));

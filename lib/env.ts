@@ -6,7 +6,7 @@
 // the first request. The README's Configuration table is checked against this one
 // (tests/setup/env-table.test.ts). The engine (ml/) reads its own few knobs: ML_ENV below.
 import { z } from "zod";
-import { parseTrustProxy } from "./auth/client-ip";
+import { parseTrustProxy } from "./http/trust-proxy";
 
 export type Proc = "start" | "web" | "worker" | "inference";
 
@@ -40,6 +40,8 @@ export const ENV = {
   ML_DEVICE: v(z.string().min(1).default("cpu"), ["worker", "inference"], "where runs and the inference server compute"),
   EXPORT_CONCURRENCY: v(positiveInt("a whole number of exports").default(2), ["web"], "dataset exports at once"),
   MODEL_IMPORT_DIR: v(z.string().min(1).optional(), ["web"], "the folder models are imported from by path (default DATA_DIR/imports)"),
+  HUB_PUSH: v(flag01.default("0"), ["web"], "1 lets admins push exports and checkpoints to the Hugging Face Hub (off by default)"),
+  HUB_URL: v(url.default("https://huggingface.co"), ["web"], "the Hugging Face Hub that pushes go to"),
   MODEL_UPLOAD_MAX_BYTES: v(positive("a number of bytes").default(4 * 1024 ** 3), ["web"], "the most one uploaded model folder may hold"),
   RUN_MEMORY_BYTES: v(positive("a number of bytes").optional(), ["web"], "the memory a run's estimate is checked against (default: this machine's)"),
   PASSWORD_HASH_LOG2N: v(z.coerce.number({ error: "must be a whole number from 15 to 20" }).int("must be a whole number from 15 to 20").min(15, "must be a whole number from 15 to 20").max(20, "must be a whole number from 15 to 20").default(17), ["start", "web"], "scrypt cost of new password hashes"),

@@ -179,3 +179,39 @@ export const cosineAdamWFields = (d: { maxLr: number; minLr: number; warmupSteps
       label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
     },
   }) as const satisfies FieldTable;
+
+/**
+ * The data fields the preference trainers share (reward model, DPO): both read whole-ranking export
+ * lines or TRL pairs, batch a whole ranking (all its pairs) or one pair as one element, and fit the
+ * answers of a prompt to one sequence length by one truncation policy, held out by prompt.
+ * `batchNote` adds what a trainer changes about an element (DPO can split rankings into pairs).
+ */
+export const rankingDataFields = (d: { formatDoc: string; batchNote?: string }) => ({
+  format: {
+    type: 'enum', options: ['rankings', 'pairs'], default: 'rankings', show: 'hidden',
+    label: 'Data format', doc: d.formatDoc,
+  },
+  epochs: {
+    type: 'int', default: 1, min: atLeast(1), max: atMost(100), unit: 'epochs', show: 'basic',
+    label: 'Epochs', doc: 'Passes over the rankings, or pairs (InstructGPT: 1; more overfits).',
+  },
+  batchSize: {
+    type: 'int', default: 8, min: atLeast(1), max: atMost(256), unit: 'rankings', show: 'basic',
+    label: 'Batch size',
+    doc: `Batch elements per optimizer step: whole rankings (all their pairs together) with the rankings format, single pairs with the pairs format.${d.batchNote ? ` ${d.batchNote}` : ''}`,
+  },
+  seqLen: {
+    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
+    label: 'Sequence length',
+    doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
+  },
+  // 'skip' (the default) leaves a response that does not fit beside the minimal prompt out with its
+  // comparisons: a truncated answer is not the answer the labeler ranked, and a reward model reads
+  // its reward at the eos it would lose; 'truncate' cuts it at the end.
+  overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
+  maxOverlongShare: MAX_OVERLONG_SHARE,
+  valFraction: {
+    type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
+    label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
+  },
+}) as const satisfies FieldTable;

@@ -13,8 +13,8 @@ export const TARGET_WALL_SEC = 1800;
 type SeedResult = Record<string, unknown> & { seed: number; pass: boolean };
 
 /** Runs this script once for `seed`, echoing its output; resolves with its final JSON line. */
-function runOne(seed: number, quick: boolean): Promise<SeedResult> {
-  const args = [...process.execArgv, process.argv[1], '--seed', String(seed), ...(quick ? ['--quick'] : [])];
+function runOne(seed: number, quick: boolean, extra: string[]): Promise<SeedResult> {
+  const args = [...process.execArgv, process.argv[1], '--seed', String(seed), ...(quick ? ['--quick'] : []), ...extra];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -48,11 +48,12 @@ export function parseSeeds(list: string): number[] {
   return seeds;
 }
 
-export async function runSeeds(list: string, quick: boolean): Promise<Record<string, unknown>> {
+/** `extra`: arguments every seed's run gets too (the `--set` overrides). */
+export async function runSeeds(list: string, quick: boolean, extra: string[] = []): Promise<Record<string, unknown>> {
   const seeds = parseSeeds(list);
   const t0 = performance.now();
   const results: SeedResult[] = [];
-  for (const seed of seeds) results.push(await runOne(seed, quick));
+  for (const seed of seeds) results.push(await runOne(seed, quick, extra));
   const wallSec = (performance.now() - t0) / 1000;
 
   const col = (k: string) => results.map((r) => Number(r[k]));

@@ -38,11 +38,35 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
     model: { vocabSize: 262, nCtx: 64, nEmbd: 96, nLayer: 3, nHead: 4 },
     pretrain: { notes: q(40000, 8000), errorRate: 0.15, steps: q(2000, 300), batchSize: 16, seqLen: 64, maxLr: 2e-3 },
     sft: { demos: 300, styleRate: 0.3, steps: q(250, 100), batchSize: 16, seqLen: 32, maxLr: 1e-3 },
-    label: { train: q(1500, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
-    rm: { epochs: q(2, 1), batchSize: 8, maxLr: 3e-4, extraLayers: 3, pmp: { notes: q(3000, 600), rivals: 3, epochs: 1, maxLr: 1e-3 } },
+    label: { train: q(2500, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
+    rm: { epochs: q(4, 1), batchSize: 8, maxLr: 3e-4, extraLayers: 3, pmp: { notes: q(3000, 600), rivals: 3, epochs: 1, maxLr: 1e-3 } },
     ppo: { prompts: q(1000, 300), iterations: q(30, 6), rolloutBatch: 64, miniBatch: 16, ppoEpochs: 4, lr: q(3e-5, 5e-5), betas: [0, 0.02, 0.1], beta: 0.1, ptxCoef: 1 },
     evalPrompts: q(400, 100),
     temperature: 1,
     maxNewTokens: 16,
   };
+}
+
+/**
+ * Applies `--set path=value` overrides (e.g. `rm.epochs=3`, `label.temperatures=[1,1.5]`): the path must name an
+ * existing setting and the value must parse as JSON of the same type; anything else is one clear sentence.
+ */
+export function withOverrides(s: BenchSettings, sets: string[]): BenchSettings {
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    const keys = set.slice(0, Math.max(eq, 0)).split('.');
+    let holder: Record<string, unknown> = s as unknown as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) holder = (holder?.[k] ?? undefined) as Record<string, unknown>;
+    const last = keys.at(-1)!;
+    if (eq < 1 || typeof holder !== 'object' || !(last in holder)) throw new Error(`--set takes path=value naming a setting of bench/rlhf/settings.ts (e.g. rm.epochs=3), got "${set}"`);
+    let value: unknown;
+    try {
+      value = JSON.parse(set.slice(eq + 1));
+    } catch {
+      value = undefined;
+    }
+    if (typeof value !== typeof holder[last] || Array.isArray(value) !== Array.isArray(holder[last])) throw new Error(`--set ${keys.join('.')} needs a value like ${JSON.stringify(holder[last])}, got "${set.slice(eq + 1)}"`);
+    holder[last] = value;
+  }
+  return s;
 }

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { PROJECT_ROLES, type ProjectRole, type Role } from "@/lib/auth/permissions";
 import { Button } from "../ui/button";
+import { DataTable, type Column } from "../ui/data-table";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText, Select } from "../ui/field";
 
@@ -30,6 +31,42 @@ export function ProjectMembers({ projectId, members, users }: { projectId: strin
     }
   }
 
+  const columns: Column<Member>[] = [
+    {
+      header: "User",
+      cell: (m) => (
+        <>
+          {m.email}
+          <span className="text-zinc-500"> · {m.globalRole}{m.disabled ? " · disabled" : ""}</span>
+        </>
+      ),
+    },
+    {
+      header: "Project role",
+      cell: (m) => (
+        <select
+          aria-label={`Project role of ${m.email}`}
+          value={m.role}
+          className={SELECT}
+          onChange={(e) => run(() => fetchJson(url, { method: "PUT", json: { userId: m.userId, role: e.target.value } }))}
+        >
+          {PROJECT_ROLES.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+      ),
+    },
+    {
+      header: "",
+      className: "text-right",
+      cell: (m) => (
+        <Button variant="ghost" onClick={() => run(() => fetchJson(`${url}/${m.userId}`, { method: "DELETE" }))}>
+          Remove
+        </Button>
+      ),
+    },
+  ];
+
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-500">
@@ -37,42 +74,7 @@ export function ProjectMembers({ projectId, members, users }: { projectId: strin
         and their project role allow (a reviewer reviews; a researcher also imports, exports and trains).
       </p>
       <ErrorText>{error}</ErrorText>
-      <table className="w-full text-sm" aria-label="Members">
-        <thead className="text-left text-zinc-500">
-          <tr>
-            <th className="py-1">User</th>
-            <th className="py-1">Project role</th>
-            <th className="py-1" />
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => (
-            <tr key={m.userId} className="border-t border-zinc-200 dark:border-zinc-800">
-              <td className="py-1">
-                {m.email}
-                <span className="text-zinc-500"> · {m.globalRole}{m.disabled ? " · disabled" : ""}</span>
-              </td>
-              <td className="py-1">
-                <select
-                  aria-label={`Project role of ${m.email}`}
-                  value={m.role}
-                  className={SELECT}
-                  onChange={(e) => run(() => fetchJson(url, { method: "PUT", json: { userId: m.userId, role: e.target.value } }))}
-                >
-                  {PROJECT_ROLES.map((r) => (
-                    <option key={r}>{r}</option>
-                  ))}
-                </select>
-              </td>
-              <td className="py-1 text-right">
-                <Button variant="ghost" onClick={() => run(() => fetchJson(`${url}/${m.userId}`, { method: "DELETE" }))}>
-                  Remove
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={members} columns={columns} rowKey={(m) => m.userId} label="Members" inset />
       {others.length > 0 && (
         <form
           className="flex flex-wrap items-end gap-2"

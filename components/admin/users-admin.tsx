@@ -5,6 +5,7 @@ import { useState } from "react";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { DataTable, type Column } from "../ui/data-table";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText, Field, Select } from "../ui/field";
 
@@ -46,64 +47,57 @@ export function UsersAdmin({ users, me, projects }: { users: UserRow[]; me: stri
     }
   }
 
+  const patch = (u: UserRow, json: Record<string, unknown>) => run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json }));
+  const columns: Column<UserRow>[] = [
+    {
+      header: "Email",
+      cell: (u) => (
+        <>
+          {u.email}
+          {u.name && <span className="text-zinc-500"> · {u.name}</span>}
+        </>
+      ),
+    },
+    {
+      header: "Role",
+      cell: (u) => (
+        <select
+          aria-label={`Role of ${u.email}`}
+          value={u.role}
+          disabled={u.id === me}
+          className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+          onChange={(e) => patch(u, { role: e.target.value })}
+        >
+          {ROLES.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+      ),
+    },
+    {
+      header: "Status",
+      cell: (u) => (
+        <Button variant={u.disabled ? "secondary" : "ghost"} disabled={u.id === me} onClick={() => patch(u, { disabled: !u.disabled })}>
+          {u.disabled ? "Disabled · enable" : "Active · disable"}
+        </Button>
+      ),
+    },
+    {
+      header: "Exports",
+      cell: (u) => (
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={u.excludeFromExports} onChange={(e) => patch(u, { excludeFromExports: e.target.checked })} />
+          leave out labels
+        </label>
+      ),
+    },
+  ];
+
   return (
     <div className="space-y-6">
       <ErrorText>{error}</ErrorText>
       <Card className="overflow-x-auto p-0">
-        <table className="w-full text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className="px-4 py-2">Email</th>
-              <th className="px-4 py-2">Role</th>
-              <th className="px-4 py-2">Status</th>
-              <th className="px-4 py-2">Exports</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                <td className="px-4 py-2">
-                  {u.email}
-                  {u.name && <span className="text-zinc-500"> · {u.name}</span>}
-                </td>
-                <td className="px-4 py-2">
-                  <select
-                    aria-label={`Role of ${u.email}`}
-                    value={u.role}
-                    disabled={u.id === me}
-                    className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
-                    onChange={(e) => run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json: { role: e.target.value } }))}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                </td>
-                <td className="px-4 py-2">
-                  <Button
-                    variant={u.disabled ? "secondary" : "ghost"}
-                    disabled={u.id === me}
-                    onClick={() => run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json: { disabled: !u.disabled } }))}
-                  >
-                    {u.disabled ? "Disabled · enable" : "Active · disable"}
-                  </Button>
-                </td>
-                <td className="px-4 py-2">
-                  <label className="flex items-center gap-2">
-                    <input
-                      type="checkbox"
-                      checked={u.excludeFromExports}
-                      onChange={(e) =>
-                        run(() => fetchJson(`/api/users/${u.id}`, { method: "PATCH", json: { excludeFromExports: e.target.checked } }))
-                      }
-                    />
-                    leave out labels
-                  </label>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={users} columns={columns} rowKey={(u) => u.id} label="Users" />
       </Card>
 
       <div className="grid gap-4 md:grid-cols-2">

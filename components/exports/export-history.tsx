@@ -1,8 +1,10 @@
 import type { ExportView } from "@/lib/exports/store";
+import { PushToHub } from "../hub/push-to-hub";
 import { Card } from "../ui/card";
 import { plural } from "../ui/plural";
 
-export function ExportHistory({ exports }: { exports: ExportView[] }) {
+/** `hubPush`: the viewer may push an export to the Hugging Face Hub (an admin, with HUB_PUSH=1). */
+export function ExportHistory({ exports, hubPush = false }: { exports: ExportView[]; hubPush?: boolean }) {
   return (
     <section aria-labelledby="export-history">
       <h2 id="export-history" className="mb-3 text-lg font-semibold">
@@ -55,6 +57,11 @@ export function ExportHistory({ exports }: { exports: ExportView[] }) {
                         </li>
                       ))}
                     </ul>
+                    {hubPush && (
+                      <div className="mt-2">
+                        <PushToHub url={`/api/exports/${e.id}/hub`} what="dataset" />
+                      </div>
+                    )}
                   </td>
                 </tr>
               ))}

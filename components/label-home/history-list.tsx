@@ -1,8 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ComponentType } from "react";
 import type { RankingEditState } from "@/lib/labeling/labeler-home";
+import { resultUrl, TASK_KINDS, type TaskKind } from "@/lib/labeling/task-kinds";
 import { Markdown } from "../labeling/markdown";
 import { formatWhen } from "../runs/format";
 import { Button } from "../ui/button";
@@ -11,7 +12,7 @@ import { ErrorText } from "../ui/field";
 import { RankingEditor } from "./ranking-editor";
 
 export type HistoryRow = {
-  kind: "ranking" | "demonstration";
+  kind: TaskKind;
   id: string;
   createdAt: string;
   projectName: string;
@@ -21,12 +22,14 @@ export type HistoryRow = {
   ranking?: RankingEditState;
 };
 
-function EditDemonstration({ row, onDone, onCancel }: { row: HistoryRow; onDone: () => void; onCancel: () => void }) {
+type EditorProps = { row: HistoryRow; onDone: () => void; onCancel: () => void };
+
+function EditDemonstration({ row, onDone, onCancel }: EditorProps) {
   const [value, setValue] = useState(row.summary);
   const [error, setError] = useState<string>();
   const save = async () => {
     try {
-      await fetchJson(`/api/demonstrations/${row.id}`, { method: "PUT", json: { text: value } });
+      await fetchJson(resultUrl("demonstration", row.id), { method: "PUT", json: { text: value } });
       onDone();
     } catch (e) {
       setError((e as Error).message);
@@ -52,6 +55,26 @@ function EditDemonstration({ row, onDone, onCancel }: { row: HistoryRow; onDone:
   );
 }
 
+function DemonstrationSummary({ row }: { row: HistoryRow }) {
+  return <Markdown className="line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{row.summary}</Markdown>;
+}
+
+/** A ranking's notation, e.g. "A > B = C > D". */
+function RankingSummary({ row }: { row: HistoryRow }) {
+  return <p className="font-mono">{row.summary}</p>;
+}
+
+/** A past ranking is edited on the tier board it was made on. */
+function EditRanking({ row, onDone, onCancel }: EditorProps) {
+  return row.ranking ? <RankingEditor id={row.id} state={row.ranking} onDone={onDone} onCancel={onCancel} /> : <RankingSummary row={row} />;
+}
+
+/** How each kind's past work is summed up in the list, and edited. */
+const HISTORY_VIEWS: Record<TaskKind, { Summary: ComponentType<{ row: HistoryRow }>; Editor: ComponentType<EditorProps> }> = {
+  demonstration: { Summary: DemonstrationSummary, Editor: EditDemonstration },
+  ranking: { Summary: RankingSummary, Editor: EditRanking },
+};
+
 export function HistoryList({ rows }: { rows: HistoryRow[] }) {
   const router = useRouter();
   const [editing, setEditing] = useState<string>();
@@ -62,11 +85,13 @@ export function HistoryList({ rows }: { rows: HistoryRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-zinc-500">Nothing yet: your submitted work appears here.</p>;
   return (
     <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
-      {rows.map((r) => (
+      {rows.map((r) => {
+        const { Summary, Editor } = HISTORY_VIEWS[r.kind];
+        return (
         <li key={r.id} className="py-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
             <span className="text-zinc-500">
-              {r.kind === "ranking" ? "Ranking" : "Demonstration"} · {r.projectName} · {formatWhen(r.createdAt)} UTC
+              {TASK_KINDS[r.kind].label} · {r.projectName} · {formatWhen(r.createdAt)} UTC
             </span>
             {r.editable && editing !== r.id && (
               <Button variant="ghost" onClick={() => setEditing(r.id)}>
@@ -75,17 +100,10 @@ export function HistoryList({ rows }: { rows: HistoryRow[] }) {
             )}
           </div>
           <Markdown className="line-clamp-2 text-sm">{r.prompt}</Markdown>
-          {editing === r.id && r.kind === "ranking" && r.ranking ? (
-            <RankingEditor id={r.id} state={r.ranking} onDone={done} onCancel={() => setEditing(undefined)} />
-          ) : editing === r.id ? (
-            <EditDemonstration row={r} onDone={done} onCancel={() => setEditing(undefined)} />
-          ) : r.kind === "ranking" ? (
-            <p className="font-mono">{r.summary}</p>
-          ) : (
-            <Markdown className="line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{r.summary}</Markdown>
-          )}
+          {editing === r.id ? <Editor row={r} onDone={done} onCancel={() => setEditing(undefined)} /> : <Summary row={r} />}
         </li>
-      ))}
+        );
+      })}
     </ul>
   );
 }

@@ -3,6 +3,7 @@
 // menu or number key, Likert scores and flags kept; saved with PUT /api/rankings/[id].
 import { useId, useState } from "react";
 import type { RankingEditState } from "@/lib/labeling/labeler-home";
+import { resultUrl } from "@/lib/labeling/task-kinds";
 import { cleanMeta, type AnswerMeta } from "../labeling/answer-meta";
 import { isComplete, rankedTiers, type Board } from "../labeling/board-state";
 import { RankingNotation } from "../labeling/ranking-notation";
@@ -25,7 +26,7 @@ export function RankingEditor({ id, state, onDone, onCancel }: { id: string; sta
     setBusy(true);
     setError(undefined);
     try {
-      await fetchJson(`/api/rankings/${id}`, {
+      await fetchJson(resultUrl("ranking", id), {
         method: "PUT",
         json: {
           tiers: rankedTiers(board),

@@ -1,40 +1,19 @@
-// The labeling API as the task UI calls it. Errors keep the server's code, so a lost lease can be told apart.
-import type { DemonstrationSubmission, RankingSubmission, SkipSubmission } from "@/lib/validation/ranking";
-import type { TaskKind, TaskPayload } from "./types";
-
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
+// The labeling API as the task UI calls it. Errors are ApiError (../ui/fetch-json.ts): they keep the
+// server's code, so a lost lease can be told apart.
+import { resultUrl, TASK_KINDS, type TaskKind } from "@/lib/labeling/task-kinds";
+import type { Shapes } from "@/lib/labeling/task-types";
+import type { SkipSubmission } from "@/lib/validation/ranking";
+import { ApiError, fetchJson, isUnreachable } from "../ui/fetch-json";
+import type { TaskPayload } from "./types";
 
 /** True for the 409 the server sends when this labeler no longer holds the task. */
 export const isLeaseLost = (e: unknown): e is ApiError => e instanceof ApiError && e.code === "lease_lost";
 
 /** The message to show for any failure: the server's one sentence, or a plain network message. */
 export const errorMessage = (e: unknown): string =>
-  e instanceof ApiError ? e.message : "Could not reach the server. Check your connection and try again; your work is kept.";
+  e instanceof ApiError && !isUnreachable(e) ? e.message : "Could not reach the server. Check your connection and try again; your work is kept.";
 
-async function post<T>(url: string, json?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: json === undefined ? undefined : { "content-type": "application/json" },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(err?.message ?? `The request failed (${res.status}).`, res.status, err?.code);
-  }
-  return body as T;
-}
-
-export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
+const post = <T>(url: string, json?: unknown) => fetchJson<T>(url, { method: "POST", json });
 
 /** `exclude`: the task on screen, when prefetching the next one (see task-runner.tsx). */
 export const nextTask = (input: { projectId?: string; kind?: TaskKind; exclude?: string[] }) =>
@@ -51,11 +30,12 @@ export function releaseLease(assignmentId: string): void {
 export const renewLease = (assignmentId: string) =>
   post<{ leaseExpiresAt: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/renew`);
 
-export const submitRanking = (body: RankingSubmission) =>
-  post<{ ranking: RankingResult }>("/api/tasks/ranking", body).then((r) => r.ranking);
+/** Submits a task of this kind; resolves to the stored result (the reply holds it under the kind's name). */
+export const submitTask = <K extends TaskKind>(kind: K, body: Shapes[K]["submission"]) =>
+  post<Record<K, Shapes[K]["result"]>>(TASK_KINDS[kind].submitUrl, body).then((r) => r[kind]);
 
-export const submitDemonstration = (body: DemonstrationSubmission) =>
-  post<{ demonstration: { id: string } }>("/api/tasks/demonstration", body).then((r) => r.demonstration);
+/** Where a submitted result of this kind is taken back. */
+export const undoUrl = (kind: TaskKind, id: string) => `${resultUrl(kind, id)}/undo`;
 
 export const undoSubmission = (url: string) => post<{ undone: { taskId: string; assignmentId: string } }>(url);
 

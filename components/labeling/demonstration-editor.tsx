@@ -4,7 +4,7 @@
 import { useId, useRef, useState } from "react";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitDemonstration } from "./api";
+import { errorMessage, isLeaseLost, submitTask, undoUrl } from "./api";
 import { isSubmitKey } from "./board-keys";
 import { clearStored, draftKey } from "./local-store";
 import { Markdown } from "./markdown";
@@ -49,9 +49,9 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onDone, onLease
     setBusy(true);
     setError(undefined);
     try {
-      const d = await submitDemonstration({ clientId, taskId: task.taskId, text: text.trim(), timeSpentMs: elapsed() });
+      const d = await submitTask("demonstration", { clientId, taskId: task.taskId, text: text.trim(), timeSpentMs: elapsed() });
       clearStored(key);
-      onDone(`Saved your demonstration (${n} characters).`, { url: `/api/demonstrations/${d.id}/undo`, draftKey: key, draft: text });
+      onDone(`Saved your demonstration (${n} characters).`, { url: undoUrl("demonstration", d.id), draftKey: key, draft: text });
     } catch (e) {
       if (isLeaseLost(e)) onLeaseLost(e.message);
       setError(errorMessage(e));

@@ -2,23 +2,22 @@
 // The pairwise (K = 2) task: answers A | B side by side and one choice on Llama 2's scale, by
 // keyboard (1–4: A better, significantly … negligibly / unsure; 6–9: B better, mirrored) or by
 // clicking the scale. Ctrl+Enter submits. Quality and flags stay available under each answer.
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef } from "react";
 import { STRENGTHS, keyFor, strengthForKey, strengthLabel, type StrengthId } from "@/lib/ranking/strength";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitRanking } from "./api";
-import { AnswerMetaFields, cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
+import { AnswerMetaFields, cleanMeta, RationaleField } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
-import { clearStored, draftKey } from "./local-store";
+import { draftKey } from "./local-store";
 import { Markdown } from "./markdown";
 import { SkipControls } from "./skip-controls";
 import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
-import { useVisibleTime } from "./use-visible-time";
+import { useSubmitRanking, type RankingDraft } from "./use-submit-ranking";
 
 type Choice = { better: 0 | 1; strength: StrengthId };
 /** The same draft shape as the ranking board's board, plus the choice, so undo restores either. */
-type Draft = { choice: Choice | null; meta: Record<number, AnswerMeta>; rationale?: string };
+type Draft = RankingDraft & { choice: Choice | null };
 
 const isDraft = (v: unknown): v is Draft =>
   typeof v === "object" && v !== null && "choice" in v && typeof (v as Draft).meta === "object";
@@ -32,13 +31,12 @@ const SCALE: Choice[] = [
 const LETTER = ["A", "B"] as const;
 export const describeChoice = (c: Choice) => `${LETTER[c.better]} is ${strengthLabel(c.strength)}`;
 
-export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function PairwiseView(props: TaskViewProps) {
+  const { task, canSubmit, onDone, onLeaseLost } = props;
   const key = draftKey("ranking", task.assignmentId);
   const [draft, setDraft, restored] = useStoredState<Draft>(key, () => ({ choice: null, meta: {} }), isDraft);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const inFlight = useRef(false);
-  const elapsed = useVisibleTime();
+  const submission = useSubmitRanking(props, key);
+  const { busy, error, setError } = submission;
   const idPrefix = useId();
   const root = useRef<HTMLDivElement>(null);
   const schema = task.project.labelSchema;
@@ -53,30 +51,13 @@ export function PairwiseView({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const blocked = !canSubmit ? "This task is no longer yours to submit." : choice ? null : "Choose which answer is better, and by how much.";
 
   const submit = async () => {
-    if (inFlight.current) return;
-    if (blocked || !choice) return setError(blocked ?? undefined);
-    inFlight.current = true;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await submitRanking({
-        clientId,
-        taskId: task.taskId,
-        tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
-        strength: choice.strength,
-        answers: [0, 1].map((position) => metaInput(position, metaOf(position))),
-        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
-        timeSpentMs: elapsed(),
-      });
-      clearStored(key);
-      onDone(`Saved: ${describeChoice(choice)} (${r.notation})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
-    } catch (e) {
-      if (isLeaseLost(e)) onLeaseLost(e.message);
-      setError(errorMessage(e));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
+    if (!choice) return setError(blocked ?? undefined);
+    await submission.submit(blocked, {
+      tiers: choice.better === 0 ? [[0], [1]] : [[1], [0]],
+      strength: choice.strength,
+      draft,
+      summary: (r) => `Saved: ${describeChoice(choice)} (${r.notation})`,
+    });
   };
 
   const choose = (c: Choice) => {

@@ -1,25 +1,24 @@
 "use client";
 // The ranking task: order the K answers into tiers (best first, ties allowed), rate and flag each,
 // then submit. Mouse (drag), touch (the "Place" menu) and keyboard (number keys) all edit one board.
-import { useId, useRef, useState } from "react";
+import { useId, useRef } from "react";
 import { LETTERS } from "@/lib/ranking/letters";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
-import { errorMessage, isLeaseLost, submitRanking } from "./api";
-import { cleanMeta, metaInput, RationaleField, type AnswerMeta } from "./answer-meta";
+import { cleanMeta, RationaleField } from "./answer-meta";
 import { isSubmitKey } from "./board-keys";
 import { isBoardFor, isComplete, likertConflicts, rankedTiers, startBoard, type Board } from "./board-state";
 import { KeyboardHelp } from "./keyboard-help";
-import { clearStored, draftKey } from "./local-store";
+import { draftKey } from "./local-store";
 import { pairSummary, RankingNotation } from "./ranking-notation";
 import { SkipControls } from "./skip-controls";
 import { TierBoard } from "./tier-board";
 import { usePinnedEdge } from "./use-pinned-edge";
 import type { TaskViewProps } from "./types";
 import { useStoredState } from "./use-stored-state";
-import { useVisibleTime } from "./use-visible-time";
+import { useSubmitRanking, type RankingDraft } from "./use-submit-ranking";
 
-type Draft = { board: Board; meta: Record<number, AnswerMeta>; rationale?: string };
+type Draft = RankingDraft & { board: Board };
 
 const isDraftFor =
   (k: number) =>
@@ -28,7 +27,8 @@ const isDraftFor =
 
 const letters = (positions: number[]) => positions.map((p) => LETTERS[p]).join(", ");
 
-export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }: TaskViewProps) {
+export function RankingBoard(props: TaskViewProps) {
+  const { task, canSubmit, onDone, onLeaseLost } = props;
   const k = task.answers.length;
   const texts = new Map(task.answers.map((a) => [a.position, a.text]));
   const key = draftKey("ranking", task.assignmentId);
@@ -36,10 +36,8 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
   const { board } = draft;
   const schema = task.project.labelSchema;
   const metaOf = (pos: number) => cleanMeta(draft.meta[pos], schema);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const inFlight = useRef(false);
-  const elapsed = useVisibleTime();
+  const submission = useSubmitRanking(props, key);
+  const { busy, error, setError } = submission;
   const idPrefix = useId();
   const submitBar = useRef<HTMLDivElement>(null);
   usePinnedEdge(submitBar, "bottom");
@@ -53,31 +51,12 @@ export function RankingBoard({ task, clientId, canSubmit, onDone, onLeaseLost }:
       ? null
       : `Rank every answer to submit (${board.unranked.length === k ? "none ranked yet" : `unranked: ${letters(board.unranked)}`}).`;
 
-  const submit = async () => {
-    if (inFlight.current) return;
-    if (blocked) return setError(blocked);
-    inFlight.current = true;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await submitRanking({
-        clientId,
-        taskId: task.taskId,
-        tiers: rankedTiers(board),
-        answers: task.answers.map(({ position }) => metaInput(position, metaOf(position))),
-        ...(draft.rationale?.trim() ? { rationale: draft.rationale.trim() } : {}),
-        timeSpentMs: elapsed(),
-      });
-      clearStored(key);
-      onDone(`Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`, { url: `/api/rankings/${r.id}/undo`, draftKey: key, draft });
-    } catch (e) {
-      if (isLeaseLost(e)) onLeaseLost(e.message);
-      setError(errorMessage(e));
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
-  };
+  const submit = () =>
+    submission.submit(blocked, {
+      tiers: rankedTiers(board),
+      draft,
+      summary: (r) => `Saved: ${r.notation} (${pairSummary(r.comparisons, r.ties)})`,
+    });
 
   const conflicts = likertConflicts(
     board,

@@ -7,6 +7,7 @@
 // prefetched lease not used is given back when the labeler leaves the page.
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { ErrorText } from "../ui/field";
@@ -210,7 +211,7 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
         <Card className="space-y-2 py-8 text-center">
           <h1 className="text-lg font-semibold">Nothing waiting</h1>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            There are no {kind === "ranking" ? "ranking " : kind === "demonstration" ? "demonstration " : ""}tasks for you
+            There are no {kind ? `${TASK_KINDS[kind].noun} ` : ""}tasks for you
             {projectId ? " in this project" : ""} right now.
           </p>
           <div className="flex justify-center gap-2">

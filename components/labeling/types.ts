@@ -7,7 +7,7 @@ export type TaskKind = TaskPayload["kind"];
 /** How to take a submission back: the undo route, and the draft to restore when the task comes back. */
 export type Undoable = { url: string; draftKey: string; draft: unknown };
 
-/** Props of every view in TASK_VIEWS (task-views.tsx). */
+/** Props of every view in TASK_VIEWS (task-views.ts). */
 export type TaskViewProps = {
   task: TaskPayload;
   /** Idempotency key for this task's submission: one per task, reused on every retry. */

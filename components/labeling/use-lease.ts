@@ -2,7 +2,8 @@
 // Keeps the labeler's lease on a task alive: renews every min(leaseMinutes / 3, 5) minutes while the
 // page is visible, and at once when it becomes visible again. Reports a lost lease once.
 import { useEffect, useRef, useState } from "react";
-import { ApiError, renewLease } from "./api";
+import { ApiError } from "../ui/fetch-json";
+import { renewLease } from "./api";
 import type { TaskPayload } from "./types";
 
 const MAX_PERIOD_MS = 5 * 60_000;

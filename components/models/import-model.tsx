@@ -7,7 +7,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "../ui/button";
-import { fetchJson } from "../ui/fetch-json";
+import { ApiError, fetchJson, type ErrorBody } from "../ui/fetch-json";
 import { ErrorText, Field } from "../ui/field";
 
 const FOLDER_FILES = new Set(["config.json", "model.safetensors", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"]);
@@ -22,15 +22,15 @@ function putFile(url: string, file: File, onProgress: (sent: number) => void): P
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve();
-      let msg = `The upload of ${file.name} failed (${xhr.status}).`;
+      let body: ErrorBody = null;
       try {
-        msg = (JSON.parse(xhr.responseText) as { error?: { message?: string } }).error?.message ?? msg;
+        body = JSON.parse(xhr.responseText) as ErrorBody;
       } catch {
         // not JSON (a proxy's page): keep the status sentence
       }
-      reject(new Error(msg));
+      reject(new ApiError(xhr.status, { error: { ...body?.error, message: body?.error?.message ?? `The upload of ${file.name} failed (${xhr.status}).` } }));
     };
-    xhr.onerror = () => reject(new Error(`The upload of ${file.name} was interrupted.`));
+    xhr.onerror = () => reject(new ApiError(0, { error: { message: `The upload of ${file.name} was interrupted.` } }));
     xhr.send(file);
   });
 }

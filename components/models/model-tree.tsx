@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { ArtifactFile, LineageNode } from "@/lib/models/artifacts";
 import { fmtCount } from "@/ml/browser";
+import { PushToHub } from "../hub/push-to-hub";
 import { labelWithUnit, metricInfo, metricTooltip } from "../runs/metric-info";
 import { groupFiles } from "./file-groups";
 import { MakeOnnxButton } from "./make-onnx-button";
@@ -30,9 +31,11 @@ export type TreeProps = {
   /** Each project with the checkpoint that now writes its answers (its name, for "replaces …"). */
   projects: { id: string; name: string; generatorId: string | null; generatorName: string | null }[];
   canPromote: boolean;
+  /** The viewer may push a checkpoint to the Hugging Face Hub (an admin, with HUB_PUSH=1). */
+  hubPush?: boolean;
 };
 
-export function ModelTree({ nodes, files, sizes, projects, canPromote, depth = 0 }: TreeProps & { depth?: number }) {
+export function ModelTree({ nodes, files, sizes, projects, canPromote, hubPush = false, depth = 0 }: TreeProps & { depth?: number }) {
   return (
     <ul className={depth ? "ml-4 border-l border-zinc-200 pl-4 dark:border-zinc-800" : "space-y-3"}>
       {nodes.map((n) => (
@@ -112,8 +115,13 @@ export function ModelTree({ nodes, files, sizes, projects, canPromote, depth = 0
                 <PromoteControl artifactId={n.id} projects={projects} />
               </div>
             )}
+            {hubPush && (files[n.id] ?? []).length > 0 && (
+              <div className="mt-2">
+                <PushToHub url={`/api/models/${n.id}/hub`} what="model" />
+              </div>
+            )}
           </article>
-          {n.children.length > 0 && <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} depth={depth + 1} />}
+          {n.children.length > 0 && <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} hubPush={hubPush} depth={depth + 1} />}
         </li>
       ))}
     </ul>

@@ -1,8 +1,25 @@
 import Link from "next/link";
 import type { QueueRow } from "@/lib/review/queue";
 import { Card } from "../ui/card";
+import { DataTable, type Column } from "../ui/data-table";
 
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(0)}%`);
+
+const COLUMNS: Column<QueueRow>[] = [
+  {
+    header: "Prompt",
+    className: "max-w-md truncate",
+    cell: (r) => (
+      <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        {r.prompt || "(empty prompt)"}
+      </Link>
+    ),
+  },
+  { header: "Project", cell: (r) => r.projectName },
+  { header: "Rankings", className: "tabular-nums", cell: (r) => r.rankings },
+  { header: "Reports", className: "tabular-nums", cell: (r) => r.reports },
+  { header: "Agreement", className: "tabular-nums", cell: (r) => pct(r.agreement) },
+];
 
 /** One section of the review queue: its tasks, each linking to the task's review page. */
 export function QueueTable({ title, rows, empty }: { title: string; rows: QueueRow[]; empty: string }) {
@@ -12,32 +29,7 @@ export function QueueTable({ title, rows, empty }: { title: string; rows: QueueR
       {rows.length === 0 ? (
         <p className="text-sm text-zinc-500">{empty}</p>
       ) : (
-        <table className="w-full text-sm" aria-label={title}>
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className="py-1 font-medium">Prompt</th>
-              <th className="py-1 font-medium">Project</th>
-              <th className="py-1 font-medium">Rankings</th>
-              <th className="py-1 font-medium">Reports</th>
-              <th className="py-1 font-medium">Agreement</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.taskId} className="border-t border-zinc-200 dark:border-zinc-800">
-                <td className="max-w-md truncate py-1">
-                  <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    {r.prompt || "(empty prompt)"}
-                  </Link>
-                </td>
-                <td className="py-1">{r.projectName}</td>
-                <td className="py-1 tabular-nums">{r.rankings}</td>
-                <td className="py-1 tabular-nums">{r.reports}</td>
-                <td className="py-1 tabular-nums">{pct(r.agreement)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={rows} columns={COLUMNS} rowKey={(r) => r.taskId} label={title} inset />
       )}
     </Card>
   );

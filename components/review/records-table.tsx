@@ -7,6 +7,7 @@ import { useState } from "react";
 import type { RecordRow } from "@/lib/review/records";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { DataTable, type Column } from "../ui/data-table";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText, Field } from "../ui/field";
 
@@ -24,59 +25,46 @@ function status(r: RecordRow): string {
     .join(" · ");
 }
 
+const COLUMNS: Column<RecordRow>[] = [
+  {
+    header: "Prompt",
+    className: "max-w-md truncate",
+    cell: (r) => (
+      <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+        {r.prompt || "(empty prompt)"}
+      </Link>
+    ),
+  },
+  { header: "Project", cell: (r) => r.projectName },
+  { header: "Kind", cell: (r) => r.kind },
+  { header: "Status", cell: (r) => status(r) },
+  { header: "Agreement", className: "tabular-nums", cell: (r) => pct(r.agreement) },
+  { header: "Created", className: "tabular-nums", cell: (r) => r.createdAt.slice(0, 10) },
+];
+
 export function RecordsTable({ rows, canAct }: { rows: RecordRow[]; canAct: boolean }) {
   const router = useRouter();
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const toggle = (id: string) => setPicked((p) => (p.has(id) ? new Set([...p].filter((x) => x !== id)) : new Set([...p, id])));
+  const pick: Column<RecordRow> = {
+    header: (
+      <input
+        type="checkbox"
+        aria-label="Choose every task shown"
+        checked={rows.length > 0 && picked.size === rows.length}
+        onChange={(e) => setPicked(e.target.checked ? new Set(rows.map((r) => r.taskId)) : new Set())}
+      />
+    ),
+    cell: (r) => <input type="checkbox" aria-label={`Choose ${r.prompt}`} checked={picked.has(r.taskId)} onChange={() => toggle(r.taskId)} />,
+  };
+  const columns = canAct ? [pick, ...COLUMNS] : COLUMNS;
 
   return (
     <div className="space-y-3">
       <Card className="overflow-x-auto p-0">
-        <table className="w-full text-sm" aria-label="Records">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              {canAct && (
-                <th className="px-3 py-2">
-                  <input
-                    type="checkbox"
-                    aria-label="Choose every task shown"
-                    checked={rows.length > 0 && picked.size === rows.length}
-                    onChange={(e) => setPicked(e.target.checked ? new Set(rows.map((r) => r.taskId)) : new Set())}
-                  />
-                </th>
-              )}
-              <th className="px-3 py-2 font-medium">Prompt</th>
-              <th className="px-3 py-2 font-medium">Project</th>
-              <th className="px-3 py-2 font-medium">Kind</th>
-              <th className="px-3 py-2 font-medium">Status</th>
-              <th className="px-3 py-2 font-medium">Agreement</th>
-              <th className="px-3 py-2 font-medium">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.taskId} className="border-t border-zinc-200 dark:border-zinc-800">
-                {canAct && (
-                  <td className="px-3 py-1">
-                    <input type="checkbox" aria-label={`Choose ${r.prompt}`} checked={picked.has(r.taskId)} onChange={() => toggle(r.taskId)} />
-                  </td>
-                )}
-                <td className="max-w-md truncate px-3 py-1">
-                  <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    {r.prompt || "(empty prompt)"}
-                  </Link>
-                </td>
-                <td className="px-3 py-1">{r.projectName}</td>
-                <td className="px-3 py-1">{r.kind}</td>
-                <td className="px-3 py-1">{status(r)}</td>
-                <td className="px-3 py-1 tabular-nums">{pct(r.agreement)}</td>
-                <td className="px-3 py-1 tabular-nums">{r.createdAt.slice(0, 10)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={rows} columns={columns} rowKey={(r) => r.taskId} label="Records" />
       </Card>
       {canAct && (
         <form

@@ -1,38 +1,12 @@
 // The runs API as the pages call it (lib/validation/run.ts holds the request schemas). A failed call
-// throws RunApiError with the server's one sentence and, for a 400 from zod, its field issues.
+// throws ApiError (../ui/fetch-json.ts) with the server's one sentence and, for a 400 from zod, its field issues.
+import type { RunSamples } from "@/lib/runs/queries";
 import type { NewRunRequest } from "@/lib/validation/run";
+import { fetchJson } from "../ui/fetch-json";
 import type { MetricPoint } from "./metric-series";
 import type { RunDetailJson } from "./types";
 
-export type ErrorBody = { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | null;
-
-export class RunApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ErrorBody,
-  ) {
-    super(body?.error?.message ?? `The request failed (${status}).`);
-    this.name = "RunApiError";
-  }
-}
-
-async function call<T>(url: string, init?: RequestInit & { json?: unknown }): Promise<T> {
-  const { json, ...rest } = init ?? {};
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      ...rest,
-      cache: "no-store",
-      headers: json === undefined ? rest.headers : { "content-type": "application/json", ...rest.headers },
-      body: json === undefined ? rest.body : JSON.stringify(json),
-    });
-  } catch {
-    throw new RunApiError(0, { error: { message: "Could not reach the server; check your connection." } });
-  }
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw new RunApiError(res.status, body as ErrorBody);
-  return body as T;
-}
+const call = <T>(url: string, init?: RequestInit & { json?: unknown }) => fetchJson<T>(url, { ...init, cache: "no-store" });
 
 /** The API may answer `{ run }` or the run itself; both are accepted. */
 export const getRun = (id: string) =>
@@ -43,6 +17,9 @@ export const getMetrics = (id: string, after?: string) =>
   call<{ metrics?: MetricPoint[] } | MetricPoint[]>(`/api/runs/${id}/metrics${after ? `?after=${after}` : ""}`).then((b) =>
     Array.isArray(b) ? b : (b.metrics ?? []),
   );
+
+/** The steps with sample generations, and the answers at `step` (default: the latest). */
+export const getSamples = (id: string, step?: number) => call<RunSamples>(`/api/runs/${id}/samples${step !== undefined ? `?step=${step}` : ""}`);
 
 export const createRun = (input: NewRunRequest) =>
   call<{ id?: string; run?: { id: string } }>("/api/runs", { method: "POST", json: input }).then((b) => ({ id: (b.run?.id ?? b.id)! }));

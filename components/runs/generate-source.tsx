@@ -10,6 +10,8 @@ export type SourceState = {
   baseUrl: string;
   model: string;
   apiKey: string;
+  /** Ask the endpoint for streamed answers (stream: true). */
+  stream?: boolean;
   /** Answers per task; empty: the project's setting. */
   k: string;
 };
@@ -22,7 +24,7 @@ export function sourceRequest(s: SourceState): Record<string, unknown> {
   const k = s.k.trim() ? { k: Number(s.k) } : {};
   if (s.kind === "artifacts") return { source: { kind: "artifacts", artifactIds: s.artifactIds }, ...k };
   if (s.kind === "openai")
-    return { source: { kind: "openai", baseUrl: s.baseUrl.trim(), model: s.model.trim(), ...(s.apiKey ? { apiKey: s.apiKey } : {}) }, ...k };
+    return { source: { kind: "openai", baseUrl: s.baseUrl.trim(), model: s.model.trim(), ...(s.apiKey ? { apiKey: s.apiKey } : {}), ...(s.stream ? { stream: true } : {}) }, ...k };
   return { source: { kind: "promoted" }, ...k };
 }
 
@@ -118,6 +120,10 @@ export function GenerateSource({
             {text("baseUrl", "Endpoint URL", "Requests go to {URL}/chat/completions, e.g. http://127.0.0.1:8000/v1.")}
             {text("model", "Model name", "The model the endpoint serves.")}
             {text("apiKey", "API key (optional)", "Stored encrypted with the run and cleared when it ends; never shown again.", "password")}
+            <label className="flex items-center gap-2 text-sm">
+              <input id="run-stream" type="checkbox" checked={!!value.stream} onChange={(e) => set({ stream: e.currentTarget.checked })} />
+              Stream answers (<code>stream: true</code>): each answer arrives as the endpoint writes it
+            </label>
           </>
         )}
         {text("k", "Answers per task (optional)", "2 to 9; empty: the project's setting.")}

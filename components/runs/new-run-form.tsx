@@ -10,7 +10,8 @@ import type { NewRunRequest } from "@/lib/validation/run";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { ErrorText } from "../ui/field";
-import { createRun, RunApiError } from "./api";
+import { ApiError } from "../ui/fetch-json";
+import { createRun } from "./api";
 import { ConfigFields } from "./config-fields";
 import { formatWhen } from "./format";
 import {
@@ -172,7 +173,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
       const { id } = await createRun(request(parsed.config));
       router.push(`/runs/${id}`);
     } catch (e) {
-      const body = e instanceof RunApiError ? e.body : null;
+      const body = e instanceof ApiError ? e.body : null;
       const mapped = serverErrors(body ?? { error: { message: (e as Error).message } }, fields.map((f) => f.name));
       show(mapped.fields, mapped.form);
       setBusy(false);

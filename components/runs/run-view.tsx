@@ -1,7 +1,7 @@
 "use client";
 
 // One run, live: status, progress and ETA, cancel and resume, the failure message, live metric
-// charts, the log tail, the config, where it runs, and a picker to compare it with another run.
+// charts, sample generations, the log tail, the config, where it runs, and a picker to compare it with another run.
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { RUN_KINDS, type RunKind } from "@/lib/runs/kinds";
@@ -18,6 +18,7 @@ import type { MetricPoint } from "./metric-series";
 import { ProgressBar, StatusBadge } from "./run-status";
 import type { RunDetailJson } from "./types";
 import { runWarnings } from "./run-warnings";
+import { SamplesPanel } from "./samples-panel";
 import { useRunLive } from "./use-run-live";
 import { plural } from "../ui/plural";
 
@@ -159,6 +160,8 @@ export function RunView({ initial, initialPoints, canControl, others, origin, no
           <ChartGrid charts={charts} xLabel={run.kind === "ppo" ? "iteration" : "step"} />
         )}
       </section>
+
+      <SamplesPanel runId={run.id} kind={run.kind} active={waiting} />
 
       <div className="grid gap-4 lg:grid-cols-2">
         <section aria-labelledby="run-log">

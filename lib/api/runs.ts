@@ -7,10 +7,10 @@ import { operation } from "../http/handler";
 import { assertRunAccess, projectsWhere } from "../membership/access";
 import { cancelRun, resumeRun } from "../runs/control";
 import { createRun } from "../runs/create";
-import { getRun, getRunMetrics, listRuns } from "../runs/queries";
+import { getRun, getRunMetrics, getRunSamples, listRuns } from "../runs/queries";
 import { idParams } from "../validation/id";
-import { listRunsQuerySchema, metricsQuerySchema, newRunSchema } from "../validation/run";
-import { metricPoint, runDetail, runStatus, runSummary } from "./schemas";
+import { listRunsQuerySchema, metricsQuerySchema, newRunSchema, samplesQuerySchema } from "../validation/run";
+import { metricPoint, runDetail, runSamples, runStatus, runSummary } from "./schemas";
 
 export const listRunsOp = operation(
   {
@@ -68,6 +68,25 @@ export const runMetricsOp = operation(
   async ({ params, query, user }) => {
     await assertRunAccess(db, user, params.id, "runs.read");
     return { metrics: await getRunMetrics(params.id, { afterId: query.after }) };
+  },
+);
+
+export const runSamplesOp = operation(
+  {
+    permission: "runs.read",
+    scope: "runs:read",
+    params: idParams,
+    query: samplesQuerySchema,
+    doc: {
+      operationId: "runSamples",
+      summary: "What the model answered to the run's fixed held-out prompts at an evaluation (SFT, DPO; PPO at each checkpoint): the steps that have answers, and the answers at ?step= (default: the latest)",
+      tags: ["runs"],
+      response: runSamples,
+    },
+  },
+  async ({ params, query, user }) => {
+    await assertRunAccess(db, user, params.id, "runs.read");
+    return getRunSamples(params.id, { step: query.step });
   },
 );
 

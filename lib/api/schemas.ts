@@ -91,6 +91,20 @@ export const metricPoint = z.object({
   value: z.number(),
 });
 
+export const runSamples = z.object({
+  steps: z.array(z.int()).meta({ description: "Every step with samples, ascending" }),
+  step: z.int().nullable().meta({ description: "The step of `samples` (the latest unless ?step= chose one); null when there are none yet" }),
+  samples: z.array(
+    z.object({
+      index: z.int().meta({ description: "The prompt's place in the run's fixed set of held-out prompts" }),
+      prompt: z.string(),
+      output: z.string(),
+      tokens: z.int(),
+      finished: z.boolean().meta({ description: "Whether the answer ended with eos (else it ran out of tokens)" }),
+    }),
+  ),
+});
+
 export const runStatus = z.object({ status: z.string() });
 
 /** A checkpoint in the registry. */

@@ -21,6 +21,14 @@ export type EmbeddedPostgres = {
 
 export class DataDirInUseError extends Error {}
 
+/**
+ * PGlite's buffer pool. Its default, PostgreSQL's 128 MB, is resident from the start (WASM memory,
+ * zeroed when the pool is set up) and never given back: 295 MB RSS for a reopened database against
+ * 195 MB at 32 MB. A smaller pool costs little here: a page it misses is read from the data folder
+ * through the operating system's file cache, which is not the process's memory.
+ */
+export const EMBEDDED_SHARED_BUFFERS = "32MB";
+
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -107,7 +115,8 @@ export async function startEmbeddedPostgres(opts: {
     unlock = lockDataDir(opts.dataDir);
   }
   try {
-    const db = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+    const options = { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] };
+    const db = opts.dataDir ? await PGlite.create(opts.dataDir, options) : await PGlite.create(options);
     const passwordFile = opts.passwordFile ?? (opts.dataDir ? path.join(path.dirname(opts.dataDir), "db-password") : undefined);
     const password = passwordFile ? databasePassword(passwordFile) : crypto.randomBytes(24).toString("base64url");
     const server = new WireServer(db, { password, maxConnections: opts.maxConnections ?? 64 });

@@ -61,7 +61,7 @@ type Conn = {
   /** Session-wide names of the statements this connection prepared. */
   statements: Set<string>;
 };
-const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 
 class ProtocolError extends Error {}
 
@@ -76,6 +76,11 @@ export class WireServer {
   private readonly maxConnections: number;
   private readonly maxMessageBytes: number;
   private readonly authTimeoutMs: number;
+  /** Where the reply of the message running now goes (execute()). */
+  private sink: net.Socket | null = null;
+  private readonly onRawData = (chunk: Uint8Array) => {
+    if (this.sink?.writable) this.sink.write(Buffer.from(chunk));
+  };
 
   constructor(
     private readonly db: PGlite,
@@ -262,8 +267,7 @@ export class WireServer {
           break;
         }
         await this.acquire(conn.id);
-        const reply = await this.db.execProtocolRaw(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-        if (reply.length && conn.socket.writable) conn.socket.write(reply);
+        await this.execute(bytes, conn.socket);
         const exchangeEnds = type === 0x53 /* Sync */ || type === 0x51 /* Query */ || type === 0; /* startup */
         if (exchangeEnds && !this.db.isInTransaction()) this.release(conn.id);
       }
@@ -272,6 +276,25 @@ export class WireServer {
       conn.socket.destroy(e as Error);
     } finally {
       conn.busy = false;
+    }
+  }
+
+  /**
+   * Runs one frontend message, its reply written to `out` as PGlite produces it (null: dropped).
+   * Not execProtocolRaw: in PGlite 0.5 that also parses every reply into message objects and
+   * appends them to a list that only its own query()/exec() ever replace, so a server that speaks
+   * only the raw protocol keeps every row it ever sent (tests/db/wire-server.test.ts: the heap grew
+   * 87 MB per 80 MB streamed).
+   * execProtocolRawStream hands over the raw bytes alone, as views on wasm memory: copied here.
+   */
+  private async execute(message: Buffer, out: net.Socket | null) {
+    this.sink = out;
+    out?.cork(); // the reply's chunks leave in one write
+    try {
+      await this.db.execProtocolRawStream(new Uint8Array(message.buffer, message.byteOffset, message.length), { onRawData: this.onRawData });
+    } finally {
+      this.sink = null;
+      out?.uncork();
     }
   }
 
@@ -297,7 +320,7 @@ export class WireServer {
     try {
       if (midExchange) {
         // The connection died mid-exchange or mid-transaction: undo what it left open.
-        await this.db.execProtocolRaw(SYNC); // end a half-sent extended-protocol exchange
+        await this.execute(SYNC, null); // end a half-sent extended-protocol exchange
         if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
       }
       for (const name of conn.statements) await this.db.exec(`DEALLOCATE "${name.replaceAll('"', '""')}"`).catch(() => {});

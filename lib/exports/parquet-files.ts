@@ -2,11 +2,15 @@
 // one row group at a time (at most ROW_GROUP_ROWS rows or about ROW_GROUP_BYTES of text), so memory
 // stays flat however large the export. A split whose file passes shardBytes continues in a new shard;
 // at the end each shard is renamed to the Hugging Face layout, data/{split}-0000i-of-0000N.parquet,
-// with its sha256 kept while writing.
+// with its sha256 kept while writing. Flat string columns go to the writer as parquet-strings.ts
+// shapes them, and pages are compressed with native Snappy (parquet-snappy.ts).
 import { createHash, type Hash } from "node:crypto";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ByteWriter, ParquetWriter, type SchemaElement } from "hyparquet-writer";
+import { ByteWriter, ParquetWriter, type ColumnSource, type SchemaElement } from "hyparquet-writer";
+import { snappyCompressors } from "./parquet-snappy";
+import { stringColumn } from "./parquet-strings";
 import type { Split } from "./split";
 import type { ExportFile } from "./split-files";
 
@@ -14,26 +18,56 @@ export const ROW_GROUP_ROWS = 10_000;
 export const ROW_GROUP_BYTES = 32 << 20;
 /** A new shard once a file holds this many bytes (the Hub's viewer and loaders like files of a few hundred MB). */
 export const SHARD_BYTES = 512 << 20;
+/** The sink's buffer: written out whenever it fills, so a row group never sits whole in memory twice. */
+const SINK_BYTES = 1 << 20;
 
-/** A hyparquet-writer Writer that appends each finished row group to a file and hashes it. */
+/**
+ * A hyparquet-writer Writer that writes to a file whenever its fixed buffer fills (and at each row
+ * group's end) and hashes what it writes. Writes are synchronous: the export runs in a child
+ * process of its own (stream-process.ts), and the writer's append calls cannot wait.
+ */
 class FileSink extends ByteWriter {
   readonly hash: Hash = createHash("sha256");
-  constructor(private readonly fh: fs.FileHandle) {
-    super(1 << 20);
+  private closed = false;
+  constructor(private readonly fd: number) {
+    super(SINK_BYTES);
   }
-  async flush(): Promise<void> {
+  override ensure(size: number): void {
+    if (this.index > 0 && this.index + size > this.buffer.byteLength) this.flush();
+    super.ensure(size); // grows only for one append larger than the whole buffer
+  }
+  flush(): void {
     const chunk = new Uint8Array(this.buffer, 0, this.index);
     this.hash.update(chunk);
     let off = 0;
-    while (off < chunk.length) off += (await this.fh.write(chunk, off, chunk.length - off)).bytesWritten;
+    while (off < chunk.length) off += fsSync.writeSync(this.fd, chunk, off, chunk.length - off);
     this.index = 0;
   }
-  // hyparquet-writer's Writer type lets finish() return a promise (ParquetWriter.finish returns it); ByteWriter's own says void.
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  override async finish(): Promise<void> {
-    await this.flush();
-    await this.fh.close();
+  override finish(): void {
+    this.flush();
+    this.close();
   }
+  /** Closes the file (once); after a failure, without writing what is buffered. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fsSync.closeSync(this.fd);
+  }
+}
+
+/** The root's children by name: each column's own element (a group's children follow it in the flat schema). */
+function topLevelElements(schema: SchemaElement[]): Map<string, SchemaElement> {
+  const out = new Map<string, SchemaElement>();
+  let i = 1;
+  const skip = (): void => {
+    const e = schema[i++];
+    for (let c = 0; c < (e.num_children ?? 0); c++) skip();
+  };
+  for (let c = 0; c < (schema[0].num_children ?? 0); c++) {
+    out.set(schema[i].name, schema[i]);
+    skip();
+  }
+  return out;
 }
 
 type Shard = { tmp: string; sink: FileSink; writer: ParquetWriter; rows: number };
@@ -46,6 +80,8 @@ export type ParquetOptions = { rowGroupRows?: number; rowGroupBytes?: number; sh
 
 export class ParquetSplitFiles {
   private readonly o: Required<ParquetOptions>;
+  /** Per column: a top-level UTF8 string (not inside a list), shaped by stringColumn. */
+  private readonly flatString: boolean[];
   private constructor(
     private readonly dir: string,
     private readonly schema: SchemaElement[],
@@ -55,6 +91,11 @@ export class ParquetSplitFiles {
     o: ParquetOptions,
   ) {
     this.o = { rowGroupRows: ROW_GROUP_ROWS, rowGroupBytes: ROW_GROUP_BYTES, shardBytes: SHARD_BYTES, ...o };
+    const top = topLevelElements(schema);
+    this.flatString = names.map((n) => {
+      const e = top.get(n);
+      return e !== undefined && !e.num_children && e.type === "BYTE_ARRAY" && e.converted_type === "UTF8";
+    });
   }
 
   /** `names[i]` is the row key of the column whose converter is `convert[i]` (parquet-schema.ts). */
@@ -75,8 +116,14 @@ export class ParquetSplitFiles {
 
   private async newShard(split: Split, index: number): Promise<Shard> {
     const tmp = path.join(this.dir, "data", `.${split}-${index}.parquet.tmp`);
-    const sink = new FileSink(await fs.open(tmp, "w"));
-    const writer = new ParquetWriter({ writer: sink, schema: this.schema, statistics: false, createdBy: "RLHF Studio (hyparquet-writer)" });
+    const sink = new FileSink(fsSync.openSync(tmp, "w"));
+    const writer = new ParquetWriter({
+      writer: sink,
+      schema: this.schema,
+      statistics: false,
+      compressors: snappyCompressors,
+      createdBy: "RLHF Studio (hyparquet-writer)",
+    });
     return { tmp, sink, writer, rows: 0 };
   }
 
@@ -93,7 +140,9 @@ export class ParquetSplitFiles {
   private async writeGroup(f: Open) {
     const n = f.columns[0].length;
     if (n === 0) return;
-    const columnData = this.names.map((name, i) => ({ name, data: f.columns[i] }));
+    const columnData: ColumnSource[] = this.names.map((name, i) =>
+      this.flatString[i] ? { name, ...stringColumn(f.columns[i]) } : { name, data: f.columns[i] },
+    );
     await f.shard.writer.write({ columnData, rowGroupSize: n });
     f.shard.rows += n;
     f.columns = this.names.map(() => []);
@@ -127,7 +176,8 @@ export class ParquetSplitFiles {
   }
 
   /** Closes the files after a failure (the caller removes the folder). */
-  async abort() {
-    for (const f of this.open.values()) await f.shard.sink.finish().catch(() => {});
+  abort(): Promise<void> {
+    for (const f of this.open.values()) f.shard.sink.close();
+    return Promise.resolve();
   }
 }

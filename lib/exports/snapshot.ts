@@ -15,6 +15,7 @@ import { databaseUrl, serverSecret } from "../env";
 import { notFound } from "../errors";
 import type { CreateExportInput } from "../validation/export";
 import { schemaOf } from "../labeling/label-schema";
+import { rankedExport } from "../labeling/task-kinds";
 import { datasetCard } from "./card";
 import { sweepNowAndThen, takeExportSlot } from "./housekeeping";
 import { KIND_LABELS, LABEL_CHOICE_TEXT, layoutOf } from "./layouts";
@@ -46,7 +47,7 @@ function describeFilters(f: CreateExportInput): string {
     f.excludeFlags.length && `answers flagged ${f.excludeFlags.join(", ")} left out`,
     f.sourceModels.length && `answers from ${f.sourceModels.join(", ")} only`,
     f.kind === "rm" && (f.includeTies ? "ties kept" : "ties left out"),
-    (f.kind === "rm" || f.kind === "rankings") && f.importedLabels !== "include" && (f.importedLabels === "only" ? "imported preference data only" : "imported preference data left out"),
+    rankedExport(f.kind) && f.importedLabels !== "include" && (f.importedLabels === "only" ? "imported preference data only" : "imported preference data left out"),
   ].filter(Boolean);
   return parts.length ? `Filters: ${parts.join("; ")}.` : "No filters.";
 }
@@ -120,7 +121,7 @@ async function writeExport(
       description: [note, describeFilters(f)].filter(Boolean).join("\n\n"),
       license: f.license,
       layout: layout.layout,
-      taskCategories: f.kind === "rm" || f.kind === "rankings" ? ["text-generation", "text-classification"] : undefined,
+      taskCategories: rankedExport(f.kind) ? ["text-generation", "text-classification"] : undefined,
       files: s.files.map((x) => ({ split: x.split, path: `data/${x.split}-*.parquet`, rows: x.rows })),
       datasetInfo: datasetInfoYaml(
         layout.fields,
@@ -128,7 +129,7 @@ async function writeExport(
       ),
       filesNote: `The same rows are also in JSON Lines, one file per split: ${s.files.map((x) => `\`${x.name}\``).join(", ")}.`,
       fields: layout.fields,
-      labels: f.kind === "rm" || f.kind === "rankings" ? LABEL_CHOICE_TEXT[f.labels] : undefined,
+      labels: rankedExport(f.kind) ? LABEL_CHOICE_TEXT[f.labels] : undefined,
       counts: {
         prompts: s.prompts,
         labelers: s.labelers,

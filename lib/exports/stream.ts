@@ -4,6 +4,7 @@
 // process of its own (./stream-process.ts), never on the web server's event loop; it reads no
 // environment and no server secret: everything it needs comes in the job.
 import pg from "pg";
+import { rankedExport } from "../labeling/task-kinds";
 import type { CreateExportInput } from "../validation/export";
 import { AGREED_TASKS, agreementPass, type AgreementTotals } from "./agreement-pass";
 import { cursorBatches } from "./cursor";
@@ -69,13 +70,13 @@ export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
     await client.connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
     let agreement: AgreementTotals | undefined;
-    if (f.kind === "rm" || f.kind === "rankings") agreement = await agreementPass(client, f);
+    if (rankedExport(f.kind)) agreement = await agreementPass(client, f);
     files = await SplitFiles.create(job.dir, job.splits);
     const { fields } = layoutOf(f.kind, f.layout, { margin: f.kind === "rm" && f.margin, ties: f.kind === "rm" && f.includeTies });
     const columns = { schema: parquetSchema(fields), names: fields.map((x) => x.name), convert: parquetConverters(fields) };
     parquet = await ParquetSplitFiles.create(job.dir, job.splits, columns, job.parquet);
     const agreed = f.minAgreement !== undefined && agreement ? AGREED_TASKS : null;
-    const ranked = f.kind === "rm" || f.kind === "rankings";
+    const ranked = rankedExport(f.kind);
     const chosen = ranked && f.labels !== "all" ? (await labelChoicePass(client, f, agreed), CHOSEN_TASKS) : null;
     const s = await streamRows(client, f, queryFor(f, agreed, chosen), files, parquet, job);
     files = undefined;

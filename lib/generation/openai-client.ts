@@ -1,9 +1,9 @@
 // A client for OpenAI-compatible chat endpoints (vLLM, TGI, Ollama, hosted APIs), on the official
 // `openai` package: POST {baseUrl}/chat/completions with { model, messages, n, temperature, top_p,
-// max_tokens, seed }. The package owns the HTTP: timeouts, and retries of a 429 after its Retry-After
+// max_tokens, seed } and, with `stream`, stream: true (server-sent chunks, each choice's deltas joined). The package owns the HTTP: timeouts, and retries of a 429 after its Retry-After
 // and of a 5xx or a network error with exponential backoff; any other 4xx fails at once. What stays
 // ours, in the fetch the package is given: the requests-per-minute pacer and concurrency bound (every
-// attempt, retries included, takes its turn), the backoff of an answer that gives no Retry-After (full
+// attempt, retries included, takes its turn; a streamed answer holds its slot until the stream ends), the backoff of an answer that gives no Retry-After (full
 // jitter from baseDelayMs, handed to the package as `retry-after-ms`), and the connection itself —
 // callers pass lib/generation/endpoint-guard.ts pinnedFetch, so every attempt goes to the checked,
 // pinned address. Nothing is read from the environment (no OPENAI_API_KEY, base URL or organization
@@ -30,6 +30,8 @@ export type OpenAIClientOptions = {
   maxDelayMs?: number;
   /** Per-request timeout (default 120 s). */
   timeoutMs?: number;
+  /** Ask for streamed answers (stream: true): chunks of server-sent events, each choice's deltas joined (default false). */
+  stream?: boolean;
   fetch?: typeof fetch;
 };
 
@@ -121,6 +123,7 @@ export class OpenAIClient {
       baseDelayMs: 500,
       maxDelayMs: 60_000,
       timeoutMs: 120_000,
+      stream: false,
       fetch: globalThis.fetch,
       ...options,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
@@ -147,8 +150,14 @@ export class OpenAIClient {
       for (const name of [...headers.keys()]) if (name.startsWith("x-stainless-")) headers.delete(name);
       if (!this.o.apiKey) headers.delete("authorization");
       await this.limiter.acquire(init.signal ?? undefined);
+      let held = true;
       try {
         const res = await inner(input, { ...init, headers });
+        if (res.ok && res.body && /^text\/event-stream\b/i.test(res.headers.get("content-type") ?? "")) {
+          // A stream: handed on as it arrives; its slot is held until it ends, fails or is cancelled.
+          held = false;
+          return new Response(holdUntilDone(res.body, () => this.limiter.release()), { status: res.status, statusText: res.statusText, headers: res.headers });
+        }
         // Read the whole answer inside the slot, as the hand-written client did.
         const body = await res.arrayBuffer();
         const out = new Headers(res.headers);
@@ -164,7 +173,7 @@ export class OpenAIClient {
           headers: out,
         });
       } finally {
-        this.limiter.release();
+        if (held) this.limiter.release();
       }
     }) as typeof fetch;
   }
@@ -187,26 +196,48 @@ export class OpenAIClient {
   }
 
   private async request(messages: ChatMessage[], n: number, s: ChatSampling, signal?: AbortSignal): Promise<string[]> {
+    const body = {
+      model: this.o.model,
+      messages,
+      n,
+      ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
+      ...(s.topP !== undefined ? { top_p: s.topP } : {}),
+      ...(s.maxTokens !== undefined ? { max_tokens: s.maxTokens } : {}),
+      ...(s.seed !== undefined ? { seed: s.seed } : {}),
+    };
+    if (this.o.stream) return this.streamed(body, signal);
     let json: { choices?: { message?: { content?: unknown } }[] };
     try {
-      json = (await this.sdk.chat.completions.create(
-        {
-          model: this.o.model,
-          messages,
-          n,
-          ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
-          ...(s.topP !== undefined ? { top_p: s.topP } : {}),
-          ...(s.maxTokens !== undefined ? { max_tokens: s.maxTokens } : {}),
-          ...(s.seed !== undefined ? { seed: s.seed } : {}),
-        },
-        { signal },
-      )) as typeof json;
+      json = (await this.sdk.chat.completions.create(body, { signal })) as typeof json;
     } catch (e) {
       throw this.failure(e, signal);
     }
     if (!json || typeof json !== "object") throw this.error("The endpoint's answer is not JSON.");
     if (!Array.isArray(json.choices)) throw this.error("The endpoint's answer has no choices list.");
     return json.choices.map((c) => (typeof c?.message?.content === "string" ? c.message.content : ""));
+  }
+
+  /** stream: true: each chunk's choices carry an index and a content delta; a choice's answer is its deltas joined. */
+  private async streamed(body: Omit<OpenAI.ChatCompletionCreateParamsStreaming, "stream">, signal?: AbortSignal): Promise<string[]> {
+    const answers: string[] = [];
+    let chunks = 0;
+    try {
+      const stream = await this.sdk.chat.completions.create({ ...body, stream: true }, { signal });
+      for await (const chunk of stream) {
+        chunks++;
+        if (!chunk || typeof chunk !== "object" || !Array.isArray(chunk.choices)) throw this.error("The endpoint streamed a chunk with no choices list.");
+        for (const c of chunk.choices) {
+          const i = typeof c?.index === "number" && Number.isInteger(c.index) && c.index >= 0 && c.index < 64 ? c.index : 0;
+          while (answers.length <= i) answers.push("");
+          if (typeof c?.delta?.content === "string") answers[i] += c.delta.content;
+        }
+      }
+    } catch (e) {
+      if (e instanceof EndpointError) throw e;
+      throw this.failure(e, signal);
+    }
+    if (!chunks) throw this.error("The endpoint's stream ended before its first chunk.");
+    return answers;
   }
 
   /** One sentence for what the package threw: a status and its reason phrase, never the body. */
@@ -226,6 +257,36 @@ export class OpenAIClient {
   private error(message: string, status?: number): EndpointError {
     return new EndpointError(redact(message, this.o.apiKey), status);
   }
+}
+
+/** `body` passed through unchanged; `done` is called once, when it ends, fails or is cancelled. */
+function holdUntilDone(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  let called = false;
+  const finish = () => {
+    if (!called) {
+      called = true;
+      done();
+    }
+  };
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          finish();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (e) {
+        finish();
+        controller.error(e);
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  });
 }
 
 /** The reason phrase (" Unauthorized"), printable and short; empty when there is none. */

@@ -16,6 +16,10 @@ const endpointFields = {
   model: z.string().trim().min(1, "must name the endpoint's model").max(200).describe("The model name the endpoint serves."),
   requestsPerMinute: z.number().int().min(1).max(100_000).default(60).describe("Requests started per minute at most."),
   concurrency: z.number().int().min(1).max(64).default(4).describe("Requests in flight at most."),
+  stream: z
+    .boolean()
+    .default(false)
+    .describe("Ask for streamed answers (stream: true, server-sent events): the answer arrives as it is written, and the per-request timeout applies until the stream starts."),
 };
 
 /** Where the answers come from. */

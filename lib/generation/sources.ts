@@ -72,6 +72,7 @@ export async function openSources(
       apiKey: secrets?.apiKey || undefined,
       requestsPerMinute: source.requestsPerMinute,
       concurrency: source.concurrency,
+      stream: source.stream,
     });
     return [
       {

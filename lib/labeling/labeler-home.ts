@@ -5,8 +5,9 @@ import "server-only";
 import type { SessionUser } from "../auth/authenticate";
 import { can } from "../auth/permissions";
 import type { Db } from "../db";
+import type { TaskKind } from "./task-kinds";
 
-export type Waiting = { projectId: string; projectName: string; kind: "demonstration" | "ranking"; tasks: number };
+export type Waiting = { projectId: string; projectName: string; kind: TaskKind; tasks: number };
 
 /** Open tasks this labeler could take now, per project and kind (the queue's own rules). */
 export async function waitingWork(db: Db, user: SessionUser): Promise<Waiting[]> {
@@ -38,7 +39,7 @@ export async function tallySince(db: Db, user: SessionUser, since: Date): Promis
 }
 
 export type HistoryItem = {
-  kind: "ranking" | "demonstration";
+  kind: TaskKind;
   id: string;
   createdAt: Date;
   projectName: string;

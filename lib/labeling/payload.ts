@@ -2,11 +2,12 @@
 // project settings the task view needs. Nothing about other labelers.
 import type { Message } from "../imports/records";
 import { schemaOf, type LabelSchema } from "./label-schema";
+import type { TaskKind } from "./task-kinds";
 
 export type TaskPayload = {
   assignmentId: string;
   taskId: string;
-  kind: "demonstration" | "ranking";
+  kind: TaskKind;
   leaseExpiresAt: string;
   project: {
     id: string;

@@ -20,10 +20,10 @@ import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
 import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/next-task";
 import { inTransaction, run, type SqlClient } from "./sql/transaction";
+import type { TaskKind } from "./task-kinds";
 
-export type TaskKindName = "demonstration" | "ranking";
 /** `exclude`: tasks not to hand out, the labeler's own leases on them included (the task on screen, when the page prefetches the next). */
-export type NextTaskOptions = { projectId?: string; kind?: TaskKindName; exclude?: string[] };
+export type NextTaskOptions = { projectId?: string; kind?: TaskKind; exclude?: string[] };
 
 const MAX_ATTEMPTS = 8;
 

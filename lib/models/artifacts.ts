@@ -80,7 +80,7 @@ export function paramsOf(config: Record<string, unknown>): number | null {
   const m = asObject(config.model);
   const [vocabSize, nCtx, nEmbd, nLayer, nHead] = [m.vocabSize, m.nCtx, m.nEmbd, m.nLayer, m.nHead];
   if ([vocabSize, nCtx, nEmbd, nLayer, nHead].every((v) => typeof v === "number"))
-    return paramCount({ vocabSize, nCtx, nEmbd, nLayer, nHead, layerNormEpsilon: 1e-5, dropout: 0 } as GPTConfig);
+    return paramCount({ vocabSize, nCtx, nEmbd, nLayer, nHead, layerNormEpsilon: 1e-5 } as GPTConfig);
   return null;
 }
 

@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
 import { formatRanking } from "../ranking/notation";
 import { resolveTiers } from "../ranking/submission";
+import { TASK_KINDS } from "../labeling/task-kinds";
 import type { ReviewDecisionInput } from "../validation/review";
 import { assertTaskReviewable } from "./access";
 
@@ -30,7 +31,7 @@ export async function decide(db: Db, user: SessionUser, taskId: string, input: R
     let tiers = null;
     let notation = null;
     if (input.decision === "override") {
-      if (task.kind !== "ranking") throw new AppError("bad_request", "Only a ranking task can be overridden with a ranking.");
+      if (!TASK_KINDS[task.kind].overridable) throw new AppError("bad_request", "Only a ranking task can be overridden with a ranking.");
       const k = await tx.taskCompletion.count({ where: { taskId: task.id } });
       tiers = resolveTiers(input.tiers, k);
       notation = formatRanking(tiers);

@@ -81,3 +81,24 @@ export async function getRunMetrics(runId: string, opts: { afterId?: string; lim
   if (rows.length === 0 && !opts.afterId && !(await db.trainingRun.count({ where: { id: runId } }))) throw notFound("The run");
   return rows.map((m) => ({ id: m.id.toString(), step: m.step, name: m.name, value: m.value }));
 }
+
+export type RunSampleView = { index: number; prompt: string; output: string; tokens: number; finished: boolean };
+export type RunSamples = { steps: number[]; step: number | null; samples: RunSampleView[] };
+
+/**
+ * The run's sample generations: every step that has some, and the answers at `step` (default: the
+ * latest), in the order of the run's fixed held-out prompts.
+ */
+export async function getRunSamples(runId: string, opts: { step?: number } = {}): Promise<RunSamples> {
+  if (!isId(runId) || !(await db.trainingRun.count({ where: { id: runId } }))) throw notFound("The run");
+  const steps = (await db.runSample.findMany({ where: { runId }, distinct: ["step"], orderBy: { step: "asc" }, select: { step: true } })).map((r) => r.step);
+  const step = opts.step ?? steps.at(-1) ?? null;
+  if (step === null) return { steps, step, samples: [] };
+  if (!steps.includes(step)) throw notFound(`Samples at step ${step}`);
+  const samples = await db.runSample.findMany({
+    where: { runId, step },
+    orderBy: { index: "asc" },
+    select: { index: true, prompt: true, output: true, tokens: true, finished: true },
+  });
+  return { steps, step, samples };
+}

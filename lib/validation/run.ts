@@ -41,6 +41,10 @@ export const metricsQuerySchema = z.object({
     .optional(),
 });
 
+export const samplesQuerySchema = z.object({
+  step: z.coerce.number().int().min(0).max(100_000_000).optional(),
+});
+
 export const listRunsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   projectId: z.guid().optional(),

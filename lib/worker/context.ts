@@ -1,6 +1,6 @@
 // What a handler gets to run one job: the run, its folder, a signal aborted on cancel, and sinks
-// for progress, metrics (batched into RunMetric inserts) and log lines (the last LOG_LINES kept in
-// TrainingRun.logTail). The worker flushes them with each heartbeat, so a handler never waits on
+// for progress, metrics (batched into RunMetric inserts), sample generations (RunSample rows) and
+// log lines (the last LOG_LINES kept in TrainingRun.logTail). The worker flushes them with each heartbeat, so a handler never waits on
 // the database to report.
 import "server-only";
 import fs from "node:fs";
@@ -43,12 +43,25 @@ export type RunContext<K extends RunKind = RunKind> = {
    * checkpoint is written: an attempt that dies resumes from there, so nothing before it may be lost.
    */
   saveMetrics(): void;
+  /** What the model answered to the run's fixed held-out prompts at `step` (stored with the metrics). */
+  samples(step: number, samples: readonly RunSampleInput[]): void;
   log(line: string): void;
   /** Registers a finished checkpoint folder (it must hold config.json and model.safetensors). */
   registerArtifact(a: { kind: ArtifactKind; name: string; path: string; parentId?: string | null; config?: object; metrics?: object }): Promise<string>;
 };
 
 export const LOG_LINES = 200;
+
+/** One answer to a held-out prompt, as a trainer reports it (ml's EvalSample). */
+export type RunSampleInput = { prompt: string; output: string; tokens: number; finished: boolean };
+
+/** Longest prompt or output text stored for one sample (a runaway answer is cut, marked with …). */
+export const SAMPLE_TEXT_MAX = 4000;
+/** Within SAMPLE_TEXT_MAX, without NUL characters (a text column refuses them; a byte-level model may write one). */
+const clip = (raw: string) => {
+  const s = raw.split("\u0000").join("");
+  return s.length > SAMPLE_TEXT_MAX ? `${s.slice(0, SAMPLE_TEXT_MAX - 1)}…` : s;
+};
 
 /** The state behind a RunContext that the worker flushes with each heartbeat. */
 export class RunSinks {
@@ -57,6 +70,7 @@ export class RunSinks {
   private lines: string[];
   private logDirty = false;
   private pending: { runId: string; step: number; name: string; value: number }[] = [];
+  private pendingSamples: { runId: string; step: number; index: number; prompt: string; output: string; tokens: number; finished: boolean }[] = [];
 
   constructor(
     readonly runId: string,
@@ -88,14 +102,32 @@ export class RunSinks {
     }
   }
 
+  sample(step: number, samples: readonly RunSampleInput[]) {
+    samples.forEach((x, index) =>
+      this.pendingSamples.push({ runId: this.runId, step, index, prompt: clip(x.prompt), output: clip(x.output), tokens: x.tokens, finished: x.finished }),
+    );
+  }
+
+  /** Writes the metrics and samples reported since the last flush (what fails is kept for the next one). */
   async flushMetrics(): Promise<void> {
-    if (!this.pending.length) return;
-    const batch = this.pending.splice(0, this.pending.length);
-    try {
-      await db.runMetric.createMany({ data: batch });
-    } catch (e) {
-      this.pending.unshift(...batch); // try again with the next heartbeat
-      throw e;
+    if (this.pending.length) {
+      const batch = this.pending.splice(0, this.pending.length);
+      try {
+        await db.runMetric.createMany({ data: batch });
+      } catch (e) {
+        this.pending.unshift(...batch); // try again with the next heartbeat
+        throw e;
+      }
+    }
+    if (this.pendingSamples.length) {
+      const batch = this.pendingSamples.splice(0, this.pendingSamples.length);
+      try {
+        // a resumed attempt that repeats an evaluation keeps the answers stored first
+        await db.runSample.createMany({ data: batch, skipDuplicates: true });
+      } catch (e) {
+        this.pendingSamples.unshift(...batch);
+        throw e;
+      }
     }
   }
 }

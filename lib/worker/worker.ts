@@ -142,6 +142,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
         },
         metrics: (step, values) => sinks.metric(step, values),
         saveMetrics: () => void sinks.flushMetrics().catch(() => {}), // what fails goes with the next heartbeat
+        samples: (step, rows) => sinks.sample(step, rows),
         log: (line) => sinks.log(line),
         registerArtifact: (a) => registerArtifact(claimed.id, a),
       };

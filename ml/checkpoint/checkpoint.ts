@@ -16,6 +16,12 @@ import { CheckpointError, readSafetensors, writeSafetensorsFile, type NamedTenso
 
 export interface Checkpoint {
   config: GPTConfig;
+  /**
+   * The dropout probability config.json declares (`resid_pdrop`; 0 when absent; folders from the Hub
+   * declare 0.1). No graph in this engine applies dropout: inference ignores it, and the trainers
+   * refuse a folder that declares one above 0 (its training would not be the one it declares).
+   */
+  dropout: number;
   /** Body tensors by GPT-2 name (no `transformer.` prefix), float32. */
   params: Record<string, Float32Array>;
   /** Tensors that are not part of the body (reward/value heads), by name. */
@@ -62,10 +68,10 @@ export function hfConfig(c: GPTConfig, o: SaveOptions = {}): Record<string, unkn
     n_inner: null,
     activation_function: 'gelu_new',
     layer_norm_epsilon: c.layerNormEpsilon,
-    // no graph applies dropout (see GPTConfig.dropout): the declared value is written back unchanged
-    resid_pdrop: c.dropout,
-    embd_pdrop: c.dropout,
-    attn_pdrop: c.dropout,
+    // no graph applies dropout (see Checkpoint.dropout), and the trainers train only folders that declare none
+    resid_pdrop: 0,
+    embd_pdrop: 0,
+    attn_pdrop: 0,
     initializer_range: 0.02,
     scale_attn_weights: true,
     tie_word_embeddings: true,
@@ -100,12 +106,16 @@ export function configFromHf(j: Record<string, unknown>, file: string): GPTConfi
     nLayer: num('n_layer'),
     nHead: num('n_head'),
     layerNormEpsilon: num('layer_norm_epsilon', 1e-5),
-    dropout: num('resid_pdrop', 0),
   };
-  return validateConfig(
-    config,
-    `${file}`,
-  );
+  dropoutFromHf(j, file);
+  return validateConfig(config, `${file}`);
+}
+
+/** config.json's declared dropout (`resid_pdrop`, 0 when absent), checked: a probability in [0, 1). */
+function dropoutFromHf(j: Record<string, unknown>, file: string): number {
+  const v = j.resid_pdrop ?? 0;
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ConfigError(`${file}: resid_pdrop (dropout) must be in [0, 1), got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** Writes a model folder atomically (temporary folder, then rename). */
@@ -227,7 +237,7 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const extra: Record<string, NamedTensor> = {};
   for (const [name, t] of byName) if (!IGNORED.test(name)) extra[name] = t;
 
-  const out: Checkpoint = { config, params, extra };
+  const out: Checkpoint = { config, dropout: dropoutFromHf(raw, cfgFile), params, extra };
   const optFile = path.join(dir, 'optimizer.safetensors');
   if (existsSync(optFile)) out.optimizer = Object.fromEntries(Object.entries(readSafetensors(optFile)).map(([k, t]) => [k, t.data]));
   const stateFile = path.join(dir, 'trainer_state.json');

@@ -20,6 +20,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (p
       stream.write(`${tty ? '\n' : ''}step ${p.step}: validation loss ${p.valLoss?.toFixed(4)}\n`);
       return;
     }
+    if (p.event === 'samples') {
+      for (const x of p.samples ?? []) stream.write(`${tty ? '\n' : ''}step ${p.step} sample: ${JSON.stringify(x.prompt)} -> ${JSON.stringify(x.output)}\n`);
+      return;
+    }
     if (p.event === 'save') {
       stream.write(`${tty ? '\n' : ''}checkpoint written to ${p.checkpoint} (step ${p.step})\n`);
       return;

@@ -3,3 +3,5 @@ export { pastKey, pastValue, prefillModel, presentKey, presentValue, stepModel }
 export { sampleToken, type Sampled, type SamplingOptions } from './sample';
 export { scoreTokens } from './score';
 export { GeneratorWorker } from './worker-generator';
+export { evalSamples } from './eval-samples';
+export { promptText, resolveSampleSpec, SAMPLE_DEFAULTS, type EvalSample, type SampleSpec } from './sample-spec';

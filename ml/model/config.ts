@@ -14,16 +14,12 @@ export interface GPTConfig {
   nHead: number;
   /** LayerNorm epsilon (GPT-2: 1e-5). */
   layerNormEpsilon: number;
-  /**
-   * The dropout probability a Hugging Face config.json declares (`resid_pdrop`), carried only so a
-   * checkpoint round-trips. No graph in this engine applies dropout: the trainers refuse a value
-   * above 0 in one sentence, and inference ignores it (default 0).
-   */
-  dropout: number;
 }
+// No dropout: no graph in this engine applies it. A Hugging Face config.json's dropout fields
+// (resid_pdrop, ...) are read by the checkpoint loader beside the config (Checkpoint.dropout).
 
 /** Defaults shared by every preset (GPT-2's). */
-const BASE = { layerNormEpsilon: 1e-5, dropout: 0 } as const;
+const BASE = { layerNormEpsilon: 1e-5 } as const;
 
 export const PRESETS = {
   /** For tests: a few thousand parameters, builds and runs in milliseconds. */
@@ -64,7 +60,6 @@ export function validateConfig(c: GPTConfig, where = 'model config'): GPTConfig 
   if (!(c.layerNormEpsilon > 0 && c.layerNormEpsilon < 1)) {
     throw new ConfigError(`${where}: layerNormEpsilon must be in (0, 1), got ${JSON.stringify(c.layerNormEpsilon)}`);
   }
-  if (!(c.dropout >= 0 && c.dropout < 1)) throw new ConfigError(`${where}: dropout must be in [0, 1), got ${JSON.stringify(c.dropout)}`);
   return c;
 }
 

@@ -3,15 +3,18 @@
 // a bad value is one sentence naming the field.
 
 import { ConfigError } from '../model/config';
+import { resolveSampleSpec, SAMPLE_DEFAULTS, type SampleSpec } from '../generate/sample-spec';
 import { isDeviceName } from '../runtime/device-name';
-import { above, atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+import { above, atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, rankingDataFields, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+
+const { format, valFraction, ...data } = rankingDataFields({
+  formatDoc: 'rankings: whole-ranking export lines; pairs: TRL prompt/chosen/rejected lines.',
+  batchNote: 'With Whole rankings off, each pair of a ranking is its own element.',
+});
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
 export const DPO_FIELDS = {
-  format: {
-    type: 'enum', options: ['rankings', 'pairs'], default: 'rankings', show: 'hidden',
-    label: 'Data format', doc: 'rankings: whole-ranking export lines; pairs: TRL prompt/chosen/rejected lines.',
-  },
+  format,
   lossType: {
     type: 'enum', options: ['sigmoid', 'ipo', 'cdpo'], default: 'sigmoid', show: 'basic',
     label: 'Loss',
@@ -30,29 +33,12 @@ export const DPO_FIELDS = {
     label: 'Whole rankings',
     doc: 'Every strict pair of a ranking in one batch element, each answer through the model once, weighted so each ranking counts once (InstructGPT); off: each pair its own element (TRL).',
   },
-  epochs: {
-    type: 'int', default: 1, min: atLeast(1), max: atMost(100), unit: 'epochs', show: 'basic',
-    label: 'Epochs', doc: 'Passes over the rankings (or pairs).',
-  },
-  batchSize: {
-    type: 'int', default: 8, min: atLeast(1), max: atMost(256), unit: 'rankings', show: 'basic',
-    label: 'Batch size', doc: 'Rankings (all their strict pairs together), or pairs, per optimizer step.',
-  },
-  seqLen: {
-    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
-    label: 'Sequence length',
-    doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
-  },
-  overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
-  maxOverlongShare: MAX_OVERLONG_SHARE,
+  ...data,
   ...cosineAdamWFields({
     maxLr: 1e-5, minLr: 1e-6, warmupSteps: 10, weightDecay: 0,
     maxLrDoc: 'Peak learning rate, then cosine decay (TRL: 1e-6 for billion-parameter models; small models take more).',
   }),
-  valFraction: {
-    type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
-    label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
-  },
+  valFraction,
   margin: {
     type: 'bool', default: false, show: 'advanced',
     label: 'Margin', doc: 'Subtract the tier distance (or a pair line\'s margin) from β·h: −log σ(β·h − m) (sigmoid and cdpo losses).',
@@ -97,6 +83,8 @@ export interface DPOWiring {
   out: string;
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N". */
   device: string;
+  /** Held-out prompts answered at each evaluation (progress event 'samples'); none by default. */
+  samples: SampleSpec;
 }
 
 export type DPOConfig = ConfigOf<typeof DPO_FIELDS> & DPOWiring;
@@ -109,6 +97,7 @@ export const DPO_DEFAULTS: DPOConfig = {
   valData: [],
   out: 'models/dpo',
   device: 'cpu',
+  samples: SAMPLE_DEFAULTS,
 };
 
 /** Defaults < ... < last layer; every field checked, naming the field that is out of range. */
@@ -135,6 +124,7 @@ export function resolveDPOConfig(...layers: Array<Partial<DPOConfig> | Record<st
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   checkFields('DPO config', DPO_FIELDS, c);
+  t.samples = resolveSampleSpec('DPO config', t.samples);
   if (t.margin && t.lossType === 'ipo') throw new ConfigError('DPO config: margin works with the sigmoid and cdpo losses, not with ipo (its target 1/(2β) is the margin)');
   return t;
 }

@@ -18,7 +18,6 @@ import type { RewardGroup } from './reward-data';
 
 /** Inputs input_ids, position_ids, targets (int64) and token_weight (N, T) → sequence log-probs (N). */
 export function sequenceLogps(name: string, c: GPTConfig, N: number, T: number): { g: Graph; logps: Value } {
-  if (c.dropout > 0) throw new Error(`DPO graphs: dropout ${c.dropout} is not supported (log-probabilities must be deterministic)`);
   const g = new Graph({ name });
   const params = declareGPT(g, c);
   const ids = g.input('input_ids', 'int64', [N, T]);

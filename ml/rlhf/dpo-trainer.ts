@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { recoverCheckpoint } from '../checkpoint/checkpoint';
+import { evalSamples } from '../generate/eval-samples';
 import { saveCheckpoint } from '../checkpoint/checkpoint';
 import { ConfigError } from '../model/config';
 import { gptTensorShapes } from '../model/gpt';
@@ -66,7 +67,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
   }
   const start = resuming ? loadDecoder(dc.out, 'resumed folder') : init;
   if (resuming) assertSameConfig(model, start.ck.config, `the init folder ${dc.init} and the run in ${dc.out}`);
-  if (model.dropout > 0) throw new ConfigError(`init folder ${dc.init}: model dropout ${model.dropout} is not supported (DPO needs deterministic log-probabilities)`);
+  if (init.ck.dropout > 0) throw new ConfigError(`init folder ${dc.init}: model dropout ${init.ck.dropout} is not supported (DPO needs deterministic log-probabilities)`);
   if (dc.seqLen > model.nCtx) throw new ConfigError(`DPO config: seqLen ${dc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
   const length = dc.seqLen ? { field: 'seqLen', value: dc.seqLen } : { field: 'the model context nCtx', value: model.nCtx };
   const data = loadDPOData(dc, tok, length);
@@ -186,8 +187,19 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
       hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}), ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
     };
 
+    /** The held-out prompts of `dc.samples` answered by the policy now ('samples' event). */
+    const samples = async () => {
+      if (!dc.samples.prompts.length) return;
+      const weights = (await runner.getState(bodyNames)) as Record<string, Float32Array>;
+      const out = await evalSamples(model, weights, tok, dc.samples, { runtime: runtimeFor(dc.device, dc.threads), thread: dc.worker });
+      hooks.onProgress?.({ event: 'samples', step, steps, metrics: {}, etaSec: NaN, samples: out });
+    };
+
     if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'DPO data', length), step, steps, etaSec: NaN });
-    if (step === 0 && data.val.length) progress('eval', await evaluate(0));
+    if (step === 0 && data.val.length) {
+      progress('eval', await evaluate(0));
+      await samples();
+    }
 
     while (step < steps && !hooks.signal?.aborted) {
       const lr = getLr(step, { maxLr: dc.maxLr, minLr: dc.minLr, warmupSteps: dc.warmupSteps, decaySteps: steps });
@@ -201,12 +213,16 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
       if (Number.isNaN(copyMs)) copyMs = (await runner.stats('step')).copyMs;
       last = { ...m, loss: out.loss[0] as number, lr, grad_norm: out.grad_norm[0] as number };
       progress('step', last);
-      if (dc.evalEvery && step % dc.evalEvery === 0 && step < steps && data.val.length) progress('eval', await evaluate(step));
+      if (dc.evalEvery && step % dc.evalEvery === 0 && step < steps && data.val.length) {
+        progress('eval', await evaluate(step));
+        await samples();
+      }
       if (dc.saveEvery && step % dc.saveEvery === 0 && step < steps) progress('save', {}, await save(last));
     }
 
     const final = data.val.length ? await evaluate(step) : {};
     if (data.val.length) progress('eval', final);
+    await samples(); // at the end even without a validation split
     progress('save', {}, await save(last));
     const metrics = { ...last, ...final };
     progress('done', metrics);

@@ -2,6 +2,7 @@
 // where it leaves the choice open), overridden by a config file and then by the caller.
 
 import { ConfigError } from '../model/config';
+import { resolveSampleSpec, SAMPLE_DEFAULTS, type SampleSpec } from '../generate/sample-spec';
 import { isDeviceName } from '../runtime/device-name';
 import { above, atLeast, atMost, checkFields, defaultsOf, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
@@ -135,6 +136,8 @@ export interface PPOWiring {
   ptxData: string[];
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
   device: string;
+  /** Held-out prompts answered at each checkpoint and at the end (progress event 'samples'); none by default. */
+  samples: SampleSpec;
 }
 
 export type PPOConfig = ConfigOf<typeof PPO_FIELDS> & PPOWiring;
@@ -146,6 +149,7 @@ export const PPO_DEFAULTS: PPOConfig = {
   out: 'models/ppo',
   ptxData: [],
   device: 'cpu',
+  samples: SAMPLE_DEFAULTS,
 };
 
 /** Fields that may be absent (no default). */
@@ -177,6 +181,7 @@ export function resolvePPOConfig(...layers: Array<Partial<PPOConfig> | Record<st
   checkFields('PPO config', PPO_FIELDS, c);
   check('miniBatch', t.rolloutBatch % t.miniBatch === 0, `must divide rolloutBatch (${t.rolloutBatch})`);
   if (t.advantage !== 'gae') check('groupSize', t.rolloutBatch % t.groupSize === 0, `must divide rolloutBatch (${t.rolloutBatch}) with advantage "${t.advantage}"`);
+  t.samples = resolveSampleSpec('PPO config', t.samples);
   files('ptxData', t.ptxCoef > 0 ? 1 : 0);
   return t;
 }

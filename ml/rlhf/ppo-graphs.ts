@@ -35,7 +35,6 @@ interface Trunk {
 
 /** Inputs input_ids, position_ids, targets, mask (M, T) (every model declares all four: one feed fits all) and the body's parameters. */
 function trunk(name: string, c: GPTConfig, M: number, T: number): Trunk {
-  if (c.dropout > 0) throw new Error(`PPO graphs: dropout ${c.dropout} is not supported (log-probabilities must be deterministic)`);
   const g = new Graph({ name });
   const params = declareGPT(g, c);
   const ids = g.input('input_ids', 'int64', [M, T]);

@@ -6,6 +6,7 @@
 // Every random draw derives from (seed, iteration), so a resumed run replays an uninterrupted one.
 
 import { saveCheckpoint } from '../checkpoint/checkpoint';
+import { evalSamples } from '../generate/eval-samples';
 import { gptTensorShapes } from '../model/gpt';
 import type { BuiltModel } from '../graph/core';
 import { initAdamWState } from '../optim/adamw';
@@ -208,7 +209,14 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
       state.iteration = it + 1;
       copyMs = (await policy.stats('step')).copyMs;
       progress('step');
-      if ((tc.saveEvery && state.iteration % tc.saveEvery === 0) || state.iteration === tc.iterations) progress('save', await save(metrics));
+      if ((tc.saveEvery && state.iteration % tc.saveEvery === 0) || state.iteration === tc.iterations) {
+        if (tc.samples.prompts.length) {
+          // PPO has no validation pass: the held-out prompts are answered at each checkpoint (this thread is already off the caller's)
+          for (const n of bodyNames) weights[n] = policy.peek(n) as Float32Array;
+          io.progress({ event: 'samples', step: state.iteration, steps: tc.iterations, metrics: {}, etaSec: NaN, samples: await evalSamples(c, weights, tok, tc.samples, { runtime: rt }) });
+        }
+        progress('save', await save(metrics));
+      }
       await new Promise((r) => setImmediate(r)); // let an abort message in (worker thread)
     }
     if (io.aborted() && state.iteration < tc.iterations && state.iteration > startIt) progress('save', await save(metrics));

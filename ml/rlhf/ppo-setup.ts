@@ -74,7 +74,7 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   const sft = loadDecoder(tc.policy, 'policy');
   const config = sft.ck.config;
   const tok = sft.tok;
-  if (config.dropout > 0) throw new ConfigError(`policy ${tc.policy} has dropout ${config.dropout}; PPO needs deterministic log-probabilities, set resid_pdrop etc. to 0`);
+  if (sft.ck.dropout > 0) throw new ConfigError(`policy ${tc.policy} has dropout ${sft.ck.dropout}; PPO needs deterministic log-probabilities, set resid_pdrop etc. to 0`);
 
   // ---- reward model: same tokenizer ----
   let rm: ReturnType<typeof loadDecoder> | undefined;

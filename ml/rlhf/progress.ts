@@ -1,11 +1,15 @@
 // Progress events shared by the RLHF trainers (reward model and PPO), and a terminal printer
 // for them. Metric names are the ones RunMetric rows and charts use (see ml/README.md).
 
+import type { EvalSample } from '../generate/sample-spec';
 import { dataReport, type LengthSetting, type TruncationStats } from '../train/truncate-report';
 
 export interface RLProgress {
-  /** 'data': once before the first step, what the truncation policy did to the data (metrics and `line`). */
-  event: 'data' | 'step' | 'eval' | 'save' | 'done';
+  /**
+   * 'data': once before the first step, what the truncation policy did to the data (metrics and `line`).
+   * 'samples': the held-out prompts of the config's `samples` answered by the policy at this step (`samples`).
+   */
+  event: 'data' | 'step' | 'eval' | 'samples' | 'save' | 'done';
   /** Optimizer steps (reward model) or iterations (PPO) completed. */
   step: number;
   steps: number;
@@ -21,6 +25,8 @@ export interface RLProgress {
   cost?: { iterSec: number; peakRssMb: number };
   /** With 'data': one log line (a warning when anything was lost). */
   line?: string;
+  /** With 'samples': each held-out prompt and the policy's answer. */
+  samples?: EvalSample[];
 }
 
 /** The 'data' event of a trainer whose data `stats` were fitted to `length`. */
@@ -49,6 +55,7 @@ export function rlProgressPrinter(stream: NodeJS.WriteStream = process.stderr): 
     const nl = tty ? '\n' : '';
     if (p.event === 'data') stream.write(`${nl}${p.line}\n`);
     else if (p.event === 'eval') stream.write(`${nl}step ${p.step}: ${fmtMetrics(p.metrics)}\n`);
+    else if (p.event === 'samples') for (const x of p.samples ?? []) stream.write(`${nl}step ${p.step} sample: ${JSON.stringify(x.prompt)} -> ${JSON.stringify(x.output)}\n`);
     else if (p.event === 'save') stream.write(`${nl}checkpoint written to ${p.checkpoint} (step ${p.step})\n`);
     else if (p.event === 'done') stream.write(`${nl}done: step ${p.step}, ${fmtMetrics(p.metrics)}\n`);
     else {

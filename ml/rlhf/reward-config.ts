@@ -3,41 +3,21 @@
 
 import { ConfigError } from '../model/config';
 import { isDeviceName } from '../runtime/device-name';
-import { atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+import { atLeast, atMost, checkFields, cosineAdamWFields, defaultsOf, rankingDataFields, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+
+const { format, valFraction, ...data } = rankingDataFields({
+  formatDoc: 'rankings: whole-ranking export lines (all C(K,2) pairs in one batch element); pairs: TRL prompt/chosen/rejected lines.',
+});
 
 /** The trainer's hyperparameters, one row each (ml/hparams.ts derives the type, defaults and checks). */
 export const REWARD_FIELDS = {
-  /** 'rankings': whole-ranking export lines (all C(K,2) comparisons of a ranking in one batch element); 'pairs': TRL prompt/chosen/rejected lines. */
-  format: {
-    type: 'enum', options: ['rankings', 'pairs'], default: 'rankings', show: 'hidden',
-    label: 'Data format', doc: 'rankings: whole-ranking export lines (all C(K,2) pairs in one batch element); pairs: TRL prompt/chosen/rejected lines.',
-  },
-  epochs: {
-    type: 'int', default: 1, min: atLeast(1), max: atMost(100), unit: 'epochs', show: 'basic',
-    label: 'Epochs', doc: 'Passes over the rankings (InstructGPT: 1; more overfits).',
-  },
-  batchSize: {
-    type: 'int', default: 8, min: atLeast(1), max: atMost(256), unit: 'rankings', show: 'basic',
-    label: 'Batch size', doc: 'Rankings (all their C(K,2) pairs together), or pairs, per optimizer step.',
-  },
-  seqLen: {
-    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
-    label: 'Sequence length',
-    doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
-  },
-  // 'skip' (the default) leaves a response that does not fit beside the minimal prompt out with its
-  // comparisons: a truncated answer is not the answer the labeler ranked, and the reward is read at
-  // the eos it would lose; 'truncate' cuts it at the end.
-  overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
-  maxOverlongShare: MAX_OVERLONG_SHARE,
+  format,
+  ...data,
   ...cosineAdamWFields({
     maxLr: 5e-5, minLr: 5e-6, warmupSteps: 10, weightDecay: 0.01,
     maxLrDoc: "Peak learning rate, then cosine decay (InstructGPT's 9e-6 for 6B, scaled up for small models).",
   }),
-  valFraction: {
-    type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
-    label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
-  },
+  valFraction,
   margin: {
     type: 'bool', default: false, show: 'advanced',
     label: 'Margin', doc: "Require r_w − r_l to exceed the margin m: −log σ(r_w − r_l − m). m is the tier distance, or for a pairwise project's comparisons with a preference strength Llama 2's margin (significantly 3, better 2, slightly 1, negligibly / unsure 0).",

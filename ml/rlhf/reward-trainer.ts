@@ -47,7 +47,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
   const resuming = rc.resume && existsSync(path.join(rc.out, 'trainer_state.json'));
   const { ck, tok, tokenizerSave } = loadDecoder(resuming ? rc.out : rc.init, resuming ? 'resumed folder' : 'init folder');
   const model = ck.config;
-  if (model.dropout > 0) throw new ConfigError(`init folder ${rc.init}: model dropout ${model.dropout} is not supported by the trainer yet`);
+  if (ck.dropout > 0) throw new ConfigError(`init folder ${rc.init}: model dropout ${ck.dropout} is not supported by the trainer yet`);
   if (rc.seqLen > model.nCtx) throw new ConfigError(`reward-model config: seqLen ${rc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
   const length = rc.seqLen ? { field: 'seqLen', value: rc.seqLen } : { field: 'the model context nCtx', value: model.nCtx };
   const data = loadRewardData(rc, tok, length);

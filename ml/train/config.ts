@@ -2,6 +2,7 @@
 // folders it reads; defaults overridden by a config file and then by the caller.
 
 import { ConfigError, PRESETS, type GPTConfig, type PresetName } from '../model/config';
+import { resolveSampleSpec, SAMPLE_DEFAULTS, type SampleSpec } from '../generate/sample-spec';
 import { isDeviceName } from '../runtime/device-name';
 import { atLeast, atMost, below, checkFields, cosineAdamWFields, defaultsOf, MAX_OVERLONG_SHARE, OVERLONG, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
 
@@ -82,8 +83,12 @@ export const TRAIN_FIELDS = {
 export interface TrainWiring {
   /** Model shape when starting from scratch (ignored with `init` or a resumed `out`). */
   model: PresetName;
-  /** Overrides of the preset's fields, e.g. { nLayer: 2 }. */
-  modelOverrides: Partial<GPTConfig>;
+  /**
+   * Overrides of the preset's fields, e.g. { nLayer: 2 }. `dropout: 0` trains a folder whose
+   * config.json declares dropout (Hugging Face's gpt2 declares 0.1) without it: no graph applies
+   * dropout, so the trainer refuses such a folder unless told so.
+   */
+  modelOverrides: Partial<GPTConfig> & { dropout?: number };
   /** Start from the weights of this model folder (e.g. a pretrained base for SFT). */
   init?: string;
   /** Output model folder: checkpoints are written here (atomically). */
@@ -94,6 +99,8 @@ export interface TrainWiring {
   valData: string[];
   /** Where the engine runs: "cpu" (default), "cuda" (GPU 0) or "cuda:N"; CUDA needs `npm run gpu:setup`. */
   device: string;
+  /** Held-out prompts answered at each evaluation (progress event 'samples'); none by default. */
+  samples: SampleSpec;
 }
 
 export type TrainConfig = ConfigOf<typeof TRAIN_FIELDS> & TrainWiring;
@@ -106,6 +113,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   data: [],
   valData: [],
   device: 'cpu',
+  samples: SAMPLE_DEFAULTS,
 };
 
 /** Defaults < file < caller; every field checked, naming the field that is out of range. */
@@ -128,5 +136,6 @@ export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> | Recor
   check('device', isDeviceName(t.device), 'must be "cpu", "cuda" or "cuda:N"');
   check('data', Array.isArray(t.data) && t.data.length > 0, 'must name at least one file');
   check('out', typeof t.out === 'string' && t.out.length > 0, 'must be a folder path');
+  t.samples = resolveSampleSpec('training config', t.samples);
   return t;
 }

@@ -5,6 +5,8 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { evalSamples } from '../generate/eval-samples';
+import type { EvalSample } from '../generate/sample-spec';
 import { loadCheckpoint, recoverCheckpoint, saveCheckpoint, type SaveOptions } from '../checkpoint/checkpoint';
 import { ConfigError, gptConfig, type GPTConfig } from '../model/config';
 import { lmLossGraph } from '../model/forward';
@@ -25,8 +27,11 @@ import { chatDataset, readChatExamples, streamDataset, tokenStream, type ChatDat
 import { addStats, dataReport, refuseOverlong, type DataReport, type LengthSetting } from './truncate-report';
 
 export interface TrainProgress {
-  /** 'data': once before the first step, what the truncation policy did to the SFT data (`data`). */
-  event: 'data' | 'step' | 'eval' | 'save' | 'done';
+  /**
+   * 'data': once before the first step, what the truncation policy did to the SFT data (`data`).
+   * 'samples': after each evaluation, the held-out prompts of `samples` answered (`samples`).
+   */
+  event: 'data' | 'step' | 'eval' | 'samples' | 'save' | 'done';
   step: number; // optimizer steps completed
   steps: number;
   loss: number; // training loss of this step (mean over micro-batches)
@@ -40,6 +45,8 @@ export interface TrainProgress {
   checkpoint?: string;
   /** With 'data': the counts as run metrics, and one log line (a warning when anything was lost). */
   data?: DataReport;
+  /** With 'samples': each held-out prompt and the model's answer at this step. */
+  samples?: EvalSample[];
 }
 
 export interface TrainResult {
@@ -78,9 +85,13 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   if (tc.resume) recoverCheckpoint(tc.out); // a save cut short by a kill leaves the last complete one aside
   const resuming = tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'));
   const from = resuming ? tc.out : tc.init;
+  // The dropout the model declares: none from scratch; a folder's config.json may declare one (resid_pdrop).
+  let declaredDropout = 0;
+  const { dropout: dropoutOverride, ...shape } = tc.modelOverrides;
   if (from) {
     const ck = loadCheckpoint(from);
     model = ck.config;
+    declaredDropout = ck.dropout;
     params = ck.params;
     tok = checkpointTokenizer(from, ck.tokenizer);
     tokenizerSave = ck.tokenizer === 'byte' ? 'byte' : { copyFrom: path.resolve(from) };
@@ -90,15 +101,16 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
       state = { ...state, ...(ck.trainerState as Partial<TrainerState>) };
     }
   } else {
-    model = gptConfig(tc.model, tc.modelOverrides);
+    model = gptConfig(tc.model, shape);
     params = initGPT(model, tc.seed);
     tok = new ByteTokenizer();
     tokenizerSave = 'byte';
   }
-  if (tc.modelOverrides.dropout !== undefined) model = { ...model, dropout: tc.modelOverrides.dropout };
-  if (model.dropout > 0) {
+  // No graph applies dropout: a model that declares one trains only when modelOverrides.dropout says 0.
+  const dropout = dropoutOverride ?? declaredDropout;
+  if (dropout > 0) {
     throw new ConfigError(
-      `model dropout ${model.dropout}${from ? ` (from ${path.join(from, 'config.json')})` : ''} is not supported by the trainer yet; set modelOverrides.dropout to 0`,
+      `model dropout ${dropout}${from && dropoutOverride === undefined ? ` (from ${path.join(from, 'config.json')})` : ''} is not supported by the trainer yet; set modelOverrides.dropout to 0`,
     );
   }
   if (model.vocabSize < tok.vocabSize) throw new ConfigError(`model vocabSize ${model.vocabSize} is smaller than the tokenizer's ${tok.vocabSize}`);
@@ -231,6 +243,10 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
           } else state.badEvals++;
           progress('eval', { valLoss });
           if (tc.patience && state.badEvals >= tc.patience) stoppedEarly = true;
+        }
+        if (tc.samples.prompts.length) {
+          const weights = (await runner.getState(specs.map((s) => s.name))) as Record<string, Float32Array>;
+          progress('samples', { samples: await evalSamples(model, weights, tok, tc.samples, { runtime: runtimeFor(tc.device, tc.threads), thread: tc.worker }) });
         }
       }
       if ((tc.saveEvery && state.step % tc.saveEvery === 0) || lastStep || stoppedEarly) progress('save', { checkpoint: await save() });

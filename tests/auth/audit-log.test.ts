@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listAuditLog } from "../../lib/audit-log";
+import { listAuditLog } from "../../lib/audit";
 import { db } from "../../lib/db";
 import { updateUser } from "../../lib/users";
 import { makeUser } from "../helpers/factories";

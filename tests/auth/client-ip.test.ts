@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { clientIp, parseTrustProxy, PEER_HEADER } from "../../lib/auth/client-ip";
+import { clientIp, PEER_HEADER } from "../../lib/auth/client-ip";
+import { parseTrustProxy } from "../../lib/http/trust-proxy";
 import { stampPeer } from "../../lib/http/peer";
 
 const none = parseTrustProxy(undefined);

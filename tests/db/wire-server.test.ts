@@ -1,8 +1,10 @@
 // The embedded database under concurrent connections: each protocol exchange and each
 // transaction runs alone, so parameterized queries from many connections never interleave.
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded";
+import { EMBEDDED_SHARED_BUFFERS, startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded";
 
 let server: EmbeddedPostgres;
 beforeAll(async () => {
@@ -54,6 +56,33 @@ describe("the embedded wire server", () => {
     await b.connect();
     expect((await b.query("SELECT count(*)::int AS n FROM left_open")).rows[0].n).toBe(0);
     await b.end();
+  });
+
+  it("keeps nothing of the rows it has sent: its memory does not grow with what it streams", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed; // not external: the database's own WASM memory and files are there
+    };
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    const q = "SELECT i, repeat('x', 2000) AS t FROM generate_series(1, 5000) i";
+    await c.query(q);
+    const before = heap();
+    let bytes = 0;
+    for (let k = 0; k < 8; k++) bytes += (await c.query<{ t: string }>(q)).rows.reduce((n, r) => n + r.t.length, 0);
+    const grown = heap() - before;
+    await c.end();
+    expect(bytes).toBe(8 * 5000 * 2000); // 80 MB went through the server (and this process's client)
+    expect(grown).toBeLessThan(8 * 2 ** 20);
+  });
+
+  it("runs with the small buffer pool the app sets (PostgreSQL's default 128 MB would stay resident)", async () => {
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    expect((await c.query("SHOW shared_buffers")).rows[0].shared_buffers).toBe(EMBEDDED_SHARED_BUFFERS);
+    await c.end();
   });
 
   it("keeps each connection's named prepared statements its own, and drops them when it leaves", async () => {

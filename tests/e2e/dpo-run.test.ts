@@ -87,6 +87,11 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     const artifact = await db.modelArtifact.findFirstOrThrow({ where: { runId } });
     expect(artifact).toMatchObject({ kind: "dpo", parentId: sft.id });
     expect(fs.existsSync(path.join(artifact.path, "dpo_reference.json"))).toBe(true);
+    // the policy answered its held-out prompts at step 0 (before training) and at the end: the Samples panel lists the steps
+    const evalSteps = (await db.runMetric.findMany({ where: { runId, name: "kl" }, orderBy: { step: "asc" }, select: { step: true } })).map((m) => m.step);
+    const stepPicker = page.locator("section[aria-labelledby=run-samples]").getByLabel("Samples at step");
+    await expect.poll(() => stepPicker.locator("option").allTextContents(), { timeout: 15_000 }).toEqual(evalSteps.map((s, i) => (i === evalSteps.length - 1 ? `${s} (latest)` : String(s))));
+    expect(await page.locator("section[aria-labelledby=run-samples] [data-sample-output]").count()).toBeGreaterThan(0);
     await page.close();
   }, 360_000);
 });

@@ -268,6 +268,13 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
       DEMO_DEMONSTRATION_PROMPTS.length + DEMO_ANSWER_SETS.length,
     ]);
     artifacts.sft = (await watch(id))!;
+    // the run page shows what the model answered to its held-out prompts at each evaluation (steps 20, 40, 60)
+    const samples = admin.locator("section[aria-labelledby=run-samples]");
+    const stepPicker = samples.getByLabel("Samples at step");
+    await expect.poll(() => stepPicker.locator("option").allTextContents(), { timeout: 15_000 }).toEqual(["20", "40", "60 (latest)"]);
+    expect(await samples.getByRole("list", { name: "Answers at step 60" }).locator("[data-sample-index]").count()).toBeGreaterThan(0);
+    await stepPicker.selectOption("20");
+    await expect.poll(() => samples.getByRole("list", { name: "Answers at step 20" }).locator("[data-sample-output]").count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await promote(`SFT ${runName} sft`, artifacts.sft, "04-promote");
   });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { checkEndpoint, EndpointRefused, parseAllowList, pinnedFetch, type Lookup } from "../../lib/generation/endpoint-guard";
 import { OpenAIClient } from "../../lib/generation/openai-client";
-import { runGenerate, type GenerateContext } from "../../lib/generation/run-generate";
+import { runGenerate, type GenerateContext } from "../../lib/worker/handlers/generate";
 import { addPrompt } from "../../lib/labeling/tasks";
 import { allowEndpointHost } from "../helpers/allow-endpoint";
 import { uniq } from "../helpers/factories";

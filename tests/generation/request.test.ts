@@ -23,7 +23,12 @@ describe("generate request", () => {
     expect(apiKey).toBe("sk-1");
     const job = resolveGenerateJob({ ...defaults, request: { ...request, source: stored } });
     expect(job).toMatchObject({ k: 3, maxPrompts: 7, sampling: { temperature: 0.2, topK: 40, topP: defaults.topP } });
-    expect(job.source).toEqual({ kind: "openai", baseUrl: "http://127.0.0.1:8000/v1", model: "llama", requestsPerMinute: 60, concurrency: 4 });
+    expect(job.source).toEqual({ kind: "openai", baseUrl: "http://127.0.0.1:8000/v1", model: "llama", requestsPerMinute: 60, concurrency: 4, stream: false });
+    // a run stored before `stream` existed reads as not streamed; one that asked for it keeps it
+    const { stream: _s, ...older } = stored as { stream?: boolean };
+    expect(resolveGenerateJob({ ...defaults, request: { ...request, source: older } }).source).toMatchObject({ stream: false });
+    const streamed = generateRequestSchema.parse({ source: { kind: "openai", baseUrl: "http://127.0.0.1:8000/v1", model: "llama", stream: true } });
+    expect(resolveGenerateJob({ ...defaults, request: streamed }).source).toMatchObject({ stream: true });
   });
 
   it("names the bad field", () => {

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, sqlPool } from "../../lib/db";
-import { runGenerate, shareOut, type GenerateContext } from "../../lib/generation/run-generate";
+import { runGenerate, shareOut, type GenerateContext } from "../../lib/worker/handlers/generate";
 import { addGeneratedRankingTask } from "../../lib/generation/tasks";
 import { addPrompt, addRankingTask } from "../../lib/labeling/tasks";
 import { nextTask, skipTask } from "../../lib/labeling/queue";

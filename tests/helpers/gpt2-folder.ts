@@ -12,10 +12,12 @@ import { initGPT } from "../../ml/model/init";
 import { bytesToUnicode } from "../../ml/tokenizer/bpe";
 
 export const FOLDER_TOKENS = 260;
-export const FOLDER_CONFIG: GPTConfig = { vocabSize: FOLDER_TOKENS, nCtx: 512, nEmbd: 32, nLayer: 2, nHead: 2, layerNormEpsilon: 1e-5, dropout: 0 };
+export const FOLDER_CONFIG: GPTConfig = { vocabSize: FOLDER_TOKENS, nCtx: 512, nEmbd: 32, nLayer: 2, nHead: 2, layerNormEpsilon: 1e-5 };
 
 export type FolderOptions = {
   config?: Partial<GPTConfig>;
+  /** The dropout config.json declares (resid_pdrop, embd_pdrop, attn_pdrop), as Hugging Face's gpt2 does (0.1). */
+  dropout?: number;
   /** "files": vocab.json + merges.txt (default); "json": tokenizer.json. */
   tokenizer?: "files" | "json" | "none";
   /** Change the tensors before they are written (drop one, reshape one, add one). */
@@ -36,6 +38,8 @@ export function gpt2Vocab(): Record<string, number> {
 
 const MERGES = "#version: 0.2\nĠ t\nh e\nĠt he\n";
 
+const withDropout = (j: Record<string, unknown>, p: number | undefined) => (p === undefined ? j : { ...j, resid_pdrop: p, embd_pdrop: p, attn_pdrop: p });
+
 /** Writes the folder at `dir` (created) and returns it. */
 export function writeGpt2Folder(dir: string, o: FolderOptions = {}): string {
   const config = { ...FOLDER_CONFIG, ...o.config };
@@ -45,7 +49,7 @@ export function writeGpt2Folder(dir: string, o: FolderOptions = {}): string {
   for (const [name, shape] of gptTensorShapes(config)) tensors[`transformer.${name}`] = { data: params[name], shape };
   for (let l = 0; l < config.nLayer; l++) tensors[`transformer.h.${l}.attn.bias`] = { data: new Float32Array(4), shape: [1, 1, 2, 2] };
   o.tensors?.(tensors);
-  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(hfConfig(config, { bos: 259, eos: 259 }), null, 2));
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(withDropout(hfConfig(config, { bos: 259, eos: 259 }), o.dropout), null, 2));
   fs.writeFileSync(path.join(dir, "model.safetensors"), encodeSafetensors(tensors));
   const merges = o.merges ?? MERGES;
   if ((o.tokenizer ?? "files") === "files") {

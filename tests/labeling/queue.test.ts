@@ -329,3 +329,35 @@ describe("submitting a demonstration", () => {
     expect((await db.task.findUniqueOrThrow({ where: { id: t!.taskId } })).done).toBe(1);
   });
 });
+
+describe("one submit path for every task kind", () => {
+  it("refuses a submission of the other kind with a 400 naming the task's kind, storing nothing and keeping the lease", async () => {
+    const { project } = await makeProject({ rankingTasks: 1, demoPrompts: 1, demonstrationsPerPrompt: 1 });
+    const u = await makeUser();
+    const r = await nextTask(pool, u, { projectId: project.id, kind: "ranking" });
+    const d = await nextTask(pool, u, { projectId: project.id, kind: "demonstration" });
+    const demo = { clientId: crypto.randomUUID(), taskId: d!.taskId, text: "An answer.", timeSpentMs: 5 };
+    await expect(submitDemonstration(pool, u, { ...demo, taskId: r!.taskId })).rejects.toMatchObject({
+      status: 400,
+      message: "This task is not a demonstration task.",
+    });
+    await expect(submitRanking(pool, u, rank(d!.taskId, "A > B > C > D"))).rejects.toMatchObject({ status: 400, message: "This task is not a ranking task." });
+    expect(await db.ranking.count({ where: { taskId: { in: [r!.taskId, d!.taskId] } } })).toBe(0);
+    expect(await db.demonstration.count({ where: { taskId: { in: [r!.taskId, d!.taskId] } } })).toBe(0);
+    // both leases are still live: the right kinds go through
+    await submitRanking(pool, u, rank(r!.taskId, "A > B > C > D"));
+    await submitDemonstration(pool, u, demo);
+    expect((await db.task.findMany({ where: { id: { in: [r!.taskId, d!.taskId] } } })).map((t) => t.done)).toEqual([1, 1]);
+  });
+
+  it("treats a demonstration's submission id like a ranking's: another labeler's reuse is a 409", async () => {
+    const { project } = await makeProject({ demoPrompts: 2, demonstrationsPerPrompt: 1 });
+    const [a, b] = await Promise.all([makeUser(), makeUser()]);
+    const ta = await nextTask(pool, a, { projectId: project.id, kind: "demonstration" });
+    const tb = await nextTask(pool, b, { projectId: project.id, kind: "demonstration" });
+    const first = { clientId: crypto.randomUUID(), taskId: ta!.taskId, text: "An answer.", timeSpentMs: 5 };
+    await submitDemonstration(pool, a, first);
+    await expect(submitDemonstration(pool, b, { ...first, taskId: tb!.taskId })).rejects.toMatchObject({ status: 409, message: "That submission id is already used." });
+    expect(await db.demonstration.count({ where: { taskId: { in: [ta!.taskId, tb!.taskId] } } })).toBe(1);
+  });
+});

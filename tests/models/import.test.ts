@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "../../lib/auth/authenticate";
+import { createApiToken } from "../../lib/auth/api-tokens";
 import { db } from "../../lib/db";
 import { listArtifacts } from "../../lib/models/artifacts";
 import { loadCheckpoint } from "../../ml/checkpoint/checkpoint";
@@ -32,6 +33,9 @@ const importRoute = await import("../../app/api/models/import/route");
 const uploadsRoute = await import("../../app/api/models/uploads/route");
 const uploadRoute = await import("../../app/api/models/uploads/[id]/route");
 const fileRoute = await import("../../app/api/models/uploads/[id]/files/[name]/route");
+const v1Uploads = await import("../../app/api/v1/models/uploads/route");
+const v1Upload = await import("../../app/api/v1/models/uploads/[id]/route");
+const v1File = await import("../../app/api/v1/models/uploads/[id]/files/[name]/route");
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const call = (h: unknown, url: string, params: Record<string, string>, init: { method: string; body?: BodyInit; headers?: Record<string, string>; duplex?: "half" }) =>
@@ -239,6 +243,63 @@ describe("uploading a model folder", () => {
     expect(await registered(name)).toBe(0);
     expect(importedFolders()).toEqual(before);
     expect(fs.existsSync(path.join(storage, "uploads", id))).toBe(false);
+  });
+});
+
+describe("/api/v1/models/uploads (the upload flow with a token)", () => {
+  const src = path.join(tmp, "upload-src-v1");
+  beforeAll(() => void writeGpt2Folder(src));
+  /** A token request: no session, no origin, the Bearer header only. */
+  const v1 = (h: unknown, url: string, token: string, params: Record<string, string>, init: { method: string; body?: BodyInit; headers?: Record<string, string> }) =>
+    (h as Handler)(
+      new NextRequest(`http://localhost:3000${url}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } } as ConstructorParameters<typeof NextRequest>[1]),
+      { params: Promise.resolve(params) },
+    );
+  const token = async (user: SessionUser, scopes: string[]) => (await createApiToken(db, user, { name: "uploads", scopes })).token;
+
+  it("starts, takes each file, finishes and registers the folder; abandons one on DELETE", async () => {
+    session.user = null;
+    const t = await token(researcher, ["models:import"]);
+    const started = await v1(v1Uploads.POST, "/api/v1/models/uploads", t, {}, { method: "POST" });
+    expect(started.status).toBe(200);
+    const { upload } = (await started.json()) as { upload: { id: string; maxBytes: number } };
+    expect(upload.maxBytes).toBeGreaterThan(0);
+    for (const f of fs.readdirSync(src)) {
+      const body = fs.readFileSync(path.join(src, f));
+      const res = await v1(v1File.PUT, `/api/v1/models/uploads/${upload.id}/files/${f}`, t, { id: upload.id, name: f }, {
+        method: "PUT",
+        body: new Blob([new Uint8Array(body)]),
+        headers: { "content-type": "application/octet-stream", "content-length": String(body.byteLength) },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ file: { name: f, bytes: body.byteLength } });
+    }
+    // another researcher's token cannot finish it
+    const otherToken = await token(other, ["models:import"]);
+    const json = { "content-type": "application/json" };
+    expect((await v1(v1Upload.POST, `/api/v1/models/uploads/${upload.id}`, otherToken, { id: upload.id }, { method: "POST", body: JSON.stringify({ name: "x" }), headers: json })).status).toBe(404);
+    const name = uniq("uploaded-v1");
+    const done = await v1(v1Upload.POST, `/api/v1/models/uploads/${upload.id}`, t, { id: upload.id }, { method: "POST", body: JSON.stringify({ name }), headers: json });
+    expect(done.status).toBe(200);
+    const { model } = (await done.json()) as { model: { id: string; name: string; params: number } };
+    const row = await db.modelArtifact.findUniqueOrThrow({ where: { id: model.id } });
+    expect(row).toMatchObject({ name, kind: "base", source: "imported" });
+    expect(model.params).toBe(paramCount(FOLDER_CONFIG));
+    expect(fs.readFileSync(path.join(row.path, "model.safetensors"))).toEqual(fs.readFileSync(path.join(src, "model.safetensors")));
+    expect(fs.existsSync(path.join(storage, "uploads", upload.id))).toBe(false);
+
+    const second = ((await (await v1(v1Uploads.POST, "/api/v1/models/uploads", t, {}, { method: "POST" })).json()) as { upload: { id: string } }).upload.id;
+    expect(fs.existsSync(path.join(storage, "uploads", second))).toBe(true);
+    const gone = await v1(v1Upload.DELETE, `/api/v1/models/uploads/${second}`, t, { id: second }, { method: "DELETE" });
+    expect(gone.status).toBe(200);
+    expect(fs.existsSync(path.join(storage, "uploads", second))).toBe(false);
+  });
+
+  it("needs the models:import scope, and a role that may import", async () => {
+    const readOnly = await token(researcher, ["models:read"]);
+    expect((await v1(v1Uploads.POST, "/api/v1/models/uploads", readOnly, {}, { method: "POST" })).status).toBe(403);
+    expect((await v1(v1Uploads.POST, "/api/v1/models/uploads", "rlhf_not-a-token", {}, { method: "POST" })).status).toBe(401);
+    await expect(token(labeler, ["models:import"])).rejects.toThrow(/cannot grant the scope models:import/);
   });
 });
 

@@ -32,7 +32,7 @@ describe("the environment table", () => {
   });
 
   it("is the only place the app reads variables", () => {
-    // lib/env.ts is the table; child-env.ts passes variables on by name; client-ip.ts is the parser the table uses;
+    // lib/env.ts is the table; child-env.ts passes variables on by name; client-ip.ts reads TRUST_PROXY, checked by the table with the same parser (lib/http/trust-proxy.ts);
     // the GPU setup tools run before the app exists. ml/ reads only ML_ENV's knobs (it never imports lib/).
     const exempt = new Set(["lib/env.ts", "lib/child-env.ts", "lib/auth/client-ip.ts", "scripts/gpu-setup.ts", "scripts/gpu-check.ts"]);
     const stray: string[] = [];

@@ -4,6 +4,7 @@ import { Card, PageHeader, Stat } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 import { ownHistory, tallySince, waitingWork } from "@/lib/labeling/labeler-home";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 import { plural } from "@/components/ui/plural";
 
 export const metadata = { title: "Label" };
@@ -51,7 +52,7 @@ export default async function LabelHome() {
                     href={`/label/work?project=${w.projectId}&kind=${w.kind}`}
                     className="text-sm text-indigo-600 underline dark:text-indigo-400"
                   >
-                    {w.kind === "ranking" ? "Rank answers" : "Write demonstrations"}
+                    {TASK_KINDS[w.kind].work}
                   </Link>
                 </div>
               </Card>

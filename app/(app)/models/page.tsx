@@ -3,6 +3,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { envVar } from "@/lib/env";
 import { artifactDir, artifactFiles, folderModel, lineageForest, listArtifacts } from "@/lib/models/artifacts";
 import { importRoot } from "@/lib/models/import";
 import { ImportModel } from "@/components/models/import-model";
@@ -44,7 +45,8 @@ export default async function ModelsPage() {
           files={files}
           sizes={sizes}
           projects={projects.map(({ generator, ...p }) => ({ ...p, generatorName: generator?.name ?? null }))}
-          canPromote={can(user, "runs.create")} />
+          canPromote={can(user, "runs.create")}
+          hubPush={can(user, "settings.manage") && envVar("HUB_PUSH") === "1"} />
       )}
     </>
   );

@@ -1,11 +1,12 @@
 // The statements every change to a held task starts with (submit, skip, renew; ../queue.ts):
 // LOCK_TASK takes the task row lock, then HELD reads the labeler's assignment and the free slots
 // in a later statement, so it sees every lease and submission committed before the lock was ours.
+import type { TaskKind } from "../task-kinds";
 import type { Statement } from "./transaction";
 
 export type LockedTask = {
   id: string;
-  kind: "demonstration" | "ranking";
+  kind: TaskKind;
   projectId: string;
   promptId: string;
   wanted: number;
@@ -43,20 +44,18 @@ export type Held = { id: string; status: "active" | "submitted" | "skipped" | "e
  * $1 task (locked), $2 user. The labeler's assignment: its status, whether the lease is live, and
  * the task's free slots not counting this labeler (results wanted - done - others' live leases).
  */
-export const HELD: Statement = { name: "labeling_held", text: heldQuery("$1::uuid", "$2::uuid") };
-
-/** HELD's query for the given task and user parameters (a submission runs it inside its write: ./submit.ts). */
-export function heldQuery(task: string, user: string): string {
-  return `
+export const HELD: Statement = {
+  name: "labeling_held",
+  text: `
   SELECT a.id, a.status::text AS status, a."leasedUntil" > now() AS live,
          -- a gold task has a slot for every labeler
          CASE WHEN t.gold IS NOT NULL THEN 1 ELSE (t.wanted - t.done - (
             SELECT count(*) FROM "Assignment" o
-             WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> ${user}
+             WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> $2::uuid
          ))::int END AS free
     FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
-   WHERE a."taskId" = ${task} AND a."userId" = ${user}`;
-}
+   WHERE a."taskId" = $1::uuid AND a."userId" = $2::uuid`,
+};
 
 /** $1 assignment: whose it is and its task, to lock before renewing. */
 export const ASSIGNMENT: Statement = {

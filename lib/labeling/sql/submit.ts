@@ -1,7 +1,6 @@
-// The statements behind submissions (../submit.ts), run after LOCK_TASK (./hold.ts). Each write is
-// one statement: the result, its answers and comparisons, the assignment marked submitted and the
-// task's count raised, all or nothing (a ranking's also checks the assignment: INSERT_RANKING).
-import { heldQuery } from "./hold";
+// The statements behind submissions (../submit.ts), run after LOCK_TASK and HELD (./hold.ts). Each
+// write is one statement: the result, its answers and comparisons, the assignment marked
+// submitted and the task's count raised, all or nothing.
 import type { Statement } from "./transaction";
 
 /** $1 client id: an earlier ranking with this submission id, with its pair counts. */
@@ -16,43 +15,34 @@ export const PRIOR_RANKING: Statement = {
 };
 
 /**
- * $1 task (locked by LOCK_TASK), $2 labeler, $3 tiers (json), $4 notation, $5 time spent (ms),
- * $6 client id, $7 project, $8 answers (json [{completionId, tier, likert, flags, ratings}]),
- * $9 comparisons (json [{chosenId, rejectedId, tie, margin, strength}]), $10 rationale or null.
- * The labeler's assignment is read in this statement (HELD's query: it starts after the lock was
- * ours, so it sees every lease and submission committed before) and the ranking is written only
- * if that assignment is active, its lease live or its slot still free, and the task still wants a
- * result (a gold task always does). One row: the assignment as HELD returns it, and the ranking's
- * id (null when nothing was written: the caller says why from the assignment); no row when the
- * labeler has no assignment on the task. One round trip for the check and the write.
+ * $1 task, $2 assignment, $3 labeler, $4 tiers (json), $5 notation, $6 time spent (ms),
+ * $7 client id, $8 project, $9 answers (json [{completionId, tier, likert, flags}]),
+ * $10 comparisons (json [{chosenId, rejectedId, tie, margin, strength}]), $11 rationale or null.
+ * Answers carry ratings ({axisId: score}) beside likert and flags. Returns the ranking's id.
  */
 export const INSERT_RANKING: Statement = {
   name: "labeling_insert_ranking",
   text: `
-  WITH held AS (${heldQuery("$1::uuid", "$2::uuid")}
-  ), ranking AS (
+  WITH ranking AS (
     INSERT INTO "Ranking" ("taskId", "assignmentId", "labelerId", tiers, notation, "timeSpentMs", "clientId", rationale, "updatedAt")
-    SELECT $1::uuid, held.id, $2::uuid, $3::jsonb, $4::text, $5::int, $6::text, $10::text, now()
-      FROM held
-     WHERE held.status = 'active' AND (held.live OR held.free > 0)
-       AND EXISTS (SELECT 1 FROM "Task" t WHERE t.id = $1::uuid AND (t.gold IS NOT NULL OR t.done < t.wanted))
-    RETURNING id, "assignmentId"
+    VALUES ($1::uuid, $2::uuid, $3::uuid, $4::jsonb, $5::text, $6::int, $7::text, $11::text, now())
+    RETURNING id
   ), answers AS (
     -- One row per answer: its tier, Likert score and flags.
     INSERT INTO "RankingAnswer" ("rankingId", "completionId", tier, likert, flags, ratings)
     SELECT ranking.id, x."completionId", x.tier, x.likert, x.flags, COALESCE(x.ratings, '{}')
-      FROM ranking, json_to_recordset($8::json) AS x("completionId" uuid, tier int, likert int, flags text[], ratings jsonb)
+      FROM ranking, json_to_recordset($9::json) AS x("completionId" uuid, tier int, likert int, flags text[], ratings jsonb)
   ), comparisons AS (
     -- The C(K,2) pairs the ranking implies.
     INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin, strength)
-    SELECT $7::uuid, $1::uuid, ranking.id, $2::uuid, x."chosenId", x."rejectedId", x.tie, x.margin, x.strength::"PreferenceStrength"
-      FROM ranking, json_to_recordset($9::json) AS x("chosenId" uuid, "rejectedId" uuid, tie boolean, margin int, strength text)
+    SELECT $8::uuid, $1::uuid, ranking.id, $3::uuid, x."chosenId", x."rejectedId", x.tie, x.margin, x.strength::"PreferenceStrength"
+      FROM ranking, json_to_recordset($10::json) AS x("chosenId" uuid, "rejectedId" uuid, tie boolean, margin int, strength text)
   ), submitted AS (
-    UPDATE "Assignment" SET status = 'submitted', "updatedAt" = now() WHERE id IN (SELECT "assignmentId" FROM ranking)
+    UPDATE "Assignment" SET status = 'submitted', "updatedAt" = now() WHERE id = $2::uuid
   ), counted AS (
-    UPDATE "Task" SET done = done + 1 WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM ranking)
+    UPDATE "Task" SET done = done + 1 WHERE id = $1::uuid
   )
-  SELECT held.id, held.status, held.live, held.free, (SELECT id FROM ranking) AS "rankingId" FROM held`,
+  SELECT id FROM ranking`,
 };
 
 /** $1 client id: an earlier demonstration with this submission id. */

@@ -9,6 +9,7 @@ import { fmtMetrics } from "../../../ml/rlhf/progress";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits } from "../datasets";
+import { firstPrompts, sampleSpec } from "../sample-prompts";
 import { logResume, reportRLProgress, trainerFields } from "./shared";
 
 export async function dpoHandler(ctx: RunContext<"dpo">): Promise<void> {
@@ -28,6 +29,8 @@ export async function dpoHandler(ctx: RunContext<"dpo">): Promise<void> {
     resume: true,
     device: run.device,
     worker: true,
+    // the validation split's prompts (without one, the first training prompts)
+    samples: sampleSpec(firstPrompts(s.validation.length ? s.validation : s.train)),
   };
   ctx.log(`DPO (${config.lossType ?? "sigmoid"}, β ${config.beta}) from "${base.name}" on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${config.threads} thread(s)`);
   logResume(ctx, config.out!);

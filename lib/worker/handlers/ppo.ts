@@ -9,6 +9,7 @@ import { fmtMetrics } from "../../../ml/rlhf/progress";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits, pretrainText } from "../datasets";
+import { firstPrompts, sampleSpec } from "../sample-prompts";
 import { logResume, reportRLProgress, trainerFields } from "./shared";
 
 export async function ppoHandler(ctx: RunContext<"ppo">): Promise<void> {
@@ -32,6 +33,8 @@ export async function ppoHandler(ctx: RunContext<"ppo">): Promise<void> {
     resume: true,
     device: run.device,
     worker: true,
+    // answered at each checkpoint: the validation split's prompts (without one, the first training prompts)
+    samples: sampleSpec(firstPrompts(s.validation.length ? s.validation : s.train)),
   };
   if (c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];
   ctx.log(`PPO on "${policy.name}" against reward model "${reward.name}": ${c.iterations} iterations of ${c.rolloutBatch} rollouts, ${c.threads} thread(s)`);

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { recoverCheckpoint } from "../../../ml/checkpoint/checkpoint";
-import type { ConfigOf, FieldTable } from "../../../ml/index";
+import type { ConfigOf, EvalSample, FieldTable } from "../../../ml/index";
 import { fmtMetrics, type RLProgress } from "../../../ml/rlhf/progress";
 import type { RunContext } from "../context";
 
@@ -48,6 +48,13 @@ export function reportData(ctx: RunContext, d: { metrics: Record<string, number>
   if (d.line) ctx.log(d.line);
 }
 
+/** A trainer's answers to the held-out prompts at `step`: stored with the metrics, counted in the log. */
+export function reportSamples(ctx: RunContext, step: number, samples: readonly EvalSample[] | undefined): void {
+  if (!samples?.length) return;
+  ctx.samples(step, samples);
+  ctx.log(`step ${step}: answers to ${samples.length} held-out prompt(s) stored (run page, Samples)`);
+}
+
 /**
  * The run's progress, metrics and log lines from an RLHF trainer's progress events; `unit` names
  * what a step is ("step" for the reward model, "iteration" for PPO).
@@ -55,6 +62,7 @@ export function reportData(ctx: RunContext, d: { metrics: Record<string, number>
 export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (p: RLProgress) => void {
   return (p) => {
     if (p.event === "data") return reportData(ctx, p);
+    if (p.event === "samples") return reportSamples(ctx, p.step, p.samples);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
     if (p.event === "step" || p.event === "eval")
       ctx.metrics(p.step, { ...p.metrics, ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}), ...(p.cost ? { iter_sec: p.cost.iterSec, peak_rss_mb: p.cost.peakRssMb } : {}) });

@@ -7,7 +7,8 @@ import { db } from "../../db";
 import { RUN_KINDS } from "../../runs/kinds";
 import type { RunContext } from "../context";
 import { pretrainText, sftData } from "../datasets";
-import { logResume, reportData, reportEvery, trainerFields } from "./shared";
+import { sampleSpec, sftHeldOutPrompts } from "../sample-prompts";
+import { logResume, reportData, reportEvery, reportSamples, trainerFields } from "./shared";
 
 export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promise<void> {
   const { run } = ctx;
@@ -27,6 +28,7 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
     const d = await sftData(run.exportId, ctx.dir);
     tc.data = d.data;
     if (d.valData.length) tc.valData = d.valData;
+    tc.samples = sampleSpec(sftHeldOutPrompts(d.data, d.valData, c.valFraction));
     ctx.log(`starting from "${base.name}"`);
   }
   ctx.log(`${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen ? `${tc.seqLen} tokens` : "the model's context"}, ${tc.threads} thread(s), on ${run.device}${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`);
@@ -35,6 +37,7 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
   const every = reportEvery(Number(tc.steps));
   const onProgress = (p: TrainProgress) => {
     if (p.event === "data" && p.data) return reportData(ctx, p.data);
+    if (p.event === "samples") return reportSamples(ctx, p.step, p.samples);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
     if (p.event === "step") ctx.metrics(p.step, { loss: p.loss, lr: p.lr, grad_norm: p.gradNorm, tokens_per_sec: p.tokensPerSec, ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}) });
     if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);

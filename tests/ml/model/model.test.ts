@@ -148,7 +148,7 @@ describe('GPT-2 model (tiny preset)', () => {
   });
 
   it('rejects out-of-range configs and too-long sequences with one sentence naming the field', () => {
-    expect(() => gptConfig('tiny', { dropout: 1.5 })).toThrow(/dropout must be in \[0, 1\)/);
+    expect(() => gptConfig('tiny', { layerNormEpsilon: 1.5 })).toThrow(/layerNormEpsilon must be in \(0, 1\)/);
     expect(() => logitsModel(cfg, 1, 65)).toThrow(/sequence length 65 exceeds the context nCtx = 64/);
   });
 });

@@ -1,9 +1,18 @@
 import { Card, PageHeader } from "@/components/ui/card";
-import { listAuditLog } from "@/lib/audit-log";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { listAuditLog, type AuditRow } from "@/lib/audit";
 import { requirePermission } from "@/lib/auth/guard";
 import { db } from "@/lib/db";
 
 export const metadata = { title: "Audit log" };
+
+const COLUMNS: Column<AuditRow>[] = [
+  { header: "When", className: "whitespace-nowrap tabular-nums", cell: (r) => r.at.toISOString().replace("T", " ").slice(0, 19) },
+  { header: "Who", cell: (r) => r.actor },
+  { header: "What", className: "font-mono", cell: (r) => r.action },
+  { header: "Target", className: "font-mono text-xs", cell: (r) => r.target },
+  { header: "Detail", className: "max-w-md truncate font-mono text-xs", cell: (r) => JSON.stringify(r.detail) },
+];
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string }> }) {
   await requirePermission("audit.read");
@@ -26,28 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <button className="rounded-md border border-zinc-300 px-3 dark:border-zinc-700">Filter</button>
       </form>
       <Card className="overflow-x-auto p-0">
-        <table className="w-full text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className="px-4 py-2">When</th>
-              <th className="px-4 py-2">Who</th>
-              <th className="px-4 py-2">What</th>
-              <th className="px-4 py-2">Target</th>
-              <th className="px-4 py-2">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} className="border-t border-zinc-200 align-top dark:border-zinc-800">
-                <td className="whitespace-nowrap px-4 py-2 tabular-nums">{r.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-                <td className="px-4 py-2">{r.actor}</td>
-                <td className="px-4 py-2 font-mono">{r.action}</td>
-                <td className="px-4 py-2 font-mono text-xs">{r.target}</td>
-                <td className="max-w-md truncate px-4 py-2 font-mono text-xs">{JSON.stringify(r.detail)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={rows} columns={COLUMNS} rowKey={(r) => r.id} label="Audit log" rowClassName="align-top" />
         {rows.length === 0 && <p className="p-4 text-sm text-zinc-500">Nothing recorded yet.</p>}
       </Card>
     </>

@@ -2,7 +2,9 @@ import { ExportForm } from "@/components/exports/export-form";
 import { ExportHistory } from "@/components/exports/export-history";
 import { PageHeader } from "@/components/ui/card";
 import { requirePermission } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { envVar } from "@/lib/env";
 import { listExports } from "@/lib/exports/store";
 import { inProjects, projectsWhere } from "@/lib/membership/access";
 import { FLAGS } from "@/lib/ranking/flags";
@@ -28,7 +30,7 @@ export default async function ExportsPage() {
           flags={FLAGS.map((f) => ({ id: f.id, label: f.label }))}
           sources={sources.map((s) => s.sourceName)}
         />
-        <ExportHistory exports={exports} />
+        <ExportHistory exports={exports} hubPush={can(user, "settings.manage") && envVar("HUB_PUSH") === "1"} />
       </div>
     </>
   );

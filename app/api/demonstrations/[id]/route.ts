@@ -1,9 +1,11 @@
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
-import { editDemonstration } from "@/lib/labeling/edit";
+import { editResult } from "@/lib/labeling/edit";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 import { idParams } from "@/lib/validation/id";
-import { demonstrationEdit } from "@/lib/validation/ranking";
 
-export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: demonstrationEdit, maxBytes: 1_000_000 }, async ({ user, params, body }) => ({
-  demonstration: await editDemonstration(db, user, params.id, body.text),
+const { edit, maxBytes } = TASK_KINDS.demonstration;
+
+export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: edit, maxBytes }, async ({ user, params, body }) => ({
+  demonstration: await editResult(db, user, "demonstration", params.id, body),
 }));

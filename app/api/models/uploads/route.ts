@@ -1,5 +1,5 @@
 // POST /api/models/uploads: start uploading a model folder (then PUT each file, then finish).
-import { route } from "@/lib/http/handler";
-import { startUpload } from "@/lib/models/upload";
+import { startUploadOp } from "@/lib/api/model-uploads";
+import { serve } from "@/lib/http/handler";
 
-export const POST = route({ permission: "models.import", auth: "either", scope: "models:import", body: "none" }, async ({ user }) => ({ upload: startUpload(user.id) }));
+export const POST = serve(startUploadOp, "either");

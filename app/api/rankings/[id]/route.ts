@@ -1,9 +1,11 @@
 import { db } from "@/lib/db";
 import { route } from "@/lib/http/handler";
-import { editRanking } from "@/lib/labeling/edit";
+import { editResult } from "@/lib/labeling/edit";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 import { idParams } from "@/lib/validation/id";
-import { rankingEdit } from "@/lib/validation/ranking";
 
-export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: rankingEdit, maxBytes: 64_000 }, async ({ user, params, body }) => ({
-  ranking: await editRanking(db, user, params.id, body),
+const { edit, maxBytes } = TASK_KINDS.ranking;
+
+export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: edit, maxBytes }, async ({ user, params, body }) => ({
+  ranking: await editResult(db, user, "ranking", params.id, body),
 }));

@@ -1,8 +1,10 @@
 import { sqlPool } from "@/lib/db";
 import { route } from "@/lib/http/handler";
-import { submitDemonstration } from "@/lib/labeling/submit";
-import { demonstrationSubmission } from "@/lib/validation/ranking";
+import { submitTask } from "@/lib/labeling/submit";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 
-export const POST = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", body: demonstrationSubmission, maxBytes: 1_000_000 }, async ({ user, body }) => ({
-  demonstration: await submitDemonstration(sqlPool(), user, body),
+const { submission, maxBytes } = TASK_KINDS.demonstration;
+
+export const POST = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", body: submission, maxBytes }, async ({ user, body }) => ({
+  demonstration: await submitTask(sqlPool(), user, "demonstration", body),
 }));

@@ -1,8 +1,10 @@
 import { sqlPool } from "@/lib/db";
 import { route } from "@/lib/http/handler";
-import { submitRanking } from "@/lib/labeling/submit";
-import { rankingSubmission } from "@/lib/validation/ranking";
+import { submitTask } from "@/lib/labeling/submit";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 
-export const POST = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", body: rankingSubmission, maxBytes: 64_000 }, async ({ user, body }) => ({
-  ranking: await submitRanking(sqlPool(), user, body),
+const { submission, maxBytes } = TASK_KINDS.ranking;
+
+export const POST = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", body: submission, maxBytes }, async ({ user, body }) => ({
+  ranking: await submitTask(sqlPool(), user, "ranking", body),
 }));

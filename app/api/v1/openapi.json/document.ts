@@ -10,6 +10,9 @@ import * as modelOnnx from "../models/[id]/onnx/route";
 import * as model from "../models/[id]/route";
 import * as modelImport from "../models/import/route";
 import * as models from "../models/route";
+import * as modelUploadFile from "../models/uploads/[id]/files/[name]/route";
+import * as modelUpload from "../models/uploads/[id]/route";
+import * as modelUploads from "../models/uploads/route";
 import * as agreement from "../projects/[id]/agreement/route";
 import * as generator from "../projects/[id]/generator/route";
 import * as imports from "../projects/[id]/imports/route";
@@ -17,6 +20,7 @@ import * as quality from "../projects/[id]/quality/route";
 import * as projects from "../projects/route";
 import * as runCancel from "../runs/[id]/cancel/route";
 import * as runMetrics from "../runs/[id]/metrics/route";
+import * as runSamples from "../runs/[id]/samples/route";
 import * as runResume from "../runs/[id]/resume/route";
 import * as run from "../runs/[id]/route";
 import * as runs from "../runs/route";
@@ -33,6 +37,7 @@ export const V1_ROUTES: Record<string, RouteModule> = {
   "/api/v1/runs": runs,
   "/api/v1/runs/[id]": run,
   "/api/v1/runs/[id]/metrics": runMetrics,
+  "/api/v1/runs/[id]/samples": runSamples,
   "/api/v1/runs/[id]/cancel": runCancel,
   "/api/v1/runs/[id]/resume": runResume,
   "/api/v1/models": models,
@@ -40,6 +45,9 @@ export const V1_ROUTES: Record<string, RouteModule> = {
   "/api/v1/models/[id]/files/[name]": modelFile,
   "/api/v1/models/[id]/onnx": modelOnnx,
   "/api/v1/models/import": modelImport,
+  "/api/v1/models/uploads": modelUploads,
+  "/api/v1/models/uploads/[id]": modelUpload,
+  "/api/v1/models/uploads/[id]/files/[name]": modelUploadFile,
 };
 
 const DESCRIPTION =

@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { assertTaskReviewable } from "@/lib/review/access";
 import { taskDetail } from "@/lib/review/task-detail";
+import { TASK_KINDS } from "@/lib/labeling/task-kinds";
 
 export const metadata = { title: "Task" };
 
@@ -27,7 +28,7 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ id:
   const t = await taskDetail(db, id);
   return (
     <>
-      <PageHeader title={`${t.kind === "ranking" ? "Ranking" : "Demonstration"} task · ${t.project.name}`}>
+      <PageHeader title={`${TASK_KINDS[t.kind].label} task · ${t.project.name}`}>
         <Link href="/review" className="text-sm text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
           Review queue
         </Link>
@@ -110,7 +111,7 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ id:
             <h2 className="mb-2 font-semibold">Decision</h2>
             <ReviewActions
               taskId={t.id}
-              ranking={t.kind === "ranking"}
+              ranking={TASK_KINDS[t.kind].overridable}
               labels={t.rankings.map((r) => ({ id: r.id, labeler: r.labeler, notation: r.notation, discarded: !!r.discarded }))}
             />
           </Card>

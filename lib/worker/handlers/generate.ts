@@ -1,15 +1,15 @@
-// The `generate` job: for the project's prompts with no ranking task yet from these writers, sample K answers
+// The `generate` run kind's handler: for the project's prompts with no ranking task yet from these writers, sample K answers
 // (from the promoted policy, from chosen checkpoints in turn, or from an OpenAI-compatible
 // endpoint), shuffle them with the run's seed, and create ranking tasks that the queue hands out
 // like any other (duplicates skipped by answerSetHash, as for imports). Runs in a worker process;
 // the sampling itself runs in a worker thread there.
 import "server-only";
-import { db } from "../db";
-import type { RunContext } from "../worker/context";
-import { GenerationError, prng } from "../../ml/index";
-import { openSources, type AnswerSource } from "./sources";
-import { resolveGenerateJob } from "./request";
-import { addGeneratedRankingTask, promptsNeedingRanking, type GeneratedAnswer } from "./tasks";
+import { db } from "../../db";
+import type { RunContext } from "../context";
+import { GenerationError, prng } from "../../../ml/index";
+import { openSources, type AnswerSource } from "../../generation/sources";
+import { resolveGenerateJob } from "../../generation/request";
+import { addGeneratedRankingTask, promptsNeedingRanking, type GeneratedAnswer } from "../../generation/tasks";
 
 /** The part of the worker's RunContext this handler uses (tests build just this). */
 export type GenerateContext = Pick<RunContext, "signal" | "progress" | "metrics" | "log"> & {
@@ -32,6 +32,11 @@ function shuffle<T>(xs: T[], rand: () => number): T[] {
   }
   return out;
 }
+
+/** The run kind's handler (../handlers.ts). */
+export const generateHandler = async (ctx: RunContext<"generate">): Promise<void> => {
+  await runGenerate(ctx);
+};
 
 export async function runGenerate(ctx: GenerateContext): Promise<GenerateSummary> {
   const job = resolveGenerateJob(ctx.run.config);
