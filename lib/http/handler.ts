@@ -4,6 +4,7 @@
 // a bad query or body: 400 with the field paths). A bearer token also needs the route's scope. It
 // holds the request-level defences too: the body limit of the route's kind (lib/http/body), and for
 // cookie-authenticated writes the same-origin and content-type checks (lib/http/same-origin).
+// Every answer carries a Server-Timing header: where the request's time went (lib/server-timing).
 import "server-only";
 import { NextRequest, NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
@@ -14,6 +15,7 @@ import { can, type Permission } from "../auth/permissions";
 import { tokenScopes, type Scope } from "../auth/scopes";
 import { sqlPool } from "../db";
 import { AppError } from "../errors";
+import { setServerTiming, timed, withTimings } from "../server-timing";
 import { BODY_LIMITS, checkDeclaredLength, readBody, withBodyLimit, type BodyKind } from "./body";
 import { assertContentType, assertSameOrigin, isWrite } from "./same-origin";
 
@@ -113,7 +115,7 @@ export function route<PS extends Schema | undefined = undefined, QS extends Sche
   fn: Handler<PS, QS, BS>,
 ): RouteHandler {
   if (opts.auth && opts.auth !== "session" && !opts.scope) throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
-  const handler = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => {
+  const handle = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     try {
       const kind = bodyKind(req, opts.body);
       const max = limitOf(opts, kind);
@@ -134,6 +136,13 @@ export function route<PS extends Schema | undefined = undefined, QS extends Sche
       if (opts.tooLarge && e instanceof AppError && e.code === "too_large") return errorResponse(opts.tooLarge());
       return errorResponse(e);
     }
+  };
+  // Every answer says where its time went inside the server (lib/server-timing).
+  const handler = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => {
+    const t0 = performance.now();
+    const { result, timings } = await withTimings(() => handle(req, ctx));
+    timings.set("app", performance.now() - t0);
+    return setServerTiming(result, timings);
   };
   return Object.assign(handler, { spec: opts as RouteSpec });
 }
@@ -181,14 +190,14 @@ async function resolveUser(req: NextRequest, opts: { permission: Permission; sco
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
   if (mode !== "session" && header?.startsWith("Bearer ")) {
-    const user = await userForToken(sqlPool(), header.slice(7).trim());
+    const user = await timed("auth", () => userForToken(sqlPool(), header.slice(7).trim()));
     if (!user) throw new AppError("unauthorized", "The API token is missing, unknown, expired or revoked.");
     if (!can(user, opts.permission)) throw new AppError("forbidden", `This token's owner does not have the ${opts.permission} permission.`);
     if (!opts.scope || !tokenScopes(user.scopes).has(opts.scope)) throw new AppError("forbidden", `This token does not have the ${opts.scope} scope.`);
     return { user, via: "token" };
   }
   if (mode === "token") throw new AppError("unauthorized", "Send an API token as Authorization: Bearer <token>.");
-  const user = await getCurrentUser();
+  const user = await timed("auth", () => getCurrentUser());
   if (!user) throw new AppError("unauthorized", "Sign in first.");
   if (!can(user, opts.permission)) throw new AppError("forbidden", "You do not have permission to do that.");
   return { user, via: "session" };

@@ -5,13 +5,15 @@
 import "server-only";
 import type { SessionUser } from "../auth/authenticate";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
-import { GOLD_LEASE, GOLD_PICK, GOLD_RATE } from "./sql/gold";
+import { GOLD_LEASE, GOLD_PICK } from "./sql/gold";
 import { run, type SqlClient } from "./sql/transaction";
 
-/** The gold hand-out instead of `pickedTaskId`, or null to hand out the picked task. `random` is for tests. */
-export async function maybeGold(c: SqlClient, user: SessionUser, pickedTaskId: string, random: () => number = Math.random): Promise<TaskPayload | null> {
-  const [picked] = await run<{ kind: string; projectId: string; goldEvery: number }>(c, GOLD_RATE, [pickedTaskId]);
-  if (!picked || picked.kind !== "ranking" || picked.goldEvery <= 0) return null;
+/** The task the queue picked, as PICK returns it (./sql/next-task.ts): its kind, project and the project's gold rate. */
+export type PickedTask = { kind: string; projectId: string; goldEvery: number };
+
+/** The gold hand-out instead of the picked task, or null to hand out the picked task. `random` is for tests. */
+export async function maybeGold(c: SqlClient, user: SessionUser, picked: PickedTask, random: () => number = Math.random): Promise<TaskPayload | null> {
+  if (picked.kind !== "ranking" || picked.goldEvery <= 0) return null;
   if (random() >= 1 / picked.goldEvery) return null;
   const [gold] = await run<{ id: string }>(c, GOLD_PICK, [user.id, picked.projectId]);
   if (!gold) return null;

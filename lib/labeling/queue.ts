@@ -15,7 +15,7 @@ import type pg from "pg";
 import type { SessionUser } from "../auth/authenticate";
 import { can } from "../auth/permissions";
 import { AppError } from "../errors";
-import { maybeGold } from "./gold-queue";
+import { maybeGold, type PickedTask } from "./gold-queue";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
 import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/next-task";
@@ -33,7 +33,7 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
     const tried: string[] = [...(opts.exclude ?? [])];
     let covered = 0; // open tasks that earlier windows held, none of them for this labeler now
     for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
-      const [got] = await run<{ id: string | null; resumed: boolean; more: boolean }>(c, pick, [
+      const [got] = await run<{ id: string | null; resumed: boolean; more: boolean } & PickedTask>(c, pick, [
         user.id,
         opts.projectId ?? null,
         opts.kind ?? null,
@@ -48,7 +48,7 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
         continue;
       }
       if (!got.resumed) {
-        const gold = await maybeGold(c, user, got.id);
+        const gold = await maybeGold(c, user, got);
         if (gold) return gold;
       }
       const [row] = await run<PayloadRow>(c, got.resumed ? RESUME : LEASE, [got.id, user.id]);

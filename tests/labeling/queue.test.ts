@@ -284,6 +284,20 @@ describe("submitting a ranking", () => {
     expect(await db.ranking.count({ where: { taskId: { in: [ta!.taskId, tb!.taskId] } } })).toBe(1);
   });
 
+  it("refuses a live lease's ranking once the task has all it wants (409), writing nothing", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 2 });
+    const [a, b] = await Promise.all([makeUser(), makeUser()]);
+    await nextTask(pool, a, { projectId: project.id });
+    await nextTask(pool, b, { projectId: project.id });
+    await db.task.update({ where: { id: taskIds[0] }, data: { wanted: 1 } }); // fewer wanted while both hold it
+    await submitRanking(pool, a, rank(taskIds[0], "A > B > C > D"));
+    await expect(submitRanking(pool, b, rank(taskIds[0], "D > C > B > A"))).rejects.toMatchObject({ status: 409, message: /all the rankings it needs/ });
+    expect(await db.ranking.count({ where: { taskId: taskIds[0] } })).toBe(1);
+    expect(await db.comparison.count({ where: { taskId: taskIds[0] } })).toBe(6);
+    expect((await db.task.findUniqueOrThrow({ where: { id: taskIds[0] } })).done).toBe(1);
+    expect(await db.assignment.findFirst({ where: { taskId: taskIds[0], userId: b.id } })).toMatchObject({ status: "active" });
+  });
+
   it("refuses a labeler who does not hold the task (403)", async () => {
     const { project } = await makeProject({ rankingTasks: 1 });
     const [owner, other] = await Promise.all([makeUser(), makeUser()]);

@@ -1,19 +1,10 @@
 // The statements that mix gold tasks into the queue (../gold-queue.ts). A gold task has wanted = 0,
 // so the open-task queue (./next-task.ts) never reads it; instead, when "next task" has picked a
-// ranking task, one hand-out in the project's goldEvery is swapped for a gold task of the same
-// project that this labeler has never held. The payload is the same as any task's: nothing tells
-// a gold task apart in the UI.
+// ranking task (PICK returns its kind, project and the project's goldEvery), one hand-out in the
+// project's goldEvery is swapped for a gold task of the same project that this labeler never held.
+// The payload is the same as any task's: nothing tells a gold task apart in the UI.
 import { PAYLOAD, PAYLOAD_JOINS } from "./next-task";
 import type { Statement } from "./transaction";
-
-/** $1 task (the queue's pick): its kind and project, and the project's gold rate. */
-export const GOLD_RATE: Statement = {
-  name: "labeling_gold_rate",
-  text: `
-  SELECT t.kind::text AS kind, t."projectId", p."goldEvery"
-    FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
-   WHERE t.id = $1::uuid`,
-};
 
 /** $1 user, $2 project: a gold task of the project this labeler never held, locked; none when none is left. */
 export const GOLD_PICK: Statement = {

@@ -63,7 +63,7 @@ const pick = (scope: Scope): Statement => ({
     -- The first of them this labeler never submitted or skipped, with a free slot (live leases
     -- of others count as taken), and that no other labeler is picking right now (their rows are
     -- skipped, not waited for).
-    SELECT t.id
+    SELECT t.id, t.kind::text AS kind, t."projectId"
       FROM open JOIN "Task" t ON t.id = open.id
      WHERE NOT EXISTS (SELECT 1 FROM "Assignment" a
                         WHERE a."taskId" = t.id AND a."userId" = $1::uuid AND a.status IN ('submitted', 'skipped'))
@@ -72,11 +72,12 @@ const pick = (scope: Scope): Statement => ({
      LIMIT 1
        FOR UPDATE OF t SKIP LOCKED
   )
-  SELECT id, true AS resumed, false AS more FROM own
+  SELECT id, true AS resumed, false AS more, NULL::text AS kind, NULL::uuid AS "projectId", 0 AS "goldEvery" FROM own
   UNION ALL
-  SELECT id, false, false FROM candidate
+  -- with what the gold mix needs (../gold-queue.ts), so that it costs no round trip of its own
+  SELECT c.id, false, false, c.kind, c."projectId", p."goldEvery" FROM candidate c JOIN "Project" p ON p.id = c."projectId"
   UNION ALL
-  SELECT NULL, false, count(*) = ${WINDOW} FROM open
+  SELECT NULL, false, count(*) = ${WINDOW}, NULL, NULL, 0 FROM open
    WHERE NOT EXISTS (SELECT 1 FROM candidate)
   HAVING count(*) > 0`,
 });
@@ -86,7 +87,7 @@ const pick = (scope: Scope): Statement => ({
  * slots went) or excluded by the caller (the task on the labeler's screen, when the page prefetches
  * the next one: neither a new task nor their own lease on it), $5 open tasks that earlier windows covered, $6 whether the user works in every project
  * ("projects.all"; otherwise only in projects they are a member of). One row: { id, resumed: true } for the
- * labeler's own live lease; { id, resumed: false } for a new task, its row locked; { id: null,
+ * labeler's own live lease; { id, resumed: false, kind, projectId, goldEvery } for a new task, its row locked; { id: null,
  * more } when no task of this window can be handed out (more: the window was full, so read the
  * next). No row: nothing to do. Two statements rather than "$2 IS NULL OR projectId = $2", which
  * no index can serve.

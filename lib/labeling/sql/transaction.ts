@@ -2,6 +2,7 @@
 // labeling hot paths run their plain SQL through this (see ../queue.ts and ../submit.ts).
 import "server-only";
 import type pg from "pg";
+import { addTiming, timed } from "../../server-timing";
 
 export type SqlClient = pg.PoolClient;
 
@@ -13,12 +14,13 @@ export type SqlClient = pg.PoolClient;
 export type Statement = { name?: string; text: string };
 
 export async function inTransaction<T>(pool: pg.Pool, work: (c: SqlClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
+  const c = await timed("pool", () => pool.connect());
+  const t0 = performance.now();
   let broken: Error | undefined;
   try {
-    await c.query("BEGIN");
+    await timed("sql", () => c.query("BEGIN"));
     const out = await work(c);
-    await c.query("COMMIT");
+    await timed("sql", () => c.query("COMMIT"));
     return out;
   } catch (e) {
     // A connection that cannot even roll back is dropped from the pool, not reused.
@@ -26,12 +28,13 @@ export async function inTransaction<T>(pool: pg.Pool, work: (c: SqlClient) => Pr
     throw e;
   } finally {
     c.release(broken);
+    addTiming("tx", performance.now() - t0);
   }
 }
 
 /** Runs a prepared statement (in a transaction, or on any pooled connection) and returns its rows. */
 export async function run<R extends pg.QueryResultRow>(c: SqlClient | pg.Pool, s: Statement, values: unknown[]): Promise<R[]> {
-  return (await c.query<R>({ name: s.name, text: s.text, values })).rows;
+  return (await timed("sql", () => c.query<R>({ name: s.name, text: s.text, values }))).rows;
 }
 
 /** PostgreSQL's unique_violation on the named constraint. */

@@ -1,0 +1,57 @@
+// Every route answer says where its time went inside the server (lib/server-timing.ts): the token
+// lookup, the wait for a pooled connection, the SQL round trips, the transaction and the whole
+// handler. bench:queue reads these to tell the server's share of a latency from the instrument's.
+import crypto from "node:crypto";
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { POST as nextTaskRoute } from "../../app/api/queue/next/route";
+import { POST as rankingRoute } from "../../app/api/tasks/ranking/route";
+import { createApiToken } from "../../lib/auth/api-tokens";
+import { db } from "../../lib/db";
+import type { RouteHandler } from "../../lib/http/handler";
+import { makeProject, makeUser } from "../helpers/factories";
+
+const post = (handler: RouteHandler, path: string, token: string, body: unknown) =>
+  handler(
+    new NextRequest(`http://localhost:3000${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    { params: Promise.resolve({}) },
+  );
+
+/** The header, checked to hold durations only ("name;dur=1.23", comma-separated), as { name: ms }. */
+function timings(res: Response): Record<string, number> {
+  const value = res.headers.get("server-timing") ?? "";
+  expect(value).toMatch(/^[a-z]+;dur=\d+\.\d\d(, [a-z]+;dur=\d+\.\d\d)*$/);
+  return Object.fromEntries([...value.matchAll(/([a-z]+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+}
+
+describe("Server-Timing on route answers", () => {
+  it("splits a next-task and a submit into token lookup, pool wait, SQL, transaction and handler time", async () => {
+    const { project } = await makeProject({ rankingTasks: 1 });
+    const u = await makeUser();
+    const { token } = await createApiToken(db, u, { name: "timing", scopes: ["tasks:work"] });
+
+    const next = await post(nextTaskRoute, "/api/queue/next", token, { projectId: project.id });
+    expect(next.status).toBe(200);
+    const taskId = ((await next.json()) as { task: { taskId: string } }).task.taskId;
+    const submit = await post(rankingRoute, "/api/tasks/ranking", token, { clientId: crypto.randomUUID(), taskId, tiers: "A > B > C > D", answers: [], timeSpentMs: 5 });
+    expect(submit.status).toBe(200);
+
+    for (const t of [timings(next), timings(submit)]) {
+      expect(Object.keys(t).sort()).toEqual(["app", "auth", "pool", "sql", "tx"]);
+      expect(t.sql).toBeGreaterThan(0);
+      // the SQL runs inside the transaction, and everything inside the handler (2 decimals each)
+      expect(t.tx).toBeGreaterThanOrEqual(t.sql - 0.01);
+      expect(t.app).toBeGreaterThanOrEqual(t.auth + t.pool + t.tx - 0.03);
+    }
+  });
+
+  it("is on refusals too: a bad token's 401 has the lookup and the handler, nothing else", async () => {
+    const res = await post(nextTaskRoute, "/api/queue/next", "rlhf_not-a-token", {});
+    expect(res.status).toBe(401);
+    expect(Object.keys(timings(res)).sort()).toEqual(["app", "auth"]);
+  });
+});
