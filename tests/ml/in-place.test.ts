@@ -42,7 +42,7 @@ describe('state updated in place', () => {
   });
 
   describe('a GPT training step (2 threads)', () => {
-    const c: GPTConfig = { vocabSize: 512, nCtx: 64, nEmbd: 64, nLayer: 2, nHead: 4, layerNormEpsilon: 1e-5, dropout: 0 };
+    const c: GPTConfig = { vocabSize: 512, nCtx: 64, nEmbd: 64, nLayer: 2, nHead: 4, layerNormEpsilon: 1e-5 };
     const [B, T] = [4, 64];
     const batch = (k: number): Feeds => {
       const rand = prng(20 + k);
