@@ -61,7 +61,10 @@ export default tseslint.config(
   {
     files: ["ml/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: layer("lib", "app", "components", "scripts"), message: "ml/ is the engine: it never imports the app's layers." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: layer("lib", "app", "components", "scripts"), message: "ml/ is the engine: it never imports the app's layers." }] },
+      ],
     },
   },
   {
@@ -76,10 +79,18 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: SERVER_MODULES.flatMap((m) => [`@/${m}`]).map((name) => ({ name, allowTypeImports: true, message: "a server module: components import it as a type only." })),
+          paths: SERVER_MODULES.flatMap((m) => [`@/${m}`]).map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: "a server module: components import it as a type only.",
+          })),
           patterns: [
             { group: layer("app"), message: "components/ is below app/." },
-            { group: ["@/ml/*", "!@/ml/browser", "**/ml/*", "!**/ml/browser"], allowTypeImports: true, message: "components import the engine only through ml/browser.ts (Node-free)." },
+            {
+              group: ["@/ml/*", "!@/ml/browser", "**/ml/*", "!**/ml/browser"],
+              allowTypeImports: true,
+              message: "components import the engine only through ml/browser.ts (Node-free).",
+            },
           ],
         },
       ],

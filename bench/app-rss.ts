@@ -60,4 +60,6 @@ app.kill("SIGTERM");
 await exited;
 if (fresh) fs.rmSync(dataDir, { recursive: true, force: true });
 console.log(`npm start ready in ${readyS.toFixed(1)} s; RSS at rest (MB): ${JSON.stringify(peak)}`);
-console.log(JSON.stringify({ bench: "app-rss", data_dir: fresh ? "fresh" : dataDir, ready_s: Math.round(readyS * 10) / 10, rss_mb: peak, pass: peak.total < 1024 }));
+console.log(
+  JSON.stringify({ bench: "app-rss", data_dir: fresh ? "fresh" : dataDir, ready_s: Math.round(readyS * 10) / 10, rss_mb: peak, pass: peak.total < 1024 }),
+);

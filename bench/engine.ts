@@ -64,7 +64,10 @@ async function interleaved(a: Timed, b: Timed, steps: number): Promise<[number, 
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < steps; i++) {
-    for (const [f, into] of [[a, ta], [b, tb]] as const) {
+    for (const [f, into] of [
+      [a, ta],
+      [b, tb],
+    ] as const) {
       const t0 = performance.now();
       await f();
       into.push(performance.now() - t0);

@@ -167,13 +167,17 @@ const maxRssMb = process.resourceUsage().maxRSS / 1024;
 const rowsPerS = exp.rowCount / seconds;
 const bytes = exp.files.reduce((n, f) => n + f.bytes, 0);
 console.log(
-  `export: ${exp.rowCount} rows (${Object.entries(exp.splitCounts).map(([s, c]) => `${s} ${c.rows}`).join(", ")}), ` +
+  `export: ${exp.rowCount} rows (${Object.entries(exp.splitCounts)
+    .map(([s, c]) => `${s} ${c.rows}`)
+    .join(", ")}), ` +
     `${round(bytes / 2 ** 20)} MiB in ${round(seconds, 2)} s = ${Math.round(rowsPerS)} rows/s ` +
     `(${round(rowsPerS / referenceRowsPerS, 2)}× the reference); peak RSS of the streaming child process ${childRssMb} MB; ` +
     `of this process ${Math.round(peakRss / 2 ** 20)} MB sampled during the export, ${Math.round(maxRssMb)} MB maximum over the whole run`,
 );
 console.log(`another connection's SELECT 1 during the export: longest wait ${Math.round(probeMaxMs)} ms`);
-console.log(`whole app during the export, peak of the sum (MB): ${JSON.stringify(appPeak)}; database process ${dbAfterReferenceMb} MB before it, ${dbRss()} MB after`);
+console.log(
+  `whole app during the export, peak of the sum (MB): ${JSON.stringify(appPeak)}; database process ${dbAfterReferenceMb} MB before it, ${dbRss()} MB after`,
+);
 
 // Each format alone, on the train split's rows, in a child process of its own.
 const trainJsonl = path.join(process.env.STORAGE_DIR, "exports", exp.id, "train.jsonl");
@@ -188,8 +192,12 @@ const formatRun = (format: string): FormatRun => {
 const formats = { jsonl: formatRun("jsonl"), parquet: formatRun("parquet") };
 const perS = (r: FormatRun) => Math.round(r.rows / r.write_s);
 for (const [name, r] of Object.entries(formats))
-  console.log(`${name} alone: ${r.rows} rows written in ${round(r.write_s, 2)} s = ${perS(r)} rows/s, ${round(r.bytes / 2 ** 20)} MiB, peak RSS ${r.max_rss_mb} MB`);
-console.log(`parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}× (Snappy: ${nativeSnappy ? "native" : "hyparquet-writer's JavaScript"})`);
+  console.log(
+    `${name} alone: ${r.rows} rows written in ${round(r.write_s, 2)} s = ${perS(r)} rows/s, ${round(r.bytes / 2 ** 20)} MiB, peak RSS ${r.max_rss_mb} MB`,
+  );
+console.log(
+  `parquet / jsonl writing speed: ${round(perS(formats.parquet) / perS(formats.jsonl), 2)}× (Snappy: ${nativeSnappy ? "native" : "hyparquet-writer's JavaScript"})`,
+);
 
 await db.$disconnect();
 fs.rmSync(process.env.STORAGE_DIR, { recursive: true, force: true });

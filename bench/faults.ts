@@ -64,7 +64,17 @@ const cleanup = async () => {
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 process.once("exit", () => cluster.stop()); // even when the bench dies on an error (web servers: web-server.ts)
 
-type Scenario = Verdict & { worker_survived?: boolean; sessions: number; retries: number; server_errors: number; refused: Record<string, number>; abandoned: number; recovery_s: (number | null)[]; bound_s: number; acks_after_last_fault: number };
+type Scenario = Verdict & {
+  worker_survived?: boolean;
+  sessions: number;
+  retries: number;
+  server_errors: number;
+  refused: Record<string, number>;
+  abandoned: number;
+  recovery_s: (number | null)[];
+  bound_s: number;
+  acks_after_last_fault: number;
+};
 const results: Record<string, Scenario | Record<string, unknown>> = {};
 
 try {
@@ -79,11 +89,7 @@ try {
   const serverEnv = { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "20", STORAGE_DIR: storage };
 
   /** Runs LABELERS labelers against `bases` for DURATION_S, calling each fault at its fraction of the run. */
-  async function labelingScenario(
-    name: keyof typeof BOUND,
-    bases: () => string[],
-    faults: { at: number; inject: () => Promise<void> }[],
-  ): Promise<Scenario> {
+  async function labelingScenario(name: keyof typeof BOUND, bases: () => string[], faults: { at: number; inject: () => Promise<void> }[]): Promise<Scenario> {
     const seeded = await seedLabeling({ name, answerSets: ANSWER_SETS, rankingsPerTask: 2, labelers: LABELERS });
     log(`${name}: ${LABELERS} labelers, ${seeded.tasks} tasks, ${DURATION_S} s`);
     let stop!: () => void;
@@ -184,7 +190,15 @@ try {
 }
 
 const labeling = ["web_kill", "pg_restart", "two_servers"].map((k) => [k, results[k] as Scenario] as const);
-const worker = results.worker_kill as { status: string; lastComplete: number; resumedFrom: number | null; finalStep: number | null; steps: number; recovery_s: number; leftovers: string[] };
+const worker = results.worker_kill as {
+  status: string;
+  lastComplete: number;
+  resumedFrom: number | null;
+  finalStep: number | null;
+  steps: number;
+  recovery_s: number;
+  leftovers: string[];
+};
 const sum = (f: (s: Scenario) => number) => labeling.reduce((a, [, s]) => a + f(s), 0);
 const labelingOk = labeling.every(
   ([, s]) =>

@@ -59,13 +59,22 @@ async function train() {
   const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the trainers run a model of this size (trainingArena)
   const m = lmLossGraph(c, B, T);
   const t0 = performance.now();
-  await runner.load('step', trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }));
+  await runner.load(
+    'step',
+    trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }),
+  );
   const loadMs = performance.now() - t0;
   await loadState(runner, m.graph.paramList);
   const ids = spec.ids;
   const batch = {
-    input_ids: BigInt64Array.from(ids.flatMap((r) => r.slice(0, T)), BigInt),
-    targets: BigInt64Array.from(ids.flatMap((r) => r.slice(1, T + 1)), BigInt),
+    input_ids: BigInt64Array.from(
+      ids.flatMap((r) => r.slice(0, T)),
+      BigInt,
+    ),
+    targets: BigInt64Array.from(
+      ids.flatMap((r) => r.slice(1, T + 1)),
+      BigInt,
+    ),
     position_ids: BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T)),
     loss_mask: new Float32Array(B * T).fill(1),
     lr: Float32Array.of(a.lr),
@@ -102,12 +111,18 @@ async function rm() {
   const m = rewardLossGraph(c, { groups: P, N, P, T }, { margin: false, centerCoef: 0 });
   const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the reward trainer runs a model of this size (trainingArena)
   const a = spec.adam;
-  await runner.load('step', trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }));
+  await runner.load(
+    'step',
+    trainStepModel(m.graph, { loss: m.loss }, { beta1: a.beta1, beta2: a.beta2, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm }),
+  );
   const r = prng(3);
   const head = { 'score.weight': Float32Array.from({ length: c.nEmbd }, () => (r() - 0.5) * 0.05), 'score.bias': new Float32Array(1) };
   await runner.setState({ ...ck.params, ...head, ...initAdamWState(m.graph.paramList) });
   const feeds = {
-    input_ids: BigInt64Array.from(spec.ids.flatMap((row) => row.slice(0, T)), BigInt),
+    input_ids: BigInt64Array.from(
+      spec.ids.flatMap((row) => row.slice(0, T)),
+      BigInt,
+    ),
     position_ids: BigInt64Array.from({ length: N * T }, (_, i) => BigInt(i % T)),
     last_index: BigInt64Array.from({ length: N }, (_, n) => BigInt(T - 1 - n * 7)),
     pair_win: BigInt64Array.from({ length: P }, (_, p) => BigInt(2 * p)),

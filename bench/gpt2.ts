@@ -103,15 +103,25 @@ async function child(spec: ChildSpec): Promise<Result> {
 /** PyTorch and OpenBLAS (OpenMP build) present, or why not (bench/ml.ts installs them). */
 function torchMissing(): string | undefined {
   if (process.env.BENCH_TORCH === '0') return 'BENCH_TORCH=0';
-  const ok = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 && existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'));
+  const ok =
+    existsSync('/usr/bin/python3') &&
+    spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 &&
+    existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'));
   return ok ? undefined : 'python3-torch or libopenblas0-openmp is not installed (npm run bench:ml installs them)';
 }
 
 /** PyTorch's side through bench/torch_ref.py: `steps` timed training steps and generations, and its peak RSS. */
-async function torchSide(dir: string, ids: number[][]): Promise<{ step_ms: number; gen_tokens_per_sec: number; first_loss: number; max_rss: number; blas: string; torch: string }> {
+async function torchSide(
+  dir: string,
+  ids: number[][],
+): Promise<{ step_ms: number; gen_tokens_per_sec: number; first_loss: number; max_rss: number; blas: string; torch: string }> {
   const specFile = path.join(dir, 'torch-spec.json');
   writeFileSync(specFile, JSON.stringify({ dir: path.join(dir, 'model'), threads: THREADS, batch: BATCH, seq: SEQ, ids, gen: GEN, trajectory: [], ...ADAM }));
-  const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OMP_NUM_THREADS: String(THREADS) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    OMP_NUM_THREADS: String(THREADS),
+  };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const p = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), specFile], { env, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -134,7 +144,14 @@ async function torchSide(dir: string, ids: number[][]): Promise<{ step_ms: numbe
   p.stdin.end('quit\n');
   await new Promise((r) => p.on('exit', r));
   w.stop();
-  return { step_ms: median(steps), gen_tokens_per_sec: median(gens), first_loss: info.first_loss, max_rss: hwm ? Number(hwm[1]) * 1024 : NaN, blas: info.blas, torch: info.torch };
+  return {
+    step_ms: median(steps),
+    gen_tokens_per_sec: median(gens),
+    first_loss: info.first_loss,
+    max_rss: hwm ? Number(hwm[1]) * 1024 : NaN,
+    blas: info.blas,
+    torch: info.torch,
+  };
 }
 
 /** Writes the model, a reward model on the same body and the PPO prompts into `dir`. */
@@ -175,12 +192,24 @@ try {
   const f = (x: number | null, d = 1) => (x === null ? '—' : x.toFixed(d));
   console.log(`\nGPT-2 ${c.nLayer}L × ${c.nEmbd} × ${c.nHead}h, vocabulary ${c.vocabSize}, ${THREADS} threads${QUICK ? ' (quick)' : ''}`);
   console.log(`${''.padEnd(36)}${'ours'.padStart(10)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}${'peak RSS ours/PyTorch'.padStart(24)}`);
-  console.log(`${`train step ${BATCH}×${SEQ}, ms`.padEnd(36)}${f(stepMs, 0).padStart(10)}${f(torch?.step_ms ?? null, 0).padStart(10)}${f(stepRatio, 2).padStart(8)}${`${f(GiB(num('train', 'max_rss')), 2)} / ${f(GiB(torch?.max_rss ?? null), 2)} GiB`.padStart(24)}`);
-  console.log(`${`generation ${GEN.batch}×(${GEN.prompt}+${GEN.new}), tokens/s`.padEnd(36)}${f(genTps).padStart(10)}${f(torch?.gen_tokens_per_sec ?? null).padStart(10)}${f(genRatio, 2).padStart(8)}${`${f(GiB(num('gen', 'max_rss')), 2)} GiB`.padStart(24)}`);
-  console.log(`${`reward-model step ${BATCH}×${SEQ}, ms`.padEnd(36)}${f(num('rm', 'rm_step_ms'), 0).padStart(10)}${''.padStart(18)}${`${f(GiB(num('rm', 'max_rss')), 2)} GiB`.padStart(24)}`);
-  console.log(`${`PPO iteration ${PPO.rolloutBatch}×${PPO.maxNewTokens}, s`.padEnd(36)}${f(num('ppo', 'ppo_iteration_sec')).padStart(10)}${''.padStart(18)}${`${f(GiB(ppoRss), 2)} GiB`.padStart(24)}`);
+  console.log(
+    `${`train step ${BATCH}×${SEQ}, ms`.padEnd(36)}${f(stepMs, 0).padStart(10)}${f(torch?.step_ms ?? null, 0).padStart(10)}${f(stepRatio, 2).padStart(8)}${`${f(GiB(num('train', 'max_rss')), 2)} / ${f(GiB(torch?.max_rss ?? null), 2)} GiB`.padStart(24)}`,
+  );
+  console.log(
+    `${`generation ${GEN.batch}×(${GEN.prompt}+${GEN.new}), tokens/s`.padEnd(36)}${f(genTps).padStart(10)}${f(torch?.gen_tokens_per_sec ?? null).padStart(10)}${f(genRatio, 2).padStart(8)}${`${f(GiB(num('gen', 'max_rss')), 2)} GiB`.padStart(24)}`,
+  );
+  console.log(
+    `${`reward-model step ${BATCH}×${SEQ}, ms`.padEnd(36)}${f(num('rm', 'rm_step_ms'), 0).padStart(10)}${''.padStart(18)}${`${f(GiB(num('rm', 'max_rss')), 2)} GiB`.padStart(24)}`,
+  );
+  console.log(
+    `${`PPO iteration ${PPO.rolloutBatch}×${PPO.maxNewTokens}, s`.padEnd(36)}${f(num('ppo', 'ppo_iteration_sec')).padStart(10)}${''.padStart(18)}${`${f(GiB(ppoRss), 2)} GiB`.padStart(24)}`,
+  );
   for (const [k, v] of Object.entries(res)) if (v.error) console.log(`${k}: ${v.error}`);
-  console.log(torch ? `PyTorch ${torch.torch}, BLAS: ${torch.blas}; first loss ours ${f(num('train', 'first_loss'), 5)}, PyTorch ${torch.first_loss.toFixed(5)}` : `PyTorch not run: ${why}`);
+  console.log(
+    torch
+      ? `PyTorch ${torch.torch}, BLAS: ${torch.blas}; first loss ours ${f(num('train', 'first_loss'), 5)}, PyTorch ${torch.first_loss.toFixed(5)}`
+      : `PyTorch not run: ${why}`,
+  );
   const lossAgree = torch && num('train', 'first_loss') !== null ? Math.abs(num('train', 'first_loss')! - torch.first_loss) < 1e-3 : null;
   console.log(
     JSON.stringify({
@@ -196,7 +225,13 @@ try {
       gen_target: '>= 1.0',
       rm_step_ms: num('rm', 'rm_step_ms'),
       ppo_iteration_sec: num('ppo', 'ppo_iteration_sec'),
-      peak_rss_gib: { train: GiB(num('train', 'max_rss')), gen: GiB(num('gen', 'max_rss')), rm: GiB(num('rm', 'max_rss')), ppo: GiB(ppoRss), torch: GiB(torch?.max_rss ?? null) },
+      peak_rss_gib: {
+        train: GiB(num('train', 'max_rss')),
+        gen: GiB(num('gen', 'max_rss')),
+        rm: GiB(num('rm', 'max_rss')),
+        ppo: GiB(ppoRss),
+        torch: GiB(torch?.max_rss ?? null),
+      },
       ppo_rss_target_gib: GiB(PPO_RSS_TARGET),
       first_loss: num('train', 'first_loss'),
       torch_first_loss: torch?.first_loss ?? null,
@@ -204,7 +239,15 @@ try {
       errors: Object.fromEntries(Object.entries(res).flatMap(([k, v]) => (v.error ? [[k, v.error]] : []))),
       torch_skipped: why ?? null,
       // without the reference, or with a part missing, nothing can be judged: not a pass
-      pass: stepRatio !== null && stepRatio <= 1 && genRatio !== null && genRatio >= 1 && lossAgree === true && ppoRss !== null && ppoRss <= PPO_RSS_TARGET && num('rm', 'rm_step_ms') !== null,
+      pass:
+        stepRatio !== null &&
+        stepRatio <= 1 &&
+        genRatio !== null &&
+        genRatio >= 1 &&
+        lossAgree === true &&
+        ppoRss !== null &&
+        ppoRss <= PPO_RSS_TARGET &&
+        num('rm', 'rm_step_ms') !== null,
     }),
   );
 } finally {

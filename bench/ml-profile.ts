@@ -29,14 +29,25 @@ const m = lmLossGraph(c, B, T);
 const model = trainStepModel(m.graph, { loss: m.loss }, { beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1 });
 const dir = mkdtempSync(path.join(tmpdir(), 'ml-profile-'));
 try {
-  const session = await ort.InferenceSession.create(model.bytes, { ...sessionOptions({ intraOpThreads: THREADS }), enableProfiling: true, profileFilePrefix: path.join(dir, 'step') });
+  const session = await ort.InferenceSession.create(model.bytes, {
+    ...sessionOptions({ intraOpThreads: THREADS }),
+    enableProfiling: true,
+    profileFilePrefix: path.join(dir, 'step'),
+  });
   const state: Record<string, Float32Array> = { ...initGPT(c, 1337), ...(initAdamWState(m.graph.paramList) as Record<string, Float32Array>) };
   const ids = (k: number) => BigInt64Array.from({ length: B * T }, (_, i) => BigInt((i * 7919 + k) % c.vocabSize));
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
   for (const info of model.inputs) {
     const data =
       state[info.name] ??
-      { input_ids: ids(0), targets: ids(1), position_ids: BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T)), loss_mask: new Float32Array(B * T).fill(1), lr: Float32Array.of(1e-4), step: Float32Array.of(1) }[info.name];
+      {
+        input_ids: ids(0),
+        targets: ids(1),
+        position_ids: BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T)),
+        loss_mask: new Float32Array(B * T).fill(1),
+        lr: Float32Array.of(1e-4),
+        step: Float32Array.of(1),
+      }[info.name];
     if (!data) throw new Error(`no feed for ${info.name}`);
     feeds[info.name] = new ort.Tensor(info.dtype as 'float32', data as Float32Array, info.dims);
   }
@@ -48,7 +59,10 @@ try {
   }
   session.endProfiling(); // writes step_<time>.json into dir
   await session.release();
-  const profile = path.join(dir, readdirSync(dir).find((f) => f.startsWith('step') && f.endsWith('.json'))!);
+  const profile = path.join(
+    dir,
+    readdirSync(dir).find((f) => f.startsWith('step') && f.endsWith('.json'))!,
+  );
   report(JSON.parse(readFileSync(profile, 'utf8')) as Event[], wall);
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -84,13 +98,27 @@ function report(events: Event[], wall: number[]) {
   }
   const ms = (us: number) => (us / n / 1000).toFixed(2).padStart(9);
   const runMs = runs.reduce((s, r) => s + r.dur, 0) / n / 1000;
-  console.log(`\n${gpt2 ? `GPT-2 ${JSON.stringify(gpt2)}` : 'bench:ml size'}: d=${c.nEmbd} L=${c.nLayer} H=${c.nHead} V=${c.vocabSize}, batch ${B} × ${T}, ${THREADS} threads`);
-  console.log(`step (run wall, median) ${[...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)].toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / n / 1000).toFixed(1)} ms in ${counted.length / n} nodes`);
+  console.log(
+    `\n${gpt2 ? `GPT-2 ${JSON.stringify(gpt2)}` : 'bench:ml size'}: d=${c.nEmbd} L=${c.nLayer} H=${c.nHead} V=${c.vocabSize}, batch ${B} × ${T}, ${THREADS} threads`,
+  );
+  console.log(
+    `step (run wall, median) ${[...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)].toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / n / 1000).toFixed(1)} ms in ${counted.length / n} nodes`,
+  );
   console.log(`\n${'op'.padEnd(26)}${'ms/step'.padStart(9)}${'share'.padStart(8)}${'nodes'.padStart(7)}`);
   for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us)) {
     console.log(`${op.padEnd(26)}${ms(o.us)}${`${((100 * o.us) / total).toFixed(1)}%`.padStart(8)}${String(o.count / n).padStart(7)}`);
   }
   console.log(`\nslowest nodes`);
-  for (const [node, b] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, TOP)) console.log(`${ms(b.us)} ms  ${b.op.padEnd(20)} ${b.shape.padEnd(22)} ${node}`);
-  console.log(JSON.stringify({ bench: 'ml-profile', shape: gpt2 ?? 'bench:ml', step_ms: runMs, kernels_ms: total / n / 1000, nodes: counted.length / n, by_op: Object.fromEntries([...byOp].map(([k, v]) => [k, +(v.us / n / 1000).toFixed(3)])) }));
+  for (const [node, b] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, TOP))
+    console.log(`${ms(b.us)} ms  ${b.op.padEnd(20)} ${b.shape.padEnd(22)} ${node}`);
+  console.log(
+    JSON.stringify({
+      bench: 'ml-profile',
+      shape: gpt2 ?? 'bench:ml',
+      step_ms: runMs,
+      kernels_ms: total / n / 1000,
+      nodes: counted.length / n,
+      by_op: Object.fromEntries([...byOp].map(([k, v]) => [k, +(v.us / n / 1000).toFixed(3)])),
+    }),
+  );
 }

@@ -29,15 +29,24 @@ export async function ourTrajectory(c: GPTConfig, params: Record<string, Float32
   const runner = new StateRunner({ intraOpThreads: threads });
   try {
     const { graph, loss } = lmLossGraph(c, B, T);
-    await runner.load('step', trainStepModel(graph, { loss }, { beta1: adam.beta1, beta2: adam.beta2, weightDecay: adam.weight_decay, maxGradNorm: adam.max_grad_norm }));
+    await runner.load(
+      'step',
+      trainStepModel(graph, { loss }, { beta1: adam.beta1, beta2: adam.beta2, weightDecay: adam.weight_decay, maxGradNorm: adam.max_grad_norm }),
+    );
     await runner.setState({ ...params, ...initAdamWState(graph.paramList) });
     const pos = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T));
     const losses: number[] = [];
     for (const [i, ids] of batches.entries()) {
       const out = await runner.run('step', {
-        input_ids: BigInt64Array.from(ids.flatMap((r) => r.slice(0, T)), BigInt),
+        input_ids: BigInt64Array.from(
+          ids.flatMap((r) => r.slice(0, T)),
+          BigInt,
+        ),
         position_ids: pos,
-        targets: BigInt64Array.from(ids.flatMap((r) => r.slice(1)), BigInt),
+        targets: BigInt64Array.from(
+          ids.flatMap((r) => r.slice(1)),
+          BigInt,
+        ),
         loss_mask: new Float32Array(B * T).fill(1),
         lr: new Float32Array([adam.lr]),
         step: new Float32Array([i + 1]),

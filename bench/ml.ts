@@ -22,7 +22,20 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { compareTrajectories, ourTrajectory, TRAJECTORY_LOSS_TARGET, TRAJECTORY_STEPS, trajectoryBatches } from './ml-trajectory';
-import { Generator, gptConfig, initAdamWState, initGPT, lmLossGraph, prng, saveCheckpoint, StateRunner, stepFeeds, stepsPerRunFor, trainStepModel, type GPTConfig } from '../ml/index';
+import {
+  Generator,
+  gptConfig,
+  initAdamWState,
+  initGPT,
+  lmLossGraph,
+  prng,
+  saveCheckpoint,
+  StateRunner,
+  stepFeeds,
+  stepsPerRunFor,
+  trainStepModel,
+  type GPTConfig,
+} from '../ml/index';
 
 const THREADS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -53,8 +66,14 @@ async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: 
   const chained = lmLossGraph(c, B, T);
   await runner.load('steps', trainStepModel(chained.graph, { loss: chained.loss }, adam, K));
   await runner.setState({ ...params, ...initAdamWState(one.graph.paramList) });
-  const input = BigInt64Array.from(ids.flatMap((r) => r.slice(0, T)), BigInt);
-  const targets = BigInt64Array.from(ids.flatMap((r) => r.slice(1)), BigInt);
+  const input = BigInt64Array.from(
+    ids.flatMap((r) => r.slice(0, T)),
+    BigInt,
+  );
+  const targets = BigInt64Array.from(
+    ids.flatMap((r) => r.slice(1)),
+    BigInt,
+  );
   const pos = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T));
   const batch = { input_ids: input, position_ids: pos, targets, loss_mask: new Float32Array(B * T).fill(1), lr: new Float32Array([ADAM.lr]) };
   let t = 0; // optimizer steps so far
@@ -87,11 +106,18 @@ async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: 
 /** Makes sure PyTorch and OpenBLAS (OpenMP build) are there; returns why not when they cannot be. */
 function torchReady(): string | undefined {
   if (process.env.BENCH_TORCH === '0') return 'BENCH_TORCH=0';
-  const have = () => existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 && existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'));
+  const have = () =>
+    existsSync('/usr/bin/python3') &&
+    spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 &&
+    existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'));
   if (have()) return undefined;
   if (spawnSync('which', ['apt-get']).status !== 0) return 'python3-torch is not installed and apt-get is not available';
   console.log('installing python3-torch and libopenblas0-openmp with apt-get ...');
-  const r = spawnSync('sh', ['-c', 'apt-get install -y python3-torch libopenblas0-openmp || (apt-get update && apt-get install -y python3-torch libopenblas0-openmp)'], { stdio: 'inherit' });
+  const r = spawnSync(
+    'sh',
+    ['-c', 'apt-get install -y python3-torch libopenblas0-openmp || (apt-get update && apt-get install -y python3-torch libopenblas0-openmp)'],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0 || !have()) return 'apt-get could not install python3-torch and libopenblas0-openmp';
   return undefined;
 }
@@ -114,7 +140,11 @@ class TorchRef {
   static async start(dir: string, ids: number[][], trajectory: number[][][] = []): Promise<TorchRef> {
     const spec = path.join(dir, 'spec.json');
     writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, ...ADAM }));
-    const env: NodeJS.ProcessEnv = { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OMP_NUM_THREADS: String(THREADS) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      OMP_NUM_THREADS: String(THREADS),
+    };
     delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its AVX-512 kernels (for this command only)
     delete env.OPENBLAS_L2_SIZE;
     const child = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -219,12 +249,24 @@ try {
   const stepRatio = t ? stepMs / t.step_ms : undefined;
   const genRatio = t ? genTps / t.gen_tokens_per_sec : undefined;
   console.log(`${`train step, ms (${ours.K} per run)`.padEnd(34)}${fmt(stepMs).padStart(12)}${fmt(t?.step_ms).padStart(12)}${fmt(stepRatio, 2).padStart(10)}`);
-  console.log(`${'  fastest step, ms'.padEnd(34)}${fmt(stepMsMin).padStart(12)}${fmt(t?.step_ms_min).padStart(12)}${fmt(t ? stepMsMin / t.step_ms_min : undefined, 2).padStart(10)}`);
-  console.log(`${'  one step per run, ms'.padEnd(34)}${fmt(aloneMs).padStart(12)}${fmt(t?.step_ms).padStart(12)}${fmt(t ? aloneMs / t.step_ms : undefined, 2).padStart(10)}`);
-  console.log(`${'generation, new tokens/s'.padEnd(34)}${fmt(genTps, 0).padStart(12)}${fmt(t?.gen_tokens_per_sec, 0).padStart(12)}${fmt(genRatio, 2).padStart(10)}`);
+  console.log(
+    `${'  fastest step, ms'.padEnd(34)}${fmt(stepMsMin).padStart(12)}${fmt(t?.step_ms_min).padStart(12)}${fmt(t ? stepMsMin / t.step_ms_min : undefined, 2).padStart(10)}`,
+  );
+  console.log(
+    `${'  one step per run, ms'.padEnd(34)}${fmt(aloneMs).padStart(12)}${fmt(t?.step_ms).padStart(12)}${fmt(t ? aloneMs / t.step_ms : undefined, 2).padStart(10)}`,
+  );
+  console.log(
+    `${'generation, new tokens/s'.padEnd(34)}${fmt(genTps, 0).padStart(12)}${fmt(t?.gen_tokens_per_sec, 0).padStart(12)}${fmt(genRatio, 2).padStart(10)}`,
+  );
   console.log(`${'first loss (cross-check)'.padEnd(34)}${firstLoss.toFixed(5).padStart(12)}${(t ? t.first_loss.toFixed(5) : '—').padStart(12)}`);
-  if (big) console.log(`${'step d=512 L=8 T=256, ms'.padEnd(34)}${fmt(big.ours_ms).padStart(12)}${fmt(big.torch_ms).padStart(12)}${fmt(big.torch_ms ? big.ours_ms / big.torch_ms : undefined, 2).padStart(10)}`);
-  if (parity) console.log(`${`${TRAJECTORY_STEPS}-step trajectory`.padEnd(34)}largest relative loss difference ${parity.lossRel.toExponential(2)} (target <= ${TRAJECTORY_LOSS_TARGET}); weights after: max |Δ| ${parity.paramMaxAbs.toExponential(2)}, ‖Δ‖/‖w‖ ${parity.paramRel.toExponential(2)}`);
+  if (big)
+    console.log(
+      `${'step d=512 L=8 T=256, ms'.padEnd(34)}${fmt(big.ours_ms).padStart(12)}${fmt(big.torch_ms).padStart(12)}${fmt(big.torch_ms ? big.ours_ms / big.torch_ms : undefined, 2).padStart(10)}`,
+    );
+  if (parity)
+    console.log(
+      `${`${TRAJECTORY_STEPS}-step trajectory`.padEnd(34)}largest relative loss difference ${parity.lossRel.toExponential(2)} (target <= ${TRAJECTORY_LOSS_TARGET}); weights after: max |Δ| ${parity.paramMaxAbs.toExponential(2)}, ‖Δ‖/‖w‖ ${parity.paramRel.toExponential(2)}`,
+    );
   console.log(t ? `PyTorch ${t.torch}, ${t.threads} threads, BLAS: ${t.blas}` : `PyTorch not run: ${why}`);
   const lossAgree = t ? Math.abs(firstLoss - t.first_loss) < 1e-3 : undefined;
   const trajectoryMet = parity ? parity.lossRel <= TRAJECTORY_LOSS_TARGET : undefined;

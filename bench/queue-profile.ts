@@ -61,7 +61,10 @@ export function databaseCpu(engine: "postgresql" | "pglite", url: string) {
       else seen.set(pid, { first: started ? 0 : cpu, last: cpu });
     }
   };
-  const ready = client.connect().then(sample).then(() => void (started = true));
+  const ready = client
+    .connect()
+    .then(sample)
+    .then(() => void (started = true));
   const timer = setInterval(() => void ready.then(sample).catch(() => {}), 1000);
   return {
     stop: async () => {

@@ -10,14 +10,30 @@ import { summarize, timeSubmits } from "../tests/helpers/submit-timing";
 export const VISIBLE_TARGET_P95_MS = 100;
 
 export type VisibleFigures =
-  | { submits: number; p50_ms: number; p95_ms: number; max_ms: number; save_answer_p95_ms: number; queue_requests_between: number; target_p95_ms: number; pass: boolean }
+  | {
+      submits: number;
+      p50_ms: number;
+      p95_ms: number;
+      max_ms: number;
+      save_answer_p95_ms: number;
+      queue_requests_between: number;
+      target_p95_ms: number;
+      pass: boolean;
+    }
   | { skipped: string; pass: false };
 
 /**
  * Starts after `delayMs` (let the simulated labelers reach their steady rate), signs in as
  * `email` (a user who may label in `projectId` and is not one of the simulated labelers).
  */
-export async function measureVisible(opts: { base: string; projectId: string; email: string; password: string; submits?: number; delayMs?: number }): Promise<VisibleFigures> {
+export async function measureVisible(opts: {
+  base: string;
+  projectId: string;
+  email: string;
+  password: string;
+  submits?: number;
+  delayMs?: number;
+}): Promise<VisibleFigures> {
   if (!browserAvailable) return { skipped: `Chromium is missing at ${CHROMIUM}`, pass: false };
   await new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
   const browser = await launchBrowser();
@@ -34,7 +50,9 @@ export async function measureVisible(opts: { base: string; projectId: string; em
     const shown = summarize(t.map((x) => x.ms));
     const saved = summarize(t.map((x) => x.saveMs));
     const between = t.reduce((n, x) => n + x.queueRequests, 0);
-    console.log(`submit → next task visible (Chromium, ${shown.n} submits): p50 ${shown.p50} ms  p95 ${shown.p95} ms  max ${shown.max} ms; the save's answer p95 ${saved.p95} ms (in the background)`);
+    console.log(
+      `submit → next task visible (Chromium, ${shown.n} submits): p50 ${shown.p50} ms  p95 ${shown.p95} ms  max ${shown.max} ms; the save's answer p95 ${saved.p95} ms (in the background)`,
+    );
     return {
       submits: shown.n,
       p50_ms: shown.p50,

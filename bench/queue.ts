@@ -116,7 +116,10 @@ function clients(start: ClientStart) {
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the simulated labelers exited with ${code}`)))),
   );
   child.send(start);
-  const next = () => (reports.length ? Promise.resolve(reports.shift()!) : Promise.race([new Promise<ClientReport>((r) => (waiting = r)), exited.then(() => Promise.reject(new Error("the simulated labelers stopped")))]));
+  const next = () =>
+    reports.length
+      ? Promise.resolve(reports.shift()!)
+      : Promise.race([new Promise<ClientReport>((r) => (waiting = r)), exited.then(() => Promise.reject(new Error("the simulated labelers stopped")))]);
   return { child, next, exited };
 }
 
@@ -125,7 +128,11 @@ const load0 = loadAverage();
 const dbCpu = databaseCpu(bench.engine, bench.url);
 const cpu0 = treeCpuSeconds(server.pid!);
 const t0 = performance.now();
-const visible = VISIBLE ? import("./queue-visible").then((m) => m.measureVisible({ base, projectId: project.id, email: "bench-admin@bench.local", password: "bench password 1", delayMs: THINK_MS * 2 })) : null;
+const visible = VISIBLE
+  ? import("./queue-visible").then((m) =>
+      m.measureVisible({ base, projectId: project.id, email: "bench-admin@bench.local", password: "bench password 1", delayMs: THINK_MS * 2 }),
+    )
+  : null;
 const main = clients({ base, projectId: project.id, tokens, thinkMs: THINK_MS, mode: "drain" });
 const done = await main.next();
 await main.exited;
@@ -161,7 +168,9 @@ if (STEP_S > 0) {
     const ok = !r.ranDry && n.n > 0 && sb.n > 0 && n.client.p99 < SLO_MS && sb.client.p99 < SLO_MS;
     const step = { target, rate: round(sb.n / seconds), nextP99: n.client.p99, submitP99: sb.client.p99, serverP99: Math.max(n.app.p99, sb.app.p99), held: ok };
     steps.push(step);
-    console.log(`step ${i}: target ${round(target)} submits/s, measured ${step.rate}: p99 next ${step.nextP99} ms, submit ${step.submitP99} ms (server ${step.serverP99} ms)${r.ranDry ? ", queue ran dry" : ""} -> ${ok ? "held" : "missed"}`);
+    console.log(
+      `step ${i}: target ${round(target)} submits/s, measured ${step.rate}: p99 next ${step.nextP99} ms, submit ${step.submitP99} ms (server ${step.serverP99} ms)${r.ranDry ? ", queue ran dry" : ""} -> ${ok ? "held" : "missed"}`,
+    );
     if (r.ranDry) break;
     if (ok) held = Math.max(held ?? 0, target);
     else missed = Math.min(missed ?? Infinity, target);
@@ -169,8 +178,7 @@ if (STEP_S > 0) {
     else if (held === null) {
       if (target <= 2.5) break; // not even a few submits/s hold: report 0
       target /= 2;
-    }
-    else if (missed / held < 1.2) break;
+    } else if (missed / held < 1.2) break;
     else target = Math.sqrt(held * missed);
   }
   c.child.send({ type: "stop" });
@@ -191,15 +199,20 @@ await client.end();
 const check = new pg.Client({ connectionString: bench.url });
 await check.connect();
 const over = (await check.query(`SELECT count(*)::int AS n FROM "Task" WHERE done > wanted`)).rows[0].n;
-const rankings = (await check.query(`SELECT count(*)::int AS n FROM "Ranking" r JOIN "Task" t ON t.id = r."taskId" WHERE t."projectId" = $1`, [project.id])).rows[0].n;
+const rankings = (await check.query(`SELECT count(*)::int AS n FROM "Ranking" r JOIN "Task" t ON t.id = r."taskId" WHERE t."projectId" = $1`, [project.id]))
+  .rows[0].n;
 await check.end();
 server.kill("SIGTERM");
 await bench.drop();
 
 selectMs.sort((x, y) => x - y);
 const select1 = { p50: round(percentile(selectMs, 50)), p99: round(percentile(selectMs, 99)) };
-console.log(`\n${LABELERS} labelers thinking ${THINK_MS} ms on average between requests, ${rankings} rankings in ${round(wall)} s: ${round(rankings / wall)} submits/s, ${round(requests / wall)} requests/s; load average ${load0} -> ${load1}`);
-console.log(`CPU per request: web server ${round(serverCpuMs, 2)} ms, database ${round(dbCpuMs, 2)} ms, simulated clients ${round(clientCpuMs, 2)} ms; clients' event-loop delay p99 ${done.loopDelayP99Ms} ms`);
+console.log(
+  `\n${LABELERS} labelers thinking ${THINK_MS} ms on average between requests, ${rankings} rankings in ${round(wall)} s: ${round(rankings / wall)} submits/s, ${round(requests / wall)} requests/s; load average ${load0} -> ${load1}`,
+);
+console.log(
+  `CPU per request: web server ${round(serverCpuMs, 2)} ms, database ${round(dbCpuMs, 2)} ms, simulated clients ${round(clientCpuMs, 2)} ms; clients' event-loop delay p99 ${done.loopDelayP99Ms} ms`,
+);
 console.log(describe("next", next));
 console.log(describe("submit", submit));
 console.log(`SELECT 1   p50 ${select1.p50} ms  p99 ${select1.p99} ms  (reference: the same database, this run)`);

@@ -72,13 +72,20 @@ const common = { sft: sft.out, rm: rm.out, prompts, ptxData: base.text };
 const sweep: PPORun[] = [];
 for (const beta of s.ppo.betas) {
   const name = `ppo-beta${beta}`;
-  sweep.push(await stage(name, () => ppoStage(s, dir, { ...common, name, beta, ptxCoef: 0, snapshotEvery: beta === 0 ? Math.max(1, Math.round(s.ppo.iterations / 4)) : 0 })));
+  sweep.push(
+    await stage(name, () =>
+      ppoStage(s, dir, { ...common, name, beta, ptxCoef: 0, snapshotEvery: beta === 0 ? Math.max(1, Math.round(s.ppo.iterations / 4)) : 0 }),
+    ),
+  );
 }
 const ptx = await stage('ppo-ptx', () => ppoStage(s, dir, { ...common, name: 'ppo-ptx', beta: s.ppo.beta, ptxCoef: s.ppo.ptxCoef }));
 const evaluation = await stage('evaluate', () => evaluateStage(s, { base: base.out, sft: sft.out, rm: rm.out, rmVal: labels.val, sweep, ptx }, sets.eval));
 
 const trainingFiles = [base.text, sft.data, labels.train, path.join(dir, 'pmp.jsonl'), prompts];
-const overlap = heldOutOverlap(sets.eval, trainingFiles.map((f) => readFileSync(f, 'utf8')));
+const overlap = heldOutOverlap(
+  sets.eval,
+  trainingFiles.map((f) => readFileSync(f, 'utf8')),
+);
 const json = report(s, { labels, pmp, rm, sweep, ptx, evaluation, stages, overlap, wallSec: (performance.now() - t0) / 1000 });
 if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify(json));

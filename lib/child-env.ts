@@ -26,10 +26,7 @@ const PREFIXES = ["WORKER_", "RUN_", "INFERENCE_", "ORT_", "OMP_"];
 /** Never passed on by prefix; a child that needs one gets it by name from its spawner. */
 const SECRETS = new Set(["NEXTAUTH_SECRET", "INFERENCE_SECRET", "RUN_SECRETS_KEY", "ADMIN_PASSWORD"]);
 
-export function childEnv(
-  extra: Record<string, string | undefined> = {},
-  from: Record<string, string | undefined> = process.env,
-): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string | undefined> = {}, from: Record<string, string | undefined> = process.env): NodeJS.ProcessEnv {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(from)) {
     if (v === undefined || SECRETS.has(k)) continue;

@@ -11,7 +11,11 @@ import { parseTrustProxy } from "./http/trust-proxy";
 export type Proc = "start" | "web" | "worker" | "inference";
 
 const positive = (what: string) => z.coerce.number({ error: `must be ${what}` }).positive(`must be ${what}`);
-const positiveInt = (what: string) => z.coerce.number({ error: `must be ${what}` }).int(`must be ${what}`).positive(`must be ${what}`);
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `must be ${what}` })
+    .int(`must be ${what}`)
+    .positive(`must be ${what}`);
 const flag01 = z.enum(["0", "1"], { error: 'must be "0" or "1"' });
 const url = z.url({ error: "must be a URL" });
 
@@ -25,7 +29,11 @@ const ALL: readonly Proc[] = ["start", "web", "worker", "inference"];
 
 export const ENV = {
   NODE_ENV: v(z.enum(["development", "production", "test"]).default("development"), ALL, "set by Next.js and npm start"),
-  DATABASE_URL: v(z.string().min(1, "is not set: npm start sets it for the embedded database").optional(), ALL, "a PostgreSQL server; unset: the embedded database"),
+  DATABASE_URL: v(
+    z.string().min(1, "is not set: npm start sets it for the embedded database").optional(),
+    ALL,
+    "a PostgreSQL server; unset: the embedded database",
+  ),
   DATABASE_POOL_SIZE: v(positiveInt("a whole number of connections").default(10), ALL, "connections per process"),
   DATA_DIR: v(z.string().min(1).default(".data"), ALL, "the embedded database, its password and the session secret"),
   STORAGE_DIR: v(z.string().min(1).optional(), ALL, "exports and checkpoints (default DATA_DIR/storage)"),
@@ -36,7 +44,15 @@ export const ENV = {
   ADMIN_EMAIL: v(z.email({ error: "must be an email address" }).optional(), ["start"], "the first admin"),
   ADMIN_PASSWORD: v(z.string().min(1).optional(), ["start"], "the first admin's password"),
   SEED_DEMO: v(flag01.default("1"), ["start"], "0 skips the demo project"),
-  WORKERS: v(z.coerce.number({ error: "must be a whole number of worker processes (0 for none)" }).int("must be a whole number of worker processes (0 for none)").min(0, "must be a whole number of worker processes (0 for none)").default(1), ["start"], "worker processes npm start runs"),
+  WORKERS: v(
+    z.coerce
+      .number({ error: "must be a whole number of worker processes (0 for none)" })
+      .int("must be a whole number of worker processes (0 for none)")
+      .min(0, "must be a whole number of worker processes (0 for none)")
+      .default(1),
+    ["start"],
+    "worker processes npm start runs",
+  ),
   ML_DEVICE: v(z.string().min(1).default("cpu"), ["worker", "inference"], "where runs and the inference server compute"),
   EXPORT_CONCURRENCY: v(positiveInt("a whole number of exports").default(2), ["web"], "dataset exports at once"),
   MODEL_IMPORT_DIR: v(z.string().min(1).optional(), ["web"], "the folder models are imported from by path (default DATA_DIR/imports)"),
@@ -44,8 +60,21 @@ export const ENV = {
   HUB_URL: v(url.default("https://huggingface.co"), ["web"], "the Hugging Face Hub that pushes go to"),
   MODEL_UPLOAD_MAX_BYTES: v(positive("a number of bytes").default(4 * 1024 ** 3), ["web"], "the most one uploaded model folder may hold"),
   RUN_MEMORY_BYTES: v(positive("a number of bytes").optional(), ["web"], "the memory a run's estimate is checked against (default: this machine's)"),
-  PASSWORD_HASH_LOG2N: v(z.coerce.number({ error: "must be a whole number from 15 to 20" }).int("must be a whole number from 15 to 20").min(15, "must be a whole number from 15 to 20").max(20, "must be a whole number from 15 to 20").default(17), ["start", "web"], "scrypt cost of new password hashes"),
-  SECURE_COOKIES: v(z.enum(["0", "1", "true", "false"], { error: 'must be "1" or "0"' }).optional(), ["web"], "Secure sign-in cookies: always (1), never (0), or by request (unset)"),
+  PASSWORD_HASH_LOG2N: v(
+    z.coerce
+      .number({ error: "must be a whole number from 15 to 20" })
+      .int("must be a whole number from 15 to 20")
+      .min(15, "must be a whole number from 15 to 20")
+      .max(20, "must be a whole number from 15 to 20")
+      .default(17),
+    ["start", "web"],
+    "scrypt cost of new password hashes",
+  ),
+  SECURE_COOKIES: v(
+    z.enum(["0", "1", "true", "false"], { error: 'must be "1" or "0"' }).optional(),
+    ["web"],
+    "Secure sign-in cookies: always (1), never (0), or by request (unset)",
+  ),
   TRUST_PROXY: v(
     z
       .string()
@@ -91,7 +120,10 @@ export type EnvValue<K extends EnvName> = z.output<(typeof ENV)[K]["schema"]>;
 export function envVar<K extends EnvName>(name: K, from: Record<string, string | undefined> = process.env): EnvValue<K> {
   const raw = from[name];
   const parsed = ENV[name].schema.safeParse(raw === "" ? undefined : raw);
-  if (!parsed.success) throw new Error(`Configuration error: ${name} ${parsed.error.issues[0].message}${raw === undefined ? "" : `, not "${name.endsWith("SECRET") || name.endsWith("PASSWORD") || name.endsWith("KEY") ? "…" : raw}"`}.`);
+  if (!parsed.success)
+    throw new Error(
+      `Configuration error: ${name} ${parsed.error.issues[0].message}${raw === undefined ? "" : `, not "${name.endsWith("SECRET") || name.endsWith("PASSWORD") || name.endsWith("KEY") ? "…" : raw}"`}.`,
+    );
   return parsed.data as EnvValue<K>;
 }
 

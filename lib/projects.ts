@@ -21,9 +21,7 @@ export async function listProjectRefs(db: Db, ids: string[] | null = null) {
 
 export async function projectOverview(db: Db) {
   const projects = await db.project.findMany({ where: { archived: false }, orderBy: { createdAt: "asc" } });
-  const counts = await db.$queryRaw<
-    { projectId: string; prompts: bigint; demoTasks: bigint; demoDone: bigint; rankTasks: bigint; rankDone: bigint }[]
-  >`
+  const counts = await db.$queryRaw<{ projectId: string; prompts: bigint; demoTasks: bigint; demoDone: bigint; rankTasks: bigint; rankDone: bigint }[]>`
     SELECT p.id AS "projectId",
       (SELECT count(*) FROM "Prompt" WHERE "projectId" = p.id) AS prompts,
       (SELECT count(*) FROM "Task" WHERE "projectId" = p.id AND kind = 'demonstration') AS "demoTasks",

@@ -66,8 +66,7 @@ export async function changePassword(
   opts: { revokeTokens?: boolean } = {},
 ): Promise<SessionClaims & { tokensRevoked: number }> {
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
-  if (!(await verifyPassword(current, row.passwordHash)))
-    throw new AppError("bad_request", "The current password is incorrect.");
+  if (!(await verifyPassword(current, row.passwordHash))) throw new AppError("bad_request", "The current password is incorrect.");
   const passwordHash = await hashPassword(next);
   return db.$transaction(async (tx) => {
     const updated = await tx.user.update({
@@ -91,11 +90,7 @@ export async function signOutEverywhere(db: Db, user: SessionUser): Promise<void
   });
 }
 
-export async function createInvite(
-  db: Db,
-  actor: SessionUser,
-  input: { role: Role; email?: string; expiresInDays: number; projectIds?: string[] },
-) {
+export async function createInvite(db: Db, actor: SessionUser, input: { role: Role; email?: string; expiresInDays: number; projectIds?: string[] }) {
   const token = crypto.randomBytes(24).toString("base64url");
   const invite = await db.$transaction(async (tx) => {
     if (input.projectIds && (await tx.project.count({ where: { id: { in: input.projectIds } } })) !== new Set(input.projectIds).size)
@@ -124,15 +119,11 @@ const INVALID_INVITE = "This invite link is invalid, used or expired.";
  * Creates the invited account. The invite is looked up and checked before the password is hashed:
  * scrypt is deliberately expensive, and nobody without a valid invite may make the server pay it.
  */
-export async function acceptInvite(
-  db: Db,
-  input: { token: string; email: string; name: string; password: string },
-) {
+export async function acceptInvite(db: Db, input: { token: string; email: string; name: string; password: string }) {
   const tokenHash = hashToken(input.token);
   const invite = await db.invite.findUnique({ where: { tokenHash } });
   if (!invite || invite.usedAt || invite.expiresAt < new Date()) throw new AppError("bad_request", INVALID_INVITE);
-  if (invite.email && invite.email !== input.email)
-    throw new AppError("bad_request", "This invite is for another email address.");
+  if (invite.email && invite.email !== input.email) throw new AppError("bad_request", "This invite is for another email address.");
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {

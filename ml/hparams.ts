@@ -125,29 +125,52 @@ export function checkFields(prefix: string, table: FieldTable, config: Record<st
 
 /** Fields every trainer has. */
 export const SEED = {
-  type: 'int', default: 1337, min: atLeast(0), max: atMost(2 ** 31 - 1), show: 'advanced',
-  label: 'Seed', doc: 'Random seed: initialisation, data order and sampling.',
+  type: 'int',
+  default: 1337,
+  min: atLeast(0),
+  max: atMost(2 ** 31 - 1),
+  show: 'advanced',
+  label: 'Seed',
+  doc: 'Random seed: initialisation, data order and sampling.',
 } as const satisfies FieldSpec;
 export const THREADS = {
-  type: 'int', default: 2, min: atLeast(1), max: atMost(64), show: 'advanced',
-  label: 'Threads', doc: 'Intra-op threads of the onnxruntime session on the worker.',
+  type: 'int',
+  default: 2,
+  min: atLeast(1),
+  max: atMost(64),
+  show: 'advanced',
+  label: 'Threads',
+  doc: 'Intra-op threads of the onnxruntime session on the worker.',
 } as const satisfies FieldSpec;
 export const RESUME = {
-  type: 'bool', default: false, show: 'hidden',
-  label: 'Resume', doc: 'Continue from the checkpoint in the output folder when it holds training state.',
+  type: 'bool',
+  default: false,
+  show: 'hidden',
+  label: 'Resume',
+  doc: 'Continue from the checkpoint in the output folder when it holds training state.',
 } as const satisfies FieldSpec;
 export const WORKER = {
-  type: 'bool', default: true, show: 'hidden',
-  label: 'Worker thread', doc: "Run the engine in a worker thread (the caller's event loop stays free).",
+  type: 'bool',
+  default: true,
+  show: 'hidden',
+  label: 'Worker thread',
+  doc: "Run the engine in a worker thread (the caller's event loop stays free).",
 } as const satisfies FieldSpec;
 export const OVERLONG = (dflt: 'truncate' | 'skip', why: string) =>
   ({
-    type: 'enum', options: ['truncate', 'skip'], default: dflt, show: 'advanced',
+    type: 'enum',
+    options: ['truncate', 'skip'],
+    default: dflt,
+    show: 'advanced',
     label: 'Responses too long',
     doc: `A response too long for the sequence length even with the prompt cut to its markers: cut at its end (truncate) or left out (skip). ${why}`,
   }) as const satisfies FieldSpec;
 export const MAX_OVERLONG_SHARE = {
-  type: 'number', default: 0.25, min: atLeast(0), max: atMost(1), show: 'advanced',
+  type: 'number',
+  default: 0.25,
+  min: atLeast(0),
+  max: atMost(1),
+  show: 'advanced',
   label: 'Most data that may lose response tokens',
   doc: 'Refuse to start when more than this share of the examples would lose response tokens (cut or skipped).',
 } as const satisfies FieldSpec;
@@ -159,24 +182,51 @@ export const MAX_OVERLONG_SHARE = {
 export const cosineAdamWFields = (d: { maxLr: number; minLr: number; warmupSteps: number; weightDecay: number; maxLrDoc: string }) =>
   ({
     maxLr: {
-      type: 'number', default: d.maxLr, min: above(0), max: below(1), show: 'basic',
-      label: 'Peak learning rate', doc: d.maxLrDoc,
+      type: 'number',
+      default: d.maxLr,
+      min: above(0),
+      max: below(1),
+      show: 'basic',
+      label: 'Peak learning rate',
+      doc: d.maxLrDoc,
     },
     minLr: {
-      type: 'number', default: d.minLr, min: atLeast(0), max: below(1), maxField: 'maxLr', show: 'advanced',
-      label: 'Final learning rate', doc: 'Learning rate at the end of the cosine decay (at most the peak).',
+      type: 'number',
+      default: d.minLr,
+      min: atLeast(0),
+      max: below(1),
+      maxField: 'maxLr',
+      show: 'advanced',
+      label: 'Final learning rate',
+      doc: 'Learning rate at the end of the cosine decay (at most the peak).',
     },
     warmupSteps: {
-      type: 'int', default: d.warmupSteps, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
-      label: 'Warmup steps', doc: 'Steps of linear warmup from 0 to the peak learning rate.',
+      type: 'int',
+      default: d.warmupSteps,
+      min: atLeast(0),
+      max: atMost(100_000),
+      unit: 'steps',
+      show: 'advanced',
+      label: 'Warmup steps',
+      doc: 'Steps of linear warmup from 0 to the peak learning rate.',
     },
     weightDecay: {
-      type: 'number', default: d.weightDecay, min: atLeast(0), max: atMost(1), show: 'advanced',
-      label: 'Weight decay', doc: 'AdamW weight decay on matrices and embeddings.',
+      type: 'number',
+      default: d.weightDecay,
+      min: atLeast(0),
+      max: atMost(1),
+      show: 'advanced',
+      label: 'Weight decay',
+      doc: 'AdamW weight decay on matrices and embeddings.',
     },
     maxGradNorm: {
-      type: 'number', default: 1, min: atLeast(0), max: atMost(100), show: 'advanced',
-      label: 'Max gradient norm', doc: "Clip the gradient's global norm to this (0: no clipping).",
+      type: 'number',
+      default: 1,
+      min: atLeast(0),
+      max: atMost(100),
+      show: 'advanced',
+      label: 'Max gradient norm',
+      doc: "Clip the gradient's global norm to this (0: no clipping).",
     },
   }) as const satisfies FieldTable;
 
@@ -186,32 +236,58 @@ export const cosineAdamWFields = (d: { maxLr: number; minLr: number; warmupSteps
  * answers of a prompt to one sequence length by one truncation policy, held out by prompt.
  * `batchNote` adds what a trainer changes about an element (DPO can split rankings into pairs).
  */
-export const rankingDataFields = (d: { formatDoc: string; batchNote?: string }) => ({
-  format: {
-    type: 'enum', options: ['rankings', 'pairs'], default: 'rankings', show: 'hidden',
-    label: 'Data format', doc: d.formatDoc,
-  },
-  epochs: {
-    type: 'int', default: 1, min: atLeast(1), max: atMost(100), unit: 'epochs', show: 'basic',
-    label: 'Epochs', doc: 'Passes over the rankings, or pairs (InstructGPT: 1; more overfits).',
-  },
-  batchSize: {
-    type: 'int', default: 8, min: atLeast(1), max: atMost(256), unit: 'rankings', show: 'basic',
-    label: 'Batch size',
-    doc: `Batch elements per optimizer step: whole rankings (all their pairs together) with the rankings format, single pairs with the pairs format.${d.batchNote ? ` ${d.batchNote}` : ''}`,
-  },
-  seqLen: {
-    type: 'int', default: 0, min: atLeast(0), max: atMost(4096), unit: 'tokens', show: 'basic',
-    label: 'Sequence length',
-    doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
-  },
-  // 'skip' (the default) leaves a response that does not fit beside the minimal prompt out with its
-  // comparisons: a truncated answer is not the answer the labeler ranked, and a reward model reads
-  // its reward at the eos it would lose; 'truncate' cuts it at the end.
-  overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
-  maxOverlongShare: MAX_OVERLONG_SHARE,
-  valFraction: {
-    type: 'number', default: 0.1, min: atLeast(0), max: below(1), show: 'advanced',
-    label: 'Validation fraction', doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
-  },
-}) as const satisfies FieldTable;
+export const rankingDataFields = (d: { formatDoc: string; batchNote?: string }) =>
+  ({
+    format: {
+      type: 'enum',
+      options: ['rankings', 'pairs'],
+      default: 'rankings',
+      show: 'hidden',
+      label: 'Data format',
+      doc: d.formatDoc,
+    },
+    epochs: {
+      type: 'int',
+      default: 1,
+      min: atLeast(1),
+      max: atMost(100),
+      unit: 'epochs',
+      show: 'basic',
+      label: 'Epochs',
+      doc: 'Passes over the rankings, or pairs (InstructGPT: 1; more overfits).',
+    },
+    batchSize: {
+      type: 'int',
+      default: 8,
+      min: atLeast(1),
+      max: atMost(256),
+      unit: 'rankings',
+      show: 'basic',
+      label: 'Batch size',
+      doc: `Batch elements per optimizer step: whole rankings (all their pairs together) with the rankings format, single pairs with the pairs format.${d.batchNote ? ` ${d.batchNote}` : ''}`,
+    },
+    seqLen: {
+      type: 'int',
+      default: 0,
+      min: atLeast(0),
+      max: atMost(4096),
+      unit: 'tokens',
+      show: 'basic',
+      label: 'Sequence length',
+      doc: "Longest prompt + response + eos (0: the model's context); longer prompts are cut from the left, the answers of one prompt alike.",
+    },
+    // 'skip' (the default) leaves a response that does not fit beside the minimal prompt out with its
+    // comparisons: a truncated answer is not the answer the labeler ranked, and a reward model reads
+    // its reward at the eos it would lose; 'truncate' cuts it at the end.
+    overlong: OVERLONG('skip', 'Default skip: a cut answer is not the answer the labelers ranked.'),
+    maxOverlongShare: MAX_OVERLONG_SHARE,
+    valFraction: {
+      type: 'number',
+      default: 0.1,
+      min: atLeast(0),
+      max: below(1),
+      show: 'advanced',
+      label: 'Validation fraction',
+      doc: 'Share of the prompts (all their rankings) held out when the dataset has no validation split.',
+    },
+  }) as const satisfies FieldTable;

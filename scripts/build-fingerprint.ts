@@ -4,7 +4,18 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-const INPUTS = ["app", "components", "lib", "types", "next.config.js", "package-lock.json", "postcss.config.mjs", "proxy.ts", "prisma/schema.prisma", "tsconfig.json"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "types",
+  "next.config.js",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "proxy.ts",
+  "prisma/schema.prisma",
+  "tsconfig.json",
+];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
 
 function walk(p: string, out: string[]) {

@@ -13,7 +13,22 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { Generator, gptConfig, initGPT, loadCheckpoint, ORT_DIR, ORT_VERSION, prng, runtimeFor, saveCheckpoint, Session, trainLM, trainPPO, trainRewardModel, Graph } from "../ml/index";
+import {
+  Generator,
+  gptConfig,
+  initGPT,
+  loadCheckpoint,
+  ORT_DIR,
+  ORT_VERSION,
+  prng,
+  runtimeFor,
+  saveCheckpoint,
+  Session,
+  trainLM,
+  trainPPO,
+  trainRewardModel,
+  Graph,
+} from "../ml/index";
 import { fallbackOps, parsePlacements } from "../ml/runtime/placement";
 
 type Args = { phase: string; device: string; shape: "gpt2" | "tiny"; dir: string; threads: number };
@@ -65,17 +80,57 @@ async function phase(device: string): Promise<PhaseResult> {
 
   const sft: { loss: number[]; t: number[]; copy?: number } = { loss: [], t: [] };
   await trainLM(
-    { mode: "sft", init, data: [path.join(args.dir, "sft.jsonl")], out: out("sft"), steps: 2, stepsPerRun: 1, batchSize: SIZES.batch, seqLen: SIZES.seq, warmupSteps: 0, maxLr: 1e-4, evalEvery: 0, saveEvery: 0, valFraction: 0, maxOverlongShare: 1, ...common },
+    {
+      mode: "sft",
+      init,
+      data: [path.join(args.dir, "sft.jsonl")],
+      out: out("sft"),
+      steps: 2,
+      stepsPerRun: 1,
+      batchSize: SIZES.batch,
+      seqLen: SIZES.seq,
+      warmupSteps: 0,
+      maxLr: 1e-4,
+      evalEvery: 0,
+      saveEvery: 0,
+      valFraction: 0,
+      maxOverlongShare: 1,
+      ...common,
+    },
     { onProgress: (p) => p.event === "step" && (sft.loss.push(p.loss), sft.t.push(performance.now()), (sft.copy ??= p.copyMs)) },
   );
   const rm: { loss: number[]; t: number[]; copy?: number } = { loss: [], t: [] };
   await trainRewardModel(
-    { init, data: [path.join(args.dir, "rankings.jsonl")], out: out("rm"), epochs: 1, batchSize: SIZES.batch, seqLen: SIZES.seq, warmupSteps: 0, maxLr: 1e-5, valFraction: 0, overlong: "truncate", maxOverlongShare: 1, ...common },
+    {
+      init,
+      data: [path.join(args.dir, "rankings.jsonl")],
+      out: out("rm"),
+      epochs: 1,
+      batchSize: SIZES.batch,
+      seqLen: SIZES.seq,
+      warmupSteps: 0,
+      maxLr: 1e-5,
+      valFraction: 0,
+      overlong: "truncate",
+      maxOverlongShare: 1,
+      ...common,
+    },
     { onProgress: (p) => p.event === "step" && (rm.loss.push(p.metrics.loss), rm.t.push(performance.now()), (rm.copy ??= p.copyMs)) },
   );
   const ppo: { m: Record<string, number>[]; t: number[]; copy?: number } = { m: [], t: [] };
   await trainPPO(
-    { policy: init, prompts: [path.join(args.dir, "prompts.jsonl")], out: out("ppo"), iterations: 2, rolloutBatch: SIZES.rollouts, miniBatch: SIZES.rollouts, ppoEpochs: 1, maxNewTokens: SIZES.newTokens, valueInit: "policy", ...common },
+    {
+      policy: init,
+      prompts: [path.join(args.dir, "prompts.jsonl")],
+      out: out("ppo"),
+      iterations: 2,
+      rolloutBatch: SIZES.rollouts,
+      miniBatch: SIZES.rollouts,
+      ppoEpochs: 1,
+      maxNewTokens: SIZES.newTokens,
+      valueInit: "policy",
+      ...common,
+    },
     {
       reward: async (samples) => samples.map((s) => s.response.filter((t) => t === 97).length),
       onProgress: (p) => p.event === "step" && (ppo.m.push(p.metrics), ppo.t.push(performance.now()), (ppo.copy ??= p.copyMs)),
@@ -109,22 +164,36 @@ function prepare(): void {
   const init = path.join(args.dir, "init");
   if (!fs.existsSync(path.join(init, "config.json"))) saveCheckpoint(init, SIZES.model, initGPT(SIZES.model, 1337), { tokenizer: "byte" });
   const r = prng(5);
-  const words = (n: number) => Array.from({ length: n }, () => Array.from({ length: 2 + Math.floor(r() * 6) }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join("")).join(" ");
+  const words = (n: number) =>
+    Array.from({ length: n }, () => Array.from({ length: 2 + Math.floor(r() * 6) }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join("")).join(" ");
   const lines = (n: number, f: (i: number) => unknown) => Array.from({ length: n }, (_, i) => JSON.stringify(f(i))).join("\n");
   const n = SIZES.batch * 2;
-  fs.writeFileSync(path.join(args.dir, "sft.jsonl"), lines(n * 2, (i) => ({ prompt: `q${i} ${words(4)}`, response: words(SIZES.seq / 4) })));
-  fs.writeFileSync(path.join(args.dir, "rankings.jsonl"), lines(n, (i) => ({ prompt: `q${i}`, responses: [words(6) + "!", words(6)], tiers: [[0], [1]] })));
-  fs.writeFileSync(path.join(args.dir, "prompts.jsonl"), lines(n, (i) => ({ prompt: `w${i}` })));
+  fs.writeFileSync(
+    path.join(args.dir, "sft.jsonl"),
+    lines(n * 2, (i) => ({ prompt: `q${i} ${words(4)}`, response: words(SIZES.seq / 4) })),
+  );
+  fs.writeFileSync(
+    path.join(args.dir, "rankings.jsonl"),
+    lines(n, (i) => ({ prompt: `q${i}`, responses: [words(6) + "!", words(6)], tiers: [[0], [1]] })),
+  );
+  fs.writeFileSync(
+    path.join(args.dir, "prompts.jsonl"),
+    lines(n, (i) => ({ prompt: `w${i}` })),
+  );
 }
 
 /** Runs one phase in a child process (its stderr, onnxruntime's log, into a file). */
 function child(name: string, device: string, env: Record<string, string>): Promise<PhaseResult> {
   const log = path.join(args.dir, `${name}.log`);
   const err = fs.openSync(log, "w");
-  const p = spawn(process.execPath, [...process.execArgv, process.argv[1], "--phase", name, "--device", device, "--shape", args.shape, "--dir", args.dir, "--threads", String(args.threads)], {
-    stdio: ["ignore", "pipe", err],
-    env: { ...process.env, ...env },
-  });
+  const p = spawn(
+    process.execPath,
+    [...process.execArgv, process.argv[1], "--phase", name, "--device", device, "--shape", args.shape, "--dir", args.dir, "--threads", String(args.threads)],
+    {
+      stdio: ["ignore", "pipe", err],
+      env: { ...process.env, ...env },
+    },
+  );
   let stdout = "";
   p.stdout?.on("data", (d) => (stdout += d));
   return new Promise((resolve, reject) =>
@@ -161,7 +230,14 @@ const round = (x: number | undefined, d = 3) => (x === undefined || !Number.isFi
 async function main(): Promise<void> {
   const t0 = performance.now();
   const rehearsal = args.device === "cpu";
-  const report: Record<string, unknown> = { check: "gpu", mode: rehearsal ? "rehearsal (cuda stood in by the cpu)" : "cuda", shape: args.shape, ort: ORT_VERSION, ort_dir: ORT_DIR, threads: args.threads };
+  const report: Record<string, unknown> = {
+    check: "gpu",
+    mode: rehearsal ? "rehearsal (cuda stood in by the cpu)" : "cuda",
+    shape: args.shape,
+    ort: ORT_VERSION,
+    ort_dir: ORT_DIR,
+    threads: args.threads,
+  };
   try {
     prepare();
     const dutDevice = "cuda:0";

@@ -21,11 +21,7 @@ export const PAIR = {
   ort: "1.29.0",
   provider: { name: "com.github.asus4.onnxruntime.linux-x64-gpu", version: "0.4.9" },
 };
-const TARBALLS = [
-  `onnxruntime-node-${PAIR.ort}.tgz`,
-  `onnxruntime-common-${PAIR.ort}.tgz`,
-  `${PAIR.provider.name}-${PAIR.provider.version}.tgz`,
-];
+const TARBALLS = [`onnxruntime-node-${PAIR.ort}.tgz`, `onnxruntime-common-${PAIR.ort}.tgz`, `${PAIR.provider.name}-${PAIR.provider.version}.tgz`];
 const PROVIDER_FILES = ["libonnxruntime_providers_cuda.so", "libonnxruntime_providers_shared.so"];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -15,7 +15,9 @@ if (!values.dir || !values.name) {
   process.exit(2);
 }
 if (!envVar("DATABASE_URL")) {
-  console.error("DATABASE_URL is not set: point it at the app's database (with npm start's embedded one: postgresql://postgres:postgres@127.0.0.1:<its port>/postgres?sslmode=disable).");
+  console.error(
+    "DATABASE_URL is not set: point it at the app's database (with npm start's embedded one: postgresql://postgres:postgres@127.0.0.1:<its port>/postgres?sslmode=disable).",
+  );
   process.exit(2);
 }
 const { db } = await import("../lib/db");
@@ -24,7 +26,9 @@ let code = 0;
 try {
   const dir = path.resolve(values.dir);
   const m = await importModelFolder(db, null, { dir, name: values.name, from: values.dir });
-  console.log(JSON.stringify({ id: m.id, name: m.name, path: m.path, params: m.info.params, bytes: m.info.bytes, dtype: m.info.dtype, tokenizer: m.info.tokenizer }));
+  console.log(
+    JSON.stringify({ id: m.id, name: m.name, path: m.path, params: m.info.params, bytes: m.info.bytes, dtype: m.info.dtype, tokenizer: m.info.tokenizer }),
+  );
 } catch (e) {
   console.error(e instanceof AppError ? e.message : `error: ${(e as Error).message}`);
   code = 1;

@@ -181,7 +181,7 @@ const DEMONSTRATIONS: Record<string, string> = {
   [DEMO_DEMONSTRATION_PROMPTS[1]]:
     "A **list** is mutable: you can add, remove and change its items (`[1, 2, 3]`). A **tuple** is immutable once made (`(1, 2, 3)`), so it can be a dictionary key and signals data that should not change.",
   [DEMO_DEMONSTRATION_PROMPTS[2]]:
-    "1. **Say what and why** in the first line, in under 50 characters.\n2. **Use the imperative mood**: \"Fix login timeout\", not \"Fixed\".\n3. **Explain the reason** in the body when it is not obvious from the diff.",
+    '1. **Say what and why** in the first line, in under 50 characters.\n2. **Use the imperative mood**: "Fix login timeout", not "Fixed".\n3. **Explain the reason** in the body when it is not obvious from the diff.',
   [DEMO_DEMONSTRATION_PROMPTS[3]]: "At sea level water boils at **100 °C**, which is **212 °F**.",
 };
 
@@ -217,7 +217,9 @@ async function main() {
         demonstrationsPerPrompt: 0,
       })
     ).project;
-    const pairs = DEMO_ANSWER_SETS.slice(0, 3).map((s) => JSON.stringify({ prompt: s.prompt, responses: [s.responses[1], s.responses[2]] })).join("\n");
+    const pairs = DEMO_ANSWER_SETS.slice(0, 3)
+      .map((s) => JSON.stringify({ prompt: s.prompt, responses: [s.responses[1], s.responses[2]] }))
+      .join("\n");
     await api(admin, "POST", `/api/projects/${pair.id}/imports?kind=answers&format=jsonl`, pairs, "application/x-ndjson");
 
     // One person per role (they join every project); readable addresses on a fresh database.
@@ -263,7 +265,17 @@ async function main() {
       if (i === 0) await shoot(labeler, "ranking-board", "Ranking four answers into tiers by keyboard", "labeler");
       const before = await labeler.locator("[data-assignment-id]").getAttribute("data-assignment-id");
       await labeler.keyboard.press("Control+Enter");
-      await waitFor("the next task", async () => ((await labeler.locator("[data-assignment-id]").getAttribute("data-assignment-id", { timeout: 1000 }).catch(() => null)) !== before || (await nothing.count()) > 0 ? true : undefined), 30_000);
+      await waitFor(
+        "the next task",
+        async () =>
+          (await labeler
+            .locator("[data-assignment-id]")
+            .getAttribute("data-assignment-id", { timeout: 1000 })
+            .catch(() => null)) !== before || (await nothing.count()) > 0
+            ? true
+            : undefined,
+        30_000,
+      );
     }
     await labeler.goto(`${base}/label/work?project=${pair.id}&kind=ranking`);
     await labeler.getByTestId("pair-A").waitFor();
@@ -280,7 +292,13 @@ async function main() {
     for (let i = 0; ; i++) {
       const { task } = await api<{ task: { taskId: string } | null }>(reviewer, "POST", "/api/queue/next", { projectId: demo.id, kind: "ranking" });
       if (!task) break;
-      await api(reviewer, "POST", "/api/tasks/ranking", { clientId: crypto.randomUUID(), taskId: task.taskId, tiers: orders[i % orders.length], answers: [], timeSpentMs: 25_000 });
+      await api(reviewer, "POST", "/api/tasks/ranking", {
+        clientId: crypto.randomUUID(),
+        taskId: task.taskId,
+        tiers: orders[i % orders.length],
+        answers: [],
+        timeSpentMs: 25_000,
+      });
     }
     await reviewer.goto(`${base}/review`);
     await reviewer.getByRole("heading").first().waitFor();

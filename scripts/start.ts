@@ -67,8 +67,7 @@ process.env.DATABASE_URL = databaseUrl;
 
 // 3b. Build when .next is missing or older than the sources.
 const fingerprint = sourceFingerprint(root);
-const built = fs.existsSync(".next/BUILD_ID") && fs.existsSync(FINGERPRINT_FILE) &&
-  fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
+const built = fs.existsSync(".next/BUILD_ID") && fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
 if (!built) {
   say("building the app (first start, or the sources changed)...");
   const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
@@ -88,7 +87,9 @@ if (envVar("SEED_DEMO") !== "0" && (await seedDemo(db))) say("seeded the demo pr
 const { reapStaleRuns } = await import("../lib/worker/queue");
 const reaped = await reapStaleRuns(envVar("RUN_STALE_MS"));
 if (reaped.failed.length + reaped.requeued.length + reaped.canceled.length)
-  say(`training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume, ${reaped.canceled.length} canceled as asked`);
+  say(
+    `training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume, ${reaped.canceled.length} canceled as asked`,
+  );
 // Unfinished export folders (".<id>.partial") that a crash left behind: swept now and every 30 min.
 const { sweepPartialExports } = await import("../lib/exports/housekeeping");
 const swept = await sweepPartialExports();

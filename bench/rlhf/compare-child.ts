@@ -20,8 +20,20 @@ async function bestOfNSamples(job: ChildJob, n: number, seed: number, maxNewToke
   const gen = await Generator.create(ck.config, ck.params, runtime);
   const scorer = await RewardScorer.load(job.rm, runtime);
   try {
-    const picks = await bestOfN(gen, scorer, job.evalPrompts.map(promptIds), { n, maxNewTokens, temperature, seed, batchPrompts: Math.max(1, Math.floor(64 / n)) });
-    return { prompts: [...job.evalPrompts], tokens: picks.map((p) => p.tokens), texts: picks.map((p) => p.text), logprobs: picks.map(() => []), finished: picks.map((p) => p.finished) };
+    const picks = await bestOfN(gen, scorer, job.evalPrompts.map(promptIds), {
+      n,
+      maxNewTokens,
+      temperature,
+      seed,
+      batchPrompts: Math.max(1, Math.floor(64 / n)),
+    });
+    return {
+      prompts: [...job.evalPrompts],
+      tokens: picks.map((p) => p.tokens),
+      texts: picks.map((p) => p.text),
+      logprobs: picks.map(() => []),
+      finished: picks.map((p) => p.finished),
+    };
   } finally {
     await gen.dispose();
     await scorer.dispose();
@@ -36,7 +48,8 @@ async function run(job: ChildJob): Promise<Omit<ChildResult, 'wallSec' | 'peakRs
   const ppo = { sft: job.sft, rm: job.rm, prompts: job.prompts, ptxData: job.ptxData, beta: s.ppo.beta, ptxCoef: 0 };
   const m = job.method;
   if (m === 'ppo') return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: 'gae' })) };
-  if (m === 'rloo' || m === 'grpo') return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: m, groupSize: s.compare.groupSize })) };
+  if (m === 'rloo' || m === 'grpo')
+    return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: m, groupSize: s.compare.groupSize })) };
   if (m === 'dpo-pairs' || m === 'dpo-rankings') {
     const r = await dpoStage(s, job.dir, { name: m, sft: job.sft, rankings: job.rankings, val: job.rankingsVal, wholeRankings: m === 'dpo-rankings' });
     return { method: m, out: r.out, metrics: r.metrics };

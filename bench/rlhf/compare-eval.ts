@@ -19,7 +19,12 @@ const NAMES: Record<Method, (s: BenchSettings) => string> = {
   'dpo-rankings': () => 'DPO (whole rankings)',
 };
 
-export async function evaluateCompare(s: BenchSettings, m: { sft: string; rm: string }, results: ReadonlyArray<ChildResult>, prompts: readonly string[]): Promise<CompareRow[]> {
+export async function evaluateCompare(
+  s: BenchSettings,
+  m: { sft: string; rm: string },
+  results: ReadonlyArray<ChildResult>,
+  prompts: readonly string[],
+): Promise<CompareRow[]> {
   const sample = (dir: string) => samplePolicy(dir, prompts, { seed: s.seed + 5, temperature: s.temperature, maxNewTokens: s.maxNewTokens });
   const sft = await sample(m.sft);
   const base = async (smp: Samples) => {

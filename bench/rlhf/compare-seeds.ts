@@ -17,9 +17,18 @@ export async function runCompareSeeds(list: string, quick: boolean, extra: strin
   const summary = seedsPass(lines, wallSec, quick);
   const col = (k: (typeof SUMMARY_FIGURES)[number]) => lines.map((l) => l[k]);
   console.log(`\nbench:rlhf --compare over seeds ${seeds.join(', ')}${quick ? ' (--quick)' : ''}`);
-  console.log(table(['figure', ...seeds.map((s) => `seed ${s}`), 'mean', 'spread (sd)'], SUMMARY_FIGURES.map((k) => [k, ...col(k).map((x) => String(round(x))), String(round(mean(col(k)))), String(round(sd(col(k))))])));
   console.log(
-    `targets: ${Object.entries(summary.ok).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}; DPO whole rankings − pairs ${(100 * summary.wholeMinusPairs.mean).toFixed(1)} ± ${(100 * summary.wholeMinusPairs.sd).toFixed(1)} points; wall time ${wallSec.toFixed(0)} s (target < ${COMPARE_TARGETS.wallSec} s on 2 quiet cores; load average now ${loadavg()[0].toFixed(1)})`,
+    table(
+      ['figure', ...seeds.map((s) => `seed ${s}`), 'mean', 'spread (sd)'],
+      SUMMARY_FIGURES.map((k) => [k, ...col(k).map((x) => String(round(x))), String(round(mean(col(k)))), String(round(sd(col(k))))]),
+    ),
+  );
+  console.log(
+    `targets: ${Object.entries(summary.ok)
+      .map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`)
+      .join(
+        ', ',
+      )}; DPO whole rankings − pairs ${(100 * summary.wholeMinusPairs.mean).toFixed(1)} ± ${(100 * summary.wholeMinusPairs.sd).toFixed(1)} points; wall time ${wallSec.toFixed(0)} s (target < ${COMPARE_TARGETS.wallSec} s on 2 quiet cores; load average now ${loadavg()[0].toFixed(1)})`,
   );
   return {
     bench: 'rlhf-compare',

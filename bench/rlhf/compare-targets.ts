@@ -116,7 +116,11 @@ export const SUMMARY_FIGURES = ['dpo_win_vs_sft', 'dpo_pairs_win_vs_sft', 'whole
  * the MEAN difference (its spread reported); no held-out prompt in training; the wall time only
  * for a full run (--quick is sized for a smoke run, not for the time target).
  */
-export function seedsPass(lines: readonly SeedLine[], wallSec: number, quick: boolean): { pass: boolean; wholeMinusPairs: { mean: number; sd: number }; ok: Record<string, boolean> } {
+export function seedsPass(
+  lines: readonly SeedLine[],
+  wallSec: number,
+  quick: boolean,
+): { pass: boolean; wholeMinusPairs: { mean: number; sd: number }; ok: Record<string, boolean> } {
   if (!lines.length) throw new Error('no seed results to summarise');
   const diffs = lines.map((l) => l.whole_minus_pairs);
   const ok = {

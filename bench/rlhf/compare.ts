@@ -23,14 +23,28 @@ export async function runCompare(s: BenchSettings, dir: string, reuse: boolean, 
   const sh = await sharedStages(s, dir, stage);
   const evalPrompts = sh.sets.eval.map((t) => t.prompt);
   const job = (method: Method): ChildJob => ({
-    method, seed: s.seed, quick: s.quick, overrides, dir, sft: sh.sft.out, rm: sh.rm.out, prompts: sh.prompts, ptxData: sh.base.text, rankings: sh.labels.train, rankingsVal: sh.labels.val, evalPrompts,
+    method,
+    seed: s.seed,
+    quick: s.quick,
+    overrides,
+    dir,
+    sft: sh.sft.out,
+    rm: sh.rm.out,
+    prompts: sh.prompts,
+    ptxData: sh.base.text,
+    rankings: sh.labels.train,
+    rankingsVal: sh.labels.val,
+    evalPrompts,
   });
   const results: ChildResult[] = [];
   for (const m of METHODS) results.push(await stage(`compare-${m}`, () => runChild(job(m))));
   const rows = await stage('compare-evaluate', () => evaluateCompare(s, { sft: sh.sft.out, rm: sh.rm.out }, results, evalPrompts));
 
   const trainingFiles = [sh.base.text, sh.sft.data, sh.labels.train, sh.labels.val, path.join(dir, 'pmp.jsonl'), sh.prompts];
-  const overlap = heldOutOverlap(sh.sets.eval, trainingFiles.map((f) => readFileSync(f, 'utf8')));
+  const overlap = heldOutOverlap(
+    sh.sets.eval,
+    trainingFiles.map((f) => readFileSync(f, 'utf8')),
+  );
   const c = seedChecks(rows);
   const wallSec = (performance.now() - t0) / 1000;
   const load1 = loadavg()[0];
@@ -74,25 +88,48 @@ export async function runCompare(s: BenchSettings, dir: string, reuse: boolean, 
   };
 }
 
-function printReport(s: BenchSettings, rows: CompareRow[], c: ReturnType<typeof seedChecks>, overlap: number, timings: Parameters<typeof timingTable>[0], wallSec: number, load: number[]) {
+function printReport(
+  s: BenchSettings,
+  rows: CompareRow[],
+  c: ReturnType<typeof seedChecks>,
+  overlap: number,
+  timings: Parameters<typeof timingTable>[0],
+  wallSec: number,
+  load: number[],
+) {
   const opt = (x: number | undefined, f: (x: number) => string = fmt) => (x === undefined ? '-' : f(x));
   const say = (b: boolean) => (b ? 'met' : 'MISSED');
   const out: string[] = [];
-  out.push(`\nRLHF methods compared, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: ${s.evalPrompts} held-out prompts, one sample per policy each at temperature ${s.temperature}, judged by the oracle (ties half)`);
-  out.push(`PPO/RLOO/GRPO: ${s.ppo.iterations} iterations x ${s.ppo.rolloutBatch} answers, β = ${s.ppo.beta}, lr ${s.ppo.lr}; DPO: β = ${s.compare.dpo.beta}, lr ${s.compare.dpo.maxLr}, ${s.compare.dpo.epochs} epochs, ${s.compare.dpo.batchSize} rankings or ${s.compare.dpo.pairBatch} pairs per step`);
-  out.push(`wall time and peak memory: each method's child process (wall: its work after start-up; peak: getrusage maxRSS of the child; "+" the part above its RSS once its modules were loaded)`);
-  out.push(table(
-    ['method', 'win vs SFT', 'oracle score', 'correct', 'styled', 'RM score', 'KL to SFT (nats)', 'wall (s)', 'peak RSS (MB)'],
-    rows.map((r) => [
-      r.name, opt(r.win, pct), r.oracle, pct(r.correct), pct(r.styled), r.rm,
-      r.kl === undefined ? '-' : `${fmt(r.kl)}${r.klAnalytic ? ' (analytic)' : ''}`,
-      opt(r.wallSec, (x) => x.toFixed(1)),
-      r.peakRssMb === undefined ? '-' : `${r.peakRssMb.toFixed(0)} (+${(r.peakRssMb - r.startRssMb!).toFixed(0)})`,
-    ]),
-  ));
+  out.push(
+    `\nRLHF methods compared, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: ${s.evalPrompts} held-out prompts, one sample per policy each at temperature ${s.temperature}, judged by the oracle (ties half)`,
+  );
+  out.push(
+    `PPO/RLOO/GRPO: ${s.ppo.iterations} iterations x ${s.ppo.rolloutBatch} answers, β = ${s.ppo.beta}, lr ${s.ppo.lr}; DPO: β = ${s.compare.dpo.beta}, lr ${s.compare.dpo.maxLr}, ${s.compare.dpo.epochs} epochs, ${s.compare.dpo.batchSize} rankings or ${s.compare.dpo.pairBatch} pairs per step`,
+  );
+  out.push(
+    `wall time and peak memory: each method's child process (wall: its work after start-up; peak: getrusage maxRSS of the child; "+" the part above its RSS once its modules were loaded)`,
+  );
+  out.push(
+    table(
+      ['method', 'win vs SFT', 'oracle score', 'correct', 'styled', 'RM score', 'KL to SFT (nats)', 'wall (s)', 'peak RSS (MB)'],
+      rows.map((r) => [
+        r.name,
+        opt(r.win, pct),
+        r.oracle,
+        pct(r.correct),
+        pct(r.styled),
+        r.rm,
+        r.kl === undefined ? '-' : `${fmt(r.kl)}${r.klAnalytic ? ' (analytic)' : ''}`,
+        opt(r.wallSec, (x) => x.toFixed(1)),
+        r.peakRssMb === undefined ? '-' : `${r.peakRssMb.toFixed(0)} (+${(r.peakRssMb - r.startRssMb!).toFixed(0)})`,
+      ]),
+    ),
+  );
   out.push('\n' + timingTable(timings));
-  out.push('(CPU time is this process\'s: the compare-* methods ran in child processes, their wall time is in the table above)');
-  out.push(`wall time ${wallSec.toFixed(1)} s on 2 CPU cores shared with other work (load average ${load.map((x) => x.toFixed(1)).join(' at the start, ')} at the end)`);
+  out.push("(CPU time is this process's: the compare-* methods ran in child processes, their wall time is in the table above)");
+  out.push(
+    `wall time ${wallSec.toFixed(1)} s on 2 CPU cores shared with other work (load average ${load.map((x) => x.toFixed(1)).join(' at the start, ')} at the end)`,
+  );
   out.push(`held-out prompts found in a training or validation text: ${overlap}`);
   out.push(
     `\nTargets: DPO (whole rankings) preferred over SFT >= ${pct(COMPARE_TARGETS.dpoWin)}: ${say(c.ok.dpoWin)} (${pct(c.dpoWin)}); ` +

@@ -130,7 +130,14 @@ export function labelerPool(n: number, sigma: number, seed: number): Labeler[] {
 }
 
 /** One whole-ranking export line (the app's "rankings" layout, prompt as messages). */
-export function rankingLine(prompt: string, responses: readonly string[], tiers: Tiers, noisy: readonly number[], labeler: Labeler, timeSpentMs: number): RankingRow {
+export function rankingLine(
+  prompt: string,
+  responses: readonly string[],
+  tiers: Tiers,
+  noisy: readonly number[],
+  labeler: Labeler,
+  timeSpentMs: number,
+): RankingRow {
   return rankingRow(
     {
       prompt: { messages: [{ role: 'user', content: prompt }], format: 'chat' },
@@ -163,13 +170,18 @@ export interface LabelledSet {
  * ranks every group; two fresh labelers' agreement is measured over all groups, the noise ceiling
  * on the groups after the first `calibrate` (the held-out rankings).
  */
-export function labelGroups(groups: ReadonlyArray<{ prompt: string; responses: string[] }>, o: { seed: number; labelers: number; calibrate: number }): LabelledSet {
+export function labelGroups(
+  groups: ReadonlyArray<{ prompt: string; responses: string[] }>,
+  o: { seed: number; labelers: number; calibrate: number },
+): LabelledSet {
   const judged = groups.map((g) => g.responses.map((r) => judge(g.prompt, r)));
   const scored = groups.map((g, i) => ({ scores: judged[i].map((j) => j.score), texts: g.responses }));
   const sigma = calibrateNoise(scored.slice(0, o.calibrate), o.seed);
   const pool = labelerPool(o.labelers, sigma, o.seed + 1);
   const ranked = groups.map((g, i) => ({ labeler: pool[i % pool.length], scores: scored[i].scores, ...pool[i % pool.length].rank(scored[i]) }));
-  const lines = ranked.map((r, i) => JSON.stringify(rankingLine(groups[i].prompt, groups[i].responses, r.tiers, r.noisy, r.labeler, 20000 + ((i * 7919) % 60000))));
+  const lines = ranked.map((r, i) =>
+    JSON.stringify(rankingLine(groups[i].prompt, groups[i].responses, r.tiers, r.noisy, r.labeler, 20000 + ((i * 7919) % 60000))),
+  );
   const all = judged.flat();
   return {
     lines,

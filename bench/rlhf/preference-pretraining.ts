@@ -73,7 +73,11 @@ export function pmpRankings(webText: string, n: number, rivals: number, seed: nu
       if (!responses.includes(e)) responses.push(e);
     }
     const stop = rand() < stopShare ? '.' : ''; // the same ending on every answer: it decides nothing here
-    return JSON.stringify({ prompt: [{ role: 'user', content: prompt }], responses: responses.map((x) => x + stop), tiers: [[0], responses.slice(1).map((_, i) => i + 1)] });
+    return JSON.stringify({
+      prompt: [{ role: 'user', content: prompt }],
+      responses: responses.map((x) => x + stop),
+      tiers: [[0], responses.slice(1).map((_, i) => i + 1)],
+    });
   });
 }
 

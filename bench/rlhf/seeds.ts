@@ -43,7 +43,8 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 /** Parses "1,2,3"; one clear sentence for anything else. */
 export function parseSeeds(list: string): number[] {
   const seeds = list.split(',').map((x) => Number(x.trim()));
-  if (!list.trim() || seeds.some((x) => !Number.isInteger(x) || x < 0)) throw new Error(`--seeds takes non-negative integers separated by commas (e.g. 1,2,3), got "${list}"`);
+  if (!list.trim() || seeds.some((x) => !Number.isInteger(x) || x < 0))
+    throw new Error(`--seeds takes non-negative integers separated by commas (e.g. 1,2,3), got "${list}"`);
   if (new Set(seeds).size !== seeds.length) throw new Error(`--seeds names a seed twice: "${list}"`);
   return seeds;
 }
@@ -64,7 +65,9 @@ export async function runSeeds(list: string, quick: boolean, extra: string[] = [
       FIGURES.map((k) => [k, ...col(k).map((x) => String(round(x))), String(round(mean(col(k)))), String(round(sd(col(k))))]),
     ),
   );
-  console.log(`each seed's targets: ${results.map((r) => `seed ${r.seed} ${r.pass ? 'met' : 'MISSED'}`).join(', ')}; wall time ${wallSec.toFixed(0)} s (target < ${TARGET_WALL_SEC} s)`);
+  console.log(
+    `each seed's targets: ${results.map((r) => `seed ${r.seed} ${r.pass ? 'met' : 'MISSED'}`).join(', ')}; wall time ${wallSec.toFixed(0)} s (target < ${TARGET_WALL_SEC} s)`,
+  );
   return {
     bench: 'rlhf',
     seeds,

@@ -23,7 +23,17 @@ export interface BenchSettings {
    */
   rm: { epochs: number; batchSize: number; maxLr: number; extraLayers: number; pmp: { notes: number; rivals: number; epochs: number; maxLr: number } };
   /** beta: the KL coefficient of the main PPO run and PPO-ptx (one of betas). */
-  ppo: { prompts: number; iterations: number; rolloutBatch: number; miniBatch: number; ppoEpochs: number; lr: number; betas: number[]; beta: number; ptxCoef: number };
+  ppo: {
+    prompts: number;
+    iterations: number;
+    rolloutBatch: number;
+    miniBatch: number;
+    ppoEpochs: number;
+    lr: number;
+    betas: number[];
+    beta: number;
+    ptxCoef: number;
+  };
   /**
    * `--compare` (compare.ts): the group-baseline runs use the PPO settings above (β = ppo.beta, no
    * ptx) with k answers per prompt; best-of-N samples n answers per held-out prompt from SFT; DPO
@@ -47,7 +57,17 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
     sft: { demos: 300, styleRate: 0.3, steps: q(250, 100), batchSize: 16, seqLen: 32, maxLr: 1e-3 },
     label: { train: q(2500, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
     rm: { epochs: q(4, 1), batchSize: 8, maxLr: 3e-4, extraLayers: 3, pmp: { notes: q(3000, 600), rivals: 3, epochs: 1, maxLr: 1e-3 } },
-    ppo: { prompts: q(1000, 300), iterations: q(30, 6), rolloutBatch: 64, miniBatch: 16, ppoEpochs: 4, lr: q(3e-5, 5e-5), betas: [0, 0.02, 0.1], beta: 0.1, ptxCoef: 1 },
+    ppo: {
+      prompts: q(1000, 300),
+      iterations: q(30, 6),
+      rolloutBatch: 64,
+      miniBatch: 16,
+      ppoEpochs: 4,
+      lr: q(3e-5, 5e-5),
+      betas: [0, 0.02, 0.1],
+      beta: 0.1,
+      ptxCoef: 1,
+    },
     // DPO tuned on --quick seed 1 against the oracle on the PPO prompts (a dev set: DPO never trains on them, and they
     // are not the held-out evaluation prompts), whole rankings: β 0.1 lr 5e-4 won 60.7% at KL 56 nats (degenerate
     // answers), lr 2e-4 53.5% (KL 60), lr 1e-4 x 4 epochs 57.0% (KL 47), lr 5e-5 52.0% (KL 0.4); β 0.5 lr 2e-4 69.2%
@@ -70,14 +90,16 @@ export function withOverrides(s: BenchSettings, sets: string[]): BenchSettings {
     let holder: Record<string, unknown> = s as unknown as Record<string, unknown>;
     for (const k of keys.slice(0, -1)) holder = (holder?.[k] ?? undefined) as Record<string, unknown>;
     const last = keys.at(-1)!;
-    if (eq < 1 || typeof holder !== 'object' || !(last in holder)) throw new Error(`--set takes path=value naming a setting of bench/rlhf/settings.ts (e.g. rm.epochs=3), got "${set}"`);
+    if (eq < 1 || typeof holder !== 'object' || !(last in holder))
+      throw new Error(`--set takes path=value naming a setting of bench/rlhf/settings.ts (e.g. rm.epochs=3), got "${set}"`);
     let value: unknown;
     try {
       value = JSON.parse(set.slice(eq + 1));
     } catch {
       value = undefined;
     }
-    if (typeof value !== typeof holder[last] || Array.isArray(value) !== Array.isArray(holder[last])) throw new Error(`--set ${keys.join('.')} needs a value like ${JSON.stringify(holder[last])}, got "${set.slice(eq + 1)}"`);
+    if (typeof value !== typeof holder[last] || Array.isArray(value) !== Array.isArray(holder[last]))
+      throw new Error(`--set ${keys.join('.')} needs a value like ${JSON.stringify(holder[last])}, got "${set.slice(eq + 1)}"`);
     holder[last] = value;
   }
   return s;

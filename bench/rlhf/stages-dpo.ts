@@ -11,7 +11,11 @@ export interface DPORun {
   metrics: Record<string, number>;
 }
 
-export async function dpoStage(s: BenchSettings, dir: string, o: { name: string; sft: string; rankings: string; val: string; wholeRankings: boolean }): Promise<DPORun> {
+export async function dpoStage(
+  s: BenchSettings,
+  dir: string,
+  o: { name: string; sft: string; rankings: string; val: string; wholeRankings: boolean },
+): Promise<DPORun> {
   const d = s.compare.dpo;
   const r = await trainDPO(
     {
@@ -38,7 +42,9 @@ export async function dpoStage(s: BenchSettings, dir: string, o: { name: string;
         if (p.event !== 'eval' && p.event !== 'done') return;
         const m = p.metrics;
         const f = (k: string) => (typeof m[k] === 'number' ? `${k} ${m[k].toFixed(3)}` : '');
-        console.log(`  ${o.name} ${p.event} step ${p.step}/${p.steps} ${[f('loss'), f('val_rewards/accuracies'), f('val_rewards/margins'), f('kl')].filter(Boolean).join(' ')}`);
+        console.log(
+          `  ${o.name} ${p.event} step ${p.step}/${p.steps} ${[f('loss'), f('val_rewards/accuracies'), f('val_rewards/margins'), f('kl')].filter(Boolean).join(' ')}`,
+        );
       },
     },
   );

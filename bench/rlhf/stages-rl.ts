@@ -90,7 +90,18 @@ export interface PPORun {
 export async function ppoStage(
   s: BenchSettings,
   dir: string,
-  o: { name: string; sft: string; rm: string; prompts: string; beta: number; ptxCoef: number; ptxData: string; snapshotEvery?: number; advantage?: 'gae' | 'rloo' | 'grpo'; groupSize?: number },
+  o: {
+    name: string;
+    sft: string;
+    rm: string;
+    prompts: string;
+    beta: number;
+    ptxCoef: number;
+    ptxData: string;
+    snapshotEvery?: number;
+    advantage?: 'gae' | 'rloo' | 'grpo';
+    groupSize?: number;
+  },
 ): Promise<PPORun> {
   const p = s.ppo;
   const out = path.join(dir, o.name);

@@ -21,7 +21,8 @@ export function writeText(file: string, text: string): string {
 export const writeLines = (file: string, lines: readonly string[]): string => writeText(file, lines.join('\n') + '\n');
 
 const log = (stage: string) => (p: { step: number; steps: number; loss: number; valLoss?: number; event: string }) => {
-  if (p.event === 'eval' || p.event === 'done') console.log(`  ${stage} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(3)}` : ''}`);
+  if (p.event === 'eval' || p.event === 'done')
+    console.log(`  ${stage} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(3)}` : ''}`);
 };
 
 /** Pretrains the base model on generated web text (question/answer notes, some wrong), none about a held-out prompt. */
@@ -95,7 +96,11 @@ export async function labelStage(s: BenchSettings, dir: string, sft: string, tra
   const all = [...train, ...val];
   const groups = all.map((t) => ({ prompt: t.prompt, responses: [] as string[] }));
   for (const [k, temperature] of s.label.temperatures.entries()) {
-    const samples = await samplePolicy(sft, all.map((t) => t.prompt), { seed: (s.seed + 2) * 100 + k, temperature, maxNewTokens: s.label.maxNewTokens });
+    const samples = await samplePolicy(
+      sft,
+      all.map((t) => t.prompt),
+      { seed: (s.seed + 2) * 100 + k, temperature, maxNewTokens: s.label.maxNewTokens },
+    );
     samples.texts.forEach((text, i) => groups[i].responses.push(text));
   }
   const l = labelGroups(groups, { seed: s.seed * 31 + 3, labelers: s.label.labelers, calibrate: train.length });

@@ -39,6 +39,9 @@ export function timingTable(stages: Array<{ name: string; seconds: number; cpuSe
   const sum = (f: (s: (typeof stages)[number]) => number) => stages.reduce((a, s) => a + f(s), 0).toFixed(1);
   return table(
     ['stage', 'wall time (s)', 'CPU time (s)'],
-    [...stages.map((s) => [s.cached ? `${s.name} (cached)` : s.name, s.seconds.toFixed(1), s.cpuSeconds.toFixed(1)]), ['total', sum((s) => s.seconds), sum((s) => s.cpuSeconds)]],
+    [
+      ...stages.map((s) => [s.cached ? `${s.name} (cached)` : s.name, s.seconds.toFixed(1), s.cpuSeconds.toFixed(1)]),
+      ['total', sum((s) => s.seconds), sum((s) => s.cpuSeconds)],
+    ],
   );
 }

@@ -47,8 +47,11 @@ export function ApiTokens({ scopes }: { scopes: string[] }) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-zinc-500">
-        Tokens let a script call the <a className="underline" href="/api/v1/openapi.json">/api/v1 API</a> as you, with
-        only the scopes you tick. Send one as <code>Authorization: Bearer rlhf_…</code>.
+        Tokens let a script call the{" "}
+        <a className="underline" href="/api/v1/openapi.json">
+          /api/v1 API
+        </a>{" "}
+        as you, with only the scopes you tick. Send one as <code>Authorization: Bearer rlhf_…</code>.
       </p>
       {created && (
         <div role="status" className="space-y-2 rounded-md border border-green-300 bg-green-50 p-3 text-sm dark:border-green-800 dark:bg-green-950">

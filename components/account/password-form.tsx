@@ -37,7 +37,11 @@ export function PasswordForm() {
         <input type="checkbox" name="revokeTokens" /> Also revoke my API tokens
       </label>
       <ErrorText>{error}</ErrorText>
-      {done && <p role="status" className="text-sm text-green-700 dark:text-green-400">{done}</p>}
+      {done && (
+        <p role="status" className="text-sm text-green-700 dark:text-green-400">
+          {done}
+        </p>
+      )}
       <Button type="submit">Change password</Button>
     </form>
   );

@@ -31,10 +31,9 @@ export function EndpointAllowList({ hosts }: { hosts: string[] }) {
     <Card className="space-y-3">
       <h2 className="font-semibold">Endpoint hosts</h2>
       <p className="text-sm text-zinc-500 dark:text-zinc-400">
-        Generate runs may ask an OpenAI-compatible endpoint only on these hosts, one per line: <code>api.example.com</code>,{" "}
-        <code>*.example.com</code>, a host with a port (<code>127.0.0.1:8000</code> for a local vLLM: that port only), an IP address
-        or a range (<code>10.0.0.0/8</code>). A name that resolves to a private, loopback or link-local address is refused unless
-        that address (or its range) is listed too.
+        Generate runs may ask an OpenAI-compatible endpoint only on these hosts, one per line: <code>api.example.com</code>, <code>*.example.com</code>, a host
+        with a port (<code>127.0.0.1:8000</code> for a local vLLM: that port only), an IP address or a range (<code>10.0.0.0/8</code>). A name that resolves to
+        a private, loopback or link-local address is refused unless that address (or its range) is listed too.
       </p>
       <label htmlFor="endpoint-hosts" className="sr-only">
         Endpoint hosts

@@ -65,7 +65,10 @@ export function ImportForm({ projectId }: { projectId: string }) {
       {result && (
         <p role="status" className="text-sm text-green-700 dark:text-green-400">
           Imported {result.created} of {plural(result.records, "record")} ({plural(result.duplicates, "duplicate")} skipped,{" "}
-          {result.comparisons !== undefined ? `${plural(result.comparisons, "comparison")}, read as ${result.layout}` : `${plural(result.tasks ?? 0, "task")} created`}).
+          {result.comparisons !== undefined
+            ? `${plural(result.comparisons, "comparison")}, read as ${result.layout}`
+            : `${plural(result.tasks ?? 0, "task")} created`}
+          ).
         </p>
       )}
       <Button type="submit" disabled={busy}>

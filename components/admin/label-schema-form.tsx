@@ -47,7 +47,11 @@ export function LabelSchemaForm({ projectId, initial }: { projectId: string; ini
         className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900"
       />
       <ErrorText>{error}</ErrorText>
-      {saved && <p role="status" className="text-sm text-green-700 dark:text-green-400">Saved.</p>}
+      {saved && (
+        <p role="status" className="text-sm text-green-700 dark:text-green-400">
+          Saved.
+        </p>
+      )}
       <Button type="submit">Save label schema</Button>
     </form>
   );

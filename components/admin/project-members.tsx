@@ -37,7 +37,11 @@ export function ProjectMembers({ projectId, members, users }: { projectId: strin
       cell: (m) => (
         <>
           {m.email}
-          <span className="text-zinc-500"> · {m.globalRole}{m.disabled ? " · disabled" : ""}</span>
+          <span className="text-zinc-500">
+            {" "}
+            · {m.globalRole}
+            {m.disabled ? " · disabled" : ""}
+          </span>
         </>
       ),
     },
@@ -70,8 +74,8 @@ export function ProjectMembers({ projectId, members, users }: { projectId: strin
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-500">
-        Members see and get work only from their projects; admins see every project. A member may do here what both their role
-        and their project role allow (a reviewer reviews; a researcher also imports, exports and trains).
+        Members see and get work only from their projects; admins see every project. A member may do here what both their role and their project role allow (a
+        reviewer reviews; a researcher also imports, exports and trains).
       </p>
       <ErrorText>{error}</ErrorText>
       <DataTable rows={members} columns={columns} rowKey={(m) => m.userId} label="Members" inset />

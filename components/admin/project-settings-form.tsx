@@ -87,7 +87,11 @@ export function ProjectSettingsForm({ id, initial }: { id?: string; initial: Pro
         </Select>
       )}
       <ErrorText>{error}</ErrorText>
-      {saved && <p role="status" className="text-sm text-green-700 dark:text-green-400">Saved.</p>}
+      {saved && (
+        <p role="status" className="text-sm text-green-700 dark:text-green-400">
+          Saved.
+        </p>
+      )}
       <Button type="submit">{id ? "Save settings" : "Create project"}</Button>
     </form>
   );

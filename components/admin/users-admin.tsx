@@ -21,7 +21,13 @@ function ProjectsPicker({ id, projects }: { id: string; projects: { id: string; 
   return (
     <label htmlFor={id} className="block space-y-1">
       <span className="text-sm font-medium">Projects (none chosen: every project)</span>
-      <select id={id} name="projectIds" multiple size={Math.min(5, Math.max(2, projects.length))} className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+      <select
+        id={id}
+        name="projectIds"
+        multiple
+        size={Math.min(5, Math.max(2, projects.length))}
+        className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+      >
         {projects.map((p) => (
           <option key={p.id} value={p.id}>
             {p.name}

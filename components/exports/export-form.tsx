@@ -129,7 +129,8 @@ export function ExportForm({ projects, labelers, flags, sources }: Props) {
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Pairs</legend>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="includeTies" /> Include ties (every row then says <code>tie</code> and <code>margin</code>; TRL reads every row as a preference, so drop tie rows for it)
+            <input type="checkbox" name="includeTies" /> Include ties (every row then says <code>tie</code> and <code>margin</code>; TRL reads every row as a
+            preference, so drop tie rows for it)
           </label>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="margin" /> Add margin (tier distance)

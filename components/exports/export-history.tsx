@@ -50,7 +50,11 @@ export function ExportHistory({ exports, hubPush = false }: { exports: ExportVie
                           >
                             {f.name}
                           </a>
-                          <span className="text-xs text-zinc-500"> · {f.rows !== undefined ? `${plural(f.rows, "row")} · ` : ""}{plural(f.bytes, "byte")}</span>
+                          <span className="text-xs text-zinc-500">
+                            {" "}
+                            · {f.rows !== undefined ? `${plural(f.rows, "row")} · ` : ""}
+                            {plural(f.bytes, "byte")}
+                          </span>
                           <code className="block break-all font-mono text-xs text-zinc-500" title="sha256">
                             {f.sha256}
                           </code>

@@ -88,20 +88,20 @@ export function HistoryList({ rows }: { rows: HistoryRow[] }) {
       {rows.map((r) => {
         const { Summary, Editor } = HISTORY_VIEWS[r.kind];
         return (
-        <li key={r.id} className="py-3">
-          <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
-            <span className="text-zinc-500">
-              {TASK_KINDS[r.kind].label} · {r.projectName} · {formatWhen(r.createdAt)} UTC
-            </span>
-            {r.editable && editing !== r.id && (
-              <Button variant="ghost" onClick={() => setEditing(r.id)}>
-                Edit
-              </Button>
-            )}
-          </div>
-          <Markdown className="line-clamp-2 text-sm">{r.prompt}</Markdown>
-          {editing === r.id ? <Editor row={r} onDone={done} onCancel={() => setEditing(undefined)} /> : <Summary row={r} />}
-        </li>
+          <li key={r.id} className="py-3">
+            <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
+              <span className="text-zinc-500">
+                {TASK_KINDS[r.kind].label} · {r.projectName} · {formatWhen(r.createdAt)} UTC
+              </span>
+              {r.editable && editing !== r.id && (
+                <Button variant="ghost" onClick={() => setEditing(r.id)}>
+                  Edit
+                </Button>
+              )}
+            </div>
+            <Markdown className="line-clamp-2 text-sm">{r.prompt}</Markdown>
+            {editing === r.id ? <Editor row={r} onDone={done} onCancel={() => setEditing(undefined)} /> : <Summary row={r} />}
+          </li>
         );
       })}
     </ul>

@@ -10,8 +10,6 @@ import type { Placement } from "./board-state";
 import { dragId } from "./drag-layer";
 import { Markdown } from "./markdown";
 
-
-
 export function AnswerCard({
   pos,
   text,
@@ -68,10 +66,7 @@ export function AnswerCard({
       } ${tierIndex < 0 ? "border-zinc-200 dark:border-zinc-800" : "border-indigo-200 dark:border-indigo-900"}`}
     >
       <header className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-3 py-2 dark:border-zinc-800">
-        <span
-          aria-hidden
-          className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-sm font-bold text-white"
-        >
+        <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-sm font-bold text-white">
           {letter}
         </span>
         <span className="text-sm text-zinc-500 dark:text-zinc-400">{where}</span>
@@ -79,9 +74,7 @@ export function AnswerCard({
           <select
             aria-label={`Place answer ${letter}`}
             value={tierIndex < 0 ? "unranked" : String(tierIndex)}
-            onChange={(e) =>
-              onPlace(e.target.value === "unranked" ? { kind: "unranked" } : { kind: "tier", index: Number(e.target.value) })
-            }
+            onChange={(e) => onPlace(e.target.value === "unranked" ? { kind: "unranked" } : { kind: "tier", index: Number(e.target.value) })}
             className="rounded-md border border-zinc-300 bg-white px-1.5 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
           >
             <option value="unranked">Unranked</option>

@@ -82,13 +82,22 @@ export function AnswerMetaFields({
       {schema.flags.length > 0 && (
         <details className="min-w-0 flex-1">
           <summary className="cursor-pointer text-zinc-600 select-none dark:text-zinc-400">
-            Flags{meta.flags.length > 0 && <span className="ml-1 rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-900/50 dark:text-amber-200">{meta.flags.length}</span>}
+            Flags
+            {meta.flags.length > 0 && (
+              <span className="ml-1 rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-900/50 dark:text-amber-200">{meta.flags.length}</span>
+            )}
           </summary>
           <fieldset className="mt-1 grid gap-1 sm:grid-cols-2">
             <legend className="sr-only">Flags for answer {letter}</legend>
             {schema.flags.map((f) => (
               <label key={f.id} htmlFor={`${idPrefix}-${f.id}`} className="flex items-start gap-2">
-                <input id={`${idPrefix}-${f.id}`} type="checkbox" className="mt-0.5" checked={meta.flags.includes(f.id)} onChange={(e) => toggle(f.id, e.target.checked)} />
+                <input
+                  id={`${idPrefix}-${f.id}`}
+                  type="checkbox"
+                  className="mt-0.5"
+                  checked={meta.flags.includes(f.id)}
+                  onChange={(e) => toggle(f.id, e.target.checked)}
+                />
                 <span>{f.label}</span>
               </label>
             ))}

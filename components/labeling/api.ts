@@ -27,8 +27,7 @@ export function releaseLease(assignmentId: string): void {
   void fetch(`/api/assignments/${encodeURIComponent(assignmentId)}/release`, { method: "POST", keepalive: true }).catch(() => {});
 }
 
-export const renewLease = (assignmentId: string) =>
-  post<{ leaseExpiresAt: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/renew`);
+export const renewLease = (assignmentId: string) => post<{ leaseExpiresAt: string }>(`/api/assignments/${encodeURIComponent(assignmentId)}/renew`);
 
 /** Submits a task of this kind; resolves to the stored result (the reply holds it under the kind's name). */
 export const submitTask = <K extends TaskKind>(kind: K, body: Shapes[K]["submission"]) =>

@@ -38,7 +38,8 @@ export function DemonstrationEditor({ task, clientId, canSubmit, onSubmit, onDon
         : n > max
           ? `The demonstration is ${n - max} characters over this project's limit of ${max}.`
           : null;
-  const counterTone = n > max ? "text-red-600 dark:text-red-400 font-semibold" : n < min ? "text-amber-700 dark:text-amber-400" : "text-zinc-500 dark:text-zinc-400";
+  const counterTone =
+    n > max ? "text-red-600 dark:text-red-400 font-semibold" : n < min ? "text-amber-700 dark:text-amber-400" : "text-zinc-500 dark:text-zinc-400";
 
   // Saved in the background by the runner (outbox.ts): the next task shows at once.
   const submit = () => {

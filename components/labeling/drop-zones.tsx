@@ -39,7 +39,9 @@ export function TierRow({ index, count, children }: { index: number; count: numb
         {count > 1 && ` · ${count} tied`}
       </h3>
       {count === 0 ? (
-        <p className="px-1 py-2 text-sm text-zinc-500 dark:text-zinc-400">Empty: press {index < 9 ? index + 1 : "its number"} on an answer, or drop one here.</p>
+        <p className="px-1 py-2 text-sm text-zinc-500 dark:text-zinc-400">
+          Empty: press {index < 9 ? index + 1 : "its number"} on an answer, or drop one here.
+        </p>
       ) : (
         <div className={`grid gap-2 ${gridCols(count)}`}>{children}</div>
       )}
@@ -92,9 +94,7 @@ export function UnrankedZone({ count, total, children }: { count: number; total:
         isOver ? "border-indigo-500 bg-indigo-50 dark:bg-indigo-950/40" : "border-zinc-200 dark:border-zinc-800"
       }`}
     >
-      <h3 className="mb-1 px-1 text-xs font-semibold text-zinc-500 dark:text-zinc-400">
-        Unranked{count > 0 ? ` · ${count} left` : ""}
-      </h3>
+      <h3 className="mb-1 px-1 text-xs font-semibold text-zinc-500 dark:text-zinc-400">Unranked{count > 0 ? ` · ${count} left` : ""}</h3>
       {count === 0 ? (
         <p className="px-1 py-3 text-sm text-zinc-500">All answers are ranked. Drop one here to take it out again.</p>
       ) : (

@@ -19,10 +19,7 @@ export function GuidelinesPanel({ guidelines, projectName }: { guidelines: strin
     });
   const empty = guidelines.trim() === "";
   return (
-    <aside
-      aria-label="Guidelines"
-      className={`order-first lg:sticky lg:top-2 lg:order-none lg:self-start ${open ? "lg:w-80" : "lg:w-auto"}`}
-    >
+    <aside aria-label="Guidelines" className={`order-first lg:sticky lg:top-2 lg:order-none lg:self-start ${open ? "lg:w-80" : "lg:w-auto"}`}>
       <button
         type="button"
         aria-expanded={open}

@@ -17,10 +17,7 @@ const OUTBOX = "outbox:";
 const outboxKey = (assignmentId: string) => `${OUTBOX}${assignmentId}`;
 
 /** What a task view hands the runner on submit (the body is checked by the view before). */
-export type Submission = (
-  | { kind: "ranking"; body: RankingSubmission }
-  | { kind: "demonstration"; body: DemonstrationSubmission }
-) & {
+export type Submission = ({ kind: "ranking"; body: RankingSubmission } | { kind: "demonstration"; body: DemonstrationSubmission }) & {
   /** The choice in words for the status line ("B is slightly better"); the notation when absent. */
   label?: string;
   /** Where the view keeps its draft, and the draft: restored when the task comes back. */
@@ -60,7 +57,15 @@ export type Outcome = { ok: true; acked: Acked } | { ok: false; message: string;
 /** The status line's facts: sends under way, and the earliest retry of those that failed. */
 export type OutboxState = { sending: number; waiting: number; retryAt: number | null; lastError: string | null };
 
-type Item = { p: Pending; tries: number; timer?: ReturnType<typeof setTimeout>; retryAt: number | null; error: string | null; settled: Promise<Outcome>; settle: (o: Outcome) => void };
+type Item = {
+  p: Pending;
+  tries: number;
+  timer?: ReturnType<typeof setTimeout>;
+  retryAt: number | null;
+  error: string | null;
+  settled: Promise<Outcome>;
+  settle: (o: Outcome) => void;
+};
 
 /** Retried: no answer, a server error, too many requests, a timeout, or a session to renew. */
 const isTransient = (e: unknown) => !(e instanceof ApiError) || isUnreachable(e) || e.status >= 500 || [401, 408, 429].includes(e.status);
@@ -78,7 +83,10 @@ export const retryDelayMs = (tries: number, random = Math.random()) => Math.min(
 async function sendOnce(p: Pending): Promise<Acked> {
   if (p.kind === "ranking") {
     const r = await submitTask("ranking", p.body);
-    return { summary: `Saved: ${p.label ? `${p.label} (${r.notation})` : `${r.notation} (${pairSummary(r.comparisons, r.ties)})`}`, undoUrl: undoUrl("ranking", r.id) };
+    return {
+      summary: `Saved: ${p.label ? `${p.label} (${r.notation})` : `${r.notation} (${pairSummary(r.comparisons, r.ties)})`}`,
+      undoUrl: undoUrl("ranking", r.id),
+    };
   }
   const d = await submitTask("demonstration", p.body);
   return { summary: `Saved your demonstration (${[...p.body.text.trim()].length} characters).`, undoUrl: undoUrl("demonstration", d.id) };

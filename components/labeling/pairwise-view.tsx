@@ -19,8 +19,7 @@ type Choice = { better: 0 | 1; strength: StrengthId };
 /** The same draft shape as the ranking board's board, plus the choice, so undo restores either. */
 type Draft = RankingDraft & { choice: Choice | null };
 
-const isDraft = (v: unknown): v is Draft =>
-  typeof v === "object" && v !== null && "choice" in v && typeof (v as Draft).meta === "object";
+const isDraft = (v: unknown): v is Draft => typeof v === "object" && v !== null && "choice" in v && typeof (v as Draft).meta === "object";
 
 /** The scale left to right: A significantly … A negligibly | B negligibly … B significantly. */
 const SCALE: Choice[] = [
@@ -78,7 +77,15 @@ export function PairwiseView(props: TaskViewProps) {
           return;
         }
         const t = e.target as HTMLElement;
-        if (e.ctrlKey || e.metaKey || e.altKey || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && (t as HTMLInputElement).type === "text")) return;
+        if (
+          e.ctrlKey ||
+          e.metaKey ||
+          e.altKey ||
+          t.tagName === "TEXTAREA" ||
+          t.tagName === "SELECT" ||
+          (t.tagName === "INPUT" && (t as HTMLInputElement).type === "text")
+        )
+          return;
         const c = strengthForKey(e.key);
         if (!c) return;
         e.preventDefault();
@@ -91,9 +98,10 @@ export function PairwiseView(props: TaskViewProps) {
         </p>
       )}
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        Keys: <kbd className="rounded border px-1 font-mono">1</kbd>–<kbd className="rounded border px-1 font-mono">4</kbd> A is better (significantly, better, slightly,
-        negligibly / unsure); <kbd className="rounded border px-1 font-mono">6</kbd>–<kbd className="rounded border px-1 font-mono">9</kbd> B is better (negligibly / unsure … significantly);{" "}
-        <kbd className="rounded border px-1 font-mono">Ctrl</kbd> <kbd className="rounded border px-1 font-mono">Enter</kbd> submits; <kbd className="rounded border px-1 font-mono">Ctrl</kbd>{" "}
+        Keys: <kbd className="rounded border px-1 font-mono">1</kbd>–<kbd className="rounded border px-1 font-mono">4</kbd> A is better (significantly, better,
+        slightly, negligibly / unsure); <kbd className="rounded border px-1 font-mono">6</kbd>–<kbd className="rounded border px-1 font-mono">9</kbd> B is
+        better (negligibly / unsure … significantly); <kbd className="rounded border px-1 font-mono">Ctrl</kbd>{" "}
+        <kbd className="rounded border px-1 font-mono">Enter</kbd> submits; <kbd className="rounded border px-1 font-mono">Ctrl</kbd>{" "}
         <kbd className="rounded border px-1 font-mono">Z</kbd> undoes the last submission while its Undo button shows.
       </p>
       <div className="grid gap-3 md:grid-cols-2">
@@ -139,7 +147,12 @@ export function PairwiseView(props: TaskViewProps) {
           })}
         </div>
       </fieldset>
-      <RationaleField schema={schema} id={`${idPrefix}-rationale`} value={draft.rationale ?? ""} onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))} />
+      <RationaleField
+        schema={schema}
+        id={`${idPrefix}-rationale`}
+        value={draft.rationale ?? ""}
+        onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))}
+      />
       <div className="sticky bottom-0 z-20 flex items-center justify-between gap-3 border-t border-zinc-200 bg-zinc-50/95 py-2 dark:border-zinc-800 dark:bg-zinc-950/95">
         <p data-testid="pairwise-choice" className="text-sm">
           {choice ? describeChoice(choice) : "No choice yet"}

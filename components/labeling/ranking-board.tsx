@@ -42,7 +42,11 @@ export function RankingBoard(props: TaskViewProps) {
   const submitBar = useRef<HTMLDivElement>(null);
   usePinnedEdge(submitBar, "bottom");
   // Off by default: after a tier key the focus stays on the answer just placed, so ↓ always means the next card.
-  const [advance, setAdvance] = useStoredState<boolean>("setting:advance-after-place", () => false, (v): v is boolean => typeof v === "boolean");
+  const [advance, setAdvance] = useStoredState<boolean>(
+    "setting:advance-after-place",
+    () => false,
+    (v): v is boolean => typeof v === "boolean",
+  );
 
   const complete = isComplete(board);
   const blocked = !canSubmit
@@ -57,10 +61,7 @@ export function RankingBoard(props: TaskViewProps) {
       draft,
     });
 
-  const conflicts = likertConflicts(
-    board,
-    Object.fromEntries(task.answers.map((a) => [a.position, metaOf(a.position).likert])),
-  );
+  const conflicts = likertConflicts(board, Object.fromEntries(task.answers.map((a) => [a.position, metaOf(a.position).likert])));
 
   return (
     <div
@@ -92,8 +93,16 @@ export function RankingBoard(props: TaskViewProps) {
         focusFirst
       />
 
-      <RationaleField schema={schema} id={`${idPrefix}-rationale`} value={draft.rationale ?? ""} onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))} />
-      <div ref={submitBar} className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95">
+      <RationaleField
+        schema={schema}
+        id={`${idPrefix}-rationale`}
+        value={draft.rationale ?? ""}
+        onChange={(rationale) => setDraft((d) => ({ ...d, rationale }))}
+      />
+      <div
+        ref={submitBar}
+        className="sticky bottom-0 z-20 space-y-1 border-t border-zinc-200 bg-zinc-50/95 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95"
+      >
         <div className="flex items-center justify-between gap-3">
           <RankingNotation board={board} />
           <Button
@@ -113,7 +122,11 @@ export function RankingBoard(props: TaskViewProps) {
         )}
         {conflicts.length > 0 && (
           <p className="text-xs text-amber-700 dark:text-amber-400">
-            Check: {conflicts.slice(0, 2).map(([a, b]) => `${LETTERS[a]} is ranked above ${LETTERS[b]} but rated lower`).join("; ")}
+            Check:{" "}
+            {conflicts
+              .slice(0, 2)
+              .map(([a, b]) => `${LETTERS[a]} is ranked above ${LETTERS[b]} but rated lower`)
+              .join("; ")}
             {conflicts.length > 2 && ` (and ${conflicts.length - 2} more)`}.
           </p>
         )}

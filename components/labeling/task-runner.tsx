@@ -44,7 +44,12 @@ const IDLE: OutboxState = { sending: 0, waiting: 0, retryAt: null, lastError: nu
 const isUndoKey = (e: KeyboardEvent) => {
   if (e.key.toLowerCase() !== "z" || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return false;
   const t = e.target as HTMLElement | null;
-  return !(t && (t.isContentEditable || t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && (t as HTMLInputElement).type !== "checkbox" && (t as HTMLInputElement).type !== "radio")));
+  return !(
+    t &&
+    (t.isContentEditable ||
+      t.tagName === "TEXTAREA" ||
+      (t.tagName === "INPUT" && (t as HTMLInputElement).type !== "checkbox" && (t as HTMLInputElement).type !== "radio"))
+  );
 };
 
 export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: TaskKind }) {
@@ -117,7 +122,8 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
     try {
       const t = await nextTask({ projectId, kind, exclude: excluded() });
       if (gen === screenGen.current) show(t);
-      else if (t && !prefetchedRef.current) setPrefetched(t); // a task was brought back meanwhile: this one is next
+      else if (t && !prefetchedRef.current)
+        setPrefetched(t); // a task was brought back meanwhile: this one is next
       else if (t && !isHeld(t)) releaseLease(t.assignmentId);
     } catch (e) {
       if (gen === screenGen.current) setState({ phase: "error", message: errorMessage(e) });
@@ -144,22 +150,19 @@ export function TaskRunner({ projectId, kind }: { projectId?: string; kind?: Tas
    * Puts a task whose label was refused or undone back on screen, with its draft (already in
    * storage). The task on screen, if any, becomes the next one; a next one leased before is given back.
    */
-  const bringBack = useCallback(
-    (back: TaskPayload, returned: string | null, lost: boolean) => {
-      screenGen.current++;
-      const cur = stateRef.current;
-      const waiting = prefetchedRef.current;
-      prefetching.current = null; // a prefetch on its way is given back when it lands
-      if (cur.phase === "task" && cur.task.assignmentId !== back.assignmentId) {
-        if (waiting && waiting.assignmentId !== cur.task.assignmentId) releaseLease(waiting.assignmentId);
-        setPrefetched(cur.task);
-      }
-      setLeaseLost(lost ? returned : null);
-      setState({ phase: "task", task: back, clientId: clientIdFor(back.assignmentId), ...(returned ? { returned } : {}) });
-      window.scrollTo({ top: 0 });
-    },
-    [],
-  );
+  const bringBack = useCallback((back: TaskPayload, returned: string | null, lost: boolean) => {
+    screenGen.current++;
+    const cur = stateRef.current;
+    const waiting = prefetchedRef.current;
+    prefetching.current = null; // a prefetch on its way is given back when it lands
+    if (cur.phase === "task" && cur.task.assignmentId !== back.assignmentId) {
+      if (waiting && waiting.assignmentId !== cur.task.assignmentId) releaseLease(waiting.assignmentId);
+      setPrefetched(cur.task);
+    }
+    setLeaseLost(lost ? returned : null);
+    setState({ phase: "task", task: back, clientId: clientIdFor(back.assignmentId), ...(returned ? { returned } : {}) });
+    window.scrollTo({ top: 0 });
+  }, []);
 
   const showSaved = useCallback((text: string, ms = SAVED_MS) => {
     clearTimeout(savedTimer.current);
@@ -392,12 +395,20 @@ function TaskScreen({
           </p>
         </header>
         {returned && !leaseLost && (
-          <div role="alert" data-testid="not-saved" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          <div
+            role="alert"
+            data-testid="not-saved"
+            className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+          >
             <strong>Not saved:</strong> {returned} Your work is below as you left it: change it and submit again.
           </div>
         )}
         {leaseLost && (
-          <div role="alert" data-testid={returned ? "not-saved" : "lease-lost"} className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          <div
+            role="alert"
+            data-testid={returned ? "not-saved" : "lease-lost"}
+            className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          >
             <p>
               <strong>{returned ? "Not saved: this task is no longer reserved for you." : "This task is no longer reserved for you."}</strong> {leaseLost}
             </p>
@@ -408,15 +419,7 @@ function TaskScreen({
           </div>
         )}
         <PromptView messages={task.prompt.messages} />
-        <View
-          key={task.assignmentId}
-          task={task}
-          clientId={clientId}
-          canSubmit={!leaseLost}
-          onSubmit={onSubmit}
-          onDone={onDone}
-          onLeaseLost={onLeaseLost}
-        />
+        <View key={task.assignmentId} task={task} clientId={clientId} canSubmit={!leaseLost} onSubmit={onSubmit} onDone={onDone} onLeaseLost={onLeaseLost} />
       </div>
       <GuidelinesPanel guidelines={task.project.guidelines} projectName={task.project.name} />
     </div>

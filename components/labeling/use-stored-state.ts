@@ -3,11 +3,7 @@
 import { useEffect, useState, type Dispatch, type SetStateAction } from "react";
 import { loadStored, saveStored } from "./local-store";
 
-export function useStoredState<T>(
-  key: string,
-  initial: () => T,
-  isValid: (stored: unknown) => stored is T,
-): [T, Dispatch<SetStateAction<T>>, boolean] {
+export function useStoredState<T>(key: string, initial: () => T, isValid: (stored: unknown) => stored is T): [T, Dispatch<SetStateAction<T>>, boolean] {
   // Task views mount only in the browser (after the task is fetched), so reading storage here is safe.
   const [start] = useState(() => {
     const stored = typeof window === "undefined" ? undefined : loadStored(key);

@@ -10,7 +10,16 @@ import { Button } from "../ui/button";
 import { ApiError, fetchJson, type ErrorBody } from "../ui/fetch-json";
 import { ErrorText, Field } from "../ui/field";
 
-const FOLDER_FILES = new Set(["config.json", "model.safetensors", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"]);
+const FOLDER_FILES = new Set([
+  "config.json",
+  "model.safetensors",
+  "tokenizer.json",
+  "vocab.json",
+  "merges.txt",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "generation_config.json",
+]);
 
 /** PUTs one file, reporting bytes sent; rejects with the server's sentence. */
 function putFile(url: string, file: File, onProgress: (sent: number) => void): Promise<void> {
@@ -73,7 +82,10 @@ export function ImportModel({ importRoot }: { importRoot: string }) {
   }
 
   return (
-    <section aria-label="Import a pretrained model" className="mb-6 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <section
+      aria-label="Import a pretrained model"
+      className="mb-6 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <h2 className="font-medium">Import a pretrained GPT-2 model</h2>
       <p className="mb-3 text-xs text-zinc-500">
         A Hugging Face GPT-2 folder (gpt2, distilgpt2 or your own): config.json, model.safetensors and tokenizer.json or vocab.json + merges.txt. It is checked
@@ -88,7 +100,10 @@ export function ImportModel({ importRoot }: { importRoot: string }) {
           if (!name.trim()) return setError("Give the model a name.");
           setBusy(true);
           try {
-            const r = mode === "path" ? await fetchJson<{ model: { name: string } }>("/api/models/import", { method: "POST", json: { path: serverPath.trim(), name: name.trim() } }) : await upload();
+            const r =
+              mode === "path"
+                ? await fetchJson<{ model: { name: string } }>("/api/models/import", { method: "POST", json: { path: serverPath.trim(), name: name.trim() } })
+                : await upload();
             setDone(`Imported "${r.model.name}".`);
             router.refresh();
           } catch (err) {

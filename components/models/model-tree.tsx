@@ -19,9 +19,25 @@ const KIND_STYLE: Record<string, string> = {
 };
 
 const bytes = (n: number | null) =>
-  n === null ? "not made yet" : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
+  n === null
+    ? "not made yet"
+    : n < 1024
+      ? `${n} B`
+      : n < 1024 ** 2
+        ? `${(n / 1024).toFixed(1)} KB`
+        : n < 1024 ** 3
+          ? `${(n / 1024 ** 2).toFixed(1)} MB`
+          : `${(n / 1024 ** 3).toFixed(2)} GB`;
 const metric = (v: unknown) =>
-  typeof v === "boolean" ? (v ? "yes" : "no") : typeof v === "number" ? (Number.isInteger(v) ? v.toLocaleString("en-US") : v.toPrecision(4)) : JSON.stringify(v);
+  typeof v === "boolean"
+    ? v
+      ? "yes"
+      : "no"
+    : typeof v === "number"
+      ? Number.isInteger(v)
+        ? v.toLocaleString("en-US")
+        : v.toPrecision(4)
+      : JSON.stringify(v);
 
 export type TreeProps = {
   nodes: LineageNode[];
@@ -40,11 +56,16 @@ export function ModelTree({ nodes, files, sizes, projects, canPromote, hubPush =
     <ul className={depth ? "ml-4 border-l border-zinc-200 pl-4 dark:border-zinc-800" : "space-y-3"}>
       {nodes.map((n) => (
         <li key={n.id} className="py-1.5">
-          <article aria-label={`${KIND_LABEL[n.kind]} ${n.name}`} className="rounded-lg border border-zinc-200 bg-white p-3 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
+          <article
+            aria-label={`${KIND_LABEL[n.kind]} ${n.name}`}
+            className="rounded-lg border border-zinc-200 bg-white p-3 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+          >
             <header className="flex flex-wrap items-center gap-2">
               <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${KIND_STYLE[n.kind]}`}>{KIND_LABEL[n.kind]}</span>
               <h2 className="font-medium">{n.name}</h2>
-              {n.source === "imported" && <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-950 dark:text-violet-200">imported</span>}
+              {n.source === "imported" && (
+                <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-950 dark:text-violet-200">imported</span>
+              )}
               {sizes[n.id] && (
                 <span className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400" aria-label="Size">
                   {sizes[n.id].params !== null ? `${fmtCount(sizes[n.id].params!)} parameters · ` : ""}
@@ -63,7 +84,10 @@ export function ModelTree({ nodes, files, sizes, projects, canPromote, hubPush =
                 </Link>
               )}
               {n.generatorOf.length > 0 && (
-                <span data-testid="promoted" className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
+                <span
+                  data-testid="promoted"
+                  className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
+                >
                   writes the answers of {n.generatorOf.map((p) => p.name).join(", ")}
                 </span>
               )}
@@ -98,7 +122,11 @@ export function ModelTree({ nodes, files, sizes, projects, canPromote, hubPush =
                         </li>
                       ) : (
                         <li key={f.name}>
-                          <a href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`} className="text-indigo-700 hover:underline dark:text-indigo-300" download>
+                          <a
+                            href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`}
+                            className="text-indigo-700 hover:underline dark:text-indigo-300"
+                            download
+                          >
                             {f.name}
                           </a>{" "}
                           <span className="text-zinc-500 tabular-nums">({bytes(f.bytes)})</span>
@@ -121,7 +149,9 @@ export function ModelTree({ nodes, files, sizes, projects, canPromote, hubPush =
               </div>
             )}
           </article>
-          {n.children.length > 0 && <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} hubPush={hubPush} depth={depth + 1} />}
+          {n.children.length > 0 && (
+            <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} hubPush={hubPush} depth={depth + 1} />
+          )}
         </li>
       ))}
     </ul>

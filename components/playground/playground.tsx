@@ -45,7 +45,10 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
         if (!side.artifactId) return;
         const turns: Turn[] = [...side.turns, { role: "user", content: text }];
         update(i, { turns, busy: true, error: undefined });
-        const messages = [...(system.trim() ? [{ role: "system" as const, content: system.trim() }] : []), ...turns.map(({ role, content }) => ({ role, content }))];
+        const messages = [
+          ...(system.trim() ? [{ role: "system" as const, content: system.trim() }] : []),
+          ...turns.map(({ role, content }) => ({ role, content })),
+        ];
         try {
           const r = await fetchJson<PlaygroundReply>("/api/playground", {
             method: "POST",
@@ -63,7 +66,10 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
   const busy = sides.some((s) => s.busy);
   return (
     <div className="space-y-4">
-      <section aria-label="Settings" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-3 lg:grid-cols-7 dark:border-zinc-800 dark:bg-zinc-900">
+      <section
+        aria-label="Settings"
+        className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-3 text-sm sm:grid-cols-3 lg:grid-cols-7 dark:border-zinc-800 dark:bg-zinc-900"
+      >
         <label className="space-y-1 sm:col-span-3 lg:col-span-2">
           <span className="font-medium">Reward model</span>
           <select className={INPUT} value={rewardModelId} onChange={(e) => setRewardModelId(e.currentTarget.value)}>
@@ -97,7 +103,11 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
 
       <div className="grid gap-4 md:grid-cols-2">
         {sides.map((side, i) => (
-          <section key={i} aria-label={`Checkpoint ${i === 0 ? "A" : "B"}`} className="flex min-h-64 flex-col rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+          <section
+            key={i}
+            aria-label={`Checkpoint ${i === 0 ? "A" : "B"}`}
+            className="flex min-h-64 flex-col rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+          >
             <label className="mb-2 flex items-center gap-2 text-sm">
               <span className="font-medium">{i === 0 ? "A" : "B"}</span>
               <select className={INPUT} value={side.artifactId} onChange={(e) => update(i, { artifactId: e.currentTarget.value, turns: [], error: undefined })}>
@@ -111,11 +121,15 @@ export function Playground({ policies, rewardModels, initial }: { policies: Mode
             </label>
             <ol className="flex-1 space-y-2 text-sm" aria-live="polite">
               {side.turns.map((t, j) => (
-                <li key={j} className={t.role === "user" ? "ml-8 rounded-md bg-indigo-50 p-2 dark:bg-indigo-950" : "mr-8 rounded-md bg-zinc-100 p-2 dark:bg-zinc-800"}>
+                <li
+                  key={j}
+                  className={t.role === "user" ? "ml-8 rounded-md bg-indigo-50 p-2 dark:bg-indigo-950" : "mr-8 rounded-md bg-zinc-100 p-2 dark:bg-zinc-800"}
+                >
                   <p className="whitespace-pre-wrap break-words">{t.content || <em className="text-zinc-500">(empty answer)</em>}</p>
                   {t.meta && (
                     <p className="mt-1 text-xs text-zinc-500">
-                      {plural(t.meta.tokens, "token")}{t.meta.finished ? "" : " (cut at max tokens)"} · {t.meta.ms} ms
+                      {plural(t.meta.tokens, "token")}
+                      {t.meta.finished ? "" : " (cut at max tokens)"} · {t.meta.ms} ms
                       {t.meta.score !== null && (
                         <>
                           {" "}

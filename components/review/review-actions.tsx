@@ -58,7 +58,11 @@ export function ReviewActions({ taskId, ranking, labels }: { taskId: string; ran
         <div className="flex flex-wrap items-end gap-2">
           <label htmlFor="review-label" className="block space-y-1">
             <span className="text-sm font-medium">Label</span>
-            <select id="review-label" name="rankingId" className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+            <select
+              id="review-label"
+              name="rankingId"
+              className="w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            >
               {labels
                 .filter((l) => !l.discarded)
                 .map((l) => (

@@ -9,8 +9,7 @@ import type { RunDetailJson } from "./types";
 const call = <T>(url: string, init?: RequestInit & { json?: unknown }) => fetchJson<T>(url, { ...init, cache: "no-store" });
 
 /** The API may answer `{ run }` or the run itself; both are accepted. */
-export const getRun = (id: string) =>
-  call<{ run?: RunDetailJson } & Partial<RunDetailJson>>(`/api/runs/${id}`).then((b) => (b.run ?? b) as RunDetailJson);
+export const getRun = (id: string) => call<{ run?: RunDetailJson } & Partial<RunDetailJson>>(`/api/runs/${id}`).then((b) => (b.run ?? b) as RunDetailJson);
 
 /** Metric points after `after` (a metric id), oldest first. */
 export const getMetrics = (id: string, after?: string) =>

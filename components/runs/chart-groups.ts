@@ -66,15 +66,31 @@ export const CHART_GROUPS = {
       { label: "validation rejected", names: ["vallogpsrejected", "evallogpsrejected"] },
     ],
   },
-  score: { title: "Reward-model score (normalised)", help: "Mean score the reward model gives the policy's answers; higher is better.", lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }] },
-  kl: { title: "KL to the reference policy (nats)", help: "How far the policy has moved from where it started; the β·KL penalty holds it back.", lines: [{ label: "KL", names: ["kl", "meankl", "klref", "approxkl"] }] },
+  score: {
+    title: "Reward-model score (normalised)",
+    help: "Mean score the reward model gives the policy's answers; higher is better.",
+    lines: [{ label: "score", names: ["score", "meanscore", "reward", "meanreward", "rmscore"] }],
+  },
+  kl: {
+    title: "KL to the reference policy (nats)",
+    help: "How far the policy has moved from where it started; the β·KL penalty holds it back.",
+    lines: [{ label: "KL", names: ["kl", "meankl", "klref", "approxkl"] }],
+  },
   objective: {
     title: "Score − β·KL",
     help: "What PPO maximises: the score with the KL penalty taken off.",
     lines: [{ label: "score − β·KL", names: ["objective", "scoreminuskl", "penalizedscore", "rlhfreward", "nonscorereward"] }],
   },
-  clip: { title: "Clipped updates (fraction of tokens)", help: "Share of tokens whose probability ratio hit the clip range; high means steps too large.", lines: [{ label: "clip fraction", names: ["clipfrac", "clipfraction", "policyclipfrac"] }] },
-  entropy: { title: "Entropy (nats/token)", help: "How spread the policy's choices are; a fast drop means collapse onto few answers.", lines: [{ label: "entropy", names: ["entropy", "meanentropy"] }] },
+  clip: {
+    title: "Clipped updates (fraction of tokens)",
+    help: "Share of tokens whose probability ratio hit the clip range; high means steps too large.",
+    lines: [{ label: "clip fraction", names: ["clipfrac", "clipfraction", "policyclipfrac"] }],
+  },
+  entropy: {
+    title: "Entropy (nats/token)",
+    help: "How spread the policy's choices are; a fast drop means collapse onto few answers.",
+    lines: [{ label: "entropy", names: ["entropy", "meanentropy"] }],
+  },
   length: {
     title: "Answer length (tokens)",
     help: "Mean length of the sampled answers.",
@@ -131,12 +147,7 @@ function byNormalizedName(series: SeriesMap): Map<string, { raw: string; series:
  * The charts for a run of `kind` with these series: the kind's charts first (a chart with no data
  * yet has no lines), then any other chart group that has data, then one chart per unknown metric.
  */
-export function chartsFor(
-  kind: string,
-  series: SeriesMap,
-  config?: Record<string, unknown> | null,
-  { waiting = true }: { waiting?: boolean } = {},
-): Chart[] {
+export function chartsFor(kind: string, series: SeriesMap, config?: Record<string, unknown> | null, { waiting = true }: { waiting?: boolean } = {}): Chart[] {
   const byName = byNormalizedName(series);
   const used = new Set<string>();
   const take = (names: string[]) => {

@@ -25,12 +25,7 @@ type FieldsProps = {
   onChange: (name: string, value: string | boolean) => void;
 };
 
-export function ConfigFields({
-  fields,
-  values,
-  errors,
-  onChange,
-}: FieldsProps) {
+export function ConfigFields({ fields, values, errors, onChange }: FieldsProps) {
   const [open, setOpen] = useState(false);
   const basic = fields.filter((f) => f.show === "basic");
   const advanced = fields.filter((f) => f.show === "advanced");
@@ -49,12 +44,7 @@ export function ConfigFields({
   );
 }
 
-function FieldGrid({
-  fields,
-  values,
-  errors,
-  onChange,
-}: FieldsProps) {
+function FieldGrid({ fields, values, errors, onChange }: FieldsProps) {
   return (
     <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
       {fields.map((f) => {
@@ -120,7 +110,13 @@ function FieldGrid({
             )}
             <p id={help} className="text-xs text-zinc-500 dark:text-zinc-400">
               {f.description}
-              {range(f) && <span className="whitespace-nowrap"> Range: {range(f)}{f.type === "int" ? ", whole" : ""}.</span>}
+              {range(f) && (
+                <span className="whitespace-nowrap">
+                  {" "}
+                  Range: {range(f)}
+                  {f.type === "int" ? ", whole" : ""}.
+                </span>
+              )}
             </p>
             {err && (
               <p id={err} className="text-xs font-medium text-red-700 dark:text-red-400">

@@ -32,4 +32,5 @@ export function dataFitRows(series: SeriesMap): DataFitRow[] {
 }
 
 /** True when any response token was lost (cut or skipped): the page flags it. */
-export const lostResponses = (rows: readonly DataFitRow[]) => rows.some((r) => (r.name === "data_response_truncated" || r.name === "data_skipped") && r.value > 0);
+export const lostResponses = (rows: readonly DataFitRow[]) =>
+  rows.some((r) => (r.name === "data_response_truncated" || r.name === "data_skipped") && r.value > 0);

@@ -144,8 +144,7 @@ export function parseConfig(
       if (text === "") {
         raw[f.name] = undefined;
         if (!f.optional) errors[f.name] = `${f.label} is required.`;
-      }
-      else if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) errors[f.name] = `${f.label} must be a number.`;
+      } else if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) errors[f.name] = `${f.label} must be a number.`;
       else raw[f.name] = Number(text);
     }
   }
@@ -235,7 +234,8 @@ const TOP_LABEL: Record<string, string> = {
 export function missingFor(kind: RunKind, artifacts: { kind: string }[]): string | null {
   const info = RUN_KINDS[kind];
   const article = (label: string) => (/^(SFT|[aeiou])/i.test(label) ? `an ${label}` : `a ${label}`);
-  if (info.baseKinds && allowedBases(kind, artifacts).length === 0) return `needs ${info.baseKinds.map((k) => article(ARTIFACT_LABEL[k])).join(" or ")} checkpoint`;
+  if (info.baseKinds && allowedBases(kind, artifacts).length === 0)
+    return `needs ${info.baseKinds.map((k) => article(ARTIFACT_LABEL[k])).join(" or ")} checkpoint`;
   if (info.needsRewardModel && !artifacts.some((a) => a.kind === "reward_model")) return "needs a reward model";
   return null;
 }

@@ -24,7 +24,16 @@ export function sourceRequest(s: SourceState): Record<string, unknown> {
   const k = s.k.trim() ? { k: Number(s.k) } : {};
   if (s.kind === "artifacts") return { source: { kind: "artifacts", artifactIds: s.artifactIds }, ...k };
   if (s.kind === "openai")
-    return { source: { kind: "openai", baseUrl: s.baseUrl.trim(), model: s.model.trim(), ...(s.apiKey ? { apiKey: s.apiKey } : {}), ...(s.stream ? { stream: true } : {}) }, ...k };
+    return {
+      source: {
+        kind: "openai",
+        baseUrl: s.baseUrl.trim(),
+        model: s.model.trim(),
+        ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+        ...(s.stream ? { stream: true } : {}),
+      },
+      ...k,
+    };
   return { source: { kind: "promoted" }, ...k };
 }
 

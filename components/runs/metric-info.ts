@@ -14,9 +14,16 @@ export const METRIC_INFO: Record<string, MetricInfo> = {
   tokenspersec: { label: "Throughput", unit: "tokens/s", help: "Training tokens processed per second." },
   copyms: { label: "Host↔device copy time", unit: "ms", help: "Time a step spent copying between CPU and GPU memory." },
   steps: { label: "Steps", unit: "steps", help: "Optimizer steps the run took." },
-  stoppedearly: { label: "Stopped early", help: "1 (yes) when validation loss stopped improving for the patience set, so training ended before the last step." },
+  stoppedearly: {
+    label: "Stopped early",
+    help: "1 (yes) when validation loss stopped improving for the patience set, so training ended before the last step.",
+  },
   // reward model
-  accuracy: { label: "Training accuracy", unit: "fraction", help: "Share of training pairs where the chosen answer scored above the rejected one; 0.5 is chance." },
+  accuracy: {
+    label: "Training accuracy",
+    unit: "fraction",
+    help: "Share of training pairs where the chosen answer scored above the rejected one; 0.5 is chance.",
+  },
   valaccuracy: { label: "Held-out accuracy", unit: "fraction", help: "The same on held-out pairs; below 0.5 the model prefers the rejected answer." },
   margin: { label: "Training margin", unit: "raw score", help: "Mean score of the chosen answer minus the rejected one, in the model's raw units." },
   valmargin: { label: "Held-out margin", help: "The same on held-out pairs (raw units on the chart; normalised in the model's card)." },

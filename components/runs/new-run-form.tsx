@@ -133,9 +133,12 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
       e.baseId = bases.length
         ? "Choose the checkpoint the run starts from."
         : `There is no ${info.baseKinds.map((k) => ARTIFACT_LABEL[k]).join(" or ")} checkpoint yet to start from; train one first.`;
-    if (info.needsRewardModel && !rewardId) e.rewardId = rewards.length ? "Choose the reward model that scores the rollouts." : "There is no reward model yet; train one first.";
-    if (kind === "generate" && source.kind === "artifacts" && source.artifactIds.length === 0) e.source = "Choose at least one checkpoint to write the answers.";
-    if (kind === "generate" && source.kind === "openai" && !/^https?:\/\/\S+$/.test(source.baseUrl.trim())) e.baseUrl = "The endpoint's URL must start with http:// or https://.";
+    if (info.needsRewardModel && !rewardId)
+      e.rewardId = rewards.length ? "Choose the reward model that scores the rollouts." : "There is no reward model yet; train one first.";
+    if (kind === "generate" && source.kind === "artifacts" && source.artifactIds.length === 0)
+      e.source = "Choose at least one checkpoint to write the answers.";
+    if (kind === "generate" && source.kind === "openai" && !/^https?:\/\/\S+$/.test(source.baseUrl.trim()))
+      e.baseUrl = "The endpoint's URL must start with http:// or https://.";
     if (kind === "generate" && source.kind === "openai" && !source.model.trim()) e.model = "Name the model the endpoint serves.";
     if (kind === "generate" && source.k.trim() && !/^[2-9]$/.test(source.k.trim())) e.k = "Answers per task must be a whole number from 2 to 9.";
     return e;
@@ -179,7 +182,10 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
       router.push(`/runs/${id}`);
     } catch (e) {
       const body = e instanceof ApiError ? e.body : null;
-      const mapped = serverErrors(body ?? { error: { message: (e as Error).message } }, fields.map((f) => f.name));
+      const mapped = serverErrors(
+        body ?? { error: { message: (e as Error).message } },
+        fields.map((f) => f.name),
+      );
       show(mapped.fields, mapped.form);
       setBusy(false);
     }
@@ -201,7 +207,13 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
         <ErrorText>{formError}</ErrorText>
         <div className="grid gap-4 md:grid-cols-2">
           <Row id="run-kind" label="Kind" help={info.description} error={errors.kind}>
-            <select id="run-kind" className={INPUT} value={kind} aria-describedby="run-kind-help" onChange={(e) => changeKind(e.currentTarget.value as RunKind)}>
+            <select
+              id="run-kind"
+              className={INPUT}
+              value={kind}
+              aria-describedby="run-kind-help"
+              onChange={(e) => changeKind(e.currentTarget.value as RunKind)}
+            >
               {RUN_KIND_NAMES.map((k) => {
                 const missing = missingFor(k, artifacts);
                 return (
@@ -214,7 +226,14 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
             </select>
           </Row>
           <Row id="run-name" label="Name (optional)" help="Shown in the runs list; left empty, the kind and the time." error={errors.name}>
-            <input id="run-name" className={INPUT} value={name} maxLength={200} aria-describedby="run-name-help" onChange={(e) => setName(e.currentTarget.value)} />
+            <input
+              id="run-name"
+              className={INPUT}
+              value={name}
+              maxLength={200}
+              aria-describedby="run-name-help"
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
           </Row>
           <Row id="run-projectId" label="Project" help="Its labels are the data; its runs are listed together." error={errors.projectId}>
             <select
@@ -236,8 +255,19 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
               ))}
             </select>
           </Row>
-          <Row id="run-size" label="Model size" help="Scales the default hyperparameters below; set from the starting checkpoint when it says." error={errors.modelSize}>
-            <select id="run-size" className={INPUT} value={size} aria-describedby="run-size-help" onChange={(e) => changeSize(e.currentTarget.value as ModelSize)}>
+          <Row
+            id="run-size"
+            label="Model size"
+            help="Scales the default hyperparameters below; set from the starting checkpoint when it says."
+            error={errors.modelSize}
+          >
+            <select
+              id="run-size"
+              className={INPUT}
+              value={size}
+              aria-describedby="run-size-help"
+              onChange={(e) => changeSize(e.currentTarget.value as ModelSize)}
+            >
               {MODEL_SIZES.map((s) => (
                 <option key={s} value={s}>
                   {SIZE_TEXT[s]}
@@ -342,9 +372,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
           )}
         </div>
 
-        {kind === "generate" && (
-          <GenerateSource value={source} onChange={setSource} artifacts={artifacts} errors={errors} />
-        )}
+        {kind === "generate" && <GenerateSource value={source} onChange={setSource} artifacts={artifacts} errors={errors} />}
 
         <fieldset className="space-y-3">
           <legend className="text-base font-semibold">Hyperparameters</legend>

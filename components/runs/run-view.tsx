@@ -110,7 +110,10 @@ export function RunView({ initial, initialPoints, canControl, others, origin, no
         <ProgressBar progress={run.progress} status={run.status} etaSec={run.etaSec} label="Run progress" />
         <ErrorText>{actionError}</ErrorText>
         {run.status === "failed" && run.error && (
-          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          <div
+            role="alert"
+            className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+          >
             <strong className="font-semibold">The run failed: </strong>
             <span data-testid="run-error">{run.error}</span>
           </div>
@@ -338,8 +341,5 @@ export function groupByKind<R extends { kind: string }>(kind: string, runs: R[])
   const same = runs.filter((r) => r.kind === kind);
   const rest = runs.filter((r) => r.kind !== kind);
   const label = RUN_KINDS[kind as RunKind]?.label ?? kind;
-  return [
-    ...(same.length ? [{ label: `${label} runs`, runs: same }] : []),
-    ...(rest.length ? [{ label: "Other kinds", runs: rest }] : []),
-  ];
+  return [...(same.length ? [{ label: `${label} runs`, runs: same }] : []), ...(rest.length ? [{ label: "Other kinds", runs: rest }] : [])];
 }

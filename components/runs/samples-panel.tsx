@@ -70,7 +70,8 @@ export function SamplesPanel({ runId, kind, active }: { runId: string; kind: str
       {error && <p className="text-sm text-red-700 dark:text-red-400">{error}</p>}
       {!data || data.samples.length === 0 ? (
         <p className="text-sm text-zinc-500 dark:text-zinc-400">
-          No samples yet: at each {kind === "ppo" ? "checkpoint" : "evaluation"} the model answers a few fixed held-out prompts (greedy decoding), and they appear here.
+          No samples yet: at each {kind === "ppo" ? "checkpoint" : "evaluation"} the model answers a few fixed held-out prompts (greedy decoding), and they
+          appear here.
         </p>
       ) : (
         <ol className="grid gap-3 lg:grid-cols-2" aria-label={`Answers at ${unit} ${data.step}`}>

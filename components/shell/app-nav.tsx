@@ -14,9 +14,10 @@ export function AppNav({ user }: { user: SessionUser }) {
           RLHF Studio
         </Link>
         <NavLinks
-          groups={NAV_GROUPS.map((g) => ({ label: g.label, items: g.items.filter((i) => can(user, i.permission)).map(({ href, label }) => ({ href, label })) })).filter(
-            (g) => g.items.length > 0,
-          )}
+          groups={NAV_GROUPS.map((g) => ({
+            label: g.label,
+            items: g.items.filter((i) => can(user, i.permission)).map(({ href, label }) => ({ href, label })),
+          })).filter((g) => g.items.length > 0)}
         />
         <div className="flex items-center gap-1 text-sm">
           <Link href="/account" className="max-w-56 truncate rounded-md px-2 py-1 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" title={user.email}>

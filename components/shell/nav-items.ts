@@ -39,7 +39,5 @@ export const NAV_ITEMS: NavItem[] = NAV_GROUPS.flatMap((g) => g.items);
 
 /** The item a path belongs to: the longest href that is the path or a folder above it ("/admin/projects/x" -> "/admin"). */
 export function currentHref(pathname: string, hrefs: string[]): string | undefined {
-  return hrefs
-    .filter((h) => pathname === h || pathname.startsWith(`${h}/`))
-    .sort((a, b) => b.length - a.length)[0];
+  return hrefs.filter((h) => pathname === h || pathname.startsWith(`${h}/`)).sort((a, b) => b.length - a.length)[0];
 }

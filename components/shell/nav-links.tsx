@@ -6,7 +6,10 @@ import { currentHref } from "./nav-items";
 
 export function NavLinks({ groups }: { groups: { label: string; items: { href: string; label: string }[] }[] }) {
   const pathname = usePathname();
-  const current = currentHref(pathname, groups.flatMap((g) => g.items.map((i) => i.href)));
+  const current = currentHref(
+    pathname,
+    groups.flatMap((g) => g.items.map((i) => i.href)),
+  );
   return (
     <ul className="flex flex-1 flex-wrap items-center gap-x-3 gap-y-1 text-sm">
       {groups.map((g) => (
@@ -32,5 +35,3 @@ export function NavLinks({ groups }: { groups: { label: string; items: { href: s
     </ul>
   );
 }
-
-

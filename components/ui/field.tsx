@@ -1,7 +1,6 @@
 import type { InputHTMLAttributes, SelectHTMLAttributes } from "react";
 
-const INPUT =
-  "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+const INPUT = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 export function Field({ label, id, ...props }: InputHTMLAttributes<HTMLInputElement> & { label: string; id: string }) {
   return (
@@ -12,12 +11,7 @@ export function Field({ label, id, ...props }: InputHTMLAttributes<HTMLInputElem
   );
 }
 
-export function Select({
-  label,
-  id,
-  children,
-  ...props
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string }) {
+export function Select({ label, id, children, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string }) {
   return (
     <label htmlFor={id} className="block space-y-1">
       <span className="text-sm font-medium">{label}</span>

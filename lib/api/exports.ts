@@ -28,8 +28,9 @@ export const listExportsOp = operation(
     doc: { operationId: "listExports", summary: "List exports, newest first", tags: ["exports"], response: z.object({ exports: z.array(exportView) }) },
   },
   async ({ query, user }) => ({
-  exports: await listExports(db, { projectId: query.projectId, take: query.limit, projects: await projectsWhere(db, user, "datasets.export") }),
-}));
+    exports: await listExports(db, { projectId: query.projectId, take: query.limit, projects: await projectsWhere(db, user, "datasets.export") }),
+  }),
+);
 
 export const createExportOp = operation(
   {
@@ -45,9 +46,10 @@ export const createExportOp = operation(
     },
   },
   async ({ user, body }) => {
-  await assertExportRequest(db, user, body.projectId);
-  return { export: await createExport(db, user, body) };
-});
+    await assertExportRequest(db, user, body.projectId);
+    return { export: await createExport(db, user, body) };
+  },
+);
 
 export const getExportOp = operation(
   {
@@ -57,9 +59,10 @@ export const getExportOp = operation(
     doc: { operationId: "getExport", summary: "One export and its files", tags: ["exports"], response: z.object({ export: exportView }) },
   },
   async ({ params, user }) => {
-  await assertExportAccess(db, user, params.id);
-  return { export: await getExport(db, params.id) };
-});
+    await assertExportAccess(db, user, params.id);
+    return { export: await getExport(db, params.id) };
+  },
+);
 
 /** Streams one file the export lists, with its sha256 in a header; the audit log says whether a token fetched it. */
 export const downloadExportFileOp = operation(
@@ -76,6 +79,7 @@ export const downloadExportFileOp = operation(
     },
   },
   async ({ params, user, via }) => {
-  await assertExportAccess(db, user, params.id);
-  return downloadExportFile(db, user.id, params.id, params.name, via === "token" ? { via: "api" } : {});
-});
+    await assertExportAccess(db, user, params.id);
+    return downloadExportFile(db, user.id, params.id, params.name, via === "token" ? { via: "api" } : {});
+  },
+);

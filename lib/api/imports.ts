@@ -20,8 +20,8 @@ export const importFileOp = operation(
       operationId: "importFile",
       summary: "Import prompts or answer sets into a project",
       description:
-        "Send the file itself as the request body (at most 512 MiB, streamed). JSONL prompts: `{\"prompt\": \"…\"}` or " +
-        "`{\"messages\": [...]}` per line; answer sets add the answers. Prompts already in the project are skipped.",
+        'Send the file itself as the request body (at most 512 MiB, streamed). JSONL prompts: `{"prompt": "…"}` or ' +
+        '`{"messages": [...]}` per line; answer sets add the answers. Prompts already in the project are skipped.',
       tags: ["imports"],
       response: z.object({ import: importResult }),
       requestContent: {

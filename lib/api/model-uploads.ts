@@ -22,7 +22,9 @@ export const startUploadOp = operation(
       operationId: "startModelUpload",
       summary: "Start uploading a GPT-2 model folder (then PUT each file, then finish); unfinished uploads are removed after a day",
       tags: uploadTag,
-      response: z.object({ upload: z.object({ id, maxBytes: z.int().meta({ description: "The most bytes the whole folder may hold (MODEL_UPLOAD_MAX_BYTES)" }) }) }),
+      response: z.object({
+        upload: z.object({ id, maxBytes: z.int().meta({ description: "The most bytes the whole folder may hold (MODEL_UPLOAD_MAX_BYTES)" }) }),
+      }),
     },
   },
   async ({ user }) => ({ upload: startUpload(user.id) }),
@@ -76,7 +78,12 @@ export const cancelUploadOp = operation(
     permission: "models.import",
     scope: "models:import",
     params: idParams,
-    doc: { operationId: "cancelModelUpload", summary: "Abandon an upload and remove what was sent", tags: uploadTag, response: z.object({ ok: z.literal(true) }) },
+    doc: {
+      operationId: "cancelModelUpload",
+      summary: "Abandon an upload and remove what was sent",
+      tags: uploadTag,
+      response: z.object({ ok: z.literal(true) }),
+    },
   },
   async ({ user, params }) => {
     cancelUpload(user.id, params.id);

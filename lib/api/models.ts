@@ -17,7 +17,12 @@ export const listModelsOp = operation(
   {
     permission: "runs.read",
     scope: "models:read",
-    doc: { operationId: "listModels", summary: "Every checkpoint with its lineage links and metrics", tags: ["models"], response: z.object({ models: z.array(modelView) }) },
+    doc: {
+      operationId: "listModels",
+      summary: "Every checkpoint with its lineage links and metrics",
+      tags: ["models"],
+      response: z.object({ models: z.array(modelView) }),
+    },
   },
   async () => ({ models: await listArtifacts(db) }),
 );

@@ -40,7 +40,14 @@ function operation(spec: RouteSpec) {
   const doc = spec.doc;
   if (!doc) throw new Error("An /api/v1 route needs a doc (operationId, summary, tags) in its route() options.");
   const hasBody = spec.body !== undefined && spec.body !== "none";
-  const codes = new Set<number>([401, 403, ...(spec.params ? [404] : []), ...(spec.query || hasBody ? [400] : []), ...(hasBody ? [413] : []), ...(doc.errors ?? [])]);
+  const codes = new Set<number>([
+    401,
+    403,
+    ...(spec.params ? [404] : []),
+    ...(spec.query || hasBody ? [400] : []),
+    ...(hasBody ? [413] : []),
+    ...(doc.errors ?? []),
+  ]);
   const ok = doc.responseContent
     ? { description: doc.summary, ...(doc.responseHeaders ? { headers: doc.responseHeaders } : {}), content: doc.responseContent }
     : { description: doc.summary, content: { "application/json": { schema: doc.response ? jsonSchema(doc.response, "output") : { type: "object" } } } };

@@ -44,7 +44,12 @@ export const getRunOp = operation(
     permission: "runs.read",
     scope: "runs:read",
     params: idParams,
-    doc: { operationId: "getRun", summary: "One run: config, progress, ETA, checkpoints, error and log tail", tags: ["runs"], response: z.object({ run: runDetail }) },
+    doc: {
+      operationId: "getRun",
+      summary: "One run: config, progress, ETA, checkpoints, error and log tail",
+      tags: ["runs"],
+      response: z.object({ run: runDetail }),
+    },
   },
   async ({ params, user }) => {
     await assertRunAccess(db, user, params.id, "runs.read");
@@ -79,7 +84,8 @@ export const runSamplesOp = operation(
     query: samplesQuerySchema,
     doc: {
       operationId: "runSamples",
-      summary: "What the model answered to the run's fixed held-out prompts at an evaluation (SFT, DPO; PPO at each checkpoint): the steps that have answers, and the answers at ?step= (default: the latest)",
+      summary:
+        "What the model answered to the run's fixed held-out prompts at an evaluation (SFT, DPO; PPO at each checkpoint): the steps that have answers, and the answers at ?step= (default: the latest)",
       tags: ["runs"],
       response: runSamples,
     },
@@ -96,7 +102,13 @@ export const cancelRunOp = operation(
     scope: "runs:write",
     body: "none",
     params: idParams,
-    doc: { operationId: "cancelRun", summary: "Cancel a queued or running run (a running one stops at its next step)", tags: ["runs"], response: runStatus, errors: [409] },
+    doc: {
+      operationId: "cancelRun",
+      summary: "Cancel a queued or running run (a running one stops at its next step)",
+      tags: ["runs"],
+      response: runStatus,
+      errors: [409],
+    },
   },
   async ({ user, params }) => {
     await assertRunAccess(db, user, params.id, "runs.create");
@@ -110,7 +122,13 @@ export const resumeRunOp = operation(
     scope: "runs:write",
     body: "none",
     params: idParams,
-    doc: { operationId: "resumeRun", summary: "Queue a failed or cancelled run again, from its last checkpoint", tags: ["runs"], response: runStatus, errors: [409] },
+    doc: {
+      operationId: "resumeRun",
+      summary: "Queue a failed or cancelled run again, from its last checkpoint",
+      tags: ["runs"],
+      response: runStatus,
+      errors: [409],
+    },
   },
   async ({ user, params }) => {
     await assertRunAccess(db, user, params.id, "runs.create");

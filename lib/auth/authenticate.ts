@@ -23,11 +23,7 @@ type Hooks = {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function authenticate(
-  db: Db,
-  input: { email: string; password: string; ip: string },
-  hooks: Hooks = {},
-): Promise<SessionUser> {
+export async function authenticate(db: Db, input: { email: string; password: string; ip: string }, hooks: Hooks = {}): Promise<SessionUser> {
   const email = input.email.trim().toLowerCase();
   const attempt = { email, ip: input.ip || "unknown" };
   const verdict = await beginAttempt(db, attempt);

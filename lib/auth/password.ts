@@ -5,12 +5,7 @@ import crypto from "node:crypto";
 import { promisify } from "node:util";
 import { envVar } from "../env";
 
-const scrypt = promisify(crypto.scrypt) as (
-  pw: crypto.BinaryLike,
-  salt: crypto.BinaryLike,
-  keylen: number,
-  opts: crypto.ScryptOptions,
-) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (pw: crypto.BinaryLike, salt: crypto.BinaryLike, keylen: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 
 export type PasswordCost = { log2N: number };
 

@@ -17,23 +17,16 @@ export async function sessionClaims(db: Db, userId: string): Promise<SessionClai
 }
 
 /** A token signed in before this field existed has neither: it counts as version 0, never changed. */
-export function sessionIsCurrent(
-  claims: Partial<SessionClaims>,
-  user: { sessionVersion: number; passwordChangedAt: Date | null },
-): boolean {
+export function sessionIsCurrent(claims: Partial<SessionClaims>, user: { sessionVersion: number; passwordChangedAt: Date | null }): boolean {
   return (claims.sv ?? 0) === user.sessionVersion && (user.passwordChangedAt?.getTime() ?? 0) <= (claims.pca ?? 0);
 }
-
 
 /**
  * The user a session names, or null when it is unknown, disabled, or the session is older than a
  * password change or "sign out everywhere". The role and disabled flag are read here on every
  * request, so changes take effect at once. One plain query on the shared pool: every API call does it.
  */
-export async function userForSession(
-  sql: pg.Pool,
-  session: { id?: string } & Partial<SessionClaims>,
-): Promise<SessionUser | null> {
+export async function userForSession(sql: pg.Pool, session: { id?: string } & Partial<SessionClaims>): Promise<SessionUser | null> {
   if (!session.id || !isId(session.id)) return null;
   const { rows } = await sql.query<SessionUser & { disabled: boolean; sessionVersion: number; passwordChangedAt: Date | null }>({
     name: "current_user",

@@ -68,9 +68,7 @@ const bump = (c: Counter, now: Date) => {
     RETURNING key, failures, "lockedUntil"`;
 };
 
-export type AttemptVerdict =
-  | { allowed: false; retryMinutes: number }
-  | { allowed: true; delayMs: number };
+export type AttemptVerdict = { allowed: false; retryMinutes: number } | { allowed: true; delayMs: number };
 
 /**
  * Counts a sign-in attempt on all its counters in ONE statement and says whether its password may

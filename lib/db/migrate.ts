@@ -38,10 +38,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 export class MigrationError extends Error {}
 
 /** Applies pending migrations; returns the names applied. */
-export async function migrate(
-  databaseUrl: string,
-  opts: { log?: (msg: string) => void; dir?: string } = {},
-): Promise<string[]> {
+export async function migrate(databaseUrl: string, opts: { log?: (msg: string) => void; dir?: string } = {}): Promise<string[]> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -60,8 +57,7 @@ export async function migrate(
     for (const m of listMigrations(opts.dir)) {
       const prior = done.get(m.name);
       if (prior !== undefined) {
-        if (prior !== m.checksum)
-          log(`warning: migration ${m.name} was edited after it was applied (checksum differs)`);
+        if (prior !== m.checksum) log(`warning: migration ${m.name} was edited after it was applied (checksum differs)`);
         continue;
       }
       try {

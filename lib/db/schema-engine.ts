@@ -55,11 +55,7 @@ export async function diffMigrationsToSchema(opts: { migrationsDir?: string; sch
   const schema = fs.readFileSync(schemaPath, "utf8");
   const pglite = new PGlite();
   const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(pglite));
-  const engine = await mod.SchemaEngine.new(
-    { datamodels: [[schemaPath, schema]] },
-    () => {},
-    factory,
-  );
+  const engine = await mod.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, factory);
   try {
     const result = await engine.diff({
       from: migrationsTarget(opts.migrationsDir ?? MIGRATIONS_DIR),

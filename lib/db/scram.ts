@@ -25,7 +25,10 @@ export function mockVerifier(): ScramVerifier {
 
 export class ScramError extends Error {
   /** True when the message was well formed but the proof is wrong (a wrong password or user). */
-  constructor(message: string, readonly wrongPassword = false) {
+  constructor(
+    message: string,
+    readonly wrongPassword = false,
+  ) {
     super(message);
   }
 }

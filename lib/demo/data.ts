@@ -58,7 +58,7 @@ export const DEMO_ANSWER_SETS: { prompt: string; responses: string[] }[] = [
     prompt: "Write a Python function that returns the largest number in a list.",
     responses: [
       "```python\ndef largest(xs):\n    return max(xs)\n```",
-      "```python\ndef largest(xs):\n    if not xs:\n        raise ValueError(\"empty list\")\n    best = xs[0]\n    for x in xs[1:]:\n        if x > best:\n            best = x\n    return best\n```",
+      '```python\ndef largest(xs):\n    if not xs:\n        raise ValueError("empty list")\n    best = xs[0]\n    for x in xs[1:]:\n        if x > best:\n            best = x\n    return best\n```',
       "```python\ndef largest(xs):\n    return sorted(xs)[0]\n```",
       "Use the max function.",
     ],

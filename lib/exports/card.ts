@@ -104,7 +104,9 @@ export function datasetCard(input: CardInput): string {
             (a.labelerPairs !== undefined ? ` (${a.labelerPairs} labeler pairs)` : "") +
             ". A pair agrees when both labelers order it the same way; a tie agrees only with a tie.",
           ...(a.krippendorffAlpha !== undefined
-            ? [`- Krippendorff's alpha (ordinal, on average ranks): ${a.krippendorffAlpha === null ? "undefined (no variation)" : a.krippendorffAlpha.toFixed(3)}.`]
+            ? [
+                `- Krippendorff's alpha (ordinal, on average ranks): ${a.krippendorffAlpha === null ? "undefined (no variation)" : a.krippendorffAlpha.toFixed(3)}.`,
+              ]
             : []),
         ];
 

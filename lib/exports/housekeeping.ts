@@ -20,7 +20,10 @@ export const exportConcurrency = () => envVar("EXPORT_CONCURRENCY");
 export function takeExportSlot(id: string): () => void {
   const limit = exportConcurrency();
   if (inProgress.size >= limit)
-    throw new AppError("throttled", `${limit === 1 ? "An export is" : `${limit} exports are`} being made already; try again when ${limit === 1 ? "it has" : "one has"} finished.`);
+    throw new AppError(
+      "throttled",
+      `${limit === 1 ? "An export is" : `${limit} exports are`} being made already; try again when ${limit === 1 ? "it has" : "one has"} finished.`,
+    );
   inProgress.add(id);
   return () => void inProgress.delete(id);
 }

@@ -28,9 +28,9 @@ export async function labelChoicePass(client: pg.ClientBase, f: CreateExportInpu
     return r.rowCount ?? 0;
   }
   const overrides = new Map(
-    (await client.query<{ taskId: string; tiers: Tiers }>(`SELECT "taskId", tiers FROM "TaskReview" WHERE decision = 'override' AND tiers IS NOT NULL`)).rows.map(
-      (r) => [r.taskId, r.tiers],
-    ),
+    (
+      await client.query<{ taskId: string; tiers: Tiers }>(`SELECT "taskId", tiers FROM "TaskReview" WHERE decision = 'override' AND tiers IS NOT NULL`)
+    ).rows.map((r) => [r.taskId, r.tiers]),
   );
   let rows: [string, string, string][] = [];
   let n = 0;

@@ -16,17 +16,16 @@ const tie: Field = {
   name: "tie",
   type: "bool",
   description:
-    "True when the labeler ranked the two answers equal (chosen and rejected are then just the order shown); written whenever margin is, so a tie (margin 0) is never mistaken for a \"negligibly better\" preference (also margin 0). TRL's trainers read every row as a preference: drop the tie rows for them.",
+    'True when the labeler ranked the two answers equal (chosen and rejected are then just the order shown); written whenever margin is, so a tie (margin 0) is never mistaken for a "negligibly better" preference (also margin 0). TRL\'s trainers read every row as a preference: drop the tie rows for them.',
 };
 
 /** What the dataset card says for each choice of labels (validation/export.ts EXPORT_LABEL_CHOICES). */
 export const LABEL_CHOICE_TEXT: Record<ExportLabelChoice, string> = {
-  all:
-    "All labels: every labeler's ranking of each task is its own row (or rows). Labels a reviewer discarded are left out.",
+  all: "All labels: every labeler's ranking of each task is its own row (or rows). Labels a reviewer discarded are left out.",
   consensus:
     'Consensus: one ranking per task. Where a reviewer overrode the task it is the reviewer\'s ranking (labeler "reviewed"); elsewhere the Borda-count consensus of the task\'s labels that pass the filters, equal scores tied (labeler "consensus"). A chosen ranking has no Likert scores; its flags are every flag its labels set. Labels a reviewer discarded are left out.',
   reviewed:
-    'Reviewed where available: for a task a reviewer overrode, the reviewer\'s ranking alone (labeler "reviewed", no Likert scores, its labels\' flags); every other task\'s labels as they are. Labels a reviewer discarded are left out.',
+    "Reviewed where available: for a task a reviewer overrode, the reviewer's ranking alone (labeler \"reviewed\", no Likert scores, its labels' flags); every other task's labels as they are. Labels a reviewer discarded are left out.",
 };
 
 export const KIND_LABELS: Record<ExportKind, string> = {
@@ -41,7 +40,7 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
     standard: {
       layout: "SFT prompt-completion pairs: prompt, completion (one line per demonstration)",
       fields: [
-        { name: "prompt", type: "string", description: "The prompt; chat prompts as \"User: …\\n\\nAssistant:\"." },
+        { name: "prompt", type: "string", description: 'The prompt; chat prompts as "User: …\\n\\nAssistant:".' },
         { name: "completion", type: "string", description: "The labeler's demonstration." },
       ],
     },
@@ -54,7 +53,7 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
     standard: {
       layout: "TRL preference pairs: prompt, chosen, rejected (strings)",
       fields: [
-        { name: "prompt", type: "string", description: "The prompt; chat prompts as \"User: …\\n\\nAssistant:\"." },
+        { name: "prompt", type: "string", description: 'The prompt; chat prompts as "User: …\\n\\nAssistant:".' },
         { name: "chosen", type: "string", description: "The answer ranked better." },
         { name: "rejected", type: "string", description: "The answer ranked worse (for a tie: the later one shown)." },
         margin,
@@ -78,7 +77,7 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
       fields: [
         { name: "prompt", type: "string", description: "The prompt as text." },
         { name: "responses", type: "list of string", description: "The answers in the order shown (A first)." },
-        { name: "ranking", type: "string", description: "The ranking, best first, e.g. \"A > B > C = D\"." },
+        { name: "ranking", type: "string", description: 'The ranking, best first, e.g. "A > B > C = D".' },
         { name: "tiers", type: "list of list of int", description: "Response indices grouped in tiers, best first." },
         { name: "likert", type: "list of int|null", description: "Overall quality 1..7 per response, null where not given." },
         { name: "flags", type: "list of list of string", description: "Flags the labeler set per response." },
@@ -88,14 +87,16 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
           name: "ratings",
           type: "list of {axis: int}",
           optional: true,
-          description: "Per response, its scores on the project's rating axes other than quality (see Label schema); only on rankings where some answer has one. In Parquet, the list as a JSON string.",
+          description:
+            "Per response, its scores on the project's rating axes other than quality (see Label schema); only on rankings where some answer has one. In Parquet, the list as a JSON string.",
         },
         { name: "rationale", type: "string", optional: true, description: "The labeler's free-text reason for the ranking; only where given." },
         {
           name: "strength",
           type: "string",
           optional: true,
-          description: "Pairwise (K = 2) projects only, on rankings that have one: Llama 2's preference strength of the better answer (significantly, better, slightly, negligibly = negligibly better / unsure).",
+          description:
+            "Pairwise (K = 2) projects only, on rankings that have one: Llama 2's preference strength of the better answer (significantly, better, slightly, negligibly = negligibly better / unsure).",
         },
         { name: "margin", type: "int", optional: true, description: `Beside strength only: its Llama 2 margin (${STRENGTH_MARGIN_TEXT}).` },
       ],
@@ -108,7 +109,7 @@ export const LAYOUTS: Record<ExportKind, Record<ExportLayout, Layout>> = {
   ppo: {
     standard: {
       layout: "RL prompts: prompt",
-      fields: [{ name: "prompt", type: "string", description: "The prompt; chat prompts as \"User: …\\n\\nAssistant:\"." }],
+      fields: [{ name: "prompt", type: "string", description: 'The prompt; chat prompts as "User: …\\n\\nAssistant:".' }],
     },
     conversational: {
       layout: "RL prompts, chat layout: messages",

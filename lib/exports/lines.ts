@@ -5,16 +5,7 @@ import { expandPairs } from "../ranking/pairs";
 import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { CreateExportInput, ExportKind } from "../validation/export";
-import {
-  conversationalPreferenceRow,
-  ppoMessagesRow,
-  ppoPromptRow,
-  preferenceRow,
-  rankingRow,
-  sftMessagesRow,
-  sftRow,
-  type ExportPrompt,
-} from "./rows";
+import { conversationalPreferenceRow, ppoMessagesRow, ppoPromptRow, preferenceRow, rankingRow, sftMessagesRow, sftRow, type ExportPrompt } from "./rows";
 
 /** Columns every export query returns (queries.ts PROMPT_COLS). */
 export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };

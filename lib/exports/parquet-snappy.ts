@@ -14,9 +14,7 @@ const native: Native | null = await import("snappy").then(
 );
 
 /** The writer's `compressors` option: native Snappy when it loads, else none (the writer's built-in). */
-export const snappyCompressors: Compressors = native
-  ? { SNAPPY: (input: Uint8Array) => native.compressSync(input) }
-  : {};
+export const snappyCompressors: Compressors = native ? { SNAPPY: (input: Uint8Array) => native.compressSync(input) } : {};
 
 /** Whether the native compressor is in use (the bench reports it). */
 export const nativeSnappy = native !== null;

@@ -5,8 +5,7 @@ import { ExportError } from "./errors";
 
 /** "labeler-" + the first 10 hex characters of HMAC-SHA256(exportSecret, userId). */
 export function pseudonym(exportSecret: string, userId: string): string {
-  if (exportSecret.length < 16)
-    throw new ExportError("bad_secret", "The export secret must be at least 16 characters long.");
+  if (exportSecret.length < 16) throw new ExportError("bad_secret", "The export secret must be at least 16 characters long.");
   return `labeler-${createHmac("sha256", exportSecret).update(userId).digest("hex").slice(0, 10)}`;
 }
 

@@ -68,12 +68,7 @@ export function preferenceRow(prompt: ExportPrompt, chosen: string, rejected: st
 }
 
 /** TRL preference, conversational layout: prompt is the message list, chosen/rejected one assistant turn each. */
-export function conversationalPreferenceRow(
-  prompt: ExportPrompt,
-  chosen: string,
-  rejected: string,
-  marks: PairMarks = {},
-): ConversationalPreferenceRow {
+export function conversationalPreferenceRow(prompt: ExportPrompt, chosen: string, rejected: string, marks: PairMarks = {}): ConversationalPreferenceRow {
   const messages = prompt.messages.map((m) => ({ role: m.role, content: m.content }));
   return mark<ConversationalPreferenceRow>({ prompt: messages, chosen: assistant(chosen), rejected: assistant(rejected) }, marks);
 }

@@ -47,7 +47,9 @@ function describeFilters(f: CreateExportInput): string {
     f.excludeFlags.length && `answers flagged ${f.excludeFlags.join(", ")} left out`,
     f.sourceModels.length && `answers from ${f.sourceModels.join(", ")} only`,
     f.kind === "rm" && (f.includeTies ? "ties kept" : "ties left out"),
-    rankedExport(f.kind) && f.importedLabels !== "include" && (f.importedLabels === "only" ? "imported preference data only" : "imported preference data left out"),
+    rankedExport(f.kind) &&
+      f.importedLabels !== "include" &&
+      (f.importedLabels === "only" ? "imported preference data only" : "imported preference data left out"),
   ].filter(Boolean);
   return parts.length ? `Filters: ${parts.join("; ")}.` : "No filters.";
 }
@@ -63,12 +65,7 @@ export type CreateExportOptions = {
 };
 
 /** Makes the snapshot, stores its Export row (audited) and returns it. */
-export async function createExport(
-  db: Db,
-  user: { id: string },
-  f: CreateExportInput,
-  opts: CreateExportOptions = {},
-): Promise<ExportView> {
+export async function createExport(db: Db, user: { id: string }, f: CreateExportInput, opts: CreateExportOptions = {}): Promise<ExportView> {
   const project = f.projectId ? await db.project.findUnique({ where: { id: f.projectId }, select: { name: true, guidelines: true, labelSchema: true } }) : null;
   if (f.projectId && !project) throw notFound("The project");
   const id = randomUUID();

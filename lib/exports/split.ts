@@ -25,11 +25,12 @@ export function unitHash(key: string, seed = ""): number {
 export function splitOf(promptKey: string, opts: SplitOptions = {}): Split {
   const validation = opts.validation ?? 0.1;
   const test = opts.test ?? 0;
-  for (const [name, f] of [["validation", validation], ["test", test]] as const)
-    if (!Number.isFinite(f) || f < 0 || f > 1)
-      throw new ExportError("bad_fractions", `The ${name} fraction must be between 0 and 1, not ${f}.`);
-  if (validation + test > 1)
-    throw new ExportError("bad_fractions", `The validation and test fractions add up to ${validation + test}, more than 1.`);
+  for (const [name, f] of [
+    ["validation", validation],
+    ["test", test],
+  ] as const)
+    if (!Number.isFinite(f) || f < 0 || f > 1) throw new ExportError("bad_fractions", `The ${name} fraction must be between 0 and 1, not ${f}.`);
+  if (validation + test > 1) throw new ExportError("bad_fractions", `The validation and test fractions add up to ${validation + test}, more than 1.`);
   const u = unitHash(promptKey, opts.seed ?? "");
   if (u < test) return "test";
   if (u < test + validation) return "validation";

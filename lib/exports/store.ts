@@ -107,13 +107,7 @@ const CONTENT_TYPES: [string, string][] = [
  * Streams one listed file of an export as an attachment, with its sha256 in a header, and records
  * the download in the audit log. Used by the app's route and by /api/v1 alike.
  */
-export async function downloadExportFile(
-  db: Db,
-  userId: string,
-  exportId: string,
-  name: string,
-  detail: Record<string, unknown> = {},
-): Promise<Response> {
+export async function downloadExportFile(db: Db, userId: string, exportId: string, name: string, detail: Record<string, unknown> = {}): Promise<Response> {
   const exp = await getExport(db, exportId);
   const { path: filePath, file } = exportFile(exp, name);
   await audit(db, userId, "export.download", { type: "export", id: exp.id }, { file: file.name, ...detail });

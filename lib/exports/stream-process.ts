@@ -16,9 +16,7 @@ const CHILD_HEAP_MB = 512;
 /** The child's script (./stream-child.ts), from the app's root. */
 const CHILD_SCRIPT = "lib/exports/stream-child.ts";
 
-export type ChildAnswer =
-  | { ok: true; streamed: Streamed; maxRssMb: number }
-  | { ok: false; error: { code?: ErrorCode; message: string }; maxRssMb: number };
+export type ChildAnswer = { ok: true; streamed: Streamed; maxRssMb: number } | { ok: false; error: { code?: ErrorCode; message: string }; maxRssMb: number };
 
 /** What the child reports besides its result: its peak resident memory. */
 export type ChildStats = { maxRssMb: number };

@@ -23,9 +23,28 @@ export type AllowList = { entries: string[]; hosts: HostEntry[]; ranges: net.Blo
 
 /** Addresses never reached unless listed: private, loopback, link-local, CGNAT, multicast, reserved. */
 const SPECIAL = new net.BlockList();
-for (const [a, p] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 3]] as const)
+for (const [a, p] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 3],
+] as const)
   SPECIAL.addSubnet(a, p, "ipv4");
-for (const [a, p] of [["::", 127], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["2001:db8::", 32]] as const) SPECIAL.addSubnet(a, p, "ipv6");
+for (const [a, p] of [
+  ["::", 127],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+  ["64:ff9b::", 96],
+  ["2001:db8::", 32],
+] as const)
+  SPECIAL.addSubnet(a, p, "ipv6");
 
 /** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it is. */
 function unmap(address: string): { address: string; family: 4 | 6 } {
@@ -98,13 +117,9 @@ export async function checkEndpoint(baseUrl: string, list: AllowList, lookup: Lo
   if (url.username || url.password) throw new EndpointRefused("Put the endpoint's key in the API key field, not in the URL.");
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const hostListed = list.hosts.some(
-    (e) => (e.wildcard ? host.endsWith(`.${e.host}`) : host === e.host) && (e.port === undefined || e.port === port),
-  );
+  const hostListed = list.hosts.some((e) => (e.wildcard ? host.endsWith(`.${e.host}`) : host === e.host) && (e.port === undefined || e.port === port));
   if (!hostListed && !(net.isIP(host) && listed(list.ranges, host)))
-    throw new EndpointRefused(
-      `The endpoint host ${url.host} is not on the allow-list of endpoint hosts; an admin can add it under Admin → Settings.`,
-    );
+    throw new EndpointRefused(`The endpoint host ${url.host} is not on the allow-list of endpoint hosts; an admin can add it under Admin → Settings.`);
   let addresses: { address: string; family: number }[];
   if (net.isIP(host)) addresses = [{ address: host, family: net.isIP(host) }];
   else {
@@ -116,11 +131,10 @@ export async function checkEndpoint(baseUrl: string, list: AllowList, lookup: Lo
   }
   if (addresses.length === 0) throw new EndpointRefused(`The endpoint host ${host} could not be resolved.`);
   for (const a of addresses) {
-    const allowed = !isSpecial(a.address) || listed(list.nets, a.address) || (isLoopback(a.address) && list.hosts.some((e) => e.host === "localhost" && !e.wildcard));
+    const allowed =
+      !isSpecial(a.address) || listed(list.nets, a.address) || (isLoopback(a.address) && list.hosts.some((e) => e.host === "localhost" && !e.wildcard));
     if (!allowed)
-      throw new EndpointRefused(
-        `The endpoint host ${host} resolves to ${a.address}, a private, loopback or link-local address that is not on the allow-list.`,
-      );
+      throw new EndpointRefused(`The endpoint host ${host} resolves to ${a.address}, a private, loopback or link-local address that is not on the allow-list.`);
   }
   const first = addresses[0];
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
@@ -139,13 +153,22 @@ export function pinnedFetch(target: Target, maxBytes = 16 * 1024 * 1024): typeof
     const body = typeof init.body === "string" ? init.body : undefined;
     if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
     const pinned: net.LookupFunction = (_host, opts, cb) => {
-      if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+      if ((opts as { all?: boolean }).all)
+        (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
       else cb(null, target.address, target.family);
     };
     const mod = url.protocol === "https:" ? https : http;
     return new Promise<Response>((resolve, reject) => {
       const req = mod.request(
-        { hostname: url.hostname, port: url.port || undefined, path: `${url.pathname}${url.search}`, method: init.method ?? "GET", headers, lookup: pinned, signal: init.signal ?? undefined },
+        {
+          hostname: url.hostname,
+          port: url.port || undefined,
+          path: `${url.pathname}${url.search}`,
+          method: init.method ?? "GET",
+          headers,
+          lookup: pinned,
+          signal: init.signal ?? undefined,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;

@@ -156,7 +156,10 @@ export class OpenAIClient {
         if (res.ok && res.body && /^text\/event-stream\b/i.test(res.headers.get("content-type") ?? "")) {
           // A stream: handed on as it arrives; its slot is held until it ends, fails or is cancelled.
           held = false;
-          return new Response(holdUntilDone(res.body, () => this.limiter.release()), { status: res.status, statusText: res.statusText, headers: res.headers });
+          return new Response(
+            holdUntilDone(res.body, () => this.limiter.release()),
+            { status: res.status, statusText: res.statusText, headers: res.headers },
+          );
         }
         // Read the whole answer inside the slot, as the hand-written client did.
         const body = await res.arrayBuffer();
@@ -243,7 +246,8 @@ export class OpenAIClient {
   /** One sentence for what the package threw: a status and its reason phrase, never the body. */
   private failure(e: unknown, signal?: AbortSignal): EndpointError {
     if (e instanceof APIUserAbortError || signal?.aborted) return new EndpointError("The request was canceled.");
-    if (e instanceof APIConnectionTimeoutError) return this.error(`The endpoint could not be reached: it did not answer within ${Math.round(this.o.timeoutMs / 1000)} s.`);
+    if (e instanceof APIConnectionTimeoutError)
+      return this.error(`The endpoint could not be reached: it did not answer within ${Math.round(this.o.timeoutMs / 1000)} s.`);
     if (e instanceof APIConnectionError) return this.error(`The endpoint could not be reached: ${unreachable((e as { cause?: unknown }).cause ?? e)}`);
     if (e instanceof APIError && typeof e.status === "number") {
       const retryable = e.status === 408 || e.status === 409 || e.status === 429 || e.status >= 500;
@@ -291,7 +295,10 @@ function holdUntilDone(body: ReadableStream<Uint8Array>, done: () => void): Read
 
 /** The reason phrase (" Unauthorized"), printable and short; empty when there is none. */
 function shortReason(statusText: string): string {
-  const reason = statusText.replace(/[^\x20-\x7e]/g, "").trim().slice(0, 40);
+  const reason = statusText
+    .replace(/[^\x20-\x7e]/g, "")
+    .trim()
+    .slice(0, 40);
   return reason ? ` ${reason}` : "";
 }
 

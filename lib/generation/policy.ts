@@ -49,14 +49,17 @@ export class Policy {
     const ids = this.promptIds(messages);
     const room = this.config.nCtx - ids.length;
     if (room < 1) throw new GenerationError(`The prompt takes ${ids.length} tokens, which fills the model's context of ${this.config.nCtx}.`);
-    const out = await this.gen.generate(Array.from({ length: n }, () => ids), {
-      maxNewTokens: Math.min(s.maxNewTokens, room),
-      temperature: s.temperature,
-      topP: s.topP,
-      topK: s.topK,
-      eos: this.tokenizer.eos,
-      seed: s.seed,
-    });
+    const out = await this.gen.generate(
+      Array.from({ length: n }, () => ids),
+      {
+        maxNewTokens: Math.min(s.maxNewTokens, room),
+        temperature: s.temperature,
+        topP: s.topP,
+        topK: s.topK,
+        eos: this.tokenizer.eos,
+        seed: s.seed,
+      },
+    );
     return out.tokens.map((tokens, i) => {
       const body = out.finished[i] ? tokens.slice(0, -1) : tokens;
       return { text: this.tokenizer.decode(body), tokens, finished: out.finished[i] };

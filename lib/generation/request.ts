@@ -19,7 +19,9 @@ const endpointFields = {
   stream: z
     .boolean()
     .default(false)
-    .describe("Ask for streamed answers (stream: true, server-sent events): the answer arrives as it is written, and the per-request timeout applies until the stream starts."),
+    .describe(
+      "Ask for streamed answers (stream: true, server-sent events): the answer arrives as it is written, and the per-request timeout applies until the stream starts.",
+    ),
 };
 
 /** Where the answers come from. */
@@ -44,7 +46,13 @@ export const samplingSchema = z.object({
   topP: z.number().min(0.01).max(1).optional().describe("Nucleus sampling mass."),
   topK: z.number().int().min(0).max(100_000).optional().describe("Keep only the k most likely tokens (0: all)."),
   maxNewTokens: z.number().int().min(1).max(4096).optional().describe("Longest answer, in tokens."),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe("Random seed."),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe("Random seed."),
 });
 
 /**
@@ -67,7 +75,12 @@ const storedRunConfig = z.object({
   temperature: z.number().min(0).max(2).default(0.9),
   topP: z.number().min(0.01).max(1).default(0.95),
   topK: z.number().int().min(0).max(100_000).default(0),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1337),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1337),
   request: z
     .object({
       source: storedSource.default({ kind: "promoted" }),

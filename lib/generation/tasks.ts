@@ -71,12 +71,7 @@ export type PendingPrompt = { id: string; contentHash: string; messages: { role:
  * (the iterated loop: SFT, then PPO, then PPO again) gets its own round of tasks for every
  * prompt, while running the same generator twice adds nothing.
  */
-export async function promptsNeedingRanking(
-  db: Db,
-  projectId: string,
-  limit: number,
-  writers: AnswerSource["writer"][],
-): Promise<PendingPrompt[]> {
+export async function promptsNeedingRanking(db: Db, projectId: string, limit: number, writers: AnswerSource["writer"][]): Promise<PendingPrompt[]> {
   const artifactIds = writers.flatMap((w) => ("artifactId" in w ? [w.artifactId] : []));
   const models = writers.flatMap((w) => ("endpointModel" in w ? [w.endpointModel] : []));
   return db.$queryRaw<PendingPrompt[]>`

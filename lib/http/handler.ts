@@ -36,7 +36,11 @@ export type RouteContext<P = Record<string, string>, Q = Record<string, never>, 
 type Schema = z.ZodType;
 type Out<S, Fallback> = S extends Schema ? z.output<S> : Fallback;
 
-export type RouteOptions<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | BodyKind | undefined = undefined> = {
+export type RouteOptions<
+  PS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  BS extends Schema | BodyKind | undefined = undefined,
+> = {
   /** The permission this route needs. */
   permission: Permission;
   /** "session" (browser), "token" (Authorization: Bearer), or "either". */
@@ -84,7 +88,9 @@ export type RouteDoc = {
   errors?: number[];
 };
 
-type Handler<PS, QS, BS> = (ctx: RouteContext<Out<PS, Record<string, string>>, Out<QS, Record<string, never>>, Out<BS, undefined>>) => Promise<Response | object | null>;
+type Handler<PS, QS, BS> = (
+  ctx: RouteContext<Out<PS, Record<string, string>>, Out<QS, Record<string, never>>, Out<BS, undefined>>,
+) => Promise<Response | object | null>;
 
 /** The options a route was made with, kept on its handler so the OpenAPI document can be generated from them. */
 export type RouteSpec = RouteOptions<Schema | undefined, Schema | undefined, Schema | BodyKind | undefined>;
@@ -110,11 +116,13 @@ function parseQuery(schema: Schema | undefined, req: Request): unknown {
   return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
 }
 
-export function route<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | BodyKind | undefined = undefined>(
-  opts: RouteOptions<PS, QS, BS>,
-  fn: Handler<PS, QS, BS>,
-): RouteHandler {
-  if (opts.auth && opts.auth !== "session" && !opts.scope) throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
+export function route<
+  PS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  BS extends Schema | BodyKind | undefined = undefined,
+>(opts: RouteOptions<PS, QS, BS>, fn: Handler<PS, QS, BS>): RouteHandler {
+  if (opts.auth && opts.auth !== "session" && !opts.scope)
+    throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
   const handle = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     try {
       const kind = bodyKind(req, opts.body);
@@ -186,7 +194,10 @@ async function limitBody(req: NextRequest, kind: BodyKind, max: number): Promise
   return req;
 }
 
-async function resolveUser(req: NextRequest, opts: { permission: Permission; scope?: Scope; auth?: "session" | "token" | "either" }): Promise<{ user: SessionUser; via: "session" | "token" }> {
+async function resolveUser(
+  req: NextRequest,
+  opts: { permission: Permission; scope?: Scope; auth?: "session" | "token" | "either" },
+): Promise<{ user: SessionUser; via: "session" | "token" }> {
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
   if (mode !== "session" && header?.startsWith("Bearer ")) {
@@ -237,10 +248,11 @@ export type Operation<PS extends Schema | undefined, QS extends Schema | undefin
   run: Handler<PS, QS, BS>;
 };
 
-export function operation<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | BodyKind | undefined = undefined>(
-  options: RouteOptions<PS, QS, BS>,
-  run: Handler<PS, QS, BS>,
-): Operation<PS, QS, BS> {
+export function operation<
+  PS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  BS extends Schema | BodyKind | undefined = undefined,
+>(options: RouteOptions<PS, QS, BS>, run: Handler<PS, QS, BS>): Operation<PS, QS, BS> {
   return { options, run };
 }
 

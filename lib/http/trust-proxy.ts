@@ -13,7 +13,10 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (v === "" || v === "0" || v.toLowerCase() === "false") return { kind: "none" };
   if (/^\d+$/.test(v)) return { kind: "hops", hops: Number(v) };
   const list = new net.BlockList();
-  for (const entry of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [addr, bits] = entry.split("/");
     const type = net.isIPv4(addr) ? "ipv4" : net.isIPv6(addr) ? "ipv6" : null;
     const prefix = bits === undefined ? null : Number(bits);

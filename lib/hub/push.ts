@@ -62,7 +62,13 @@ export async function pushFolder(o: {
       files: o.files.map((f) => ({ path: f.path, content: pathToFileURL(f.file) })),
     });
     if (!out?.commit?.oid) throw new AppError("unavailable", `The Hub answered the commit to ${what} without a commit id.`);
-    return { repo: o.repo, type: o.type, url: `${hubUrl}/${o.type === "dataset" ? "datasets/" : ""}${o.repo}`, commit: { oid: out.commit.oid, url: out.commit.url }, files: o.files.map((f) => f.path) };
+    return {
+      repo: o.repo,
+      type: o.type,
+      url: `${hubUrl}/${o.type === "dataset" ? "datasets/" : ""}${o.repo}`,
+      commit: { oid: out.commit.oid, url: out.commit.url },
+      files: o.files.map((f) => f.path),
+    };
   } catch (e) {
     throw hubError(e, what, o.token);
   }
@@ -74,14 +80,24 @@ function hubError(e: unknown, what: string, token: string): AppError {
   if (e instanceof HubApiError) {
     const status = e.statusCode;
     // the package's message: the Hub's own error text, then ". URL: …" (left out: the sentence names the repository)
-    const said = redact(String(e.message ?? ""), token).split(/\. URL: /)[0].replace(/\s+/g, " ").slice(0, 200).replace(/\.$/, "");
-    if (status === 401 || status === 403) return new AppError("unprocessable", `The Hub refused the stored token for ${what} (${status}): check the token has write access${said ? `; the Hub said: ${said}` : ""}.`);
+    const said = redact(String(e.message ?? ""), token)
+      .split(/\. URL: /)[0]
+      .replace(/\s+/g, " ")
+      .slice(0, 200)
+      .replace(/\.$/, "");
+    if (status === 401 || status === 403)
+      return new AppError(
+        "unprocessable",
+        `The Hub refused the stored token for ${what} (${status}): check the token has write access${said ? `; the Hub said: ${said}` : ""}.`,
+      );
     return new AppError("unavailable", `The Hub answered ${status} while pushing to ${what}${said ? `: ${said}` : ""}.`);
   }
   // fetch's "fetch failed" says nothing: its cause has the code (ECONNREFUSED) or the reason ("bad port")
   const err = e as { cause?: { code?: unknown; message?: unknown }; message?: unknown };
   const why =
-    typeof err?.cause?.code === "string" ? err.cause.code : redact(String(typeof err?.cause?.message === "string" ? err.cause.message : (err?.message ?? e)), token).slice(0, 120);
+    typeof err?.cause?.code === "string"
+      ? err.cause.code
+      : redact(String(typeof err?.cause?.message === "string" ? err.cause.message : (err?.message ?? e)), token).slice(0, 120);
   return new AppError("unavailable", `The Hub could not be reached while pushing to ${what}: ${why}.`);
 }
 
@@ -99,8 +115,16 @@ export async function pushExport(db: Db, user: SessionUser, exportId: string, in
   const e = await getExport(db, exportId);
   const dir = path.join(exportsRoot(), e.id);
   const files = e.files.map((f) => ({ path: f.name, file: path.join(dir, f.name) }));
-  for (const f of files) if (!fs.existsSync(f.file)) throw new AppError("conflict", `The export file ${f.path} is missing from storage, so nothing was pushed.`);
-  const result = await pushFolder({ repo: input.repo, type: "dataset", files, token, private: input.private, title: `Upload ${e.kind} export ${e.id.slice(0, 8)} from RLHF Studio` });
+  for (const f of files)
+    if (!fs.existsSync(f.file)) throw new AppError("conflict", `The export file ${f.path} is missing from storage, so nothing was pushed.`);
+  const result = await pushFolder({
+    repo: input.repo,
+    type: "dataset",
+    files,
+    token,
+    private: input.private,
+    title: `Upload ${e.kind} export ${e.id.slice(0, 8)} from RLHF Studio`,
+  });
   await audit(db, user.id, "export.hub_push", { type: "export", id: e.id }, { repo: result.repo, commit: result.commit.oid });
   return result;
 }
@@ -114,8 +138,16 @@ export async function pushModel(db: Db, user: SessionUser, artifactId: string, i
     .filter((d) => d.isFile() && !PRIVATE_FILE.test(d.name))
     .map((d) => ({ path: d.name, file: path.join(dir, d.name) }))
     .sort((a, b) => a.path.localeCompare(b.path));
-  if (!files.some((f) => f.path === "model.safetensors")) throw new AppError("conflict", `The checkpoint "${view.name}" has no model.safetensors in storage, so nothing was pushed.`);
-  const result = await pushFolder({ repo: input.repo, type: "model", files, token, private: input.private, title: `Upload ${view.kind} checkpoint "${view.name}" from RLHF Studio` });
+  if (!files.some((f) => f.path === "model.safetensors"))
+    throw new AppError("conflict", `The checkpoint "${view.name}" has no model.safetensors in storage, so nothing was pushed.`);
+  const result = await pushFolder({
+    repo: input.repo,
+    type: "model",
+    files,
+    token,
+    private: input.private,
+    title: `Upload ${view.kind} checkpoint "${view.name}" from RLHF Studio`,
+  });
   await audit(db, user.id, "model.hub_push", { type: "model", id: view.id }, { repo: result.repo, commit: result.commit.oid });
   return result;
 }

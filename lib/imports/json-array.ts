@@ -37,8 +37,14 @@ export async function* readJsonArray(source: ChunkSource, maxChars: number): Asy
         if (!isSpace(ch)) throw new ImportError("json", line, "there is text after the array's closing ].");
       } else if (!inString && depth === 0 && (ch === "," || ch === "]")) {
         if (startLine === 0) {
-          if (ch === "]" && count === 0) state = "after"; // []
-          else throw new ImportError("json", line, ch === "]" ? "a comma is followed by no record before the closing ]." : "a record is missing before this comma.");
+          if (ch === "]" && count === 0)
+            state = "after"; // []
+          else
+            throw new ImportError(
+              "json",
+              line,
+              ch === "]" ? "a comma is followed by no record before the closing ]." : "a record is missing before this comma.",
+            );
         } else {
           let value: unknown;
           try {

@@ -2,10 +2,7 @@
 import { ImportError } from "./errors";
 
 /** What the import functions read: a Node Readable, a web ReadableStream or any (async) iterable of chunks. */
-export type ChunkSource =
-  | AsyncIterable<Uint8Array | string>
-  | Iterable<Uint8Array | string>
-  | ReadableStream<Uint8Array>;
+export type ChunkSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array>;
 
 export type Line = {
   /** 1-based line number. */
@@ -34,8 +31,7 @@ export async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array>
       reader.releaseLock();
     }
   }
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>)
-    yield typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+  for await (const chunk of source as AsyncIterable<Uint8Array | string>) yield typeof chunk === "string" ? encoder.encode(chunk) : chunk;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
@@ -65,8 +61,7 @@ export async function* readLines(source: ChunkSource, maxLineBytes = DEFAULT_MAX
     line++;
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === CR) end--;
-    if (end > maxLineBytes)
-      throw new ImportError("too_long", line, `the line is longer than the limit of ${maxLineBytes} bytes.`);
+    if (end > maxLineBytes) throw new ImportError("too_long", line, `the line is longer than the limit of ${maxLineBytes} bytes.`);
     let start = 0;
     if (line === 1 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
     let text: string;
@@ -94,8 +89,7 @@ export async function* readLines(source: ChunkSource, maxLineBytes = DEFAULT_MAX
       parts.push(rest.slice());
       pending += rest.length;
       // +1 leaves room for a "\r" that the next chunk's "\n" would turn into a line ending.
-      if (pending > maxLineBytes + 1)
-        throw new ImportError("too_long", line + 1, `the line is longer than the limit of ${maxLineBytes} bytes.`);
+      if (pending > maxLineBytes + 1) throw new ImportError("too_long", line + 1, `the line is longer than the limit of ${maxLineBytes} bytes.`);
     }
   }
   if (pending > 0) yield finish(concat(parts, pending));

@@ -6,14 +6,7 @@ import { ImportError } from "./errors";
 import type { ImportFormat } from "./format";
 import { readJsonArray } from "./json-array";
 import { DEFAULT_MAX_LINE_BYTES, readLines, type ChunkSource } from "./lines";
-import {
-  csvToRecord,
-  missingCsvColumns,
-  normalizeAnswerSetRecord,
-  normalizePromptRecord,
-  type NormalizedAnswerSet,
-  type NormalizedPrompt,
-} from "./records";
+import { csvToRecord, missingCsvColumns, normalizeAnswerSetRecord, normalizePromptRecord, type NormalizedAnswerSet, type NormalizedPrompt } from "./records";
 
 export { detectFormat } from "./format";
 
@@ -36,8 +29,7 @@ async function* rawRecords(source: ChunkSource, opts: ImportOptions): AsyncGener
       const missing = missingCsvColumns(names, opts.kind);
       if (missing) throw new ImportError("csv", line, missing);
     };
-    for await (const { line, record } of readCsvRecords(source, max, checkHeader))
-      yield { line, value: csvToRecord(record, line) };
+    for await (const { line, record } of readCsvRecords(source, max, checkHeader)) yield { line, value: csvToRecord(record, line) };
     return;
   }
   if (opts.format === "json") {
@@ -63,10 +55,7 @@ export async function* parseImport<K extends ImportKind>(
 ): AsyncGenerator<{ line: number; record: ImportRecordOf<K> }> {
   let count = 0;
   for await (const { line, value } of rawRecords(source, opts)) {
-    const record =
-      opts.kind === "prompts"
-        ? normalizePromptRecord(value, line)
-        : normalizeAnswerSetRecord(value, line, opts.answersPerTask);
+    const record = opts.kind === "prompts" ? normalizePromptRecord(value, line) : normalizeAnswerSetRecord(value, line, opts.answersPerTask);
     count++;
     yield { line, record: record as ImportRecordOf<K> };
   }

@@ -38,8 +38,7 @@ const messages = z
   .max(500, "must hold at most 500 messages")
   .superRefine((list, ctx) => {
     list.forEach((m, i) => {
-      if (m.role === "system" && i > 0)
-        ctx.addIssue({ code: "custom", path: [i, "role"], message: "may be system only for the first message" });
+      if (m.role === "system" && i > 0) ctx.addIssue({ code: "custom", path: [i, "role"], message: "may be system only for the first message" });
     });
     if (list[list.length - 1]?.role !== "user")
       ctx.addIssue({ code: "custom", path: [list.length - 1, "role"], message: "must be user for the last message, which the model answers" });
@@ -53,17 +52,12 @@ const promptFields = {
     .transform(String)
     .optional(),
   split: z.enum(SPLITS, { error: 'must be "train", "validation" or "test"' }).optional(),
-  metadata: z
-    .record(z.string(), z.unknown(), { error: "must be a JSON object" })
-    .nullable()
-    .optional(),
+  metadata: z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).nullable().optional(),
 };
 
 function onePrompt(r: { prompt?: unknown; messages?: unknown }, ctx: z.RefinementCtx) {
-  if (r.prompt === undefined && r.messages === undefined)
-    ctx.addIssue({ code: "custom", path: ["prompt"], message: "is missing (give prompt or messages)" });
-  if (r.prompt !== undefined && r.messages !== undefined)
-    ctx.addIssue({ code: "custom", path: ["messages"], message: "cannot be given together with prompt" });
+  if (r.prompt === undefined && r.messages === undefined) ctx.addIssue({ code: "custom", path: ["prompt"], message: "is missing (give prompt or messages)" });
+  if (r.prompt !== undefined && r.messages !== undefined) ctx.addIssue({ code: "custom", path: ["messages"], message: "cannot be given together with prompt" });
 }
 
 export const promptRecord = z.object(promptFields).superRefine(onePrompt);
@@ -78,8 +72,7 @@ export const answerSetRecord = z
       .max(MAX_RESPONSES, `must hold ${MIN_RESPONSES} to ${MAX_RESPONSES} answers`)
       .superRefine((list, ctx) => {
         const first = list.findIndex((r, i) => list.indexOf(r) !== i);
-        if (first >= 0)
-          ctx.addIssue({ code: "custom", path: [first], message: `repeats answer ${list.indexOf(list[first]) + 1} word for word` });
+        if (first >= 0) ctx.addIssue({ code: "custom", path: [first], message: `repeats answer ${list.indexOf(list[first]) + 1} word for word` });
       }),
     source: z.string().trim().max(200).optional(),
     model: z.string().trim().max(200).optional(),
@@ -166,8 +159,7 @@ function normalizePrompt(r: PromptRecord): NormalizedPrompt {
 }
 
 function check<T>(schema: z.ZodType<T>, value: unknown, line: number): T {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new ImportError("invalid", line, "the record is not a JSON object.");
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ImportError("invalid", line, "the record is not a JSON object.");
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ImportError("invalid", line, describe(parsed.error));
   return parsed.data;
@@ -202,10 +194,8 @@ const RESPONSE_COLUMN = /^response_(\d+)$/;
 
 /** True when a header has the columns a kind of import needs (else a sentence saying what is missing). */
 export function missingCsvColumns(names: readonly string[], kind: "prompts" | "answers"): string | undefined {
-  if (!names.includes("prompt") && !names.includes("messages"))
-    return "the header has neither a prompt nor a messages column.";
-  if (kind === "answers" && !names.some((n) => n === "response_1"))
-    return "the header has no response_1 column (answers go in response_1 to response_9).";
+  if (!names.includes("prompt") && !names.includes("messages")) return "the header has neither a prompt nor a messages column.";
+  if (kind === "answers" && !names.some((n) => n === "response_1")) return "the header has no response_1 column (answers go in response_1 to response_9).";
   return undefined;
 }
 
@@ -231,8 +221,7 @@ export function csvToRecord(cells: Record<string, string>, line: number): Record
   if (responses.length > 0) {
     responses.sort((a, b) => a[0] - b[0]);
     responses.forEach(([n], i) => {
-      if (n !== i + 1)
-        throw new ImportError("invalid", line, `column response_${n} is filled but response_${i + 1} is empty.`);
+      if (n !== i + 1) throw new ImportError("invalid", line, `column response_${n} is filled but response_${i + 1} is empty.`);
     });
     out.responses = responses.map(([, cell]) => cell);
   }

@@ -40,7 +40,8 @@ export function inferenceClient(env: Record<string, string | undefined> = proces
     const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
     if (res.ok) return json as T;
     const message = json?.error?.message ?? `The inference server answered ${res.status}.`;
-    if (res.status === 401) throw new InferenceUnavailableError("The inference server refused the web server's secret: INFERENCE_SECRET differs between the two.");
+    if (res.status === 401)
+      throw new InferenceUnavailableError("The inference server refused the web server's secret: INFERENCE_SECRET differs between the two.");
     const code = CODES[res.status];
     if (code) throw new AppError(code, message);
     throw new Error(`inference server ${res.status}: ${message}`);

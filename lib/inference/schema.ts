@@ -23,7 +23,13 @@ export const playgroundSampling = z.object({
   topP: z.number().min(0.01).max(1).default(0.95).describe("Nucleus sampling: smallest set of tokens with this much probability."),
   topK: z.number().int().min(0).max(100_000).default(0).describe("Only the k most likely tokens (0: all)."),
   maxNewTokens: z.number().int().min(1).max(1024).default(64).describe("Longest answer, in tokens."),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).describe("Random seed: the same seed and settings give the same answer."),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0)
+    .describe("Random seed: the same seed and settings give the same answer."),
 });
 export type PlaygroundSampling = z.infer<typeof playgroundSampling>;
 

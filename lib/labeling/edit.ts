@@ -9,13 +9,7 @@ import { AppError } from "../errors";
 import { TASK_KINDS, type TaskKind } from "./task-kinds";
 import { TASK_TYPES, type Shapes } from "./task-types";
 
-export async function editResult<K extends TaskKind>(
-  db: Db,
-  user: SessionUser,
-  kind: K,
-  id: string,
-  body: Shapes[K]["edit"],
-): Promise<Shapes[K]["edited"]> {
+export async function editResult<K extends TaskKind>(db: Db, user: SessionUser, kind: K, id: string, body: Shapes[K]["edit"]): Promise<Shapes[K]["edited"]> {
   return db.$transaction(async (tx) => {
     const found = await TASK_TYPES[kind].editable(tx, id);
     if (!found) throw new AppError("not_found", `That ${TASK_KINDS[kind].noun} was not found.`);

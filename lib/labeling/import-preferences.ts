@@ -27,11 +27,21 @@ import { upsertPrompts } from "./import";
 
 const BATCH = 200;
 
-export type PreferenceImportResult = { kind: "preferences"; layout: PreferenceLayout; records: number; created: number; duplicates: number; comparisons: number };
+export type PreferenceImportResult = {
+  kind: "preferences";
+  layout: PreferenceLayout;
+  records: number;
+  created: number;
+  duplicates: number;
+  comparisons: number;
+};
 
 /** The same record imported again is skipped: its task's hash covers the prompt, the answers and their order. */
 const importedHash = (r: NormalizedPreference) =>
-  crypto.createHash("sha256").update(canonicalJson(["imported-ranking", r.contentHash, r.responses, r.tiers, r.margin ?? null])).digest("hex");
+  crypto
+    .createHash("sha256")
+    .update(canonicalJson(["imported-ranking", r.contentHash, r.responses, r.tiers, r.margin ?? null]))
+    .digest("hex");
 
 /** "hh.jsonl, line 3: …" / "data.parquet, row 7: …": the file named in the one sentence. */
 function named(e: unknown, fileName: string): unknown {
@@ -86,7 +96,14 @@ export async function importPreferences(
   }
 }
 
-async function insertRankings(tx: Tx, projectId: string, user: SessionUser, importedFrom: string, batch: NormalizedPreference[], result: PreferenceImportResult) {
+async function insertRankings(
+  tx: Tx,
+  projectId: string,
+  user: SessionUser,
+  importedFrom: string,
+  batch: NormalizedPreference[],
+  result: PreferenceImportResult,
+) {
   await upsertPrompts(tx, { id: projectId }, batch);
   const prompts = await tx.prompt.findMany({
     where: { projectId, contentHash: { in: [...new Set(batch.map((r) => r.contentHash))] } },
@@ -118,9 +135,28 @@ async function insertRankings(tx: Tx, projectId: string, user: SessionUser, impo
   const completions: { id: string; promptId: string; text: string; source: "import"; sourceName: string }[] = [];
   const items: { taskId: string; position: number; completionId: string }[] = [];
   const assignments: { id: string; taskId: string; userId: string; status: "submitted"; leasedUntil: Date }[] = [];
-  const rankings: { id: string; taskId: string; assignmentId: string; labelerId: string; tiers: number[][]; notation: string; clientId: string; importedFrom: string }[] = [];
+  const rankings: {
+    id: string;
+    taskId: string;
+    assignmentId: string;
+    labelerId: string;
+    tiers: number[][];
+    notation: string;
+    clientId: string;
+    importedFrom: string;
+  }[] = [];
   const answers: { rankingId: string; completionId: string; tier: number; likert: number | null; flags: string[] }[] = [];
-  const comparisons: { projectId: string; taskId: string; rankingId: string; labelerId: string; chosenId: string; rejectedId: string; tie: boolean; margin: number; importedMargin: number | null }[] = [];
+  const comparisons: {
+    projectId: string;
+    taskId: string;
+    rankingId: string;
+    labelerId: string;
+    chosenId: string;
+    rejectedId: string;
+    tie: boolean;
+    margin: number;
+    importedMargin: number | null;
+  }[] = [];
   for (const { record: r, taskId } of fresh) {
     const pid = promptId.get(r.contentHash)!;
     const ids = r.responses.map(() => crypto.randomUUID());
@@ -131,7 +167,16 @@ async function insertRankings(tx: Tx, projectId: string, user: SessionUser, impo
     const assignmentId = crypto.randomUUID();
     const rankingId = crypto.randomUUID();
     assignments.push({ id: assignmentId, taskId, userId: user.id, status: "submitted", leasedUntil: now });
-    rankings.push({ id: rankingId, taskId, assignmentId, labelerId: user.id, tiers: r.tiers, notation: formatRanking(r.tiers), clientId: `import:${rankingId}`, importedFrom });
+    rankings.push({
+      id: rankingId,
+      taskId,
+      assignmentId,
+      labelerId: user.id,
+      tiers: r.tiers,
+      notation: formatRanking(r.tiers),
+      clientId: `import:${rankingId}`,
+      importedFrom,
+    });
     r.tiers.forEach((tier, t) =>
       tier.forEach((pos) => answers.push({ rankingId, completionId: ids[pos], tier: t, likert: r.likert?.[pos] ?? null, flags: r.flags?.[pos] ?? [] })),
     );

@@ -117,7 +117,10 @@ async function insertPrompts(tx: Tx, project: ProjectRow, batch: NormalizedPromp
  * set is told apart from a plain one with the same answers (it is a different task).
  */
 export const answerSetHash = (promptHash: string, responses: string[], gold = false) =>
-  crypto.createHash("sha256").update(canonicalJson(gold ? [promptHash, responses, "gold"] : [promptHash, responses])).digest("hex");
+  crypto
+    .createHash("sha256")
+    .update(canonicalJson(gold ? [promptHash, responses, "gold"] : [promptHash, responses]))
+    .digest("hex");
 
 async function insertAnswerSets(tx: Tx, project: ProjectRow, batch: NormalizedAnswerSet[], result: ImportResult) {
   await upsertPrompts(tx, project, batch);

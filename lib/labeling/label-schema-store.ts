@@ -24,7 +24,10 @@ export async function updateLabelSchema(db: Db, actor: SessionUser, projectId: s
     const kept = new Set(schema.flags.map((f) => f.id));
     for (const f of flags)
       if (!kept.has(f.flag))
-        throw new AppError("conflict", `${f.n} ${f.n === 1 ? "label uses" : "labels use"} the flag "${f.flag}", which the new schema leaves out: keep it (its label may change).`);
+        throw new AppError(
+          "conflict",
+          `${f.n} ${f.n === 1 ? "label uses" : "labels use"} the flag "${f.flag}", which the new schema leaves out: keep it (its label may change).`,
+        );
     const scores = await tx.$queryRaw<{ axis: string; lo: number; hi: number; n: number }[]>`
       SELECT axis, min(v)::int AS lo, max(v)::int AS hi, count(*)::int AS n FROM (
         SELECT ${QUALITY_AXIS}::text AS axis, ra.likert AS v
@@ -40,9 +43,15 @@ export async function updateLabelSchema(db: Db, actor: SessionUser, projectId: s
     for (const s of scores) {
       const a = axes.get(s.axis);
       if (!a)
-        throw new AppError("conflict", `${s.n} ${s.n === 1 ? "label scores" : "labels score"} "${s.axis}", which the new schema leaves out: keep that rating axis (its label may change).`);
+        throw new AppError(
+          "conflict",
+          `${s.n} ${s.n === 1 ? "label scores" : "labels score"} "${s.axis}", which the new schema leaves out: keep that rating axis (its label may change).`,
+        );
       if (s.lo < a.min || s.hi > a.max)
-        throw new AppError("conflict", `Existing labels score ${a.label} from ${s.lo} to ${s.hi}, outside the new range ${a.min} to ${a.max}: widen the range to hold them.`);
+        throw new AppError(
+          "conflict",
+          `Existing labels score ${a.label} from ${s.lo} to ${s.hi}, outside the new range ${a.min} to ${a.max}: widen the range to hold them.`,
+        );
     }
     await tx.project.update({ where: { id: projectId }, data: { labelSchema: schema } });
     await audit(tx, actor.id, "project.label_schema", { type: "project", id: projectId }, { before: project.labelSchema, after: schema });

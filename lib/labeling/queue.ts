@@ -32,7 +32,7 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
     const pick = opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT;
     const tried: string[] = [...(opts.exclude ?? [])];
     let covered = 0; // open tasks that earlier windows held, none of them for this labeler now
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
       const [got] = await run<{ id: string | null; resumed: boolean; more: boolean } & PickedTask>(c, pick, [
         user.id,
         opts.projectId ?? null,
@@ -121,11 +121,7 @@ export async function releaseLease(pool: pg.Pool, user: SessionUser, assignmentI
   return { released: (r.rowCount ?? 0) > 0 };
 }
 
-export async function skipTask(
-  pool: pg.Pool,
-  user: SessionUser,
-  input: { taskId: string; reason: string; report: boolean },
-): Promise<void> {
+export async function skipTask(pool: pg.Pool, user: SessionUser, input: { taskId: string; reason: string; report: boolean }): Promise<void> {
   await inTransaction(pool, async (c) => {
     await lockTask(c, input.taskId, user);
     const held = await heldAssignment(c, input.taskId, user);

@@ -27,8 +27,7 @@ async function priorResult<K extends TaskKind>(c: SqlClient | pg.Pool, kind: K, 
   const prior = await TASK_TYPES[kind].prior(c, input.clientId);
   if (!prior) return null;
   if (prior.ownerId !== user.id) throw new AppError("conflict", "That submission id is already used.");
-  if (prior.taskId !== input.taskId)
-    throw new AppError("conflict", "That submission id was already used for another task: send a new one for this task.");
+  if (prior.taskId !== input.taskId) throw new AppError("conflict", "That submission id was already used for another task: send a new one for this task.");
   return prior.result;
 }
 

@@ -30,8 +30,7 @@ export async function assertProjectPermission(db: Db | Tx, user: Who, projectId:
   }
   const role = await projectRoleOf(db, user.id, projectId);
   if (role === null) throw new AppError("not_found", PROJECT_NOT_FOUND);
-  if (!canInProject(user, role, permission))
-    throw new AppError("forbidden", `Your role in this project (${role}) does not allow that.`);
+  if (!canInProject(user, role, permission)) throw new AppError("forbidden", `Your role in this project (${role}) does not allow that.`);
 }
 
 /**

@@ -37,11 +37,17 @@ export async function setMember(db: Db, actor: SessionUser, projectId: string, i
       create: { projectId, userId: input.userId, role: input.role, addedById: actor.id },
       update: { role: input.role },
     });
-    await audit(tx, actor.id, before ? "project.member.role" : "project.member.add", { type: "project", id: projectId }, {
-      userId: input.userId,
-      role: input.role,
-      ...(before ? { from: before.role } : {}),
-    });
+    await audit(
+      tx,
+      actor.id,
+      before ? "project.member.role" : "project.member.add",
+      { type: "project", id: projectId },
+      {
+        userId: input.userId,
+        role: input.role,
+        ...(before ? { from: before.role } : {}),
+      },
+    );
     return { userId: input.userId, role: input.role };
   });
 }
@@ -72,8 +78,7 @@ export async function joinNewUser(
     SELECT p.id, ${user.id}::uuid, ${role}::"ProjectRole", ${addedById}::uuid FROM "Project" p
      WHERE ${projectIds ?? null}::uuid[] IS NULL OR p.id = ANY(${projectIds ?? null}::uuid[])
     ON CONFLICT DO NOTHING`;
-  if (projectIds && !opts.skipMissing && joined !== new Set(projectIds).size)
-    throw new AppError("bad_request", "One of the chosen projects does not exist.");
+  if (projectIds && !opts.skipMissing && joined !== new Set(projectIds).size) throw new AppError("bad_request", "One of the chosen projects does not exist.");
 }
 
 /**

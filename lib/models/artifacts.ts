@@ -53,7 +53,20 @@ const select = {
   generatorOf: { select: { id: true, name: true } },
 } as const;
 
-type Row = { id: string; kind: ArtifactKind; source: ArtifactSource; name: string; path: string; parentId: string | null; runId: string | null; createdAt: Date; config: unknown; metrics: unknown; run: { name: string } | null; generatorOf: { id: string; name: string }[] };
+type Row = {
+  id: string;
+  kind: ArtifactKind;
+  source: ArtifactSource;
+  name: string;
+  path: string;
+  parentId: string | null;
+  runId: string | null;
+  createdAt: Date;
+  config: unknown;
+  metrics: unknown;
+  run: { name: string } | null;
+  generatorOf: { id: string; name: string }[];
+};
 
 const asObject = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 

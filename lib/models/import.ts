@@ -38,7 +38,8 @@ export function resolveImportPath(given: string, root = importRoot()): string {
     throw new AppError("bad_request", `There is no folder at ${given} under the import folder ${root}.`);
   }
   if (!inside(realRoot, real)) throw outside(given, root);
-  if (!fs.statSync(real).isDirectory()) throw new AppError("bad_request", `${given} is not a folder: give the folder that holds config.json, model.safetensors and the tokenizer files.`);
+  if (!fs.statSync(real).isDirectory())
+    throw new AppError("bad_request", `${given} is not a folder: give the folder that holds config.json, model.safetensors and the tokenizer files.`);
   return real;
 }
 
@@ -62,7 +63,8 @@ export async function importModelFolder(
   if (name.length > 200) throw new AppError("bad_request", "The model's name must be at most 200 characters.");
   const st = fs.statSync(o.dir, { throwIfNoEntry: false });
   if (!st) throw new AppError("bad_request", `There is no folder at ${o.from}.`);
-  if (!st.isDirectory()) throw new AppError("bad_request", `${o.from} is not a folder: give the folder that holds config.json, model.safetensors and the tokenizer files.`);
+  if (!st.isDirectory())
+    throw new AppError("bad_request", `${o.from} is not a folder: give the folder that holds config.json, model.safetensors and the tokenizer files.`);
 
   const id = crypto.randomUUID();
   const finalDir = path.join(storageDir("models", "imported"), id);
@@ -95,7 +97,14 @@ export async function importModelFolder(
             source: "imported",
             name,
             path: finalDir,
-            config: { model: info.config, params: info.params, bytes: info.bytes, dtype: info.dtype, tokenizer: info.tokenizer, importedFrom: o.from } as object,
+            config: {
+              model: info.config,
+              params: info.params,
+              bytes: info.bytes,
+              dtype: info.dtype,
+              tokenizer: info.tokenizer,
+              importedFrom: o.from,
+            } as object,
           },
         });
         await audit(tx, actorId, "model.import", { type: "model", id }, { name, from: o.from, params: info.params, bytes: info.bytes });

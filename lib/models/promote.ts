@@ -30,7 +30,13 @@ export async function promoteGenerator(db: Db, user: SessionUser, projectId: str
       data: { generatorId: input.artifactId },
       select: { id: true, generatorId: true },
     });
-    await audit(tx, user.id, input.artifactId ? "project.generator.promote" : "project.generator.clear", { type: "project", id: project.id }, { artifactId: input.artifactId });
+    await audit(
+      tx,
+      user.id,
+      input.artifactId ? "project.generator.promote" : "project.generator.clear",
+      { type: "project", id: project.id },
+      { artifactId: input.artifactId },
+    );
     return updated;
   });
 }

@@ -28,7 +28,11 @@ export function maxUploadBytes(): number {
 
 const uploadsRoot = () => storageDir("uploads");
 const mib = (n: number) => `${Math.round(n / 1024 ** 2)} MiB`;
-export const tooLarge = () => new AppError("too_large", `The model folder is larger than the upload limit of ${mib(maxUploadBytes())} (MODEL_UPLOAD_MAX_BYTES); import it from a folder on the server instead.`);
+export const tooLarge = () =>
+  new AppError(
+    "too_large",
+    `The model folder is larger than the upload limit of ${mib(maxUploadBytes())} (MODEL_UPLOAD_MAX_BYTES); import it from a folder on the server instead.`,
+  );
 
 /** Starts an upload; returns its id. */
 export function startUpload(userId: string): { id: string; maxBytes: number } {
@@ -57,7 +61,13 @@ function folderBytes(dir: string): number {
 }
 
 /** Streams one file of the folder into the upload, under a temporary name, within the size limit. */
-export async function uploadFile(userId: string, id: string, name: string, body: ReadableStream<Uint8Array> | null, declared?: number): Promise<{ name: string; bytes: number }> {
+export async function uploadFile(
+  userId: string,
+  id: string,
+  name: string,
+  body: ReadableStream<Uint8Array> | null,
+  declared?: number,
+): Promise<{ name: string; bytes: number }> {
   const dir = uploadDir(userId, id);
   if (!(MODEL_FOLDER_FILES as readonly string[]).includes(name))
     throw new AppError("bad_request", `${name} is not a file of a model folder; send ${MODEL_FOLDER_FILES.join(", ")}.`);

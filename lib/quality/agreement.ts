@@ -140,8 +140,7 @@ export type AlphaMetric = "nominal" | "ordinal" | "interval" | "ratio";
 export function krippendorffAlpha(values: readonly (readonly (number | null)[])[], metric: AlphaMetric = "ordinal"): number | null {
   const units = values.map((row) => row.filter((v): v is number => v !== null && v !== undefined));
   for (const row of units)
-    for (const v of row)
-      if (!Number.isFinite(v)) throw new QualityError("bad_matrix", `The reliability matrix holds ${v}, which is not a finite number.`);
+    for (const v of row) if (!Number.isFinite(v)) throw new QualityError("bad_matrix", `The reliability matrix holds ${v}, which is not a finite number.`);
   const pairable = units.filter((row) => row.length >= 2);
   const domain = [...new Set(pairable.flat())].sort((x, y) => x - y);
   const index = new Map(domain.map((v, i) => [v, i]));
@@ -150,8 +149,7 @@ export function krippendorffAlpha(values: readonly (readonly (number | null)[])[
   const o = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   for (const row of pairable) {
     const weight = 1 / (row.length - 1);
-    for (let i = 0; i < row.length; i++)
-      for (let j = 0; j < row.length; j++) if (i !== j) o[index.get(row[i])!][index.get(row[j])!] += weight;
+    for (let i = 0; i < row.length; i++) for (let j = 0; j < row.length; j++) if (i !== j) o[index.get(row[i])!][index.get(row[j])!] += weight;
   }
   const nc = o.map((r) => r.reduce((s, x) => s + x, 0));
   const n = nc.reduce((s, x) => s + x, 0);

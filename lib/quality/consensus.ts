@@ -27,7 +27,12 @@ export function consensusRanking(rankings: readonly TaskRanking[]): Consensus {
   const key = positions.join(",");
   const scoreOf = new Map<number, number>(positions.map((p) => [p, 0]));
   for (const r of rankings) {
-    if (r.tiers.flat().sort((a, b) => a - b).join(",") !== key)
+    if (
+      r.tiers
+        .flat()
+        .sort((a, b) => a - b)
+        .join(",") !== key
+    )
       throw new QualityError("different_answers", `The ranking by ${r.labelerId} does not cover the same answers as the others.`);
     for (const [pos, rank] of averageRanks(r.tiers)) scoreOf.set(pos, scoreOf.get(pos)! + (k - rank));
   }

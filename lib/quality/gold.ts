@@ -88,17 +88,23 @@ export async function enforceGoldThreshold(db: Db, projectId: string, labelerId:
   return db.$transaction(async (tx) => {
     const changed = await tx.user.updateMany({ where: { id: labelerId, excludeFromExports: false }, data: { excludeFromExports: true } });
     if (changed.count === 0) return false;
-    await audit(tx, null, "labeler.gold_excluded", { type: "user", id: labelerId }, {
-      projectId,
-      project: project.name,
-      email: g.email,
-      accuracy: g.accuracy,
-      low: g.low,
-      high: g.high,
-      pairs: g.pairs,
-      tasks: g.tasks,
-      threshold: project.goldMinAccuracy,
-    });
+    await audit(
+      tx,
+      null,
+      "labeler.gold_excluded",
+      { type: "user", id: labelerId },
+      {
+        projectId,
+        project: project.name,
+        email: g.email,
+        accuracy: g.accuracy,
+        low: g.low,
+        high: g.high,
+        pairs: g.pairs,
+        tasks: g.tasks,
+        threshold: project.goldMinAccuracy,
+      },
+    );
     return true;
   });
 }
@@ -110,5 +116,9 @@ export async function goldExclusions(db: Db, projectId: string) {
     orderBy: { createdAt: "desc" },
     take: 50,
   });
-  return rows.map((r) => ({ at: r.createdAt, userId: r.targetId, ...(r.detail as { email: string; accuracy: number; high: number; threshold: number; tasks: number }) }));
+  return rows.map((r) => ({
+    at: r.createdAt,
+    userId: r.targetId,
+    ...(r.detail as { email: string; accuracy: number; high: number; threshold: number; tasks: number }),
+  }));
 }

@@ -9,8 +9,7 @@ export type Letter = (typeof LETTERS)[number];
 /** The letter of display position `pos` (0 → "A"). */
 export function letterOf(pos: number): Letter {
   const letter = LETTERS[pos];
-  if (!Number.isInteger(pos) || letter === undefined)
-    throw new RankingError("not_in_task", `Position ${pos} is not one of the positions 0 to ${MAX_K - 1}.`);
+  if (!Number.isInteger(pos) || letter === undefined) throw new RankingError("not_in_task", `Position ${pos} is not one of the positions 0 to ${MAX_K - 1}.`);
   return letter;
 }
 

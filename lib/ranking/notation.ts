@@ -5,7 +5,10 @@ import { normalizeTiers, validateTiers, type Tiers } from "./tiers";
 
 /** "A > B > C = D" from [[0],[1],[3,2]]; letters inside a tier are sorted. Throws unless tiers are complete. */
 export function formatRanking(tiers: Tiers): string {
-  validateTiers(tiers, tiers.reduce((n, tier) => n + (Array.isArray(tier) ? tier.length : 0), 0));
+  validateTiers(
+    tiers,
+    tiers.reduce((n, tier) => n + (Array.isArray(tier) ? tier.length : 0), 0),
+  );
   return normalizeTiers(tiers)
     .map((tier) => tier.map(letterOf).join(" = "))
     .join(" > ");
@@ -29,11 +32,9 @@ export function parseRanking(text: string, k: number): Tiers {
     const tier: number[] = [];
     for (const item of tierText.split("=")) {
       if (item === "") throw new RankingError("empty_tier", `The ranking "${text.trim()}" has a tie with a missing answer.`);
-      if (item.length > 1)
-        throw new RankingError("garbage", `"${item}" is not an answer letter; separate answers with ">" or "=".`);
+      if (item.length > 1) throw new RankingError("garbage", `"${item}" is not an answer letter; separate answers with ">" or "=".`);
       const pos = positionOf(item);
-      if (pos < 0 || pos >= k)
-        throw new RankingError("not_in_task", `Answer ${item.toUpperCase()} is not in this task, whose answers are A to ${lastLetter}.`);
+      if (pos < 0 || pos >= k) throw new RankingError("not_in_task", `Answer ${item.toUpperCase()} is not in this task, whose answers are A to ${lastLetter}.`);
       if (seen.has(pos)) throw new RankingError("duplicate", `Answer ${item.toUpperCase()} is named twice.`);
       seen.add(pos);
       tier.push(pos);

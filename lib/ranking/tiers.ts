@@ -8,12 +8,10 @@ export type Tiers = number[][];
 /** Throws a RankingError unless `tiers` holds every position 0..k-1 exactly once in non-empty tiers. */
 export function validateTiers(tiers: unknown, k: number): asserts tiers is Tiers {
   assertK(k);
-  if (!Array.isArray(tiers) || tiers.length === 0)
-    throw new RankingError("empty", "The ranking has no tiers.");
+  if (!Array.isArray(tiers) || tiers.length === 0) throw new RankingError("empty", "The ranking has no tiers.");
   const seen = new Set<number>();
   tiers.forEach((tier: unknown, t) => {
-    if (!Array.isArray(tier) || tier.length === 0)
-      throw new RankingError("empty_tier", `Tier ${t + 1} of the ranking is empty.`);
+    if (!Array.isArray(tier) || tier.length === 0) throw new RankingError("empty_tier", `Tier ${t + 1} of the ranking is empty.`);
     for (const pos of tier as unknown[]) {
       if (typeof pos !== "number" || !Number.isInteger(pos) || pos < 0 || pos >= k)
         throw new RankingError("not_in_task", `Position ${String(pos)} is not one of this task's positions 0 to ${k - 1}.`);
@@ -24,10 +22,7 @@ export function validateTiers(tiers: unknown, k: number): asserts tiers is Tiers
   const missing: string[] = [];
   for (let pos = 0; pos < k; pos++) if (!seen.has(pos)) missing.push(letterOf(pos));
   if (missing.length > 0)
-    throw new RankingError(
-      "missing",
-      missing.length === 1 ? `Answer ${missing[0]} is not ranked.` : `Answers ${missing.join(", ")} are not ranked.`,
-    );
+    throw new RankingError("missing", missing.length === 1 ? `Answer ${missing[0]} is not ranked.` : `Answers ${missing.join(", ")} are not ranked.`);
 }
 
 /** Copies tiers with each tier's positions in display order. */

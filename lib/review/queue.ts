@@ -43,7 +43,10 @@ export async function reviewQueue(db: Db, user: SessionUser, opts: { projectId?:
     ),
     rows(Prisma.sql`t.kind = 'ranking' AND EXISTS (SELECT 1 FROM "Ranking" r WHERE r."taskId" = t.id)`, Prisma.sql`random()`, opts.sample ?? 5),
   ]);
-  const rates = await agreementOf(db, candidates.map((c) => c.taskId));
+  const rates = await agreementOf(
+    db,
+    candidates.map((c) => c.taskId),
+  );
   const view = (r: (typeof reported)[number]): QueueRow => ({
     taskId: r.taskId,
     projectName: r.projectName,
@@ -57,7 +60,10 @@ export async function reviewQueue(db: Db, user: SessionUser, opts: { projectId?:
     .filter((r) => r.agreement !== null)
     .sort((a, b) => a.agreement! - b.agreement! || a.taskId.localeCompare(b.taskId))
     .slice(0, take);
-  const sampleRates = await agreementOf(db, sample.map((s) => s.taskId));
+  const sampleRates = await agreementOf(
+    db,
+    sample.map((s) => s.taskId),
+  );
   return {
     reported: reported.map(view),
     lowestAgreement: lowest,

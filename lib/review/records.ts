@@ -70,7 +70,19 @@ export async function searchRecords(db: Db, user: SessionUser, f: RecordsQuery):
   const limit = f.maxAgreement !== undefined ? 2000 : RECORDS_PAGE + 1;
   const offset = f.maxAgreement !== undefined ? 0 : (page - 1) * RECORDS_PAGE;
   const rows = await db.$queryRaw<
-    { taskId: string; kind: string; projectName: string; messages: Message[]; done: number; wanted: number; reported: boolean; review: string | null; discarded: number; gold: boolean; createdAt: Date }[]
+    {
+      taskId: string;
+      kind: string;
+      projectName: string;
+      messages: Message[];
+      done: number;
+      wanted: number;
+      reported: boolean;
+      review: string | null;
+      discarded: number;
+      gold: boolean;
+      createdAt: Date;
+    }[]
   >`
     SELECT t.id AS "taskId", t.kind::text AS kind, p.name AS "projectName", pr.messages, t.done, t.wanted,
       EXISTS (SELECT 1 FROM "Assignment" a WHERE a."taskId" = t.id AND a.reported) AS reported,
@@ -80,7 +92,10 @@ export async function searchRecords(db: Db, user: SessionUser, f: RecordsQuery):
     FROM "Task" t JOIN "Project" p ON p.id = t."projectId" JOIN "Prompt" pr ON pr.id = t."promptId"
     WHERE ${where}
     ORDER BY t."createdAt" DESC, t.id LIMIT ${limit} OFFSET ${offset}`;
-  const rates = await agreementOf(db, rows.filter((r) => r.kind === "ranking").map((r) => r.taskId));
+  const rates = await agreementOf(
+    db,
+    rows.filter((r) => r.kind === "ranking").map((r) => r.taskId),
+  );
   let out: RecordRow[] = rows.map((r) => ({
     taskId: r.taskId,
     kind: r.kind,

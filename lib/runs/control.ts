@@ -39,10 +39,23 @@ export async function resumeRun(user: SessionUser, id: string): Promise<{ status
   const r = await existing(id);
   const done = await db.trainingRun.updateMany({
     where: { id, status: { in: ["failed", "canceled"] } },
-    data: { status: "queued", resume: true, attempt: 0, cancelRequested: false, error: null, finishedAt: null, workerId: null, heartbeatAt: null, etaSec: null },
+    data: {
+      status: "queued",
+      resume: true,
+      attempt: 0,
+      cancelRequested: false,
+      error: null,
+      finishedAt: null,
+      workerId: null,
+      heartbeatAt: null,
+      etaSec: null,
+    },
   });
   if (done.count === 0)
-    throw new AppError("conflict", r.status === "succeeded" ? "The run has already succeeded; start a new run to train further." : "The run is still queued or running.");
+    throw new AppError(
+      "conflict",
+      r.status === "succeeded" ? "The run has already succeeded; start a new run to train further." : "The run is still queued or running.",
+    );
   await audit(db, user.id, "run.resume", { type: "run", id });
   return { status: "queued" };
 }

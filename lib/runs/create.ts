@@ -33,7 +33,13 @@ export function totalMemory(): number {
   return envVar("RUN_MEMORY_BYTES") ?? os.totalmem();
 }
 
-const ARTIFACT_NAMES: Record<ArtifactKind, string> = { base: "base model", sft: "SFT model", reward_model: "reward model", ppo: "PPO policy", dpo: "DPO policy" };
+const ARTIFACT_NAMES: Record<ArtifactKind, string> = {
+  base: "base model",
+  sft: "SFT model",
+  reward_model: "reward model",
+  ppo: "PPO policy",
+  dpo: "DPO policy",
+};
 const article = (s: string) => (/^[aeiou]/i.test(s) || /^SFT/.test(s) ? "an" : "a");
 const withArticle = (s: string) => `${article(s)} ${s}`;
 
@@ -104,8 +110,7 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
     if (!input.rewardId) throw refuse(`Choose the reward model a ${info.label} run optimises against.`);
     const rm = await db.modelArtifact.findUnique({ where: { id: input.rewardId }, select: { kind: true, name: true } });
     if (!rm) throw new AppError("not_found", "The reward model was not found.");
-    if (rm.kind !== "reward_model")
-      throw refuse(`The checkpoint "${rm.name}" is ${withArticle(ARTIFACT_NAMES[rm.kind])}, not a reward model.`);
+    if (rm.kind !== "reward_model") throw refuse(`The checkpoint "${rm.name}" is ${withArticle(ARTIFACT_NAMES[rm.kind])}, not a reward model.`);
     config.rewardId = input.rewardId;
   } else if (input.rewardId) throw refuse(`A ${info.label.toLowerCase()} run takes no reward model.`);
   if (input.refId) {

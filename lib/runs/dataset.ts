@@ -35,7 +35,9 @@ export async function checkDataset(kind: RunKind, projectId: string, dataset: Ne
   const e = await db.export.findUnique({ where: { id: dataset.exportId }, select: { id: true, kind: true, rowCount: true, projectId: true } });
   if (!e) throw new AppError("not_found", "The dataset export was not found.");
   if (!wanted.includes(e.kind as ExportKind))
-    throw refuse(`The export holds ${EXPORT_NAMES[e.kind] ?? e.kind}, but a ${info.label.toLowerCase()} run reads ${wanted.map((k) => EXPORT_NAMES[k]).join(" or ")}.`);
+    throw refuse(
+      `The export holds ${EXPORT_NAMES[e.kind] ?? e.kind}, but a ${info.label.toLowerCase()} run reads ${wanted.map((k) => EXPORT_NAMES[k]).join(" or ")}.`,
+    );
   if (e.projectId && e.projectId !== projectId) throw refuse("The export belongs to another project.");
   if (e.rowCount === 0) throw refuse("The export has no rows: label some data or choose another export.");
   return { exportId: e.id };

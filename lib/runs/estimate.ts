@@ -35,11 +35,29 @@ export function estimateFor(kind: RunKind, config: Record<string, unknown>, mode
     case "dpo":
       return estimateRun({ kind, model, batchSize: num(config.batchSize, 8), seqLen: num(config.seqLen, 0), threads, answersPerPrompt });
     case "ppo":
-      return estimateRun({ kind, model, batchSize: num(config.miniBatch, 8), seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 64)), threads });
+      return estimateRun({
+        kind,
+        model,
+        batchSize: num(config.miniBatch, 8),
+        seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 64)),
+        threads,
+      });
     case "best_of_n":
-      return estimateRun({ kind: "generate", model, batchSize: num(config.n, 16), seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 128)), threads: 1 });
+      return estimateRun({
+        kind: "generate",
+        model,
+        batchSize: num(config.n, 16),
+        seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 128)),
+        threads: 1,
+      });
     case "generate":
-      return estimateRun({ kind, model, batchSize: answersPerPrompt, seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 128)), threads: 1 });
+      return estimateRun({
+        kind,
+        model,
+        batchSize: answersPerPrompt,
+        seqLen: Math.min(model.nCtx, PPO_PROMPT_TOKENS + num(config.maxNewTokens, 128)),
+        threads: 1,
+      });
   }
 }
 

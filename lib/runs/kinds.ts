@@ -5,7 +5,18 @@
 // the table's. The new-run form renders from the table; createRun validates with the schema; the
 // worker's handlers read the parsed config (RunConfig). Adding a kind is a row here plus a handler in lib/worker/handlers.ts.
 import { z } from "zod";
-import { atLeast, atMost, defaultsOf, DPO_FIELDS, PPO_FIELDS, REWARD_FIELDS, TRAIN_FIELDS, type ConfigOf, type FieldSpec, type FieldTable } from "../../ml/browser";
+import {
+  atLeast,
+  atMost,
+  defaultsOf,
+  DPO_FIELDS,
+  PPO_FIELDS,
+  REWARD_FIELDS,
+  TRAIN_FIELDS,
+  type ConfigOf,
+  type FieldSpec,
+  type FieldTable,
+} from "../../ml/browser";
 import { shown, zodObject } from "./hparams";
 
 export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "dpo", "best_of_n", "generate"] as const;
@@ -49,15 +60,25 @@ export type RunKindInfo = {
 
 /** App-only fields, written like the trainers' rows. */
 const modelSizeField = {
-  type: "enum", options: MODEL_SIZES, default: "small", show: "hidden",
-  label: "Model size", doc: "Model shape when starting from scratch: tiny (tests, seconds), small (minutes on a CPU) or gpt2 (GPT-2 124M: hours on a CPU).",
+  type: "enum",
+  options: MODEL_SIZES,
+  default: "small",
+  show: "hidden",
+  label: "Model size",
+  doc: "Model shape when starting from scratch: tiny (tests, seconds), small (minutes on a CPU) or gpt2 (GPT-2 124M: hours on a CPU).",
 } as const satisfies FieldSpec;
 
 const pretrainFields = {
   modelSize: modelSizeField,
   contextLength: {
-    type: "int", default: 256, min: atLeast(16), max: atMost(2048), unit: "tokens", show: "basic",
-    label: "Context length", doc: "Longest sequence the model can ever see (prompt + answer for later SFT, reward model and PPO runs).",
+    type: "int",
+    default: 256,
+    min: atLeast(16),
+    max: atMost(2048),
+    unit: "tokens",
+    show: "basic",
+    label: "Context length",
+    doc: "Longest sequence the model can ever see (prompt + answer for later SFT, reward model and PPO runs).",
   },
   // pretraining takes whole windows: nothing is cut, so the truncation policy has nothing to say
   ...shown(TRAIN_FIELDS, ["overlong", "maxOverlongShare"]),
@@ -71,24 +92,52 @@ const dpoFields = shown(DPO_FIELDS);
 /** Sampling settings of an answer-generation job (the source models come from the request). */
 const generateFields = {
   maxPrompts: {
-    type: "int", default: 200, min: atLeast(1), max: atMost(100_000), unit: "prompts", show: "basic",
-    label: "Max prompts", doc: "Prompts to generate answers for (those that need ranking tasks, oldest first).",
+    type: "int",
+    default: 200,
+    min: atLeast(1),
+    max: atMost(100_000),
+    unit: "prompts",
+    show: "basic",
+    label: "Max prompts",
+    doc: "Prompts to generate answers for (those that need ranking tasks, oldest first).",
   },
   maxNewTokens: {
-    type: "int", default: 128, min: atLeast(1), max: atMost(4096), unit: "tokens", show: "basic",
-    label: "Max new tokens", doc: "Longest answer.",
+    type: "int",
+    default: 128,
+    min: atLeast(1),
+    max: atMost(4096),
+    unit: "tokens",
+    show: "basic",
+    label: "Max new tokens",
+    doc: "Longest answer.",
   },
   temperature: {
-    type: "number", default: 0.9, min: atLeast(0), max: atMost(2), show: "basic",
-    label: "Temperature", doc: "Sampling temperature (varied answers need around 0.7-1).",
+    type: "number",
+    default: 0.9,
+    min: atLeast(0),
+    max: atMost(2),
+    show: "basic",
+    label: "Temperature",
+    doc: "Sampling temperature (varied answers need around 0.7-1).",
   },
   topP: {
-    type: "number", default: 0.95, min: atLeast(0.01), max: atMost(1), show: "advanced",
-    label: "Top-p", doc: "Nucleus sampling: keep the smallest set of tokens with this much probability.",
+    type: "number",
+    default: 0.95,
+    min: atLeast(0.01),
+    max: atMost(1),
+    show: "advanced",
+    label: "Top-p",
+    doc: "Nucleus sampling: keep the smallest set of tokens with this much probability.",
   },
   topK: {
-    type: "int", default: 0, min: atLeast(0), max: atMost(100_000), unit: "tokens", show: "advanced",
-    label: "Top-k", doc: "Keep only the k most likely tokens (0: all).",
+    type: "int",
+    default: 0,
+    min: atLeast(0),
+    max: atMost(100_000),
+    unit: "tokens",
+    show: "advanced",
+    label: "Top-k",
+    doc: "Keep only the k most likely tokens (0: all).",
   },
   seed: TRAIN_FIELDS.seed,
 } as const satisfies FieldTable;
@@ -96,8 +145,14 @@ const generateFields = {
 /** Best-of-N distillation: sampling and the reward model's pick (the policy and the reward model come from the form). */
 const bestOfNFields = {
   n: {
-    type: "int", default: 16, min: atLeast(1), max: atMost(256), unit: "answers", show: "basic",
-    label: "N", doc: "Answers sampled per prompt; the one the reward model scores highest is kept.",
+    type: "int",
+    default: 16,
+    min: atLeast(1),
+    max: atMost(256),
+    unit: "answers",
+    show: "basic",
+    label: "N",
+    doc: "Answers sampled per prompt; the one the reward model scores highest is kept.",
   },
   maxNewTokens: generateFields.maxNewTokens,
   temperature: { ...generateFields.temperature, default: 1 },
@@ -269,7 +324,8 @@ export const RUN_KINDS: Record<RunKind, RunKindInfo> = {
   },
   generate: {
     label: "Generate answers",
-    description: "Sample K answers per prompt from the project's promoted policy (or chosen checkpoints, or an OpenAI-compatible endpoint) and turn them into ranking tasks.",
+    description:
+      "Sample K answers per prompt from the project's promoted policy (or chosen checkpoints, or an OpenAI-compatible endpoint) and turn them into ranking tasks.",
     baseKinds: null,
     dataset: "none",
     fields: generateFields,

@@ -42,9 +42,7 @@ export function eventRecords(rows: Point[]): Buffer[] {
     const step = rows[i].step;
     const group: Point[] = [];
     while (i < rows.length && rows[i].step === step) group.push(rows[i++]);
-    out.push(
-      tfRecord(eventBytes({ wallTime: group[0].createdAt.getTime() / 1000, step, scalars: group.map((p) => ({ tag: p.name, value: p.value })) })),
-    );
+    out.push(tfRecord(eventBytes({ wallTime: group[0].createdAt.getTime() / 1000, step, scalars: group.map((p) => ({ tag: p.name, value: p.value })) })));
   }
   return out;
 }

@@ -7,8 +7,18 @@ export const projectSettings = z.object({
   answersPerTask: z.number().int().min(2, "K must be at least 2").max(9, "K must be at most 9").default(4),
   rankingsPerTask: z.number().int().min(1).max(20).default(2),
   demonstrationsPerPrompt: z.number().int().min(0).max(20).default(1),
-  leaseMinutes: z.number().int().min(1).max(24 * 60).default(30),
-  editLockHours: z.number().int().min(0).max(24 * 365).default(24),
+  leaseMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  editLockHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
   minDemonstrationChars: z.number().int().min(1).max(100_000).default(1),
   maxDemonstrationChars: z.number().int().min(1).max(100_000).default(20_000),
   /** Seconds a labeler may take back their last submission (Ctrl+Z); 0 turns undo off. */

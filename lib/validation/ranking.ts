@@ -7,11 +7,13 @@ import { MAX_K } from "../ranking/letters";
 import { STRENGTH_IDS } from "../ranking/strength";
 
 /** Client-generated idempotency key: a UUID or 8-64 URL-safe characters (A-Z a-z 0-9 _ -). */
-export const clientId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, "The client id must be a UUID or 8 to 64 URL-safe characters");
+export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "The client id must be a UUID or 8 to 64 URL-safe characters");
 
-const position = z.number().int().min(0).max(MAX_K - 1);
+const position = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_K - 1);
 /** Milliseconds the labeler spent; capped at one day (longer means a tab left open). */
 export const timeSpentMs = z.number().int().min(0).max(86_400_000);
 

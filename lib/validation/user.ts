@@ -8,10 +8,7 @@ export const email = z
   .toLowerCase()
   .max(320)
   .pipe(z.email({ message: "Enter a valid email address" }));
-export const newPassword = z
-  .string()
-  .min(10, "The password must be at least 10 characters")
-  .max(256, "The password must be at most 256 characters");
+export const newPassword = z.string().min(10, "The password must be at least 10 characters").max(256, "The password must be at most 256 characters");
 export const role = z.enum(ROLES);
 
 export const createUserInput = z.object({

@@ -132,10 +132,7 @@ export class RunSinks {
   }
 }
 
-export async function registerArtifact(
-  runId: string,
-  a: Parameters<RunContext["registerArtifact"]>[0],
-): Promise<string> {
+export async function registerArtifact(runId: string, a: Parameters<RunContext["registerArtifact"]>[0]): Promise<string> {
   for (const f of ["config.json", "model.safetensors"]) {
     if (!fs.existsSync(path.join(a.path, f))) throw new Error(`The checkpoint folder ${a.path} has no ${f}, so it was not registered.`);
   }

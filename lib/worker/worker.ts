@@ -11,7 +11,18 @@ import { storageDir } from "../storage";
 import { RunSinks, registerArtifact, type RunContext } from "./context";
 import { HANDLERS, type RunHandler } from "./handlers";
 import { availableDevices, parseDevice, checkDevice, deviceName } from "../../ml/runtime/device";
-import { claimRun, finishRun, heartbeat, reapStaleRuns, registerWorker, unregisterWorker, workerHeartbeat, type ClaimedRun, type Ending, type WorkerIdentity } from "./queue";
+import {
+  claimRun,
+  finishRun,
+  heartbeat,
+  reapStaleRuns,
+  registerWorker,
+  unregisterWorker,
+  workerHeartbeat,
+  type ClaimedRun,
+  type Ending,
+  type WorkerIdentity,
+} from "./queue";
 import { envVar } from "../env";
 
 export type WorkerOptions = {
@@ -74,7 +85,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
   const heartbeatMs = opts.heartbeatMs ?? envVar("RUN_HEARTBEAT_MS");
   const staleMs = opts.staleMs ?? envVar("RUN_STALE_MS");
   const pollMs = opts.pollMs ?? envVar("WORKER_POLL_MS");
-  const projectId = opts.projectId !== undefined ? opts.projectId : envVar("WORKER_PROJECT_ID") ?? null;
+  const projectId = opts.projectId !== undefined ? opts.projectId : (envVar("WORKER_PROJECT_ID") ?? null);
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const handlers = { ...HANDLERS, ...opts.handlers };
   const devices = opts.devices ?? availableDevices();
@@ -184,7 +195,9 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
   }
 
   async function loop() {
-    log(`worker ${identity.id} started (devices ${devices.join(", ")}, default ${defaultDevice}; heartbeat ${heartbeatMs} ms, stale after ${staleMs} ms${projectId ? `, project ${projectId} only` : ""})`);
+    log(
+      `worker ${identity.id} started (devices ${devices.join(", ")}, default ${defaultDevice}; heartbeat ${heartbeatMs} ms, stale after ${staleMs} ms${projectId ? `, project ${projectId} only` : ""})`,
+    );
     while (!stopping.signal.aborted) {
       try {
         await workerHeartbeat(identity, devices, defaultDevice);

@@ -101,11 +101,7 @@ export const RULES: Record<OpType, GradEntry> = {
   // dA = dY where C, dB = dY where ¬C
   Where: {
     nondiff: [0],
-    grad: (g, { inputs: [c, a, b] }, [dy]) => [
-      undefined,
-      () => unbroadcast(g, g.where(c, dy, 0), a.sizes),
-      () => unbroadcast(g, g.where(c, 0, dy), b.sizes),
-    ],
+    grad: (g, { inputs: [c, a, b] }, [dy]) => [undefined, () => unbroadcast(g, g.where(c, dy, 0), a.sizes), () => unbroadcast(g, g.where(c, 0, dy), b.sizes)],
   },
   Cast: { grad: (g, { inputs: [x] }, [dy]) => [() => g.cast(dy, x.dtype)] },
   Less: { nondiff: [0, 1] },
@@ -268,7 +264,13 @@ export const RULES: Record<OpType, GradEntry> = {
   Concat: {
     grad: (g, n, [dy]) => {
       const axis = attrInt(n, 'axis');
-      const parts = once(() => g.split(dy, n.inputs.map((x) => x.sizes[axis]), axis));
+      const parts = once(() =>
+        g.split(
+          dy,
+          n.inputs.map((x) => x.sizes[axis]),
+          axis,
+        ),
+      );
       return n.inputs.map((_, i) => () => parts()[i]);
     },
   },
@@ -296,7 +298,12 @@ export const RULES: Record<OpType, GradEntry> = {
       () => {
         const p = g.constInts(pads);
         const axes = x.sizes.map((_, i) => i);
-        return g.slice(dy, p.slice(0, x.rank), x.sizes.map((d, i) => p[i] + d), axes);
+        return g.slice(
+          dy,
+          p.slice(0, x.rank),
+          x.sizes.map((d, i) => p[i] + d),
+          axes,
+        );
       },
     ],
   },
@@ -304,9 +311,7 @@ export const RULES: Record<OpType, GradEntry> = {
   // dX = reverse cumulative sum of dY
   CumSum: {
     nondiff: [1],
-    grad: (g, n, [dy]) => [
-      () => g.cumsum(dy, g.constInts(n.inputs[1])[0], { exclusive: attrInt(n, 'exclusive') === 1, reverse: attrInt(n, 'reverse') !== 1 }),
-    ],
+    grad: (g, n, [dy]) => [() => g.cumsum(dy, g.constInts(n.inputs[1])[0], { exclusive: attrInt(n, 'exclusive') === 1, reverse: attrInt(n, 'reverse') !== 1 })],
   },
 
   // ---- indexing: gathers scatter-add their gradient back; scatters gather it ----
@@ -368,11 +373,7 @@ export const RULES: Record<OpType, GradEntry> = {
       const [, idx, upd] = n.inputs;
       const axis = attrInt(n, 'axis');
       const add = n.attrs.reduction === 'add';
-      return [
-        () => (add ? dy : g.scatterElements(dy, idx, g.zeros(upd.sizes, upd.dtype), axis, 'none')),
-        undefined,
-        () => g.gatherElements(dy, idx, axis),
-      ];
+      return [() => (add ? dy : g.scatterElements(dy, idx, g.zeros(upd.sizes, upd.dtype), axis, 'none')), undefined, () => g.gatherElements(dy, idx, axis)];
     },
   },
   ScatterND: {

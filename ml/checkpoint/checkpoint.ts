@@ -97,7 +97,8 @@ export function configFromHf(j: Record<string, unknown>, file: string): GPTConfi
   };
   if (j.model_type !== undefined && j.model_type !== 'gpt2') throw new ConfigError(`${file}: model_type is ${JSON.stringify(j.model_type)}, only "gpt2" loads`);
   const act = j.activation_function ?? 'gelu_new';
-  if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh') throw new ConfigError(`${file}: activation_function ${JSON.stringify(act)} is not supported (GPT-2 uses "gelu_new")`);
+  if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh')
+    throw new ConfigError(`${file}: activation_function ${JSON.stringify(act)} is not supported (GPT-2 uses "gelu_new")`);
   if (j.n_inner !== undefined && j.n_inner !== null && j.n_inner !== 4 * num('n_embd')) throw new ConfigError(`${file}: n_inner must be null or 4·n_embd`);
   const config: GPTConfig = {
     vocabSize: num('vocab_size'),
@@ -126,7 +127,8 @@ export function saveCheckpoint(dir: string, config: GPTConfig, params: Record<st
     const data = params[name];
     if (!data) throw new CheckpointError(`saveCheckpoint ${dir}: parameter ${name} is missing`);
     const n = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== n) throw new CheckpointError(`saveCheckpoint ${dir}: parameter ${name} has ${data.length} values, the config needs [${shape.join(', ')}]`);
+    if (data.length !== n)
+      throw new CheckpointError(`saveCheckpoint ${dir}: parameter ${name} has ${data.length} values, the config needs [${shape.join(', ')}]`);
     tensors[name] = { data, shape };
   }
   for (const [name, t] of Object.entries(o.extra ?? {})) {
@@ -212,7 +214,8 @@ export function loadCheckpoint(dir: string): Checkpoint {
   if (!existsSync(dir)) throw new CheckpointError(`model folder ${dir} does not exist`);
   const cfgFile = path.join(dir, 'config.json');
   const modelFile = path.join(dir, 'model.safetensors');
-  for (const f of [cfgFile, modelFile]) if (!existsSync(/*turbopackIgnore: true*/ f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
+  for (const f of [cfgFile, modelFile])
+    if (!existsSync(/*turbopackIgnore: true*/ f)) throw new CheckpointError(`model folder ${dir} is missing ${path.basename(f)}`);
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(cfgFile, 'utf8'));

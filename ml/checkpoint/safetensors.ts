@@ -65,7 +65,7 @@ export function writeSafetensorsFile(file: string, tensors: Record<string, Named
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30));
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30));
 }
 
 /** Parses a safetensors file into float32 tensors (F32, F16, BF16 and F64 are converted). */

@@ -148,17 +148,26 @@ function checkTensors(dir: string, config: GPTConfig): string {
 function checkTokenizer(dir: string, config: GPTConfig): ModelFolderInfo['tokenizer'] {
   const hasBpe = ['tokenizer.json', 'vocab.json', 'merges.txt'].some((f) => existsSync(path.join(dir, f)));
   if (hasBpe && !existsSync(path.join(dir, 'tokenizer.json'))) {
-    for (const f of ['vocab.json', 'merges.txt']) if (!existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f))) fail(`The folder has vocab.json or merges.txt but not ${f}: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt.`);
+    for (const f of ['vocab.json', 'merges.txt'])
+      if (!existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f)))
+        fail(`The folder has vocab.json or merges.txt but not ${f}: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt.`);
   }
   let tok;
   try {
     tok = loadTokenizer(dir);
   } catch (e) {
-    if (e instanceof TokenizerError) fail(hasBpe ? `The tokenizer does not load: ${(e.message.split(`${dir}${path.sep}`).join('')).replace(/\.$/, '')}.` : 'The folder has no tokenizer: it needs tokenizer.json, or vocab.json and merges.txt.');
+    if (e instanceof TokenizerError)
+      fail(
+        hasBpe
+          ? `The tokenizer does not load: ${e.message.split(`${dir}${path.sep}`).join('').replace(/\.$/, '')}.`
+          : 'The folder has no tokenizer: it needs tokenizer.json, or vocab.json and merges.txt.',
+      );
     throw e;
   }
   if (tok.vocabSize > config.vocabSize)
-    fail(`The tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}: token ids past ${config.vocabSize - 1} would have no embedding.`);
+    fail(
+      `The tokenizer has ${tok.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}: token ids past ${config.vocabSize - 1} would have no embedding.`,
+    );
   try {
     tok.encode('Hello world, 123!');
   } catch (e) {
@@ -181,6 +190,8 @@ export function validateModelFolder(dir: string): ModelFolderInfo {
   const dtype = checkTensors(dir, config);
   const tokenizer = checkTokenizer(dir, config);
   let bytes = 0;
-  for (const f of MODEL_FOLDER_FILES) if (existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f))) bytes += statSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f)).size;
+  for (const f of MODEL_FOLDER_FILES)
+    if (existsSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f)))
+      bytes += statSync(/*turbopackIgnore: true*/ path.join(/*turbopackIgnore: true*/ dir, f)).size;
   return { config, params: paramCount(config), bytes, dtype, tokenizer };
 }

@@ -29,7 +29,9 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (p
       return;
     }
     if (p.event === 'done') {
-      stream.write(`${tty ? '\n' : ''}done: step ${p.step}, loss ${p.loss.toFixed(4)}${p.valLoss !== undefined ? `, validation loss ${p.valLoss.toFixed(4)}` : ''}\n`);
+      stream.write(
+        `${tty ? '\n' : ''}done: step ${p.step}, loss ${p.loss.toFixed(4)}${p.valLoss !== undefined ? `, validation loss ${p.valLoss.toFixed(4)}` : ''}\n`,
+      );
       return;
     }
     const width = 30;

@@ -20,9 +20,12 @@ export const SAMPLE_DEFAULTS: SampleSpec = { prompts: [], maxNewTokens: 32, temp
 /** `value` over the defaults, checked; `where` names the config in the error ("DPO config"). */
 export function resolveSampleSpec(where: string, value: Partial<SampleSpec> | undefined): SampleSpec {
   const s = { ...SAMPLE_DEFAULTS, ...value };
-  const chat = (m: unknown) => Array.isArray(m) && m.length > 0 && m.every((x) => typeof x?.content === 'string' && ['system', 'user', 'assistant'].includes(x?.role));
-  if (!Array.isArray(s.prompts) || !s.prompts.every(chat)) throw new ConfigError(`${where}: samples.prompts must be a list of chats ({role, content} messages)`);
-  if (!Number.isInteger(s.maxNewTokens) || s.maxNewTokens < 1) throw new ConfigError(`${where}: samples.maxNewTokens must be an integer >= 1, got ${JSON.stringify(s.maxNewTokens)}`);
+  const chat = (m: unknown) =>
+    Array.isArray(m) && m.length > 0 && m.every((x) => typeof x?.content === 'string' && ['system', 'user', 'assistant'].includes(x?.role));
+  if (!Array.isArray(s.prompts) || !s.prompts.every(chat))
+    throw new ConfigError(`${where}: samples.prompts must be a list of chats ({role, content} messages)`);
+  if (!Number.isInteger(s.maxNewTokens) || s.maxNewTokens < 1)
+    throw new ConfigError(`${where}: samples.maxNewTokens must be an integer >= 1, got ${JSON.stringify(s.maxNewTokens)}`);
   if (!(s.temperature >= 0)) throw new ConfigError(`${where}: samples.temperature must be >= 0, got ${JSON.stringify(s.temperature)}`);
   if (!Number.isInteger(s.seed)) throw new ConfigError(`${where}: samples.seed must be an integer, got ${JSON.stringify(s.seed)}`);
   return s;

@@ -43,14 +43,20 @@ export function sampleToken(logits: Float32Array, o: SamplingOptions, rand: () =
     candidates = Array.from({ length: V }, (_, i) => i).sort((a, b) => logits[b] - logits[a]);
     if (topK) candidates.length = topK;
     if (topP < 1) {
-      const z = logSumExp(candidates.map((i) => logits[i]), inv);
+      const z = logSumExp(
+        candidates.map((i) => logits[i]),
+        inv,
+      );
       let cum = 0;
       let keep = 0;
       while (keep < candidates.length && cum < topP) cum += Math.exp(logits[candidates[keep++]] * inv - z);
       candidates.length = Math.max(1, keep);
     }
   } else candidates = Array.from({ length: V }, (_, i) => i);
-  const z = logSumExp(candidates.map((i) => logits[i]), inv);
+  const z = logSumExp(
+    candidates.map((i) => logits[i]),
+    inv,
+  );
   let u = rand();
   let token = candidates[candidates.length - 1];
   for (const i of candidates) {

@@ -9,7 +9,11 @@ import { Session } from '../runtime/session';
  * log p(ids[i] | ids[<i]) for i = 1..n-1 (the first token has no context). Sequences longer
  * than the context are scored in consecutive windows of nCtx tokens.
  */
-export async function scoreTokens(model: { config: GPTConfig; params: Record<string, Float32Array> }, ids: readonly number[], runtime: RuntimeConfig = {}): Promise<number[]> {
+export async function scoreTokens(
+  model: { config: GPTConfig; params: Record<string, Float32Array> },
+  ids: readonly number[],
+  runtime: RuntimeConfig = {},
+): Promise<number[]> {
   const c = model.config;
   const out: number[] = [];
   const sessions = new Map<number, Session>();

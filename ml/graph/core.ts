@@ -225,7 +225,12 @@ export class GraphCore {
     const info = (v: Value, name = v.name): ValueInfoData =>
       isStatic(v.shape)
         ? { name, dtype: v.dtype, dims: [...v.shape] }
-        : { name, dtype: v.dtype, dims: v.shape.map((d) => (typeof d === 'number' ? d : 1)), dimNames: v.shape.map((d) => (typeof d === 'string' ? d : undefined)) };
+        : {
+            name,
+            dtype: v.dtype,
+            dims: v.shape.map((d) => (typeof d === 'number' ? d : 1)),
+            dimNames: v.shape.map((d) => (typeof d === 'string' ? d : undefined)),
+          };
     const inputValues = [...this.inputs, ...this.params.filter((p) => !frozen[p.name])];
     const inputs = inputValues.map((v) => info(v));
     const outs = outputs.map(([name, v]) => info(v, name));
@@ -287,4 +292,3 @@ export function assertSameDtype(op: string, ...vs: Value[]): void {
     if (v.dtype !== vs[0].dtype) throw new ShapeError(`${op}: dtypes differ: ${vs[0]} and ${v}`);
   }
 }
-

@@ -29,7 +29,9 @@ export class NnOps extends TensorOps {
     const [m, k] = o.transA ? [a.shape[1], a.shape[0]] : a.shape;
     const [k2, n] = o.transB ? [b.shape[1], b.shape[0]] : b.shape;
     if (k !== k2) {
-      throw new ShapeError(`Gemm: cannot multiply ${fmt(a.shape)}${o.transA ? 'ᵀ' : ''} by ${fmt(b.shape)}${o.transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`);
+      throw new ShapeError(
+        `Gemm: cannot multiply ${fmt(a.shape)}${o.transA ? 'ᵀ' : ''} by ${fmt(b.shape)}${o.transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`,
+      );
     }
     if (c) {
       const s = broadcastShapes('Gemm', c.shape, [m, n]);
@@ -108,7 +110,15 @@ export class NnOps extends TensorOps {
     if (logits.rank !== 2 || targets.rank !== 1 || targets.shape[0] !== N || targets.dtype !== 'int64') {
       throw new ShapeError(`SoftmaxCrossEntropyLoss: logits ${logits} should be [N, V] and targets ${targets} int64 [N]`);
     }
-    const out = this.op('SoftmaxCrossEntropyLoss', [logits, targets], [{ dtype: logits.dtype, shape: [N] }, { dtype: logits.dtype, shape: [N, V] }], { reduction: 'none' });
+    const out = this.op(
+      'SoftmaxCrossEntropyLoss',
+      [logits, targets],
+      [
+        { dtype: logits.dtype, shape: [N] },
+        { dtype: logits.dtype, shape: [N, V] },
+      ],
+      { reduction: 'none' },
+    );
     return out[0];
   }
 

@@ -34,7 +34,9 @@ export class TensorOps extends ElementwiseOps {
     if (isStatic(to)) return this.op1('Reshape', [x, this.ints(to)], { dtype: x.dtype, shape: to });
     const target = to.map((d, i) => (typeof d === 'number' ? d : d === x.shape[i] ? 0 : -1));
     if (target.filter((d) => d === -1).length > 1 || target.some((d, i) => d === 0 && to[i] !== x.shape[i])) {
-      throw new ShapeError(`Reshape: cannot write ${fmt(x.shape)} → ${fmt(to)} with static sizes: move symbolic dimensions to the same axes or leave one to -1`);
+      throw new ShapeError(
+        `Reshape: cannot write ${fmt(x.shape)} → ${fmt(to)} with static sizes: move symbolic dimensions to the same axes or leave one to -1`,
+      );
     }
     return this.op1('Reshape', [x, this.ints(target)], { dtype: x.dtype, shape: to });
   }

@@ -12,7 +12,12 @@ export function replay(g: Graph, outputs: readonly Value[], subst: ReadonlyMap<V
   for (const n of g.liveNodes(outputs)) {
     const inputs = n.inputs.map((x) => (x ? (map.get(x) ?? x) : x));
     if (inputs.every((x, i) => x === n.inputs[i])) continue; // untouched: shared
-    const outs = g.op(n.opType, inputs, n.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape })), { ...n.attrs });
+    const outs = g.op(
+      n.opType,
+      inputs,
+      n.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape })),
+      { ...n.attrs },
+    );
     n.outputs.forEach((o, i) => map.set(o, outs[i]));
   }
   return (v) => map.get(v) ?? v;

@@ -74,8 +74,10 @@ function count(s: Shape): { size: number; sym: string[] } {
   const sym: string[] = [];
   for (const d of s) {
     if (typeof d === 'number') size *= d;
-    else for (const f of factors(d)) if (/^\d+$/.test(f)) size *= Number(f);
-    else sym.push(f);
+    else
+      for (const f of factors(d))
+        if (/^\d+$/.test(f)) size *= Number(f);
+        else sym.push(f);
   }
   return { size, sym: sym.sort() };
 }

@@ -46,11 +46,7 @@ export interface Node {
   readonly attrs: Readonly<Record<string, AttributeValue>>;
 }
 
-export type Init =
-  | { kind: 'normal'; std: number; mean?: number }
-  | { kind: 'uniform'; low: number; high: number }
-  | { kind: 'zeros' }
-  | { kind: 'ones' };
+export type Init = { kind: 'normal'; std: number; mean?: number } | { kind: 'uniform'; low: number; high: number } | { kind: 'zeros' } | { kind: 'ones' };
 
 export interface ParamOptions {
   /** How the runtime's seeded initializer fills it (default normal, std 0.02). */

@@ -49,7 +49,14 @@ export function declareGPT(g: Graph, c: GPTConfig): GPTParams {
   const h: BlockParams[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const p = `h.${l}`;
-    h.push({ ln1: norm(`${p}.ln_1`), cAttn: lin(`${p}.attn.c_attn`), attnProj: lin(`${p}.attn.c_proj`), ln2: norm(`${p}.ln_2`), cFc: lin(`${p}.mlp.c_fc`), mlpProj: lin(`${p}.mlp.c_proj`) });
+    h.push({
+      ln1: norm(`${p}.ln_1`),
+      cAttn: lin(`${p}.attn.c_attn`),
+      attnProj: lin(`${p}.attn.c_proj`),
+      ln2: norm(`${p}.ln_2`),
+      cFc: lin(`${p}.mlp.c_fc`),
+      mlpProj: lin(`${p}.mlp.c_proj`),
+    });
   }
   return { wte: at('wte.weight'), wpe: at('wpe.weight'), h, lnF: norm('ln_f') };
 }

@@ -22,7 +22,10 @@ export function gptParamDecls(c: GPTConfig): ParamDecl[] {
     out.push({ name: `${name}.weight`, shape: [C], init: { kind: 'ones' } }, { name: `${name}.bias`, shape: [C], init: { kind: 'zeros' } });
   };
   const linear = (name: string, nIn: number, nOut: number, s = std) => {
-    out.push({ name: `${name}.weight`, shape: [nIn, nOut], init: { kind: 'normal', std: s } }, { name: `${name}.bias`, shape: [nOut], init: { kind: 'zeros' } });
+    out.push(
+      { name: `${name}.weight`, shape: [nIn, nOut], init: { kind: 'normal', std: s } },
+      { name: `${name}.bias`, shape: [nOut], init: { kind: 'zeros' } },
+    );
   };
   out.push({ name: 'wte.weight', shape: [c.vocabSize, C], init: { kind: 'normal', std } }); // (V, C), also the lm head
   out.push({ name: 'wpe.weight', shape: [c.nCtx, C], init: { kind: 'normal', std: 0.01 } }); // (nCtx, C)

@@ -61,7 +61,13 @@ export function adamw(g: Graph, params: readonly Value[], grads: readonly Value[
     if (!groups.has(key)) units.push(groups.set(key, []).get(key)!);
     groups.get(key)!.push(s);
   }
-  const flat = (vs: Value[]) => (vs.length === 1 ? vs[0] : g.concat(vs.map((x) => g.reshape(x, [x.size])), 0)); // (Σ n)
+  const flat = (vs: Value[]) =>
+    vs.length === 1
+      ? vs[0]
+      : g.concat(
+          vs.map((x) => g.reshape(x, [x.size])),
+          0,
+        ); // (Σ n)
   const flatGrads = units.map((u) => flat(u.map((s) => s.d)));
 
   // global norm, computed whether or not we clip (it is a useful metric)
@@ -88,7 +94,16 @@ export function adamw(g: Graph, params: readonly Value[], grads: readonly Value[
     const decayed = unit[0].spec.decay && weightDecay ? g.mul(p, keep) : p;
     const p2 = g.sub(decayed, update);
     // back to one tensor per parameter
-    const pieces = (x: Value) => (unit.length === 1 ? [x] : g.split(x, unit.map((s) => s.p.size), 0).map((y, i) => g.reshape(y, unit[i].p.shape)));
+    const pieces = (x: Value) =>
+      unit.length === 1
+        ? [x]
+        : g
+            .split(
+              x,
+              unit.map((s) => s.p.size),
+              0,
+            )
+            .map((y, i) => g.reshape(y, unit[i].p.shape));
     const [ps, ms, vs] = [pieces(p2), pieces(m2), pieces(v2)];
     unit.forEach((s, i) => {
       const names = momentNames(s.spec.name);

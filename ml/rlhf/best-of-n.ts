@@ -52,7 +52,14 @@ export async function bestOfN(gen: Generator, scorer: RewardScorer, prompts: rea
   for (let i = 0; i < prompts.length && !o.signal?.aborted; i += per) {
     const chunk = prompts.slice(i, i + per);
     const rows = chunk.flatMap((p) => Array.from({ length: o.n }, () => p));
-    const g = await gen.generate(rows, { maxNewTokens: o.maxNewTokens, temperature: o.temperature, topP: o.topP, eos: tok.eos, pad: tok.pad, seed: mixSeed(o.seed, i, 11) });
+    const g = await gen.generate(rows, {
+      maxNewTokens: o.maxNewTokens,
+      temperature: o.temperature,
+      topP: o.topP,
+      eos: tok.eos,
+      pad: tok.pad,
+      seed: mixSeed(o.seed, i, 11),
+    });
     const scores = await scorer.score(rows.map((p, r) => [...p, ...g.tokens[r], ...(g.finished[r] ? [] : [tok.eos])]));
     chunk.forEach((_, c) => {
       const s = scores.slice(c * o.n, (c + 1) * o.n);
@@ -92,7 +99,8 @@ export async function bestOfNDistill(c: DistillConfig, hooks: Pick<BestOfNOption
   assertSameTokenizer({ config: policy.ck.config, tok: policy.tok }, { config: rmDecoder.ck.config, tok: rmDecoder.tok }, c.reward);
   const chats: ChatMessage[][] = readPrompts(c.prompts);
   const maxTokens = Math.min(policy.ck.config.nCtx, rmDecoder.ck.config.nCtx);
-  if (c.maxNewTokens >= maxTokens) throw new ConfigError(`best-of-N: maxNewTokens ${c.maxNewTokens} leaves no room for the prompt in the ${maxTokens}-token context`);
+  if (c.maxNewTokens >= maxTokens)
+    throw new ConfigError(`best-of-N: maxNewTokens ${c.maxNewTokens} leaves no room for the prompt in the ${maxTokens}-token context`);
   const ids = fitPrompts(policy.tok, chats, { maxTokens, maxNewTokens: c.maxNewTokens, stats: emptyStats('prompts') });
   const runtime = { intraOpThreads: c.threads ?? 2 };
   const gen = await Generator.create(policy.ck.config, policy.ck.params, runtime);

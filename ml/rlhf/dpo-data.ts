@@ -17,14 +17,20 @@ export interface DPOData {
 }
 
 function read(files: readonly string[], dc: DPOConfig, tok: Tokenizer, fit: RewardFit): RewardGroup[] {
-  const groups = dc.format === 'pairs' ? readPairs(files, tok, { margin: dc.margin, includeTies: dc.includeTies, fit }) : readRankings(files, tok, { includeTies: dc.includeTies, fit });
+  const groups =
+    dc.format === 'pairs'
+      ? readPairs(files, tok, { margin: dc.margin, includeTies: dc.includeTies, fit })
+      : readRankings(files, tok, { includeTies: dc.includeTies, fit });
   // a group whose comparisons are all ties pulls rewards together but ranks nothing: it needs a strict pair
   return groups.filter((g) => g.pairs.some((c) => !c.tie));
 }
 
 /** Reads, fits and checks the data; refuses it when it has no strict pair or loses too many responses. */
 export function loadDPOData(dc: DPOConfig, tok: Tokenizer, length: LengthSetting): DPOData {
-  const what = dc.format === 'pairs' ? 'preference pairs with a strict preference (ties, margin 0, give none)' : 'strict pairs (a ranking with every answer tied gives none)';
+  const what =
+    dc.format === 'pairs'
+      ? 'preference pairs with a strict preference (ties, margin 0, give none)'
+      : 'strict pairs (a ranking with every answer tied gives none)';
   const fit: RewardFit = { maxTokens: length.value, overlong: dc.overlong, stats: emptyStats('responses') };
   const all = read(dc.data, dc, tok, fit);
   const valRead = dc.valData.length ? read(dc.valData, dc, tok, fit) : undefined;
@@ -34,7 +40,10 @@ export function loadDPOData(dc: DPOConfig, tok: Tokenizer, length: LengthSetting
   if (dc.valData.length && !val.length) throw new ConfigError(`validation data ${dc.valData.join(', ')}: no ${what}`);
   if (!train.length) {
     const cut = Math.max(1, Math.round(all.length * dc.valFraction));
-    if (cut >= all.length) throw new ConfigError(`training data ${dc.data.join(', ')}: ${all.length} ranking(s) leave none for training after the validation split (valFraction ${dc.valFraction})`);
+    if (cut >= all.length)
+      throw new ConfigError(
+        `training data ${dc.data.join(', ')}: ${all.length} ranking(s) leave none for training after the validation split (valFraction ${dc.valFraction})`,
+      );
     ({ train, val } = { train: all.slice(0, all.length - cut), val: all.slice(all.length - cut) });
   }
   return dc.wholeRankings ? { train, val, stats: fit.stats } : { train: splitPairs(train), val: splitPairs(val), stats: fit.stats };

@@ -15,13 +15,21 @@ export function dpoPairTerm(h: number, o: DPOLossOptions, margin = 0): number {
   return (1 - eps) * nls(x) + eps * nls(-x);
 }
 
-export type DPOMetrics = Record<'loss' | 'rewards/chosen' | 'rewards/rejected' | 'rewards/accuracies' | 'rewards/margins' | 'logps/chosen' | 'logps/rejected', number>;
+export type DPOMetrics = Record<
+  'loss' | 'rewards/chosen' | 'rewards/rejected' | 'rewards/accuracies' | 'rewards/margins' | 'logps/chosen' | 'logps/rejected',
+  number
+>;
 
 /**
  * The loss (mean over groups of the mean over each group's comparisons, ties as two half-weighted
  * directions: what the training graph minimises) and, over the strict pairs, TRL's reward and log-prob means.
  */
-export function dpoMetrics(groups: readonly RewardGroup[], logps: readonly (readonly number[])[], ref: readonly (readonly number[])[], o: DPOLossOptions & { margin: boolean }): DPOMetrics {
+export function dpoMetrics(
+  groups: readonly RewardGroup[],
+  logps: readonly (readonly number[])[],
+  ref: readonly (readonly number[])[],
+  o: DPOLossOptions & { margin: boolean },
+): DPOMetrics {
   let loss = 0;
   let n = 0;
   const sum = { rc: 0, rr: 0, right: 0, lc: 0, lr: 0 };

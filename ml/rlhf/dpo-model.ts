@@ -38,12 +38,18 @@ export function dpoLogpsModel(c: GPTConfig, N: number, T: number, frozen?: Recor
 /** One optimizer step: extra inputs ref_logps (N), pair_win, pair_lose, pair_weight [, pair_margin] (P); outputs loss, logps, grad_norm. */
 export function dpoStepModel(c: GPTConfig, s: BatchShape, o: DPOLossOptions & { margin: boolean; weightDecay: number; maxGradNorm: number }): BuiltModel {
   const { g, logps } = sequenceLogps('dpo_step', c, s.N, s.T);
-  const loss = dpoPairLoss(g, logps, g.input('ref_logps', g.dtype, [s.N]), {
-    win: g.input('pair_win', 'int64', [s.P]),
-    lose: g.input('pair_lose', 'int64', [s.P]),
-    weight: g.input('pair_weight', g.dtype, [s.P]),
-    margin: o.margin ? g.input('pair_margin', g.dtype, [s.P]) : undefined,
-  }, o);
+  const loss = dpoPairLoss(
+    g,
+    logps,
+    g.input('ref_logps', g.dtype, [s.N]),
+    {
+      win: g.input('pair_win', 'int64', [s.P]),
+      lose: g.input('pair_lose', 'int64', [s.P]),
+      weight: g.input('pair_weight', g.dtype, [s.P]),
+      margin: o.margin ? g.input('pair_margin', g.dtype, [s.P]) : undefined,
+    },
+    o,
+  );
   return trainStepModel(g, { loss, metrics: { logps } }, { beta1: 0.9, beta2: 0.999, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm || undefined });
 }
 
@@ -74,13 +80,25 @@ export function logpFeeds(seqs: readonly (readonly number[])[], promptLens: read
 }
 
 /** A training batch: the groups' sequences, their reference log-probs and their weighted pairs. */
-export function dpoFeeds(groups: readonly RewardGroup[], ref: readonly (readonly number[])[], shape: BatchShape, o: { pad: number; margin: boolean; mean: boolean }): Record<string, BigInt64Array | Float32Array> {
+export function dpoFeeds(
+  groups: readonly RewardGroup[],
+  ref: readonly (readonly number[])[],
+  shape: BatchShape,
+  o: { pad: number; margin: boolean; mean: boolean },
+): Record<string, BigInt64Array | Float32Array> {
   const pairs = groupFeeds(groups, shape, { pad: o.pad, margin: o.margin, center: false });
   const seqs = groups.flatMap((g) => g.seqs);
   const ref_logps = new Float32Array(shape.N);
   ref_logps.set(ref.flat());
   const out: Record<string, BigInt64Array | Float32Array> = {
-    ...logpFeeds(seqs, groups.flatMap((g) => g.promptLens), shape.N, shape.T, o.pad, o.mean),
+    ...logpFeeds(
+      seqs,
+      groups.flatMap((g) => g.promptLens),
+      shape.N,
+      shape.T,
+      o.pad,
+      o.mean,
+    ),
     ref_logps,
     pair_win: pairs.pair_win,
     pair_lose: pairs.pair_lose,
@@ -93,6 +111,12 @@ export function dpoFeeds(groups: readonly RewardGroup[], ref: readonly (readonly
 /** Each strict (or, with ties kept, tied) pair of a group as its own group: DPO from pairs built from the rankings. */
 export function splitPairs(groups: readonly RewardGroup[]): RewardGroup[] {
   return groups.flatMap((g) =>
-    g.pairs.map((c) => ({ prompt: g.prompt, where: g.where, seqs: [g.seqs[c.win], g.seqs[c.lose]], promptLens: [g.promptLens[c.win], g.promptLens[c.lose]], pairs: [{ ...c, win: 0, lose: 1 }] })),
+    g.pairs.map((c) => ({
+      prompt: g.prompt,
+      where: g.where,
+      seqs: [g.seqs[c.win], g.seqs[c.lose]],
+      promptLens: [g.promptLens[c.win], g.promptLens[c.lose]],
+      pairs: [{ ...c, win: 0, lose: 1 }],
+    })),
   );
 }

@@ -68,7 +68,8 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
   }
   const start = resuming ? loadDecoder(dc.out, 'resumed folder') : init;
   if (resuming) assertSameConfig(model, start.ck.config, `the init folder ${dc.init} and the run in ${dc.out}`);
-  if (init.ck.dropout > 0) throw new ConfigError(`init folder ${dc.init}: model dropout ${init.ck.dropout} is not supported (DPO needs deterministic log-probabilities)`);
+  if (init.ck.dropout > 0)
+    throw new ConfigError(`init folder ${dc.init}: model dropout ${init.ck.dropout} is not supported (DPO needs deterministic log-probabilities)`);
   if (dc.seqLen > model.nCtx) throw new ConfigError(`DPO config: seqLen ${dc.seqLen} exceeds the model's context nCtx = ${model.nCtx}`);
   const length = dc.seqLen ? { field: 'seqLen', value: dc.seqLen } : { field: 'the model context nCtx', value: model.nCtx };
   const data = loadDPOData(dc, tok, length);
@@ -114,19 +115,29 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     const unique = new Map<string, { seq: number[]; p: number }>();
     for (const g of all) g.seqs.forEach((s, k) => unique.set(seqKey(s, g.promptLens[k]), { seq: s, p: g.promptLens[k] }));
     const list = [...unique.values()];
-    const key = referenceKey(refDir, list.map((x) => x.seq), list.map((x) => x.p));
+    const key = referenceKey(
+      refDir,
+      list.map((x) => x.seq),
+      list.map((x) => x.p),
+    );
     let refValues = readReferenceCache(dc.out, key, list.length);
     const referenceCached = refValues !== null;
     if (!refValues) {
-      const sums = await logpsOf('ref', list.map((x) => x.seq), list.map((x) => x.p), false);
+      const sums = await logpsOf(
+        'ref',
+        list.map((x) => x.seq),
+        list.map((x) => x.p),
+        false,
+      );
       refValues = sums.map((sum, i) => ({ sum, count: list[i].seq.length - list[i].p }));
       writeReferenceCache(dc.out, key, refValues);
     }
     const refMap = new Map<string, ReferenceLogps>(list.map((x, i) => [seqKey(x.seq, x.p), refValues![i]]));
-    const refOf = (g: RewardGroup) => g.seqs.map((s, k) => {
-      const r = refMap.get(seqKey(s, g.promptLens[k]))!;
-      return mean ? r.sum / Math.max(1, r.count) : r.sum;
-    });
+    const refOf = (g: RewardGroup) =>
+      g.seqs.map((s, k) => {
+        const r = refMap.get(seqKey(s, g.promptLens[k]))!;
+        return mean ? r.sum / Math.max(1, r.count) : r.sum;
+      });
 
     // ---- validation: TRL's metrics on held-out rankings, and the KL of sampled answers ----
     const klPrompts: number[][] = [];
@@ -141,7 +152,15 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     const klNew = Math.min(dc.klMaxNewTokens, T + 1 - longestPrompt, model.nCtx - longestPrompt);
     const measureKl = async (step: number): Promise<number> => {
       const weights = (await runner.getState(bodyNames)) as Record<string, Float32Array>;
-      const ro = await rollout(model, weights, klPrompts, { maxNewTokens: klNew, temperature: 1, eos: tok.eos, pad: tok.pad, seed: mixSeed(dc.seed, step, 7), T, runtime: runtimeFor(dc.device, dc.threads) });
+      const ro = await rollout(model, weights, klPrompts, {
+        maxNewTokens: klNew,
+        temperature: 1,
+        eos: tok.eos,
+        pad: tok.pad,
+        seed: mixSeed(dc.seed, step, 7),
+        T,
+        runtime: runtimeFor(dc.device, dc.threads),
+      });
       let kl = 0;
       for (let i = 0; i < klPrompts.length; i += shape.N) {
         const rows = Math.min(shape.N, klPrompts.length - i);
@@ -151,7 +170,12 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
           out.set(a.subarray(i * T, (i + rows) * T) as never);
           return out;
         };
-        const feeds = { input_ids: pad(ro.inputIds, BigInt(tok.pad)), position_ids: pad(ro.positionIds, 0n), targets: pad(ro.targets, BigInt(tok.pad)), token_weight: pad(ro.mask, 0) };
+        const feeds = {
+          input_ids: pad(ro.inputIds, BigInt(tok.pad)),
+          position_ids: pad(ro.positionIds, 0n),
+          targets: pad(ro.targets, BigInt(tok.pad)),
+          token_weight: pad(ro.mask, 0),
+        };
         const lp = (await runner.run('logps', feeds)).logps;
         const lr = (await runner.run('ref', feeds)).logps;
         for (let k = 0; k < rows; k++) kl += (lp[k] as number) - (lr[k] as number);
@@ -160,7 +184,12 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     };
     const evaluate = async (step: number): Promise<Record<string, number>> => {
       const seqs = data.val.flatMap((g) => g.seqs);
-      const flat = await logpsOf('logps', seqs, data.val.flatMap((g) => g.promptLens), mean);
+      const flat = await logpsOf(
+        'logps',
+        seqs,
+        data.val.flatMap((g) => g.promptLens),
+        mean,
+      );
       let k = 0;
       const lp = data.val.map((g) => g.seqs.map(() => flat[k++]));
       const m = dpoMetrics(data.val, lp, data.val.map(refOf), lossOpts);
@@ -174,7 +203,14 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
       const body: Record<string, Float32Array> = {};
       const opt: Record<string, Float32Array> = {};
       for (const [k, v] of Object.entries(all)) (k.startsWith('m.') || k.startsWith('v.') ? opt : body)[k] = v as Float32Array;
-      saveCheckpoint(dc.out, model, body, { optimizer: opt, trainerState: { step, metrics, dpoConfig: dc }, tokenizer: init.tokenizerSave, bos: tok.bos, eos: tok.eos, keep: [REFERENCE_FILE] });
+      saveCheckpoint(dc.out, model, body, {
+        optimizer: opt,
+        trainerState: { step, metrics, dpoConfig: dc },
+        tokenizer: init.tokenizerSave,
+        bos: tok.bos,
+        eos: tok.eos,
+        keep: [REFERENCE_FILE],
+      });
       return dc.out;
     };
 
@@ -185,7 +221,15 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) => {
       const done = step - first;
       const secs = (performance.now() - t0) / 1000;
-      hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}), ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
+      hooks.onProgress?.({
+        event,
+        step,
+        steps,
+        metrics,
+        etaSec: done > 0 ? (secs / done) * (steps - step) : NaN,
+        ...(checkpoint ? { checkpoint } : {}),
+        ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}),
+      });
     };
 
     /** The held-out prompts of `dc.samples` answered by the policy now ('samples' event). */
@@ -206,7 +250,11 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
       const lr = getLr(step, { maxLr: dc.maxLr, minLr: dc.minLr, warmupSteps: dc.warmupSteps, decaySteps: steps });
       const groups = stepGroups(data.train, dc.batchSize, step, dc.seed);
       const refs = groups.map(refOf);
-      const out = await runner.run('step', { ...dpoFeeds(groups, refs, shape, { pad: tok.pad, margin: dc.margin, mean }), lr: Float32Array.of(lr), step: Float32Array.of(step + 1) });
+      const out = await runner.run('step', {
+        ...dpoFeeds(groups, refs, shape, { pad: tok.pad, margin: dc.margin, mean }),
+        lr: Float32Array.of(lr),
+        step: Float32Array.of(step + 1),
+      });
       let k = 0;
       const lp = groups.map((g) => g.seqs.map(() => out.logps[k++] as number));
       const m = dpoMetrics(groups, lp, refs, lossOpts);

@@ -30,7 +30,8 @@ export function readPrompts(files: readonly string[]): ChatMessage[][] {
       if (typeof j.prompt === 'string') out.push([{ role: 'user', content: j.prompt }]);
       else if (Array.isArray(j.messages) && j.messages.length) {
         const msgs = j.messages as ChatMessage[];
-        if (msgs[msgs.length - 1].role === 'assistant') throw new ConfigError(`${f} line ${i + 1} ends with an assistant message; a PPO prompt ends with the user's turn`);
+        if (msgs[msgs.length - 1].role === 'assistant')
+          throw new ConfigError(`${f} line ${i + 1} ends with an assistant message; a PPO prompt ends with the user's turn`);
         out.push(msgs);
       } else throw new ConfigError(`${f} line ${i + 1} has neither "prompt" nor "messages"`);
     });
@@ -49,12 +50,18 @@ export function encodePrompts(tok: Tokenizer, prompts: readonly ChatMessage[][])
  * turns dropped first, then the oldest kept turn cut from the left; the markers stay), counted into
  * `stats`. A prompt whose markers alone do not fit beside maxNewTokens is refused in one sentence.
  */
-export function fitPrompts(tok: Tokenizer, prompts: readonly ChatMessage[][], o: { maxTokens: number; maxNewTokens: number; stats: TruncationStats }): number[][] {
+export function fitPrompts(
+  tok: Tokenizer,
+  prompts: readonly ChatMessage[][],
+  o: { maxTokens: number; maxNewTokens: number; stats: TruncationStats },
+): number[][] {
   return prompts.map((m) => {
     const f = fitChat(tok, m, [], { maxTokens: o.maxTokens, reserve: o.maxNewTokens, overlong: 'skip' });
     tally(o.stats, f);
     if (!f.kept) {
-      throw new ConfigError(`PPO config: maxNewTokens ${o.maxNewTokens} leaves ${Math.max(0, o.maxTokens - o.maxNewTokens)} of the context's ${o.maxTokens} tokens for the prompt, fewer than the ${f.markers} its chat markers need`);
+      throw new ConfigError(
+        `PPO config: maxNewTokens ${o.maxNewTokens} leaves ${Math.max(0, o.maxTokens - o.maxNewTokens)} of the context's ${o.maxTokens} tokens for the prompt, fewer than the ${f.markers} its chat markers need`,
+      );
     }
     return f.prompt;
   });

@@ -72,7 +72,14 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
     const group = tc.advantage === 'gae' ? 0 : tc.groupSize; // k answers per prompt, no value model
     const shared = tc.sharedBody && !group;
     const pOpts = { temperature: tc.temperature, sharedHead: shared };
-    const pStep = policyStepModel(c, M, T, { ...pOpts, clipEps: tc.clipEps, maxGradNorm: tc.maxGradNorm, valueClip: tc.valueClip, vfCoef: tc.vfCoef, ptxCoef: tc.ptxCoef });
+    const pStep = policyStepModel(c, M, T, {
+      ...pOpts,
+      clipEps: tc.clipEps,
+      maxGradNorm: tc.maxGradNorm,
+      valueClip: tc.valueClip,
+      vfCoef: tc.vfCoef,
+      ptxCoef: tc.ptxCoef,
+    });
     await policy.load('step', pStep);
     await policy.load('score', policyScoreModel(c, M, T, pOpts));
     await policy.load('ref', policyScoreModel(c, M, T, { temperature: tc.temperature, frozen: s.ref }));
@@ -113,7 +120,16 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
     const progress = (event: RLProgress['event'], checkpoint?: string) => {
       const done = state.iteration - startIt;
       const secs = (performance.now() - t0) / 1000;
-      io.progress({ event, step: state.iteration, steps: tc.iterations, metrics, etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN, checkpoint, ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}), ...(event === 'step' && cost ? { cost } : {}) });
+      io.progress({
+        event,
+        step: state.iteration,
+        steps: tc.iterations,
+        metrics,
+        etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN,
+        checkpoint,
+        ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}),
+        ...(event === 'step' && cost ? { cost } : {}),
+      });
     };
 
     if (state.iteration < tc.iterations) for (const d of s.data) io.progress({ ...d, step: state.iteration, steps: tc.iterations, etaSec: NaN });
@@ -126,12 +142,21 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
       const prompts = (group ? drawn.flatMap((i) => Array<number>(group).fill(i)) : drawn).map((i) => s.prompts[i]);
       const weights: Record<string, Float32Array> = {};
       for (const n of bodyNames) weights[n] = policy.peek(n) as Float32Array;
-      const ro = await rollout(c, weights, prompts, { maxNewTokens: tc.maxNewTokens, temperature: tc.temperature, eos: tok.eos, pad: tok.pad, seed: mixSeed(tc.seed, it, 2), T, runtime: rt });
+      const ro = await rollout(c, weights, prompts, {
+        maxNewTokens: tc.maxNewTokens,
+        temperature: tc.temperature,
+        eos: tok.eos,
+        pad: tok.pad,
+        seed: mixSeed(tc.seed, it, 2),
+        T,
+        runtime: rt,
+      });
       const samples = prompts.map((prompt, b) => ({ prompt, response: ro.responses[b], finished: ro.finished[b] }));
       const scores = io.reward
         ? await io.reward(samples)
         : await scorer!.score(samples.map((x) => [...x.prompt, ...x.response, ...(x.finished ? [] : [tok.eos])]));
-      if (scores.length !== B || !scores.every(Number.isFinite)) throw new Error(`the reward gave ${scores.length} scores for ${B} responses, or a score that is not a finite number`);
+      if (scores.length !== B || !scores.every(Number.isFinite))
+        throw new Error(`the reward gave ${scores.length} scores for ${B} responses, or a score that is not a finite number`);
 
       // ---- forward passes over the rollout: old log-probs, reference log-probs, values ----
       const logp = new Float32Array(B * T);
@@ -172,10 +197,21 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
         const order = shuffled(B, prng(mixSeed(tc.seed, it, 3 + epoch)));
         for (let k = 0; k < B; k += M) {
           const rows = order.slice(k, k + M);
-          const base: Feeds = { input_ids: takeRows(ro.inputIds, rows, T), position_ids: takeRows(ro.positionIds, rows, T), targets: takeRows(ro.targets, rows, T), mask: takeRows(ro.mask, rows, T) };
+          const base: Feeds = {
+            input_ids: takeRows(ro.inputIds, rows, T),
+            position_ids: takeRows(ro.positionIds, rows, T),
+            targets: takeRows(ro.targets, rows, T),
+            mask: takeRows(ro.mask, rows, T),
+          };
           const critic: Feeds = group ? {} : { old_values: takeRows(values, rows, T), returns: takeRows(returns, rows, T) };
           state.updates++;
-          const feeds: Feeds = { ...base, old_logprobs: takeRows(logp, rows, T), advantages: takeRows(advantages, rows, T), lr: f32(tc.lr), step: f32(state.updates) };
+          const feeds: Feeds = {
+            ...base,
+            old_logprobs: takeRows(logp, rows, T),
+            advantages: takeRows(advantages, rows, T),
+            lr: f32(tc.lr),
+            step: f32(state.updates),
+          };
           if (shared) Object.assign(feeds, critic);
           if (s.ptx) {
             const p = s.ptx.batch(M, T, state.updates, 0);
@@ -213,7 +249,14 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
         if (tc.samples.prompts.length) {
           // PPO has no validation pass: the held-out prompts are answered at each checkpoint (this thread is already off the caller's)
           for (const n of bodyNames) weights[n] = policy.peek(n) as Float32Array;
-          io.progress({ event: 'samples', step: state.iteration, steps: tc.iterations, metrics: {}, etaSec: NaN, samples: await evalSamples(c, weights, tok, tc.samples, { runtime: rt }) });
+          io.progress({
+            event: 'samples',
+            step: state.iteration,
+            steps: tc.iterations,
+            metrics: {},
+            etaSec: NaN,
+            samples: await evalSamples(c, weights, tok, tc.samples, { runtime: rt }),
+          });
         }
         progress('save', await save(metrics));
       }

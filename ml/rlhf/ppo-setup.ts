@@ -57,7 +57,8 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   const sft = loadDecoder(tc.policy, 'policy');
   const config = sft.ck.config;
   const tok = sft.tok;
-  if (sft.ck.dropout > 0) throw new ConfigError(`policy ${tc.policy} has dropout ${sft.ck.dropout}; PPO needs deterministic log-probabilities, set resid_pdrop etc. to 0`);
+  if (sft.ck.dropout > 0)
+    throw new ConfigError(`policy ${tc.policy} has dropout ${sft.ck.dropout}; PPO needs deterministic log-probabilities, set resid_pdrop etc. to 0`);
 
   // ---- reward model: same tokenizer ----
   let rm: ReturnType<typeof loadDecoder> | undefined;
@@ -88,7 +89,8 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
   if (tc.resume && existsSync(path.join(tc.out, 'trainer_state.json'))) {
     const ck = loadCheckpoint(tc.out);
     const ppo = ck.trainerState?.ppo as PPOProgressState | undefined;
-    if (!ppo || !ck.optimizer) throw new ConfigError(`resume: ${tc.out} holds no PPO training state (trainer_state.json without "ppo", or no optimizer.safetensors)`);
+    if (!ppo || !ck.optimizer)
+      throw new ConfigError(`resume: ${tc.out} holds no PPO training state (trainer_state.json without "ppo", or no optimizer.safetensors)`);
     assertSameConfig(config, ck.config, `the reference policy ${tc.policy} and the policy in ${tc.out}`);
     resumed = ppo;
     resumedMetrics = ck.trainerState?.metrics as Record<string, number> | undefined;
@@ -118,12 +120,18 @@ export function setupPPO(tc: PPOConfig, o: { rewardHook: boolean }): PPOSetup {
       // predicts the normalised score: V = (h·w + b − shift) / scale
       const { shift, scale } = rmHead.norm;
       vc = rm.ck.config;
-      state = { ...rm.ck.params, [V_HEAD.weight]: rmHead.head.weight.map((w) => w / scale), [V_HEAD.bias]: Float32Array.of((rmHead.head.bias[0] - shift) / scale) };
+      state = {
+        ...rm.ck.params,
+        [V_HEAD.weight]: rmHead.head.weight.map((w) => w / scale),
+        [V_HEAD.bias]: Float32Array.of((rmHead.head.bias[0] - shift) / scale),
+      };
     } else state = { ...copy(sft.ck.params), ...zeroHead(config.nEmbd) };
     if (T > vc.nCtx) throw new ConfigError(`PPO config: rollouts of ${T} positions exceed the value model's context nCtx = ${vc.nCtx}`);
     if (saved) {
       const r = restored(true);
-      for (const [name, shape] of gptTensorShapes(vc)) if (r[name]?.length !== shape.reduce((a, b) => a * b, 1)) throw new ConfigError(`resume: ${tc.out} holds no value model weights for ${name} that fit ${tc.valueInit === 'reward' ? tc.reward : tc.policy}`);
+      for (const [name, shape] of gptTensorShapes(vc))
+        if (r[name]?.length !== shape.reduce((a, b) => a * b, 1))
+          throw new ConfigError(`resume: ${tc.out} holds no value model weights for ${name} that fit ${tc.valueInit === 'reward' ? tc.reward : tc.policy}`);
       state = r;
     }
     value = { config: vc, state };

@@ -55,7 +55,8 @@ export function rlProgressPrinter(stream: NodeJS.WriteStream = process.stderr): 
     const nl = tty ? '\n' : '';
     if (p.event === 'data') stream.write(`${nl}${p.line}\n`);
     else if (p.event === 'eval') stream.write(`${nl}step ${p.step}: ${fmtMetrics(p.metrics)}\n`);
-    else if (p.event === 'samples') for (const x of p.samples ?? []) stream.write(`${nl}step ${p.step} sample: ${JSON.stringify(x.prompt)} -> ${JSON.stringify(x.output)}\n`);
+    else if (p.event === 'samples')
+      for (const x of p.samples ?? []) stream.write(`${nl}step ${p.step} sample: ${JSON.stringify(x.prompt)} -> ${JSON.stringify(x.output)}\n`);
     else if (p.event === 'save') stream.write(`${nl}checkpoint written to ${p.checkpoint} (step ${p.step})\n`);
     else if (p.event === 'done') stream.write(`${nl}done: step ${p.step}, ${fmtMetrics(p.metrics)}\n`);
     else {

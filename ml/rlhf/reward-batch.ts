@@ -21,7 +21,12 @@ export interface RewardFeeds {
 
 /** A tie becomes two directed pairs of half weight (−½log σ(d) − ½log σ(−d)); a strict comparison one. */
 function directed(c: Comparison): Array<{ win: number; lose: number; margin: number; share: number }> {
-  return c.tie ? [{ win: c.win, lose: c.lose, margin: 0, share: 0.5 }, { win: c.lose, lose: c.win, margin: 0, share: 0.5 }] : [{ ...c, share: 1 }];
+  return c.tie
+    ? [
+        { win: c.win, lose: c.lose, margin: 0, share: 0.5 },
+        { win: c.lose, lose: c.win, margin: 0, share: 0.5 },
+      ]
+    : [{ ...c, share: 1 }];
 }
 
 export function batchShape(groups: readonly RewardGroup[], batchGroups: number, T: number): BatchShape {
@@ -78,7 +83,8 @@ export function groupFeeds(groups: readonly RewardGroup[], shape: BatchShape, o:
       }
     }
   }
-  if (seqs.length > shape.N || p > shape.P) throw new Error(`groupFeeds: the batch needs ${seqs.length} sequences and ${p} pairs, the graph has ${shape.N} and ${shape.P}`);
+  if (seqs.length > shape.N || p > shape.P)
+    throw new Error(`groupFeeds: the batch needs ${seqs.length} sequences and ${p} pairs, the graph has ${shape.N} and ${shape.P}`);
   const feeds: RewardFeeds = { ...sequenceFeeds(seqs, shape.N, shape.T, o.pad), pair_win: win, pair_lose: lose, pair_weight: weight };
   if (o.margin) feeds.pair_margin = margin;
   if (o.center) {

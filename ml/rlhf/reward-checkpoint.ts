@@ -32,9 +32,14 @@ export function loadDecoder(dir: string, what = 'model folder'): Decoder {
     throw new ConfigError(`${what} ${dir}: its ${tok.kind} tokenizer has ${tok.vocabSize} tokens but the model embeds only ${ck.config.vocabSize}`);
   }
   const raw = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  for (const [field, id] of [['bos_token_id', tok.bos], ['eos_token_id', tok.eos]] as const) {
+  for (const [field, id] of [
+    ['bos_token_id', tok.bos],
+    ['eos_token_id', tok.eos],
+  ] as const) {
     if (typeof raw[field] === 'number' && raw[field] !== id) {
-      throw new ConfigError(`${what} ${dir}: config.json has ${field} ${raw[field]} but its ${tok.kind} tokenizer's is ${id}, so the model was trained with another tokenizer`);
+      throw new ConfigError(
+        `${what} ${dir}: config.json has ${field} ${raw[field]} but its ${tok.kind} tokenizer's is ${id}, so the model was trained with another tokenizer`,
+      );
     }
   }
   return { ck, tok, tokenizerSave: ck.tokenizer === 'byte' ? 'byte' : { copyFrom: path.resolve(dir) } };
@@ -56,7 +61,10 @@ export function readRewardHead(ck: Checkpoint, dir: string): { head: RewardHeadT
   const w = ck.extra['score.weight'];
   const b = ck.extra['score.bias'];
   if (!w || !b) throw new CheckpointError(`model folder ${dir} has no reward head (score.weight and score.bias): train one with \`npm run ml -- rm\``);
-  if (w.data.length !== C || b.data.length !== 1) throw new CheckpointError(`model folder ${dir}: score.weight should be [${C}, 1] and score.bias [1], got [${w.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+  if (w.data.length !== C || b.data.length !== 1)
+    throw new CheckpointError(
+      `model folder ${dir}: score.weight should be [${C}, 1] and score.bias [1], got [${w.shape.join(', ')}] and [${b.shape.join(', ')}]`,
+    );
   const r = ck.meta?.reward as Partial<RewardNorm> | undefined;
   const ok = r && typeof r.shift === 'number' && Number.isFinite(r.shift) && typeof r.scale === 'number' && r.scale > 0;
   if (!ok) throw new CheckpointError(`model folder ${dir}: config.json has no rlhf_studio.reward = { shift, scale > 0 }`);

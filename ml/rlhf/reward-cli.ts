@@ -25,7 +25,11 @@ export async function scoreRewardFile(scorer: RewardScorer, file: string): Promi
       const prompt = j.prompt === undefined ? [] : promptOf(j.prompt, where);
       const c = completionOf(j.chosen, where, 'chosen');
       const r = completionOf(j.rejected, where, 'rejected');
-      items.push({ seqs: [rewardInput(tok, [...prompt, ...c.context], c.response), rewardInput(tok, [...prompt, ...r.context], r.response)], pair: true, tie: j.margin === 0 });
+      items.push({
+        seqs: [rewardInput(tok, [...prompt, ...c.context], c.response), rewardInput(tok, [...prompt, ...r.context], r.response)],
+        pair: true,
+        tie: j.margin === 0,
+      });
     } else if (j.prompt !== undefined && typeof j.response === 'string') {
       items.push({ seqs: [rewardInput(tok, promptOf(j.prompt, where), j.response)], pair: false });
     } else throw new ConfigError(`${where} has neither "prompt" and "response" nor "prompt", "chosen" and "rejected"`);

@@ -3,7 +3,20 @@
 
 import { ConfigError } from '../model/config';
 import { isDeviceName } from '../runtime/device-name';
-import { atLeast, atMost, checkFields, cosineAdamWFields, defaultsOf, rankingDataFields, RESUME, SEED, THREADS, WORKER, type ConfigOf, type FieldTable } from '../hparams';
+import {
+  atLeast,
+  atMost,
+  checkFields,
+  cosineAdamWFields,
+  defaultsOf,
+  rankingDataFields,
+  RESUME,
+  SEED,
+  THREADS,
+  WORKER,
+  type ConfigOf,
+  type FieldTable,
+} from '../hparams';
 
 const { format, valFraction, ...data } = rankingDataFields({
   formatDoc: 'rankings: whole-ranking export lines (all C(K,2) pairs in one batch element); pairs: TRL prompt/chosen/rejected lines.',
@@ -14,29 +27,54 @@ export const REWARD_FIELDS = {
   format,
   ...data,
   ...cosineAdamWFields({
-    maxLr: 5e-5, minLr: 5e-6, warmupSteps: 10, weightDecay: 0.01,
+    maxLr: 5e-5,
+    minLr: 5e-6,
+    warmupSteps: 10,
+    weightDecay: 0.01,
     maxLrDoc: "Peak learning rate, then cosine decay (InstructGPT's 9e-6 for 6B, scaled up for small models).",
   }),
   valFraction,
   margin: {
-    type: 'bool', default: false, show: 'advanced',
-    label: 'Margin', doc: "Require r_w − r_l to exceed the margin m: −log σ(r_w − r_l − m). m is the tier distance, or for a pairwise project's comparisons with a preference strength Llama 2's margin (significantly 3, better 2, slightly 1, negligibly / unsure 0).",
+    type: 'bool',
+    default: false,
+    show: 'advanced',
+    label: 'Margin',
+    doc: "Require r_w − r_l to exceed the margin m: −log σ(r_w − r_l − m). m is the tier distance, or for a pairwise project's comparisons with a preference strength Llama 2's margin (significantly 3, better 2, slightly 1, negligibly / unsure 0).",
   },
   centerCoef: {
-    type: 'number', default: 0, min: atLeast(0), show: 'advanced',
-    label: 'Centering weight', doc: "Weight of mean(r²) added to the loss, keeping rewards centred on 0 (TRL's center_rewards_coefficient; 0: off).",
+    type: 'number',
+    default: 0,
+    min: atLeast(0),
+    show: 'advanced',
+    label: 'Centering weight',
+    doc: "Weight of mean(r²) added to the loss, keeping rewards centred on 0 (TRL's center_rewards_coefficient; 0: off).",
   },
   includeTies: {
-    type: 'bool', default: false, show: 'advanced',
-    label: 'Include ties', doc: 'Train on tied pairs too, pulled towards equal reward (off: a tie gives no comparison).',
+    type: 'bool',
+    default: false,
+    show: 'advanced',
+    label: 'Include ties',
+    doc: 'Train on tied pairs too, pulled towards equal reward (off: a tie gives no comparison).',
   },
   evalEvery: {
-    type: 'int', default: 0, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
-    label: 'Eval every', doc: 'Steps between validation metrics (0: only at the end).',
+    type: 'int',
+    default: 0,
+    min: atLeast(0),
+    max: atMost(100_000),
+    unit: 'steps',
+    show: 'advanced',
+    label: 'Eval every',
+    doc: 'Steps between validation metrics (0: only at the end).',
   },
   saveEvery: {
-    type: 'int', default: 0, min: atLeast(0), max: atMost(100_000), unit: 'steps', show: 'advanced',
-    label: 'Save every', doc: 'Steps between checkpoints (0: only at the end). Resume starts from the last one.',
+    type: 'int',
+    default: 0,
+    min: atLeast(0),
+    max: atMost(100_000),
+    unit: 'steps',
+    show: 'advanced',
+    label: 'Save every',
+    doc: 'Steps between checkpoints (0: only at the end). Resume starts from the last one.',
   },
   resume: RESUME,
   seed: SEED,
@@ -88,7 +126,11 @@ export function resolveRewardConfig(...layers: Array<Partial<RewardConfig> | Rec
     if (!ok) throw new ConfigError(`reward-model config: ${field} ${want}, got ${JSON.stringify(t[field])}`);
   };
   const files = (f: 'data' | 'valData' | 'normData', min: number) =>
-    check(f, Array.isArray(t[f]) && t[f].length >= min && t[f].every((x) => typeof x === 'string' && x.length > 0), min ? 'must name at least one file' : 'must be a list of files');
+    check(
+      f,
+      Array.isArray(t[f]) && t[f].length >= min && t[f].every((x) => typeof x === 'string' && x.length > 0),
+      min ? 'must name at least one file' : 'must be a list of files',
+    );
   check('init', typeof t.init === 'string' && t.init.length > 0, 'must name a decoder model folder (usually the SFT model)');
   files('data', 1);
   files('valData', 0);

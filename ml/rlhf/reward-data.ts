@@ -73,7 +73,8 @@ export function readJsonl(files: readonly string[], visit: (j: Json, where: stri
       } catch {
         throw new ConfigError(`${where} is not JSON: the file should be JSONL, one JSON object per line`);
       }
-      if (!j || typeof j !== 'object' || Array.isArray(j)) throw new ConfigError(`${where} is not a JSON object: the file should be JSONL, one object per line`);
+      if (!j || typeof j !== 'object' || Array.isArray(j))
+        throw new ConfigError(`${where} is not a JSON object: the file should be JSONL, one object per line`);
       visit(j as Json, where);
     });
   }
@@ -104,7 +105,12 @@ export function completionOf(v: unknown, where: string, field: string): { contex
  * One prompt and its responses fitted together: the kept sequences (prompt + response [+ eos]) and,
  * per response, its index among them (−1 when skipped).
  */
-function fitResponses(tok: Tokenizer, prompt: readonly ChatMessage[], responses: readonly string[], f: RewardFit): { seqs: number[][]; promptLens: number[]; index: number[] } {
+function fitResponses(
+  tok: Tokenizer,
+  prompt: readonly ChatMessage[],
+  responses: readonly string[],
+  f: RewardFit,
+): { seqs: number[][]; promptLens: number[]; index: number[] } {
   const r = fitChat(tok, prompt, responses, { maxTokens: f.maxTokens, overlong: f.overlong });
   tally(f.stats, r, true);
   const seqs: number[][] = [];
@@ -125,7 +131,8 @@ function parseRanking(s: string, k: number, where: string): number[][] {
     tier.split('=').map((item) => {
       const letter = item.trim().toUpperCase();
       const pos = letter.length === 1 ? letter.charCodeAt(0) - 65 : -1;
-      if (pos < 0 || pos >= k) throw new ConfigError(`${where}: the ranking "${s}" names "${item.trim()}", but the line has ${k} responses (A to ${String.fromCharCode(64 + k)})`);
+      if (pos < 0 || pos >= k)
+        throw new ConfigError(`${where}: the ranking "${s}" names "${item.trim()}", but the line has ${k} responses (A to ${String.fromCharCode(64 + k)})`);
       return pos;
     }),
   );
@@ -159,10 +166,12 @@ export function readRankings(files: readonly string[], tok: Tokenizer, o: { incl
   const fit = o.fit ?? whole();
   const out: RewardGroup[] = [];
   readJsonl(files, (j, where) => {
-    if (j.chosen !== undefined || j.rejected !== undefined) throw new ConfigError(`${where} is a preference pair (prompt/chosen/rejected), not a whole ranking: set format to "pairs"`);
+    if (j.chosen !== undefined || j.rejected !== undefined)
+      throw new ConfigError(`${where} is a preference pair (prompt/chosen/rejected), not a whole ranking: set format to "pairs"`);
     const prompt = promptOf(j.prompt ?? j.messages, where);
     const r = j.responses;
-    if (!Array.isArray(r) || r.length < 2 || !r.every((x) => typeof x === 'string')) throw new ConfigError(`${where}: "responses" should be a list of at least 2 strings`);
+    if (!Array.isArray(r) || r.length < 2 || !r.every((x) => typeof x === 'string'))
+      throw new ConfigError(`${where}: "responses" should be a list of at least 2 strings`);
     const tiers = tiersOf(j, r.length, where);
     const pairs: Comparison[] = [];
     tiers.forEach((better, i) =>
@@ -193,7 +202,8 @@ export function readPairs(files: readonly string[], tok: Tokenizer, o: { margin:
   const out: RewardGroup[] = [];
   readJsonl(files, (j, where) => {
     if (j.responses !== undefined) throw new ConfigError(`${where} is a whole ranking (responses/tiers), not a preference pair: set format to "rankings"`);
-    if (j.chosen === undefined || j.rejected === undefined) throw new ConfigError(`${where} has no "chosen" and "rejected": pairs data should be TRL lines {prompt, chosen, rejected}`);
+    if (j.chosen === undefined || j.rejected === undefined)
+      throw new ConfigError(`${where} has no "chosen" and "rejected": pairs data should be TRL lines {prompt, chosen, rejected}`);
     const prompt = j.prompt === undefined ? [] : promptOf(j.prompt, where);
     const chosen = completionOf(j.chosen, where, 'chosen');
     const rejected = completionOf(j.rejected, where, 'rejected');

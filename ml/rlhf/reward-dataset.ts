@@ -28,7 +28,9 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
 }
 
 function read(files: readonly string[], rc: RewardConfig, tok: Tokenizer, fit: RewardFit): RewardGroup[] {
-  return rc.format === 'pairs' ? readPairs(files, tok, { margin: rc.margin, includeTies: rc.includeTies, fit }) : readRankings(files, tok, { includeTies: rc.includeTies, fit });
+  return rc.format === 'pairs'
+    ? readPairs(files, tok, { margin: rc.margin, includeTies: rc.includeTies, fit })
+    : readRankings(files, tok, { includeTies: rc.includeTies, fit });
 }
 
 /** Holds out `fraction` of the distinct prompts (seeded), with all their rankings: no prompt is on both sides. */
@@ -64,7 +66,10 @@ export function loadRewardData(rc: RewardConfig, tok: Tokenizer, length: LengthS
   if (!train.length) {
     // a single prompt cannot be split by prompt: hold out rankings instead
     const cut = Math.max(1, Math.round(all.length * rc.valFraction));
-    if (cut >= all.length) throw new ConfigError(`training data ${rc.data.join(', ')}: ${all.length} ranking(s) leave none for training after the validation split (valFraction ${rc.valFraction})`);
+    if (cut >= all.length)
+      throw new ConfigError(
+        `training data ${rc.data.join(', ')}: ${all.length} ranking(s) leave none for training after the validation split (valFraction ${rc.valFraction})`,
+      );
     ({ train, val } = { train: all.slice(0, all.length - cut), val: all.slice(all.length - cut) });
   }
   const reference = normRead ?? winners(train);

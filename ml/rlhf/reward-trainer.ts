@@ -110,7 +110,13 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       const opt: Record<string, Float32Array> = {};
       for (const [k, v] of Object.entries(all)) if (!k.startsWith('score.')) (k.startsWith('m.') || k.startsWith('v.') ? opt : body)[k] = v as Float32Array;
       const head = { weight: all['score.weight'] as Float32Array, bias: all['score.bias'] as Float32Array };
-      saveRewardModel(rc.out, model, body, head, norm, { optimizer: opt, trainerState: { step, rewardConfig: rc }, tokenizer: tokenizerSave, bos: tok.bos, eos: tok.eos });
+      saveRewardModel(rc.out, model, body, head, norm, {
+        optimizer: opt,
+        trainerState: { step, rewardConfig: rc },
+        tokenizer: tokenizerSave,
+        bos: tok.bos,
+        eos: tok.eos,
+      });
       return rc.out;
     };
 
@@ -121,7 +127,15 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) => {
       const done = step - start;
       const secs = (performance.now() - t0) / 1000;
-      hooks.onProgress?.({ event, step, steps, metrics, etaSec: done > 0 ? (secs / done) * (steps - step) : NaN, ...(checkpoint ? { checkpoint } : {}), ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}) });
+      hooks.onProgress?.({
+        event,
+        step,
+        steps,
+        metrics,
+        etaSec: done > 0 ? (secs / done) * (steps - step) : NaN,
+        ...(checkpoint ? { checkpoint } : {}),
+        ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}),
+      });
     };
 
     if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
@@ -154,7 +168,13 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
     return {
       out: rc.out,
       steps: step,
-      metrics: { valAccuracy: final.val_accuracy ?? NaN, valMargin: final.val_margin ?? NaN, rewardMean: final.reward_mean ?? NaN, rewardStd: final.reward_std ?? NaN, valLoss: final.val_loss ?? NaN },
+      metrics: {
+        valAccuracy: final.val_accuracy ?? NaN,
+        valMargin: final.val_margin ?? NaN,
+        rewardMean: final.reward_mean ?? NaN,
+        rewardStd: final.reward_std ?? NaN,
+        valLoss: final.val_loss ?? NaN,
+      },
       ...norm,
     };
   } finally {

@@ -20,7 +20,12 @@ export function assertSameConfig(a: GPTConfig, b: GPTConfig, what: string): void
  * Refuses a model whose tokenizer is not the policy's: a reward model would score other tokens than
  * were sampled, a DPO reference would give log-probs of other tokens. `what` names it in the sentence.
  */
-export function assertSameTokenizer(policy: { config: GPTConfig; tok: Tokenizer }, other: { config: GPTConfig; tok: Tokenizer }, dir: string, what = 'reward model'): void {
+export function assertSameTokenizer(
+  policy: { config: GPTConfig; tok: Tokenizer },
+  other: { config: GPTConfig; tok: Tokenizer },
+  dir: string,
+  what = 'reward model',
+): void {
   const p = policy.tok;
   const r = other.tok;
   if (p.kind !== r.kind || p.vocabSize !== r.vocabSize || p.eos !== r.eos || policy.config.vocabSize !== other.config.vocabSize) {

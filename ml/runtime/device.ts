@@ -67,7 +67,9 @@ export function checkDevice(device: Device, probe: DeviceProbe = systemProbe()):
   const n = probe.gpuCount();
   if (n === 0) throw new EngineError(`Device cuda:${device.deviceId} was asked for but this machine shows no NVIDIA GPU; set the device to "cpu".`);
   if (n !== null && device.deviceId >= n) {
-    throw new EngineError(`There is no CUDA device ${device.deviceId}: this machine has ${n} GPU${n === 1 ? '' : 's'} (cuda:0${n > 1 ? `..cuda:${n - 1}` : ''}).`);
+    throw new EngineError(
+      `There is no CUDA device ${device.deviceId}: this machine has ${n} GPU${n === 1 ? '' : 's'} (cuda:0${n > 1 ? `..cuda:${n - 1}` : ''}).`,
+    );
   }
 }
 
@@ -76,7 +78,10 @@ export function visibleGpuCount(env: Record<string, string | undefined> = proces
   const vis = env.CUDA_VISIBLE_DEVICES;
   const installed = existsSync(driverDir) ? readdirSync(driverDir).length : null;
   if (vis !== undefined) {
-    const ids = vis.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '-1');
+    const ids = vis
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && s !== '-1');
     const upTo = ids.findIndex((s) => /^-\d+$/.test(s)); // CUDA stops at the first invalid entry
     const count = upTo === -1 ? ids.length : upTo;
     return installed === null ? count : Math.min(count, installed);

@@ -18,7 +18,7 @@ export function libraryVersion(file: string): string | null {
   const needle = Buffer.from('\u00001.', 'latin1');
   let found: string | null = null;
   try {
-    for (let pos = 0; !found; ) {
+    for (let pos = 0; !found;) {
       const n = readSync(fd, chunk, 0, chunk.length, pos);
       if (n <= 0) break;
       const view = chunk.subarray(0, n);
@@ -37,4 +37,3 @@ export function libraryVersion(file: string): string | null {
   versionCache.set(key, found);
   return found;
 }
-

@@ -48,7 +48,8 @@ export function cudaStandIn(env: NodeJS.ProcessEnv = process.env): boolean {
 function observe(options: InferenceSession.SessionOptions, config: RuntimeConfig): void {
   for (const o of sessionObservers) o(options, config);
   const file = process.env.ML_SESSION_TRACE;
-  if (file) appendFileSync(file, `${JSON.stringify({ pid: process.pid, thread: isMainThread ? 0 : threadId, executionProviders: options.executionProviders })}\n`);
+  if (file)
+    appendFileSync(file, `${JSON.stringify({ pid: process.pid, thread: isMainThread ? 0 : threadId, executionProviders: options.executionProviders })}\n`);
 }
 
 export class Session {
@@ -147,7 +148,8 @@ export class Session {
 function cudaError(config: RuntimeConfig, e: unknown): EngineError | null {
   if (config.provider !== 'cuda') return null;
   const m = String(e instanceof Error ? e.message : e);
-  if (/invalid device ordinal|device_id|cudaSetDevice/i.test(m)) return new EngineError(`There is no CUDA device ${config.deviceId ?? 0} on this machine (onnxruntime: ${m.split('\n')[0]}).`);
+  if (/invalid device ordinal|device_id|cudaSetDevice/i.test(m))
+    return new EngineError(`There is no CUDA device ${config.deviceId ?? 0} on this machine (onnxruntime: ${m.split('\n')[0]}).`);
   if (/shared library|providers_cuda|libcu|cudnn/i.test(m) && systemProbe().providerPath()) return new EngineError(CUDA_LIBS_MISSING);
   if (/shared library|providers_cuda|libcu|cudnn/i.test(m)) return new EngineError(`${CUDA_MISSING} (onnxruntime: ${m.split('\n')[0]})`);
   return null;

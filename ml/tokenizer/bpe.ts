@@ -64,7 +64,9 @@ export class BPETokenizer implements Tokenizer {
     if (existsSync(tj)) return BPETokenizer.fromTokenizerJson(readFileSync(tj, 'utf8'), tj);
     const vj = path.join(dir, 'vocab.json');
     const mt = path.join(dir, 'merges.txt');
-    for (const f of [vj, mt]) if (!existsSync(/*turbopackIgnore: true*/ f)) throw new TokenizerError(`${f} is missing: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt`);
+    for (const f of [vj, mt])
+      if (!existsSync(/*turbopackIgnore: true*/ f))
+        throw new TokenizerError(`${f} is missing: a GPT-2 tokenizer needs tokenizer.json, or vocab.json and merges.txt`);
     return BPETokenizer.fromFiles(readFileSync(vj, 'utf8'), readFileSync(mt, 'utf8'), vj, mt);
   }
 
@@ -75,14 +77,18 @@ export class BPETokenizer implements Tokenizer {
       if (i === 0 && line.startsWith('#version')) return;
       if (!line.trim()) return;
       const parts = line.split(' ');
-      if (parts.length !== 2) throw new TokenizerError(`${mergesName} does not parse: line ${i + 1} should be two tokens separated by a space, got ${JSON.stringify(line)}`);
+      if (parts.length !== 2)
+        throw new TokenizerError(`${mergesName} does not parse: line ${i + 1} should be two tokens separated by a space, got ${JSON.stringify(line)}`);
       merges.push([parts[0], parts[1]]);
     });
     return new BPETokenizer(vocab, merges);
   }
 
   static fromTokenizerJson(text: string, name = 'tokenizer.json'): BPETokenizer {
-    const j = parseJson(text, name) as { model?: { type?: string; vocab?: unknown; merges?: unknown[] }; added_tokens?: Array<{ id: number; content: string }> };
+    const j = parseJson(text, name) as {
+      model?: { type?: string; vocab?: unknown; merges?: unknown[] };
+      added_tokens?: Array<{ id: number; content: string }>;
+    };
     if (!j.model || (j.model.type && j.model.type !== 'BPE') || !j.model.vocab || !Array.isArray(j.model.merges)) {
       throw new TokenizerError(`${name} does not parse: it should hold a BPE model with "vocab" and "merges"`);
     }
@@ -179,7 +185,8 @@ function parseVocab(v: unknown, name: string): Map<string, number> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TokenizerError(`${name} does not parse: the vocabulary should be an object of token -> id`);
   const out = new Map<string, number>();
   for (const [k, id] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${name} does not parse: token ${JSON.stringify(k)} has id ${JSON.stringify(id)}`);
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
+      throw new TokenizerError(`${name} does not parse: token ${JSON.stringify(k)} has id ${JSON.stringify(id)}`);
     out.set(k, id);
   }
   return out;

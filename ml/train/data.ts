@@ -89,7 +89,8 @@ export function readChatExamples(files: readonly string[]): ChatMessage[][] {
         if (Array.isArray(j.messages)) {
           const ok = j.messages.every((m) => m && ROLES.includes(m.role) && typeof m.content === 'string');
           if (!ok) throw new ConfigError(`${f} line ${i + 1}: "messages" should be a list of {role: system|user|assistant, content: string}`);
-          if (j.messages[j.messages.length - 1]?.role !== 'assistant') throw new ConfigError(`${f} line ${i + 1}: the last message should be the assistant's answer (the response SFT learns)`);
+          if (j.messages[j.messages.length - 1]?.role !== 'assistant')
+            throw new ConfigError(`${f} line ${i + 1}: the last message should be the assistant's answer (the response SFT learns)`);
           out.push(j.messages);
         } else if (typeof j.prompt === 'string' && typeof j.response === 'string') {
           out.push([

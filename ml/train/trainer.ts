@@ -121,7 +121,8 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const length = tc.seqLen ? { field: 'seqLen', value: tc.seqLen, offset: 1 } : { field: 'the model context nCtx', value: model.nCtx, offset: 1 };
   const { train, val, report } = datasets(tc, tok, length);
   // SFT rows are as long as the longest fitted example needs
-  const T = tc.mode === 'sft' ? Math.min(length.value, Math.max((train as ChatDataset).longest, (val as ChatDataset | undefined)?.longest ?? 0) - 1) : length.value;
+  const T =
+    tc.mode === 'sft' ? Math.min(length.value, Math.max((train as ChatDataset).longest, (val as ChatDataset | undefined)?.longest ?? 0) - 1) : length.value;
   train.batch(tc.batchSize, T, 0, 0); // fail now, not after some steps, when the data is too short
   val?.batch(tc.batchSize, T, -1, 0);
 
@@ -212,7 +213,8 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
           return { ...batch, ...sched(it + k) };
         });
         const out = await runner.run('steps', stepFeeds(feeds));
-        for (let k = 0; k < n; k++) results.push({ loss: out[stepName('loss', k)][0] as number, lr: lrAt(it + k), gradNorm: out[stepName('grad_norm', k)][0] as number });
+        for (let k = 0; k < n; k++)
+          results.push({ loss: out[stepName('loss', k)][0] as number, lr: lrAt(it + k), gradNorm: out[stepName('grad_norm', k)][0] as number });
       } else if (tc.gradAccum === 1) {
         const { tokens: _t, ...feeds } = train.batch(B, T, it, 0);
         const out = await runner.run('step', { ...feeds, ...sched(it) });
@@ -247,7 +249,9 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
         }
         if (tc.samples.prompts.length) {
           const weights = (await runner.getState(specs.map((s) => s.name))) as Record<string, Float32Array>;
-          progress('samples', { samples: await evalSamples(model, weights, tok, tc.samples, { runtime: runtimeFor(tc.device, tc.threads), thread: tc.worker }) });
+          progress('samples', {
+            samples: await evalSamples(model, weights, tok, tc.samples, { runtime: runtimeFor(tc.device, tc.threads), thread: tc.worker }),
+          });
         }
       }
       if ((tc.saveEvery && state.step % tc.saveEvery === 0) || lastStep || stoppedEarly) progress('save', { checkpoint: await save() });
@@ -264,7 +268,8 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
 function datasets(tc: TrainConfig, tok: Tokenizer, length: LengthSetting): { train: LMDataset; val?: LMDataset; report?: DataReport } {
   if (tc.mode === 'pretrain') {
     const stream = tokenStream(tok, tc.data);
-    if (tc.valData.length) return { train: streamDataset(stream, tc.seed, 'training data'), val: streamDataset(tokenStream(tok, tc.valData), tc.seed, 'validation data') };
+    if (tc.valData.length)
+      return { train: streamDataset(stream, tc.seed, 'training data'), val: streamDataset(tokenStream(tok, tc.valData), tc.seed, 'validation data') };
     const cut = Math.floor(stream.length * (1 - tc.valFraction));
     const val = tc.valFraction > 0 ? streamDataset(stream.slice(cut), tc.seed, 'validation split') : undefined;
     return { train: streamDataset(tc.valFraction > 0 ? stream.slice(0, cut) : stream, tc.seed, 'training data'), val };

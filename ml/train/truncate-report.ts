@@ -20,7 +20,15 @@ export interface TruncationStats {
   longest: number;
 }
 
-export const emptyStats = (unit: string): TruncationStats => ({ unit, examples: 0, promptShortened: 0, responseTruncated: 0, skipped: 0, responseTokensDropped: 0, longest: 0 });
+export const emptyStats = (unit: string): TruncationStats => ({
+  unit,
+  examples: 0,
+  promptShortened: 0,
+  responseTruncated: 0,
+  skipped: 0,
+  responseTokensDropped: 0,
+  longest: 0,
+});
 
 /**
  * Counts one fitted example into `s`. `perResponse`: each response is an example (the reward

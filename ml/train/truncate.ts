@@ -115,6 +115,6 @@ export function fitChat(tok: Tokenizer, prompt: readonly ChatMessage[], response
 /** A chat as SFT data holds it: the turns before the last message, and the last message (the assistant's answer). */
 export function splitResponse(messages: readonly ChatMessage[]): { prompt: ChatMessage[]; response: string } {
   const last = messages[messages.length - 1];
-  if (last?.role !== 'assistant') throw new Error('splitResponse: the last message is not the assistant\'s');
+  if (last?.role !== 'assistant') throw new Error("splitResponse: the last message is not the assistant's");
   return { prompt: messages.slice(0, -1), response: last.content };
 }

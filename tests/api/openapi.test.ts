@@ -52,7 +52,8 @@ describe("the generated OpenAPI document", () => {
       const described = paths[apiPath.replace(/\[(\w+)\]/g, "{$1}")][method.toLowerCase()];
       expect(described["x-permission"], op).toBe(mod[method].spec.permission);
       // every path parameter is described, and required
-      for (const [, name] of apiPath.matchAll(/\[(\w+)\]/g)) expect(described.parameters.find((p) => p.name === name && p.in === "path")?.required, `${op} {${name}}`).toBe(true);
+      for (const [, name] of apiPath.matchAll(/\[(\w+)\]/g))
+        expect(described.parameters.find((p) => p.name === name && p.in === "path")?.required, `${op} {${name}}`).toBe(true);
     }
   });
 

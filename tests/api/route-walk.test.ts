@@ -145,8 +145,7 @@ const ALLOWED = [200, 201, 400, 404, 409, 422];
  * scope; it is reached only through the wrapper's early refusals, which are what is tested here).
  */
 const RULES = {
-  signedOut: (r: Route, method: string): number[] | null =>
-    r.auth === "next-auth" ? null : r.auth === "public" ? (method === "GET" ? [200] : [400]) : [401],
+  signedOut: (r: Route, method: string): number[] | null => (r.auth === "next-auth" ? null : r.auth === "public" ? (method === "GET" ? [200] : [400]) : [401]),
   session: (r: Route, role: Role): number[] | null =>
     r.auth === "next-auth" ? null : r.auth === "token" ? [401] : r.auth === "public" ? ALLOWED : roleCan(role, r.permission!) ? ALLOWED : [403],
   token: (r: Route, role: Role): number[] | null =>
@@ -181,8 +180,7 @@ function discover(): { op: string; file: string }[] {
         const src = fs.readFileSync(p, "utf8");
         const methods = new Set<string>();
         for (const m of src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g)) methods.add(m[1]);
-        for (const m of src.matchAll(/export \{([^}]*)\}/g))
-          for (const n of m[1].matchAll(/as (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g)) methods.add(n[1]);
+        for (const m of src.matchAll(/export \{([^}]*)\}/g)) for (const n of m[1].matchAll(/as (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g)) methods.add(n[1]);
         for (const method of methods) out.push({ op: `${method} ${apiPath}`, file: p });
       }
     }
@@ -216,7 +214,9 @@ async function call(op: string, opts: CallOpts = {}): Promise<Response> {
   const defaultBody = route.body === "json" ? JSON.stringify(route.json ?? {}) : route.body === "upload" ? "" : undefined;
   const headers: Record<string, string> = {
     host: "127.0.0.1:3000",
-    ...(isWrite(method) ? { origin: APP, "content-type": opts.contentType ?? (route.body === "upload" ? "application/octet-stream" : "application/json") } : {}),
+    ...(isWrite(method)
+      ? { origin: APP, "content-type": opts.contentType ?? (route.body === "upload" ? "application/octet-stream" : "application/json") }
+      : {}),
     ...(opts.auth ? { authorization: opts.auth } : {}),
     ...opts.headers,
   };
@@ -276,7 +276,8 @@ describe("the app/api route walk", () => {
       // a route that takes tokens names a scope, and a role that has the permission can grant it
       if (r.auth === "token" || r.auth === "either") {
         expect(spec?.scope, op).toBeDefined();
-        for (const role of ROLES) if (roleCan(role, r.permission)) expect(roleCan(role, SCOPES[spec!.scope as keyof typeof SCOPES].grant), `${role} ${op}`).toBe(true);
+        for (const role of ROLES)
+          if (roleCan(role, r.permission)) expect(roleCan(role, SCOPES[spec!.scope as keyof typeof SCOPES].grant), `${role} ${op}`).toBe(true);
       }
     }
   });
@@ -297,7 +298,10 @@ describe("the app/api route walk", () => {
     it(`${role}'s session: through where the role has the permission, 403 elsewhere, 401 on token-only routes`, async () => {
       session.user = users[role]!;
       try {
-        const { wrong } = await walk((r) => RULES.session(r, role), (op) => call(op));
+        const { wrong } = await walk(
+          (r) => RULES.session(r, role),
+          (op) => call(op),
+        );
         expect(wrong).toEqual([]);
       } finally {
         session.user = null;
@@ -305,14 +309,20 @@ describe("the app/api route walk", () => {
     });
 
     it(`${role}'s API token: through where the role has the permission, 403 elsewhere, 401 on session-only routes`, async () => {
-      const { wrong } = await walk((r) => RULES.token(r, role), (op) => call(op, { auth: `Bearer ${tokens[role]}` }));
+      const { wrong } = await walk(
+        (r) => RULES.token(r, role),
+        (op) => call(op, { auth: `Bearer ${tokens[role]}` }),
+      );
       expect(wrong).toEqual([]);
     });
   }
 
   for (const role of ROLES)
     it(`${role}'s token with every scope the role may grant (scope names): the same as the role's permissions`, async () => {
-      const { wrong } = await walk((r) => RULES.token(r, role), (op) => call(op, { auth: `Bearer ${scoped[role]}` }));
+      const { wrong } = await walk(
+        (r) => RULES.token(r, role),
+        (op) => call(op, { auth: `Bearer ${scoped[role]}` }),
+      );
       expect(wrong).toEqual([]);
     });
 

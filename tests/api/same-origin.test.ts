@@ -74,7 +74,11 @@ describe("cookie-authenticated writes", () => {
 
   it("accept the app's own pages: Sec-Fetch-Site same-origin, or its Origin (by Host, or NEXTAUTH_URL behind a proxy)", async () => {
     session.user = await makeUser("admin");
-    for (const headers of <Record<string, string>[]>[{ "sec-fetch-site": "same-origin" }, { origin: APP }, { origin: APP, "content-type": "application/json; charset=utf-8" }]) {
+    for (const headers of <Record<string, string>[]>[
+      { "sec-fetch-site": "same-origin" },
+      { origin: APP },
+      { origin: APP, "content-type": "application/json; charset=utf-8" },
+    ]) {
       const r = await createUser({ "content-type": "application/json", ...headers });
       expect(r.res.status, JSON.stringify(headers)).toBe(200);
       expect(r.created).toBe(1);
@@ -82,8 +86,7 @@ describe("cookie-authenticated writes", () => {
     const prev = process.env.NEXTAUTH_URL;
     process.env.NEXTAUTH_URL = "https://studio.example";
     try {
-      const proxied = (origin: string) =>
-        new NextRequest("http://127.0.0.1:3000/api/users", { method: "POST", headers: { host: "127.0.0.1:3000", origin } });
+      const proxied = (origin: string) => new NextRequest("http://127.0.0.1:3000/api/users", { method: "POST", headers: { host: "127.0.0.1:3000", origin } });
       expect(() => assertSameOrigin(proxied("https://studio.example"))).not.toThrow();
       expect(() => assertSameOrigin(proxied("https://evil.example"))).toThrow(CROSS_SITE_MESSAGE);
     } finally {

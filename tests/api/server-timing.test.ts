@@ -37,7 +37,13 @@ describe("Server-Timing on route answers", () => {
     const next = await post(nextTaskRoute, "/api/queue/next", token, { projectId: project.id });
     expect(next.status).toBe(200);
     const taskId = ((await next.json()) as { task: { taskId: string } }).task.taskId;
-    const submit = await post(rankingRoute, "/api/tasks/ranking", token, { clientId: crypto.randomUUID(), taskId, tiers: "A > B > C > D", answers: [], timeSpentMs: 5 });
+    const submit = await post(rankingRoute, "/api/tasks/ranking", token, {
+      clientId: crypto.randomUUID(),
+      taskId,
+      tiers: "A > B > C > D",
+      answers: [],
+      timeSpentMs: 5,
+    });
     expect(submit.status).toBe(200);
 
     for (const t of [timings(next), timings(submit)]) {

@@ -97,7 +97,13 @@ describe("the whole loop through /api/v1 with a token only", { timeout: 300_000 
     // create → list → get
     const created = await json<{ run: { id: string } }>(
       await api("POST", "/api/v1/runs", {
-        json: { kind: "pretrain", name: "loop base", projectId: project.id, modelSize: "tiny", config: { steps: 5000, batchSize: 2, evalEvery: 1000, saveEvery: 5 } },
+        json: {
+          kind: "pretrain",
+          name: "loop base",
+          projectId: project.id,
+          modelSize: "tiny",
+          config: { steps: 5000, batchSize: 2, evalEvery: 1000, saveEvery: 5 },
+        },
       }),
       201,
     );
@@ -145,7 +151,9 @@ describe("the whole loop through /api/v1 with a token only", { timeout: 300_000 
 
     // a short run finishes with a checkpoint: in the model list, readable, promotable as the project's generator
     const short = await json<{ run: { id: string } }>(
-      await api("POST", "/api/v1/runs", { json: { kind: "pretrain", name: "loop short", projectId: project.id, modelSize: "tiny", config: { steps: 6, batchSize: 2, evalEvery: 6 } } }),
+      await api("POST", "/api/v1/runs", {
+        json: { kind: "pretrain", name: "loop short", projectId: project.id, modelSize: "tiny", config: { steps: 6, batchSize: 2, evalEvery: 6 } },
+      }),
       201,
     );
     const done = await waitFor(

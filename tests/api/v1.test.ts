@@ -226,20 +226,26 @@ describe("the /api/v1 route walk", () => {
     const r1 = await call(imp, t);
     expect(await r1.json()).toMatchObject({ import: { kind: "prompts", records: 1, created: 1 } });
 
-    const made = await call(CASES.find((c) => c.op === "POST /api/v1/exports")!, t);
-    const e = (await made.json()).export as { id: string; files: { name: string; sha256: string }[] };
-    const got = await call({ ...CASES.find((c) => c.op === "GET /api/v1/exports/{id}")!, url: () => `/api/v1/exports/${e.id}`, params: () => ({ id: e.id }) }, t);
-    expect((await got.json()).export.id).toBe(e.id);
-    const file = e.files[0];
-    const dl = await call(
-      { ...CASES.find((c) => c.op.endsWith("/files/{name}"))!, url: () => `/x`, params: () => ({ id: e.id, name: file.name }) },
+    const made = await call(
+      CASES.find((c) => c.op === "POST /api/v1/exports")!,
       t,
     );
+    const e = (await made.json()).export as { id: string; files: { name: string; sha256: string }[] };
+    const got = await call(
+      { ...CASES.find((c) => c.op === "GET /api/v1/exports/{id}")!, url: () => `/api/v1/exports/${e.id}`, params: () => ({ id: e.id }) },
+      t,
+    );
+    expect((await got.json()).export.id).toBe(e.id);
+    const file = e.files[0];
+    const dl = await call({ ...CASES.find((c) => c.op.endsWith("/files/{name}"))!, url: () => `/x`, params: () => ({ id: e.id, name: file.name }) }, t);
     expect(dl.status).toBe(200);
     expect(dl.headers.get("x-content-sha256")).toBe(file.sha256);
     await dl.arrayBuffer();
 
-    const ag = await call(CASES.find((c) => c.op.endsWith("/agreement"))!, t);
+    const ag = await call(
+      CASES.find((c) => c.op.endsWith("/agreement"))!,
+      t,
+    );
     expect((await ag.json()).agreement).toMatchObject({ projectId, rankings: 0, rate: null, sharedPairs: 0 });
 
     const missing = await call({ ...CASES.find((c) => c.op.endsWith("/agreement"))!, params: () => ({ id: "not-a-uuid" }) }, t);

@@ -31,9 +31,7 @@ describe("authenticate", () => {
   it("gives the same generic error for a wrong password and for an unknown email", async () => {
     const u = await makeUser();
     await expect(authenticate(db, { email: u.email, password: "nope nope nope", ip: ip() })).rejects.toThrow(GENERIC_SIGN_IN_ERROR);
-    await expect(authenticate(db, { email: "ghost@test.local", password: "nope nope nope", ip: ip() })).rejects.toThrow(
-      GENERIC_SIGN_IN_ERROR,
-    );
+    await expect(authenticate(db, { email: "ghost@test.local", password: "nope nope nope", ip: ip() })).rejects.toThrow(GENERIC_SIGN_IN_ERROR);
   });
 
   it("refuses a disabled account with the generic error", async () => {
@@ -49,9 +47,7 @@ describe("authenticate", () => {
     for (let i = 0; i < THROTTLE_RULES.pair.maxFailures; i++) {
       await expect(authenticate(db, { email: u.email, password: "wrong wrong", ip: addr })).rejects.toThrow(GENERIC_SIGN_IN_ERROR);
     }
-    await expect(authenticate(db, { email: u.email, password: u.password, ip: addr })).rejects.toThrow(
-      /Too many failed sign-ins\. Try again in 15 minutes\./,
-    );
+    await expect(authenticate(db, { email: u.email, password: u.password, ip: addr })).rejects.toThrow(/Too many failed sign-ins\. Try again in 15 minutes\./);
   });
 
   it("throttles an address that tries many accounts", async () => {

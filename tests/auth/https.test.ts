@@ -6,7 +6,10 @@ import { servedOverHttps } from "../../lib/http/security-headers";
 
 const saved = { url: process.env.NEXTAUTH_URL, secure: process.env.SECURE_COOKIES };
 afterEach(() => {
-  for (const [k, v] of [["NEXTAUTH_URL", saved.url], ["SECURE_COOKIES", saved.secure]] as const) {
+  for (const [k, v] of [
+    ["NEXTAUTH_URL", saved.url],
+    ["SECURE_COOKIES", saved.secure],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }

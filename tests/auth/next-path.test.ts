@@ -47,8 +47,7 @@ describe("safeNextPath", () => {
   // These resolve to a path of this app ("/evil.example", "/%20//evil.example"), not to another host.
   const inApp = ["/a/..//evil.example", "/a/%2E%2E//evil.example", "/ /evil.example", "%20//evil.example", "http:evil.example"];
   it("sends every variant that names another origin to /", () => {
-    for (const raw of leaving.filter((r) => !inApp.includes(r)))
-      expect(safeNextPath(fromQuery(raw), ORIGIN), raw).toBe("/");
+    for (const raw of leaving.filter((r) => !inApp.includes(r))) expect(safeNextPath(fromQuery(raw), ORIGIN), raw).toBe("/");
   });
 
   it("keeps in-app paths with their query and hash", () => {

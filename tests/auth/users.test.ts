@@ -58,17 +58,17 @@ describe("invites", () => {
     const email = `${uniq()}@test.local`;
     const user = await acceptInvite(db, { token: invite.token, email, name: "R", password: "invited password" });
     expect(user.role).toBe("researcher");
-    await expect(
-      acceptInvite(db, { token: invite.token, email: `${uniq()}@test.local`, name: "", password: "invited password" }),
-    ).rejects.toThrow(/invalid, used or expired/);
+    await expect(acceptInvite(db, { token: invite.token, email: `${uniq()}@test.local`, name: "", password: "invited password" })).rejects.toThrow(
+      /invalid, used or expired/,
+    );
   });
 
   it("bound to an email refuse another email", async () => {
     const admin = await makeUser("admin");
     const invite = await createInvite(db, admin, { role: "labeler", email: `${uniq()}@test.local`, expiresInDays: 1 });
-    await expect(
-      acceptInvite(db, { token: invite.token, email: `${uniq()}@test.local`, name: "", password: "invited password" }),
-    ).rejects.toThrow(/another email/);
+    await expect(acceptInvite(db, { token: invite.token, email: `${uniq()}@test.local`, name: "", password: "invited password" })).rejects.toThrow(
+      /another email/,
+    );
   });
 });
 

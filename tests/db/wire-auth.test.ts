@@ -51,7 +51,8 @@ function raw(bytes: Buffer, waitMs = 5000): Promise<{ closed: boolean; reply: Bu
     const timer = setTimeout(() => done(false), waitMs);
     s.on("data", (d) => {
       size += d.length;
-      if (size > 1_000_000) done(false); // a server writing without end: what hole #5 looked like
+      if (size > 1_000_000)
+        done(false); // a server writing without end: what hole #5 looked like
       else got.push(d);
     });
     s.on("error", () => {});
@@ -61,7 +62,11 @@ function raw(bytes: Buffer, waitMs = 5000): Promise<{ closed: boolean; reply: Bu
 }
 
 function startupPacket(params: Record<string, string>): Buffer {
-  const kv = Buffer.from(Object.entries(params).map(([k, v]) => `${k}\0${v}\0`).join("") + "\0");
+  const kv = Buffer.from(
+    Object.entries(params)
+      .map(([k, v]) => `${k}\0${v}\0`)
+      .join("") + "\0",
+  );
   const head = Buffer.alloc(8);
   head.writeInt32BE(8 + kv.length, 0);
   head.writeInt32BE(196608, 4);
@@ -110,10 +115,16 @@ describe("the embedded wire server's parser", () => {
   });
 
   it("answers connections over the limit with a sentence, not silence", async () => {
-    const held = await Promise.all(Array.from({ length: LIMIT }, () => new Promise<net.Socket>((r) => {
-      const s = net.connect(port, "127.0.0.1", () => r(s));
-      s.on("error", () => {});
-    })));
+    const held = await Promise.all(
+      Array.from(
+        { length: LIMIT },
+        () =>
+          new Promise<net.Socket>((r) => {
+            const s = net.connect(port, "127.0.0.1", () => r(s));
+            s.on("error", () => {});
+          }),
+      ),
+    );
     await expect.poll(() => server.connectionCount).toBe(LIMIT);
     await expect(query(url("postgres", PASSWORD))).rejects.toMatchObject({ code: "53300" });
     held.forEach((s) => s.destroy());
@@ -133,7 +144,12 @@ describe("the embedded wire server's parser", () => {
     const sasl = (payload: Buffer) => Buffer.concat([Buffer.from("p"), be32(4 + payload.length), payload]);
     const kinds: (() => Buffer)[] = [
       () => bytes(1 + int(64)), // noise
-      () => Buffer.concat([be32([0, 1, 4, 7, -1, 0x7fffffff, 10_001, 1 << 30][int(8)]), be32([80877103, 196608, 80877102, 80877104, int(1 << 30)][int(5)]), bytes(int(16))]), // bad lengths
+      () =>
+        Buffer.concat([
+          be32([0, 1, 4, 7, -1, 0x7fffffff, 10_001, 1 << 30][int(8)]),
+          be32([80877103, 196608, 80877102, 80877104, int(1 << 30)][int(5)]),
+          bytes(int(16)),
+        ]), // bad lengths
       () => good.subarray(0, 1 + int(good.length - 1)), // truncated startup
       () => Buffer.concat([good, sasl(bytes(int(40)))]), // garbage SASL
       () => Buffer.concat([good, sasl(Buffer.concat([Buffer.from("SCRAM-SHA-256\0"), be32(int(100) - 50), Buffer.from("n,,n=,r=abc")]))]), // wrong inner length

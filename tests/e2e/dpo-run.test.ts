@@ -39,7 +39,20 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     const data = path.join(storage, "sft.jsonl");
     fs.writeFileSync(data, Array.from({ length: 24 }, (_, i) => JSON.stringify({ prompt: `hi ${i}`, response: `hello ${i}!` })).join("\n"));
     const out = path.join(storage, "tiny-sft");
-    await trainLM({ mode: "sft", model: "tiny", data: [data], out, steps: 4, batchSize: 4, seqLen: 32, warmupSteps: 1, evalEvery: 0, saveEvery: 0, threads: 1, worker: false });
+    await trainLM({
+      mode: "sft",
+      model: "tiny",
+      data: [data],
+      out,
+      steps: 4,
+      batchSize: 4,
+      seqLen: 32,
+      warmupSteps: 1,
+      evalEvery: 0,
+      saveEvery: 0,
+      threads: 1,
+      worker: false,
+    });
     const sftName = uniq("tiny-sft");
     const sft = await db.modelArtifact.create({ data: { kind: "sft", name: sftName, path: out, config: { modelSize: "tiny" } }, select: { id: true } });
     // the reference: a copy of the SFT folder (same architecture and tokenizer); and one a block deeper
@@ -52,7 +65,10 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     const deeperDir = path.join(storage, "tiny-deeper");
     saveCheckpoint(deeperDir, deeperConfig, initGPT(deeperConfig, 3), { tokenizer: ck.tokenizer === "byte" ? "byte" : { copyFrom: out } });
     const deeperName = uniq("tiny-deeper");
-    const deeper = await db.modelArtifact.create({ data: { kind: "sft", name: deeperName, path: deeperDir, config: { modelSize: "tiny" } }, select: { id: true } });
+    const deeper = await db.modelArtifact.create({
+      data: { kind: "sft", name: deeperName, path: deeperDir, config: { modelSize: "tiny" } },
+      select: { id: true },
+    });
     const researcher = await makeUser("researcher");
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -80,7 +96,9 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     await page.getByRole("button", { name: "Queue run" }).click();
     await expect
       .poll(() => page.locator("#run-refId-error").textContent())
-      .toBe(`The reference checkpoint "${deeperName}" and the starting checkpoint "${sftName}": nLayer differs (${ck.config.nLayer} vs ${deeperConfig.nLayer}), so they are not the same model.`);
+      .toBe(
+        `The reference checkpoint "${deeperName}" and the starting checkpoint "${sftName}": nLayer differs (${ck.config.nLayer} vs ${deeperConfig.nLayer}), so they are not the same model.`,
+      );
     expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(0);
     await reference.selectOption(ref.id);
     await page.getByRole("button", { name: "Queue run" }).click();
@@ -114,7 +132,9 @@ describe.skipIf(!browserAvailable)("a DPO run in a real browser", () => {
     // the policy answered its held-out prompts at step 0 (before training) and at the end: the Samples panel lists the steps
     const evalSteps = (await db.runMetric.findMany({ where: { runId, name: "kl" }, orderBy: { step: "asc" }, select: { step: true } })).map((m) => m.step);
     const stepPicker = page.locator("section[aria-labelledby=run-samples]").getByLabel("Samples at step");
-    await expect.poll(() => stepPicker.locator("option").allTextContents(), { timeout: 15_000 }).toEqual(evalSteps.map((s, i) => (i === evalSteps.length - 1 ? `${s} (latest)` : String(s))));
+    await expect
+      .poll(() => stepPicker.locator("option").allTextContents(), { timeout: 15_000 })
+      .toEqual(evalSteps.map((s, i) => (i === evalSteps.length - 1 ? `${s} (latest)` : String(s))));
     expect(await page.locator("section[aria-labelledby=run-samples] [data-sample-output]").count()).toBeGreaterThan(0);
     await page.close();
   }, 360_000);

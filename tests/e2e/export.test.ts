@@ -27,7 +27,10 @@ describe.skipIf(!browserAvailable)("exports in a real browser", () => {
   it("an admin makes an RM export with a labeler filter and downloads it; the file matches the database", async () => {
     const { project } = await makeProject({ rankingTasks: 3, rankingsPerTask: 2 });
     const [admin, kept, left] = await Promise.all([makeUser("admin"), makeUser(), makeUser()]);
-    for (const [u, tiers] of [[kept, "A > B > C = D"], [left, "D > C > B > A"]] as const)
+    for (const [u, tiers] of [
+      [kept, "A > B > C = D"],
+      [left, "D > C > B > A"],
+    ] as const)
       for (let i = 0; i < 3; i++) {
         const t = (await nextTask(sqlPool(), u, { projectId: project.id }))!;
         await submitRanking(sqlPool(), u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers, answers: [], timeSpentMs: 10 });

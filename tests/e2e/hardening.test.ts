@@ -63,7 +63,11 @@ function chunkedPost(urlPath: string, contentType: string, total = 50 * MB): Pro
 beforeAll(async () => {
   app = await startApp();
   // The app serves from the child this process spawned: scripts/web-server.ts, as npm start runs it.
-  const children = execFileSync("pgrep", ["-P", String(process.pid)]).toString().trim().split("\n").map(Number);
+  const children = execFileSync("pgrep", ["-P", String(process.pid)])
+    .toString()
+    .trim()
+    .split("\n")
+    .map(Number);
   serverPid = children.find((pid) => /web-server|next/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")))!;
   expect(serverPid).toBeGreaterThan(0);
 }, 180_000);

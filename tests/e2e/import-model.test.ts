@@ -89,7 +89,9 @@ describe.skipIf(!browserAvailable)("importing a pretrained model in a real brows
     await page.getByLabel("Kind").selectOption("pretrain");
     await page.getByLabel("Model size").selectOption("gpt2");
     await page.getByLabel("Batch size").fill("512");
-    await expect.poll(() => estimate.getByRole("alert").textContent()).toMatch(/^This run needs about [\d.]+ [GT]B of memory \(124\.4M parameters, 512 × 256 tokens per step, 2 threads\) but this machine has /);
+    await expect
+      .poll(() => estimate.getByRole("alert").textContent())
+      .toMatch(/^This run needs about [\d.]+ [GT]B of memory \(124\.4M parameters, 512 × 256 tokens per step, 2 threads\) but this machine has /);
     await page.getByRole("button", { name: "Queue run" }).click();
     await expect.poll(() => page.locator("form > [role=alert]").first().textContent()).toMatch(/^This run needs about/);
     expect(await db.trainingRun.count({ where: { projectId: project.id } })).toBe(0);

@@ -18,7 +18,8 @@ const TARGET_P95_MS = 100;
 const onScreen = (page: Page) => page.locator("[data-assignment-id]").getAttribute("data-assignment-id");
 const outboxKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("rlhf:outbox:")));
 const saveState = (page: Page) => page.getByTestId("save-status").getAttribute("data-state");
-const rankings = (labelerId: string, projectId: string) => db.ranking.findMany({ where: { labelerId, task: { projectId } }, select: { notation: true, taskId: true } });
+const rankings = (labelerId: string, projectId: string) =>
+  db.ranking.findMany({ where: { labelerId, task: { projectId } }, select: { notation: true, taskId: true } });
 
 /** Places the answers on the fresh board by keyboard (`keys` after focusing A) and waits for `notation`. */
 async function rank(page: Page, keys: string[], notation: string) {
@@ -98,7 +99,11 @@ describe.skipIf(!browserAvailable)("a labeler never waits between tasks", () => 
     let tries = 0;
     await page.route("**/api/tasks/ranking", (route) =>
       tries++ === 0
-        ? route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side." } }) })
+        ? route.fulfill({
+            status: 500,
+            contentType: "application/json",
+            body: JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side." } }),
+          })
         : route.continue(),
     );
     try {
@@ -108,7 +113,9 @@ describe.skipIf(!browserAvailable)("a labeler never waits between tasks", () => 
       await page.keyboard.press("Control+Enter");
       await expect.poll(() => onScreen(page)).not.toBe(first);
       await expect.poll(() => saveState(page)).toBe("retrying");
-      expect(await page.getByTestId("save-status").textContent()).toMatch(/Couldn't save your label — retrying.*Something went wrong on our side\. It is kept on this device/);
+      expect(await page.getByTestId("save-status").textContent()).toMatch(
+        /Couldn't save your label — retrying.*Something went wrong on our side\. It is kept on this device/,
+      );
       const kept = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null"), `rlhf:outbox:${first}`);
       expect(kept?.value?.body?.tiers).toEqual([[0], [1], [2], [3]]);
       // The retry (about a second later) stores it once.

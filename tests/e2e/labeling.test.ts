@@ -61,7 +61,10 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     // The notation sits beside the submit button and stays on screen wherever the page is scrolled.
     for (const y of [0, 100_000]) {
       await page.evaluate((top) => window.scrollTo(0, top), y);
-      const [notation, submit] = await Promise.all([page.getByTestId("ranking-notation").boundingBox(), page.getByRole("button", { name: "Submit ranking" }).boundingBox()]);
+      const [notation, submit] = await Promise.all([
+        page.getByTestId("ranking-notation").boundingBox(),
+        page.getByRole("button", { name: "Submit ranking" }).boundingBox(),
+      ]);
       expect(notation!.y).toBeGreaterThanOrEqual(0);
       expect(notation!.y + notation!.height).toBeLessThanOrEqual(900);
       expect(Math.abs(notation!.y + notation!.height / 2 - (submit!.y + submit!.height / 2))).toBeLessThan(40);
@@ -137,4 +140,3 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     await small.close();
   });
 });
-

@@ -41,7 +41,7 @@ const DEMONSTRATIONS: Record<string, string> = {
   [DEMO_DEMONSTRATION_PROMPTS[1]]:
     "A list is mutable: you can add, remove and change its items. A tuple is immutable: once made it cannot change, so it can be a dictionary key.",
   [DEMO_DEMONSTRATION_PROMPTS[2]]:
-    "1. Keep the subject line short and in the imperative (\"Fix login redirect\").\n2. Explain why in the body, not only what.\n3. Make one logical change per commit.",
+    '1. Keep the subject line short and in the imperative ("Fix login redirect").\n2. Explain why in the body, not only what.\n3. Make one logical change per commit.',
   [DEMO_DEMONSTRATION_PROMPTS[3]]: "At sea level water boils at 100 °C, which is 212 °F.",
 };
 
@@ -56,10 +56,16 @@ async function demoProject(): Promise<{ id: string; name: string; seeded: boolea
       const slug = uniq("demo");
       const project = await tx.project.create({ data: { ...DEMO_PROJECT, slug, name: `${DEMO_PROJECT.name} (${slug})` } });
       await seedProjectMembers(tx, project.id, null, "everyone"); // as a new project takes everyone
-      for (const text of DEMO_DEMONSTRATION_PROMPTS) await addPrompt(tx, project, { messages: [{ role: "user", content: text }], format: "text", source: "demo" });
+      for (const text of DEMO_DEMONSTRATION_PROMPTS)
+        await addPrompt(tx, project, { messages: [{ role: "user", content: text }], format: "text", source: "demo" });
       for (const set of DEMO_ANSWER_SETS) {
         const p = await addPrompt(tx, project, { messages: [{ role: "user", content: set.prompt }], format: "text", source: "demo" });
-        await addRankingTask(tx, project, p.id, set.responses.map((text) => ({ text, source: "import" as const, sourceName: "demo" })));
+        await addRankingTask(
+          tx,
+          project,
+          p.id,
+          set.responses.map((text) => ({ text, source: "import" as const, sourceName: "demo" })),
+        );
       }
       return project;
     },
@@ -152,7 +158,11 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
     expect(await root.locator("[data-status]").first().textContent()).toBe("Succeeded");
     expect(await admin.getByRole("progressbar", { name: "Run progress" }).getAttribute("aria-valuenow")).toBe("100");
     if (screenshot) {
-      await admin.locator("canvas").first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+      await admin
+        .locator("canvas")
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .catch(() => undefined);
       await admin.waitForTimeout(500); // the progress bar's width transition
       await shot(admin, screenshot);
     }
@@ -194,7 +204,12 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
     // The board has taken the next task (or found none) before anything else asks the queue.
     const settled = async () =>
       (await labelerPage.getByText("Nothing waiting").count()) > 0 ||
-      ((await labelerPage.getByTestId("ranking-notation").textContent({ timeout: 500 }).catch(() => "")) ?? "").includes("unranked");
+      (
+        (await labelerPage
+          .getByTestId("ranking-notation")
+          .textContent({ timeout: 500 })
+          .catch(() => "")) ?? ""
+      ).includes("unranked");
     await expect.poll(settled, { timeout: 10_000 }).toBe(true);
     const r = await db.ranking.findFirstOrThrow({ where: { labelerId: labeler.id }, orderBy: { createdAt: "desc" } });
     expect(r.notation).toBe("A > B > C > D");
@@ -215,7 +230,10 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
   /** The task the queue has leased to the labeler (the one on their page), and its prompt's text. */
   async function heldTask() {
     const find = () =>
-      db.assignment.findFirst({ where: { userId: labeler.id, status: "active" }, select: { taskId: true, task: { select: { prompt: { select: { messages: true } } } } } });
+      db.assignment.findFirst({
+        where: { userId: labeler.id, status: "active" },
+        select: { taskId: true, task: { select: { prompt: { select: { messages: true } } } } },
+      });
     await expect.poll(find, { timeout: 10_000 }).toBeTruthy();
     const held = (await find())!;
     return { taskId: held.taskId, promptText: (held.task.prompt.messages as { content: string }[])[0].content };
@@ -235,7 +253,16 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
       const { promptText } = await heldTask();
       const text = DEMONSTRATIONS[promptText];
       expect(text, promptText).toBeDefined();
-      await expect.poll(async () => plain((await labelerPage.getByRole("region", { name: "Prompt" }).textContent().catch(() => "")) ?? "")).toContain(plain(promptText));
+      await expect
+        .poll(async () =>
+          plain(
+            (await labelerPage
+              .getByRole("region", { name: "Prompt" })
+              .textContent()
+              .catch(() => "")) ?? "",
+          ),
+        )
+        .toContain(plain(promptText));
       const editor = labelerPage.getByLabel("Your demonstration (markdown)");
       await editor.fill(text);
       if (i === 0) await shot(labelerPage, "01-demonstration");
@@ -274,7 +301,9 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
     await expect.poll(() => stepPicker.locator("option").allTextContents(), { timeout: 15_000 }).toEqual(["20", "40", "60 (latest)"]);
     expect(await samples.getByRole("list", { name: "Answers at step 60" }).locator("[data-sample-index]").count()).toBeGreaterThan(0);
     await stepPicker.selectOption("20");
-    await expect.poll(() => samples.getByRole("list", { name: "Answers at step 20" }).locator("[data-sample-output]").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => samples.getByRole("list", { name: "Answers at step 20" }).locator("[data-sample-output]").count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await promote(`SFT ${runName} sft`, artifacts.sft, "04-promote");
   });
 

@@ -39,7 +39,15 @@ describe.skipIf(!browserAvailable)("every page, every role, light and dark, in a
     const queued = await run({ name: "pages queued", status: "queued" });
     // Queued again after a resume: it keeps the start of its first attempt and has no end yet.
     const requeued = await run({ name: "pages requeued", status: "queued", attempt: 0, resume: true, startedAt: minutesAgo(3) });
-    const running = await run({ name: "pages running", status: "running", attempt: 1, startedAt: minutesAgo(2), heartbeatAt: new Date(), progress: 0.4, etaSec: 90 });
+    const running = await run({
+      name: "pages running",
+      status: "running",
+      attempt: 1,
+      startedAt: minutesAgo(2),
+      heartbeatAt: new Date(),
+      progress: 0.4,
+      etaSec: 90,
+    });
     const done = await run({ name: "pages done", status: "succeeded", attempt: 1, progress: 1, startedAt: minutesAgo(5), finishedAt: minutesAgo(4) });
     visits = [
       { path: "/", permission: null },
@@ -109,7 +117,8 @@ describe.skipIf(!browserAvailable)("every page, every role, light and dark, in a
       expect(res?.status(), `${role} ${v.path}`).toBe(forbiddenHere ? 403 : 200);
       await page.waitForLoadState("networkidle").catch(() => {});
       if (v.slowScripts) await page.unrouteAll({ behavior: "wait" });
-      if ((await page.evaluate(() => document.documentElement.classList.contains("dark"))) !== dark) problems.push(`${role} ${v.path}: not in the ${dark ? "dark" : "light"} theme`);
+      if ((await page.evaluate(() => document.documentElement.classList.contains("dark"))) !== dark)
+        problems.push(`${role} ${v.path}: not in the ${dark ? "dark" : "light"} theme`);
     }
     return problems;
   }

@@ -20,7 +20,20 @@ async function tinySft(dir: string, name: string) {
   const data = path.join(dir, "sft.jsonl");
   fs.writeFileSync(data, Array.from({ length: 24 }, (_, i) => JSON.stringify({ prompt: `hi ${i}`, response: `hello ${i}!` })).join("\n"));
   const out = path.join(dir, "tiny-sft");
-  await trainLM({ mode: "sft", model: "tiny", data: [data], out, steps: 4, batchSize: 4, seqLen: 32, warmupSteps: 1, evalEvery: 0, saveEvery: 0, threads: 1, worker: false });
+  await trainLM({
+    mode: "sft",
+    model: "tiny",
+    data: [data],
+    out,
+    steps: 4,
+    batchSize: 4,
+    seqLen: 32,
+    warmupSteps: 1,
+    evalEvery: 0,
+    saveEvery: 0,
+    threads: 1,
+    worker: false,
+  });
   return db.modelArtifact.create({ data: { kind: "sft", name, path: out, config: { modelSize: "tiny" } }, select: { id: true } });
 }
 
@@ -97,7 +110,11 @@ describe.skipIf(!browserAvailable)("training runs in a real browser", () => {
     await expect
       .poll(
         async () => {
-          const s = await lossChart.locator('tr[data-line="train"] td').nth(1).textContent().catch(() => null);
+          const s = await lossChart
+            .locator('tr[data-line="train"] td')
+            .nth(1)
+            .textContent()
+            .catch(() => null);
           if (s && !steps.has(s)) {
             steps.add(s);
             if (steps.size === 3) await shot(page, "run-training");

@@ -8,8 +8,7 @@ import { startApp, type AppServer } from "../helpers/app-server";
 import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
 import { makeProject, makeUser } from "../helpers/factories";
 
-const ranking = async (labelerId: string) =>
-  db.ranking.findMany({ where: { labelerId }, include: { comparisons: true }, orderBy: { createdAt: "asc" } });
+const ranking = async (labelerId: string) => db.ranking.findMany({ where: { labelerId }, include: { comparisons: true }, orderBy: { createdAt: "asc" } });
 
 describe.skipIf(!browserAvailable)("pairwise A | B and undo in a real browser", () => {
   let app: AppServer;

@@ -73,13 +73,6 @@ describe("datasetCard", () => {
     expect(() => datasetCard({ ...input, files: [input.files[1], input.files[1]] })).toThrow("The train split is listed twice.");
   });
   it("buckets sizes like the Hub", () => {
-    expect([0, 999, 1000, 99_999, 100_000, 2_000_000].map(sizeCategory)).toEqual([
-      "n<1K",
-      "n<1K",
-      "1K<n<10K",
-      "10K<n<100K",
-      "100K<n<1M",
-      "1M<n<10M",
-    ]);
+    expect([0, 999, 1000, 99_999, 100_000, 2_000_000].map(sizeCategory)).toEqual(["n<1K", "n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M"]);
   });
 });

@@ -96,7 +96,13 @@ describe("ParquetSplitFiles", () => {
       ...(i % 3 === 0 ? { strength: "better", margin: 2 } : {}),
     }));
     const { read } = await writeRows(fields, rows, { rowGroupRows: 500 });
-    const asJson = read.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null).map(([k, v]) => [k, JSON.parse(JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? Number(x) : x)))])));
+    const asJson = read.map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => [k, JSON.parse(JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? Number(x) : x)))]),
+      ),
+    );
     expect(asJson).toEqual(rows);
   });
 

@@ -20,7 +20,13 @@ process.env.STORAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "parquet-test-")
 
 /** hyparquet reads INT64 as bigint; JSON has numbers. */
 const plain = (v: unknown): unknown =>
-  typeof v === "bigint" ? Number(v) : Array.isArray(v) ? v.map(plain) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v;
+  typeof v === "bigint"
+    ? Number(v)
+    : Array.isArray(v)
+      ? v.map(plain)
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+        : v;
 
 async function readParquet(p: string) {
   const file = await asyncBufferFromFile(p);
@@ -30,7 +36,12 @@ async function readParquet(p: string) {
 
 const jsonl = (p: string) => {
   const t = fs.readFileSync(p, "utf8");
-  return t === "" ? [] : t.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  return t === ""
+    ? []
+    : t
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
 };
 const sha256 = (p: string) => crypto.createHash("sha256").update(fs.readFileSync(p)).digest("hex");
 
@@ -46,7 +57,10 @@ async function expectSameRows(e: ExportView) {
   const splits = e.files.filter((f) => f.name.endsWith(".jsonl")).map((f) => f.name.replace(".jsonl", ""));
   let total = 0;
   for (const split of splits) {
-    const shards = e.files.filter((f) => f.name.startsWith(`data/${split}-`)).map((f) => f.name).sort();
+    const shards = e.files
+      .filter((f) => f.name.startsWith(`data/${split}-`))
+      .map((f) => f.name)
+      .sort();
     expect(shards.length).toBeGreaterThan(0);
     shards.forEach((name, i) => expect(name).toBe(`data/${split}-${String(i).padStart(5, "0")}-of-${String(shards.length).padStart(5, "0")}.parquet`));
     const rows = [];
@@ -87,13 +101,17 @@ describe("Parquet exports", () => {
   })();
   data.catch(() => {}); // reported by the first test that awaits it
 
-  it.each(["rm", "rankings", "sft", "ppo"] as const)("hold the same rows as the JSONL files: %s, both layouts", async (kind) => {
-    const { project, admin } = await data;
-    for (const layout of ["standard", "conversational"] as const) {
-      const { e } = await exportBoth(admin, { kind, layout, projectId: project.id, validation: 0.5, includeTies: kind === "rm", margin: kind === "rm" });
-      expect(await expectSameRows(e), `${kind} ${layout}`).toBeGreaterThan(0);
-    }
-  }, 240_000); // two exports, each a child process; the first also makes the shared data
+  it.each(["rm", "rankings", "sft", "ppo"] as const)(
+    "hold the same rows as the JSONL files: %s, both layouts",
+    async (kind) => {
+      const { project, admin } = await data;
+      for (const layout of ["standard", "conversational"] as const) {
+        const { e } = await exportBoth(admin, { kind, layout, projectId: project.id, validation: 0.5, includeTies: kind === "rm", margin: kind === "rm" });
+        expect(await expectSameRows(e), `${kind} ${layout}`).toBeGreaterThan(0);
+      }
+    },
+    240_000,
+  ); // two exports, each a child process; the first also makes the shared data
 
   it("types every column: int64, bool, lists with nulls, lists of lists, message structs", async () => {
     const { project, admin } = await data;
@@ -112,12 +130,23 @@ describe("Parquet exports", () => {
     const { project } = await makeProject({ rankingTasks: 4, rankingsPerTask: 1 });
     const [admin, a] = await Promise.all([makeUser("admin"), makeUser()]);
     for (let i = 0; i < 4; i++) await rankNext(project.id, a, "A > B > C = D");
-    const { e } = await exportBoth(admin, { kind: "rm", layout: "conversational", projectId: project.id, validation: 0.5, includeTies: true, license: "cc-by-4.0" });
+    const { e } = await exportBoth(admin, {
+      kind: "rm",
+      layout: "conversational",
+      projectId: project.id,
+      validation: 0.5,
+      includeTies: true,
+      license: "cc-by-4.0",
+    });
     const card = fs.readFileSync(exportFile(e, "README.md").path, "utf8");
     const yaml = card.split("---\n")[1];
     expect(yaml).toMatch(/^license: cc-by-4.0$/m);
-    expect(yaml).toContain('configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: "data/train-*.parquet"\n  - split: validation\n    path: "data/validation-*.parquet"');
-    expect(yaml).toContain("dataset_info:\n  features:\n  - name: prompt\n    list:\n    - name: role\n      dtype: string\n    - name: content\n      dtype: string\n");
+    expect(yaml).toContain(
+      'configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: "data/train-*.parquet"\n  - split: validation\n    path: "data/validation-*.parquet"',
+    );
+    expect(yaml).toContain(
+      "dataset_info:\n  features:\n  - name: prompt\n    list:\n    - name: role\n      dtype: string\n    - name: content\n      dtype: string\n",
+    );
     expect(yaml).toContain("  - name: margin\n    dtype: float64\n  - name: tie\n    dtype: bool\n");
     for (const split of ["train", "validation"]) {
       const rows = e.splitCounts[split].rows;
@@ -127,7 +156,9 @@ describe("Parquet exports", () => {
     expect(card).toContain("`train.jsonl`");
     // Every path the card names exists in the folder.
     const dir = path.dirname(exportFile(e, "README.md").path);
-    expect(fs.readdirSync(path.join(dir, "data")).sort()).toEqual(["data/train-00000-of-00001.parquet", "data/validation-00000-of-00001.parquet"].map((f) => f.slice(5)));
+    expect(fs.readdirSync(path.join(dir, "data")).sort()).toEqual(
+      ["data/train-00000-of-00001.parquet", "data/validation-00000-of-00001.parquet"].map((f) => f.slice(5)),
+    );
   });
 
   it("streams in row groups and continues in a new shard past the shard size, and the rows still read back in order", async () => {

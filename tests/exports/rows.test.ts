@@ -105,9 +105,7 @@ describe("rankingRow", () => {
   });
   it("refuses tiers or per-answer lists that do not match the responses", () => {
     expect(() => rankingRow({ ...input, tiers: [[0], [1], [2]] })).toThrow("Answer D is not ranked.");
-    expect(() => rankingRow({ ...input, likert: [1, 2, 3] })).toThrow(
-      "The ranking has 4 answers but 3 Likert scores and 4 flag lists.",
-    );
+    expect(() => rankingRow({ ...input, likert: [1, 2, 3] })).toThrow("The ranking has 4 answers but 3 Likert scores and 4 flag lists.");
   });
 });
 

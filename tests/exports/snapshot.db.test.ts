@@ -28,7 +28,12 @@ async function exportOf(admin: { id: string }, req: CreateExportRequest) {
   const e = await createExport(db, admin, createExportInput.parse(req));
   const lines = (name: string) => {
     const text = fs.readFileSync(exportFile(e, name).path, "utf8");
-    return text === "" ? [] : text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    return text === ""
+      ? []
+      : text
+          .trimEnd()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
   };
   const all = e.files.filter((f) => f.name.endsWith(".jsonl")).flatMap((f) => lines(f.name));
   return { e, lines, all };
@@ -49,10 +54,13 @@ describe("the reward-model export", () => {
       expect(Object.keys(line).sort()).toEqual(["chosen", "prompt", "rejected"]);
       for (const k of ["prompt", "chosen", "rejected"]) expect(typeof line[k]).toBe("string");
     }
-    expect(all.map((l) => `${l.chosen} > ${l.rejected}`).sort()).toEqual(
-      ["answer 0 to 0 > answer 1 to 0", "answer 0 to 0 > answer 2 to 0", "answer 0 to 0 > answer 3 to 0",
-       "answer 1 to 0 > answer 2 to 0", "answer 1 to 0 > answer 3 to 0"],
-    );
+    expect(all.map((l) => `${l.chosen} > ${l.rejected}`).sort()).toEqual([
+      "answer 0 to 0 > answer 1 to 0",
+      "answer 0 to 0 > answer 2 to 0",
+      "answer 0 to 0 > answer 3 to 0",
+      "answer 1 to 0 > answer 2 to 0",
+      "answer 1 to 0 > answer 3 to 0",
+    ]);
 
     const withTies = await exportOf(admin, { kind: "rm", projectId: project.id, includeTies: true, margin: true, validation: 0 });
     expect(withTies.all).toHaveLength(6);
@@ -140,7 +148,8 @@ describe("export filters", () => {
   it("leaves out excluded labelers, labelers who opted out, listed labelers, and flagged answers", async () => {
     const { project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 3 });
     const [admin, a, b, c] = await Promise.all([makeUser("admin"), makeUser(), makeUser(), makeUser()]);
-    for (const u of [a, b, c]) for (let i = 0; i < 2; i++) await rankNext(project.id, u, "A > B > C > D", u === a ? [{ position: 3, flags: ["harmful_advice"] }] : []);
+    for (const u of [a, b, c])
+      for (let i = 0; i < 2; i++) await rankNext(project.id, u, "A > B > C > D", u === a ? [{ position: 3, flags: ["harmful_advice"] }] : []);
     await db.user.update({ where: { id: c.id }, data: { excludeFromExports: true } });
 
     const base = { kind: "rm" as const, projectId: project.id, validation: 0 };
@@ -164,7 +173,13 @@ describe("export filters", () => {
     for (let i = 0; i < 2; i++) {
       const u = await db.user.findUniqueOrThrow({ where: { id: b.id } });
       const t = (await nextTask(pool, u, { projectId: project.id }))!;
-      await submitRanking(pool, u, { clientId: crypto.randomUUID(), taskId: t.taskId, tiers: t.taskId === task1 ? "A > B > C > D" : "D > C > B > A", answers: [], timeSpentMs: 1 });
+      await submitRanking(pool, u, {
+        clientId: crypto.randomUUID(),
+        taskId: t.taskId,
+        tiers: t.taskId === task1 ? "A > B > C > D" : "D > C > B > A",
+        answers: [],
+        timeSpentMs: 1,
+      });
     }
     const { e } = await exportOf(admin, { kind: "rm", projectId: project.id, validation: 0, minAgreement: 0.5 });
     expect(e.rowCount).toBe(12); // task 1 only, both rankings
@@ -197,7 +212,15 @@ describe("whole rankings, SFT and PPO exports", () => {
   it("writes one line per ranking with notation, tiers, Likert, flags and a stable pseudonym", async () => {
     const { project } = await makeProject({ rankingTasks: 2, rankingsPerTask: 1 });
     const [admin, a] = await Promise.all([makeUser("admin"), makeUser()]);
-    await rankNext(project.id, a, [[0], [1], [2, 3]], [{ position: 0, likert: 7 }, { position: 3, likert: 2, flags: ["hallucination"] }]);
+    await rankNext(
+      project.id,
+      a,
+      [[0], [1], [2, 3]],
+      [
+        { position: 0, likert: 7 },
+        { position: 3, likert: 2, flags: ["hallucination"] },
+      ],
+    );
     await rankNext(project.id, a, "B > A > D > C");
     const { e, all } = await exportOf(admin, { kind: "rankings", projectId: project.id, validation: 0 });
     expect(e.rowCount).toBe(2);
@@ -229,7 +252,10 @@ describe("whole rankings, SFT and PPO exports", () => {
     for (const l of sft.all) expect(Object.keys(l).sort()).toEqual(["completion", "prompt"]);
     const chat = await exportOf(admin, { kind: "sft", layout: "conversational", projectId: project.id, validation: 0 });
     for (const l of chat.all)
-      expect(l.messages).toEqual([{ role: "user", content: expect.any(String) }, { role: "assistant", content: expect.stringMatching(/^demo answer/) }]);
+      expect(l.messages).toEqual([
+        { role: "user", content: expect.any(String) },
+        { role: "assistant", content: expect.stringMatching(/^demo answer/) },
+      ]);
     const ppo = await exportOf(admin, { kind: "ppo", projectId: project.id, validation: 0 });
     expect(ppo.all.map((l) => Object.keys(l))).toEqual([["prompt"], ["prompt"]]);
   });

@@ -82,7 +82,7 @@ describe.skipIf(why !== null)("processes across a PostgreSQL restart", { timeout
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       let backends = 0;
-      for (const deadline = Date.now() + 30_000; backends === 0 && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 30_000; backends === 0 && Date.now() < deadline;) {
         await sleep(250);
         const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'faults_restart' AND pid <> pg_backend_pid()`);
         backends = rows[0].n;

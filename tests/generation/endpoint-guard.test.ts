@@ -39,11 +39,13 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const fakeDns = (table: Record<string, string[]>): Lookup => async (host) => {
-  const addresses = table[host];
-  if (!addresses) throw new Error("ENOTFOUND");
-  return addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-};
+const fakeDns =
+  (table: Record<string, string[]>): Lookup =>
+  async (host) => {
+    const addresses = table[host];
+    if (!addresses) throw new Error("ENOTFOUND");
+    return addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  };
 const refusedWith = (p: Promise<unknown>) =>
   p.then(
     () => "allowed",
@@ -61,7 +63,13 @@ describe("the endpoint allow-list", () => {
 
   it("refuses a host that is not listed, and the loopback ports of the app and the database", async () => {
     const list = parseAllowList(["api.example.com"]);
-    for (const url of ["http://evil.example.org/v1", "http://127.0.0.1:3000/api/users?x=", "http://127.0.0.1:5432/", "http://[::1]:8000/v1", "http://169.254.169.254/"])
+    for (const url of [
+      "http://evil.example.org/v1",
+      "http://127.0.0.1:3000/api/users?x=",
+      "http://127.0.0.1:5432/",
+      "http://[::1]:8000/v1",
+      "http://169.254.169.254/",
+    ])
       expect(await refusedWith(checkEndpoint(url, list, dns))).toMatch(/is not on the allow-list of endpoint hosts/);
     expect(await refusedWith(checkEndpoint("https://api.example.com/v1", list, dns))).toBe("allowed");
   });
@@ -70,7 +78,9 @@ describe("the endpoint allow-list", () => {
     expect(await refusedWith(checkEndpoint("http://rebind.example.com/v1", parseAllowList(["rebind.example.com"]), dns))).toBe(
       "The endpoint host rebind.example.com resolves to 127.0.0.1, a private, loopback or link-local address that is not on the allow-list.",
     );
-    expect(await refusedWith(checkEndpoint("http://mapped.example.com/v1", parseAllowList(["mapped.example.com"]), dns))).toMatch(/resolves to ::ffff:127\.0\.0\.1/);
+    expect(await refusedWith(checkEndpoint("http://mapped.example.com/v1", parseAllowList(["mapped.example.com"]), dns))).toMatch(
+      /resolves to ::ffff:127\.0\.0\.1/,
+    );
     expect(await refusedWith(checkEndpoint("http://vllm.internal:8000/v1", parseAllowList(["vllm.internal"]), dns))).toMatch(/resolves to 10\.1\.2\.3/);
     expect(await refusedWith(checkEndpoint("http://vllm.internal:8000/v1", parseAllowList(["vllm.internal", "10.0.0.0/8"]), dns))).toBe("allowed");
   });
@@ -96,7 +106,11 @@ describe("the endpoint allow-list", () => {
 describe("the pinned fetch", () => {
   it("connects to the address it checked, never looking the name up again", async () => {
     // The name does not resolve at all: only the checked address can have been used.
-    const target = await checkEndpoint(`http://model.invalid:${port}/v1`, parseAllowList([`model.invalid:${port}`, "127.0.0.1"]), fakeDns({ "model.invalid": ["127.0.0.1"] }));
+    const target = await checkEndpoint(
+      `http://model.invalid:${port}/v1`,
+      parseAllowList([`model.invalid:${port}`, "127.0.0.1"]),
+      fakeDns({ "model.invalid": ["127.0.0.1"] }),
+    );
     requests.length = 0;
     const res = await pinnedFetch(target)(`http://model.invalid:${port}/v1/chat/completions`, { method: "POST", body: "{}" });
     expect(res.status).toBe(200);
@@ -130,7 +144,12 @@ describe("a generate run with an endpoint", () => {
     return p;
   }
   const context = (projectId: string, baseUrl: string): GenerateContext => ({
-    run: { id: crypto.randomUUID(), config: { maxPrompts: 1, request: { source: { kind: "openai", baseUrl, model: "m", requestsPerMinute: 6000 } } }, projectId, secrets: undefined },
+    run: {
+      id: crypto.randomUUID(),
+      config: { maxPrompts: 1, request: { source: { kind: "openai", baseUrl, model: "m", requestsPerMinute: 6000 } } },
+      projectId,
+      secrets: undefined,
+    },
     signal: new AbortController().signal,
     progress: () => {},
     metrics: () => {},

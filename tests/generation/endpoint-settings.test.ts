@@ -12,7 +12,10 @@ const settingsRoute = await import("../../app/api/settings/endpoints/route");
 
 const call = (method: "GET" | "PUT", body?: unknown) =>
   settingsRoute[method](
-    new NextRequest("http://localhost/api/settings/endpoints", body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { "content-type": "application/json", origin: "http://localhost" } }),
+    new NextRequest(
+      "http://localhost/api/settings/endpoints",
+      body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { "content-type": "application/json", origin: "http://localhost" } },
+    ),
     { params: Promise.resolve({}) },
   );
 

@@ -47,7 +47,11 @@ afterAll(async () => {
 });
 
 const post = (p: string, body: unknown, secret: string | null = SECRET) =>
-  fetch(`${server.url}${p}`, { method: "POST", headers: { "content-type": "application/json", ...(secret ? { [SECRET_HEADER]: secret } : {}) }, body: JSON.stringify(body) });
+  fetch(`${server.url}${p}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(secret ? { [SECRET_HEADER]: secret } : {}) },
+    body: JSON.stringify(body),
+  });
 
 describe("inference server", () => {
   it("refuses a request without the shared secret", async () => {

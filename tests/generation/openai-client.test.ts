@@ -6,7 +6,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EndpointError, OpenAIClient, retryAfterMs } from "../../lib/generation/openai-client";
 
-type Seen = { at: number; auth: string | undefined; body: { model: string; n: number; temperature?: number; top_p?: number; max_tokens?: number; seed?: number; messages: unknown[] } };
+type Seen = {
+  at: number;
+  auth: string | undefined;
+  body: { model: string; n: number; temperature?: number; top_p?: number; max_tokens?: number; seed?: number; messages: unknown[] };
+};
 type Plan = (req: Seen, i: number) => { status: number; headers?: Record<string, string>; body: unknown; delayMs?: number };
 
 const KEY = "sk-test-very-secret-0123456789";
@@ -42,7 +46,10 @@ const reset = (p: Plan) => {
   seen = [];
   inFlight = maxInFlight = 0;
 };
-const ok = (n: number, prefix = "answer") => ({ status: 200, body: { choices: Array.from({ length: n }, (_, j) => ({ index: j, message: { role: "assistant", content: `${prefix} ${j}` } })) } });
+const ok = (n: number, prefix = "answer") => ({
+  status: 200,
+  body: { choices: Array.from({ length: n }, (_, j) => ({ index: j, message: { role: "assistant", content: `${prefix} ${j}` } })) },
+});
 const messages = [{ role: "user" as const, content: "Say hi" }];
 
 describe("OpenAIClient", () => {

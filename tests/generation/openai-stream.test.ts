@@ -57,7 +57,16 @@ describe("OpenAIClient with stream: true", () => {
     plan = () => ({
       status: 200,
       gapMs: 5,
-      events: [chunk([[0, "Hel"]]), chunk([[1, "Good"], [0, "lo"]]), chunk([[1, "bye"]]), chunk([[0, " there"]]), { ...chunk([]), choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }],
+      events: [
+        chunk([[0, "Hel"]]),
+        chunk([
+          [1, "Good"],
+          [0, "lo"],
+        ]),
+        chunk([[1, "bye"]]),
+        chunk([[0, " there"]]),
+        { ...chunk([]), choices: [{ index: 0, delta: {}, finish_reason: "stop" }] },
+      ],
     });
     const client = new OpenAIClient({ baseUrl, model: "m-1", apiKey: KEY, stream: true, requestsPerMinute: 6000 });
     expect(await client.chat(messages, 2, { temperature: 0.5, maxTokens: 16 })).toEqual(["Hello there", "Goodbye"]);

@@ -34,7 +34,10 @@ describe("generate request", () => {
   it("names the bad field", () => {
     const issue = (v: unknown) => generateRequestSchema.safeParse(v).error?.issues[0];
     expect(issue({ k: 12 })).toMatchObject({ path: ["k"], message: "must be at most 9" });
-    expect(issue({ source: { kind: "artifacts", artifactIds: [] } })).toMatchObject({ path: ["source", "artifactIds"], message: "must name at least one checkpoint" });
+    expect(issue({ source: { kind: "artifacts", artifactIds: [] } })).toMatchObject({
+      path: ["source", "artifactIds"],
+      message: "must name at least one checkpoint",
+    });
     expect(issue({ source: { kind: "openai", baseUrl: "ftp://x", model: "m" } })?.path).toEqual(["source", "baseUrl"]);
   });
 });

@@ -65,7 +65,10 @@ describe("runGenerate", () => {
     // a prompt whose ranking task holds imported answers still gets a round from the policy
     const done = await db.$transaction(async (tx) => {
       const pr = await addPrompt(tx, p, { messages: [{ role: "user", content: "already ranked" }], format: "text" });
-      return addRankingTask(tx, p, pr.id, [{ text: "a", source: "import" }, { text: "b", source: "import" }]);
+      return addRankingTask(tx, p, pr.id, [
+        { text: "a", source: "import" },
+        { text: "b", source: "import" },
+      ]);
     });
     const admin = await makeUser("admin");
     await promoteGenerator(db, admin, p.id, { artifactId: policyId });
@@ -92,7 +95,11 @@ describe("runGenerate", () => {
 
     const labeler = await makeUser("labeler");
     const handedOut: string[] = [];
-    for (let got = await nextTask(sqlPool(), labeler, { projectId: p.id, kind: "ranking" }); got; got = await nextTask(sqlPool(), labeler, { projectId: p.id, kind: "ranking" })) {
+    for (
+      let got = await nextTask(sqlPool(), labeler, { projectId: p.id, kind: "ranking" });
+      got;
+      got = await nextTask(sqlPool(), labeler, { projectId: p.id, kind: "ranking" })
+    ) {
       handedOut.push(got.taskId);
       await skipTask(sqlPool(), labeler, { taskId: got.taskId, reason: "next", report: false });
     }
@@ -114,7 +121,11 @@ describe("runGenerate", () => {
   it("shares the K answers of a task among the named checkpoints", async () => {
     const p = await project(2, 3);
     const otherId = await registerArtifact("base", uniq("tiny-base"), policyDir);
-    const { ctx } = context(p.id, { maxPrompts: 1, maxNewTokens: 4, request: { source: { kind: "artifacts", artifactIds: [policyId, otherId] }, sampling: { temperature: 0 } } });
+    const { ctx } = context(p.id, {
+      maxPrompts: 1,
+      maxNewTokens: 4,
+      request: { source: { kind: "artifacts", artifactIds: [policyId, otherId] }, sampling: { temperature: 0 } },
+    });
     expect(await runGenerate(ctx)).toMatchObject({ prompts: 1, tasks: 1 });
     const [task] = await tasksOf(p.id);
     const ids = task.items.map((i) => i.completion.artifactId).sort();
@@ -130,14 +141,20 @@ describe("runGenerate", () => {
       auth.push(req.headers.authorization);
       const body = JSON.parse(raw) as { n: number; model: string; max_tokens: number };
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ choices: Array.from({ length: body.n }, (_, i) => ({ message: { content: `${body.model} answer ${i} (${body.max_tokens})` } })) }));
+      res.end(
+        JSON.stringify({ choices: Array.from({ length: body.n }, (_, i) => ({ message: { content: `${body.model} answer ${i} (${body.max_tokens})` } })) }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const p = await project(2, 2);
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
       await allowEndpointHost(new URL(baseUrl).host); // a loopback endpoint is reached only when listed
-      const { ctx } = context(p.id, { maxPrompts: 5, maxNewTokens: 20, request: { source: { kind: "openai", baseUrl, model: "big-llm", requestsPerMinute: 6000, concurrency: 2 } } }, { apiKey: "sk-secret" });
+      const { ctx } = context(
+        p.id,
+        { maxPrompts: 5, maxNewTokens: 20, request: { source: { kind: "openai", baseUrl, model: "big-llm", requestsPerMinute: 6000, concurrency: 2 } } },
+        { apiKey: "sk-secret" },
+      );
       expect(await runGenerate(ctx)).toMatchObject({ prompts: 2, tasks: 2 });
       const tasks = await tasksOf(p.id);
       const texts = tasks.flatMap((t) => t.items.map((i) => i.completion.text)).sort();

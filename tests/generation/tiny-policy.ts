@@ -10,7 +10,22 @@ export async function trainTinyPolicy(dir: string): Promise<string> {
   const lines = Array.from({ length: 24 }, (_, i) => JSON.stringify({ prompt: `hi ${i}`, response: `hello ${i}!` }));
   fs.writeFileSync(data, lines.join("\n"));
   const out = path.join(dir, "tiny-sft");
-  await trainLM({ mode: "sft", model: "tiny", data: [data], out, steps: 8, batchSize: 4, seqLen: 32, warmupSteps: 1, maxLr: 3e-3, minLr: 3e-4, evalEvery: 0, saveEvery: 0, threads: 1, valFraction: 0.1 });
+  await trainLM({
+    mode: "sft",
+    model: "tiny",
+    data: [data],
+    out,
+    steps: 8,
+    batchSize: 4,
+    seqLen: 32,
+    warmupSteps: 1,
+    maxLr: 3e-3,
+    minLr: 3e-4,
+    evalEvery: 0,
+    saveEvery: 0,
+    threads: 1,
+    valFraction: 0.1,
+  });
   return out;
 }
 

@@ -31,7 +31,11 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
   const file = Array.from({ length: opts.answerSets }, (_, i) =>
     JSON.stringify({ prompt: `fault prompt ${i} ${tag}`, responses: ["one", "two", "three", "four"].map((r) => `${r} ${i}`) }),
   ).join("\n");
-  const imported = await importFile(db, { id: admin.id, email: admin.email, name: "", role: "admin" }, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] });
+  const imported = await importFile(
+    db,
+    { id: admin.id, email: admin.email, name: "", role: "admin" },
+    { projectId: project.id, kind: "answers", format: "jsonl", source: [file] },
+  );
   // Labelers share the admin's password hash: one scrypt instead of one per labeler (they sign in by token).
   const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: admin.id }, select: { passwordHash: true } });
   const users = await db.user.createManyAndReturn({
@@ -201,8 +205,14 @@ export function runLabelers(opts: {
       const clientId = crypto.randomUUID();
       const [url, body] =
         task.kind === "ranking"
-          ? ["/api/tasks/ranking", { clientId, taskId: task.taskId, tiers: Math.random() < 0.5 ? "A > B > C = D" : "D > C > B > A", answers: [], timeSpentMs: 1000 }]
-          : ["/api/tasks/demonstration", { clientId, taskId: task.taskId, text: `A demonstration from ${who.userId.slice(0, 8)}: clear and kind.`, timeSpentMs: 1000 }];
+          ? [
+              "/api/tasks/ranking",
+              { clientId, taskId: task.taskId, tiers: Math.random() < 0.5 ? "A > B > C = D" : "D > C > B > A", answers: [], timeSpentMs: 1000 },
+            ]
+          : [
+              "/api/tasks/demonstration",
+              { clientId, taskId: task.taskId, text: `A demonstration from ${who.userId.slice(0, 8)}: clear and kind.`, timeSpentMs: 1000 },
+            ];
       const a = await send(next, url, token, body);
       if (!a) {
         stats.abandoned++;

@@ -47,7 +47,9 @@ export function startPgCluster(port: number): PgCluster {
   const log = path.join(dir, "server.log");
   if (isRoot()) execFileSync("chown", ["postgres", dir]);
   const as = (cmd: string, args: string[]) =>
-    isRoot() ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" }) : execFileSync(path.join(bin, cmd), args, { stdio: "pipe" });
+    isRoot()
+      ? execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" })
+      : execFileSync(path.join(bin, cmd), args, { stdio: "pipe" });
   as("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
   // Loopback only, socket in our own folder; durability settings left at their defaults, so a
   // restart is the real thing (a checkpoint on shutdown, WAL replayed on start when killed).

@@ -51,7 +51,9 @@ export async function timeOneSubmit(page: Page): Promise<SubmitTiming> {
   // The save's request, sent at the click: its answer is in the page's resource timings once it has come.
   const save = await page.waitForFunction(
     (t0) => {
-      const e = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((x) => x.name.includes("/api/tasks/ranking") && x.startTime >= t0);
+      const e = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find(
+        (x) => x.name.includes("/api/tasks/ranking") && x.startTime >= t0,
+      );
       return e ? e.responseEnd - t0 : false;
     },
     shown.t0,

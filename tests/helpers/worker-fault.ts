@@ -67,15 +67,24 @@ export async function killWorkerMidCheckpoint(opts: { storage: string; steps?: n
 
   const rescuer = spawnWorker(env);
   try {
-    await waitFor("another worker to take the run over", async () => {
-      const r = await getRun(run.id);
-      return r.attempt >= 2 && r.status !== "queued" ? r : undefined;
-    }, 120_000, 50);
+    await waitFor(
+      "another worker to take the run over",
+      async () => {
+        const r = await getRun(run.id);
+        return r.attempt >= 2 && r.status !== "queued" ? r : undefined;
+      },
+      120_000,
+      50,
+    );
     const recovery = (performance.now() - killedAt) / 1000;
-    const done = await waitFor("the run to finish", async () => {
-      const r = await getRun(run.id);
-      return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
-    }, 300_000);
+    const done = await waitFor(
+      "the run to finish",
+      async () => {
+        const r = await getRun(run.id);
+        return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
+      },
+      300_000,
+    );
     await sleep(100);
     const lossSteps = (await getRunMetrics(run.id)).filter((m) => m.name === "loss").map((m) => m.step);
     // The first attempt started in an empty folder: a resume line can only come from the second.

@@ -31,6 +31,8 @@ describe("parseTrustProxy", () => {
       ["1.5", "1.5"],
       ["10.0.0.1, proxy.local", "proxy.local"],
     ])
-      expect(() => parseTrustProxy(raw), raw).toThrow(`TRUST_PROXY must be a number of proxy hops or a list of proxy addresses / CIDR ranges; "${entry}" is neither.`);
+      expect(() => parseTrustProxy(raw), raw).toThrow(
+        `TRUST_PROXY must be a number of proxy hops or a list of proxy addresses / CIDR ranges; "${entry}" is neither.`,
+      );
   });
 });

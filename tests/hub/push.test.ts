@@ -67,7 +67,11 @@ beforeAll(async () => {
       expect(p.transfers).toContain("basic");
       return json(200, {
         transfer: "basic",
-        objects: p.objects.map((o) => (lfs.has(o.oid) ? { oid: o.oid, size: o.size } : { oid: o.oid, size: o.size, actions: { upload: { href: `${baseUrl}/lfs-storage/${o.oid}?size=${o.size}` } } })),
+        objects: p.objects.map((o) =>
+          lfs.has(o.oid)
+            ? { oid: o.oid, size: o.size }
+            : { oid: o.oid, size: o.size, actions: { upload: { href: `${baseUrl}/lfs-storage/${o.oid}?size=${o.size}` } } },
+        ),
       });
     }
     if (req.method === "PUT" && (m = url.pathname.match(/^\/lfs-storage\/([0-9a-f]{64})$/))) {
@@ -80,7 +84,11 @@ beforeAll(async () => {
       expect(req.headers["content-type"]).toBe("application/x-ndjson");
       const repo = repos.get(`${m[1]}:${m[2]}`);
       if (!repo) return json(404, { error: "Repository not found" });
-      const lines = body.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { key: string; value: Record<string, unknown> });
+      const lines = body
+        .toString()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { key: string; value: Record<string, unknown> });
       const header = lines.find((l) => l.key === "header");
       if (!header || lines[0] !== header) return json(400, { error: "The first line must be the header" });
       const files = new Map<string, Buffer>();
@@ -90,7 +98,8 @@ beforeAll(async () => {
           files.set(l.value.path as string, Buffer.from(l.value.content as string, "base64"));
         } else if (l.key === "lfsFile") {
           const data = lfs.get(l.value.oid as string);
-          if (!data || data.length !== l.value.size || l.value.algo !== "sha256") return json(422, { error: `LFS object of ${l.value.path as string} was not uploaded` });
+          if (!data || data.length !== l.value.size || l.value.algo !== "sha256")
+            return json(422, { error: `LFS object of ${l.value.path as string} was not uploaded` });
           files.set(l.value.path as string, data);
         } else return json(400, { error: `unknown key ${l.key}` });
       }
@@ -137,7 +146,9 @@ describe("pushFolder (the request layer)", () => {
     for (const p of out.files) expect(repo.files.get(p)).toEqual(fs.readFileSync(path.join(dir, p)));
     // the documented order: create, preupload, LFS batch, one PUT per LFS object (the weights and the Parquet file), the commit
     expect(calls.slice(0, 3)).toEqual(["POST /api/repos/create", "POST /api/models/me/tiny/preupload/main", "POST /me/tiny.git/info/lfs/objects/batch"]);
-    expect(calls.slice(3, -1).sort()).toEqual([sha256(weights), sha256(fs.readFileSync(path.join(dir, "data/train-00000-of-00001.parquet")))].map((o) => `PUT /lfs-storage/${o}`).sort());
+    expect(calls.slice(3, -1).sort()).toEqual(
+      [sha256(weights), sha256(fs.readFileSync(path.join(dir, "data/train-00000-of-00001.parquet")))].map((o) => `PUT /lfs-storage/${o}`).sort(),
+    );
     expect(calls.at(-1)).toBe("POST /api/models/me/tiny/commit/main");
   });
 
@@ -153,7 +164,14 @@ describe("pushFolder (the request layer)", () => {
 
   it("fails in one sentence with the Hub's status, never the token", async () => {
     const dir = folder({ "README.md": "x" });
-    const err = await pushFolder({ repo: "me/denied", type: "dataset", token: "hf_wrong_token_value", title: "t", hubUrl: baseUrl, files: [{ path: "README.md", file: path.join(dir, "README.md") }] }).catch((e: Error) => e);
+    const err = await pushFolder({
+      repo: "me/denied",
+      type: "dataset",
+      token: "hf_wrong_token_value",
+      title: "t",
+      hubUrl: baseUrl,
+      files: [{ path: "README.md", file: path.join(dir, "README.md") }],
+    }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/^The Hub refused the stored token for the dataset repository me\/denied \(401\)/);
     expect((err as Error).message).not.toContain("hf_wrong_token_value");
@@ -162,7 +180,14 @@ describe("pushFolder (the request layer)", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const down = await pushFolder({ repo: "me/x", type: "model", token: TOKEN, title: "t", hubUrl: `http://127.0.0.1:${port}`, files: [{ path: "README.md", file: path.join(dir, "README.md") }] }).catch((e: Error) => e);
+    const down = await pushFolder({
+      repo: "me/x",
+      type: "model",
+      token: TOKEN,
+      title: "t",
+      hubUrl: `http://127.0.0.1:${port}`,
+      files: [{ path: "README.md", file: path.join(dir, "README.md") }],
+    }).catch((e: Error) => e);
     expect((down as Error).message).toBe("The Hub could not be reached while pushing to the model repository me/x: ECONNREFUSED.");
   });
 });
@@ -175,9 +200,16 @@ describe("the stored token and the pushes of exports and checkpoints", () => {
     expect(await hubStatus(db)).toMatchObject({ enabled: false, hubUrl: baseUrl, token: { set: false } });
 
     // a checkpoint folder in storage, registered as a model
-    const dir = folder({ "config.json": "{}\n", "model.safetensors": crypto.randomBytes(2000), "optimizer.safetensors": crypto.randomBytes(4000), "trainer_state.json": "{}" });
+    const dir = folder({
+      "config.json": "{}\n",
+      "model.safetensors": crypto.randomBytes(2000),
+      "optimizer.safetensors": crypto.randomBytes(4000),
+      "trainer_state.json": "{}",
+    });
     const art = await db.modelArtifact.create({ data: { kind: "sft", name: "hub sft", path: dir } });
-    await expect(pushModel(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow("Pushing to the Hugging Face Hub is off: set HUB_PUSH=1 to turn it on.");
+    await expect(pushModel(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow(
+      "Pushing to the Hugging Face Hub is off: set HUB_PUSH=1 to turn it on.",
+    );
     process.env.HUB_PUSH = "1";
     await expect(pushModel(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow("No Hugging Face token is stored");
 
@@ -205,7 +237,12 @@ describe("the stored token and the pushes of exports and checkpoints", () => {
       fs.writeFileSync(path.join(edir, name), data);
     }
     await db.export.create({
-      data: { id: exportId, kind: "rm", createdById: admin.id, files: Object.entries(files).map(([name, d]) => ({ name, sha256: sha256(Buffer.from(d)), bytes: Buffer.from(d).length })) },
+      data: {
+        id: exportId,
+        kind: "rm",
+        createdById: admin.id,
+        files: Object.entries(files).map(([name, d]) => ({ name, sha256: sha256(Buffer.from(d)), bytes: Buffer.from(d).length })),
+      },
     });
     const ds = await pushExport(db, admin, exportId, hubPushInput.parse({ repo: "me/rankings", private: false }));
     expect(ds).toMatchObject({ type: "dataset", url: `${baseUrl}/datasets/me/rankings` });

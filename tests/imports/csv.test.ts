@@ -89,7 +89,7 @@ describe("CSV delimiters and encodings", () => {
       [2, { prompt: "a; b", id: "1" }],
       [3, { prompt: "c", id: "2" }],
     ]);
-    expect(await records(["prompt\tid\n\"x, y\"\t7\n"])).toEqual([[2, { prompt: "x, y", id: "7" }]]);
+    expect(await records(['prompt\tid\n"x, y"\t7\n'])).toEqual([[2, { prompt: "x, y", id: "7" }]]);
   });
   it("drops a UTF-8 BOM split across chunks and keeps quoted newlines", async () => {
     expect(await records([new Uint8Array([0xef, 0xbb]), new Uint8Array([0xbf]), 'prompt,id\n"two\r\nlines",1\n'])).toEqual([

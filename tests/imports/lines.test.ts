@@ -45,9 +45,11 @@ describe("readLines", () => {
   });
   it("feeds one byte at a time from a Node Readable", async () => {
     const all = bytes("\uFEFFx,y\r\n日本\n");
-    const stream = Readable.from((function* () {
-      for (const b of all) yield Buffer.from([b]);
-    })());
+    const stream = Readable.from(
+      (function* () {
+        for (const b of all) yield Buffer.from([b]);
+      })(),
+    );
     expect(await collect(stream)).toEqual([
       [1, "x,y"],
       [2, "日本"],
@@ -88,8 +90,6 @@ describe("readLines", () => {
     await expect(collect(["é".repeat(6)], 10)).rejects.toThrow("Line 1: the line is longer than the limit of 10 bytes.");
   });
   it("refuses invalid UTF-8 with the line number", async () => {
-    await expect(collect([bytes("ok\n"), new Uint8Array([0x61, 0xff, 0x0a])])).rejects.toThrow(
-      "Line 2: the line is not valid UTF-8 text.",
-    );
+    await expect(collect([bytes("ok\n"), new Uint8Array([0x61, 0xff, 0x0a])])).rejects.toThrow("Line 2: the line is not valid UTF-8 text.");
   });
 });

@@ -27,7 +27,7 @@ describe("detectFormat", () => {
 
 describe("parseImport, JSON (one array of records)", () => {
   const records = [
-    { prompt: "one [with] brackets, commas and \"quotes\" \\" },
+    { prompt: 'one [with] brackets, commas and "quotes" \\' },
     { messages: [{ role: "user", content: "two }]" }], id: "p2" },
     { prompt: "three ✓ — ünïcode" },
   ];
@@ -35,11 +35,7 @@ describe("parseImport, JSON (one array of records)", () => {
   it("yields every record of the array with the line it starts on, across any chunk boundaries", async () => {
     const file = JSON.stringify(records, null, 2);
     const whole = await all([file], { format: "json", kind: "prompts" });
-    expect(whole.map((r) => (r.record as { messages: { content: string }[] }).messages[0].content)).toEqual([
-      records[0].prompt,
-      "two }]",
-      records[2].prompt,
-    ]);
+    expect(whole.map((r) => (r.record as { messages: { content: string }[] }).messages[0].content)).toEqual([records[0].prompt, "two }]", records[2].prompt]);
     expect(whole.map((r) => r.line)).toEqual([2, 5, 14]);
     // one byte at a time (multi-byte characters split between chunks) gives the same records
     const bytes = new TextEncoder().encode(file);
@@ -53,7 +49,10 @@ describe("parseImport, JSON (one array of records)", () => {
   it("refuses what is not one array of records, in one sentence naming the line", async () => {
     const opts = { format: "json" as const, kind: "prompts" as const };
     expect(await failure(all(['{"prompt":"a"}'], opts))).toMatchObject({ line: 1, message: expect.stringMatching(/must hold one JSON array of records/) });
-    expect(await failure(all(['[\n{"prompt":"a"},\n{"prompt": }\n]'], opts))).toMatchObject({ line: 3, message: "Line 3: the record starting on this line is not valid JSON." });
+    expect(await failure(all(['[\n{"prompt":"a"},\n{"prompt": }\n]'], opts))).toMatchObject({
+      line: 3,
+      message: "Line 3: the record starting on this line is not valid JSON.",
+    });
     expect(await failure(all(['[{"prompt":"a"},,{"prompt":"b"}]'], opts))).toMatchObject({ reason: "json", message: expect.stringMatching(/missing/) });
     expect(await failure(all(['[{"prompt":"a"},]'], opts))).toMatchObject({ reason: "json" });
     expect(await failure(all(['[{"prompt":"a"}] x'], opts))).toMatchObject({ message: expect.stringMatching(/after the array's closing/) });
@@ -87,9 +86,7 @@ describe("parseImport, JSONL", () => {
   });
   it("refuses an answer set with K out of range, or not the project's K", async () => {
     const file = '{"prompt":"q","responses":["a","b"]}\n{"prompt":"q","responses":["a"]}\n';
-    expect((await failure(all([file], { format: "jsonl", kind: "answers" }))).message).toBe(
-      'Line 2: field "responses" must hold 2 to 9 answers.',
-    );
+    expect((await failure(all([file], { format: "jsonl", kind: "answers" }))).message).toBe('Line 2: field "responses" must hold 2 to 9 answers.');
     const ten = JSON.stringify({ prompt: "q", responses: Array.from({ length: 10 }, (_, i) => `r${i}`) });
     expect((await failure(all([ten], { format: "jsonl", kind: "answers" }))).line).toBe(1);
     expect((await failure(all([file], { format: "jsonl", kind: "answers", answersPerTask: 4 }))).message).toBe(
@@ -139,12 +136,7 @@ describe("parseImport, JSONL", () => {
 
 describe("parseImport, CSV", () => {
   it("reads prompts with quoted newlines, JSON columns and record-start line numbers", async () => {
-    const file = [
-      "id,prompt,split,metadata",
-      'a,"first line',
-      'second line, with comma",test,"{""lang"":""en""}"',
-      "b,plain,,",
-    ].join("\r\n");
+    const file = ["id,prompt,split,metadata", 'a,"first line', 'second line, with comma",test,"{""lang"":""en""}"', "b,plain,,"].join("\r\n");
     const out = await all([file], { format: "csv", kind: "prompts" });
     expect(out.map((r) => r.line)).toEqual([2, 4]);
     expect(out[0].record).toMatchObject({
@@ -178,9 +170,7 @@ describe("parseImport, CSV", () => {
   });
   it("reports a bad record by the line it starts on, after a multi-line record", async () => {
     const file = 'prompt,response_1,response_2\n"multi\nline",a,b\nQ,only,\n';
-    expect((await failure(all([file], { format: "csv", kind: "answers" }))).message).toBe(
-      'Line 4: field "responses" must hold 2 to 9 answers.',
-    );
+    expect((await failure(all([file], { format: "csv", kind: "answers" }))).message).toBe('Line 4: field "responses" must hold 2 to 9 answers.');
   });
   it("refuses a header-only file as empty", async () => {
     expect((await failure(all(["prompt\n"], { format: "csv", kind: "prompts" }))).reason).toBe("empty_file");

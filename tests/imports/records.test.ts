@@ -1,13 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ImportError } from "../../lib/imports/errors";
-import {
-  canonicalJson,
-  contentHashOf,
-  csvToRecord,
-  normalizeAnswerSetRecord,
-  normalizePromptRecord,
-} from "../../lib/imports/records";
+import { canonicalJson, contentHashOf, csvToRecord, normalizeAnswerSetRecord, normalizePromptRecord } from "../../lib/imports/records";
 
 function message(fn: () => unknown): string {
   try {
@@ -69,11 +63,22 @@ describe("prompt records", () => {
     [{ messages: [] }, 'field "messages" must hold at least one message.'],
     [{ messages: [{ role: "bot", content: "x" }] }, 'field "messages.1.role" must be "system", "user" or "assistant".'],
     [
-      { messages: [{ role: "user", content: "x" }, { role: "assistant", content: "y" }] },
+      {
+        messages: [
+          { role: "user", content: "x" },
+          { role: "assistant", content: "y" },
+        ],
+      },
       'field "messages.2.role" must be user for the last message, which the model answers.',
     ],
     [
-      { messages: [{ role: "user", content: "x" }, { role: "system", content: "y" }, { role: "user", content: "z" }] },
+      {
+        messages: [
+          { role: "user", content: "x" },
+          { role: "system", content: "y" },
+          { role: "user", content: "z" },
+        ],
+      },
       'field "messages.2.role" may be system only for the first message.',
     ],
     [{ prompt: "x", split: "dev" }, 'field "split" must be "train", "validation" or "test".'],

@@ -18,7 +18,13 @@ describe("tier keys on the ranking board", () => {
 
   it("1, 2, 3, 3 on A, B, C, D ranks A > B > C = D", () => {
     let b = startBoard(4);
-    for (const [pos, key] of [[A, 1], [B, 2], [C, 3], [D, 3]]) b = placeByKey(b, pos, key - 1);
+    for (const [pos, key] of [
+      [A, 1],
+      [B, 2],
+      [C, 3],
+      [D, 3],
+    ])
+      b = placeByKey(b, pos, key - 1);
     expect(partialNotation(b)).toBe("A > B > C = D");
     expect(rankedTiers(b)).toEqual([[A], [B], [C, D]]);
   });

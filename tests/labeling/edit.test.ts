@@ -45,8 +45,19 @@ describe("editing own work", () => {
       { position: 3, tier: 0, likert: null, flags: [] },
     ]);
     // an answer's details sent with the edit replace that answer's, and only that answer's
-    await editRanking(db, u, r.id, { tiers: "A > B > C > D", answers: [{ position: 0, flags: [] }, { position: 1, likert: 5 }] });
-    expect((await detail()).map((a) => [a.likert, a.flags])).toEqual([[null, []], [5, []], [2, []], [null, []]]);
+    await editRanking(db, u, r.id, {
+      tiers: "A > B > C > D",
+      answers: [
+        { position: 0, flags: [] },
+        { position: 1, likert: 5 },
+      ],
+    });
+    expect((await detail()).map((a) => [a.likert, a.flags])).toEqual([
+      [null, []],
+      [5, []],
+      [2, []],
+      [null, []],
+    ]);
   });
 
   it("edits a demonstration within the project's length limits", async () => {

@@ -41,7 +41,13 @@ async function exportLines(admin: User, req: CreateExportRequest) {
   const e = await createExport(db, admin, createExportInput.parse(req));
   return e.files
     .filter((f) => f.name.endsWith(".jsonl"))
-    .flatMap((f) => fs.readFileSync(exportFile(e, f.name).path, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+    .flatMap((f) =>
+      fs
+        .readFileSync(exportFile(e, f.name).path, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
 }
 
 describe("importing gold tasks", () => {
@@ -72,7 +78,7 @@ describe("importing gold tasks", () => {
     ]);
     const err = await importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] }).catch((e: Error) => e);
     expect((err as Error).message).toBe(
-      'Line 2: the gold ranking does not fit the record\'s 4 answers (Answer E is not in this task, whose answers are A to D).',
+      "Line 2: the gold ranking does not fit the record's 4 answers (Answer E is not in this task, whose answers are A to D).",
     );
     const missing = lines([{ prompt: `m ${tag}`, responses: ["a", "b", "c", "d"], gold_tiers: [[0], [1], [2]] }]);
     await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [missing] })).rejects.toThrow(
@@ -162,10 +168,7 @@ describe("gold accuracy and exports", () => {
     // the good labeler's plain rankings are exported; no gold ranking ever is, in any layout
     for (let i = 0; i < 6; i++) await rank(good, "B > A");
     const goldTexts = new Set((await db.completion.findMany({ where: { taskItems: { some: { taskId: { in: [...goldIds] } } } } })).map((c) => c.text));
-    for (const req of [
-      { kind: "rm", includeTies: true, margin: true },
-      { kind: "rankings" },
-    ] as const) {
+    for (const req of [{ kind: "rm", includeTies: true, margin: true }, { kind: "rankings" }] as const) {
       const rows = await exportLines(admin, { ...req, projectId: project.id, validation: 0 });
       expect(rows.length).toBeGreaterThan(0);
       const texts = rows.flatMap((r) => [r.chosen, r.rejected, ...((r.responses as string[]) ?? [])]).filter((x) => typeof x === "string");

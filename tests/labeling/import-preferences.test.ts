@@ -24,7 +24,12 @@ const lines = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n")
 async function imported(projectId: string) {
   return db.ranking.findMany({
     where: { task: { projectId } },
-    select: { notation: true, importedFrom: true, task: { select: { done: true, wanted: true } }, comparisons: { select: { margin: true, importedMargin: true, tie: true } } },
+    select: {
+      notation: true,
+      importedFrom: true,
+      task: { select: { done: true, wanted: true } },
+      comparisons: { select: { margin: true, importedMargin: true, tie: true } },
+    },
     orderBy: { createdAt: "asc" },
   });
 }
@@ -121,7 +126,12 @@ describe("importing preference data as rankings", () => {
     });
     const r = await importPreferences(db, admin, { projectId: project.id, format: "parquet", source: [new Uint8Array(buf)], fileName: "train.parquet" });
     expect(r).toMatchObject({ layout: "trl", records: n, created: n });
-    const bad = parquetWriteBuffer({ columnData: [{ name: "question", data: ["q"], type: "STRING" }, { name: "answer", data: ["a"], type: "STRING" }] });
+    const bad = parquetWriteBuffer({
+      columnData: [
+        { name: "question", data: ["q"], type: "STRING" },
+        { name: "answer", data: ["a"], type: "STRING" },
+      ],
+    });
     await expect(
       importPreferences(db, admin, { projectId: project.id, format: "parquet", source: [new Uint8Array(bad)], fileName: "odd.parquet" }),
     ).rejects.toThrow("odd.parquet: the columns (question, answer) are in none of the preference layouts");
@@ -145,9 +155,21 @@ describe("importing preference data as rankings", () => {
     const admin = await makeUser("admin");
     const ok = { chosen: "\n\nHuman: hi\n\nAssistant: hello", rejected: "\n\nHuman: hi\n\nAssistant: bye" };
     const cases: [string, unknown[], RegExp][] = [
-      ["hh.jsonl", [ok, { chosen: "\n\nHuman: hi\n\nAssistant: a", rejected: "\n\nHuman: hello\n\nAssistant: b" }], /^hh\.jsonl, line 2: the chosen and rejected transcripts do not share a prompt/],
-      ["uf.jsonl", [{ prompt: "p", completions: [{ response: "only one", rating: 3 }] }], /^uf\.jsonl, line 1: the record has 1 completion; a ranking needs at least 2\.$/],
-      ["mixed.jsonl", [{ prompt: "p", chosen: "a", rejected: "b" }, ok], /^mixed\.jsonl, line 2: the record is in the Anthropic HH-RLHF layout, but the file is in the TRL preference pairs layout\.$/],
+      [
+        "hh.jsonl",
+        [ok, { chosen: "\n\nHuman: hi\n\nAssistant: a", rejected: "\n\nHuman: hello\n\nAssistant: b" }],
+        /^hh\.jsonl, line 2: the chosen and rejected transcripts do not share a prompt/,
+      ],
+      [
+        "uf.jsonl",
+        [{ prompt: "p", completions: [{ response: "only one", rating: 3 }] }],
+        /^uf\.jsonl, line 1: the record has 1 completion; a ranking needs at least 2\.$/,
+      ],
+      [
+        "mixed.jsonl",
+        [{ prompt: "p", chosen: "a", rejected: "b" }, ok],
+        /^mixed\.jsonl, line 2: the record is in the Anthropic HH-RLHF layout, but the file is in the TRL preference pairs layout\.$/,
+      ],
       ["odd.jsonl", [{ question: "q" }], /^odd\.jsonl, line 1: the record is in none of the preference layouts/],
       ["rank.jsonl", [{ prompt: "p", responses: ["a", "b"], ranking: "A > C" }], /^rank\.jsonl, line 1: the ranking is not valid/],
     ];
@@ -174,7 +196,12 @@ describe("importing preference data as rankings", () => {
     expect(JSON.stringify(report)).not.toContain(admin.email);
     const rows = async (importedLabels: "include" | "exclude" | "only") => {
       const e = await createExport(db, admin, createExportInput.parse({ kind: "rm", projectId: project.id, validation: 0, margin: true, importedLabels }));
-      return fs.readFileSync(exportFile(e, "train.jsonl").path, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      return fs
+        .readFileSync(exportFile(e, "train.jsonl").path, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     };
     expect(await rows("include")).toHaveLength(7);
     expect(await rows("exclude")).toHaveLength(6);

@@ -13,7 +13,14 @@ describe("importing prompts", () => {
     const tag = uniq();
     const file = lines([
       { prompt: `Say hi ${tag}` },
-      { messages: [{ role: "system", content: "Be brief." }, { role: "user", content: `Count ${tag}` }], split: "validation", id: "x-2" },
+      {
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: `Count ${tag}` },
+        ],
+        split: "validation",
+        id: "x-2",
+      },
       { prompt: `Say hi ${tag}` }, // duplicate inside the file
     ]);
     const first = await importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] });
@@ -30,9 +37,7 @@ describe("importing prompts", () => {
     const { project } = await makeProject();
     const admin = await makeUser("admin");
     const file = lines([{ prompt: "one" }, { prompt: "two" }]) + "{not json}\n" + lines([{ prompt: "four" }]);
-    await expect(
-      importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] }),
-    ).rejects.toThrow(/^Line 3: /);
+    await expect(importFile(db, admin, { projectId: project.id, kind: "prompts", format: "jsonl", source: [file] })).rejects.toThrow(/^Line 3: /);
     expect(await db.prompt.count({ where: { projectId: project.id } })).toBe(0);
   });
 
@@ -72,17 +77,21 @@ describe("importing answer sets", () => {
   it("refuses an answer set with one answer, naming the line", async () => {
     const { project } = await makeProject();
     const admin = await makeUser("admin");
-    const file = lines([{ prompt: "a", responses: ["x", "y", "z", "w"] }, { prompt: "b", responses: ["only one"] }]);
-    await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] })).rejects.toThrow(
-      /^Line 2: /,
-    );
+    const file = lines([
+      { prompt: "a", responses: ["x", "y", "z", "w"] },
+      { prompt: "b", responses: ["only one"] },
+    ]);
+    await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] })).rejects.toThrow(/^Line 2: /);
     expect(await db.task.count({ where: { projectId: project.id } })).toBe(0);
   });
 
   it("refuses an answer set whose size is not the project's K, naming the line, and writes nothing", async () => {
     const { project } = await makeProject({ k: 4 });
     const admin = await makeUser("admin");
-    const file = lines([{ prompt: "a", responses: ["1", "2", "3", "4"] }, { prompt: "b", responses: ["x", "y"] }]);
+    const file = lines([
+      { prompt: "a", responses: ["1", "2", "3", "4"] },
+      { prompt: "b", responses: ["x", "y"] },
+    ]);
     await expect(importFile(db, admin, { projectId: project.id, kind: "answers", format: "jsonl", source: [file] })).rejects.toThrow(
       "Line 2: the record has 2 answers but this project ranks 4 per task.",
     );
@@ -92,7 +101,14 @@ describe("importing answer sets", () => {
   it("imports a .json file holding one array of answer sets", async () => {
     const { project } = await makeProject({ k: 2 });
     const admin = await makeUser("admin");
-    const file = JSON.stringify([{ prompt: "a", responses: ["x", "y"] }, { prompt: "b", responses: ["z", "w"] }], null, 2);
+    const file = JSON.stringify(
+      [
+        { prompt: "a", responses: ["x", "y"] },
+        { prompt: "b", responses: ["z", "w"] },
+      ],
+      null,
+      2,
+    );
     const r = await importFile(db, admin, { projectId: project.id, kind: "answers", format: "json", source: [file] });
     expect(r).toMatchObject({ records: 2, created: 2, tasks: 2 });
   });

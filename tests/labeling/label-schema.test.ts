@@ -44,16 +44,32 @@ describe("the label schema", () => {
     await expect(submit({ answers: [{ position: 0, flags: ["hallucination"] }], rationale: "x" })).rejects.toThrow(
       'Answer A has the flag "hallucination", which is not one of this project\'s flags.',
     );
-    await expect(submit({ answers: [{ position: 1, likert: 7 }], rationale: "x" })).rejects.toThrow("Answer B's Overall quality is 7; this project scores it from 1 to 5.");
-    await expect(submit({ answers: [{ position: 0, ratings: { helpfulness: 4 } }], rationale: "x" })).rejects.toThrow("Answer A's Helpfulness is 4; this project scores it from 1 to 3.");
-    await expect(submit({ answers: [{ position: 0, ratings: { honesty: 2 } }], rationale: "x" })).rejects.toThrow(/"honesty", which is not one of this project's rating axes/);
+    await expect(submit({ answers: [{ position: 1, likert: 7 }], rationale: "x" })).rejects.toThrow(
+      "Answer B's Overall quality is 7; this project scores it from 1 to 5.",
+    );
+    await expect(submit({ answers: [{ position: 0, ratings: { helpfulness: 4 } }], rationale: "x" })).rejects.toThrow(
+      "Answer A's Helpfulness is 4; this project scores it from 1 to 3.",
+    );
+    await expect(submit({ answers: [{ position: 0, ratings: { honesty: 2 } }], rationale: "x" })).rejects.toThrow(
+      /"honesty", which is not one of this project's rating axes/,
+    );
     await expect(submit({ answers: [] })).rejects.toThrow(/asks for a rationale/);
     expect(await db.ranking.count({ where: { labelerId: u.id } })).toBe(0);
-    await submit({ answers: [{ position: 0, likert: 5, flags: ["off_topic"], ratings: { helpfulness: 3 } }, { position: 1, likert: 2 }], rationale: "A answers; B drifts." });
+    await submit({
+      answers: [
+        { position: 0, likert: 5, flags: ["off_topic"], ratings: { helpfulness: 3 } },
+        { position: 1, likert: 2 },
+      ],
+      rationale: "A answers; B drifts.",
+    });
 
     const e = await createExport(db, admin, createExportInput.parse({ kind: "rankings", projectId: project.id, validation: 0 }));
     const file = e.files.find((f) => f.name.endsWith(".jsonl"))!;
-    const [row] = fs.readFileSync(exportFile(e, file.name).path, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [row] = fs
+      .readFileSync(exportFile(e, file.name).path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(row).toMatchObject({ likert: [5, 2], flags: [["off_topic"], []], ratings: [{ helpfulness: 3 }, {}], rationale: "A answers; B drifts." });
     const card = fs.readFileSync(exportFile(e, "README.md").path, "utf8");
     expect(card).toContain("## Label schema");

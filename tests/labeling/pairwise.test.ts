@@ -29,7 +29,13 @@ async function compareNext(projectId: string, u: User, tiers: string, strength?:
 async function exportLines(admin: User, req: CreateExportRequest) {
   const e = await createExport(db, admin, createExportInput.parse(req));
   const files = e.files.filter((f) => f.name.endsWith(".jsonl")).map((f) => exportFile(e, f.name).path);
-  const lines = files.flatMap((p) => fs.readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+  const lines = files.flatMap((p) =>
+    fs
+      .readFileSync(p, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  );
   return { files, lines };
 }
 
@@ -58,7 +64,9 @@ describe("pairwise comparisons with a preference strength", () => {
     const r = await compareNext(project.id, u, "B > A", "slightly");
     const [c] = await db.comparison.findMany({ where: { rankingId: r.id } });
     expect(c).toMatchObject({ strength: "slightly", tie: false, margin: 1 });
-    await expect(compareNext(four.id, u, "A > B > C > D", "better")).rejects.toThrow("A preference strength fits only a task with two answers; this one has 4.");
+    await expect(compareNext(four.id, u, "A > B > C > D", "better")).rejects.toThrow(
+      "A preference strength fits only a task with two answers; this one has 4.",
+    );
     await expect(compareNext(project.id, u, "A = B", "better")).rejects.toThrow(/A tie has no preference strength/);
     expect(await db.ranking.count({ where: { labelerId: u.id } })).toBe(1); // the refusals wrote nothing
     await editRanking(db, u, r.id, { tiers: "A > B" });

@@ -114,7 +114,9 @@ describe("the queue", () => {
     const n = WINDOW + 6;
     const { project, taskIds } = await makeProject({ rankingTasks: 2 * n + 1, rankingsPerTask: 2 });
     const [me, other, third] = await Promise.all([makeUser(), makeUser(), makeUser()]);
-    const ordered = (await pool.query<{ id: string }>(`SELECT id FROM "Task" WHERE "projectId" = $1 ORDER BY "createdAt", id`, [project.id])).rows.map((r) => r.id);
+    const ordered = (await pool.query<{ id: string }>(`SELECT id FROM "Task" WHERE "projectId" = $1 ORDER BY "createdAt", id`, [project.id])).rows.map(
+      (r) => r.id,
+    );
     expect(new Set(ordered)).toEqual(new Set(taskIds));
     const assign = (ids: string[], user: string, status: string, leasedUntil: string) =>
       pool.query(
@@ -231,7 +233,10 @@ describe("submitting a ranking", () => {
     const t = await nextTask(pool, u, { projectId: project.id });
     const result = await submitRanking(pool, u, {
       ...rank(t!.taskId, [[0], [1], [2, 3]]),
-      answers: [{ position: 0, likert: 7 }, { position: 3, likert: 2, flags: ["hallucination"] }],
+      answers: [
+        { position: 0, likert: 7 },
+        { position: 3, likert: 2, flags: ["hallucination"] },
+      ],
     });
     expect(result).toMatchObject({ notation: "A > B > C = D", comparisons: 5, ties: 1 });
     const comps = await db.comparison.findMany({ where: { rankingId: result.id } });
@@ -357,7 +362,10 @@ describe("one submit path for every task kind", () => {
     const tb = await nextTask(pool, b, { projectId: project.id, kind: "demonstration" });
     const first = { clientId: crypto.randomUUID(), taskId: ta!.taskId, text: "An answer.", timeSpentMs: 5 };
     await submitDemonstration(pool, a, first);
-    await expect(submitDemonstration(pool, b, { ...first, taskId: tb!.taskId })).rejects.toMatchObject({ status: 409, message: "That submission id is already used." });
+    await expect(submitDemonstration(pool, b, { ...first, taskId: tb!.taskId })).rejects.toMatchObject({
+      status: 409,
+      message: "That submission id is already used.",
+    });
     expect(await db.demonstration.count({ where: { taskId: { in: [ta!.taskId, tb!.taskId] } } })).toBe(1);
   });
 });

@@ -37,9 +37,10 @@ describe("idempotency keys", () => {
     const a = await nextTask(pool, u, { projectId: project.id });
     await submitDemonstration(pool, u, { clientId: key, taskId: a!.taskId, text: "a demonstration", timeSpentMs: 10 });
     const b = await nextTask(pool, u, { projectId: project.id });
-    await expect(
-      submitDemonstration(pool, u, { clientId: key, taskId: b!.taskId, text: "another one", timeSpentMs: 10 }),
-    ).rejects.toMatchObject({ status: 409, message: /already used for another task/ });
+    await expect(submitDemonstration(pool, u, { clientId: key, taskId: b!.taskId, text: "another one", timeSpentMs: 10 })).rejects.toMatchObject({
+      status: 409,
+      message: /already used for another task/,
+    });
   });
 });
 
@@ -66,10 +67,7 @@ describe("the lease", () => {
       // The lease ran out, but its slot is still free: the submission is accepted, and next-task
       // does not resume it (it is not live), so both look at the same task at once.
       await db.assignment.update({ where: { id: t!.assignmentId }, data: { leasedUntil: new Date(Date.now() - 1000) } });
-      const [submitted, next] = await Promise.all([
-        submitRanking(pool, u, rank(t!.taskId)),
-        nextTask(pool, u, { projectId: project.id }),
-      ]);
+      const [submitted, next] = await Promise.all([submitRanking(pool, u, rank(t!.taskId)), nextTask(pool, u, { projectId: project.id })]);
       expect(submitted.comparisons).toBe(6);
       const row = await db.assignment.findFirstOrThrow({ where: { taskId: t!.taskId, userId: u.id } });
       if (row.status !== "submitted") revived++;

@@ -99,13 +99,20 @@ describe("project membership", () => {
 
   it("a labeler outside a project gets 404 on its task routes and writes nothing", async () => {
     const taskId = outside.taskIds[1];
-    const rank = await call(labeler, "tasks/ranking", "POST", "/api/tasks/ranking", {}, {
-      clientId: crypto.randomUUID(),
-      taskId,
-      tiers: "A > B > C > D",
-      answers: [],
-      timeSpentMs: 10,
-    });
+    const rank = await call(
+      labeler,
+      "tasks/ranking",
+      "POST",
+      "/api/tasks/ranking",
+      {},
+      {
+        clientId: crypto.randomUUID(),
+        taskId,
+        tiers: "A > B > C > D",
+        answers: [],
+        timeSpentMs: 10,
+      },
+    );
     expect(rank.status).toBe(404);
     const skip = await call(labeler, "tasks/skip", "POST", "/api/tasks/skip", {}, { taskId, reason: "x", report: true });
     expect(skip.status).toBe(404);
@@ -117,7 +124,9 @@ describe("project membership", () => {
   it("a researcher outside a project gets 404 on its export, run and import routes; inside, the checks pass", async () => {
     const p = { id: exportId };
     expect((await call(researcher, "exports/[id]", "GET", `/api/exports/${exportId}`, p)).status).toBe(404);
-    expect((await call(researcher, "exports/[id]/files/[name]", "GET", `/api/exports/${exportId}/files/README.md`, { ...p, name: "README.md" })).status).toBe(404);
+    expect((await call(researcher, "exports/[id]/files/[name]", "GET", `/api/exports/${exportId}/files/README.md`, { ...p, name: "README.md" })).status).toBe(
+      404,
+    );
     const made = await call(researcher, "exports", "POST", "/api/exports", {}, { kind: "rm", projectId: outside.project.id });
     expect(made.status).toBe(404);
     const all = await call(researcher, "exports", "POST", "/api/exports", {}, { kind: "rm" });
@@ -125,7 +134,12 @@ describe("project membership", () => {
     expect(all.body?.error).toMatchObject({ message: "Choose a project: you can export only the projects you are a member of." });
     const list = await call(researcher, "exports", "GET", "/api/exports", {});
     expect((list.body!.exports as { id: string }[]).map((e) => e.id)).not.toContain(exportId);
-    for (const [mod, method] of [["runs/[id]", "GET"], ["runs/[id]/metrics", "GET"], ["runs/[id]/cancel", "POST"], ["runs/[id]/resume", "POST"]] as const)
+    for (const [mod, method] of [
+      ["runs/[id]", "GET"],
+      ["runs/[id]/metrics", "GET"],
+      ["runs/[id]/cancel", "POST"],
+      ["runs/[id]/resume", "POST"],
+    ] as const)
       expect((await call(researcher, mod, method, `/api/runs/${runId}`, { id: runId })).status, mod).toBe(404);
     const runs = await call(researcher, "runs", "GET", "/api/runs", {});
     expect((runs.body!.runs as { id: string }[]).map((r) => r.id)).not.toContain(runId);
@@ -151,10 +165,17 @@ describe("project membership", () => {
   it("members routes: an admin lists, sets and removes; an unknown user gets one sentence and writes nothing", async () => {
     const list = await call(admin, "projects/[id]/members", "GET", `/api/projects/${inside.project.id}/members`, { id: inside.project.id });
     expect((list.body!.members as { userId: string }[]).map((m) => m.userId)).toContain(labeler.id);
-    const bad = await call(admin, "projects/[id]/members", "PUT", `/api/projects/${inside.project.id}/members`, { id: inside.project.id }, {
-      userId: crypto.randomUUID(),
-      role: "reviewer",
-    });
+    const bad = await call(
+      admin,
+      "projects/[id]/members",
+      "PUT",
+      `/api/projects/${inside.project.id}/members`,
+      { id: inside.project.id },
+      {
+        userId: crypto.randomUUID(),
+        role: "reviewer",
+      },
+    );
     expect(bad).toMatchObject({ status: 404, body: { error: { message: "That user was not found." } } });
     const del = await call(admin, "projects/[id]/members/[userId]", "DELETE", "/x", { id: inside.project.id, userId: labeler.id });
     expect(del.status).toBe(200);

@@ -13,7 +13,8 @@ const MEMBERSHIP = "20261204190340_project_members_and_review";
 it("makes every existing user a member of every existing project, with the project role their role implies", async () => {
   const fresh = await startEmbeddedPostgres({});
   const before = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-before-"));
-  for (const m of listMigrations().filter((m) => m.name < MEMBERSHIP)) fs.cpSync(path.join(MIGRATIONS_DIR, m.name), path.join(before, m.name), { recursive: true });
+  for (const m of listMigrations().filter((m) => m.name < MEMBERSHIP))
+    fs.cpSync(path.join(MIGRATIONS_DIR, m.name), path.join(before, m.name), { recursive: true });
   const client = new pg.Client({ connectionString: fresh.url });
   try {
     await migrate(fresh.url, { dir: before, log: () => {} });
@@ -27,9 +28,7 @@ it("makes every existing user a member of every existing project, with the proje
     );
     const applied = await migrate(fresh.url, { log: () => {} });
     expect(applied[0]).toBe(MEMBERSHIP);
-    const { rows } = await client.query<{ projectId: string; userId: string; role: string }>(
-      `SELECT "projectId", "userId", role::text FROM "ProjectMember"`,
-    );
+    const { rows } = await client.query<{ projectId: string; userId: string; role: string }>(`SELECT "projectId", "userId", role::text FROM "ProjectMember"`);
     const want = projects.rows.flatMap((p) =>
       users.rows.map((u) => ({ projectId: p.id, userId: u.id, role: u.role === "labeler" ? "labeler" : "researcher" })),
     );

@@ -2,7 +2,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bestOfN, bestOfNDistill, ByteTokenizer, encodeChat, Generator, initGPT, loadCheckpoint, prng, readChatExamples, RewardScorer, saveRewardModel } from '../../ml/index';
+import {
+  bestOfN,
+  bestOfNDistill,
+  ByteTokenizer,
+  encodeChat,
+  Generator,
+  initGPT,
+  loadCheckpoint,
+  prng,
+  readChatExamples,
+  RewardScorer,
+  saveRewardModel,
+} from '../../ml/index';
 import { randomPolicy, TINY } from './ppo-fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bon-'));
@@ -16,12 +28,19 @@ beforeAll(() => {
   policy = randomPolicy(path.join(dir, 'policy'));
   reward = path.join(dir, 'rm');
   const r = prng(5);
-  saveRewardModel(reward, TINY, initGPT(TINY, 9), { weight: Float32Array.from({ length: TINY.nEmbd }, () => r() - 0.5), bias: Float32Array.of(0) }, { shift: 0, scale: 0.1 }, { tokenizer: 'byte', bos: tok.bos, eos: tok.eos });
+  saveRewardModel(
+    reward,
+    TINY,
+    initGPT(TINY, 9),
+    { weight: Float32Array.from({ length: TINY.nEmbd }, () => r() - 0.5), bias: Float32Array.of(0) },
+    { shift: 0, scale: 0.1 },
+    { tokenizer: 'byte', bos: tok.bos, eos: tok.eos },
+  );
   writeFileSync(prompts, ['hi', 'name a colour', 'count', 'why'].map((p) => JSON.stringify({ prompt: p })).join('\n'));
 });
 
 describe('best-of-N', () => {
-  it("keeps, for each prompt, the answer the reward model scores highest among N samples; N = 1 is a plain sample", async () => {
+  it('keeps, for each prompt, the answer the reward model scores highest among N samples; N = 1 is a plain sample', async () => {
     const gen = await Generator.create(TINY, loadCheckpoint(policy).params, { intraOpThreads: 1 });
     const scorer = await RewardScorer.load(reward, { intraOpThreads: 1 });
     const ids = ['hi', 'why', 'count'].map((p) => encodeChat(tok, [{ role: 'user', content: p }], { addGenerationPrompt: true }).ids);
@@ -48,7 +67,10 @@ describe('best-of-N', () => {
     const r = await bestOfNDistill({ policy, reward, prompts: [prompts], out, n: 4, maxNewTokens: 6, temperature: 1, seed: 1, threads: 1 });
     expect(r.lines).toBe(4);
     expect(r.meanBest).toBeGreaterThanOrEqual(r.meanSample);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[1].messages[0]).toEqual({ role: 'user', content: 'name a colour' });
     expect(lines[1].messages.at(-1).role).toBe('assistant');
     expect(readChatExamples([out])).toHaveLength(4); // the SFT trainer reads it

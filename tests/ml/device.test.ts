@@ -82,7 +82,9 @@ describe('the device setting', () => {
     await expect(Session.create(g.toModel({ outputs: { y: g.relu(x) } }), { provider: 'cuda' })).rejects.toThrow(sentence);
     const data = path.join(dir, 'text.txt');
     writeFileSync(data, 'hello world '.repeat(200));
-    await expect(trainLM({ model: 'tiny', data: [data], out: path.join(dir, 'lm-missing'), steps: 1, device: 'cuda', worker: false })).rejects.toThrow(sentence);
+    await expect(trainLM({ model: 'tiny', data: [data], out: path.join(dir, 'lm-missing'), steps: 1, device: 'cuda', worker: false })).rejects.toThrow(
+      sentence,
+    );
   });
 });
 
@@ -99,7 +101,11 @@ describe('the device reaches every session', () => {
   it('SFT, reward model, PPO (rollout, scorer), answer generation and the reward scorer all create cuda:1 sessions', async () => {
     process.env.ML_SESSION_TRACE = trace;
     process.env.ML_CUDA_STANDIN = 'cpu';
-    const lines = () => readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { thread: number; executionProviders: unknown[] });
+    const lines = () =>
+      readFileSync(trace, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { thread: number; executionProviders: unknown[] });
     const seen: Record<string, number> = {};
     const mark = (what: string) => (seen[what] = lines().length);
     writeFileSync(trace, '');
@@ -115,7 +121,19 @@ describe('the device reaches every session', () => {
     const rm = path.join(dir, 'rm');
     await trainRewardModel({ init, data: [rankings], out: rm, epochs: 1, batchSize: 4, valFraction: 0, threads: 1, device });
     mark('rm');
-    await trainPPO({ policy: init, reward: rm, prompts: [writePrompts(path.join(dir, 'prompts.jsonl'), 4)], out: path.join(dir, 'ppo'), iterations: 1, rolloutBatch: 4, miniBatch: 4, ppoEpochs: 1, maxNewTokens: 4, threads: 1, device });
+    await trainPPO({
+      policy: init,
+      reward: rm,
+      prompts: [writePrompts(path.join(dir, 'prompts.jsonl'), 4)],
+      out: path.join(dir, 'ppo'),
+      iterations: 1,
+      rolloutBatch: 4,
+      miniBatch: 4,
+      ppoEpochs: 1,
+      maxNewTokens: 4,
+      threads: 1,
+      device,
+    });
     mark('ppo');
     const policy = Policy.load(path.join(dir, 'sft'), 1, device);
     await policy.sample([{ role: 'user', content: 'hi' }], 2, { temperature: 1, topP: 1, topK: 0, maxNewTokens: 3, seed: 1 });

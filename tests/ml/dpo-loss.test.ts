@@ -27,10 +27,19 @@ const i64 = (shape: number[], data: number[]) => ({ shape, dtype: 'int64' as con
 const pairs = { win: i64([5], [0, 0, 1, 3, 3]), lose: i64([5], [1, 2, 2, 4, 4]), weight: { shape: [5], data: [1 / 6, 1 / 6, 1 / 6, 0.5, 0] } };
 const logps = { lp: { shape: [5], min: 0.5, max: 4 }, ref: { shape: [5], min: 0.5, max: 4 } };
 
-const loss = (o: DPOLossOptions, margin = false): GradCase['build'] => (g, x) => dpoPairLoss(g, x.lp, x.ref, { win: x.win, lose: x.lose, weight: x.weight, margin: margin ? x.m : undefined }, o);
+const loss =
+  (o: DPOLossOptions, margin = false): GradCase['build'] =>
+  (g, x) =>
+    dpoPairLoss(g, x.lp, x.ref, { win: x.win, lose: x.lose, weight: x.weight, margin: margin ? x.m : undefined }, o);
 
 const CASES: GradCase[] = [
-  { rule: 'DPO sigmoid', name: 'Σ w·(−log σ(β·h)), β = 0.5', inputs: { ...logps, ...pairs }, wrt: ['lp', 'ref'], build: loss({ lossType: 'sigmoid', beta: 0.5 }) },
+  {
+    rule: 'DPO sigmoid',
+    name: 'Σ w·(−log σ(β·h)), β = 0.5',
+    inputs: { ...logps, ...pairs },
+    wrt: ['lp', 'ref'],
+    build: loss({ lossType: 'sigmoid', beta: 0.5 }),
+  },
   {
     rule: 'DPO sigmoid with margin',
     name: 'Σ w·(−log σ(β·h − m)), β = 2',
@@ -39,7 +48,13 @@ const CASES: GradCase[] = [
     build: loss({ lossType: 'sigmoid', beta: 2 }, true),
   },
   { rule: 'IPO', name: 'Σ w·(h − 1/(2β))², β = 0.3', inputs: { ...logps, ...pairs }, wrt: ['lp', 'ref'], build: loss({ lossType: 'ipo', beta: 0.3 }) },
-  { rule: 'conservative DPO', name: 'Σ w·((1−ε)(−log σ(βh)) + ε(−log σ(−βh))), ε = 0.2', inputs: { ...logps, ...pairs }, wrt: ['lp', 'ref'], build: loss({ lossType: 'cdpo', beta: 1, labelSmoothing: 0.2 }) },
+  {
+    rule: 'conservative DPO',
+    name: 'Σ w·((1−ε)(−log σ(βh)) + ε(−log σ(−βh))), ε = 0.2',
+    inputs: { ...logps, ...pairs },
+    wrt: ['lp', 'ref'],
+    build: loss({ lossType: 'cdpo', beta: 1, labelSmoothing: 0.2 }),
+  },
 ];
 
 describe('DPO loss gradients vs central finite differences (float64)', () => {
@@ -60,7 +75,13 @@ async function lossAndGrad(lp: number[], ref: number[], win: number[], lose: num
   const l = dpoPairLoss(g, x, r, { win: g.input('win', 'int64', [P]), lose: g.input('lose', 'int64', [P]), weight: g.input('weight', 'float64', [P]) }, o);
   const [dl] = grad(g, l, [x]);
   const s = await Session.create(g.toModel({ outputs: { loss: l, grad: dl } }));
-  const out = await s.run({ lp: Float64Array.from(lp), ref: Float64Array.from(ref), win: BigInt64Array.from(win, BigInt), lose: BigInt64Array.from(lose, BigInt), weight: Float64Array.from(weight) });
+  const out = await s.run({
+    lp: Float64Array.from(lp),
+    ref: Float64Array.from(ref),
+    win: BigInt64Array.from(win, BigInt),
+    lose: BigInt64Array.from(lose, BigInt),
+    weight: Float64Array.from(weight),
+  });
   await s.dispose();
   return { loss: out.loss[0] as number, grad: nums(out.grad) };
 }
@@ -81,8 +102,26 @@ describe('DPO loss by hand', () => {
     expect(expected).toBeCloseTo(0.5 * Math.log(1 + Math.exp(-0.1)) + 0.5 * Math.log(1 + Math.exp(0.15)), 12);
     r.grad.forEach((v, i) => expect(v).toBeCloseTo([-g1, g1, -g2, g2][i], 12));
     // the host-side metrics agree: rewards β·(lp − ref), accuracy ½ (pair 2 is ordered wrongly)
-    const groups = [0, 2].map((w) => ({ prompt: 'p', where: 'w', seqs: [[1], [2]], promptLens: [0, 0], pairs: [{ win: 0, lose: 1, margin: 1, tie: false }], w }));
-    const m = dpoMetrics(groups, [[lp[0], lp[1]], [lp[2], lp[3]]], [[ref[0], ref[1]], [ref[2], ref[3]]], { lossType: 'sigmoid', beta: 0.1, margin: false });
+    const groups = [0, 2].map((w) => ({
+      prompt: 'p',
+      where: 'w',
+      seqs: [[1], [2]],
+      promptLens: [0, 0],
+      pairs: [{ win: 0, lose: 1, margin: 1, tie: false }],
+      w,
+    }));
+    const m = dpoMetrics(
+      groups,
+      [
+        [lp[0], lp[1]],
+        [lp[2], lp[3]],
+      ],
+      [
+        [ref[0], ref[1]],
+        [ref[2], ref[3]],
+      ],
+      { lossType: 'sigmoid', beta: 0.1, margin: false },
+    );
     expect(m.loss).toBeCloseTo(expected, 12);
     expect(m['rewards/accuracies']).toBe(0.5);
     expect(m['rewards/chosen']).toBeCloseTo((0.1 * 0.5 + 0.1 * -1) / 2, 12);
@@ -115,8 +154,20 @@ describe('DPO on whole rankings', () => {
     const model = dpoStepModel(cfg, shape, { ...o, margin: false, weightDecay: 0, maxGradNorm: 0 });
     await rt.load('step', model);
     const params = initGPT(cfg, 3);
-    await rt.setState({ ...params, ...Object.fromEntries(model.params.flatMap((p) => [[`m.${p.name}`, new Float32Array(params[p.name].length)], [`v.${p.name}`, new Float32Array(params[p.name].length)]])) });
-    const out = await rt.run('step', { ...dpoFeeds(groups, refs, shape, { pad: tok.pad, margin: false, mean: o.lossType === 'ipo' }), lr: Float32Array.of(0), step: Float32Array.of(1) });
+    await rt.setState({
+      ...params,
+      ...Object.fromEntries(
+        model.params.flatMap((p) => [
+          [`m.${p.name}`, new Float32Array(params[p.name].length)],
+          [`v.${p.name}`, new Float32Array(params[p.name].length)],
+        ]),
+      ),
+    });
+    const out = await rt.run('step', {
+      ...dpoFeeds(groups, refs, shape, { pad: tok.pad, margin: false, mean: o.lossType === 'ipo' }),
+      lr: Float32Array.of(0),
+      step: Float32Array.of(1),
+    });
     await rt.dispose();
     return { loss: out.loss[0] as number, logps: nums(out.logps).slice(0, groups.flatMap((g) => g.seqs).length) };
   }
@@ -127,7 +178,10 @@ describe('DPO on whole rankings', () => {
     const [ranking] = readRankings([file], tok, { includeTies: false });
     expect(ranking.pairs.length).toBe(5); // B>A, B>D, B>C, A>C, D>C (A = D gives none)
     const ref = [[-30, -41, -28, -35]];
-    for (const o of [{ lossType: 'sigmoid', beta: 0.05 }, { lossType: 'ipo', beta: 0.5 }] as DPOLossOptions[]) {
+    for (const o of [
+      { lossType: 'sigmoid', beta: 0.05 },
+      { lossType: 'ipo', beta: 0.5 },
+    ] as DPOLossOptions[]) {
       const whole = await stepLoss([ranking], ref, o);
       expect(whole.logps.length).toBe(4); // four answers, not ten sequences
       const parts = splitPairs([ranking]);

@@ -37,14 +37,18 @@ describe('trainDPO', () => {
     const steps = events.filter((e) => e.event === 'step');
     const evals = events.filter((e) => e.event === 'eval');
     expect(steps.length).toBe(r.steps);
-    expect(Object.keys(steps[0].metrics).sort()).toEqual(['grad_norm', 'logps/chosen', 'logps/rejected', 'loss', 'lr', 'rewards/accuracies', 'rewards/chosen', 'rewards/margins', 'rewards/rejected'].sort());
+    expect(Object.keys(steps[0].metrics).sort()).toEqual(
+      ['grad_norm', 'logps/chosen', 'logps/rejected', 'loss', 'lr', 'rewards/accuracies', 'rewards/chosen', 'rewards/margins', 'rewards/rejected'].sort(),
+    );
     // before training the policy is its reference: every implicit reward is 0, the loss log 2
     expect(steps[0].metrics.loss).toBeCloseTo(Math.log(2), 5);
     expect(evals[0]).toMatchObject({ step: 0 });
     expect(evals[0].metrics['val_rewards/accuracies']).toBe(0);
     expect(evals[0].metrics.kl).toBeCloseTo(0, 4);
     const final = evals.at(-1)!.metrics;
-    console.log(`DPO toy: ${r.steps} steps, val accuracy ${final['val_rewards/accuracies'].toFixed(3)}, val margin ${final['val_rewards/margins'].toFixed(3)}, val loss ${final.val_loss.toFixed(4)}, KL ${final.kl.toFixed(3)}`);
+    console.log(
+      `DPO toy: ${r.steps} steps, val accuracy ${final['val_rewards/accuracies'].toFixed(3)}, val margin ${final['val_rewards/margins'].toFixed(3)}, val loss ${final.val_loss.toFixed(4)}, KL ${final.kl.toFixed(3)}`,
+    );
     expect(final['val_rewards/accuracies']).toBeGreaterThan(0.8);
     expect(final['val_rewards/margins']).toBeGreaterThan(0);
     expect(final.val_loss).toBeLessThan(Math.log(2));
@@ -70,13 +74,22 @@ describe('trainDPO: bad input is one sentence before anything trains', () => {
   };
 
   it('β ≤ 0', async () => {
-    await refused({ beta: 0 }, /^DPO config: beta must be in \(0, 100\] \(the strength of the KL constraint to the reference; 0 would ignore the data\), got 0$/);
+    await refused(
+      { beta: 0 },
+      /^DPO config: beta must be in \(0, 100\] \(the strength of the KL constraint to the reference; 0 would ignore the data\), got 0$/,
+    );
     await refused({ beta: -1 }, /beta must be in \(0, 100\]/);
   });
 
   it('a dataset with no strict pairs', async () => {
     const ties = path.join(dir, 'ties.jsonl');
-    writeFileSync(ties, [JSON.stringify({ prompt: 'a', responses: ['x', 'y'], ranking: 'A = B' }), JSON.stringify({ prompt: 'b', responses: ['x', 'y', 'z'], ranking: 'A = B = C' })].join('\n'));
+    writeFileSync(
+      ties,
+      [
+        JSON.stringify({ prompt: 'a', responses: ['x', 'y'], ranking: 'A = B' }),
+        JSON.stringify({ prompt: 'b', responses: ['x', 'y', 'z'], ranking: 'A = B = C' }),
+      ].join('\n'),
+    );
     await refused({ data: [ties] }, /no strict pairs/);
     await refused({ data: [ties], includeTies: true }, /no strict pairs/);
   });
@@ -90,12 +103,19 @@ describe('trainDPO: bad input is one sentence before anything trains', () => {
 
   it('a reference of another tokenizer (the same shape, a BPE vocabulary), by the trainer and by the check a run makes before it is queued', async () => {
     const bpe = writeGpt2Folder(path.join(dir, 'bpe-ref'), { config: cfg });
-    await refused({ ref: bpe }, /^the reference .*bpe-ref was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens, eos 259, vocabSize 512 vs byte, 262 tokens/);
-    expect(() => assertReferenceFits(init, bpe, { policy: 'the policy "p"', reference: '"r"' })).toThrow(/^the reference "r" was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens/);
+    await refused(
+      { ref: bpe },
+      /^the reference .*bpe-ref was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens, eos 259, vocabSize 512 vs byte, 262 tokens/,
+    );
+    expect(() => assertReferenceFits(init, bpe, { policy: 'the policy "p"', reference: '"r"' })).toThrow(
+      /^the reference "r" was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens/,
+    );
     const other = path.join(dir, 'other-arch');
     const oc = gptConfig('tiny', { nHead: 4 });
     saveCheckpoint(other, oc, initGPT(oc, 2), { tokenizer: 'byte' });
-    expect(() => assertReferenceFits(init, other, { policy: 'the policy "p"', reference: '"r"' })).toThrow('the reference "r" and the policy "p": nHead differs (2 vs 4), so they are not the same model');
+    expect(() => assertReferenceFits(init, other, { policy: 'the policy "p"', reference: '"r"' })).toThrow(
+      'the reference "r" and the policy "p": nHead differs (2 vs 4), so they are not the same model',
+    );
     const same = path.join(dir, 'same-arch');
     saveCheckpoint(same, cfg, initGPT(cfg, 5), { tokenizer: 'byte' });
     expect(() => assertReferenceFits(init, same, { policy: 'the policy "p"', reference: '"r"' })).not.toThrow();

@@ -6,14 +6,32 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ByteTokenizer, evalSamples, gptConfig, initGPT, loadCheckpoint, resolveSampleSpec, saveCheckpoint, trainDPO, trainPPO, type RLProgress, type SampleSpec } from '../../ml/index';
+import {
+  ByteTokenizer,
+  evalSamples,
+  gptConfig,
+  initGPT,
+  loadCheckpoint,
+  resolveSampleSpec,
+  saveCheckpoint,
+  trainDPO,
+  trainPPO,
+  type RLProgress,
+  type SampleSpec,
+} from '../../ml/index';
 import { sftPolicy, writePrompts } from './ppo-fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'eval-samples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const spec: SampleSpec = {
-  prompts: [[{ role: 'user', content: 'q1' }], [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'q2' }]],
+  prompts: [
+    [{ role: 'user', content: 'q1' }],
+    [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'q2' },
+    ],
+  ],
   maxNewTokens: 6,
   temperature: 0,
   seed: 0,
@@ -24,9 +42,13 @@ const runtime = { intraOpThreads: 1 };
 describe('the samples setting', () => {
   it('takes the defaults for what is left out and refuses what it cannot use, naming the field', async () => {
     expect(resolveSampleSpec('DPO config', { prompts: spec.prompts })).toEqual({ ...spec, maxNewTokens: 32 });
-    expect(() => resolveSampleSpec('DPO config', { prompts: [[{ role: 'robot', content: 'x' }]] as never })).toThrow('DPO config: samples.prompts must be a list of chats');
+    expect(() => resolveSampleSpec('DPO config', { prompts: [[{ role: 'robot', content: 'x' }]] as never })).toThrow(
+      'DPO config: samples.prompts must be a list of chats',
+    );
     expect(() => resolveSampleSpec('PPO config', { maxNewTokens: 0 })).toThrow('PPO config: samples.maxNewTokens must be an integer >= 1, got 0');
-    await expect(trainDPO({ init: 'x', data: ['y'], samples: { temperature: -1 } as never })).rejects.toThrow('DPO config: samples.temperature must be >= 0, got -1');
+    await expect(trainDPO({ init: 'x', data: ['y'], samples: { temperature: -1 } as never })).rejects.toThrow(
+      'DPO config: samples.temperature must be >= 0, got -1',
+    );
   });
 });
 
@@ -76,7 +98,20 @@ describe('trainPPO with samples', () => {
     const out = path.join(dir, 'ppo');
     const reward = async (s: { response: number[] }[]) => s.map((x) => x.response.filter((t) => t === 97).length);
     await trainPPO(
-      { policy, prompts: [prompts], out, rolloutBatch: 8, miniBatch: 4, ppoEpochs: 1, maxNewTokens: 4, iterations: 2, saveEvery: 1, seed: 1, threads: 1, samples: { ...spec, maxNewTokens: 4 } },
+      {
+        policy,
+        prompts: [prompts],
+        out,
+        rolloutBatch: 8,
+        miniBatch: 4,
+        ppoEpochs: 1,
+        maxNewTokens: 4,
+        iterations: 2,
+        saveEvery: 1,
+        seed: 1,
+        threads: 1,
+        samples: { ...spec, maxNewTokens: 4 },
+      },
       { reward, onProgress: (p) => events.push(p) },
     );
     const got = samplesOf(events);

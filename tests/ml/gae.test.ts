@@ -63,6 +63,12 @@ describe('advantage whitening', () => {
     expect([w[0], w[5]]).toEqual([0, 0]);
     // order is kept and a shift of the inputs changes nothing
     expect(w[1] < w[2] && w[2] < w[3] && w[3] < w[4] && w[4] < w[6]).toBe(true);
-    close(whiten(x.map((v) => v + 100), mask), Array.from(w));
+    close(
+      whiten(
+        x.map((v) => v + 100),
+        mask,
+      ),
+      Array.from(w),
+    );
   });
 });

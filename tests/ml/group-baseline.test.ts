@@ -51,7 +51,9 @@ describe('trainPPO with a group baseline', () => {
     await trainPPO({ ...base, out, advantage: 'rloo', groupSize: 4 }, { reward: countA, onProgress: (p) => events.push(p) });
     const steps = events.filter((e) => e.event === 'step');
     const m = steps.map((e) => e.metrics);
-    console.log(`RLOO k=4: score ${m.map((x) => x.score.toFixed(2)).join(' → ')}; ${steps.map((e) => `${e.cost!.iterSec.toFixed(2)} s`).join(', ')}; peak ${steps.at(-1)!.cost!.peakRssMb.toFixed(0)} MB`);
+    console.log(
+      `RLOO k=4: score ${m.map((x) => x.score.toFixed(2)).join(' → ')}; ${steps.map((e) => `${e.cost!.iterSec.toFixed(2)} s`).join(', ')}; peak ${steps.at(-1)!.cost!.peakRssMb.toFixed(0)} MB`,
+    );
     expect((m[4].score + m[5].score) / 2).toBeGreaterThan(m[0].score + 1);
     for (const x of m) {
       expect(x.value_loss).toBeUndefined(); // no value model trained
@@ -63,7 +65,10 @@ describe('trainPPO with a group baseline', () => {
 
     // GRPO trains too, with the same KL options (adaptive β here)
     const grpo: RLProgress[] = [];
-    await trainPPO({ ...base, out: path.join(dir, 'grpo'), advantage: 'grpo', groupSize: 4, klTarget: 1, worker: false }, { reward: countA, onProgress: (p) => grpo.push(p) });
+    await trainPPO(
+      { ...base, out: path.join(dir, 'grpo'), advantage: 'grpo', groupSize: 4, klTarget: 1, worker: false },
+      { reward: countA, onProgress: (p) => grpo.push(p) },
+    );
     const g = grpo.filter((e) => e.event === 'step').map((e) => e.metrics);
     expect((g[4].score + g[5].score) / 2).toBeGreaterThan(g[0].score + 1);
     expect(g.at(-1)!.beta).not.toBe(0.02);

@@ -74,7 +74,11 @@ export function caseModel(c: GradCase, dtype: FloatDType = 'float64', seed = 1):
   const loss = g.reduceSum(g.mul(out, r));
   const fdLoss = c.reference ? g.reduceSum(g.mul(c.reference(g, values), r)) : loss;
   const wrt = c.wrt ?? Object.keys(c.inputs).filter((k) => floatIn(c.inputs[k]));
-  const grads = grad(g, loss, wrt.map((k) => values[k]));
+  const grads = grad(
+    g,
+    loss,
+    wrt.map((k) => values[k]),
+  );
   const outputs: Record<string, Value> = { loss };
   wrt.forEach((k, i) => (outputs[`grad.${k}`] = grads[i]));
   return { full: g.toModel({ outputs }), lossOnly: g.toModel({ outputs: { loss: fdLoss } }), data, wrt };

@@ -3,7 +3,20 @@
 // must be the double-buffered one, bit for bit.
 
 import { describe, expect, it } from 'vitest';
-import { Graph, initAdamWState, initParams, lmLossGraph, prng, StateRunner, stepFeeds, trainStepModel, type AnyTypedArray, type BuiltModel, type Feeds, type GPTConfig } from '../../ml/index';
+import {
+  Graph,
+  initAdamWState,
+  initParams,
+  lmLossGraph,
+  prng,
+  StateRunner,
+  stepFeeds,
+  trainStepModel,
+  type AnyTypedArray,
+  type BuiltModel,
+  type Feeds,
+  type GPTConfig,
+} from '../../ml/index';
 
 const bitsEqual = (a: AnyTypedArray, b: AnyTypedArray): boolean => {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

@@ -34,7 +34,7 @@ const batch = (k: number): Feeds => ({
   y: Float64Array.from({ length: 8 }, (_, i) => Math.cos(i * 0.7 + 2 * k)),
 });
 
-const lrAt = (k: number) => OPT.lr * (1 + k) / 3;
+const lrAt = (k: number) => (OPT.lr * (1 + k)) / 3;
 
 /** Runs the reference on gradients from a gradient-only model. */
 async function reference(steps: number): Promise<Record<string, Float64Array>> {
@@ -59,7 +59,10 @@ describe('in-graph AdamW', () => {
   it('one-run training steps match a plain TypeScript AdamW (clipping, decay mask, lr schedule)', async () => {
     const { g, loss } = buildGraph();
     const model = trainStepModel(g, { loss }, OPT);
-    expect(model.params.map((p) => [p.name, p.decay])).toEqual([['w', true], ['b', false]]);
+    expect(model.params.map((p) => [p.name, p.decay])).toEqual([
+      ['w', true],
+      ['b', false],
+    ]);
     const runner = new StateRunner();
     await runner.load('step', model);
     await runner.setState({ ...initParams(model.params, 7), ...initAdamWState(model.params) });
@@ -79,7 +82,12 @@ describe('in-graph AdamW', () => {
   it('a model of several optimizer steps per run equals as many one-step runs (per-step batches, lr and losses)', async () => {
     const { g, loss } = buildGraph();
     const model = trainStepModel(g, { loss }, OPT, 3);
-    expect(model.inputs.map((i) => i.name).filter((n) => /^(x|lr|step)(@\d)?$/.test(n)).sort()).toEqual(['lr', 'lr@1', 'lr@2', 'step', 'step@1', 'step@2', 'x', 'x@1', 'x@2']);
+    expect(
+      model.inputs
+        .map((i) => i.name)
+        .filter((n) => /^(x|lr|step)(@\d)?$/.test(n))
+        .sort(),
+    ).toEqual(['lr', 'lr@1', 'lr@2', 'step', 'step@1', 'step@2', 'x', 'x@1', 'x@2']);
     const one = buildGraph();
     const runners = { many: new StateRunner(), one: new StateRunner() };
     await runners.many.load('steps', model);
@@ -124,7 +132,15 @@ describe('in-graph AdamW', () => {
 
     const params = { w: before.w as Float64Array, b: before.b as Float64Array };
     const grads = { w: (summed['acc.w'] as Float64Array).map((x) => x * 0.5), b: (summed['acc.b'] as Float64Array).map((x) => x * 0.5) };
-    refAdamWStep(params, grads, { w: new Float64Array(6), b: new Float64Array(2) }, { w: new Float64Array(6), b: new Float64Array(2) }, { w: true, b: false }, 1, OPT);
+    refAdamWStep(
+      params,
+      grads,
+      { w: new Float64Array(6), b: new Float64Array(2) },
+      { w: new Float64Array(6), b: new Float64Array(2) },
+      { w: true, b: false },
+      1,
+      OPT,
+    );
     for (const name of ['w', 'b'] as const) {
       const diff = Math.max(...Array.from(after[name] as Float64Array, (x, i) => Math.abs(x - params[name][i])));
       expect(diff).toBeLessThan(1e-12);
@@ -135,7 +151,13 @@ describe('in-graph AdamW', () => {
   it('updates small tensors as flat groups (per dtype and decay) and big ones alone, with the same result as per-tensor AdamW', async () => {
     // two decayed small weights, two undecayed small vectors (one rank 2), and one weight above the flat threshold
     const big = FLAT_MAX_ELEMENTS + 2;
-    const specs: Array<[string, number[], boolean]> = [['w1', [3, 2], true], ['w2', [2, 2], true], ['b1', [2], false], ['s', [1, 2], false], ['wb', [2, big], true]];
+    const specs: Array<[string, number[], boolean]> = [
+      ['w1', [3, 2], true],
+      ['w2', [2, 2], true],
+      ['b1', [2], false],
+      ['s', [1, 2], false],
+      ['wb', [2, big], true],
+    ];
     const build = () => {
       const g = new Graph({ dtype: 'float64' });
       const x = g.input('x', 'float64', [4, 3]);
@@ -169,7 +191,11 @@ describe('in-graph AdamW', () => {
     }
     const got = await runner.getState();
     for (const [n] of specs) {
-      for (const [key, want] of [[n, ref[n]], [`m.${n}`, m[n]], [`v.${n}`, v[n]]] as const) {
+      for (const [key, want] of [
+        [n, ref[n]],
+        [`m.${n}`, m[n]],
+        [`v.${n}`, v[n]],
+      ] as const) {
         const diff = Math.max(...Array.from(got[key] as Float64Array, (y, i) => Math.abs(y - want[i])));
         expect(diff, key).toBeLessThan(1e-12);
       }

@@ -34,7 +34,11 @@ describe('node placements from the verbose log', () => {
       const s = await Session.create(g.toModel({ outputs: { y: g.relu(g.add(x, 1)) } }), { verbose: true });
       await s.run({ x: new Float32Array(6) });`;
     const root = path.resolve(import.meta.dirname, '../..');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, ORT_NODE_DIR: '' } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ORT_NODE_DIR: '' },
+    });
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     const s = parsePlacements(r.stderr);
     expect(s).toEqual([[{ provider: 'CPUExecutionProvider', count: 2, nodes: [] }]]);

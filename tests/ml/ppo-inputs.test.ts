@@ -39,7 +39,17 @@ beforeAll(() => {
   saveRewardModel(rm, TINY, initGPT(TINY, 9), head, norm, { tokenizer: 'byte' });
 });
 
-const ok = () => ({ policy, prompts: [prompts], out: path.join(dir, 'out'), iterations: 1, rolloutBatch: 4, miniBatch: 2, ppoEpochs: 1, maxNewTokens: 4, worker: false });
+const ok = () => ({
+  policy,
+  prompts: [prompts],
+  out: path.join(dir, 'out'),
+  iterations: 1,
+  rolloutBatch: 4,
+  miniBatch: 2,
+  ppoEpochs: 1,
+  maxNewTokens: 4,
+  worker: false,
+});
 const hook = { reward: async (s: unknown[]) => s.map(() => 0) };
 
 describe('PPO inputs', () => {
@@ -57,7 +67,15 @@ describe('PPO inputs', () => {
     const ck = loadCheckpoint(policy);
     const all = encodePrompts(new ByteTokenizer(), readPrompts([prompts]));
     const drawn = drawPrompts(all.length, 4, prng(mixSeed(4, 0, 1))).map((i) => all[i]);
-    const ro = await rollout(ck.config, ck.params, drawn, { maxNewTokens: 4, temperature: 1, eos: 257, pad: 258, seed: mixSeed(4, 0, 2), T: 9, runtime: { intraOpThreads: 1 } });
+    const ro = await rollout(ck.config, ck.params, drawn, {
+      maxNewTokens: 4,
+      temperature: 1,
+      eos: 257,
+      pad: 258,
+      seed: mixSeed(4, 0, 2),
+      T: 9,
+      runtime: { intraOpThreads: 1 },
+    });
     const scorer = await RewardScorer.load(rm, { intraOpThreads: 1 });
     const scores = await scorer.score(drawn.map((p, b) => [...p, ...ro.responses[b], ...(ro.finished[b] ? [] : [257])]));
     await scorer.dispose();
@@ -85,7 +103,15 @@ describe('PPO inputs', () => {
     writeFileSync(empty, '\n');
     await expect(trainPPO({ ...ok(), prompts: [empty] }, hook)).rejects.toThrow(/the prompt set is empty/);
     const assistantLast = path.join(dir, 'bad.jsonl');
-    writeFileSync(assistantLast, JSON.stringify({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }] }));
+    writeFileSync(
+      assistantLast,
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    );
     await expect(trainPPO({ ...ok(), prompts: [assistantLast] }, hook)).rejects.toThrow(/line 1 ends with an assistant message/);
   });
 
@@ -98,7 +124,9 @@ describe('PPO inputs', () => {
     await expect(trainPPO({ ...ok(), klTarget: 0 }, hook)).rejects.toThrow(/PPO config: klTarget must be > 0/);
     await expect(trainPPO({ ...ok(), ptxCoef: 1 }, hook)).rejects.toThrow(/PPO config: ptxData must name at least one file when ptxCoef > 0/);
     await expect(trainPPO({ ...ok(), bogus: 1 } as never, hook)).rejects.toThrow(/PPO config: unknown field "bogus"/);
-    await expect(trainPPO({ ...ok(), maxNewTokens: 40 }, hook)).rejects.toThrow(/^PPO config: maxNewTokens 40 leaves 0 of the context's 32 tokens for the prompt, fewer than the 4 its chat markers need$/);
+    await expect(trainPPO({ ...ok(), maxNewTokens: 40 }, hook)).rejects.toThrow(
+      /^PPO config: maxNewTokens 40 leaves 0 of the context's 32 tokens for the prompt, fewer than the 4 its chat markers need$/,
+    );
   });
 
   it('refuses a reference and a policy whose configs differ', async () => {
@@ -107,7 +135,9 @@ describe('PPO inputs', () => {
     const out = path.join(dir, 'out-other');
     const c = gptConfig(TINY, { nLayer: 2 });
     saveCheckpoint(out, c, initGPT(c, 1), { tokenizer: 'byte', optimizer: {}, trainerState: { ppo: { iteration: 1, beta: 0.02, updates: 2 } } });
-    await expect(trainPPO({ ...ok(), out, resume: true }, hook)).rejects.toThrow(/the reference policy .* and the policy in .*out-other: nLayer differs \(1 vs 2\)/);
+    await expect(trainPPO({ ...ok(), out, resume: true }, hook)).rejects.toThrow(
+      /the reference policy .* and the policy in .*out-other: nLayer differs \(1 vs 2\)/,
+    );
   });
 
   it('refuses to resume from a folder without PPO state', async () => {

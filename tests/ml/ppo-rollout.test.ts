@@ -5,7 +5,16 @@ import { TINY } from './ppo-fixtures';
 
 describe('PPO rollouts', () => {
   it('pack prompt + response right-padded, the mask on positions whose target is a response token', () => {
-    const r = packRollout([[1, 2, 3], [1, 2]], [[4, 5], [6]], [true, false], 5, 9);
+    const r = packRollout(
+      [
+        [1, 2, 3],
+        [1, 2],
+      ],
+      [[4, 5], [6]],
+      [true, false],
+      5,
+      9,
+    );
     expect(Array.from(r.inputIds, Number)).toEqual([1, 2, 3, 4, 9, 1, 2, 9, 9, 9]);
     expect(Array.from(r.targets, Number)).toEqual([2, 3, 4, 5, 9, 2, 6, 9, 9, 9]);
     expect(Array.from(r.positionIds, Number)).toEqual([0, 1, 2, 3, 0, 0, 1, 0, 0, 0]);

@@ -35,7 +35,8 @@ describe('trainPPO', () => {
       expect(x.kl).toBeLessThan(8);
       expect(x.approx_kl).toBeLessThan(0.1);
       expect(x.objective).toBeCloseTo(x.score - x.beta * x.kl, 10);
-      for (const k of ['clip_frac', 'value_loss', 'value_clip_frac', 'policy_loss', 'entropy', 'response_length', 'no_eos_frac']) expect(Number.isFinite(x[k])).toBe(true);
+      for (const k of ['clip_frac', 'value_loss', 'value_clip_frac', 'policy_loss', 'entropy', 'response_length', 'no_eos_frac'])
+        expect(Number.isFinite(x[k])).toBe(true);
     }
     expect(events.filter((e) => e.event === 'save').map((e) => e.step)).toEqual([3, 6]);
     expect(events.at(-1)).toMatchObject({ event: 'done', step: 6, steps: 6 });
@@ -56,14 +57,20 @@ describe('trainPPO', () => {
     const first: RLProgress[] = [];
     await trainPPO({ ...base, policy, prompts: [prompts], out: part, iterations: 3, worker: false }, { reward: countA, onProgress: (p) => first.push(p) });
     const rest: RLProgress[] = [];
-    const r2 = await trainPPO({ ...base, policy, prompts: [prompts], out: part, iterations: 6, resume: true, worker: false }, { reward: countA, onProgress: (p) => rest.push(p) });
+    const r2 = await trainPPO(
+      { ...base, policy, prompts: [prompts], out: part, iterations: 6, resume: true, worker: false },
+      { reward: countA, onProgress: (p) => rest.push(p) },
+    );
     expect(steps(first)).toEqual(m.slice(0, 3));
     expect(rest.filter((e) => e.event === 'step').map((e) => e.step)).toEqual([4, 5, 6]);
     expect(steps(rest)).toEqual(m.slice(3));
     expect(r2.metrics).toEqual(r.metrics);
     // resuming a finished run trains no more and reports its last metrics
     const again: RLProgress[] = [];
-    const r3 = await trainPPO({ ...base, policy, prompts: [prompts], out: part, iterations: 6, resume: true, worker: false }, { reward: countA, onProgress: (p) => again.push(p) });
+    const r3 = await trainPPO(
+      { ...base, policy, prompts: [prompts], out: part, iterations: 6, resume: true, worker: false },
+      { reward: countA, onProgress: (p) => again.push(p) },
+    );
     expect(r3).toEqual(r2);
     expect(again.map((e) => e.event)).toEqual(['done']);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
@@ -73,7 +80,19 @@ describe('trainPPO', () => {
     const events: RLProgress[] = [];
     const out = path.join(dir, 'ppo-shared');
     await trainPPO(
-      { ...base, policy, prompts: [prompts], out, iterations: 2, sharedBody: true, klTarget: 0.5, klHorizon: 100, ptxCoef: 0.5, ptxData: [path.join(dir, 'sft.jsonl')], worker: false },
+      {
+        ...base,
+        policy,
+        prompts: [prompts],
+        out,
+        iterations: 2,
+        sharedBody: true,
+        klTarget: 0.5,
+        klHorizon: 100,
+        ptxCoef: 0.5,
+        ptxData: [path.join(dir, 'sft.jsonl')],
+        worker: false,
+      },
       { reward: countA, onProgress: (p) => events.push(p) },
     );
     const m = steps(events);

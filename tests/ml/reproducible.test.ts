@@ -42,7 +42,9 @@ describe(`every trainer is reproducible at ${threads} threads`, () => {
   writeFileSync(at('sft.jsonl'), Array.from({ length: 48 }, (_, i) => JSON.stringify({ prompt: `w${i % 12}`, response: `${word()} ${word()}` })).join('\n'));
   writeFileSync(
     at('rankings.jsonl'),
-    Array.from({ length: 32 }, (_, i) => JSON.stringify({ prompt: `w${i % 12}`, responses: [word(), word() + '!', word() + '!!'], tiers: [[2], [1], [0]] })).join('\n'),
+    Array.from({ length: 32 }, (_, i) =>
+      JSON.stringify({ prompt: `w${i % 12}`, responses: [word(), word() + '!', word() + '!!'], tiers: [[2], [1], [0]] }),
+    ).join('\n'),
   );
   writeFileSync(at('prompts.jsonl'), Array.from({ length: 16 }, (_, i) => JSON.stringify({ prompt: `w${i}` })).join('\n'));
   const lm = { ...model, batchSize: 8, seqLen: 128, warmupSteps: 2, maxLr: 3e-3, minLr: 3e-4, evalBatches: 1, saveEvery: 0, seed: 5 };
@@ -60,12 +62,18 @@ describe(`every trainer is reproducible at ${threads} threads`, () => {
     expectSameRun(s0, s1, sft, at('sft-1'));
 
     const [r0, r1, rm] = await twice<RLProgress>('rm', (out, onProgress) =>
-      trainRewardModel({ init: sft, data: [at('rankings.jsonl')], out, epochs: 1, batchSize: 4, seqLen: 64, maxLr: 1e-3, warmupSteps: 1, evalEvery: 4, seed: 5 }, { onProgress }),
+      trainRewardModel(
+        { init: sft, data: [at('rankings.jsonl')], out, epochs: 1, batchSize: 4, seqLen: 64, maxLr: 1e-3, warmupSteps: 1, evalEvery: 4, seed: 5 },
+        { onProgress },
+      ),
     );
     expectSameRun(r0, r1, rm, at('rm-1'));
 
     const [o0, o1, ppo] = await twice<RLProgress>('ppo', (out, onProgress) =>
-      trainPPO({ policy: sft, reward: rm, prompts: [at('prompts.jsonl')], out, iterations: 2, rolloutBatch: 8, miniBatch: 4, ppoEpochs: 1, maxNewTokens: 12, seed: 5 }, { onProgress }),
+      trainPPO(
+        { policy: sft, reward: rm, prompts: [at('prompts.jsonl')], out, iterations: 2, rolloutBatch: 8, miniBatch: 4, ppoEpochs: 1, maxNewTokens: 12, seed: 5 },
+        { onProgress },
+      ),
     );
     expectSameRun(o0, o1, ppo, at('ppo-1'));
     expect(o0.filter((e) => e.event === 'step')).toHaveLength(2);

@@ -32,7 +32,13 @@ async function lossOf(groups: RewardGroup[], slots: number, o = { margin: false,
   const m = rewardLossGraph(cfg, shape, o);
   const rt = new StateRunner();
   await rt.load('loss', m.graph.toModel({ outputs: { loss: m.loss, rewards: m.rewards } }));
-  await rt.setState({ ...initGPT(cfg, 3), ...initParams(m.graph.paramList.filter((s) => s.name.startsWith('score.')), 5) });
+  await rt.setState({
+    ...initGPT(cfg, 3),
+    ...initParams(
+      m.graph.paramList.filter((s) => s.name.startsWith('score.')),
+      5,
+    ),
+  });
   const out = await rt.run('loss', groupFeeds(groups, shape, { pad: tok.pad, margin: o.margin, center: o.centerCoef > 0 }));
   await rt.dispose();
   return { loss: out.loss[0] as number, rewards: nums(out.rewards) };
@@ -41,7 +47,13 @@ async function lossOf(groups: RewardGroup[], slots: number, o = { margin: false,
 describe('reward-model batching', () => {
   // A ranking of K = 4: A > B = C > D. Strict comparisons: A>B, A>C, A>D, B>D, C>D (the tie B = C gives none).
   const ranking = JSON.stringify({ prompt: 'Name a colour.', responses: RESPONSES, ranking: 'A > B = C > D', tiers: [[0], [1, 2], [3]] });
-  const strict = [[0, 1], [0, 2], [0, 3], [1, 3], [2, 3]];
+  const strict = [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [1, 3],
+    [2, 3],
+  ];
 
   it('reads a ranking into its strict comparisons with tier-distance margins; ties only with includeTies', () => {
     writeFileSync(path.join(dir, 'r.jsonl'), `${ranking}\n`);
@@ -56,7 +68,15 @@ describe('reward-model batching', () => {
 
   it('TRL pairs: a margin-0 line (how the export writes a tie) gives no comparison unless includeTies', () => {
     const f = path.join(dir, 'tie.jsonl');
-    writeFileSync(f, [{ prompt: 'p', chosen: 'a', rejected: 'b', margin: 0 }, { prompt: 'p', chosen: 'a', rejected: 'c', margin: 2 }].map((l) => JSON.stringify(l)).join('\n'));
+    writeFileSync(
+      f,
+      [
+        { prompt: 'p', chosen: 'a', rejected: 'b', margin: 0 },
+        { prompt: 'p', chosen: 'a', rejected: 'c', margin: 2 },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
     expect(readPairs([f], tok, { margin: true }).map((g) => g.pairs)).toEqual([[], [{ win: 0, lose: 1, margin: 2, tie: false }]]);
     expect(readPairs([f], tok, { margin: false, includeTies: true })[0].pairs).toEqual([{ win: 0, lose: 1, margin: 0, tie: true }]);
     expect(readPairs([f], tok, { margin: false })[1].pairs[0].margin).toBe(0); // margins only when asked

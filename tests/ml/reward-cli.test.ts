@@ -16,7 +16,9 @@ describe('npm run ml -- rm | reward', () => {
     const init = path.join(dir, 'sft');
     saveCheckpoint(init, cfg, initGPT(cfg, 1), { tokenizer: 'byte' });
     const data = path.join(dir, 'rankings.jsonl');
-    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `q${i}`, responses: [`meh ${i}`, `great ${i}!!`, `ok ${i}!`], ranking: 'B > C > A', tiers: [[1], [2], [0]] }));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ prompt: `q${i}`, responses: [`meh ${i}`, `great ${i}!!`, `ok ${i}!`], ranking: 'B > C > A', tiers: [[1], [2], [0]] }),
+    );
     writeFileSync(data, lines.join('\n'));
     const out = path.join(dir, 'rm');
     const conf = path.join(dir, 'rm.json');
@@ -33,7 +35,11 @@ describe('npm run ml -- rm | reward', () => {
       input,
       [
         { prompt: 'new question', response: 'fine!!' },
-        { prompt: [{ role: 'user', content: 'new question' }], chosen: [{ role: 'assistant', content: 'sure!!' }], rejected: [{ role: 'assistant', content: 'nah' }] },
+        {
+          prompt: [{ role: 'user', content: 'new question' }],
+          chosen: [{ role: 'assistant', content: 'sure!!' }],
+          rejected: [{ role: 'assistant', content: 'nah' }],
+        },
         { prompt: 'another', chosen: 'yes!', rejected: 'no' },
         { prompt: 'a tie', chosen: 'one', rejected: 'two', margin: 0 },
       ]
@@ -42,7 +48,10 @@ describe('npm run ml -- rm | reward', () => {
     );
     const scored = ml('reward', '--model', out, '--input', input);
     expect(scored.status).toBe(0);
-    const rows = scored.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = scored.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(4);
     expect(rows[3].correct).toBeNull(); // a tie: not in the accuracy
     expect(Object.keys(rows[0])).toEqual(['reward']);

@@ -38,14 +38,20 @@ describe('trainRewardModel refuses bad input before training', () => {
   });
 
   it('an empty training set (every ranking a tie)', async () => {
-    const f = file('ties.jsonl', [{ ...good, tiers: [[0, 1, 2]] }, { ...good, ranking: 'A = B = C', tiers: undefined }]);
+    const f = file('ties.jsonl', [
+      { ...good, tiers: [[0, 1, 2]] },
+      { ...good, ranking: 'A = B = C', tiers: undefined },
+    ]);
     await refused({ data: [f] }, /^training data .*ties\.jsonl: no strict comparisons \(rankings with every answer tied give none\) to train on$/);
     const p = file('tie-pairs.jsonl', [{ prompt: 'p', chosen: 'a', rejected: 'b', margin: 0 }]);
     await refused({ data: [p], format: 'pairs' }, /^training data .*tie-pairs\.jsonl: no preference pairs \(ties, margin 0, give none\) to train on$/);
   });
 
   it('a data file that is not JSONL of the format asked', async () => {
-    await refused({ data: [file('text.jsonl', [good, 'just some text'])] }, /text\.jsonl line 2 is not JSON: the file should be JSONL, one JSON object per line$/);
+    await refused(
+      { data: [file('text.jsonl', [good, 'just some text'])] },
+      /text\.jsonl line 2 is not JSON: the file should be JSONL, one JSON object per line$/,
+    );
     await refused({ data: [file('array.jsonl', [[good]])] }, /array\.jsonl line 1 is not a JSON object/);
     const pairs = file('pairs.jsonl', [{ prompt: 'p', chosen: 'a', rejected: 'b' }]);
     await refused({ data: [pairs] }, /pairs\.jsonl line 1 is a preference pair \(prompt\/chosen\/rejected\), not a whole ranking: set format to "pairs"$/);
@@ -54,14 +60,20 @@ describe('trainRewardModel refuses bad input before training', () => {
     const msgs = file('msgs.jsonl', [{ prompt: [{ role: 'robot', content: 'x' }], chosen: 'a', rejected: 'b' }]);
     await refused({ data: [msgs], format: 'pairs' }, /msgs\.jsonl line 1: "prompt" should be a string or a non-empty list of \{role/);
     await refused({ data: [path.join(dir, 'missing.jsonl')] }, /data file .*missing\.jsonl cannot be read/);
-    await refused({ data: [file('ok.jsonl', [good, good])], normData: [file('ref.jsonl', [{ text: 'x' }])] }, /ref\.jsonl line 1 has neither "messages" nor "prompt" with "response"/);
+    await refused(
+      { data: [file('ok.jsonl', [good, good])], normData: [file('ref.jsonl', [{ text: 'x' }])] },
+      /ref\.jsonl line 1 has neither "messages" nor "prompt" with "response"/,
+    );
   });
 
   it('an init folder whose tokenizer does not fit the model', async () => {
     const data = [file('ok2.jsonl', [good, good])];
     const otherEos = path.join(dir, 'other-eos');
     saveCheckpoint(otherEos, cfg, initGPT(cfg, 1), { tokenizer: 'byte', eos: 50 });
-    await refused({ data, init: otherEos }, /init folder .*other-eos: config.json has eos_token_id 50 but its byte tokenizer's is 257, so the model was trained with another tokenizer$/);
+    await refused(
+      { data, init: otherEos },
+      /init folder .*other-eos: config.json has eos_token_id 50 but its byte tokenizer's is 257, so the model was trained with another tokenizer$/,
+    );
     const small = gptConfig('tiny', { vocabSize: 200 });
     const narrow = path.join(dir, 'narrow');
     saveCheckpoint(narrow, small, initGPT(small, 1), { tokenizer: 'byte' });

@@ -42,7 +42,17 @@ beforeAll(() => {
     lines.push(JSON.stringify({ prompt: `question ${i % 60}`, responses: bangs.map((n) => word() + '!'.repeat(n)), tiers }));
   }
   writeFileSync(data, lines.join('\n'));
-  writeFileSync(sft, Array.from({ length: 30 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `${word()}${'!'.repeat(i % 3)}` }] })).join('\n'));
+  writeFileSync(
+    sft,
+    Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: `${word()}${'!'.repeat(i % 3)}` },
+        ],
+      }),
+    ).join('\n'),
+  );
 });
 
 const base = { init, data: [data], epochs: 2, batchSize: 8, maxLr: 3e-3, minLr: 3e-4, warmupSteps: 5 };
@@ -89,7 +99,10 @@ describe('trainRewardModel', () => {
   it('aborts after the current step with a checkpoint; resuming gives the model of an uninterrupted run', async () => {
     const out = path.join(dir, 'rm-abort');
     const ac = new AbortController();
-    const first = await trainRewardModel({ ...base, out, worker: false }, { signal: ac.signal, onProgress: (p) => p.event === 'step' && p.step === 3 && ac.abort() });
+    const first = await trainRewardModel(
+      { ...base, out, worker: false },
+      { signal: ac.signal, onProgress: (p) => p.event === 'step' && p.step === 3 && ac.abort() },
+    );
     expect(first.steps).toBe(3);
     expect(loadCheckpoint(out).trainerState).toMatchObject({ step: 3 });
     const events: RLProgress[] = [];
@@ -110,7 +123,13 @@ describe('trainRewardModel', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { prompt: string; responses: string[]; tiers: number[][] })
       .filter((j) => j.tiers.length > 1)
-      .map((j) => JSON.stringify({ prompt: [{ role: 'user', content: j.prompt }], chosen: [{ role: 'assistant', content: j.responses[j.tiers[0][0]] }], rejected: j.responses[j.tiers.at(-1)![0]] }));
+      .map((j) =>
+        JSON.stringify({
+          prompt: [{ role: 'user', content: j.prompt }],
+          chosen: [{ role: 'assistant', content: j.responses[j.tiers[0][0]] }],
+          rejected: j.responses[j.tiers.at(-1)![0]],
+        }),
+      );
     writeFileSync(pairs, lines.join('\n'));
     const r = await trainRewardModel({ ...base, data: [pairs], format: 'pairs', out: path.join(dir, 'rm-pairs'), worker: false });
     expect(r.metrics.valAccuracy).toBeGreaterThan(0.85);

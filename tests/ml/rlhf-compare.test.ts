@@ -1,24 +1,32 @@
 // bench:rlhf --compare's targets, computed from its rows (no training here): DPO's win rate on
 // each seed, RLOO's win within 5 points of PPO's at <= 70% of its peak RSS, DPO from whole
 // rankings at least as good as from pairs (per seed; over seeds on the mean difference).
-import { describe, expect, it } from "vitest";
-import { bestOfNKL, seedChecks, seedsPass, type CompareRow, type SeedLine } from "../../bench/rlhf/compare-targets";
+import { describe, expect, it } from 'vitest';
+import { bestOfNKL, seedChecks, seedsPass, type CompareRow, type SeedLine } from '../../bench/rlhf/compare-targets';
 
-const row = (method: CompareRow["method"], win: number | undefined, peakRssMb?: number, startRssMb = 100): CompareRow => ({
-  method, name: method, win, oracle: 0.5, correct: 0.4, styled: 0.3, rm: 0, peakRssMb, startRssMb,
+const row = (method: CompareRow['method'], win: number | undefined, peakRssMb?: number, startRssMb = 100): CompareRow => ({
+  method,
+  name: method,
+  win,
+  oracle: 0.5,
+  correct: 0.4,
+  styled: 0.3,
+  rm: 0,
+  peakRssMb,
+  startRssMb,
 });
 
 const rows = (o: { dpo?: number; pairs?: number; ppo?: number; rloo?: number; ppoRss?: number; rlooRss?: number } = {}): CompareRow[] => [
-  row("sft", undefined),
-  row("ppo", o.ppo ?? 0.75, o.ppoRss ?? 500),
-  row("rloo", o.rloo ?? 0.72, o.rlooRss ?? 340),
-  row("grpo", 0.7, 340),
-  row("dpo-pairs", o.pairs ?? 0.66, 300),
-  row("dpo-rankings", o.dpo ?? 0.68, 300),
+  row('sft', undefined),
+  row('ppo', o.ppo ?? 0.75, o.ppoRss ?? 500),
+  row('rloo', o.rloo ?? 0.72, o.rlooRss ?? 340),
+  row('grpo', 0.7, 340),
+  row('dpo-pairs', o.pairs ?? 0.66, 300),
+  row('dpo-rankings', o.dpo ?? 0.68, 300),
 ];
 
 describe("one seed's comparison targets", () => {
-  it("computes the figures from the rows and meets every target when they hold", () => {
+  it('computes the figures from the rows and meets every target when they hold', () => {
     const c = seedChecks(rows());
     expect(c.dpoWin).toBe(0.68);
     expect(c.wholeMinusPairs).toBeCloseTo(0.02, 12);
@@ -28,7 +36,7 @@ describe("one seed's comparison targets", () => {
     expect(c.ok).toEqual({ dpoWin: true, rlooWin: true, rlooMem: true, wholeVsPairs: true });
   });
 
-  it("misses each target on its own figure, with the bounds inclusive", () => {
+  it('misses each target on its own figure, with the bounds inclusive', () => {
     expect(seedChecks(rows({ dpo: 0.6475, pairs: 0.6 })).ok).toMatchObject({ dpoWin: false, wholeVsPairs: true });
     expect(seedChecks(rows({ dpo: 0.65, pairs: 0.65 })).ok).toMatchObject({ dpoWin: true, wholeVsPairs: true });
     expect(seedChecks(rows({ pairs: 0.7 })).ok).toMatchObject({ dpoWin: true, wholeVsPairs: false });
@@ -39,9 +47,9 @@ describe("one seed's comparison targets", () => {
     expect(seedChecks(rows({ ppoRss: 500, rlooRss: 351 })).ok.rlooMem).toBe(false);
   });
 
-  it("refuses rows without a method it needs", () => {
-    expect(() => seedChecks(rows().filter((r) => r.method !== "rloo"))).toThrow("the comparison has no rloo row");
-    expect(() => seedChecks(rows().map((r) => (r.method === "ppo" ? { ...r, peakRssMb: undefined } : r)))).toThrow("the ppo row has no peakRssMb");
+  it('refuses rows without a method it needs', () => {
+    expect(() => seedChecks(rows().filter((r) => r.method !== 'rloo'))).toThrow('the comparison has no rloo row');
+    expect(() => seedChecks(rows().map((r) => (r.method === 'ppo' ? { ...r, peakRssMb: undefined } : r)))).toThrow('the ppo row has no peakRssMb');
   });
 
   it("gives best-of-N's analytic KL, log N − (N − 1)/N", () => {
@@ -50,13 +58,20 @@ describe("one seed's comparison targets", () => {
   });
 });
 
-describe("the targets over seeds", () => {
-  const line = (seed: number, diff: number, ok: Partial<SeedLine["ok"]> = {}): SeedLine => ({
-    seed, dpo_win_vs_sft: 0.7, dpo_pairs_win_vs_sft: 0.7 - diff, whole_minus_pairs: diff, ppo_win_vs_sft: 0.75, rloo_win_vs_sft: 0.73, rloo_mem_ratio: 0.6, heldout_overlap: 0,
+describe('the targets over seeds', () => {
+  const line = (seed: number, diff: number, ok: Partial<SeedLine['ok']> = {}): SeedLine => ({
+    seed,
+    dpo_win_vs_sft: 0.7,
+    dpo_pairs_win_vs_sft: 0.7 - diff,
+    whole_minus_pairs: diff,
+    ppo_win_vs_sft: 0.75,
+    rloo_win_vs_sft: 0.73,
+    rloo_mem_ratio: 0.6,
+    heldout_overlap: 0,
     ok: { dpoWin: true, rlooWin: true, rlooMem: true, wholeVsPairs: diff >= 0, ...ok },
   });
 
-  it("judges whole rankings vs pairs on the mean difference over seeds, with its spread", () => {
+  it('judges whole rankings vs pairs on the mean difference over seeds, with its spread', () => {
     const r = seedsPass([line(1, 0.03), line(2, -0.01), line(3, 0.01)], 100, false);
     expect(r.wholeMinusPairs.mean).toBeCloseTo(0.01, 12);
     expect(r.wholeMinusPairs.sd).toBeCloseTo(0.02, 12);
@@ -70,6 +85,6 @@ describe("the targets over seeds", () => {
     expect(seedsPass([line(1, 0), { ...line(2, 0), heldout_overlap: 1 }], 100, false).ok.heldOut).toBe(false);
     expect(seedsPass([line(1, 0)], 2700, false)).toMatchObject({ pass: false, ok: { wall: false } });
     expect(seedsPass([line(1, 0)], 2700, true)).toMatchObject({ pass: true, ok: { wall: true } });
-    expect(() => seedsPass([], 1, false)).toThrow("no seed results");
+    expect(() => seedsPass([], 1, false)).toThrow('no seed results');
   });
 });

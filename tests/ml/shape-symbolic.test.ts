@@ -48,7 +48,10 @@ describe('symbolic dimensions', () => {
     const x = g.input('x', 'float32', ['batch', 'seq', 4]);
     const y = g.reshape(g.mul(x, 2), ['batch', 'seq', 2, 2]);
     const session = await ort.InferenceSession.create(g.toModel({ outputs: { y } }).bytes);
-    for (const [b, s] of [[1, 3], [5, 2]]) {
+    for (const [b, s] of [
+      [1, 3],
+      [5, 2],
+    ]) {
       const data = Float32Array.from({ length: b * s * 4 }, (_, i) => i);
       const out = (await session.run({ x: new ort.Tensor('float32', data, [b, s, 4]) })).y;
       expect(out.dims).toEqual([b, s, 2, 2]);

@@ -5,16 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ByteTokenizer,
-  chatDataset,
-  loadRewardData,
-  resolvePPOConfig,
-  resolveRewardConfig,
-  setupPPO,
-  trainRewardModel,
-  type RLProgress,
-} from '../../ml/index';
+import { ByteTokenizer, chatDataset, loadRewardData, resolvePPOConfig, resolveRewardConfig, setupPPO, trainRewardModel, type RLProgress } from '../../ml/index';
 import { initGPT, saveRewardModel } from '../../ml/index';
 import { randomPolicy, TINY } from './ppo-fixtures';
 
@@ -48,7 +39,17 @@ describe('the reward model under the truncation policy', () => {
     expect(rmSeq.slice(-(answer.length + 2))).toEqual([ASSISTANT, ...tok.encode(answer), tok.eos]); // the whole answer and its eos
 
     // SFT at seqLen − 1 positions holds the same seqLen tokens: rebuild them from a batch's inputs and targets
-    const b = chatDataset(tok, [[{ role: 'user', content: QUESTION }, { role: 'assistant', content: answer }]], 1, { seqLen: seqLen - 1, overlong: 'skip' }).batch(1, seqLen - 1, 0, 0);
+    const b = chatDataset(
+      tok,
+      [
+        [
+          { role: 'user', content: QUESTION },
+          { role: 'assistant', content: answer },
+        ],
+      ],
+      1,
+      { seqLen: seqLen - 1, overlong: 'skip' },
+    ).batch(1, seqLen - 1, 0, 0);
     const sftSeq = [Number(b.input_ids[0]), ...Array.from(b.targets, Number)];
     expect(sftSeq).toEqual(rmSeq);
     expect(b.tokens).toBe(answer.length + 1);
@@ -64,12 +65,24 @@ describe('the reward model under the truncation policy', () => {
     const d = loadRewardData(rc, tok, { field: 'seqLen', value: 40 });
     const [g, small] = d.train.sort((a, b) => b.seqs.length - a.seqs.length);
     expect(g.seqs).toHaveLength(3); // B left out
-    expect(g.pairs.map((p) => [p.win, p.lose, p.margin])).toEqual([[0, 1, 2], [0, 2, 3], [1, 2, 1]]); // A>C, A>D, C>D renumbered
+    expect(g.pairs.map((p) => [p.win, p.lose, p.margin])).toEqual([
+      [0, 1, 2],
+      [0, 2, 3],
+      [1, 2, 1],
+    ]); // A>C, A>D, C>D renumbered
     const prompt = (s: number[]) => s.slice(0, s.lastIndexOf(ASSISTANT) + 1);
     expect(new Set(g.seqs.map((s) => prompt(s).join()))).toHaveProperty('size', 1); // one cut prompt for all
     expect(Math.max(...g.seqs.map((s) => s.length))).toBe(40); // sized for the longest kept answer ("green")
     expect(small.seqs.map((s) => s.length)).toEqual([2 + 12 + 2 + 4, 2 + 12 + 2 + 5]); // fits whole
-    expect(d.stats).toEqual({ unit: 'responses', examples: 6, promptShortened: 3, responseTruncated: 0, skipped: 1, responseTokensDropped: long.length + 1, longest: 4 + QUESTION.length + long.length + 1 });
+    expect(d.stats).toEqual({
+      unit: 'responses',
+      examples: 6,
+      promptShortened: 3,
+      responseTruncated: 0,
+      skipped: 1,
+      responseTokensDropped: long.length + 1,
+      longest: 4 + QUESTION.length + long.length + 1,
+    });
 
     // truncating instead keeps B, cut at its end beside the minimal prompt, and every answer gets that minimal prompt
     const t = loadRewardData(resolveRewardConfig({ init, data: [data], valFraction: 0, overlong: 'truncate' }), tok, { field: 'seqLen', value: 40 });
@@ -81,18 +94,29 @@ describe('the reward model under the truncation policy', () => {
 
   it('reports the counts before the first step, and refuses when too many answers would be lost', async () => {
     const long = 'x'.repeat(40);
-    const rankings = Array.from({ length: 4 }, (_, i) => ({ prompt: `question ${i}`, responses: [`answer ${i}`, i < 2 ? long : `other ${i}`], ranking: 'A > B' }));
+    const rankings = Array.from({ length: 4 }, (_, i) => ({
+      prompt: `question ${i}`,
+      responses: [`answer ${i}`, i < 2 ? long : `other ${i}`],
+      ranking: 'A > B',
+    }));
     const data = file('rm.jsonl', rankings);
     const events: RLProgress[] = [];
     // 2 of 8 answers (25%) do not fit: as many as the default maxOverlongShare allows
     await trainRewardModel({ init, data: [data], out: path.join(dir, 'rm'), valFraction: 0, worker: false }, { onProgress: (p) => events.push(p) });
-    expect(events[0]).toMatchObject({ event: 'data', metrics: { data_examples: 8, data_prompt_shortened: 0, data_response_truncated: 0, data_skipped: 2, data_response_tokens_dropped: 82 } });
-    expect(events[0].line).toBe('warning: reward-model data at the model context nCtx 32: of 8 responses, 2 were skipped; 82 response tokens dropped (the longest needs the model context nCtx 55)');
+    expect(events[0]).toMatchObject({
+      event: 'data',
+      metrics: { data_examples: 8, data_prompt_shortened: 0, data_response_truncated: 0, data_skipped: 2, data_response_tokens_dropped: 82 },
+    });
+    expect(events[0].line).toBe(
+      'warning: reward-model data at the model context nCtx 32: of 8 responses, 2 were skipped; 82 response tokens dropped (the longest needs the model context nCtx 55)',
+    );
     expect(events.filter((e) => e.event === 'step').length).toBeGreaterThan(0);
 
     const out = path.join(dir, 'rm-refused');
     const seen: RLProgress[] = [];
-    await expect(trainRewardModel({ init, data: [data], out, valFraction: 0, maxOverlongShare: 0.2, worker: false }, { onProgress: (p) => seen.push(p) })).rejects.toThrow(
+    await expect(
+      trainRewardModel({ init, data: [data], out, valFraction: 0, maxOverlongShare: 0.2, worker: false }, { onProgress: (p) => seen.push(p) }),
+    ).rejects.toThrow(
       /^reward-model data: 2 of 8 responses \(25%\) would lose response tokens at the model context nCtx 32, more than maxOverlongShare 20% allows; raise the model context nCtx to 55 \(what the longest needs\) or maxOverlongShare$/,
     );
     expect(seen).toEqual([]);
@@ -104,16 +128,29 @@ describe('PPO prompts under the truncation policy', () => {
   it('cuts a prompt too long for maxNewTokens from the left, drops its earliest turns first, and reports it', () => {
     const prompts = file('prompts.jsonl', [
       { prompt: 'short' },
-      { messages: [{ role: 'user', content: 'an earlier question' }, { role: 'assistant', content: 'an answer' }, { role: 'user', content: 'and now this one please' }] },
+      {
+        messages: [
+          { role: 'user', content: 'an earlier question' },
+          { role: 'assistant', content: 'an answer' },
+          { role: 'user', content: 'and now this one please' },
+        ],
+      },
     ]);
-    const s = setupPPO(resolvePPOConfig({ policy: init, prompts: [prompts], out: path.join(dir, 'ppo'), maxNewTokens: 8, rolloutBatch: 2, miniBatch: 2 }), { rewardHook: true });
+    const s = setupPPO(resolvePPOConfig({ policy: init, prompts: [prompts], out: path.join(dir, 'ppo'), maxNewTokens: 8, rolloutBatch: 2, miniBatch: 2 }), {
+      rewardHook: true,
+    });
     expect(s.prompts[0]).toEqual([tok.bos, USER, ...tok.encode('short'), tok.eos, ASSISTANT]);
     expect(s.prompts[1]).toHaveLength(TINY.nCtx - 8); // 24 tokens: the earlier turns go, the last question loses its start
     expect(s.prompts[1].slice(0, 2)).toEqual([tok.bos, USER]);
     expect(tok.decode(s.prompts[1])).toBe('and now this one please'.slice(-(24 - 4)));
     expect(s.T).toBe(24 + 8 - 1);
-    expect(s.data[0]).toMatchObject({ event: 'data', metrics: { data_examples: 2, data_prompt_shortened: 1, data_skipped: 0, data_response_tokens_dropped: 0 } });
-    expect(s.data[0].line).toBe('warning: PPO prompts at nCtx − maxNewTokens 24: of 2 prompts, 1 had the prompt shortened from the left (the longest needs nCtx − maxNewTokens 59)');
+    expect(s.data[0]).toMatchObject({
+      event: 'data',
+      metrics: { data_examples: 2, data_prompt_shortened: 1, data_skipped: 0, data_response_tokens_dropped: 0 },
+    });
+    expect(s.data[0].line).toBe(
+      'warning: PPO prompts at nCtx − maxNewTokens 24: of 2 prompts, 1 had the prompt shortened from the left (the longest needs nCtx − maxNewTokens 59)',
+    );
   });
 
   it('leaves room for the eos the scorer adds to a response cut at maxNewTokens, so the reward model keeps bos', () => {
@@ -124,7 +161,10 @@ describe('PPO prompts under the truncation policy', () => {
     const head = { weight: new Float32Array(TINY.nEmbd), bias: Float32Array.of(0) };
     saveRewardModel(rm, TINY, initGPT(TINY, 3), head, { shift: 0, scale: 1 }, { tokenizer: 'byte' });
     const prompts = file('long-prompt.jsonl', [{ prompt: QUESTION }]);
-    const s = setupPPO(resolvePPOConfig({ policy: init, reward: rm, prompts: [prompts], out: path.join(dir, 'ppo-rm'), maxNewTokens: 8, rolloutBatch: 2, miniBatch: 2 }), { rewardHook: false });
+    const s = setupPPO(
+      resolvePPOConfig({ policy: init, reward: rm, prompts: [prompts], out: path.join(dir, 'ppo-rm'), maxNewTokens: 8, rolloutBatch: 2, miniBatch: 2 }),
+      { rewardHook: false },
+    );
     const scored = s.prompts[0].length + 8 + 1; // prompt + a response cut at maxNewTokens + the eos the scorer adds
     expect(scored).toBeLessThanOrEqual(TINY.nCtx);
     expect(s.prompts[0].slice(0, 2)).toEqual([tok.bos, USER]);

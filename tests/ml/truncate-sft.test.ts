@@ -19,13 +19,31 @@ const DEMOS = [
   { prompt: 'What is the boiling point of water at sea level, in Celsius and Fahrenheit?', response: 'At sea level water boils at 100 °C, which is 212 °F.' },
   {
     prompt: 'Give three tips for writing a clear commit message.',
-    response: '1. Keep the subject line short and in the imperative ("Fix login redirect").\n2. Explain why in the body, not only what.\n3. Make one logical change per commit.',
+    response:
+      '1. Keep the subject line short and in the imperative ("Fix login redirect").\n2. Explain why in the body, not only what.\n3. Make one logical change per commit.',
   },
 ];
 const tok = new ByteTokenizer();
-const whole = DEMOS.map((d) => encodeChat(tok, [{ role: 'user', content: d.prompt }, { role: 'assistant', content: d.response }]).ids.length);
+const whole = DEMOS.map(
+  (d) =>
+    encodeChat(tok, [
+      { role: 'user', content: d.prompt },
+      { role: 'assistant', content: d.response },
+    ]).ids.length,
+);
 const responses = DEMOS.map((d) => tok.encode(d.response).length + 1);
-const tiny = { model: 'tiny' as const, mode: 'sft' as const, batchSize: 4, warmupSteps: 2, maxLr: 3e-3, minLr: 3e-4, evalEvery: 0, saveEvery: 0, valFraction: 0, worker: false };
+const tiny = {
+  model: 'tiny' as const,
+  mode: 'sft' as const,
+  batchSize: 4,
+  warmupSteps: 2,
+  maxLr: 3e-3,
+  minLr: 3e-4,
+  evalEvery: 0,
+  saveEvery: 0,
+  valFraction: 0,
+  worker: false,
+};
 
 describe('SFT on demonstrations longer than seqLen (the issue case)', () => {
   const data = path.join(dir, 'demos.jsonl');
@@ -33,15 +51,22 @@ describe('SFT on demonstrations longer than seqLen (the issue case)', () => {
 
   it('is refused before training at seqLen 64, in one sentence naming what the longest needs', async () => {
     const steps: TrainProgress[] = [];
-    await expect(trainLM({ ...tiny, data: [data], out: path.join(dir, 'refused'), seqLen: 64, steps: 4 }, { onProgress: (p) => steps.push(p) })).rejects.toThrow(
-      new RegExp(`^SFT data: 2 of 3 examples \\(67%\\) would lose response tokens at seqLen 64, more than maxOverlongShare 25% allows; raise seqLen to ${Math.max(...whole) - 1} \\(what the longest needs\\) or maxOverlongShare$`),
+    await expect(
+      trainLM({ ...tiny, data: [data], out: path.join(dir, 'refused'), seqLen: 64, steps: 4 }, { onProgress: (p) => steps.push(p) }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^SFT data: 2 of 3 examples \\(67%\\) would lose response tokens at seqLen 64, more than maxOverlongShare 25% allows; raise seqLen to ${Math.max(...whole) - 1} \\(what the longest needs\\) or maxOverlongShare$`,
+      ),
     );
     expect(steps).toEqual([]);
   });
 
   it('allowed to (maxOverlongShare 1), it skips the overlong ones, says so, and never trains on a batch without response tokens', async () => {
     const events: TrainProgress[] = [];
-    await trainLM({ ...tiny, data: [data], out: path.join(dir, 'skip'), seqLen: 64, steps: 8, overlong: 'skip', maxOverlongShare: 1 }, { onProgress: (p) => events.push(p) });
+    await trainLM(
+      { ...tiny, data: [data], out: path.join(dir, 'skip'), seqLen: 64, steps: 8, overlong: 'skip', maxOverlongShare: 1 },
+      { onProgress: (p) => events.push(p) },
+    );
     expect(events[0].event).toBe('data');
     expect(events[0].data!.metrics).toEqual({
       data_examples: 3,
@@ -50,7 +75,9 @@ describe('SFT on demonstrations longer than seqLen (the issue case)', () => {
       data_skipped: 2,
       data_response_tokens_dropped: responses[0] + responses[2],
     });
-    expect(events[0].data!.line).toMatch(/^warning: SFT data at seqLen 64: of 3 examples, 1 had the prompt shortened from the left, 2 were skipped; \d+ response tokens dropped/);
+    expect(events[0].data!.line).toMatch(
+      /^warning: SFT data at seqLen 64: of 3 examples, 1 had the prompt shortened from the left, 2 were skipped; \d+ response tokens dropped/,
+    );
     const steps = events.filter((p) => p.event === 'step');
     expect(steps).toHaveLength(8);
     for (const s of steps) expect(s.loss).toBeGreaterThan(0.1); // every batch holds the kept demonstration's response
@@ -73,8 +100,17 @@ describe('SFT on demonstrations longer than seqLen (the issue case)', () => {
   it('at a seqLen the demonstrations fit in, nothing is lost and the log line says so', async () => {
     const events: TrainProgress[] = [];
     const seqLen = Math.max(...whole) - 1;
-    await trainLM({ ...tiny, modelOverrides: { nCtx: 256 }, data: [data], out: path.join(dir, 'fits'), seqLen, steps: 2 }, { onProgress: (p) => events.push(p) });
-    expect(events[0].data!.metrics).toMatchObject({ data_examples: 3, data_prompt_shortened: 0, data_response_truncated: 0, data_skipped: 0, data_response_tokens_dropped: 0 });
+    await trainLM(
+      { ...tiny, modelOverrides: { nCtx: 256 }, data: [data], out: path.join(dir, 'fits'), seqLen, steps: 2 },
+      { onProgress: (p) => events.push(p) },
+    );
+    expect(events[0].data!.metrics).toMatchObject({
+      data_examples: 3,
+      data_prompt_shortened: 0,
+      data_response_truncated: 0,
+      data_skipped: 0,
+      data_response_tokens_dropped: 0,
+    });
     expect(events[0].data!.line).toBe(`SFT data: all 3 examples fit whole at seqLen ${seqLen} (the longest needs ${seqLen})`);
   });
 });

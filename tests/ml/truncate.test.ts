@@ -121,7 +121,10 @@ describe('the truncation policy', () => {
     const role = bpe.roleTokens('user');
     const gen = bpe.roleTokens('assistant');
     expect(role.length).toBeGreaterThan(3); // "<|user|>\n" as plain text tokens
-    const f = fitChat(bpe, [user('why is the sky blue?')], ['it scatters.'], { maxTokens: 1 + role.length + 5 + 1 + gen.length + bpe.encode('it scatters.').length + 1, overlong: 'skip' });
+    const f = fitChat(bpe, [user('why is the sky blue?')], ['it scatters.'], {
+      maxTokens: 1 + role.length + 5 + 1 + gen.length + bpe.encode('it scatters.').length + 1,
+      overlong: 'skip',
+    });
     expect(f.prompt.slice(1, 1 + role.length)).toEqual(role);
     expect(f.prompt.slice(-gen.length)).toEqual(gen);
     expect(bpe.decode(f.prompt.slice(1 + role.length, -gen.length - 1))).toBe('blue?');
@@ -140,17 +143,33 @@ describe('counting what the policy did', () => {
 
   it('counts examples shortened, cut, skipped and the response tokens dropped, for a mixed dataset', () => {
     const cut = chatDataset(tok, examples, 1, { seqLen: 40, overlong: 'truncate' });
-    expect(cut.stats).toEqual({ unit: 'examples', examples: 4, promptShortened: 3, responseTruncated: 2, skipped: 0, responseTokensDropped: 61 - 37 + 46 - 37, longest: 2 + 2 + bytes(LONG_PROMPT).length + 46 });
+    expect(cut.stats).toEqual({
+      unit: 'examples',
+      examples: 4,
+      promptShortened: 3,
+      responseTruncated: 2,
+      skipped: 0,
+      responseTokensDropped: 61 - 37 + 46 - 37,
+      longest: 2 + 2 + bytes(LONG_PROMPT).length + 46,
+    });
     expect(cut.size).toBe(4);
     const skip = chatDataset(tok, examples, 1, { seqLen: 40, overlong: 'skip' });
     expect(skip.stats).toMatchObject({ examples: 4, promptShortened: 1, responseTruncated: 0, skipped: 2, responseTokensDropped: 61 + 46 });
     expect(skip.size).toBe(2);
-    expect(truncationMetrics(skip.stats)).toEqual({ data_examples: 4, data_prompt_shortened: 1, data_response_truncated: 0, data_skipped: 2, data_response_tokens_dropped: 107 });
+    expect(truncationMetrics(skip.stats)).toEqual({
+      data_examples: 4,
+      data_prompt_shortened: 1,
+      data_response_truncated: 0,
+      data_skipped: 2,
+      data_response_tokens_dropped: 107,
+    });
     expect(truncationLine(skip.stats, 'SFT data', { field: 'seqLen', value: 40, offset: 1 })).toBe(
       `warning: SFT data at seqLen 40: of 4 examples, 1 had the prompt shortened from the left, 2 were skipped; 107 response tokens dropped (the longest needs seqLen ${skip.stats.longest - 1})`,
     );
     const fine = chatDataset(tok, examples.slice(0, 1), 1, { seqLen: 40, overlong: 'skip' });
-    expect(truncationLine(fine.stats, 'SFT data', { field: 'seqLen', value: 40, offset: 1 })).toBe('SFT data: all 1 examples fit whole at seqLen 40 (the longest needs 11)');
+    expect(truncationLine(fine.stats, 'SFT data', { field: 'seqLen', value: 40, offset: 1 })).toBe(
+      'SFT data: all 1 examples fit whole at seqLen 40 (the longest needs 11)',
+    );
   });
 
   it('every batch of the fitted data has response tokens, and every response token of a kept example is trained on', () => {

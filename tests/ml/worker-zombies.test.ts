@@ -2,19 +2,19 @@
 // lives in the thread's module-hooks thread. Terminating the worker used to leave that child
 // defunct (a zombie) under the process, one per worker (issue 21: three under every training
 // worker). The tsx cache is off here so each worker really starts a compiler.
-import { afterAll, describe, expect, it } from "vitest";
-import { WorkerRunner } from "../../ml/runtime/worker-runner";
-import { defunctChildren } from "../helpers/procs";
+import { afterAll, describe, expect, it } from 'vitest';
+import { WorkerRunner } from '../../ml/runtime/worker-runner';
+import { defunctChildren } from '../helpers/procs';
 
 const cache = process.env.TSX_DISABLE_CACHE;
-process.env.TSX_DISABLE_CACHE = "1";
+process.env.TSX_DISABLE_CACHE = '1';
 afterAll(() => {
   if (cache === undefined) delete process.env.TSX_DISABLE_CACHE;
   else process.env.TSX_DISABLE_CACHE = cache;
 });
 
-describe("engine worker threads", () => {
-  it("leave no defunct child process behind when disposed", async () => {
+describe('engine worker threads', () => {
+  it('leave no defunct child process behind when disposed', async () => {
     const before = defunctChildren(process.pid).length;
     for (let i = 0; i < 2; i++) {
       const runner = new WorkerRunner({ intraOpThreads: 1 });

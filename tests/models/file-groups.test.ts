@@ -4,7 +4,9 @@ import { fileGroupOf, groupFiles } from "../../components/models/file-groups";
 describe("a checkpoint's files, grouped", () => {
   it("puts the weights and config with the model, the tokenizer files together, optimizer and trainer state apart", () => {
     expect(["model.safetensors", "config.json", "generation_config.json", "model.onnx"].map(fileGroupOf)).toEqual(["model", "model", "model", "model"]);
-    expect(["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json"].map(fileGroupOf).every((g) => g === "tokenizer")).toBe(true);
+    expect(
+      ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json"].map(fileGroupOf).every((g) => g === "tokenizer"),
+    ).toBe(true);
     expect(["optimizer.safetensors", "trainer_state.json"].map(fileGroupOf)).toEqual(["training", "training"]);
   });
 

@@ -32,7 +32,11 @@ describe("runs from an imported checkpoint", { timeout: 300_000 }, () => {
     const labeler = await makeUser("labeler");
     await writeDemonstrations(project.id, labeler);
     await rankAll(project.id, labeler);
-    const imported = await importModelFolder(db, researcher.id, { dir: writeGpt2Folder(path.join(tmp, "gpt2-tiny")), name: uniq("imported"), from: "gpt2-tiny" });
+    const imported = await importModelFolder(db, researcher.id, {
+      dir: writeGpt2Folder(path.join(tmp, "gpt2-tiny")),
+      name: uniq("imported"),
+      from: "gpt2-tiny",
+    });
 
     const run = await createRun(researcher, {
       kind: "sft",
@@ -45,10 +49,14 @@ describe("runs from an imported checkpoint", { timeout: 300_000 }, () => {
     });
     worker = spawnWorker({ STORAGE_DIR: storage, WORKER_PROJECT_ID: project.id });
     const finished = (id: string) =>
-      waitFor(`run ${id} to finish`, async () => {
-        const r = await getRun(id);
-        return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
-      }, 240_000);
+      waitFor(
+        `run ${id} to finish`,
+        async () => {
+          const r = await getRun(id);
+          return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
+        },
+        240_000,
+      );
     const done = await finished(run.id);
     expect(done.error ?? "", worker.output()).toBe("");
     expect(done.status).toBe("succeeded");
@@ -64,7 +72,13 @@ describe("runs from an imported checkpoint", { timeout: 300_000 }, () => {
 
     // a reward model from the imported base, PPO on the SFT model against it, answers from the imported base
     const tiny = { projectId: project.id, modelSize: "tiny" as const };
-    const rm = await createRun(researcher, { ...tiny, kind: "reward_model", baseId: imported.id, config: { epochs: 1, batchSize: 2, evalEvery: 0, saveEvery: 0, threads: 1 }, dataset: { projectLabelsNow: true } });
+    const rm = await createRun(researcher, {
+      ...tiny,
+      kind: "reward_model",
+      baseId: imported.id,
+      config: { epochs: 1, batchSize: 2, evalEvery: 0, saveEvery: 0, threads: 1 },
+      dataset: { projectLabelsNow: true },
+    });
     const rmDone = await finished(rm.id);
     expect([rmDone.status, rmDone.error ?? ""], worker.output()).toEqual(["succeeded", ""]);
     const rmArt = await db.modelArtifact.findFirstOrThrow({ where: { runId: rm.id } });
@@ -79,7 +93,12 @@ describe("runs from an imported checkpoint", { timeout: 300_000 }, () => {
     });
     const ppoDone = await finished(ppo.id);
     expect([ppoDone.status, ppoDone.error ?? ""], worker.output()).toEqual(["succeeded", ""]);
-    const gen = await createRun(researcher, { ...tiny, kind: "generate", config: { maxPrompts: 1, maxNewTokens: 4 }, request: { source: { kind: "artifacts", artifactIds: [imported.id] } } });
+    const gen = await createRun(researcher, {
+      ...tiny,
+      kind: "generate",
+      config: { maxPrompts: 1, maxNewTokens: 4 },
+      request: { source: { kind: "artifacts", artifactIds: [imported.id] } },
+    });
     const genDone = await finished(gen.id);
     expect([genDone.status, genDone.error ?? ""], worker.output()).toEqual(["succeeded", ""]);
     expect(await db.completion.count({ where: { artifactId: imported.id } })).toBeGreaterThan(0);

@@ -38,7 +38,12 @@ const v1Upload = await import("../../app/api/v1/models/uploads/[id]/route");
 const v1File = await import("../../app/api/v1/models/uploads/[id]/files/[name]/route");
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const call = (h: unknown, url: string, params: Record<string, string>, init: { method: string; body?: BodyInit; headers?: Record<string, string>; duplex?: "half" }) =>
+const call = (
+  h: unknown,
+  url: string,
+  params: Record<string, string>,
+  init: { method: string; body?: BodyInit; headers?: Record<string, string>; duplex?: "half" },
+) =>
   (h as Handler)(
     // a session write comes from the app's own origin, as JSON (uploads as octet-stream): lib/http/same-origin
     new NextRequest(`http://localhost:3000${url}`, {
@@ -47,7 +52,8 @@ const call = (h: unknown, url: string, params: Record<string, string>, init: { m
     } as ConstructorParameters<typeof NextRequest>[1]),
     { params: Promise.resolve(params) },
   );
-const post = (h: unknown, url: string, body: unknown, params: Record<string, string> = {}) => call(h, url, params, { method: "POST", body: JSON.stringify(body) });
+const post = (h: unknown, url: string, body: unknown, params: Record<string, string> = {}) =>
+  call(h, url, params, { method: "POST", body: JSON.stringify(body) });
 const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
 
 let researcher: SessionUser;
@@ -96,22 +102,42 @@ describe("POST /api/models/import (a folder under the import root)", () => {
   });
 
   const bad: [string, FolderOptions | ((dir: string) => void), number, string][] = [
-    ["missing-tensor", { tensors: (t) => delete t["transformer.h.1.mlp.c_fc.weight"] }, 422, "missing-tensor cannot be imported: model.safetensors has no tensor h.1.mlp.c_fc.weight, which config.json (2 layers) requires."],
+    [
+      "missing-tensor",
+      { tensors: (t) => delete t["transformer.h.1.mlp.c_fc.weight"] },
+      422,
+      "missing-tensor cannot be imported: model.safetensors has no tensor h.1.mlp.c_fc.weight, which config.json (2 layers) requires.",
+    ],
     [
       "wrong-shape",
       { tensors: (t) => (t["transformer.h.0.attn.c_attn.weight"] = { data: new Float32Array(32 * 64), shape: [32, 64] }) },
       422,
       "wrong-shape cannot be imported: model.safetensors: tensor transformer.h.0.attn.c_attn.weight has shape [32, 64] but config.json needs [32, 96].",
     ],
-    ["extra-tensor", { tensors: (t) => (t["score.weight"] = { data: new Float32Array(32), shape: [1, 32] }) }, 422, "extra-tensor cannot be imported: model.safetensors has a tensor score.weight that a GPT-2 language model of this config does not have."],
+    [
+      "extra-tensor",
+      { tensors: (t) => (t["score.weight"] = { data: new Float32Array(32), shape: [1, 32] }) },
+      422,
+      "extra-tensor cannot be imported: model.safetensors has a tensor score.weight that a GPT-2 language model of this config does not have.",
+    ],
     [
       "tokenizer-too-big",
       { config: { vocabSize: 258 } },
       422,
       "tokenizer-too-big cannot be imported: the tokenizer has 260 tokens but config.json's vocab_size is 258: token ids past 257 would have no embedding.",
     ],
-    ["bad-merges", { merges: "#version: 0.2\nĠ t x\n" }, 422, 'bad-merges cannot be imported: the tokenizer does not load: merges.txt does not parse: line 2 should be two tokens separated by a space, got "Ġ t x".'],
-    ["no-tokenizer", { tokenizer: "none" }, 422, "no-tokenizer cannot be imported: the folder has no tokenizer: it needs tokenizer.json, or vocab.json and merges.txt."],
+    [
+      "bad-merges",
+      { merges: "#version: 0.2\nĠ t x\n" },
+      422,
+      'bad-merges cannot be imported: the tokenizer does not load: merges.txt does not parse: line 2 should be two tokens separated by a space, got "Ġ t x".',
+    ],
+    [
+      "no-tokenizer",
+      { tokenizer: "none" },
+      422,
+      "no-tokenizer cannot be imported: the folder has no tokenizer: it needs tokenizer.json, or vocab.json and merges.txt.",
+    ],
     [
       "bad-dtype",
       (dir) => {
@@ -157,7 +183,11 @@ describe("POST /api/models/import (a folder under the import root)", () => {
       [outside, 403, `${outside} is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
       ["/etc", 403, `/etc is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
       ["link-out", 403, `link-out is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
-      ["file-link-out", 403, `file-link-out/vocab.json is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`],
+      [
+        "file-link-out",
+        403,
+        `file-link-out/vocab.json is outside the import folder ${importDir}; copy the model folder there first (MODEL_IMPORT_DIR sets it).`,
+      ],
       ["notes.txt", 400, "notes.txt is not a folder: give the folder that holds config.json, model.safetensors and the tokenizer files."],
       ["nothing-here", 400, `There is no folder at nothing-here under the import folder ${importDir}.`],
     ];
@@ -182,7 +212,12 @@ describe("uploading a model folder", () => {
   beforeAll(() => void writeGpt2Folder(src));
   const start = async () => ((await (await post(uploadsRoute.POST, "/api/models/uploads", {})).json()) as { upload: { id: string } }).upload.id;
   const put = (id: string, name: string, body: Buffer) =>
-    call(fileRoute.PUT, `/api/models/uploads/${id}/files/${name}`, { id, name }, { method: "PUT", body: new Blob([new Uint8Array(body)]), headers: { "content-length": String(body.byteLength) } });
+    call(
+      fileRoute.PUT,
+      `/api/models/uploads/${id}/files/${name}`,
+      { id, name },
+      { method: "PUT", body: new Blob([new Uint8Array(body)]), headers: { "content-length": String(body.byteLength) } },
+    );
   const putAll = async (id: string, dir: string) => {
     for (const f of fs.readdirSync(dir)) expect((await put(id, f, fs.readFileSync(path.join(dir, f)))).status).toBe(200);
   };
@@ -215,14 +250,21 @@ describe("uploading a model folder", () => {
     try {
       const big = await put(id, "model.safetensors", fs.readFileSync(path.join(src, "model.safetensors")));
       expect(big.status).toBe(413);
-      expect(await message(big)).toBe("The model folder is larger than the upload limit of 0 MiB (MODEL_UPLOAD_MAX_BYTES); import it from a folder on the server instead.");
+      expect(await message(big)).toBe(
+        "The model folder is larger than the upload limit of 0 MiB (MODEL_UPLOAD_MAX_BYTES); import it from a folder on the server instead.",
+      );
       // the stream is counted, not the declared length alone
       const body = fs.readFileSync(path.join(src, "model.safetensors"));
-      const sneaky = await call(fileRoute.PUT, `/api/models/uploads/${id}/files/model.safetensors`, { id, name: "model.safetensors" }, {
-        method: "PUT",
-        body: new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(body)), c.close()) }),
-        duplex: "half",
-      });
+      const sneaky = await call(
+        fileRoute.PUT,
+        `/api/models/uploads/${id}/files/model.safetensors`,
+        { id, name: "model.safetensors" },
+        {
+          method: "PUT",
+          body: new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(body)), c.close()) }),
+          duplex: "half",
+        },
+      );
       expect(sneaky.status).toBe(413);
     } finally {
       delete process.env.MODEL_UPLOAD_MAX_BYTES;
@@ -239,7 +281,9 @@ describe("uploading a model folder", () => {
     const name = uniq("bad-upload");
     const res = await post(uploadRoute.POST, `/api/models/uploads/${id}`, { name }, { id });
     expect(res.status).toBe(422);
-    expect(await message(res)).toBe("The uploaded folder cannot be imported: model.safetensors has no tensor wpe.weight, which config.json (2 layers) requires.");
+    expect(await message(res)).toBe(
+      "The uploaded folder cannot be imported: model.safetensors has no tensor wpe.weight, which config.json (2 layers) requires.",
+    );
     expect(await registered(name)).toBe(0);
     expect(importedFolders()).toEqual(before);
     expect(fs.existsSync(path.join(storage, "uploads", id))).toBe(false);
@@ -250,9 +294,17 @@ describe("/api/v1/models/uploads (the upload flow with a token)", () => {
   const src = path.join(tmp, "upload-src-v1");
   beforeAll(() => void writeGpt2Folder(src));
   /** A token request: no session, no origin, the Bearer header only. */
-  const v1 = (h: unknown, url: string, token: string, params: Record<string, string>, init: { method: string; body?: BodyInit; headers?: Record<string, string> }) =>
+  const v1 = (
+    h: unknown,
+    url: string,
+    token: string,
+    params: Record<string, string>,
+    init: { method: string; body?: BodyInit; headers?: Record<string, string> },
+  ) =>
     (h as Handler)(
-      new NextRequest(`http://localhost:3000${url}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } } as ConstructorParameters<typeof NextRequest>[1]),
+      new NextRequest(`http://localhost:3000${url}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } } as ConstructorParameters<
+        typeof NextRequest
+      >[1]),
       { params: Promise.resolve(params) },
     );
   const token = async (user: SessionUser, scopes: string[]) => (await createApiToken(db, user, { name: "uploads", scopes })).token;
@@ -266,20 +318,42 @@ describe("/api/v1/models/uploads (the upload flow with a token)", () => {
     expect(upload.maxBytes).toBeGreaterThan(0);
     for (const f of fs.readdirSync(src)) {
       const body = fs.readFileSync(path.join(src, f));
-      const res = await v1(v1File.PUT, `/api/v1/models/uploads/${upload.id}/files/${f}`, t, { id: upload.id, name: f }, {
-        method: "PUT",
-        body: new Blob([new Uint8Array(body)]),
-        headers: { "content-type": "application/octet-stream", "content-length": String(body.byteLength) },
-      });
+      const res = await v1(
+        v1File.PUT,
+        `/api/v1/models/uploads/${upload.id}/files/${f}`,
+        t,
+        { id: upload.id, name: f },
+        {
+          method: "PUT",
+          body: new Blob([new Uint8Array(body)]),
+          headers: { "content-type": "application/octet-stream", "content-length": String(body.byteLength) },
+        },
+      );
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ file: { name: f, bytes: body.byteLength } });
     }
     // another researcher's token cannot finish it
     const otherToken = await token(other, ["models:import"]);
     const json = { "content-type": "application/json" };
-    expect((await v1(v1Upload.POST, `/api/v1/models/uploads/${upload.id}`, otherToken, { id: upload.id }, { method: "POST", body: JSON.stringify({ name: "x" }), headers: json })).status).toBe(404);
+    expect(
+      (
+        await v1(
+          v1Upload.POST,
+          `/api/v1/models/uploads/${upload.id}`,
+          otherToken,
+          { id: upload.id },
+          { method: "POST", body: JSON.stringify({ name: "x" }), headers: json },
+        )
+      ).status,
+    ).toBe(404);
     const name = uniq("uploaded-v1");
-    const done = await v1(v1Upload.POST, `/api/v1/models/uploads/${upload.id}`, t, { id: upload.id }, { method: "POST", body: JSON.stringify({ name }), headers: json });
+    const done = await v1(
+      v1Upload.POST,
+      `/api/v1/models/uploads/${upload.id}`,
+      t,
+      { id: upload.id },
+      { method: "POST", body: JSON.stringify({ name }), headers: json },
+    );
     expect(done.status).toBe(200);
     const { model } = (await done.json()) as { model: { id: string; name: string; params: number } };
     const row = await db.modelArtifact.findUniqueOrThrow({ where: { id: model.id } });
@@ -338,7 +412,9 @@ describe("npm run import-model (the CLI)", () => {
     const badDir = writeGpt2Folder(path.join(tmp, "check-bad"), { config: { vocabSize: 100 } });
     const good = await run(process.execPath, ["--import", "tsx", "ml/cli.ts", "check-model", "--dir", goodDir], { encoding: "utf8" });
     expect(JSON.parse(good.stdout.trim())).toMatchObject({ params: paramCount(FOLDER_CONFIG), dtype: "F32", tokenizer: { kind: "gpt2-bpe", vocabSize: 260 } });
-    const bad = await run(process.execPath, ["--import", "tsx", "ml/cli.ts", "check-model", "--dir", badDir], { encoding: "utf8" }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, ["--import", "tsx", "ml/cli.ts", "check-model", "--dir", badDir], { encoding: "utf8" }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect("code" in bad && bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe("error: The tokenizer has 260 tokens but config.json's vocab_size is 100: token ids past 99 would have no embedding.");
   });

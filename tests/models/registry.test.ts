@@ -36,7 +36,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(root, "runs", "a", "secret.txt"), "outside the checkpoint folder");
   fs.symlinkSync(path.join(root, "runs", "a", "secret.txt"), path.join(root, "runs", "a", "base", "link.txt"));
   baseId = (await db.modelArtifact.create({ data: { kind: "base", name: uniq("base"), path: "runs/a/base" } })).id; // relative to the storage root
-  sftId = (await db.modelArtifact.create({ data: { kind: "sft", name: uniq("sft"), path: path.join(root, "runs", "a", "base"), parentId: baseId, metrics: { val_loss: 2.1 } } })).id;
+  sftId = (
+    await db.modelArtifact.create({
+      data: { kind: "sft", name: uniq("sft"), path: path.join(root, "runs", "a", "base"), parentId: baseId, metrics: { val_loss: 2.1 } },
+    })
+  ).id;
   rmId = (await db.modelArtifact.create({ data: { kind: "reward_model", name: uniq("rm"), path: path.join(root, "runs", "a", "base"), parentId: sftId } })).id;
   researcher = await makeUser("researcher");
   labeler = await makeUser("labeler");

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRanking } from "../../lib/ranking/notation";
-import {
-  kendallTauB,
-  krippendorffAlpha,
-  pairAgreement,
-  projectAgreement,
-  reliabilityMatrix,
-  type AlphaMetric,
-} from "../../lib/quality/agreement";
+import { kendallTauB, krippendorffAlpha, pairAgreement, projectAgreement, reliabilityMatrix, type AlphaMetric } from "../../lib/quality/agreement";
 import { QualityError } from "../../lib/quality/errors";
 import { mulberry32, randomTiers } from "../ranking/prng";
 
@@ -185,10 +178,34 @@ describe("krippendorffAlpha", () => {
   });
 
   it("is 1 for perfect agreement, below 0 for systematic disagreement, null without variation or data", () => {
-    expect(krippendorffAlpha([[1, 1], [2, 2], [3, 3]])).toBe(1);
-    expect(krippendorffAlpha([[1, 2], [2, 1]], "nominal")!).toBeLessThan(0);
-    expect(krippendorffAlpha([[2, 2], [2, 2]])).toBeNull();
-    expect(krippendorffAlpha([[1, null], [null, 2]])).toBeNull();
+    expect(
+      krippendorffAlpha([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]),
+    ).toBe(1);
+    expect(
+      krippendorffAlpha(
+        [
+          [1, 2],
+          [2, 1],
+        ],
+        "nominal",
+      )!,
+    ).toBeLessThan(0);
+    expect(
+      krippendorffAlpha([
+        [2, 2],
+        [2, 2],
+      ]),
+    ).toBeNull();
+    expect(
+      krippendorffAlpha([
+        [1, null],
+        [null, 2],
+      ]),
+    ).toBeNull();
   });
 
   it("agrees with the pairwise definition on random matrices with missing values", () => {

@@ -62,7 +62,16 @@ describe("the quality report", () => {
     const [u1, u2, u3] = await Promise.all([makeUser(), makeUser(), makeUser()]);
     // u1 ranks both tasks A > B > C; u2 agrees on t1 and reverses t2; u3 skips t1 and ranks t2 like u1.
     await work(u1, project.id, (t) =>
-      t === t1 ? ["A > B > C", 1000, [{ position: 0, flags: ["hallucination"] }]] : ["A > B > C", 3000, [{ position: 1, flags: ["hallucination"] }, { position: 2, flags: ["hallucination"] }]],
+      t === t1
+        ? ["A > B > C", 1000, [{ position: 0, flags: ["hallucination"] }]]
+        : [
+            "A > B > C",
+            3000,
+            [
+              { position: 1, flags: ["hallucination"] },
+              { position: 2, flags: ["hallucination"] },
+            ],
+          ],
     );
     await work(u2, project.id, (t) => (t === t1 ? ["A > B > C", 2000] : ["C > B > A", 4000]));
     await work(u3, project.id, (t) => (t === t1 ? "skip" : ["A > B > C", 5000]));

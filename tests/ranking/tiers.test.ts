@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RankingError } from "../../lib/ranking/errors";
 import { formatRanking } from "../../lib/ranking/notation";
-import {
-  moveDown,
-  moveToNewTier,
-  moveToTier,
-  moveUp,
-  tieWithAbove,
-  unrankedStart,
-  validateTiers,
-} from "../../lib/ranking/tiers";
+import { moveDown, moveToNewTier, moveToTier, moveUp, tieWithAbove, unrankedStart, validateTiers } from "../../lib/ranking/tiers";
 import { mulberry32, randomTiers } from "./prng";
 
 const R = (tiers: number[][]) => formatRanking(tiers);

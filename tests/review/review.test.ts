@@ -92,9 +92,9 @@ describe("the review queue", () => {
   it("records accept, override and discard, each with its reason in the audit log, and empties the queue", async () => {
     await decide(db, reviewer, taskIds[0], { decision: "override", tiers: "B > A = C", reason: "B is the only correct answer" });
     await decide(db, reviewer, taskIds[1], { decision: "discard", rankingId: rankingOf[`${taskIds[1]}:${l2.id}`], reason: "ranked without reading" });
-    await expect(
-      decide(db, reviewer, taskIds[1], { decision: "discard", rankingId: rankingOf[`${taskIds[1]}:${l2.id}`], reason: "again" }),
-    ).rejects.toThrow("That label is already discarded.");
+    await expect(decide(db, reviewer, taskIds[1], { decision: "discard", rankingId: rankingOf[`${taskIds[1]}:${l2.id}`], reason: "again" })).rejects.toThrow(
+      "That label is already discarded.",
+    );
     await decide(db, reviewer, taskIds[2], { decision: "accept", reason: "the answers are fine" });
     const log = await db.auditLog.findMany({ where: { targetId: { in: taskIds }, action: { startsWith: "review." } }, orderBy: { id: "asc" } });
     expect(log.map((a) => [a.action, (a.detail as { reason: string }).reason])).toEqual([
@@ -118,7 +118,11 @@ describe("the review queue", () => {
 describe("exports by review state", () => {
   async function exported(req: CreateExportRequest) {
     const e = await createExport(db, admin, createExportInput.parse({ projectId: project.id, validation: 0, ...req }));
-    return { text: fs.readFileSync(exportFile(e, "train.jsonl").path, "utf8"), card: fs.readFileSync(exportFile(e, "README.md").path, "utf8"), nym: pseudonymizer(exportSecret(e.id)) };
+    return {
+      text: fs.readFileSync(exportFile(e, "train.jsonl").path, "utf8"),
+      card: fs.readFileSync(exportFile(e, "README.md").path, "utf8"),
+      nym: pseudonymizer(exportSecret(e.id)),
+    };
   }
   // The prompts in export order (by prompt id), with their task.
   async function promptOrder() {
@@ -170,13 +174,43 @@ describe("exports by review state", () => {
   it("reward-model pairs of the reviewed ranking: B > A = C is B over A and B over C (the tie only when asked for)", async () => {
     // margin and tie travel together (a tie is never read as a preference, nor a margin-0 preference as a tie)
     const pairs = (i: number, p: [number, number, number][], _ties: boolean) =>
-      p.map(([c, r, m]) => JSON.stringify({ prompt: `rank prompt ${i} ${project.slug}`, chosen: `answer ${c} to ${i}`, rejected: `answer ${r} to ${i}`, margin: m, tie: m === 0 }));
+      p.map(([c, r, m]) =>
+        JSON.stringify({ prompt: `rank prompt ${i} ${project.slug}`, chosen: `answer ${c} to ${i}`, rejected: `answer ${r} to ${i}`, margin: m, tie: m === 0 }),
+      );
     const { text } = await exported({ kind: "rm", labels: "consensus", margin: true });
-    const rows: Record<number, string[]> = { 0: pairs(0, [[1, 0, 1], [1, 2, 1]], false), 1: pairs(1, [[0, 1, 1], [0, 2, 2], [1, 2, 1]], false) };
+    const rows: Record<number, string[]> = {
+      0: pairs(
+        0,
+        [
+          [1, 0, 1],
+          [1, 2, 1],
+        ],
+        false,
+      ),
+      1: pairs(
+        1,
+        [
+          [0, 1, 1],
+          [0, 2, 2],
+          [1, 2, 1],
+        ],
+        false,
+      ),
+    };
     expect(text).toBe((await promptOrder()).flatMap((i) => rows[i]).join("\n") + "\n");
     const withTies = await exported({ kind: "rm", labels: "reviewed", includeTies: true });
     const lines = withTies.text.trimEnd().split("\n");
-    expect(lines.filter((l) => l.includes("to 0\""))).toEqual(pairs(0, [[1, 0, 1], [0, 2, 0], [1, 2, 1]], true));
+    expect(lines.filter((l) => l.includes('to 0"'))).toEqual(
+      pairs(
+        0,
+        [
+          [1, 0, 1],
+          [0, 2, 0],
+          [1, 2, 1],
+        ],
+        true,
+      ),
+    );
   });
 });
 

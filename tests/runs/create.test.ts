@@ -63,7 +63,9 @@ describe("the run kinds table", () => {
     expect(() => checkRunConfig("sft", { steps: 2.5 }, "tiny")).toThrow("The hyperparameter steps must be a whole number, not 2.5.");
     expect(() => checkRunConfig("sft", { minLr: 0.01, maxLr: 0.001 }, "tiny")).toThrow("The hyperparameter minLr (0.01) must not exceed maxLr (0.001).");
     expect(() => checkRunConfig("ppo", { rolloutBatch: 8, miniBatch: 3 }, "tiny")).toThrow("must divide rolloutBatch");
-    expect(() => checkRunConfig("ppo", { valueInit: "random" }, "tiny")).toThrow('The hyperparameter valueInit must be one of "reward", "policy", not "random".');
+    expect(() => checkRunConfig("ppo", { valueInit: "random" }, "tiny")).toThrow(
+      'The hyperparameter valueInit must be one of "reward", "policy", not "random".',
+    );
     expect(() => checkRunConfig("sft", { learningRate: 1 }, "tiny")).toThrow(/has no hyperparameter "learningRate"/);
   });
 });
@@ -78,7 +80,11 @@ describe("createRun refuses before queueing", async () => {
 
   it("an out-of-range hyperparameter", async () => {
     const before = await queued();
-    expect(await refusal(createRun(researcher, { kind: "sft", projectId: project.id, baseId: base.id, config: { batchSize: 100000 }, dataset: { projectLabelsNow: true } }))).toEqual({
+    expect(
+      await refusal(
+        createRun(researcher, { kind: "sft", projectId: project.id, baseId: base.id, config: { batchSize: 100000 }, dataset: { projectLabelsNow: true } }),
+      ),
+    ).toEqual({
       status: 400,
       message: "The hyperparameter batchSize must be at most 512, not 100000.",
     });
@@ -103,9 +109,20 @@ describe("createRun refuses before queueing", async () => {
   });
 
   it("a sequence longer than the starting checkpoint's context", async () => {
-    expect((await refusal(createRun(researcher, { kind: "sft", projectId: project.id, baseId: base.id, modelSize: "small", config: { seqLen: 128 }, dataset: { projectLabelsNow: true } }))).message).toBe(
-      "The hyperparameter seqLen (128) exceeds the starting checkpoint's context of 64 tokens.",
-    );
+    expect(
+      (
+        await refusal(
+          createRun(researcher, {
+            kind: "sft",
+            projectId: project.id,
+            baseId: base.id,
+            modelSize: "small",
+            config: { seqLen: 128 },
+            dataset: { projectLabelsNow: true },
+          }),
+        )
+      ).message,
+    ).toBe("The hyperparameter seqLen (128) exceeds the starting checkpoint's context of 64 tokens.");
   });
 
   it("a dataset snapshot with no rows, of the wrong layout, or none at all", async () => {
@@ -131,7 +148,15 @@ describe("createRun refuses before queueing", async () => {
   it("queues a valid run: the project's labels now become a snapshot the run keeps", async () => {
     const labeler = await makeUser("labeler");
     expect(await writeDemonstrations(project.id, labeler)).toBe(4);
-    const { id } = await createRun(researcher, { kind: "sft", name: "sft now", projectId: project.id, baseId: base.id, modelSize: "tiny", config: { steps: 7 }, dataset: { projectLabelsNow: true } });
+    const { id } = await createRun(researcher, {
+      kind: "sft",
+      name: "sft now",
+      projectId: project.id,
+      baseId: base.id,
+      modelSize: "tiny",
+      config: { steps: 7 },
+      dataset: { projectLabelsNow: true },
+    });
     const run = await db.trainingRun.findUniqueOrThrow({ where: { id }, include: { export: true } });
     expect(run).toMatchObject({ status: "queued", kind: "sft", name: "sft now", baseId: base.id, threads: 1 });
     expect(run.export).toMatchObject({ kind: "sft", rowCount: 4, projectId: project.id });
@@ -170,7 +195,8 @@ describe("a DPO run's separate reference checkpoint", async () => {
   async function model(kind: ArtifactKind, name: string, o: { nLayer?: number; bpe?: boolean } = {}) {
     const dir = fs.mkdtempSync(path.join(process.env.STORAGE_DIR!, `${kind}-`));
     const config = { ...byteConfig, nLayer: o.nLayer ?? byteConfig.nLayer };
-    if (o.bpe) writeGpt2Folder(dir, { config }); // the same shape, a BPE tokenizer (260 of its 262 ids)
+    if (o.bpe)
+      writeGpt2Folder(dir, { config }); // the same shape, a BPE tokenizer (260 of its 262 ids)
     else saveCheckpoint(dir, config, initGPT(config, 1), { tokenizer: "byte" });
     return db.modelArtifact.create({ data: { kind, name, path: dir } });
   }
@@ -192,7 +218,9 @@ describe("a DPO run's separate reference checkpoint", async () => {
     expect((await refusal(createRun(researcher, { ...dpo, refId: bpe.id }))).message).toMatch(
       /^The reference checkpoint "bpe sft" was built on another tokenizer than the policy \(gpt2-bpe, 260 tokens, eos 259, vocabSize 262 vs byte, 262 tokens, eos \d+, vocabSize 262\)\.$/,
     );
-    expect((await refusal(createRun(researcher, { ...dpo, kind: "sft", refId: sft.id }))).message).toBe("A supervised fine-tuning run takes no separate reference checkpoint.");
+    expect((await refusal(createRun(researcher, { ...dpo, kind: "sft", refId: sft.id }))).message).toBe(
+      "A supervised fine-tuning run takes no separate reference checkpoint.",
+    );
     expect((await refusal(createRun(researcher, { ...dpo, refId: "00000000-0000-4000-8000-000000000000" }))).status).toBe(404);
     expect(await queued()).toBe(0);
   });

@@ -16,7 +16,8 @@ describe.each(["tiny", "small"] as ModelSize[])("the %s defaults and the demo pr
   it("every ranked answer fits whole beside its prompt in the reward model", () => {
     const rm = RUN_KINDS.reward_model.defaults(size);
     const stats = emptyStats("responses");
-    for (const set of DEMO_ANSWER_SETS) tally(stats, fitChat(tok, user(set.prompt), set.responses, { maxTokens: budget(rm.seqLen as number, 0), overlong: "skip" }), true);
+    for (const set of DEMO_ANSWER_SETS)
+      tally(stats, fitChat(tok, user(set.prompt), set.responses, { maxTokens: budget(rm.seqLen as number, 0), overlong: "skip" }), true);
     expect(stats).toMatchObject({ examples: 24, promptShortened: 0, responseTruncated: 0, skipped: 0, responseTokensDropped: 0 });
     expect(stats.longest).toBe(251); // the careful Python answer: what contextLength 256 is sized for
   });
@@ -25,7 +26,8 @@ describe.each(["tiny", "small"] as ModelSize[])("the %s defaults and the demo pr
     const sft = RUN_KINDS.sft.defaults(size);
     const stats = emptyStats("examples");
     for (const set of DEMO_ANSWER_SETS)
-      for (const r of set.responses) tally(stats, fitChat(tok, user(set.prompt), [r], { maxTokens: budget(sft.seqLen as number, 1), overlong: sft.overlong as "truncate" }));
+      for (const r of set.responses)
+        tally(stats, fitChat(tok, user(set.prompt), [r], { maxTokens: budget(sft.seqLen as number, 1), overlong: sft.overlong as "truncate" }));
     expect(stats).toMatchObject({ promptShortened: 0, responseTruncated: 0, skipped: 0 });
   });
 

@@ -13,7 +13,10 @@ const identity = (n: string) => ({ id: `test:${n}:${uniq()}`, host: `host-${n}`,
 async function queue(projectId: string, userId: string, configs: Record<string, unknown>[]) {
   const ids: string[] = [];
   for (const [i, config] of configs.entries()) {
-    const r = await db.trainingRun.create({ data: { kind: "sft", name: `d${i}`, config: config as object, projectId, createdById: userId }, select: { id: true } });
+    const r = await db.trainingRun.create({
+      data: { kind: "sft", name: `d${i}`, config: config as object, projectId, createdById: userId },
+      select: { id: true },
+    });
     ids.push(r.id);
   }
   return ids;
@@ -64,7 +67,11 @@ describe("createRun and devices", () => {
     const researcher = await makeUser("researcher");
     const { project } = await makeProject();
     const run = (device: string) => createRun(researcher, { kind: "generate", projectId: project.id, modelSize: "tiny", config: { device } });
-    const message = (p: Promise<unknown>) => p.then(() => "queued", (e: Error) => e.message);
+    const message = (p: Promise<unknown>) =>
+      p.then(
+        () => "queued",
+        (e: Error) => e.message,
+      );
     expect(await message(run("cuda"))).toBe(
       "No registered worker has the GPU this run asks for: start a worker on a machine with an NVIDIA GPU (after `npm run gpu:setup`), or choose the device cpu.",
     );

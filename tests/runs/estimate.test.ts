@@ -89,7 +89,9 @@ describe("createRun and the machine's memory", () => {
     );
     // a small machine (RUN_MEMORY_BYTES) refuses even a tiny run; a large one queues it
     process.env.RUN_MEMORY_BYTES = String(1.1 * 1024 ** 3);
-    await expect(createRun(researcher, { kind: "pretrain", projectId: project.id, modelSize: "tiny" })).rejects.toThrow(/^This run needs about .* but this machine has 102\.4 MB to spare of its 1\.1 GB;/);
+    await expect(createRun(researcher, { kind: "pretrain", projectId: project.id, modelSize: "tiny" })).rejects.toThrow(
+      /^This run needs about .* but this machine has 102\.4 MB to spare of its 1\.1 GB;/,
+    );
     expect(await count()).toBe(0);
     process.env.RUN_MEMORY_BYTES = String(64 * 1024 ** 3);
     await createRun(researcher, { kind: "pretrain", projectId: project.id, modelSize: "tiny" });

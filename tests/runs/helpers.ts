@@ -24,7 +24,12 @@ export async function demoProject() {
       for (const text of DEMO_DEMONSTRATION_PROMPTS) await addPrompt(tx, project, { messages: [{ role: "user", content: text }], format: "text" });
       for (const set of DEMO_ANSWER_SETS) {
         const p = await addPrompt(tx, { ...project, demonstrationsPerPrompt: 0 }, { messages: [{ role: "user", content: set.prompt }], format: "text" });
-        await addRankingTask(tx, project, p.id, set.responses.map((text) => ({ text, source: "import" as const })));
+        await addRankingTask(
+          tx,
+          project,
+          p.id,
+          set.responses.map((text) => ({ text, source: "import" as const })),
+        );
       }
       return project;
     },

@@ -149,11 +149,16 @@ describe("hyperparameter tables: every field, on both sides", () => {
   it("every shown field of a trainer's table is in the form, and every form field of a training kind is in the table or the app's own", () => {
     for (const [kind, table] of TABLES) {
       const form = Object.keys(RUN_KINDS[kind].config.shape);
-      const shown = Object.entries(table).filter(([, f]) => f.show !== "hidden").map(([k]) => k);
+      const shown = Object.entries(table)
+        .filter(([, f]) => f.show !== "hidden")
+        .map(([k]) => k);
       const appOnly = form.filter((k) => !(k in table));
       // pretraining reads whole windows: nothing is cut, so the truncation policy is not shown
       const notShown = kind === "pretrain" ? ["overlong", "maxOverlongShare"] : [];
-      expect(shown.filter((k) => !form.includes(k)), kind).toEqual(notShown);
+      expect(
+        shown.filter((k) => !form.includes(k)),
+        kind,
+      ).toEqual(notShown);
       expect(appOnly, kind).toEqual(kind === "pretrain" ? ["modelSize", "contextLength", "device"] : ["device"]);
     }
   });

@@ -21,7 +21,9 @@ describe("runOrigin", () => {
     expect(await runOrigin(db, asJson)).toBe(`the project's promoted policy, now ${sft.name} (SFT)`);
     // After: the checkpoint that wrote its answers, even if another is promoted since.
     const prompt = await db.prompt.findFirstOrThrow({ where: { projectId: project.id } });
-    await db.completion.create({ data: { promptId: prompt.id, text: "x", source: "model", sourceName: ppo.name, artifactId: ppo.id, metadata: { runId: run.id } } });
+    await db.completion.create({
+      data: { promptId: prompt.id, text: "x", source: "model", sourceName: ppo.name, artifactId: ppo.id, metadata: { runId: run.id } },
+    });
     expect(await runOrigin(db, asJson)).toBe(`${ppo.name} (PPO)`);
 
     const endpoint = { ...asJson, config: { request: { source: { kind: "openai", baseUrl: "http://10.0.0.5:8000/v1", model: "llama" } } } };

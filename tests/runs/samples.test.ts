@@ -39,7 +39,12 @@ describe("held-out prompts of a run's files", () => {
   });
 
   it("for SFT are the validation file's first ones, else the last valFraction of the examples the trainer holds out", () => {
-    const rows = Array.from({ length: 40 }, (_, i) => ({ messages: [{ role: "user", content: `q${i}` }, { role: "assistant", content: `a${i}` }] }));
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      messages: [
+        { role: "user", content: `q${i}` },
+        { role: "assistant", content: `a${i}` },
+      ],
+    }));
     const data = file("train.jsonl", rows);
     const val = file("val.jsonl", rows.slice(0, 5));
     const texts = (ps: { content: string }[][]) => ps.map((p) => p[0].content);
@@ -63,10 +68,14 @@ afterAll(async () => {
 
 const tiny = (req: Omit<NewRunRequest, "projectId" | "modelSize">) => createRun(researcher, { ...req, projectId: project.id, modelSize: "tiny" });
 const finished = (id: string) =>
-  waitFor(`run ${id} to finish`, async () => {
-    const r = await getRun(id);
-    return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
-  }, 240_000);
+  waitFor(
+    `run ${id} to finish`,
+    async () => {
+      const r = await getRun(id);
+      return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
+    },
+    240_000,
+  );
 
 describe("a tiny SFT run", { timeout: 400_000 }, () => {
   it("answers its held-out prompts at each evaluation, stored per step and served by the API", async () => {
@@ -77,7 +86,13 @@ describe("a tiny SFT run", { timeout: 400_000 }, () => {
     // a pretraining run answers no prompts
     expect(await getRunSamples(pre.id)).toEqual({ steps: [], step: null, samples: [] });
 
-    const sft = await tiny({ kind: "sft", name: "samples sft", baseId: p.artifacts[0].id, config: { steps: 10, batchSize: 2, evalEvery: 4 }, dataset: { projectLabelsNow: true } });
+    const sft = await tiny({
+      kind: "sft",
+      name: "samples sft",
+      baseId: p.artifacts[0].id,
+      config: { steps: 10, batchSize: 2, evalEvery: 4 },
+      dataset: { projectLabelsNow: true },
+    });
     const s = await finished(sft.id);
     expect(s.error ?? "", worker.output()).toBe("");
     expect(s.status).toBe("succeeded");
@@ -87,7 +102,11 @@ describe("a tiny SFT run", { timeout: 400_000 }, () => {
     const read = (name: string) => {
       const f = path.join(storage, "runs", sft.id, "data", name);
       if (!fs.existsSync(f)) return [];
-      return fs.readFileSync(f, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === "user")!.content);
+      return fs
+        .readFileSync(f, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === "user")!.content);
     };
     const val = read("sft-validation.jsonl");
     const train = read("sft-train.jsonl");
@@ -110,13 +129,21 @@ describe("a tiny SFT run", { timeout: 400_000 }, () => {
     // the last step's answers are the finished checkpoint's greedy answers
     const art = await db.modelArtifact.findFirstOrThrow({ where: { runId: sft.id } });
     const ck = loadCheckpoint(art.path);
-    const again = await evalSamples(ck.config, ck.params, checkpointTokenizer(art.path, ck.tokenizer), {
-      prompts: expectedPrompts.map((content) => [{ role: "user", content }]),
-      maxNewTokens: 32,
-      temperature: 0,
-      seed: 0,
-    }, { runtime: runtimeFor("cpu", s.threads ?? 1) }); // the worker's thread count: the same sums, the same argmax
-    expect(latest.samples.map(({ output, tokens, finished }) => ({ output, tokens, finished }))).toEqual(again.map(({ output, tokens, finished }) => ({ output: output.split("\u0000").join(""), tokens, finished }))); // NUL cannot be stored
+    const again = await evalSamples(
+      ck.config,
+      ck.params,
+      checkpointTokenizer(art.path, ck.tokenizer),
+      {
+        prompts: expectedPrompts.map((content) => [{ role: "user", content }]),
+        maxNewTokens: 32,
+        temperature: 0,
+        seed: 0,
+      },
+      { runtime: runtimeFor("cpu", s.threads ?? 1) },
+    ); // the worker's thread count: the same sums, the same argmax
+    expect(latest.samples.map(({ output, tokens, finished }) => ({ output, tokens, finished }))).toEqual(
+      again.map(({ output, tokens, finished }) => ({ output: output.split("\u0000").join(""), tokens, finished })),
+    ); // NUL cannot be stored
 
     // the API: every step, the latest answers by default, one step by ?step=, an unknown step is 404
     const route = await import("../../app/api/v1/runs/[id]/samples/route");

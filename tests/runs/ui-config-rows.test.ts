@@ -26,7 +26,17 @@ describe("the run page's config view", () => {
 describe("the new-run form's basic and advanced fields", () => {
   it("shows each kind's basic fields unfolded and folds the advanced ones; hidden fields are not in the form", () => {
     const ppo = configFields("ppo");
-    expect(ppo.filter((f) => f.show === "basic").map((f) => f.name)).toEqual(["advantage", "groupSize", "iterations", "rolloutBatch", "miniBatch", "ppoEpochs", "maxNewTokens", "lr", "beta"]);
+    expect(ppo.filter((f) => f.show === "basic").map((f) => f.name)).toEqual([
+      "advantage",
+      "groupSize",
+      "iterations",
+      "rolloutBatch",
+      "miniBatch",
+      "ppoEpochs",
+      "maxNewTokens",
+      "lr",
+      "beta",
+    ]);
     expect(ppo.find((f) => f.name === "valueClip")).toMatchObject({ show: "advanced", min: 0, minInclusive: false, max: 10, maxInclusive: true });
     expect(ppo.some((f) => f.name === "whitenAdvantages")).toBe(false);
     // what the README's walkthrough types is never folded away

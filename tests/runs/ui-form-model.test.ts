@@ -113,7 +113,15 @@ describe("checkpoints, sizes and server errors", () => {
   });
 
   it("puts the server's field issues on their fields and anything else on the form", () => {
-    const body = { error: { message: "config.steps: too big", issues: [{ path: "config.steps", message: "Must be at most 10" }, { path: "baseId", message: "must be a model id" }] } };
+    const body = {
+      error: {
+        message: "config.steps: too big",
+        issues: [
+          { path: "config.steps", message: "Must be at most 10" },
+          { path: "baseId", message: "must be a model id" },
+        ],
+      },
+    };
     expect(serverErrors(body, ["steps"])).toEqual({
       fields: { steps: "Steps must be at most 10.", baseId: "The starting checkpoint must be a model id." },
       form: undefined,
@@ -125,13 +133,17 @@ describe("checkpoints, sizes and server errors", () => {
     const on = (message: string) => serverErrors({ error: { message } }, names);
     expect(on("The hyperparameter maxLr must be at most 0.1, not 5.").fields).toEqual({ maxLr: "The hyperparameter maxLr must be at most 0.1, not 5." });
     expect(on("The hyperparameter minLr (0.1) must not exceed maxLr (0.01).").fields).toHaveProperty("minLr");
-    expect(on('The checkpoint "rm-1" is a reward model; a supervised fine-tuning run starts from a base model or an SFT model.').fields).toHaveProperty("baseId");
+    expect(on('The checkpoint "rm-1" is a reward model; a supervised fine-tuning run starts from a base model or an SFT model.').fields).toHaveProperty(
+      "baseId",
+    );
     expect(on("Choose the reward model a PPO run optimises against.").fields).toHaveProperty("rewardId");
     expect(on('The checkpoint "sft-1" is an SFT model, not a reward model.').fields).toHaveProperty("rewardId");
     expect(on('The reference checkpoint "rm-1" is a reward model; a reference is an SFT model or a DPO policy.').fields).toEqual({
       refId: 'The reference checkpoint "rm-1" is a reward model; a reference is an SFT model or a DPO policy.',
     });
-    expect(on('The reference checkpoint "b" and the starting checkpoint "a": nLayer differs (2 vs 3), so they are not the same model.').fields).toHaveProperty("refId");
+    expect(on('The reference checkpoint "b" and the starting checkpoint "a": nLayer differs (2 vs 3), so they are not the same model.').fields).toHaveProperty(
+      "refId",
+    );
     expect(on("The export has no rows: label some data or choose another export.").fields).toHaveProperty("dataset");
     expect(on("The project has no demonstrations (SFT) yet, so there is nothing to train on.").fields).toHaveProperty("dataset");
     expect(on("Something went wrong on our side.")).toEqual({ fields: {}, form: "Something went wrong on our side." });

@@ -8,22 +8,55 @@ const pts = (name: string, rows: [number, number][], firstId = 1): MetricPoint[]
 
 describe("mergeMetrics", () => {
   it("appends points in step order and keeps one series per name", () => {
-    let s = mergeMetrics({}, [...pts("loss", [[1, 3], [2, 2.5]]), ...pts("val_loss", [[2, 2.9]], 10)]);
+    let s = mergeMetrics({}, [
+      ...pts("loss", [
+        [1, 3],
+        [2, 2.5],
+      ]),
+      ...pts("val_loss", [[2, 2.9]], 10),
+    ]);
     s = mergeMetrics(s, pts("loss", [[3, 2.1]], 20));
     expect(s.loss).toEqual({ steps: [1, 2, 3], values: [3, 2.5, 2.1] });
     expect(s.val_loss).toEqual({ steps: [2], values: [2.9] });
   });
 
   it("puts a late point in its place and lets a repeated step replace the old value (a resumed run)", () => {
-    let s = mergeMetrics({}, pts("loss", [[1, 3], [4, 1]]));
-    s = mergeMetrics(s, pts("loss", [[2, 2], [4, 0.9], [3, 1.5]], 5));
+    let s = mergeMetrics(
+      {},
+      pts("loss", [
+        [1, 3],
+        [4, 1],
+      ]),
+    );
+    s = mergeMetrics(
+      s,
+      pts(
+        "loss",
+        [
+          [2, 2],
+          [4, 0.9],
+          [3, 1.5],
+        ],
+        5,
+      ),
+    );
     expect(s.loss).toEqual({ steps: [1, 2, 3, 4], values: [3, 2, 1.5, 0.9] });
   });
 
   it("keeps non-finite values off the chart (noting their steps) and never mutates the previous map", () => {
     const before = mergeMetrics({}, pts("loss", [[1, 3]]));
     const frozen = JSON.stringify(before);
-    const after = mergeMetrics(before, [...pts("loss", [[2, NaN], [3, Infinity], [4, 1]], 9)]);
+    const after = mergeMetrics(before, [
+      ...pts(
+        "loss",
+        [
+          [2, NaN],
+          [3, Infinity],
+          [4, 1],
+        ],
+        9,
+      ),
+    ]);
     expect(JSON.stringify(before)).toBe(frozen);
     expect(after.loss).toEqual({ steps: [1, 4], values: [3, 1], nonFinite: [2, 3] });
     expect(after).not.toBe(before);
@@ -33,7 +66,12 @@ describe("mergeMetrics", () => {
 
 describe("lastMetricId", () => {
   it("compares ids as bigints, not as text", () => {
-    expect(lastMetricId([{ id: "9", step: 1, name: "a", value: 1 }, { id: "10", step: 2, name: "a", value: 1 }])).toBe("10");
+    expect(
+      lastMetricId([
+        { id: "9", step: 1, name: "a", value: 1 },
+        { id: "10", step: 2, name: "a", value: 1 },
+      ]),
+    ).toBe("10");
     expect(lastMetricId([], "123")).toBe("123");
     expect(lastMetricId([{ id: "9007199254740993", step: 1, name: "a", value: 1 }], "9007199254740992")).toBe("9007199254740993");
   });
@@ -54,7 +92,13 @@ describe("summarize and deriveSeries", () => {
     expect(summarize({ steps: [], values: [] })).toBeUndefined();
   });
   it("computes only where every input has the step", () => {
-    const d = deriveSeries([{ steps: [1, 2, 3], values: [1, 2, 3] }, { steps: [2, 3], values: [10, 20] }], (s, k) => s - 0.1 * k);
+    const d = deriveSeries(
+      [
+        { steps: [1, 2, 3], values: [1, 2, 3] },
+        { steps: [2, 3], values: [10, 20] },
+      ],
+      (s, k) => s - 0.1 * k,
+    );
     expect(d?.steps).toEqual([2, 3]);
     expect(d?.values[0]).toBeCloseTo(1);
     expect(d?.values[1]).toBeCloseTo(1);
@@ -72,11 +116,28 @@ describe("chartsFor", () => {
 
   it("shows a reward model's loss, accuracy and margin, waiting charts included", () => {
     const charts = chartsFor("reward_model", mergeMetrics({}, pts("accuracy", [[1, 0.6]])));
-    expect(charts.map((c) => [c.id, c.lines.length])).toEqual([["loss", 0], ["accuracy", 1], ["margin", 0]]);
+    expect(charts.map((c) => [c.id, c.lines.length])).toEqual([
+      ["loss", 0],
+      ["accuracy", 1],
+      ["margin", 0],
+    ]);
   });
 
   it("derives PPO's score − β·KL from the config's β when the trainer does not log it", () => {
-    const s = mergeMetrics({}, [...pts("score", [[1, 1], [2, 2]]), ...pts("kl", [[1, 10], [2, 20]], 5)]);
+    const s = mergeMetrics({}, [
+      ...pts("score", [
+        [1, 1],
+        [2, 2],
+      ]),
+      ...pts(
+        "kl",
+        [
+          [1, 10],
+          [2, 20],
+        ],
+        5,
+      ),
+    ]);
     const obj = chartsFor("ppo", s, { beta: 0.02 }).find((c) => c.id === "objective")!;
     expect(obj.lines).toHaveLength(1);
     expect(obj.lines[0].series.values[0]).toBeCloseTo(0.8);

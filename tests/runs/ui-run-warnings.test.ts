@@ -12,11 +12,41 @@ const pts = (name: string, values: (number | null)[], step0 = 1): MetricPoint[] 
 
 /** Every metric key the worker's handlers and trainers log (lib/worker/handlers, ml/rlhf, ml/train). */
 const LOGGED = [
-  "loss", "val_loss", "lr", "grad_norm", "tokens_per_sec", "copy_ms", // train-lm
-  "accuracy", "margin", "val_accuracy", "val_margin", "reward_mean", "reward_std", "shift", "scale", // reward model
-  "score", "kl", "objective", "beta", "entropy", "response_length", "no_eos_frac", // PPO iteration
-  "policy_loss", "clip_frac", "approx_kl", "value_loss", "value_clip_frac", "ptx_loss", // PPO update
-  "steps", "stoppedEarly", "iterations", "valAccuracy", "valMargin", "rewardMean", "rewardStd", "valLoss", // model cards
+  "loss",
+  "val_loss",
+  "lr",
+  "grad_norm",
+  "tokens_per_sec",
+  "copy_ms", // train-lm
+  "accuracy",
+  "margin",
+  "val_accuracy",
+  "val_margin",
+  "reward_mean",
+  "reward_std",
+  "shift",
+  "scale", // reward model
+  "score",
+  "kl",
+  "objective",
+  "beta",
+  "entropy",
+  "response_length",
+  "no_eos_frac", // PPO iteration
+  "policy_loss",
+  "clip_frac",
+  "approx_kl",
+  "value_loss",
+  "value_clip_frac",
+  "ptx_loss", // PPO update
+  "steps",
+  "stoppedEarly",
+  "iterations",
+  "valAccuracy",
+  "valMargin",
+  "rewardMean",
+  "rewardStd",
+  "valLoss", // model cards
 ];
 
 describe("metric descriptions", () => {

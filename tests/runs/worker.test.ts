@@ -45,10 +45,14 @@ afterAll(async () => {
 const tiny = (req: Omit<NewRunRequest, "projectId" | "modelSize">) => createRun(researcher, { ...req, projectId: project.id, modelSize: "tiny" });
 
 async function finished(id: string, timeoutMs = 180_000) {
-  return waitFor(`run ${id} to finish`, async () => {
-    const r = await getRun(id);
-    return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `run ${id} to finish`,
+    async () => {
+      const r = await getRun(id);
+      return ["succeeded", "failed", "canceled"].includes(r.status) ? r : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 const names = async (id: string) => new Set((await getRunMetrics(id)).map((m) => m.name));
@@ -83,7 +87,13 @@ describe("a worker process", { timeout: 300_000 }, () => {
     const sftArt = await db.modelArtifact.findFirstOrThrow({ where: { runId: sft.id } });
     expect(sftArt).toMatchObject({ kind: "sft", parentId: baseId });
 
-    const rm = await tiny({ kind: "reward_model", name: "tiny rm", baseId: sftArt.id, config: { batchSize: 2, epochs: 2 }, dataset: { projectLabelsNow: true } });
+    const rm = await tiny({
+      kind: "reward_model",
+      name: "tiny rm",
+      baseId: sftArt.id,
+      config: { batchSize: 2, epochs: 2 },
+      dataset: { projectLabelsNow: true },
+    });
     const r = await finished(rm.id);
     expect(r.error ?? "", w.output()).toBe("");
     expect(r.status).toBe("succeeded");
@@ -113,7 +123,12 @@ describe("a worker process", { timeout: 300_000 }, () => {
 
     // Answers from the new policy become ranking tasks (the generate handler, lib/generation).
     const tasksBefore = await db.task.count({ where: { projectId: project.id, kind: "ranking" } });
-    const gen = await tiny({ kind: "generate", name: "answers", config: { maxPrompts: 2, maxNewTokens: 8 }, request: { source: { kind: "artifacts", artifactIds: [ppoArt.id] } } });
+    const gen = await tiny({
+      kind: "generate",
+      name: "answers",
+      config: { maxPrompts: 2, maxNewTokens: 8 },
+      request: { source: { kind: "artifacts", artifactIds: [ppoArt.id] } },
+    });
     const g = await finished(gen.id);
     expect(g.error ?? "", w.output()).toBe("");
     expect(g.status).toBe("succeeded");
@@ -125,7 +140,8 @@ describe("a worker process", { timeout: 300_000 }, () => {
   it("shares the queue with a second worker without ever running one run twice", async () => {
     startWorker();
     const ids = [];
-    for (let i = 0; i < 4; i++) ids.push((await tiny({ kind: "pretrain", name: `shared ${i}`, config: { steps: 15, batchSize: 2, evalEvery: 0, saveEvery: 0 } })).id);
+    for (let i = 0; i < 4; i++)
+      ids.push((await tiny({ kind: "pretrain", name: `shared ${i}`, config: { steps: 15, batchSize: 2, evalEvery: 0, saveEvery: 0 } })).id);
     const runs = await Promise.all(ids.map((id) => finished(id)));
     for (const r of runs) {
       expect(r.status).toBe("succeeded");

@@ -22,7 +22,9 @@ describe("the environment table", () => {
     expect(envVar("WORKERS", {})).toBe(1);
     expect(envVar("WORKERS", { WORKERS: "3" })).toBe(3);
     expect(envVar("EXPORT_CONCURRENCY", { EXPORT_CONCURRENCY: "" })).toBe(2);
-    expect(() => envVar("WORKERS", { WORKERS: "-1" })).toThrow('Configuration error: WORKERS must be a whole number of worker processes (0 for none), not "-1".');
+    expect(() => envVar("WORKERS", { WORKERS: "-1" })).toThrow(
+      'Configuration error: WORKERS must be a whole number of worker processes (0 for none), not "-1".',
+    );
     expect(() => envVar("MODEL_UPLOAD_MAX_BYTES", { MODEL_UPLOAD_MAX_BYTES: "lots" })).toThrow("MODEL_UPLOAD_MAX_BYTES must be a number of bytes");
     expect(() => envVar("NEXTAUTH_SECRET", { NEXTAUTH_SECRET: "short" })).toThrow('NEXTAUTH_SECRET must be at least 16 characters, not "…".');
     expect(() => checkEnv("worker", { RUN_HEARTBEAT_MS: "0" })).toThrow("RUN_HEARTBEAT_MS must be a number of milliseconds");

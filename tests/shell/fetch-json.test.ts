@@ -19,7 +19,10 @@ beforeAll(async () => {
       const send = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
       if (req.url === "/ok") return send(200, { echoed: JSON.parse(body || "null") });
       if (req.url === "/lost") return send(409, { error: { code: "lease_lost", message: "Your lease on this task expired and another labeler took it." } });
-      if (req.url === "/invalid") return send(400, { error: { code: "bad_request", message: "The request is not valid.", issues: [{ path: "config.maxLr", message: "must be below 1" }] } });
+      if (req.url === "/invalid")
+        return send(400, {
+          error: { code: "bad_request", message: "The request is not valid.", issues: [{ path: "config.maxLr", message: "must be below 1" }] },
+        });
       res.writeHead(502, { "content-type": "text/html" }).end("<html>bad gateway</html>");
     });
   });

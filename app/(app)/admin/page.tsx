@@ -8,11 +8,7 @@ export const metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   await requirePermission("projects.manage");
-  const [projects, users, comparisons] = await Promise.all([
-    projectOverview(db),
-    db.user.count({ where: { disabled: false } }),
-    db.comparison.count(),
-  ]);
+  const [projects, users, comparisons] = await Promise.all([projectOverview(db), db.user.count({ where: { disabled: false } }), db.comparison.count()]);
   return (
     <>
       <PageHeader title="Dashboard">

@@ -16,20 +16,11 @@ export default async function LabelHome() {
   const now = new Date();
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const week = new Date(today.getTime() - ((today.getDay() + 6) % 7) * 86_400_000);
-  const [waiting, day, wk, history] = await Promise.all([
-    waitingWork(db, user),
-    tallySince(db, user, today),
-    tallySince(db, user, week),
-    ownHistory(db, user),
-  ]);
+  const [waiting, day, wk, history] = await Promise.all([waitingWork(db, user), tallySince(db, user, today), tallySince(db, user, week), ownHistory(db, user)]);
   return (
     <>
       <PageHeader title="Your work">
-        <Link
-          href="/label/work"
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-          data-testid="start-labeling"
-        >
+        <Link href="/label/work" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500" data-testid="start-labeling">
           Start labeling
         </Link>
       </PageHeader>
@@ -48,10 +39,7 @@ export default async function LabelHome() {
                 <div className="text-sm text-zinc-500">{w.projectName}</div>
                 <div className="mt-1 flex items-baseline justify-between gap-2">
                   <span className="text-2xl font-semibold tabular-nums">{w.tasks}</span>
-                  <Link
-                    href={`/label/work?project=${w.projectId}&kind=${w.kind}`}
-                    className="text-sm text-indigo-600 underline dark:text-indigo-400"
-                  >
+                  <Link href={`/label/work?project=${w.projectId}&kind=${w.kind}`} className="text-sm text-indigo-600 underline dark:text-indigo-400">
                     {TASK_KINDS[w.kind].work}
                   </Link>
                 </div>

@@ -16,7 +16,11 @@ export default async function ModelsPage() {
   const [rows, artifacts, projects] = await Promise.all([
     db.modelArtifact.findMany({ select: { id: true, path: true, kind: true } }),
     listArtifacts(db),
-    db.project.findMany({ where: { archived: false }, orderBy: { name: "asc" }, select: { id: true, name: true, generatorId: true, generator: { select: { name: true } } } }),
+    db.project.findMany({
+      where: { archived: false },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, generatorId: true, generator: { select: { name: true } } },
+    }),
   ]);
   const files = Object.fromEntries(rows.map((r) => [r.id, artifactFiles(artifactDir(r), r.kind)]));
   // a checkpoint's size: its parameters (from the row, else its config.json) and the bytes of its files
@@ -32,8 +36,8 @@ export default async function ModelsPage() {
       <PageHeader title="Models" />
       {can(user, "models.import") && <ImportModel importRoot={importRoot()} />}
       <p className="mb-4 max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
-        Every checkpoint, under the one it was trained from. Files download as they are on disk (safetensors, config, tokenizer); the ONNX
-        export is made the first time it is asked for. Promote a policy to write a project&apos;s answers for ranking.
+        Every checkpoint, under the one it was trained from. Files download as they are on disk (safetensors, config, tokenizer); the ONNX export is made the
+        first time it is asked for. Promote a policy to write a project&apos;s answers for ranking.
       </p>
       {artifacts.length === 0 ? (
         <Card>
@@ -46,7 +50,8 @@ export default async function ModelsPage() {
           sizes={sizes}
           projects={projects.map(({ generator, ...p }) => ({ ...p, generatorName: generator?.name ?? null }))}
           canPromote={can(user, "runs.create")}
-          hubPush={can(user, "settings.manage") && envVar("HUB_PUSH") === "1"} />
+          hubPush={can(user, "settings.manage") && envVar("HUB_PUSH") === "1"}
+        />
       )}
     </>
   );

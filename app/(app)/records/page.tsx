@@ -33,7 +33,8 @@ export default async function RecordsPage({ searchParams }: { searchParams: Sear
     searchRecords(db, user, f),
   ]);
   const page = f.page ?? 1;
-  const pageLink = (p: number) => `/records?${new URLSearchParams({ ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v) as [string, string][]), page: String(p) })}`;
+  const pageLink = (p: number) =>
+    `/records?${new URLSearchParams({ ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v) as [string, string][]), page: String(p) })}`;
   const value = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : "");
   return (
     <>
@@ -102,7 +103,11 @@ export default async function RecordsPage({ searchParams }: { searchParams: Sear
             </button>
           </div>
         </form>
-        {!parsed.success && <p className="mt-2 text-sm text-red-700">{parsed.error.issues[0]?.path.join(".")}: {parsed.error.issues[0]?.message}</p>}
+        {!parsed.success && (
+          <p className="mt-2 text-sm text-red-700">
+            {parsed.error.issues[0]?.path.join(".")}: {parsed.error.issues[0]?.message}
+          </p>
+        )}
       </Card>
       <RecordsTable rows={result.rows} canAct={can(user, "labels.review")} />
       <div className="mt-3 flex gap-3 text-sm">

@@ -24,8 +24,7 @@ type Scope = "project" | "any";
 const inScope = (scope: Scope, t: string) => (scope === "project" ? `${t}."projectId" = $2::uuid` : `$2::uuid IS NULL`);
 
 /** Project `p` is one the labeler ($1) works in: a member, or every project when $6 ("projects.all") is true. */
-const member = (p: string) =>
-  `($6::boolean OR EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = ${p} AND m."userId" = $1::uuid))`;
+const member = (p: string) => `($6::boolean OR EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = ${p} AND m."userId" = $1::uuid))`;
 
 const pick = (scope: Scope): Statement => ({
   // Not prepared: a generic plan cannot know the queue it plans for (38 ms instead of 1.3 at 50,000

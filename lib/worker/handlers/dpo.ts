@@ -35,7 +35,9 @@ export async function dpoHandler(ctx: RunContext<"dpo">): Promise<void> {
     // the validation split's prompts (without one, the first training prompts)
     samples: sampleSpec(firstPrompts(s.validation.length ? s.validation : s.train)),
   };
-  ctx.log(`DPO (${config.lossType ?? "sigmoid"}, β ${config.beta}) from "${base.name}", reference "${(ref ?? base).name}", on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${config.threads} thread(s)`);
+  ctx.log(
+    `DPO (${config.lossType ?? "sigmoid"}, β ${config.beta}) from "${base.name}", reference "${(ref ?? base).name}", on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${config.threads} thread(s)`,
+  );
   logResume(ctx, config.out!);
   const result = await trainDPO(config, { onProgress: reportRLProgress(ctx, "step"), signal: ctx.signal });
   if (ctx.signal.aborted) return;

@@ -51,9 +51,16 @@ export async function runGenerate(ctx: GenerateContext): Promise<GenerateSummary
 
   const sources = await openSources(db, project, job.source, ctx.run.secrets, 2, ctx.run.device ?? "cpu");
   try {
-    const prompts = await promptsNeedingRanking(db, project.id, job.maxPrompts, sources.map((s) => s.writer));
+    const prompts = await promptsNeedingRanking(
+      db,
+      project.id,
+      job.maxPrompts,
+      sources.map((s) => s.writer),
+    );
     const counts = shareOut(k, sources.length);
-    ctx.log(`${prompts.length} prompt(s) need answers from these writers in "${project.name}"; ${k} answers each from ${sources.map((s) => s.label).join(", ")}.`);
+    ctx.log(
+      `${prompts.length} prompt(s) need answers from these writers in "${project.name}"; ${k} answers each from ${sources.map((s) => s.label).join(", ")}.`,
+    );
     const rand = prng(job.sampling.seed);
     const t0 = Date.now();
     for (const [i, prompt] of prompts.entries()) {
@@ -65,7 +72,14 @@ export async function runGenerate(ctx: GenerateContext): Promise<GenerateSummary
       const answers = await answersFor(sources, counts, prompt.messages, { ...job.sampling, seed: (job.sampling.seed + i * 7919) % 2 ** 31 }, ctx, i);
       summary.prompts++;
       if (!answers) summary.skipped++;
-      else if (await addGeneratedRankingTask(db, project, prompt, shuffle(answers, rand).map((a) => ({ ...a, metadata: { ...a.metadata, runId: ctx.run.id } }))))
+      else if (
+        await addGeneratedRankingTask(
+          db,
+          project,
+          prompt,
+          shuffle(answers, rand).map((a) => ({ ...a, metadata: { ...a.metadata, runId: ctx.run.id } })),
+        )
+      )
         summary.tasks++;
       else summary.duplicates++;
       const done = i + 1;

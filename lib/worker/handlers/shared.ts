@@ -65,7 +65,11 @@ export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (
     if (p.event === "samples") return reportSamples(ctx, p.step, p.samples);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
     if (p.event === "step" || p.event === "eval")
-      ctx.metrics(p.step, { ...p.metrics, ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}), ...(p.cost ? { iter_sec: p.cost.iterSec, peak_rss_mb: p.cost.peakRssMb } : {}) });
+      ctx.metrics(p.step, {
+        ...p.metrics,
+        ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}),
+        ...(p.cost ? { iter_sec: p.cost.iterSec, peak_rss_mb: p.cost.peakRssMb } : {}),
+      });
     if (p.event === "step" && (p.step % reportEvery(p.steps) === 0 || p.step === 1)) ctx.log(`${unit} ${p.step}/${p.steps} ${fmtMetrics(p.metrics)}`);
     if (p.event === "eval") ctx.log(`${unit} ${p.step}: ${fmtMetrics(p.metrics)}`);
     if (p.event === "save") {

@@ -31,7 +31,9 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
     tc.samples = sampleSpec(sftHeldOutPrompts(d.data, d.valData, c.valFraction));
     ctx.log(`starting from "${base.name}"`);
   }
-  ctx.log(`${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen ? `${tc.seqLen} tokens` : "the model's context"}, ${tc.threads} thread(s), on ${run.device}${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`);
+  ctx.log(
+    `${mode}: ${tc.steps} steps, batch ${tc.batchSize} x ${tc.seqLen ? `${tc.seqLen} tokens` : "the model's context"}, ${tc.threads} thread(s), on ${run.device}${run.resume ? ", resuming from the last checkpoint if there is one" : ""}`,
+  );
 
   logResume(ctx, out);
   const every = reportEvery(Number(tc.steps));
@@ -39,8 +41,16 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
     if (p.event === "data" && p.data) return reportData(ctx, p.data);
     if (p.event === "samples") return reportSamples(ctx, p.step, p.samples);
     ctx.progress(p.steps ? p.step / p.steps : 0, Number.isFinite(p.etaSec) ? p.etaSec : undefined);
-    if (p.event === "step") ctx.metrics(p.step, { loss: p.loss, lr: p.lr, grad_norm: p.gradNorm, tokens_per_sec: p.tokensPerSec, ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}) });
-    if (p.event === "step" && (p.step % every === 0 || p.step === 1)) ctx.log(`step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);
+    if (p.event === "step")
+      ctx.metrics(p.step, {
+        loss: p.loss,
+        lr: p.lr,
+        grad_norm: p.gradNorm,
+        tokens_per_sec: p.tokensPerSec,
+        ...(p.copyMs !== undefined ? { copy_ms: p.copyMs } : {}),
+      });
+    if (p.event === "step" && (p.step % every === 0 || p.step === 1))
+      ctx.log(`step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);
     if (p.event === "eval" && p.valLoss !== undefined) {
       ctx.metrics(p.step, { val_loss: p.valLoss });
       ctx.log(`step ${p.step}: validation loss ${p.valLoss.toFixed(4)}`);
@@ -59,7 +69,12 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
     path: result.out,
     parentId: run.baseId,
     config: { model: result.config, train: { ...train, mode } },
-    metrics: { loss: result.loss, ...(result.valLoss !== undefined ? { val_loss: result.valLoss } : {}), steps: result.step, stoppedEarly: result.stoppedEarly },
+    metrics: {
+      loss: result.loss,
+      ...(result.valLoss !== undefined ? { val_loss: result.valLoss } : {}),
+      steps: result.step,
+      stoppedEarly: result.stoppedEarly,
+    },
   });
   ctx.progress(1, 0);
   ctx.log(`done: ${result.step} steps, loss ${result.loss.toFixed(4)}${result.valLoss !== undefined ? `, validation loss ${result.valLoss.toFixed(4)}` : ""}`);

@@ -13,7 +13,11 @@ function params(seed: number) {
 describe('generation with a KV cache', () => {
   it('gives the same logits as recomputing the whole left-padded prefix, row by row', async () => {
     const p = params(3);
-    const prompts = [[256, 10, 20, 30, 40, 50], [256, 7], [256, 99, 98, 97]];
+    const prompts = [
+      [256, 10, 20, 30, 40, 50],
+      [256, 7],
+      [256, 99, 98, 97],
+    ];
     const gen = await Generator.create(cfg, p, { intraOpThreads: 1 });
     const out = await gen.generate(prompts, { maxNewTokens: 6, temperature: 0.8, seed: 5, keepLogits: true });
     await gen.dispose();
@@ -22,7 +26,8 @@ describe('generation with a KV cache', () => {
       const seqs = prompts.map((pr, b) => [...pr, ...out.tokens[b].slice(0, i)]);
       const batch = padBatch(seqs, { padId: 0, side: 'left' });
       const s = await Session.create(logitsModel(cfg, batch.batch, batch.seq, { keyMask: true }));
-      const full = (await s.run({ ...p, input_ids: batch.inputIds, position_ids: batch.positionIds, attention_mask: batch.attentionMask })).logits as Float32Array;
+      const full = (await s.run({ ...p, input_ids: batch.inputIds, position_ids: batch.positionIds, attention_mask: batch.attentionMask }))
+        .logits as Float32Array;
       await s.dispose();
       for (let b = 0; b < prompts.length; b++) {
         const want = full.subarray(((b + 1) * batch.seq - 1) * V, (b + 1) * batch.seq * V);
@@ -50,7 +55,9 @@ describe('generation with a KV cache', () => {
     const c = await gen.generate([[256, 1, 2], [256]], { maxNewTokens: 10, seed: 9, topK: 20, topP: 0.9, eos });
     expect(c.tokens[0]).toEqual(a.tokens[0].slice(0, 3));
     expect(c.finished[0]).toBe(true);
-    await expect(gen.generate([new Array(60).fill(1)], { maxNewTokens: 10 })).rejects.toThrow(/60 tokens plus maxNewTokens 10 exceeds the model's context nCtx = 64/);
+    await expect(gen.generate([new Array(60).fill(1)], { maxNewTokens: 10 })).rejects.toThrow(
+      /60 tokens plus maxNewTokens 10 exceeds the model's context nCtx = 64/,
+    );
     await gen.dispose();
   });
 
@@ -72,7 +79,10 @@ describe('generation in a worker thread', () => {
   it('gives the same tokens as in-thread generation and keeps the event loop free', async () => {
     const { GeneratorWorker } = await import('../../../ml/index');
     const p = params(5);
-    const prompts = [[256, 1, 2, 3], [256, 4]];
+    const prompts = [
+      [256, 1, 2, 3],
+      [256, 4],
+    ];
     const local = await Generator.create(cfg, p, { intraOpThreads: 1 });
     const want = await local.generate(prompts, { maxNewTokens: 8, seed: 2 });
     await local.dispose();

@@ -138,7 +138,13 @@ describe('GPT-2 model (tiny preset)', () => {
     const s = await Session.create(g.toModel({ outputs: { reward, hidden: m.hidden } }));
     const batch = padBatch(rows, { padId: 258, side: 'right' });
     const weight = new Float32Array(cfg.nEmbd).fill(0.1);
-    const out = await s.run({ ...params, 'score.weight': weight, input_ids: batch.inputIds, position_ids: arangePositions(2, 8), last: BigInt64Array.from([7n, 3n]) });
+    const out = await s.run({
+      ...params,
+      'score.weight': weight,
+      input_ids: batch.inputIds,
+      position_ids: arangePositions(2, 8),
+      last: BigInt64Array.from([7n, 3n]),
+    });
     await s.dispose();
     const hidden = out.hidden as Float32Array;
     const C = cfg.nEmbd;

@@ -20,7 +20,10 @@ describe('ONNX export (Optimum GPT-2 layout with KV cache)', () => {
     expect(session.inputNames.slice(0, 3)).toEqual(['input_ids', 'attention_mask', 'position_ids']);
     expect(session.outputNames).toContain('present.1.value');
 
-    const full = [[256, 3, 4, 5, 6, 7], [256, 9, 8]];
+    const full = [
+      [256, 3, 4, 5, 6, 7],
+      [256, 9, 8],
+    ];
     const V = cfg.vocabSize;
     const nh = cfg.nHead;
     const hs = cfg.nEmbd / nh;
@@ -36,10 +39,15 @@ describe('ONNX export (Optimum GPT-2 layout with KV cache)', () => {
     const { out: want, b } = await reference(prompts);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', b.inputIds, [2, b.seq]),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from(b.attentionMask, (m) => BigInt(m)), [2, b.seq]),
+      attention_mask: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(b.attentionMask, (m) => BigInt(m)),
+        [2, b.seq],
+      ),
       position_ids: new ort.Tensor('int64', b.positionIds, [2, b.seq]),
     };
-    for (let l = 0; l < cfg.nLayer; l++) for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [2, nh, 0, hs]);
+    for (let l = 0; l < cfg.nLayer; l++)
+      for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [2, nh, 0, hs]);
     const pre = await session.run(feeds);
     const got = pre.logits.data as Float32Array;
     const diff = (a: Float32Array, c: Float32Array, from: number, to: number) => {
@@ -74,14 +82,23 @@ describe('ONNX export (Optimum GPT-2 layout with KV cache)', () => {
     }
 
     // a different batch size and lengths in the same session: the dimensions are dynamic
-    const rows3 = [[256, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [256, 40], [256, 7, 7, 7]];
+    const rows3 = [
+      [256, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      [256, 40],
+      [256, 7, 7, 7],
+    ];
     const { out: want3, b: b3 } = await reference(rows3);
     const feeds3: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', b3.inputIds, [3, b3.seq]),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from(b3.attentionMask, (m) => BigInt(m)), [3, b3.seq]),
+      attention_mask: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(b3.attentionMask, (m) => BigInt(m)),
+        [3, b3.seq],
+      ),
       position_ids: new ort.Tensor('int64', b3.positionIds, [3, b3.seq]),
     };
-    for (let l = 0; l < cfg.nLayer; l++) for (const k of ['key', 'value']) feeds3[`past_key_values.${l}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [3, nh, 0, hs]);
+    for (let l = 0; l < cfg.nLayer; l++)
+      for (const k of ['key', 'value']) feeds3[`past_key_values.${l}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [3, nh, 0, hs]);
     const out3 = await session.run(feeds3);
     expect(out3.logits.dims).toEqual([3, b3.seq, V]);
     expect(out3['present.0.key'].dims).toEqual([3, nh, b3.seq, hs]);

@@ -31,7 +31,11 @@ describe('gptParamDecls (the one parameter declaration)', () => {
     const c = gptConfig('tiny');
     const specs = gptParamSpecs(c);
     expect(specs.map((s) => [s.name, s.shape, s.init])).toEqual(gptParamDecls(c).map((d) => [d.name, d.shape, d.init]));
-    expect(specs.filter((s) => s.decay).map((s) => s.name)).toEqual(gptParamDecls(c).filter((d) => d.shape.length >= 2).map((d) => d.name));
+    expect(specs.filter((s) => s.decay).map((s) => s.name)).toEqual(
+      gptParamDecls(c)
+        .filter((d) => d.shape.length >= 2)
+        .map((d) => d.name),
+    );
   });
 
   it('matches a randomly initialised GPT-2-shaped checkpoint tensor for tensor, and the validator counts it', () => {
@@ -40,6 +44,10 @@ describe('gptParamDecls (the one parameter declaration)', () => {
     for (const d of gptParamDecls(FOLDER_CONFIG)) expect(header[`transformer.${d.name}`]?.shape, d.name).toEqual(d.shape);
     const info = validateModelFolder(folder);
     expect(info.params).toBe(paramCount(FOLDER_CONFIG));
-    expect(info.params).toBe(Object.entries(header).filter(([k]) => !k.endsWith('.attn.bias') && k !== '__metadata__').reduce((n, [, e]) => n + e.shape.reduce((a, b) => a * b, 1), 0));
+    expect(info.params).toBe(
+      Object.entries(header)
+        .filter(([k]) => !k.endsWith('.attn.bias') && k !== '__metadata__')
+        .reduce((n, [, e]) => n + e.shape.reduce((a, b) => a * b, 1), 0),
+    );
   });
 });

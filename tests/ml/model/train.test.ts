@@ -49,7 +49,10 @@ describe('trainLM', () => {
     for (const stepsPerRun of [1, 4]) {
       const events: TrainProgress[] = [];
       // 14 steps with evaluations every 6: chained runs of 4, and single steps where a run would cross step 6, 12 or the end
-      await trainLM({ ...tiny, mode: 'pretrain', data: [data], out: path.join(dir, `k${stepsPerRun}`), steps: 14, evalEvery: 6, saveEvery: 0, stepsPerRun, worker: false }, { onProgress: (p) => events.push(p) });
+      await trainLM(
+        { ...tiny, mode: 'pretrain', data: [data], out: path.join(dir, `k${stepsPerRun}`), steps: 14, evalEvery: 6, saveEvery: 0, stepsPerRun, worker: false },
+        { onProgress: (p) => events.push(p) },
+      );
       const steps = events.filter((e) => e.event === 'step');
       expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
       expect(events.filter((e) => e.event === 'eval').map((e) => e.step)).toEqual([6, 12, 14]);
@@ -74,7 +77,20 @@ describe('trainLM', () => {
     expect(chat.responseMask.reduce((a, b) => a + b, 0)).toBe(2); // "1" + eos
     expect(batch.tokens).toBeGreaterThan(0);
     expect(batch.tokens).toBeLessThan(8); // a few response tokens per row, not the prompt
-    const r = await trainLM({ ...tiny, mode: 'sft', data: [data], out: path.join(dir, 'sft'), steps: 200, evalEvery: 1, patience: 1, valFraction: 0.2, maxLr: 0.5, minLr: 0.5, saveEvery: 0, worker: false });
+    const r = await trainLM({
+      ...tiny,
+      mode: 'sft',
+      data: [data],
+      out: path.join(dir, 'sft'),
+      steps: 200,
+      evalEvery: 1,
+      patience: 1,
+      valFraction: 0.2,
+      maxLr: 0.5,
+      minLr: 0.5,
+      saveEvery: 0,
+      worker: false,
+    });
     expect(r.stoppedEarly).toBe(true);
     expect(r.step).toBeLessThan(200);
   });

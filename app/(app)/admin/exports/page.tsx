@@ -16,7 +16,11 @@ export default async function ExportsPage() {
   const mine = await projectsWhere(db, user, "datasets.export");
   const [projects, labelers, exports, sources] = await Promise.all([
     db.project.findMany({ where: { archived: false, id: inProjects(mine) }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    db.user.findMany({ where: { OR: [{ rankings: { some: {} } }, { demonstrations: { some: {} } }] }, orderBy: { email: "asc" }, select: { id: true, email: true } }),
+    db.user.findMany({
+      where: { OR: [{ rankings: { some: {} } }, { demonstrations: { some: {} } }] },
+      orderBy: { email: "asc" },
+      select: { id: true, email: true },
+    }),
     listExports(db, { projects: mine }),
     db.completion.findMany({ distinct: ["sourceName"], where: { sourceName: { not: "" } }, select: { sourceName: true }, take: 100 }),
   ]);

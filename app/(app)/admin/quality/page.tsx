@@ -112,15 +112,18 @@ export default async function QualityPage({ searchParams }: { searchParams: Sear
 
           <h2 className="mb-1 text-lg font-semibold">Gold accuracy</h2>
           <p className="mb-3 text-sm text-zinc-500 dark:text-zinc-400">
-            Pairwise agreement of each labeler&apos;s rankings with the known ranking of gold tasks (one ranking hand-out in{" "}
-            {project!.goldEvery || "—"} is gold{project!.goldEvery ? "" : ": off"}), with a 95% Wilson interval over answer pairs (pairs of one task are not
-            independent, so read it as a guide).{" "}
+            Pairwise agreement of each labeler&apos;s rankings with the known ranking of gold tasks (one ranking hand-out in {project!.goldEvery || "—"} is gold
+            {project!.goldEvery ? "" : ": off"}), with a 95% Wilson interval over answer pairs (pairs of one task are not independent, so read it as a guide).{" "}
             {project!.goldMinAccuracy === null
               ? "No threshold is set: nobody is left out automatically."
               : `A labeler with at least ${GOLD_MIN_TASKS} gold tasks whose interval lies wholly below ${pct(project!.goldMinAccuracy)} is left out of new exports.`}
           </p>
           {excluded.length > 0 && (
-            <div role="alert" data-testid="gold-exclusions" className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+            <div
+              role="alert"
+              data-testid="gold-exclusions"
+              className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+            >
               <p className="font-medium">Left out of exports by the gold threshold:</p>
               <ul className="list-disc pl-5">
                 {excluded.map((x) => (

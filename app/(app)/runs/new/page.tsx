@@ -17,7 +17,11 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
   const mine = await projectsWhere(db, user, "runs.create");
   const [projects, artifacts, exports, workers] = await Promise.all([
     db.project.findMany({ where: { archived: false, id: inProjects(mine) }, orderBy: { name: "asc" }, select: { id: true, name: true, answersPerTask: true } }),
-    db.modelArtifact.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, kind: true, source: true, name: true, path: true, createdAt: true, config: true } }),
+    db.modelArtifact.findMany({
+      orderBy: { createdAt: "desc" },
+      take: 200,
+      select: { id: true, kind: true, source: true, name: true, path: true, createdAt: true, config: true },
+    }),
     db.export.findMany({
       where: { rowCount: { gt: 0 } },
       orderBy: { createdAt: "desc" },

@@ -6,6 +6,9 @@ import { idParams } from "@/lib/validation/id";
 
 const { edit, maxBytes } = TASK_KINDS.demonstration;
 
-export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: edit, maxBytes }, async ({ user, params, body }) => ({
-  demonstration: await editResult(db, user, "demonstration", params.id, body),
-}));
+export const PUT = route(
+  { permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: edit, maxBytes },
+  async ({ user, params, body }) => ({
+    demonstration: await editResult(db, user, "demonstration", params.id, body),
+  }),
+);

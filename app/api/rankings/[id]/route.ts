@@ -6,6 +6,9 @@ import { idParams } from "@/lib/validation/id";
 
 const { edit, maxBytes } = TASK_KINDS.ranking;
 
-export const PUT = route({ permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: edit, maxBytes }, async ({ user, params, body }) => ({
-  ranking: await editResult(db, user, "ranking", params.id, body),
-}));
+export const PUT = route(
+  { permission: "tasks.work", auth: "either", scope: "tasks:work", params: idParams, body: edit, maxBytes },
+  async ({ user, params, body }) => ({
+    ranking: await editResult(db, user, "ranking", params.id, body),
+  }),
+);

@@ -61,4 +61,3 @@ const DESCRIPTION =
 
 let doc: ReturnType<typeof openapiDocument> | undefined;
 export const openapiSpec = () => (doc ??= openapiDocument(V1_ROUTES, { title: "RLHF Studio API", version: "1.0.0", description: DESCRIPTION }));
-

@@ -12,7 +12,12 @@ export const GET = route(
     permission: "prompts.import",
     auth: "token",
     scope: "projects:read",
-    doc: { operationId: "listProjects", summary: "List projects (id, slug, name) to import into", tags: ["projects"], response: z.object({ projects: z.array(projectRef) }) },
+    doc: {
+      operationId: "listProjects",
+      summary: "List projects (id, slug, name) to import into",
+      tags: ["projects"],
+      response: z.object({ projects: z.array(projectRef) }),
+    },
   },
   async ({ user }) => ({ projects: await listProjectRefs(db, await projectsWhere(db, user, "prompts.import")) }),
 );

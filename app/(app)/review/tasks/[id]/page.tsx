@@ -45,7 +45,9 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ id:
           <p className="mt-2 text-xs text-zinc-500">
             {t.done} of {t.wanted} results · agreement {pct(t.agreement.rate)} · created {t.createdAt.slice(0, 10)}
             {t.gold ? " · gold" : ""}
-            {t.review ? ` · ${t.review.decision === "override" ? `overridden: ${t.review.notation}` : "accepted"} by ${t.review.reviewer} (${t.review.reason})` : ""}
+            {t.review
+              ? ` · ${t.review.decision === "override" ? `overridden: ${t.review.notation}` : "accepted"} by ${t.review.reviewer} (${t.review.reason})`
+              : ""}
           </p>
         </Card>
         {t.answers.length > 0 && (

@@ -5,4 +5,6 @@ import { pushModel } from "@/lib/hub/push";
 import { hubPushInput } from "@/lib/validation/hub";
 import { idParams } from "@/lib/validation/id";
 
-export const POST = route({ permission: "settings.manage", params: idParams, body: hubPushInput }, async ({ user, params, body }) => ({ push: await pushModel(db, user, params.id, body) }));
+export const POST = route({ permission: "settings.manage", params: idParams, body: hubPushInput }, async ({ user, params, body }) => ({
+  push: await pushModel(db, user, params.id, body),
+}));
