@@ -38,7 +38,7 @@ export async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The header's value: `auth;dur=0.41, sql;dur=2.10, app;dur=3.02` (ms, two decimals). */
-export function serverTimingValue(timings: Timings): string {
+function serverTimingValue(timings: Timings): string {
   return [...timings].map(([name, ms]) => `${name};dur=${ms.toFixed(2)}`).join(", ");
 }
 

@@ -15,8 +15,3 @@ export function storageDir(...parts: string[]): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
-
-/** Renames a finished temporary file or folder into place. */
-export function commitFile(tmpPath: string, finalPath: string): void {
-  fs.renameSync(tmpPath, finalPath);
-}

@@ -37,12 +37,12 @@ export interface NumberField extends FieldBase {
   maxField?: string;
 }
 
-export interface BoolField extends FieldBase {
+interface BoolField extends FieldBase {
   type: 'bool';
   default: boolean;
 }
 
-export interface EnumField extends FieldBase {
+interface EnumField extends FieldBase {
   type: 'enum';
   options: readonly string[];
   default: string;

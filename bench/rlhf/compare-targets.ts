@@ -16,7 +16,7 @@ export const COMPARE_TARGETS = {
   wallSec: 2700,
 };
 
-export type RowMethod = 'sft' | 'best-of-n' | 'ppo' | 'rloo' | 'grpo' | 'dpo-pairs' | 'dpo-rankings';
+type RowMethod = 'sft' | 'best-of-n' | 'ppo' | 'rloo' | 'grpo' | 'dpo-pairs' | 'dpo-rankings';
 
 export interface CompareRow {
   method: RowMethod;

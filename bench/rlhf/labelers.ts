@@ -10,7 +10,7 @@ import { judge } from './oracle';
 
 export const TARGET_AGREEMENT = 0.73;
 /** Noisy scores closer than this to a tier's best join that tier (oracle scores span 0..1.25). */
-export const TIE_GAP = 0.04;
+const TIE_GAP = 0.04;
 
 export type Tiers = number[][];
 
@@ -125,7 +125,7 @@ export function oracleVsLabeler(rankings: ReadonlyArray<{ tiers: Tiers; scores: 
 }
 
 /** A pool of labelers with the same calibrated noise; ranking r goes to labeler r mod n. */
-export function labelerPool(n: number, sigma: number, seed: number): Labeler[] {
+function labelerPool(n: number, sigma: number, seed: number): Labeler[] {
   return Array.from({ length: n }, (_, i) => new Labeler(`labeler-${i + 1}`, sigma, seed * 1000 + i));
 }
 

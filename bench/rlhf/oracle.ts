@@ -11,10 +11,9 @@
 
 import { parseTask, type Task } from './tasks';
 
-/** The stated style: the answer alone, ending with a full stop, e.g. "dcba.". */
-export const STYLE = 'the answer alone, ending with a full stop, e.g. "dcba."';
-export const STYLE_BONUS = 0.25;
-export const PARTIAL = 0.1;
+/** The bonus for the stated style: the answer alone, ending with a full stop, e.g. "dcba.". */
+const STYLE_BONUS = 0.25;
+const PARTIAL = 0.1;
 
 /** The correct answer of a task. */
 export function solve(t: Task): string {
@@ -60,7 +59,7 @@ export function judge(prompt: string, response: string): Judgement {
   return { score, correct, styled: isStyled };
 }
 
-export const oracleScore = (prompt: string, response: string): number => judge(prompt, response).score;
+const oracleScore = (prompt: string, response: string): number => judge(prompt, response).score;
 
 /** +1 when the oracle prefers a, -1 when b, 0 for a tie. */
 export function oracleCompare(prompt: string, a: string, b: string): number {

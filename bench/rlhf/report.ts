@@ -8,7 +8,7 @@ import type { BenchSettings } from './settings';
 import { fmt, pct, policyTable, table, timingTable } from './table';
 import { TARGET_AGREEMENT } from './labelers';
 
-export const TARGETS = { rmAccRatio: 0.9, ppoWin: 0.7, kl: 10 };
+const TARGETS = { rmAccRatio: 0.9, ppoWin: 0.7, kl: 10 };
 
 export interface ReportInput {
   labels: LabelResult;

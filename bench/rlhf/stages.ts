@@ -12,7 +12,7 @@ import type { BenchSettings } from './settings';
 import type { Task } from './tasks';
 
 /** Writes a file under a temporary name, then renames it into place. */
-export function writeText(file: string, text: string): string {
+function writeText(file: string, text: string): string {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   return file;

@@ -5,7 +5,7 @@
 import { prng } from '../../ml/index';
 
 export const OPS = ['reverse', 'sort', 'double'] as const;
-export type Op = (typeof OPS)[number];
+type Op = (typeof OPS)[number];
 
 export interface Task {
   op: Op;

@@ -49,7 +49,7 @@ function trimEnd(board: Board): Board {
 export const rankedTiers = (board: Board): number[][] => board.tiers.filter((t) => t.length > 0);
 
 /** Puts pos into tier `tierIndex`; an index past the last tier makes a new last tier. */
-export function placeInTier(board: Board, pos: number, tierIndex: number): Board {
+function placeInTier(board: Board, pos: number, tierIndex: number): Board {
   if (tierIndex >= board.tiers.length) return placeInNewTier(board, pos, board.tiers.length);
   const next = lift(board, pos);
   next.tiers[Math.max(0, tierIndex)].push(pos);
@@ -57,7 +57,7 @@ export function placeInTier(board: Board, pos: number, tierIndex: number): Board
 }
 
 /** Puts pos alone into a new tier inserted before tier `beforeIndex` (tiers.length appends). */
-export function placeInNewTier(board: Board, pos: number, beforeIndex: number): Board {
+function placeInNewTier(board: Board, pos: number, beforeIndex: number): Board {
   const next = lift(board, pos);
   next.tiers.splice(Math.min(Math.max(0, beforeIndex), next.tiers.length), 0, [pos]);
   return tidy(next);

@@ -14,7 +14,7 @@ import { useVisibleTime } from "./use-visible-time";
 
 const isString = (v: unknown): v is string => typeof v === "string";
 /** Characters as the server counts them: code points of the trimmed text. */
-export const charCount = (text: string) => [...text.trim()].length;
+const charCount = (text: string) => [...text.trim()].length;
 
 type Tab = "write" | "preview";
 

@@ -7,7 +7,7 @@ import type { Placement } from "./board-state";
 /** The attribute naming a drop zone on its element (see drag-layer.tsx). */
 export const DROP_ATTR = "data-drop-zone";
 
-export const dropId = (t: Placement) => (t.kind === "tier" ? `tier:${t.index}` : t.kind === "new" ? `new:${t.before}` : "unranked");
+const dropId = (t: Placement) => (t.kind === "tier" ? `tier:${t.index}` : t.kind === "new" ? `new:${t.before}` : "unranked");
 
 export function parseDropId(id: string | number): Placement | null {
   const [kind, n] = String(id).split(":");
@@ -18,7 +18,7 @@ export function parseDropId(id: string | number): Placement | null {
 }
 
 /** Columns for n answers side by side on wide screens (literal classes, so Tailwind sees them). */
-export const GRID_COLS: Record<number, string> = { 1: "", 2: "lg:grid-cols-2", 3: "lg:grid-cols-2 xl:grid-cols-3" };
+const GRID_COLS: Record<number, string> = { 1: "", 2: "lg:grid-cols-2", 3: "lg:grid-cols-2 xl:grid-cols-3" };
 const gridCols = (n: number) => GRID_COLS[Math.min(n, 3)] ?? "";
 
 export function TierRow({ index, count, children }: { index: number; count: number; children: ReactNode }) {

@@ -78,7 +78,7 @@ const transientMessage = (e: unknown) =>
       : "The server cannot be reached.";
 
 /** Backoff before the (tries+1)-th attempt: 1, 2, 4, 8, 16, then every 30 s, ±25%. */
-export const retryDelayMs = (tries: number, random = Math.random()) => Math.min(30_000, 1000 * 2 ** Math.max(0, tries - 1)) * (0.75 + 0.5 * random);
+const retryDelayMs = (tries: number, random = Math.random()) => Math.min(30_000, 1000 * 2 ** Math.max(0, tries - 1)) * (0.75 + 0.5 * random);
 
 async function sendOnce(p: Pending): Promise<Acked> {
   if (p.kind === "ranking") {

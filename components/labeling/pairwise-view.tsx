@@ -28,7 +28,7 @@ const SCALE: Choice[] = [
 ];
 
 const LETTER = ["A", "B"] as const;
-export const describeChoice = (c: Choice) => `${LETTER[c.better]} is ${strengthLabel(c.strength)}`;
+const describeChoice = (c: Choice) => `${LETTER[c.better]} is ${strengthLabel(c.strength)}`;
 
 export function PairwiseView(props: TaskViewProps) {
   const { task, canSubmit, onDone, onLeaseLost } = props;

@@ -10,7 +10,7 @@ const MAX_PERIOD_MS = 5 * 60_000;
 const MIN_PERIOD_MS = 15_000;
 
 /** Renewal period for a lease of `leaseMinutes`. */
-export const renewPeriodMs = (leaseMinutes: number) => Math.max(MIN_PERIOD_MS, Math.min((leaseMinutes * 60_000) / 3, MAX_PERIOD_MS));
+const renewPeriodMs = (leaseMinutes: number) => Math.max(MIN_PERIOD_MS, Math.min((leaseMinutes * 60_000) / 3, MAX_PERIOD_MS));
 
 /** The lease's current expiry (ISO), or null without a task. */
 export function useLease(task: TaskPayload | null, onLost: (message: string) => void): string | null {

@@ -2,7 +2,7 @@
 // tokenizer, and what only resuming training needs (optimizer moments, trainer state).
 
 export type FileGroupId = "model" | "tokenizer" | "training";
-export const FILE_GROUP_LABEL: Record<FileGroupId, string> = {
+const FILE_GROUP_LABEL: Record<FileGroupId, string> = {
   model: "Model",
   tokenizer: "Tokenizer",
   training: "Training state (to resume)",

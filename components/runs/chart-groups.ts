@@ -21,7 +21,7 @@ type GroupSpec = {
 /** "val_loss", "valLoss", "Val Loss" -> "valloss". */
 export const normalizeMetricName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-export const CHART_GROUPS = {
+const CHART_GROUPS = {
   loss: {
     title: "Loss (nats/token)",
     help: "Cross-entropy of the next token; lower is better. Validation rising while training falls means overfitting.",
@@ -107,10 +107,10 @@ export const CHART_GROUPS = {
   },
 } satisfies Record<string, GroupSpec>;
 
-export type ChartGroupId = keyof typeof CHART_GROUPS;
+type ChartGroupId = keyof typeof CHART_GROUPS;
 
 /** The charts each run kind shows, in order (shown as "waiting" until their first point). */
-export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
+const KIND_CHARTS: Record<string, ChartGroupId[]> = {
   pretrain: ["loss"],
   sft: ["loss"],
   reward_model: ["loss", "accuracy", "margin"],
@@ -124,7 +124,7 @@ export const KIND_CHARTS: Record<string, ChartGroupId[]> = {
 const BETA_METRICS = ["beta", "klcoef", "klcoefficient", "klbeta"];
 const BETA_CONFIG_KEYS = ["beta", "klCoef", "kl_coef", "klCoefficient", "initKlCoef", "klBeta"];
 
-export function betaFromConfig(config: Record<string, unknown> | null | undefined): number | undefined {
+function betaFromConfig(config: Record<string, unknown> | null | undefined): number | undefined {
   for (const k of BETA_CONFIG_KEYS) {
     const v = config?.[k];
     if (typeof v === "number" && Number.isFinite(v)) return v;
@@ -199,7 +199,7 @@ const REWARD_LOSS = {
 };
 
 /** The reward model's margin on the chart is raw; its log line and model card give it normalised. */
-export const MARGIN_NOTE =
+const MARGIN_NOTE =
   "Raw score units, as trained. The log's last line and the model card give the held-out margin normalised (divided by the score spread on the reference set), so those numbers are larger.";
 
 function deriveObjective(byName: Map<string, { raw: string; series: Series }>, config?: Record<string, unknown> | null) {

@@ -11,7 +11,7 @@ const INPUT =
   "w-full rounded-md border bg-white px-3 py-2 text-sm tabular-nums dark:bg-zinc-900 aria-[invalid=true]:border-red-500 border-zinc-300 dark:border-zinc-700";
 
 /** "1 to 512", "more than 0 and at most 1", "at least 0", "0 to less than 1". */
-export function range(f: ConfigField): string {
+function range(f: ConfigField): string {
   const lo = f.min === undefined ? "" : `${f.minInclusive === false ? "more than" : "at least"} ${plainNumber(f.min)}`;
   const hi = f.max === undefined ? "" : `${f.maxInclusive === false ? "less than" : "at most"} ${plainNumber(f.max)}`;
   if (lo && hi && f.minInclusive !== false && f.maxInclusive !== false) return `${plainNumber(f.min!)} to ${plainNumber(f.max!)}`;

@@ -33,7 +33,7 @@ const LABELS = new Map<string, string>(
 );
 
 /** A field's label from the tables ("maxLr" -> "Peak learning rate"), else "seqLen" -> "Seq len". */
-export function humanize(name: string): string {
+function humanize(name: string): string {
   const known = LABELS.get(name);
   if (known) return known;
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
@@ -98,7 +98,7 @@ export function sizeOfArtifact(config: unknown): ModelSize | undefined {
 type Issue = z.core.$ZodIssue;
 
 /** A zod issue as one sentence about the named field. */
-export function issueSentence(issue: Issue, label: string): string {
+function issueSentence(issue: Issue, label: string): string {
   const own = !/^(Too big|Too small|Invalid input|Invalid option|Invalid)\b/.test(issue.message);
   if (own) return sentence(`${label} ${issue.message}`);
   switch (issue.code) {
@@ -208,7 +208,7 @@ export function serverErrors(
 const lowerFirst = (s: string) => s.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
 
 /** Which field a one-sentence refusal from createRun is about, if it says. */
-export function fieldOfMessage(message: string, configNames: string[]): string | undefined {
+function fieldOfMessage(message: string, configNames: string[]): string | undefined {
   const hyper = /hyperparameter "?([A-Za-z]\w*)/.exec(message);
   if (hyper && configNames.includes(hyper[1])) return hyper[1];
   if (/reference/i.test(message)) return "refId";

@@ -1,5 +1,6 @@
 // How the runs pages write durations, progress, metric values and statuses.
 
+/** @public */
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type RunStatusName = (typeof RUN_STATUSES)[number];
 

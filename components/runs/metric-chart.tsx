@@ -30,7 +30,7 @@ const tick = (_u: uPlot, splits: number[]) => splits.map((v) => formatTick(v));
 const axisWidth = (_u: uPlot, values: string[] | null) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => v.length));
 
 /** Steps and iterations are whole numbers: the x axis ticks only at integers (never 1.5). */
-export const INTEGER_INCRS = [
+const INTEGER_INCRS = [
   1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000,
 ];
 
@@ -64,7 +64,7 @@ function options(labels: string[], width: number, height: number, dark: boolean,
   };
 }
 
-export function MetricChart({
+function MetricChart({
   title,
   lines,
   help,

@@ -10,7 +10,7 @@ export type SeriesMap = Record<string, Series>;
 export type AlignedData = [number[], ...(number | null)[][]];
 
 /** The larger of two metric ids (RunMetric.id is a bigint, sent as a string or a number). */
-export function maxMetricId(a: string | undefined, b: string | number | undefined): string | undefined {
+function maxMetricId(a: string | undefined, b: string | number | undefined): string | undefined {
   if (b === undefined || b === null) return a;
   const s = String(b);
   if (a === undefined) return s;
@@ -89,7 +89,7 @@ export function alignSeries(list: (Series | undefined)[]): AlignedData {
 }
 
 /** The last point of a series, for the text summary next to a chart. */
-export function lastPoint(s: Series | undefined): { step: number; value: number } | undefined {
+function lastPoint(s: Series | undefined): { step: number; value: number } | undefined {
   if (!s || s.steps.length === 0) return undefined;
   return { step: s.steps[s.steps.length - 1], value: s.values[s.values.length - 1] };
 }

@@ -36,8 +36,8 @@ import { fmtCount, paramCount, PRESETS, type GPTConfig } from "@/ml/browser";
 import { estimateFor, memoryRefusal, runModel } from "@/lib/runs/estimate";
 import { plural } from "../ui/plural";
 
-export type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown; source?: string; model?: GPTConfig | null };
-export type FormExport = { id: string; kind: string; projectId: string | null; rowCount: number; createdAt: string };
+type FormArtifact = { id: string; kind: string; name: string; createdAt: string; config: unknown; source?: string; model?: GPTConfig | null };
+type FormExport = { id: string; kind: string; projectId: string | null; rowCount: number; createdAt: string };
 
 type Props = {
   projects: { id: string; name: string; answersPerTask?: number }[];

@@ -17,7 +17,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const LOSSES: Record<string, string[]> = { pretrain: ["loss"], sft: ["loss"], reward_model: ["loss"] };
 
 /** Points needed before a rising loss is called (a few noisy steps prove nothing). */
-export const MIN_POINTS_FOR_TREND = 8;
+const MIN_POINTS_FOR_TREND = 8;
 
 export function runWarnings(kind: string, series: SeriesMap): RunWarning[] {
   const out: RunWarning[] = [];

@@ -10,7 +10,7 @@ import { Card } from "../ui/card";
 import { getSamples } from "./api";
 
 /** The run kinds whose trainers answer held-out prompts. */
-export const SAMPLE_KINDS: readonly string[] = ["sft", "dpo", "ppo"];
+const SAMPLE_KINDS: readonly string[] = ["sft", "dpo", "ppo"];
 const REFRESH_MS = 5000;
 
 export function SamplesPanel({ runId, kind, active }: { runId: string; kind: string; active: boolean }) {

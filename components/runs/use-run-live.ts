@@ -9,7 +9,7 @@ import { isActive } from "./format";
 import { lastMetricId, mergeMetrics, type MetricPoint, type SeriesMap } from "./metric-series";
 import type { RunDetailJson } from "./types";
 
-export const POLL_MS = 1500;
+const POLL_MS = 1500;
 
 export function useRunLive(initial: RunDetailJson, initialPoints: MetricPoint[]) {
   const [run, setRun] = useState(initial);

@@ -31,7 +31,7 @@ export const agreement = z.object({
   perLabeler: z.array(z.object({ labelerId: id, rate, agreements: z.int(), sharedPairs: z.int(), overlappingTasks: z.int() })),
 });
 
-export const exportFile = z.looseObject({ name: z.string(), bytes: z.int(), sha256: z.string(), rows: z.int().optional() });
+const exportFile = z.looseObject({ name: z.string(), bytes: z.int(), sha256: z.string(), rows: z.int().optional() });
 
 export const exportView = z.object({
   id,

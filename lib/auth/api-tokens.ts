@@ -64,7 +64,7 @@ export async function userForToken(sql: pg.Pool, token: string): Promise<TokenUs
   return { id: row.id, email: row.email, name: row.name, role: row.role, scopes: row.scopes };
 }
 
-export async function revokeApiToken(db: Db, user: SessionUser, id: string): Promise<void> {
+async function revokeApiToken(db: Db, user: SessionUser, id: string): Promise<void> {
   const { count } = await db.apiToken.updateMany({
     where: { id, userId: user.id, revokedAt: null },
     data: { revokedAt: new Date() },

@@ -17,7 +17,7 @@ export const PEER_HEADER = "x-rlhf-peer";
 type HeaderBag = Record<string, string | string[] | undefined> | Headers;
 
 /** "::ffff:1.2.3.4" (an IPv4 peer on a dual-stack socket) is 1.2.3.4. */
-export const normalizeAddress = (a: string) => {
+const normalizeAddress = (a: string) => {
   const s = a.trim().replace(/^\[|\]$/g, "");
   return s.toLowerCase().startsWith("::ffff:") && net.isIPv4(s.slice(7)) ? s.slice(7) : s;
 };

@@ -19,7 +19,7 @@ const credentials = z.object({ email: z.string().min(1).max(320), password: z.st
 
 export const SESSION_MAX_AGE = 7 * 24 * 3600;
 
-export const authOptions: NextAuthOptions = {
+const authOptions: NextAuthOptions = {
   secret: envVar("NEXTAUTH_SECRET"),
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
   pages: { signIn: "/signin" },

@@ -33,7 +33,7 @@ export const THROTTLE_RULES = {
 export type Attempt = { email: string; ip: string };
 
 const norm = (s: string) => s.trim().toLowerCase();
-export const throttleKeys = (a: Attempt) => ({
+const throttleKeys = (a: Attempt) => ({
   pair: `pair:${norm(a.email)}|${norm(a.ip)}`,
   ip: `ip:${norm(a.ip)}`,
   account: `account:${norm(a.email)}`,

@@ -80,7 +80,7 @@ export function lockDataDir(dataDir: string): () => void {
 }
 
 /** The password in `file`, created (random, mode 0600, written under a temporary name) when missing. */
-export function databasePassword(file: string): string {
+function databasePassword(file: string): string {
   try {
     const password = fs.readFileSync(file, "utf8").trim();
     if (password) {

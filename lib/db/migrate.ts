@@ -35,7 +35,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrate(databaseUrl: string, opts: { log?: (msg: string) => void; dir?: string } = {}): Promise<string[]> {

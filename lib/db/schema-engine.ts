@@ -29,7 +29,7 @@ async function loadEngineModule() {
 
 let modulePromise: ReturnType<typeof loadEngineModule> | undefined;
 
-export const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
+const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
 const LOCKFILE = 'provider = "postgresql"\n';
 
 function migrationsTarget(dir: string) {

@@ -1,7 +1,7 @@
 // A small built-in corpus of plain English, written for this project, that pretraining runs add to
 // the project's own text: enough varied sentences for a tiny byte-level model to pick up spelling,
 // spacing, punctuation and short answers in a couple of minutes on a CPU.
-export const DEMO_CORPUS_LINES: readonly string[] = [
+const DEMO_CORPUS_LINES: readonly string[] = [
   // Everyday life
   "The kettle clicked off and the kitchen filled with steam.",
   "She folded the letter twice and slid it under the door.",

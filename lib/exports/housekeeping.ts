@@ -14,7 +14,7 @@ const PARTIAL = /^\.([0-9a-f-]{36})\.partial$/;
 /** Export ids this process is writing now: their folders are never swept. */
 const inProgress = new Set<string>();
 
-export const exportConcurrency = () => envVar("EXPORT_CONCURRENCY");
+const exportConcurrency = () => envVar("EXPORT_CONCURRENCY");
 
 /** Takes a slot for export `id`; returns its release. Throws a 429 AppError when all slots are taken. */
 export function takeExportSlot(id: string): () => void {

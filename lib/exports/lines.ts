@@ -11,8 +11,8 @@ import { conversationalPreferenceRow, ppoMessagesRow, ppoPromptRow, preferenceRo
 export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };
 /** `labelSource` set ("consensus" | "reviewed"): a chosen ranking of a task (label-choice.ts), with tiers and answers instead of pairs. */
 type Chosen = { labelSource?: string | null; tiers?: string | null; answers?: string | null };
-export type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null } & Chosen;
-export type RankingDbRow = PromptColumns & {
+type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null } & Chosen;
+type RankingDbRow = PromptColumns & {
   rankingId: string;
   labelerId: string;
   tiers: string;
@@ -22,7 +22,7 @@ export type RankingDbRow = PromptColumns & {
   strength: StrengthId | null;
   rationale: string | null;
 };
-export type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
+type DemonstrationRow = PromptColumns & { labelerId: string; text: string };
 
 type AnswerJson = {
   text: string;
@@ -55,7 +55,7 @@ function keptPositions(answers: AnswerJson[], f: CreateExportInput): number[] {
 }
 
 /** Tiers over the kept positions only, renumbered in display order; empty tiers dropped. */
-export function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
+function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
   const index = new Map(kept.map((pos, i) => [pos, i]));
   return tiers.map((tier) => tier.filter((p) => index.has(p)).map((p) => index.get(p)!)).filter((tier) => tier.length > 0);
 }

@@ -14,10 +14,10 @@ import { stringColumn } from "./parquet-strings";
 import type { Split } from "./split";
 import type { ExportFile } from "./split-files";
 
-export const ROW_GROUP_ROWS = 10_000;
-export const ROW_GROUP_BYTES = 32 << 20;
+const ROW_GROUP_ROWS = 10_000;
+const ROW_GROUP_BYTES = 32 << 20;
 /** A new shard once a file holds this many bytes (the Hub's viewer and loaders like files of a few hundred MB). */
-export const SHARD_BYTES = 512 << 20;
+const SHARD_BYTES = 512 << 20;
 /** The sink's buffer: written out whenever it fills, so a row group never sits whole in memory twice. */
 const SINK_BYTES = 1 << 20;
 

@@ -28,7 +28,7 @@ export function renderPrompt(prompt: ExportPrompt): string {
 }
 
 /** A completion as it follows renderPrompt's string: after a chat prompt's "Assistant:" it gets one leading space. */
-export function renderCompletion(prompt: ExportPrompt, completion: string): string {
+function renderCompletion(prompt: ExportPrompt, completion: string): string {
   return isPlainText(prompt) ? completion : ` ${completion}`;
 }
 

@@ -26,8 +26,6 @@ import { writeSmallFile, type ExportFile } from "./split-files";
 import { exportsRoot, toExportView, type ExportView } from "./store";
 import { streamInChild, type ChildStats } from "./stream-process";
 
-export type { SplitCount } from "./stream";
-
 /**
  * The pseudonym secret of an export: HMAC(server secret, export id). Stable for the export, never
  * written to its files, and useless without the server secret (NEXTAUTH_SECRET; a fixed

@@ -19,7 +19,7 @@ import type { ExportPrompt } from "./rows";
 import { splitOf, type Split } from "./split";
 import { SplitFiles, type ExportFile } from "./split-files";
 
-export type SplitCount = { rows: number; prompts: number };
+type SplitCount = { rows: number; prompts: number };
 
 export type StreamJob = {
   connectionString: string;

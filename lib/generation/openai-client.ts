@@ -71,7 +71,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 /** Replaces every occurrence of the secret (and its Bearer form) with "[redacted]". */
-export function redact(text: string, secret?: string): string {
+function redact(text: string, secret?: string): string {
   if (!secret) return text;
   return text.split(secret).join("[redacted]");
 }

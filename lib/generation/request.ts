@@ -25,7 +25,7 @@ const endpointFields = {
 };
 
 /** Where the answers come from. */
-export const generateSource = z.discriminatedUnion("kind", [
+const generateSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("promoted") }).describe("The project's promoted policy."),
   z
     .object({ kind: z.literal("artifacts"), artifactIds: z.array(uuid).min(1, "must name at least one checkpoint").max(9, "may name at most 9 checkpoints") })
@@ -34,14 +34,14 @@ export const generateSource = z.discriminatedUnion("kind", [
 ]);
 
 /** The same, as stored in the run's config: the endpoint without its key. */
-export const storedSource = z.discriminatedUnion("kind", [
+const storedSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("promoted") }),
   z.object({ kind: z.literal("artifacts"), artifactIds: z.array(uuid).min(1).max(9) }),
   z.object(endpointFields),
 ]);
 
 /** Sampling settings; a field left out takes the run's hyperparameter (lib/runs/kinds.ts `generate`). */
-export const samplingSchema = z.object({
+const samplingSchema = z.object({
   temperature: z.number().min(0).max(2).optional().describe("Sampling temperature (0: greedy)."),
   topP: z.number().min(0.01).max(1).optional().describe("Nucleus sampling mass."),
   topK: z.number().int().min(0).max(100_000).optional().describe("Keep only the k most likely tokens (0: all)."),
@@ -66,7 +66,6 @@ export const generateRequestSchema = z.object({
   sampling: samplingSchema.default({}),
   maxPrompts: z.number().int().min(1).max(100_000).optional().describe("Prompts to generate answers for, oldest first."),
 });
-export type GenerateRequest = z.infer<typeof generateRequestSchema>;
 
 /** A generate run's stored config: the flat hyperparameters of lib/runs/kinds.ts and the request (no key). */
 const storedRunConfig = z.object({

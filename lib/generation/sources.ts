@@ -10,7 +10,7 @@ import { Policy, type ChatTurn, type Sampling } from "./policy";
 import type { GenerateJob } from "./request";
 import type { GeneratedAnswer } from "./tasks";
 
-export class GenerateConfigError extends Error {
+class GenerateConfigError extends Error {
   override name = "GenerateConfigError";
 }
 

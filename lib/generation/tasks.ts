@@ -17,7 +17,7 @@ export type GeneratedAnswer = {
 };
 
 /** Text PostgreSQL can store (no NUL; an undertrained byte-level model can sample one), cleaned as imports are. */
-export const storableText = (s: string) => cleanText(s.replaceAll("\u0000", ""));
+const storableText = (s: string) => cleanText(s.replaceAll("\u0000", ""));
 
 type ProjectCounts = { id: string; rankingsPerTask: number };
 

@@ -14,7 +14,7 @@ export const BODY_LIMITS: Record<BodyKind, number> = {
   upload: MAX_IMPORT_BYTES, // imports: streamed to the parser, never buffered
 };
 
-export const tooLarge = (max: number) =>
+const tooLarge = (max: number) =>
   new AppError("too_large", `The request body is larger than ${max >= 1024 * 1024 ? `${max / 1024 / 1024} MiB` : `${max} bytes`}.`);
 
 /** Refuses a declared Content-Length over `max` (a body without one is checked while it streams). */

@@ -23,7 +23,7 @@ import { assertContentType, assertSameOrigin, isWrite } from "./same-origin";
  * What a handler gets: the request, the signed-in user, and the path parameters, query and JSON body
  * already parsed by the route's zod schemas (without a schema: the raw strings, {} and undefined).
  */
-export type RouteContext<P = Record<string, string>, Q = Record<string, never>, B = undefined> = {
+type RouteContext<P = Record<string, string>, Q = Record<string, never>, B = undefined> = {
   req: NextRequest;
   user: SessionUser;
   /** How the user was authenticated: a session cookie or an API token. */
@@ -70,7 +70,7 @@ export type RouteOptions<
 };
 
 /** What the OpenAPI document says of a route beyond its schemas. */
-export type RouteDoc = {
+type RouteDoc = {
   operationId: string;
   summary: string;
   description?: string;
@@ -231,7 +231,7 @@ export function errorResponse(e: unknown): Response {
 }
 
 /** Reads a JSON body of at most maxBytes (counted while it streams) and parses it with a zod schema. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = BODY_LIMITS.json): Promise<z.infer<S>> {
+async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = BODY_LIMITS.json): Promise<z.infer<S>> {
   const text = (await readBody(req, maxBytes)).toString("utf8");
   let body: unknown;
   try {

@@ -13,7 +13,7 @@ const DELIMITERS = [",", ";", "\t"] as const;
 const DELIMITER_NAMES: Record<string, string> = { ",": "a comma", ";": "a semicolon", "\t": "a tab" };
 
 /** The delimiter the header line uses most (outside quotes); a comma when it has none. */
-export function detectDelimiter(firstLine: string): string {
+function detectDelimiter(firstLine: string): string {
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let quoted = false;
   for (const ch of firstLine) {

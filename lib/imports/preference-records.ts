@@ -15,7 +15,7 @@ import { cleanText, MAX_RESPONSES, MIN_RESPONSES, normalizePromptRecord, type Me
 export const PREFERENCE_LAYOUTS = ["trl", "rankings", "hh-rlhf", "ultrafeedback"] as const;
 export type PreferenceLayout = (typeof PREFERENCE_LAYOUTS)[number];
 
-export const LAYOUT_NAMES: Record<PreferenceLayout, string> = {
+const LAYOUT_NAMES: Record<PreferenceLayout, string> = {
   trl: "TRL preference pairs",
   rankings: "whole rankings",
   "hh-rlhf": "Anthropic HH-RLHF",

@@ -11,9 +11,9 @@ import { resolveTiers } from "../ranking/submission";
 import type { Tiers } from "../ranking/tiers";
 import { ImportError } from "./errors";
 
-export const ROLES = ["system", "user", "assistant"] as const;
-export const SPLITS = ["train", "validation", "test"] as const;
-export type Split = (typeof SPLITS)[number];
+const ROLES = ["system", "user", "assistant"] as const;
+const SPLITS = ["train", "validation", "test"] as const;
+type Split = (typeof SPLITS)[number];
 export type Message = { role: (typeof ROLES)[number]; content: string };
 export type PromptFormat = "text" | "chat";
 
@@ -60,10 +60,10 @@ function onePrompt(r: { prompt?: unknown; messages?: unknown }, ctx: z.Refinemen
   if (r.prompt !== undefined && r.messages !== undefined) ctx.addIssue({ code: "custom", path: ["messages"], message: "cannot be given together with prompt" });
 }
 
-export const promptRecord = z.object(promptFields).superRefine(onePrompt);
-export type PromptRecord = z.infer<typeof promptRecord>;
+const promptRecord = z.object(promptFields).superRefine(onePrompt);
+type PromptRecord = z.infer<typeof promptRecord>;
 
-export const answerSetRecord = z
+const answerSetRecord = z
   .object({
     ...promptFields,
     responses: z
@@ -88,7 +88,6 @@ export const answerSetRecord = z
       .optional(),
   })
   .superRefine(onePrompt);
-export type AnswerSetRecord = z.infer<typeof answerSetRecord>;
 
 export type NormalizedPrompt = {
   /** Always the chat so far: a text prompt is one user message. */

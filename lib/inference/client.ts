@@ -7,7 +7,7 @@ import { SECRET_HEADER, type GenerateBody, type GenerateReply, type ScoreBody, t
 import { envVar } from "../env";
 
 /** The inference server is not reachable: a 503 through the route wrapper's one error mapping. */
-export class InferenceUnavailableError extends AppError {
+class InferenceUnavailableError extends AppError {
   override name = "InferenceUnavailableError";
   constructor(message: string) {
     super("unavailable", message);

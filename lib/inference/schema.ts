@@ -7,7 +7,7 @@ export const SECRET_HEADER = "x-inference-secret";
 
 const uuid = z.guid({ error: "must be a checkpoint id" });
 
-export const chatMessages = z
+const chatMessages = z
   .array(
     z.object({
       role: z.enum(["system", "user", "assistant"], { error: 'must be "system", "user" or "assistant"' }),
@@ -18,7 +18,7 @@ export const chatMessages = z
   .max(100, "must hold at most 100 messages")
   .refine((m) => m[m.length - 1]?.role === "user", "must end with a user message");
 
-export const playgroundSampling = z.object({
+const playgroundSampling = z.object({
   temperature: z.number().min(0).max(2).default(0.8).describe("Softmax temperature (0: greedy)."),
   topP: z.number().min(0.01).max(1).default(0.95).describe("Nucleus sampling: smallest set of tokens with this much probability."),
   topK: z.number().int().min(0).max(100_000).default(0).describe("Only the k most likely tokens (0: all)."),
@@ -31,7 +31,6 @@ export const playgroundSampling = z.object({
     .default(0)
     .describe("Random seed: the same seed and settings give the same answer."),
 });
-export type PlaygroundSampling = z.infer<typeof playgroundSampling>;
 
 /** POST /generate on the inference server. */
 export const generateBody = z.object({

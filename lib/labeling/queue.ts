@@ -86,7 +86,7 @@ export function checkHeld(a: Held | undefined): Held {
   return a;
 }
 
-export async function heldAssignment(c: SqlClient, taskId: string, user: SessionUser): Promise<Held> {
+async function heldAssignment(c: SqlClient, taskId: string, user: SessionUser): Promise<Held> {
   return checkHeld(await assignmentOn(c, taskId, user));
 }
 

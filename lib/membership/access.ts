@@ -10,7 +10,7 @@ import { AppError } from "../errors";
 
 type Who = Pick<SessionUser, "id" | "role">;
 
-export const PROJECT_NOT_FOUND = "That project was not found.";
+const PROJECT_NOT_FOUND = "That project was not found.";
 
 /** The user's role in a project, or null when they are not a member. */
 export async function projectRoleOf(db: Db | Tx, userId: string, projectId: string): Promise<ProjectRole | null> {

@@ -18,7 +18,7 @@ export const ONNX_FILE = "model.onnx";
 
 export type ArtifactFile = { name: string; bytes: number | null; onDemand?: boolean };
 
-export type ArtifactSource = "trained" | "imported";
+type ArtifactSource = "trained" | "imported";
 
 export type ArtifactView = {
   id: string;
@@ -88,7 +88,7 @@ function toView(r: Row): ArtifactView {
 }
 
 /** The parameter count of a row's stored model shape (`config.model`, a GPTConfig), or its stored `params`. */
-export function paramsOf(config: Record<string, unknown>): number | null {
+function paramsOf(config: Record<string, unknown>): number | null {
   if (typeof config.params === "number") return config.params;
   const m = asObject(config.model);
   const [vocabSize, nCtx, nEmbd, nLayer, nHead] = [m.vocabSize, m.nCtx, m.nEmbd, m.nLayer, m.nHead];

@@ -13,7 +13,7 @@ import { ensureOnnx, isExporting } from "./onnx";
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
 
 /** The absolute path of file `name` directly inside `dir`, or not found. Symlinks and sub-paths are refused. */
-export function fileInside(dir: string, name: string): string {
+function fileInside(dir: string, name: string): string {
   if (!SAFE_NAME.test(name) || name.includes("..")) throw notFound(`The file "${name}"`);
   const root = fs.realpathSync(dir);
   const p = path.join(root, name);

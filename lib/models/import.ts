@@ -27,7 +27,7 @@ export function importRoot(): string {
  * The folder a server-path import names, resolved (symbolic links followed) and checked to lie
  * inside the import root. A relative path is taken relative to the root.
  */
-export function resolveImportPath(given: string, root = importRoot()): string {
+function resolveImportPath(given: string, root = importRoot()): string {
   const realRoot = fs.existsSync(/*turbopackIgnore: true*/ root) ? fs.realpathSync(/*turbopackIgnore: true*/ root) : root;
   const target = path.resolve(realRoot, given);
   let real: string;

@@ -29,7 +29,7 @@ export function pairAgreement(a: Tiers, b: Tiers): PairAgreement {
   return { sharedPairs, agreements };
 }
 
-export type LabelerAgreement = PairAgreement & {
+type LabelerAgreement = PairAgreement & {
   labelerId: string;
   /** agreements / sharedPairs with every other labeler on the same tasks; null with no overlap. */
   rate: number | null;

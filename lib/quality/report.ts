@@ -9,7 +9,7 @@ import { kendallTauB, krippendorffAlpha, projectAgreement, reliabilityMatrix, ty
 import { consensusRanking } from "./consensus";
 import { QualityError } from "./errors";
 
-export type ProjectQuality = {
+type ProjectQuality = {
   /** Σ agreements / Σ shared pairs over every two labelers of every task; null with no overlap. */
   rate: number | null;
   /** Mean Kendall tau-b over every (task, labeler, labeler) comparison that has one; null with none. */
@@ -22,7 +22,7 @@ export type ProjectQuality = {
   labelerPairs: number;
 };
 
-export type LabelerQuality = {
+type LabelerQuality = {
   labelerId: string;
   email: string;
   rankings: number;
@@ -42,7 +42,7 @@ export type LabelerQuality = {
   flagsUsed: number;
 };
 
-export type TaskQuality = {
+type TaskQuality = {
   taskId: string;
   prompt: string;
   consensus: string;
@@ -57,7 +57,7 @@ export type QualityReport = {
   tasks: TaskQuality[];
 };
 
-export type QualityInput = {
+type QualityInput = {
   rankings: (LabeledRanking & { timeSpentMs: number; flags: number })[];
   demonstrations: { authorId: string; timeSpentMs: number }[];
   assignments: { userId: string; status: string }[];
@@ -65,7 +65,7 @@ export type QualityInput = {
   prompts: Map<string, string>;
 };
 
-export function median(values: readonly number[]): number | null {
+function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -75,7 +75,7 @@ export function median(values: readonly number[]): number | null {
 const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
 
 /** The report from already-loaded rows; `taskLimit` tasks with the least agreement are listed. */
-export function buildQualityReport(input: QualityInput, taskLimit = 10): QualityReport {
+function buildQualityReport(input: QualityInput, taskLimit = 10): QualityReport {
   const { rankings } = input;
   const email = (id: string) => input.emails.get(id) ?? id;
   const pairwise = projectAgreement(rankings);

@@ -1,7 +1,7 @@
 // Display positions 0..8 are shown to labelers as the letters A..I.
 import { RankingError } from "./errors";
 
-export const MIN_K = 2;
+const MIN_K = 2;
 export const MAX_K = 9;
 export const LETTERS = ["A", "B", "C", "D", "E", "F", "G", "H", "I"] as const;
 export type Letter = (typeof LETTERS)[number];

@@ -37,7 +37,7 @@ export function unrankedStart(k: number): Tiers {
 }
 
 /** The index of the tier holding `pos`; throws when it is in none. */
-export function tierOf(tiers: Tiers, pos: number): number {
+function tierOf(tiers: Tiers, pos: number): number {
   const index = tiers.findIndex((tier) => tier.includes(pos));
   if (index < 0) throw new RankingError("bad_move", `Position ${pos} is not in this ranking.`);
   return index;

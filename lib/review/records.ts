@@ -15,7 +15,7 @@ import type { RecordsBulkInput, RecordsQuery } from "../validation/review";
 import { NOT_A_MEMBER } from "./access";
 import { agreementOf } from "./queue";
 
-export const RECORDS_PAGE = 50;
+const RECORDS_PAGE = 50;
 
 export type RecordRow = {
   taskId: string;

@@ -6,8 +6,6 @@ import type { Db } from "../db";
 import { projectAgreement } from "../quality/agreement";
 import type { Tiers } from "../ranking/tiers";
 
-export type TaskDetail = Awaited<ReturnType<typeof taskDetail>>;
-
 export async function taskDetail(db: Db, taskId: string) {
   const t = await db.task.findUniqueOrThrow({
     where: { id: taskId },

@@ -164,7 +164,7 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
  * Moves every `apiKey` field of a generate request into the run's secrets (encrypted at rest, never
  * returned by any route); the rest of the request is stored in the run's config.
  */
-export function splitSecrets(request: Record<string, unknown> | undefined): { request?: Record<string, unknown>; secrets: Record<string, string> } {
+function splitSecrets(request: Record<string, unknown> | undefined): { request?: Record<string, unknown>; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
   if (!request) return { secrets };
   const strip = (v: unknown): unknown => {

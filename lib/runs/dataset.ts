@@ -15,7 +15,7 @@ import { DATASET_EXPORT_KINDS, RUN_KINDS, type DatasetKind, type RunKind } from 
 const refuse = (msg: string) => new AppError("bad_request", msg);
 
 /** Export kinds each dataset kind reads (the table lives in kinds.ts, which the form can import too). */
-export const EXPORT_KINDS_FOR: Record<DatasetKind, readonly ExportKind[]> = DATASET_EXPORT_KINDS;
+const EXPORT_KINDS_FOR: Record<DatasetKind, readonly ExportKind[]> = DATASET_EXPORT_KINDS;
 
 const EXPORT_NAMES: Record<string, string> = { sft: "demonstrations (SFT)", rm: "preference pairs", rankings: "whole rankings", ppo: "PPO prompts" };
 

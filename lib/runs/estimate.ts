@@ -6,7 +6,7 @@ import { PRESETS, type GPTConfig } from "../../ml/model/config";
 import type { ModelSize, RunKind } from "./kinds";
 
 /** PPO's rows are the longest prompt plus maxNewTokens; the prompts are not tokenized yet, so this many prompt tokens are assumed. */
-export const PPO_PROMPT_TOKENS = 256;
+const PPO_PROMPT_TOKENS = 256;
 
 /** Memory kept free for the operating system, the web server and the database: 10 % of the machine, at least 1 GiB. */
 export function usableMemory(totalBytes: number): number {

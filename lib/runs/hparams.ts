@@ -14,7 +14,7 @@ export function shown<T extends FieldTable, O extends string = never>(table: T, 
 }
 
 /** One field's zod schema: its type, its range (exclusive ends as gt/lt), optional when it may be left out. */
-export function zodField(f: FieldSpec): z.ZodType {
+function zodField(f: FieldSpec): z.ZodType {
   let s: z.ZodType;
   if (f.type === "bool") s = z.boolean();
   else if (f.type === "enum") s = z.enum(f.options as [string, ...string[]]);

@@ -21,6 +21,7 @@ import { shown, zodObject } from "./hparams";
 
 export const RUN_KIND_NAMES = ["pretrain", "sft", "reward_model", "ppo", "dpo", "best_of_n", "generate"] as const;
 export type RunKind = (typeof RUN_KIND_NAMES)[number];
+/** @public */
 export const ARTIFACT_KINDS = ["base", "sft", "reward_model", "ppo", "dpo"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 /** Model presets (ml/model/config.ts PRESETS) a run can be sized for; gpt2 is the 124M GPT-2 shape. */
@@ -172,6 +173,7 @@ const device = z
 const schemaOf = (table: FieldTable) => zodObject(table).extend({ device });
 
 /** Each kind's hyperparameter table: the form, the zod schema and the run page read it. */
+/** @public */
 export const KIND_FIELDS = {
   pretrain: pretrainFields,
   sft: sftFields,

@@ -30,12 +30,12 @@ async function* points(runId: string): AsyncGenerator<Point[]> {
 /** A CSV cell: quoted when it holds a comma, quote or line break. */
 const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function metricsCsvLines(rows: Point[]): string {
+function metricsCsvLines(rows: Point[]): string {
   return rows.map((r) => `${r.step},${cell(r.name)},${r.value},${r.createdAt.toISOString()}\n`).join("");
 }
 
 /** The records of a page of points: one Event per run of consecutive points with the same step. */
-export function eventRecords(rows: Point[]): Buffer[] {
+function eventRecords(rows: Point[]): Buffer[] {
   const out: Buffer[] = [];
   let i = 0;
   while (i < rows.length) {

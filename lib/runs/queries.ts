@@ -47,8 +47,6 @@ export async function listRuns(opts: { limit?: number; projectId?: string; proje
   return runs.map(view);
 }
 
-export type RunSummary = ReturnType<typeof view>;
-
 function view<R extends { workerId: string | null; workerHost: string | null; workerPid: number | null; project: { name: string } | null }>(r: R) {
   const { workerId, workerHost, workerPid, project, ...rest } = r;
   return { ...rest, projectName: project?.name ?? null, worker: workerId ? { id: workerId, host: workerHost, pid: workerPid } : null };
@@ -82,7 +80,7 @@ export async function getRunMetrics(runId: string, opts: { afterId?: string; lim
   return rows.map((m) => ({ id: m.id.toString(), step: m.step, name: m.name, value: m.value }));
 }
 
-export type RunSampleView = { index: number; prompt: string; output: string; tokens: number; finished: boolean };
+type RunSampleView = { index: number; prompt: string; output: string; tokens: number; finished: boolean };
 export type RunSamples = { steps: number[]; step: number | null; samples: RunSampleView[] };
 
 /**

@@ -15,7 +15,7 @@ export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
  *   reviewed   the reviewer's override alone for tasks a reviewer overrode, every label elsewhere.
  * Discarded labels are never exported, whatever the choice.
  */
-export const EXPORT_LABEL_CHOICES = ["all", "consensus", "reviewed"] as const;
+const EXPORT_LABEL_CHOICES = ["all", "consensus", "reviewed"] as const;
 export type ExportLabelChoice = (typeof EXPORT_LABEL_CHOICES)[number];
 
 const ids = z.array(z.guid()).max(1000).default([]);

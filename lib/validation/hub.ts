@@ -11,7 +11,7 @@ export const hubTokenInput = z.strictObject({
 });
 
 /** A repository on the Hub: "namespace/name" (a user or an organization, then the repository). */
-export const hubRepoName = z
+const hubRepoName = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/, "must be namespace/name, e.g. my-org/helpful-rankings")

@@ -2,11 +2,10 @@
 import { z } from "zod";
 import { PROJECT_ROLES } from "../auth/permissions";
 
-export const projectRole = z.enum(PROJECT_ROLES);
+const projectRole = z.enum(PROJECT_ROLES);
 
 /** PUT /api/projects/{id}/members: add a member or change their role. */
 export const setMemberInput = z.object({ userId: z.guid(), role: projectRole });
-export type SetMemberInput = z.infer<typeof setMemberInput>;
 
 /** Projects a new user (created or invited) joins: at least one; left out: every project, as before membership existed. */
 export const joinProjects = z.array(z.guid()).min(1, "Choose at least one project, or leave the list out for every project").max(500).optional();

@@ -1,7 +1,7 @@
 // What an import of a pretrained model folder may send: one schema for the routes and the form.
 import { z } from "zod";
 
-export const modelName = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
+const modelName = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 
 /** POST /api/models/import: a folder under the server's import root. */
 export const importPathSchema = z.strictObject({
@@ -11,5 +11,3 @@ export const importPathSchema = z.strictObject({
 
 /** POST /api/models/uploads/{id}: finish an upload, registering it under this name. */
 export const finishUploadSchema = z.strictObject({ name: modelName });
-
-export type ImportPathRequest = z.infer<typeof importPathSchema>;

@@ -7,7 +7,7 @@ import { MAX_K } from "../ranking/letters";
 import { STRENGTH_IDS } from "../ranking/strength";
 
 /** Client-generated idempotency key: a UUID or 8-64 URL-safe characters (A-Z a-z 0-9 _ -). */
-export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "The client id must be a UUID or 8 to 64 URL-safe characters");
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "The client id must be a UUID or 8 to 64 URL-safe characters");
 
 const position = z
   .number()
@@ -15,12 +15,12 @@ const position = z
   .min(0)
   .max(MAX_K - 1);
 /** Milliseconds the labeler spent; capped at one day (longer means a tab left open). */
-export const timeSpentMs = z.number().int().min(0).max(86_400_000);
+const timeSpentMs = z.number().int().min(0).max(86_400_000);
 
 /** A flag or rating axis id; which ones a project takes is its label schema's (checked on the server). */
 const labelId = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "Flag and rating ids are lowercase letters, digits and _");
 
-export const answerMetaInput = z.object({
+const answerMetaInput = z.object({
   position,
   /** The "quality" axis (1..7 by default; the project's label schema sets the range). */
   likert: z.number().int().min(0).max(100).optional(),
@@ -32,15 +32,14 @@ export const answerMetaInput = z.object({
   /** Scores on the project's other rating axes: { axisId: score }. */
   ratings: z.record(labelId, z.number().int().min(0).max(100)).optional(),
 });
-export type AnswerMetaInput = z.infer<typeof answerMetaInput>;
 
-export const tiersInput = z.union([
+const tiersInput = z.union([
   z.array(z.array(position).min(1, "A tier cannot be empty")).min(1).max(MAX_K),
   z.string().trim().min(1, "The ranking is empty").max(200),
 ]);
 
 /** Llama 2's preference strength, for a pairwise (K = 2) task with one answer better. */
-export const strengthInput = z.enum(STRENGTH_IDS);
+const strengthInput = z.enum(STRENGTH_IDS);
 
 export const rankingSubmission = z.object({
   clientId,

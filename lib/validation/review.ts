@@ -13,7 +13,6 @@ export const reviewDecisionInput = z.discriminatedUnion("decision", [
 export type ReviewDecisionInput = z.infer<typeof reviewDecisionInput>;
 
 export const RECORD_STATUSES = ["open", "done", "reported", "reviewed", "discarded", "gold"] as const;
-export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 

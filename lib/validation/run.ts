@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { RUN_KIND_NAMES, MODEL_SIZES } from "../runs/kinds";
 
-export const runDatasetSchema = z.union([
+const runDatasetSchema = z.union([
   z.strictObject({ exportId: z.guid({ error: "must be an export id" }) }),
   z.strictObject({ projectLabelsNow: z.literal(true) }),
 ]);

@@ -13,6 +13,3 @@ export const createTokenInput = z.object({
   /** Leave out for a token that does not expire. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
-
-export type CreateTokenInput = z.infer<typeof createTokenInput>;
-export type CreateTokenRequest = z.input<typeof createTokenInput>;

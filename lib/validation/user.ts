@@ -2,14 +2,14 @@ import { z } from "zod";
 import { ROLES } from "../auth/permissions";
 import { joinProjects } from "./membership";
 
-export const email = z
+const email = z
   .string()
   .trim()
   .toLowerCase()
   .max(320)
   .pipe(z.email({ message: "Enter a valid email address" }));
-export const newPassword = z.string().min(10, "The password must be at least 10 characters").max(256, "The password must be at most 256 characters");
-export const role = z.enum(ROLES);
+const newPassword = z.string().min(10, "The password must be at least 10 characters").max(256, "The password must be at most 256 characters");
+const role = z.enum(ROLES);
 
 export const createUserInput = z.object({
   email,

@@ -9,7 +9,7 @@ import { db } from "../db";
 import type { ArtifactKind, RunConfig, RunKind } from "../runs/kinds";
 
 /** A claimed run of kind K: its config typed by the kind's field table (RunConfig<K>). */
-export type RunOf<K extends RunKind> = {
+type RunOf<K extends RunKind> = {
   [P in K]: {
     id: string;
     kind: P;
@@ -50,13 +50,13 @@ export type RunContext<K extends RunKind = RunKind> = {
   registerArtifact(a: { kind: ArtifactKind; name: string; path: string; parentId?: string | null; config?: object; metrics?: object }): Promise<string>;
 };
 
-export const LOG_LINES = 200;
+const LOG_LINES = 200;
 
 /** One answer to a held-out prompt, as a trainer reports it (ml's EvalSample). */
 export type RunSampleInput = { prompt: string; output: string; tokens: number; finished: boolean };
 
 /** Longest prompt or output text stored for one sample (a runaway answer is cut, marked with …). */
-export const SAMPLE_TEXT_MAX = 4000;
+const SAMPLE_TEXT_MAX = 4000;
 /** Within SAMPLE_TEXT_MAX, without NUL characters (a text column refuses them; a byte-level model may write one). */
 const clip = (raw: string) => {
   const s = raw.split("\u0000").join("");

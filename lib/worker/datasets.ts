@@ -32,7 +32,7 @@ const lines = (file: string) =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** One SFT export line as a chat: {messages} as is; {prompt, completion} as a user turn and the answer. */
-export function sftChat(j: Record<string, unknown>): Msg[] {
+function sftChat(j: Record<string, unknown>): Msg[] {
   if (Array.isArray(j.messages)) return j.messages as Msg[];
   if (typeof j.prompt === "string" && typeof j.completion === "string")
     return [

@@ -7,8 +7,8 @@ import type { SampleSpec } from "../../ml/index";
 type Msg = { role: "system" | "user" | "assistant"; content: string };
 
 /** How many held-out prompts a run answers at each evaluation, and how long the answers may be. */
-export const SAMPLE_PROMPTS = 3;
-export const SAMPLE_NEW_TOKENS = 32;
+const SAMPLE_PROMPTS = 3;
+const SAMPLE_NEW_TOKENS = 32;
 
 const isMsg = (m: unknown): m is Msg =>
   typeof m === "object" && m !== null && typeof (m as Msg).content === "string" && ["system", "user", "assistant"].includes((m as Msg).role);

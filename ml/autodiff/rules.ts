@@ -14,7 +14,7 @@ import { unbroadcast } from './unbroadcast';
  * the input's other gradient contributions so far (when there are some) and returns that sum plus
  * its own contribution, e.g. scattering into it instead of into zeros.
  */
-export type Thunk = ((sofar?: Value) => Value) | undefined;
+type Thunk = ((sofar?: Value) => Value) | undefined;
 export type GradRule = (g: Graph, node: Node, dy: Value[]) => Thunk[];
 export interface GradEntry {
   /** Input positions that are not differentiable (indices, conditions, shapes, bounds). */

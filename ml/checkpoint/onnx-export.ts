@@ -24,7 +24,7 @@ const PAST = 'past_sequence_length';
  * query i (j > past + i) or is padding (attention_mask 0). Positions are counted with CumSum
  * over the inputs, so every length stays symbolic.
  */
-export function cacheAttentionBias(g: Graph, inputIds: Value, attentionMask: Value): Value {
+function cacheAttentionBias(g: Graph, inputIds: Value, attentionMask: Value): Value {
   const keep = g.cast(attentionMask, g.dtype); // (B, past+seq)
   const onesK = g.add(g.mul(keep, 0), 1);
   const onesQ = g.add(g.mul(g.cast(inputIds, g.dtype), 0), 1); // (B, seq)

@@ -8,7 +8,7 @@ import type { OpType } from './op-types';
 import { fmt, isStatic, numel, ShapeError, staticShape, type Shape } from './shape';
 import { Value, type BuiltModel, type Node, type ParamOptions, type ParamSpec } from './value';
 
-export { Value, type BuiltModel, type Init, type Node, type ParamOptions, type ParamSpec, type ValueKind } from './value';
+export { Value, type BuiltModel, type Init, type Node, type ParamOptions, type ParamSpec } from './value';
 
 export interface GraphOptions {
   /** Float dtype of parameters and of number literals used as operands (default float32). */

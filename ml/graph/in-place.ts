@@ -10,7 +10,7 @@
 import type { Node, Value } from './value';
 
 /** The `next.X` prefix of state outputs (runtime/state-runner.ts reads it too). */
-export const NEXT_PREFIX = 'next.';
+const NEXT_PREFIX = 'next.';
 
 /**
  * Names X of state that may be written in place: the model has an output `next.X`, X is one of

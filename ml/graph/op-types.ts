@@ -1,6 +1,7 @@
 // Every ONNX op the graph builder emits. The gradient table (ml/autodiff/rules.ts) is a
 // Record<OpType, GradEntry>, so an op added here without a rule fails to compile.
 
+/** @public the list the OpType union is read from. */
 export const OP_TYPES = [
   // arithmetic and unary math
   'Add',

@@ -18,14 +18,14 @@ import { paramCount, type GPTConfig } from './config';
 // to 27M parameters, 32 to 2,048 tokens per step: 215 MB + 101 B/param + 79 B/token-unit + 31 B per
 // attention score; every case within 6 % (2026-12-04, the trainer with 4 steps per engine run).
 /** Node, onnxruntime and the app's own code before any model is loaded (bytes). */
-export const RUNTIME_BYTES = 220 * 1024 ** 2;
+const RUNTIME_BYTES = 220 * 1024 ** 2;
 /**
  * Per trained parameter: about 25 float32 copies — weights, gradients, AdamW's two moments, the
  * state fed to and copied out of onnxruntime-node for a chain of 4 steps, and the JS copies.
  */
-export const BYTES_TRAINED = 100;
+const BYTES_TRAINED = 100;
 /** Per frozen parameter (PPO's reference and reward model, generation): the weights in JS and as the session's input, twice. Not fitted: an assumption. */
-export const BYTES_FROZEN = 16;
+const BYTES_FROZEN = 16;
 /**
  * PPO (ml/rlhf/ppo-loop.ts), fitted to `npm run bench:gpt2`'s measured PPO iteration (GPT-2 124M, minibatch
  * 4 × 125 tokens, 2026-12-04: 9.65 GiB peak RSS; 1 and 3 layers of the same width: 4.25 and 5.19 GiB). Its
@@ -37,17 +37,17 @@ export const BYTES_FROZEN = 16;
 export const PPO_BYTES_TRAINED = 24;
 export const PPO_BYTES_FROZEN = 6;
 /** Per token of a step's batch, per unit of (L·C + V): the activations kept for the backward pass and their gradients. */
-export const ACT_BYTES = 80;
+const ACT_BYTES = 80;
 /** Per (row · head · T² · layer): attention scores, probabilities and their gradients. */
-export const ATT_BYTES = 32;
+const ATT_BYTES = 32;
 /**
  * Sustained training throughput per intra-op thread (FLOP/s): GPT-2 124M, batch 4 × 256, took about
  * 10 s per step on 2 quiet threads (issue 13): 0.79 TFLOP per step, 79 GFLOP/s. Small models run
  * below this rate (fixed costs per step), so their time is underestimated.
  */
-export const GFLOPS_PER_THREAD = 40e9;
+const GFLOPS_PER_THREAD = 40e9;
 
-export type EstimateKind = 'pretrain' | 'sft' | 'reward_model' | 'ppo' | 'dpo' | 'generate';
+type EstimateKind = 'pretrain' | 'sft' | 'reward_model' | 'ppo' | 'dpo' | 'generate';
 
 export interface EstimateInput {
   kind: EstimateKind;

@@ -15,11 +15,11 @@ import { gptParamDecls } from './params';
 /** Added to attention scores of masked positions (exp underflows to exactly 0). */
 export const MASKED = -1e9;
 
-export interface LinearParams {
+interface LinearParams {
   weight: Value; // (in, out): Conv1D layout
   bias: Value; // (out)
 }
-export interface NormParams {
+interface NormParams {
   weight: Value; // (C)
   bias: Value; // (C)
 }
@@ -109,7 +109,7 @@ function mlp(g: Graph, p: BlockParams, x: Value): Value {
   return g.linear(h, p.mlpProj.weight, p.mlpProj.bias); // (B, T, C)
 }
 
-export interface BlockOut {
+interface BlockOut {
   x: Value; // (B, T, C)
   key: Value; // (B, nh, T, hs): this block's keys for the KV cache
   value: Value; // (B, nh, T, hs)

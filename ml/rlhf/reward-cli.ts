@@ -7,7 +7,7 @@ import { completionOf, promptOf, readJsonl, rewardInput } from './reward-data';
 import type { RewardScorer } from './reward-scorer';
 
 /** `correct` is null for a tie (a pair with margin 0): it is left out of the accuracy. */
-export type RewardLine = { reward: number } | { chosen_reward: number; rejected_reward: number; correct: boolean | null };
+type RewardLine = { reward: number } | { chosen_reward: number; rejected_reward: number; correct: boolean | null };
 
 export interface RewardFileResult {
   lines: RewardLine[];

@@ -49,7 +49,7 @@ export function rewardPairLoss(g: Graph, rewards: Value, o: PairLossInputs): Val
   return g.add(loss, g.mul(g.reduceSum(g.mul(g.mul(rewards, rewards), o.seqWeight)), o.centerCoef));
 }
 
-export interface RewardGraph {
+interface RewardGraph {
   graph: Graph;
   head: ScoreHead;
   rewards: Value; // (N)

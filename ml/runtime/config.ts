@@ -1,7 +1,7 @@
 // Runtime configuration: device and threading, turned into onnxruntime session options.
 
 import type { InferenceSession } from 'onnxruntime-node';
-import { checkDevice, CUDA_MISSING, parseDevice, type Device } from './device';
+import { checkDevice, CUDA_MISSING, parseDevice } from './device';
 import { EngineError, type Provider } from './errors';
 
 export { CUDA_MISSING, EngineError, type Provider };
@@ -51,16 +51,10 @@ export function trainingArena(params: number): boolean {
 }
 
 /** Whether `name` is a device setting parseDevice accepts (config checks name the field themselves). */
-export { isDeviceName } from './device-name';
-
 /** A trainer's `device` ("cpu" | "cuda" | "cuda:N") and thread count as a RuntimeConfig. */
 export function runtimeFor(device: string, intraOpThreads: number, extra: RuntimeConfig = {}): RuntimeConfig {
   const d = parseDevice(device);
   return { ...extra, provider: d.provider, deviceId: d.deviceId, intraOpThreads };
-}
-
-export function deviceOf(config: RuntimeConfig): Device {
-  return { provider: config.provider ?? 'cpu', deviceId: config.deviceId ?? 0 };
 }
 
 /** Throws one sentence up front when the device cannot be used (avoids onnxruntime's stderr noise). */

@@ -18,7 +18,7 @@ export interface Device {
   deviceId: number;
 }
 
-export const DEVICE_HELP = 'use "cpu", "cuda" or "cuda:N" with N the GPU number';
+const DEVICE_HELP = 'use "cpu", "cuda" or "cuda:N" with N the GPU number';
 
 /** "cpu" | "cuda" | "cuda:N" → provider and device id; anything else is refused with one sentence. */
 export function parseDevice(name: string): Device {

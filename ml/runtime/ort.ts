@@ -15,13 +15,13 @@ type Ort = typeof import('onnxruntime-node');
 const req = createRequire(import.meta.url);
 
 /** Repository root (this file is ml/runtime/ort.ts). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where `npm run gpu:setup` installs the pinned GPU pair. */
-export const GPU_ORT_DIR = path.join(REPO_ROOT, '.gpu', 'onnxruntime', 'node_modules', 'onnxruntime-node');
+const GPU_ORT_DIR = path.join(REPO_ROOT, '.gpu', 'onnxruntime', 'node_modules', 'onnxruntime-node');
 
 /** The onnxruntime-node package folder this process uses. */
-export function ortPackageDir(env: NodeJS.ProcessEnv = process.env): string {
+function ortPackageDir(env: NodeJS.ProcessEnv = process.env): string {
   const chosen = env.ORT_NODE_DIR;
   if (chosen) return path.resolve(chosen);
   if (chosen === undefined && existsSync(path.join(GPU_ORT_DIR, 'package.json'))) return GPU_ORT_DIR;

@@ -41,7 +41,7 @@ export const sessionObservers = new Set<(options: InferenceSession.SessionOption
  * (observers and the trace still see the CUDA options). For tests and for gpu-check.sh's CPU
  * rehearsal, which then walk the whole CUDA path on a machine without a GPU.
  */
-export function cudaStandIn(env: NodeJS.ProcessEnv = process.env): boolean {
+function cudaStandIn(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.ML_CUDA_STANDIN === 'cpu';
 }
 

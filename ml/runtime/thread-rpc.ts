@@ -6,13 +6,13 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { EngineError } from './config';
 
-export interface RpcRequest {
+interface RpcRequest {
   id: number;
   method: string;
   args: unknown[];
 }
 
-export type RpcReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+type RpcReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
 
 type Methods = Record<string, (...args: never[]) => Promise<unknown>>;
 

@@ -11,7 +11,7 @@ import { gptTensorShapes } from "../../ml/model/gpt";
 import { initGPT } from "../../ml/model/init";
 import { bytesToUnicode } from "../../ml/tokenizer/bpe";
 
-export const FOLDER_TOKENS = 260;
+const FOLDER_TOKENS = 260;
 export const FOLDER_CONFIG: GPTConfig = { vocabSize: FOLDER_TOKENS, nCtx: 512, nEmbd: 32, nLayer: 2, nHead: 2, layerNormEpsilon: 1e-5 };
 
 export type FolderOptions = {
@@ -26,7 +26,7 @@ export type FolderOptions = {
   seed?: number;
 };
 
-export function gpt2Vocab(): Record<string, number> {
+function gpt2Vocab(): Record<string, number> {
   const vocab: Record<string, number> = {};
   bytesToUnicode().forEach((c, i) => (vocab[c] = i));
   vocab["Ġt"] = 256;

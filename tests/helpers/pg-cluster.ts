@@ -17,7 +17,7 @@ export type PgCluster = {
 };
 
 /** The folder holding initdb and pg_ctl, or null when no PostgreSQL server is installed. */
-export function pgBinDir(): string | null {
+function pgBinDir(): string | null {
   const fromEnv = process.env.PG_BIN_DIR;
   if (fromEnv && fs.existsSync(path.join(fromEnv, "initdb"))) return fromEnv;
   const base = "/usr/lib/postgresql";

@@ -4,7 +4,7 @@ import fs from "node:fs";
 export type ChildProc = { pid: number; name: string; state: string };
 
 /** The children of `pid` (every thread's), with their command name and state (Z: defunct). */
-export function childrenOf(pid: number): ChildProc[] {
+function childrenOf(pid: number): ChildProc[] {
   const tasks = fs.readdirSync(`/proc/${pid}/task`);
   const pids = tasks.flatMap((t) => {
     try {

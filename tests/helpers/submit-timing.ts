@@ -22,7 +22,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 }
 
 /** Ranks the task on screen and submits it; resolves once the next one is on screen. */
-export async function timeOneSubmit(page: Page): Promise<SubmitTiming> {
+async function timeOneSubmit(page: Page): Promise<SubmitTiming> {
   await page.getByTestId("answer-A").waitFor();
   await waitFor(async () => ((await page.getByTestId("ranking-notation").textContent()) ?? "").includes("unranked: A, B, C, D"), 10_000, "a fresh board");
   await page.getByTestId("answer-A").focus();

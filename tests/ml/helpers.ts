@@ -16,7 +16,7 @@ export interface TensorSpec {
 /** A float typed array as plain numbers (feeds are typed as the union of all typed arrays). */
 export const nums = (a: AnyTypedArray): number[] => Array.from(a as ArrayLike<number>);
 
-export function randomData(spec: TensorSpec, rand: () => number): AnyTypedArray {
+function randomData(spec: TensorSpec, rand: () => number): AnyTypedArray {
   const n = spec.shape.reduce((a, b) => a * b, 1);
   const dtype = spec.dtype ?? 'float64';
   if (spec.data) {

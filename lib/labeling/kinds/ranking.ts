@@ -12,7 +12,7 @@ import { INSERT_RANKING, PRIOR_RANKING } from "../sql/submit";
 import { run } from "../sql/transaction";
 import type { TaskType } from "../task-types";
 
-export type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
+type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
 
 type UndoneRanking = {
   taskId: string;

@@ -21,7 +21,7 @@ export function trainerFields<T extends FieldTable>(table: T, config: object): P
 export const reportEvery = (steps: number) => Math.max(1, Math.round(steps / 20));
 
 /** The step (or iteration) of the training checkpoint in `out`, when there is one to resume from. */
-export function checkpointStep(out: string): number | null {
+function checkpointStep(out: string): number | null {
   try {
     const j = JSON.parse(fs.readFileSync(path.join(out, "trainer_state.json"), "utf8")) as Record<string, unknown>;
     const step = j.step ?? j.iteration ?? j.iterations;
@@ -40,7 +40,7 @@ export function logResume(ctx: { log(line: string): void }, out: string): void {
 }
 
 /** Step of the data metrics (what the truncation policy did): before the first training step. */
-export const DATA_STEP = 0;
+const DATA_STEP = 0;
 
 /** A trainer's report on its data: the counts as metrics (the run page lists them under "Data"), its line in the log. */
 export function reportData(ctx: RunContext, d: { metrics: Record<string, number>; line?: string }): void {
