@@ -13,7 +13,7 @@ import { runLabelers, seedLabeling } from "../helpers/labelers";
 import { summarize, timeSubmits, type SubmitTiming } from "../helpers/submit-timing";
 
 const CROWD = 200; // simulated labelers working while the browser labeler is timed (as bench:queue)
-const TARGET_P95_MS = 100;
+const TARGET_P95_MS = 100; // bench:queue's target, printed beside the figure
 
 const onScreen = (page: Page) => page.locator("[data-assignment-id]").getAttribute("data-assignment-id");
 const outboxKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("rlhf:outbox:")));
@@ -49,7 +49,9 @@ describe.skipIf(!browserAvailable)("a labeler never waits between tasks", () => 
     await app?.stop();
   });
 
-  it(`shows the next task at once and saves in the background: p95 < ${TARGET_P95_MS} ms with ${CROWD} simulated labelers working`, async () => {
+  // The time itself is a benchmark's figure (npm run bench:queue -- --visible, target p95 < 100 ms); the test
+  // checks what makes it short: no request between the submit and the next task, and every label stored once.
+  it(`shows the next task at once and saves in the background, with ${CROWD} simulated labelers working`, async () => {
     const n = 20;
     const seeded = await seedLabeling({ name: "no-wait", answerSets: 800, rankingsPerTask: 1, labelers: CROWD });
     const { project: p } = await makeProject({ rankingTasks: n + 2, rankingsPerTask: 1 });
@@ -79,7 +81,6 @@ describe.skipIf(!browserAvailable)("a labeler never waits between tasks", () => 
     );
     // No request between the click and the next task: it was leased ahead, and the save does not hold it up.
     expect(timings.map((t) => t.queueRequests)).toEqual(Array(n).fill(0));
-    expect(shown.p95).toBeLessThan(TARGET_P95_MS);
     expect(stats.serverErrors).toBe(0);
     // Every label reached the server, once; nothing is left on the device.
     await expect.poll(async () => (await rankings(labeler.id, p.id)).length, { timeout: 30_000 }).toBe(n);
