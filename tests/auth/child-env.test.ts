@@ -50,7 +50,9 @@ describe("child process environment", () => {
         return /\.tsx?$/.test(e.name) ? [p] : [];
       });
     const spawners = files(path.resolve("lib")).filter((f) => /from "(node:)?child_process"/.test(fs.readFileSync(f, "utf8")));
-    expect(spawners.length).toBeGreaterThanOrEqual(2); // the export child, the ONNX export child
+    // One spawner (lib/child-process.ts), and the export and ONNX-export children both start through it.
+    expect(spawners.map((f) => path.relative(path.resolve("lib"), f))).toEqual(["child-process.ts"]);
+    for (const user of ["exports/stream-process.ts", "models/onnx.ts"]) expect(fs.readFileSync(path.resolve("lib", user), "utf8"), user).toMatch(/runChild\(/);
     for (const f of spawners) {
       const src = fs.readFileSync(f, "utf8");
       expect(src, f).toMatch(/env: childEnv\(/);
