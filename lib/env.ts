@@ -122,7 +122,7 @@ export function envVar<K extends EnvName>(name: K, from: Record<string, string |
   const parsed = ENV[name].schema.safeParse(raw === "" ? undefined : raw);
   if (!parsed.success)
     throw new Error(
-      `Configuration error: ${name} ${parsed.error.issues[0].message}${raw === undefined ? "" : `, not "${name.endsWith("SECRET") || name.endsWith("PASSWORD") || name.endsWith("KEY") ? "…" : raw}"`}.`,
+      `Configuration error: ${name} ${parsed.error.issues[0]!.message}${raw === undefined ? "" : `, not "${name.endsWith("SECRET") || name.endsWith("PASSWORD") || name.endsWith("KEY") ? "…" : raw}"`}.`,
     );
   return parsed.data as EnvValue<K>;
 }

@@ -40,8 +40,8 @@ export function clientIp(headers: HeaderBag, trust: TrustProxy = trustFromEnv())
   if (trust.kind === "none") return normalizeAddress(peer);
   // The chain as received: the client's claimed hops, then each proxy's addition, then the peer.
   const chain = [...(get("x-forwarded-for") ?? "").split(","), peer].map(normalizeAddress).filter(Boolean);
-  if (trust.kind === "hops") return chain[Math.max(0, chain.length - 1 - trust.hops)];
+  if (trust.kind === "hops") return chain[Math.max(0, chain.length - 1 - trust.hops)] ?? "unknown";
   let i = chain.length - 1;
-  while (i > 0 && isTrustedProxy(trust.list, chain[i])) i--;
-  return chain[i];
+  while (i > 0 && isTrustedProxy(trust.list, chain[i]!)) i--; // 0 < i < chain.length
+  return chain[i] ?? "unknown";
 }

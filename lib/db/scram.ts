@@ -37,7 +37,7 @@ export class ScramError extends Error {
 function attributes(text: string): [string, string][] {
   return text.split(",").map((part) => {
     if (!/^[a-zA-Z]=/.test(part)) throw new ScramError("malformed SCRAM message");
-    return [part[0], part.slice(2)];
+    return [part.charAt(0), part.slice(2)];
   });
 }
 
@@ -53,12 +53,13 @@ export class ScramExchange {
   first(clientFirst: string): string {
     const m = /^([ny]),([^,]*),(.*)$/s.exec(clientFirst);
     if (!m) throw new ScramError(clientFirst.startsWith("p=") ? "channel binding is not supported" : "malformed SCRAM client-first message");
-    if (m[2] !== "") throw new ScramError("authorization identities are not supported");
-    this.gs2 = `${m[1]},${m[2]},`;
-    this.clientFirstBare = m[3];
-    const attrs = attributes(m[3]);
-    if (attrs[0]?.[0] !== "n" || attrs[1]?.[0] !== "r") throw new ScramError("malformed SCRAM client-first message");
-    const clientNonce = attrs[1][1];
+    const [, flag = "", authzid = "", bare = ""] = m; // all three groups take part in every match
+    if (authzid !== "") throw new ScramError("authorization identities are not supported");
+    this.gs2 = `${flag},${authzid},`;
+    this.clientFirstBare = bare;
+    const [user, nonce] = attributes(bare);
+    if (user?.[0] !== "n" || nonce?.[0] !== "r") throw new ScramError("malformed SCRAM client-first message");
+    const clientNonce = nonce[1];
     if (!/^[\x21-\x2b\x2d-\x7e]+$/.test(clientNonce)) throw new ScramError("malformed SCRAM nonce");
     this.nonce = clientNonce + crypto.randomBytes(18).toString("base64");
     this.serverFirst = `r=${this.nonce},s=${this.verifier.salt.toString("base64")},i=${this.verifier.iterations}`;
@@ -78,7 +79,7 @@ export class ScramExchange {
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const signature = hmac(this.verifier.storedKey, authMessage);
     if (proof.length !== signature.length) throw new ScramError("wrong proof", true);
-    const clientKey = Buffer.from(proof.map((b, i) => b ^ signature[i]));
+    const clientKey = Buffer.from(proof.map((b, i) => b ^ signature[i]!)); // same length, checked above
     if (!crypto.timingSafeEqual(sha256(clientKey), this.verifier.storedKey)) throw new ScramError("wrong proof", true);
     return `v=${hmac(this.verifier.serverKey, authMessage).toString("base64")}`;
   }

@@ -155,7 +155,7 @@ export class WireServer {
 
   /** Cuts complete messages off the connection's bytes, checking each length first. */
   private split(conn: Conn) {
-    let b = conn.chunks.length === 1 ? conn.chunks[0] : Buffer.concat(conn.chunks);
+    let b = conn.chunks.length === 1 && conn.chunks[0] ? conn.chunks[0] : Buffer.concat(conn.chunks);
     conn.need = 0;
     while (conn.phase !== "closed") {
       if (conn.phase === "startup") {
@@ -184,8 +184,9 @@ export class WireServer {
       b = b.subarray(1 + len);
       if (conn.phase !== "ready") this.authenticate(conn, msg);
       else {
-        if (!FRONTEND_TYPES.has(msg[0])) throw new ProtocolError(`invalid frontend message type ${msg[0]}`);
-        conn.queue.push({ type: msg[0], bytes: scopeNames(conn, msg) });
+        const type = msg.readUInt8(0);
+        if (!FRONTEND_TYPES.has(type)) throw new ProtocolError(`invalid frontend message type ${type}`);
+        conn.queue.push({ type, bytes: scopeNames(conn, msg) });
       }
     }
     conn.chunks = b.length && conn.phase !== "closed" ? [b] : [];

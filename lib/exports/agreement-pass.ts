@@ -23,7 +23,8 @@ export async function agreementPass(client: pg.ClientBase, f: CreateExportInput)
   };
   let group: LabeledRanking[] = [];
   const finishTask = () => {
-    if (group.length === 0) return;
+    const first = group[0];
+    if (first === undefined) return;
     const pa = projectAgreement(group);
     const keep = min === undefined || (pa.rate !== null && pa.rate >= min);
     if (keep) {
@@ -31,14 +32,14 @@ export async function agreementPass(client: pg.ClientBase, f: CreateExportInput)
       t.agreements += pa.agreements;
       t.sharedPairs += pa.sharedPairs;
       t.labelerPairs += pa.labelerPairs;
-      if (min !== undefined) kept.push(group[0].taskId);
+      if (min !== undefined) kept.push(first.taskId);
     } else t.tasksDropped++;
     group = [];
   };
   type Row = { taskId: string; labelerId: string; tiers: string };
   for await (const batch of cursorBatches<Row>(client, agreementQuery(f))) {
     for (const r of batch) {
-      if (group.length && group[0].taskId !== r.taskId) finishTask();
+      if (group.length && group[0]?.taskId !== r.taskId) finishTask();
       group.push({ taskId: r.taskId, labelerId: r.labelerId, tiers: JSON.parse(r.tiers) as Tiers });
     }
     if (kept.length >= 5000) await flush();

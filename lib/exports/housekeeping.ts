@@ -44,8 +44,8 @@ export async function sweepPartialExports(staleMs = 60 * 60_000, now = Date.now(
   const names = await fs.readdir(root).catch(() => [] as string[]);
   const swept: string[] = [];
   for (const name of names) {
-    const m = PARTIAL.exec(name);
-    if (!m || inProgress.has(m[1])) continue;
+    const id = PARTIAL.exec(name)?.[1];
+    if (id === undefined || inProgress.has(id)) continue;
     const dir = path.join(root, name);
     const written = await lastWritten(dir).catch(() => now);
     if (now - written < staleMs) continue;

@@ -44,6 +44,13 @@ export function parsePrompt(row: PromptColumns): ExportPrompt {
 }
 
 /** Positions of a ranking to keep after the flag and source filters. */
+/** xs[i] from a stored label, or a clear error when the stored JSON does not match itself. */
+function storedAt<T>(xs: readonly T[], i: number, what: string): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`A stored label refers to entry ${i} of its ${what}, which does not exist.`);
+  return x;
+}
+
 function keptPositions(answers: AnswerJson[], f: CreateExportInput): number[] {
   const flags = new Set(f.excludeFlags);
   const sources = new Set(f.sourceModels);
@@ -71,19 +78,25 @@ const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
     const kept = keptPositions(answers, f);
     if (kept.length < 2) return null;
     const pairs = expandPairs(restrictTiers(JSON.parse(row.tiers!) as Tiers, kept)).filter((p) => f.includeTies || !p.tie);
-    return pairs.map((p) => build(prompt, answers[kept[p.chosen]].text, answers[kept[p.rejected]].text, marks(p.margin, p.tie)));
+    const text = (i: number) => storedAt(answers, storedAt(kept, i, "kept answers"), "answers").text;
+    return pairs.map((p) => build(prompt, text(p.chosen), text(p.rejected), marks(p.margin, p.tie)));
   }
   if (row.pairs === null) return null;
   const texts = JSON.parse(row.texts) as Record<string, string>;
   const pairs = JSON.parse(row.pairs) as [string, string, number, boolean][];
-  return pairs.map(([chosen, rejected, margin, tie]) => build(prompt, texts[chosen], texts[rejected], marks(margin, tie)));
+  const text = (id: string) => {
+    const t = texts[id];
+    if (t === undefined) throw new Error(`A stored pair names answer ${id}, which its texts do not hold.`);
+    return t;
+  };
+  return pairs.map(([chosen, rejected, margin, tie]) => build(prompt, text(chosen), text(rejected), marks(margin, tie)));
 };
 
 const rankings = (row: RankingDbRow, { prompt, f, labeler }: LineContext) => {
   const answers = JSON.parse(row.answers) as AnswerJson[];
   const kept = keptPositions(answers, f);
   if (kept.length < 2) return null; // fewer than two answers left: nothing is ranked
-  const pick = <T>(xs: T[]) => kept.map((pos) => xs[pos]);
+  const pick = <T>(xs: T[]) => kept.map((pos) => storedAt(xs, pos, "answers"));
   return rankingRow(
     {
       prompt,

@@ -58,13 +58,19 @@ class FileSink extends ByteWriter {
 /** The root's children by name: each column's own element (a group's children follow it in the flat schema). */
 function topLevelElements(schema: SchemaElement[]): Map<string, SchemaElement> {
   const out = new Map<string, SchemaElement>();
+  const at = (j: number): SchemaElement => {
+    const e = schema[j];
+    if (e === undefined) throw new Error("The Parquet schema ends before all the children it declares.");
+    return e;
+  };
   let i = 1;
   const skip = (): void => {
-    const e = schema[i++];
+    const e = at(i++);
     for (let c = 0; c < (e.num_children ?? 0); c++) skip();
   };
-  for (let c = 0; c < (schema[0].num_children ?? 0); c++) {
-    out.set(schema[i].name, schema[i]);
+  for (let c = 0; c < (at(0).num_children ?? 0); c++) {
+    const e = at(i);
+    out.set(e.name, e);
     skip();
   }
   return out;
@@ -130,19 +136,21 @@ export class ParquetSplitFiles {
   /** Adds one row; `size` (e.g. its JSON line's length) bounds the row group's memory. Returns a promise only when a row group is written. */
   add(split: Split, row: Record<string, unknown>, size: number): Promise<void> | undefined {
     const f = this.open.get(split)!;
-    for (let i = 0; i < this.names.length; i++) f.columns[i].push(this.convert[i](row[this.names[i]]));
+    // columns and convert hold one entry per name.
+    this.names.forEach((name, i) => f.columns[i]!.push(this.convert[i]!(row[name])));
     f.rows++;
     f.pendingBytes += size;
-    if (f.columns[0].length >= this.o.rowGroupRows || f.pendingBytes >= this.o.rowGroupBytes) return this.writeGroup(f);
+    if ((f.columns[0]?.length ?? 0) >= this.o.rowGroupRows || f.pendingBytes >= this.o.rowGroupBytes) return this.writeGroup(f);
     return undefined;
   }
 
   private async writeGroup(f: Open) {
-    const n = f.columns[0].length;
+    const n = f.columns[0]?.length ?? 0;
     if (n === 0) return;
-    const columnData: ColumnSource[] = this.names.map((name, i) =>
-      this.flatString[i] ? { name, ...stringColumn(f.columns[i]) } : { name, data: f.columns[i] },
-    );
+    const columnData: ColumnSource[] = this.names.map((name, i) => {
+      const data = f.columns[i]!; // one column per name
+      return this.flatString[i] ? { name, ...stringColumn(data) } : { name, data };
+    });
     await f.shard.writer.write({ columnData, rowGroupSize: n });
     f.shard.rows += n;
     f.columns = this.names.map(() => []);

@@ -38,8 +38,7 @@ export function utf8Views(values: readonly (string | null)[]): (Uint8Array | nul
   const arena = Buffer.allocUnsafeSlow(bytes);
   const out = new Array<Uint8Array | null>(values.length);
   let off = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  for (const [i, v] of values.entries()) {
     if (v === null) {
       out[i] = null;
       continue;

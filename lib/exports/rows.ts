@@ -12,7 +12,7 @@ type AssistantTurn = [{ role: "assistant"; content: string }];
 const ROLE_NAMES: Record<Message["role"], string> = { system: "System", user: "User", assistant: "Assistant" };
 
 function isPlainText(prompt: ExportPrompt): boolean {
-  return prompt.format === "text" && prompt.messages.length === 1 && prompt.messages[0].role === "user";
+  return prompt.format === "text" && prompt.messages.length === 1 && prompt.messages[0]?.role === "user";
 }
 
 /**
@@ -22,8 +22,9 @@ function isPlainText(prompt: ExportPrompt): boolean {
  * "User: Hi\n\nAssistant: Hello!\n\nUser: Tell me a joke\n\nAssistant:".
  */
 export function renderPrompt(prompt: ExportPrompt): string {
-  if (prompt.messages.length === 0) throw new ExportError("bad_row", "The prompt has no messages.");
-  if (isPlainText(prompt)) return prompt.messages[0].content;
+  const first = prompt.messages[0];
+  if (first === undefined) throw new ExportError("bad_row", "The prompt has no messages.");
+  if (isPlainText(prompt)) return first.content;
   return `${prompt.messages.map((m) => `${ROLE_NAMES[m.role]}: ${m.content}`).join("\n\n")}\n\nAssistant:`;
 }
 

@@ -48,8 +48,8 @@ for (const [a, p] of [
 
 /** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it is. */
 function unmap(address: string): { address: string; family: 4 | 6 } {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (m) return { address: m[1], family: 4 };
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (v4 !== undefined) return { address: v4, family: 4 };
   return { address, family: net.isIPv4(address) ? 4 : 6 };
 }
 
@@ -69,13 +69,13 @@ export function parseAllowList(lines: readonly string[]): AllowList {
     const entry = raw.trim().toLowerCase();
     if (!entry || entry.startsWith("#")) continue;
     list.entries.push(entry);
-    const cidr = /^([0-9a-f:.]+)\/(\d{1,3})$/.exec(entry);
-    if (cidr) {
-      const family = net.isIP(cidr[1]);
-      const bits = Number(cidr[2]);
+    const [, cidrAddress, cidrBits] = /^([0-9a-f:.]+)\/(\d{1,3})$/.exec(entry) ?? [];
+    if (cidrAddress !== undefined && cidrBits !== undefined) {
+      const family = net.isIP(cidrAddress);
+      const bits = Number(cidrBits);
       if (!family || bits > (family === 4 ? 32 : 128)) throw new EndpointRefused(`"${raw.trim()}" is not a valid address range.`);
-      list.nets.addSubnet(cidr[1], bits, family === 4 ? "ipv4" : "ipv6");
-      list.ranges.addSubnet(cidr[1], bits, family === 4 ? "ipv4" : "ipv6");
+      list.nets.addSubnet(cidrAddress, bits, family === 4 ? "ipv4" : "ipv6");
+      list.ranges.addSubnet(cidrAddress, bits, family === 4 ? "ipv4" : "ipv6");
       continue;
     }
     const wildcard = entry.startsWith("*.");
@@ -129,14 +129,14 @@ export async function checkEndpoint(baseUrl: string, list: AllowList, lookup: Lo
       throw new EndpointRefused(`The endpoint host ${host} could not be resolved.`);
     }
   }
-  if (addresses.length === 0) throw new EndpointRefused(`The endpoint host ${host} could not be resolved.`);
+  const first = addresses[0];
+  if (first === undefined) throw new EndpointRefused(`The endpoint host ${host} could not be resolved.`);
   for (const a of addresses) {
     const allowed =
       !isSpecial(a.address) || listed(list.nets, a.address) || (isLoopback(a.address) && list.hosts.some((e) => e.host === "localhost" && !e.wildcard));
     if (!allowed)
       throw new EndpointRefused(`The endpoint host ${host} resolves to ${a.address}, a private, loopback or link-local address that is not on the allow-list.`);
   }
-  const first = addresses[0];
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 

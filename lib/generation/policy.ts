@@ -61,8 +61,9 @@ export class Policy {
       },
     );
     return out.tokens.map((tokens, i) => {
-      const body = out.finished[i] ? tokens.slice(0, -1) : tokens;
-      return { text: this.tokenizer.decode(body), tokens, finished: out.finished[i] };
+      const finished = out.finished[i] === true;
+      const body = finished ? tokens.slice(0, -1) : tokens;
+      return { text: this.tokenizer.decode(body), tokens, finished };
     });
   }
 

@@ -46,7 +46,7 @@ export async function addGeneratedRankingTask(
       select: { id: true },
     });
     if (created.length === 0) return null;
-    const completions = answers.map((a, position) => ({ id: crypto.randomUUID(), position, a, text: texts[position] }));
+    const completions = answers.map((a, position) => ({ id: crypto.randomUUID(), position, a, text: storableText(a.text) }));
     await tx.completion.createMany({
       data: completions.map((c) => ({
         id: c.id,

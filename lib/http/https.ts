@@ -11,6 +11,6 @@ export function reachedOverHttps(headers: HeaderBag, url?: string): boolean {
   if (url && new URL(url).protocol === "https:") return true;
   if (envVar("NEXTAUTH_URL")?.startsWith("https://")) return true;
   const raw = headers instanceof Headers ? headers.get("x-forwarded-proto") : headers["x-forwarded-proto"];
-  const proto = (Array.isArray(raw) ? raw[0] : (raw ?? "")).split(",")[0].trim().toLowerCase();
+  const proto = ((Array.isArray(raw) ? raw[0] : raw) ?? "").split(",")[0]!.trim().toLowerCase();
   return proto === "https";
 }

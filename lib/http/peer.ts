@@ -7,7 +7,7 @@ export function stampPeer(req: IncomingMessage): void {
   delete req.headers[PEER_HEADER];
   // rawHeaders too: Next.js builds some views of the request from them.
   for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
-    if (req.rawHeaders[i].toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
+    if (req.rawHeaders[i]?.toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
   }
   const peer = req.socket.remoteAddress;
   if (peer) req.headers[PEER_HEADER] = peer;

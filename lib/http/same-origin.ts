@@ -56,7 +56,7 @@ export function assertSameOrigin(req: Request, strict = true): void {
 }
 
 /** The media type without parameters, lower-cased ("" when absent). */
-const mediaType = (req: Request) => (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+const mediaType = (req: Request) => (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 
 /** The three types a cross-site page may send without a CORS preflight. */
 const SIMPLE_TYPES = new Set(["", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]);

@@ -17,7 +17,7 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const [addr, bits] = entry.split("/");
+    const [addr = "", bits] = entry.split("/");
     const type = net.isIPv4(addr) ? "ipv4" : net.isIPv6(addr) ? "ipv6" : null;
     const prefix = bits === undefined ? null : Number(bits);
     if (!type || (prefix !== null && !(Number.isInteger(prefix) && prefix >= 0 && prefix <= (type === "ipv4" ? 32 : 128))))

@@ -81,7 +81,7 @@ function hubError(e: unknown, what: string, token: string): AppError {
     const status = e.statusCode;
     // the package's message: the Hub's own error text, then ". URL: …" (left out: the sentence names the repository)
     const said = redact(String(e.message ?? ""), token)
-      .split(/\. URL: /)[0]
+      .split(/\. URL: /)[0]!
       .replace(/\s+/g, " ")
       .slice(0, 200)
       .replace(/\.$/, "");

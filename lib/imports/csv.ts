@@ -50,7 +50,7 @@ async function* utf8Text(source: ChunkSource, found: { delimiter?: string; line:
   }
   try {
     const rest = head + decoder.decode();
-    if (found.delimiter === undefined) found.delimiter = detectDelimiter(rest.split("\n")[0]);
+    if (found.delimiter === undefined) found.delimiter = detectDelimiter(rest.split("\n")[0]!);
     if (rest) yield rest;
   } catch {
     throw new ImportError("encoding", found.line || 1, "the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8) and upload it again.");
@@ -112,7 +112,7 @@ export async function* readCsvRows(source: ChunkSource, maxRecordBytes = DEFAULT
       const line = consumed + newlines(leading) + 1;
       consumed += newlines(r.raw);
       found.line = consumed + 1;
-      if (r.record.length === 1 && r.record[0].trim() === "") continue; // a line of spaces between records
+      if (r.record.length === 1 && r.record[0]?.trim() === "") continue; // a line of spaces between records
       yield { line, fields: r.record.map((f) => f.replace(/\r\n/g, "\n")) };
     }
   } catch (e) {
@@ -148,7 +148,7 @@ export async function* readCsvRecords(
     if (fields.length !== header.length)
       throw new ImportError("csv", line, `the record has ${fields.length} ${fields.length === 1 ? "field" : "fields"} but the header has ${header.length}.`);
     const record: Record<string, string> = {};
-    header.forEach((name, i) => (record[name] = fields[i]));
+    header.forEach((name, i) => (record[name] = fields[i]!)); // as many fields as names, checked above
     yield { line, record };
   }
 }

@@ -35,7 +35,7 @@ export async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array>
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
+  if (parts.length === 1 && parts[0]) return parts[0];
   const out = new Uint8Array(total);
   let offset = 0;
   for (const p of parts) {

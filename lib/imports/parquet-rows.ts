@@ -26,14 +26,19 @@ export async function parquetColumns(path: string): Promise<{ names: string[]; m
   // The schema is flattened depth first: the root's children are the top-level columns.
   const names: string[] = [];
   const s = metadata.schema;
+  const element = (j: number) => {
+    const e = s[j];
+    if (e === undefined) throw new Error("The Parquet schema ends before all the children it declares.");
+    return e;
+  };
   let i = 1;
   const skip = (at: number): number => {
     let next = at + 1;
-    for (let c = 0; c < (s[at].num_children ?? 0); c++) next = skip(next);
+    for (let c = 0; c < (element(at).num_children ?? 0); c++) next = skip(next);
     return next;
   };
-  for (let c = 0; c < (s[0].num_children ?? 0); c++) {
-    names.push(s[i].name);
+  for (let c = 0; c < (element(0).num_children ?? 0); c++) {
+    names.push(element(i).name);
     i = skip(i);
   }
   return { names, metadata, rows: Number(metadata.num_rows) };

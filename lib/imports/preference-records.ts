@@ -79,7 +79,7 @@ function answerText(v: unknown, field: string, line: number): string {
 
 function distinct(responses: string[], line: number) {
   const dup = responses.findIndex((r, i) => responses.indexOf(r) !== i);
-  if (dup >= 0) fail(line, `answer ${dup + 1} repeats answer ${responses.indexOf(responses[dup]) + 1} word for word.`);
+  if (dup >= 0) fail(line, `answer ${dup + 1} repeats answer ${responses.indexOf(responses[dup]!) + 1} word for word.`);
 }
 
 function countCheck(n: number, line: number, what: string) {
@@ -142,9 +142,10 @@ const ASSISTANT = "\n\nAssistant:";
 /** "\n\nHuman: a\n\nAssistant: b\n\nHuman: c" → the messages; undefined when it is not such a transcript. */
 function transcriptMessages(text: string): Message[] | undefined {
   const parts = `\n\n${text.replace(/^\s+/, "")}`.split(/\n\n(Human|Assistant):/);
-  if (parts[0].trim() !== "") return undefined;
+  if (parts[0]!.trim() !== "") return undefined;
   const out: Message[] = [];
-  for (let i = 1; i < parts.length; i += 2) out.push({ role: parts[i] === "Human" ? "user" : "assistant", content: cleanText(parts[i + 1]) });
+  // A split on one capturing group has odd length: each role at i is followed by its text at i + 1.
+  for (let i = 1; i < parts.length; i += 2) out.push({ role: parts[i] === "Human" ? "user" : "assistant", content: cleanText(parts[i + 1]!) });
   return out.length ? out : undefined;
 }
 

@@ -72,7 +72,7 @@ const answerSetRecord = z
       .max(MAX_RESPONSES, `must hold ${MIN_RESPONSES} to ${MAX_RESPONSES} answers`)
       .superRefine((list, ctx) => {
         const first = list.findIndex((r, i) => list.indexOf(r) !== i);
-        if (first >= 0) ctx.addIssue({ code: "custom", path: [first], message: `repeats answer ${list.indexOf(list[first]) + 1} word for word` });
+        if (first >= 0) ctx.addIssue({ code: "custom", path: [first], message: `repeats answer ${list.indexOf(list[first]!) + 1} word for word` });
       }),
     source: z.string().trim().max(200).optional(),
     model: z.string().trim().max(200).optional(),

@@ -160,9 +160,11 @@ async function insertRankings(
   for (const { record: r, taskId } of fresh) {
     const pid = promptId.get(r.contentHash)!;
     const ids = r.responses.map(() => crypto.randomUUID());
+    // One id per response; the record's tiers cover exactly its response positions (checked on import).
+    const idAt = (position: number) => ids[position]!;
     r.responses.forEach((text, position) => {
-      completions.push({ id: ids[position], promptId: pid, text, source: "import", sourceName: r.models[position] || importedFrom });
-      items.push({ taskId, position, completionId: ids[position] });
+      completions.push({ id: idAt(position), promptId: pid, text, source: "import", sourceName: r.models[position] || importedFrom });
+      items.push({ taskId, position, completionId: idAt(position) });
     });
     const assignmentId = crypto.randomUUID();
     const rankingId = crypto.randomUUID();
@@ -178,7 +180,7 @@ async function insertRankings(
       importedFrom,
     });
     r.tiers.forEach((tier, t) =>
-      tier.forEach((pos) => answers.push({ rankingId, completionId: ids[pos], tier: t, likert: r.likert?.[pos] ?? null, flags: r.flags?.[pos] ?? [] })),
+      tier.forEach((pos) => answers.push({ rankingId, completionId: idAt(pos), tier: t, likert: r.likert?.[pos] ?? null, flags: r.flags?.[pos] ?? [] })),
     );
     for (const p of expandPairs(r.tiers))
       comparisons.push({
@@ -186,8 +188,8 @@ async function insertRankings(
         taskId,
         rankingId,
         labelerId: user.id,
-        chosenId: ids[p.chosen],
-        rejectedId: ids[p.rejected],
+        chosenId: idAt(p.chosen),
+        rejectedId: idAt(p.rejected),
         tie: p.tie,
         margin: p.margin,
         importedMargin: r.margin ?? null,

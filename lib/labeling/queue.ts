@@ -19,7 +19,7 @@ import { maybeGold, type PickedTask } from "./gold-queue";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
 import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/next-task";
-import { inTransaction, run, type SqlClient } from "./sql/transaction";
+import { inTransaction, run, runOne, type SqlClient } from "./sql/transaction";
 import type { TaskKind } from "./task-kinds";
 
 /** `exclude`: tasks not to hand out, the labeler's own leases on them included (the task on screen, when the page prefetches the next). */
@@ -97,7 +97,7 @@ export async function renewLease(pool: pg.Pool, user: SessionUser, assignmentId:
     if (a.userId !== user.id) throw new AppError("forbidden", "This assignment belongs to another labeler.");
     const task = await lockTask(c, a.taskId, user);
     const held = await heldAssignment(c, a.taskId, user);
-    const [renewed] = await run<{ leasedUntil: Date }>(c, RENEW, [held.id, task.leaseMinutes]);
+    const renewed = await runOne<{ leasedUntil: Date }>(c, RENEW, [held.id, task.leaseMinutes]);
     return { leaseExpiresAt: renewed.leasedUntil.toISOString() };
   });
 }

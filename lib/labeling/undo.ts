@@ -27,7 +27,7 @@ async function checkUndoable(tx: Tx, user: SessionUser, w: Owned, what: string):
   const [later] = await tx.$queryRaw<{ n: number }[]>`
     SELECT ((SELECT count(*) FROM "Ranking" WHERE "labelerId" = ${user.id}::uuid AND "createdAt" > ${w.createdAt})
           + (SELECT count(*) FROM "Demonstration" WHERE "authorId" = ${user.id}::uuid AND "createdAt" > ${w.createdAt}))::int AS n`;
-  if (later.n > 0) throw new AppError("conflict", "Only your last submission can be undone: edit this one from your history instead.");
+  if ((later?.n ?? 0) > 0) throw new AppError("conflict", "Only your last submission can be undone: edit this one from your history instead.");
   await lockTask(tx, w.taskId);
   return w.assignmentId;
 }

@@ -18,10 +18,8 @@ export function pairAgreement(a: Tiers, b: Tiers): PairAgreement {
   const shared = [...ta.keys()].filter((p) => tb.has(p)).sort((x, y) => x - y);
   let sharedPairs = 0;
   let agreements = 0;
-  for (let i = 0; i < shared.length; i++) {
-    for (let j = i + 1; j < shared.length; j++) {
-      const p = shared[i];
-      const q = shared[j];
+  for (const [i, p] of shared.entries()) {
+    for (const q of shared.slice(i + 1)) {
       sharedPairs++;
       if (Math.sign(ta.get(p)! - ta.get(q)!) === Math.sign(tb.get(p)! - tb.get(q)!)) agreements++;
     }
@@ -69,14 +67,14 @@ export function projectAgreement(rankings: readonly LabeledRanking[]): ProjectAg
   let labelerPairs = 0;
   for (const [taskId, list] of byTask) {
     list.forEach((r) => entry(r.labelerId));
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        if (list[i].labelerId === list[j].labelerId) continue;
-        const pa = pairAgreement(list[i].tiers, list[j].tiers);
+    for (const [i, ri] of list.entries()) {
+      for (const rj of list.slice(i + 1)) {
+        if (ri.labelerId === rj.labelerId) continue;
+        const pa = pairAgreement(ri.tiers, rj.tiers);
         labelerPairs++;
         agreements += pa.agreements;
         sharedPairs += pa.sharedPairs;
-        for (const id of [list[i].labelerId, list[j].labelerId]) {
+        for (const id of [ri.labelerId, rj.labelerId]) {
           const e = entry(id);
           e.agreements += pa.agreements;
           e.sharedPairs += pa.sharedPairs;
@@ -111,11 +109,11 @@ export function kendallTauB(a: Tiers, b: Tiers): number | null {
   let tiedA = 0;
   let tiedB = 0;
   let n0 = 0;
-  for (let i = 0; i < shared.length; i++) {
-    for (let j = i + 1; j < shared.length; j++) {
+  for (const [i, p] of shared.entries()) {
+    for (const q of shared.slice(i + 1)) {
       n0++;
-      const da = Math.sign(ta.get(shared[i])! - ta.get(shared[j])!);
-      const db = Math.sign(tb.get(shared[i])! - tb.get(shared[j])!);
+      const da = Math.sign(ta.get(p)! - ta.get(q)!);
+      const db = Math.sign(tb.get(p)! - tb.get(q)!);
       if (da === 0) tiedA++;
       if (db === 0) tiedB++;
       if (da !== 0 && db !== 0) {
@@ -149,14 +147,20 @@ export function krippendorffAlpha(values: readonly (readonly (number | null)[])[
   const o = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   for (const row of pairable) {
     const weight = 1 / (row.length - 1);
-    for (let i = 0; i < row.length; i++) for (let j = 0; j < row.length; j++) if (i !== j) o[index.get(row[i])!][index.get(row[j])!] += weight;
+    // Every value of a pairable row is in domain, so index.get() finds it and o has that row.
+    row.forEach((vi, i) =>
+      row.forEach((vj, j) => {
+        if (i !== j) o[index.get(vi)!]![index.get(vj)!]! += weight;
+      }),
+    );
   }
   const nc = o.map((r) => r.reduce((s, x) => s + x, 0));
   const n = nc.reduce((s, x) => s + x, 0);
   if (n <= 1) return null;
+  // c and k below range over 0..size-1, the indices of domain, nc and o.
   const delta2 = (c: number, k: number): number => {
-    const vc = domain[c];
-    const vk = domain[k];
+    const vc = domain[c]!;
+    const vk = domain[k]!;
     switch (metric) {
       case "nominal":
         return c === k ? 0 : 1;
@@ -168,8 +172,8 @@ export function krippendorffAlpha(values: readonly (readonly (number | null)[])[
         const lo = Math.min(c, k);
         const hi = Math.max(c, k);
         let sum = 0;
-        for (let g = lo; g <= hi; g++) sum += nc[g];
-        return (sum - (nc[c] + nc[k]) / 2) ** 2;
+        for (let g = lo; g <= hi; g++) sum += nc[g]!;
+        return (sum - (nc[c]! + nc[k]!) / 2) ** 2;
       }
     }
   };
@@ -178,8 +182,8 @@ export function krippendorffAlpha(values: readonly (readonly (number | null)[])[
   for (let c = 0; c < size; c++) {
     for (let k = 0; k < size; k++) {
       const d = delta2(c, k);
-      observed += o[c][k] * d;
-      expected += nc[c] * nc[k] * d;
+      observed += o[c]![k]! * d;
+      expected += nc[c]! * nc[k]! * d;
     }
   }
   if (expected === 0) return null;
@@ -208,13 +212,13 @@ export function reliabilityMatrix(rankings: readonly LabeledRanking[]): Reliabil
   for (const r of rankings) {
     for (const [pos, rank] of averageRanks(r.tiers)) {
       const unit = `${r.taskId}#${pos}`;
-      let u = unitIndex.get(unit);
-      if (u === undefined) {
-        u = values.length;
-        unitIndex.set(unit, u);
-        values.push(new Array<number | null>(coders.length).fill(null));
+      let row = values[unitIndex.get(unit) ?? -1];
+      if (row === undefined) {
+        row = new Array<number | null>(coders.length).fill(null);
+        unitIndex.set(unit, values.length);
+        values.push(row);
       }
-      values[u][coderIndex.get(r.labelerId)!] = rank;
+      row[coderIndex.get(r.labelerId)!] = rank;
     }
   }
   return { units: [...unitIndex.keys()], coders, values };

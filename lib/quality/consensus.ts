@@ -21,8 +21,9 @@ export type Consensus = {
  * Scores are summed over labelers; equal totals tie. All rankings must cover the same positions.
  */
 export function consensusRanking(rankings: readonly TaskRanking[]): Consensus {
-  if (rankings.length === 0) throw new QualityError("no_rankings", "A consensus needs at least one ranking.");
-  const positions = rankings[0].tiers.flat().sort((a, b) => a - b);
+  const first = rankings[0];
+  if (first === undefined) throw new QualityError("no_rankings", "A consensus needs at least one ranking.");
+  const positions = first.tiers.flat().sort((a, b) => a - b);
   const k = positions.length;
   const key = positions.join(",");
   const scoreOf = new Map<number, number>(positions.map((p) => [p, 0]));

@@ -41,9 +41,8 @@ export function pairAgreement(a: Tiers, gold: Tiers): { agreed: number; pairs: n
   const positions = [...rg.keys()].sort((x, y) => x - y);
   let agreed = 0;
   let pairs = 0;
-  for (let i = 0; i < positions.length; i++)
-    for (let j = i + 1; j < positions.length; j++) {
-      const [p, q] = [positions[i], positions[j]];
+  for (const [i, p] of positions.entries())
+    for (const q of positions.slice(i + 1)) {
       pairs++;
       if (Math.sign(ra.get(p)! - ra.get(q)!) === Math.sign(rg.get(p)! - rg.get(q)!)) agreed++;
     }

@@ -69,7 +69,8 @@ function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  // s is not empty, so mid and mid - 1 (when the length is even) are in range.
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
@@ -90,10 +91,10 @@ function buildQualityReport(input: QualityInput, taskLimit = 10): QualityReport 
   for (const [taskId, list] of byTask) {
     if (new Set(list.map((r) => r.labelerId)).size < 2) continue;
     overlappingTasks++;
-    for (let i = 0; i < list.length; i++)
-      for (let j = i + 1; j < list.length; j++) {
-        if (list[i].labelerId === list[j].labelerId) continue;
-        const tau = kendallTauB(list[i].tiers, list[j].tiers);
+    for (const [i, ri] of list.entries())
+      for (const rj of list.slice(i + 1)) {
+        if (ri.labelerId === rj.labelerId) continue;
+        const tau = kendallTauB(ri.tiers, rj.tiers);
         if (tau !== null) taus.push(tau);
       }
     let consensus;
@@ -118,8 +119,9 @@ function buildQualityReport(input: QualityInput, taskLimit = 10): QualityReport 
         labelerId: r.labelerId,
         email: email(r.labelerId),
         notation: formatRanking(r.tiers),
-        agreementWithConsensus: consensus.perLabeler[i].rate,
-        tauB: consensus.perLabeler[i].tau,
+        // consensusRanking returns one perLabeler entry per ranking, in order.
+        agreementWithConsensus: consensus.perLabeler[i]!.rate,
+        tauB: consensus.perLabeler[i]!.tau,
       })),
     });
   }

@@ -30,8 +30,9 @@ export function expandPairs(tiers: Tiers): Pair[] {
   const pairs: Pair[] = [];
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
-      const ta = tierOfPos[a];
-      const tb = tierOfPos[b];
+      // validateTiers: every position 0..k-1 is in exactly one tier, so both are set.
+      const ta = tierOfPos[a]!;
+      const tb = tierOfPos[b]!;
       if (ta === tb) pairs.push({ chosen: a, rejected: b, tie: true, margin: 0 });
       else if (ta < tb) pairs.push({ chosen: a, rejected: b, tie: false, margin: tb - ta });
       else pairs.push({ chosen: b, rejected: a, tie: false, margin: ta - tb });

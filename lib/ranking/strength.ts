@@ -25,7 +25,8 @@ export const STRENGTH_MARGIN_TEXT = STRENGTHS.map((s) => `${s.label} → ${s.mar
 export function strengthForKey(key: string): { better: 0 | 1; strength: StrengthId } | null {
   if (!/^[1-46-9]$/.test(key)) return null;
   const n = Number(key);
-  return n <= 4 ? { better: 0, strength: STRENGTHS[n - 1].id } : { better: 1, strength: STRENGTHS[9 - n].id };
+  // The key is 1-4 or 6-9, so both indices are 0-3: the four strengths.
+  return n <= 4 ? { better: 0, strength: STRENGTHS[n - 1]!.id } : { better: 1, strength: STRENGTHS[9 - n]!.id };
 }
 
 /** The key that picks `strength` for answer `better` (the inverse of strengthForKey). */

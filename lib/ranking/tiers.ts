@@ -62,7 +62,7 @@ export function moveToTier(tiers: Tiers, pos: number, tierIndex: number): Tiers 
     throw new RankingError("bad_move", `Tier ${tierIndex} does not exist; use 0 to ${tiers.length}.`);
   const next = without(tiers, pos);
   if (tierIndex === tiers.length) next.push([pos]);
-  else next[tierIndex] = [...next[tierIndex], pos];
+  else next[tierIndex] = [...(next[tierIndex] ?? []), pos];
   return tidy(next);
 }
 
@@ -91,7 +91,7 @@ export function tieWithAbove(tiers: Tiers, pos: number): Tiers {
  */
 export function moveUp(tiers: Tiers, pos: number): Tiers {
   const t = tierOf(tiers, pos);
-  if (tiers[t].length > 1) return moveToNewTier(tiers, pos, t);
+  if (tiers[t]!.length > 1) return moveToNewTier(tiers, pos, t); // tierOf returns an index into tiers
   if (t === 0) return normalizeTiers(tiers);
   return moveToNewTier(tiers, pos, t - 1);
 }
@@ -102,7 +102,7 @@ export function moveUp(tiers: Tiers, pos: number): Tiers {
  */
 export function moveDown(tiers: Tiers, pos: number): Tiers {
   const t = tierOf(tiers, pos);
-  if (tiers[t].length > 1) return moveToNewTier(tiers, pos, t + 1);
+  if (tiers[t]!.length > 1) return moveToNewTier(tiers, pos, t + 1); // tierOf returns an index into tiers
   if (t === tiers.length - 1) return normalizeTiers(tiers);
   // Its own tier (index t) disappears, so inserting before the old index t+2 lands after tier t+1.
   return moveToNewTier(tiers, pos, t + 2);

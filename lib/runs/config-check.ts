@@ -34,7 +34,7 @@ export function checkRunConfig(kind: RunKind, overrides: Record<string, unknown>
   if (unknown.length) throw refuse(`A ${info.label.toLowerCase()} run has no hyperparameter "${unknown[0]}" (it has ${known.join(", ")}).`);
   const given = { ...info.defaults(size), ...overrides };
   const parsed = info.config.safeParse(given);
-  if (!parsed.success) throw refuse(sentence(parsed.error.issues[0], given));
+  if (!parsed.success) throw refuse(sentence(parsed.error.issues[0]!, given)); // a failed parse has at least one issue
   const c = parsed.data as Record<string, unknown>;
   if (typeof c.minLr === "number" && typeof c.maxLr === "number" && c.minLr > c.maxLr)
     throw refuse(`The hyperparameter minLr (${c.minLr}) must not exceed maxLr (${c.maxLr}).`);

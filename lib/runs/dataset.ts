@@ -47,6 +47,7 @@ export async function checkDataset(kind: RunKind, projectId: string, dataset: Ne
 export async function snapshotProjectLabels(user: SessionUser, kind: RunKind, projectId: string, runName: string): Promise<string> {
   const info = RUN_KINDS[kind];
   const exportKind = EXPORT_KINDS_FOR[info.dataset][0];
+  if (exportKind === undefined) throw refuse(`A ${info.label.toLowerCase()} run reads no dataset, so it has no labels to snapshot.`);
   const e = await createExport(
     db,
     user,

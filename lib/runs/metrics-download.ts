@@ -23,7 +23,7 @@ async function* points(runId: string): AsyncGenerator<Point[]> {
     });
     if (!rows.length) return;
     yield rows;
-    after = rows[rows.length - 1].id;
+    after = rows.at(-1)!.id; // rows is not empty
   }
 }
 
@@ -37,13 +37,20 @@ function metricsCsvLines(rows: Point[]): string {
 /** The records of a page of points: one Event per run of consecutive points with the same step. */
 function eventRecords(rows: Point[]): Buffer[] {
   const out: Buffer[] = [];
-  let i = 0;
-  while (i < rows.length) {
-    const step = rows[i].step;
-    const group: Point[] = [];
-    while (i < rows.length && rows[i].step === step) group.push(rows[i++]);
-    out.push(tfRecord(eventBytes({ wallTime: group[0].createdAt.getTime() / 1000, step, scalars: group.map((p) => ({ tag: p.name, value: p.value })) })));
+  let group: Point[] = [];
+  const flush = () => {
+    const first = group[0];
+    if (first)
+      out.push(
+        tfRecord(eventBytes({ wallTime: first.createdAt.getTime() / 1000, step: first.step, scalars: group.map((p) => ({ tag: p.name, value: p.value })) })),
+      );
+    group = [];
+  };
+  for (const p of rows) {
+    if (group[0] !== undefined && group[0].step !== p.step) flush();
+    group.push(p);
   }
+  flush();
   return out;
 }
 

@@ -17,7 +17,7 @@ const TABLE = (() => {
 
 function crc32c(bytes: Uint8Array): number {
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  for (const b of bytes) c = TABLE[(c ^ b) & 0xff]! ^ (c >>> 8); // TABLE has 256 entries
   return (c ^ 0xffffffff) >>> 0;
 }
 

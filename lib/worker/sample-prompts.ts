@@ -21,7 +21,7 @@ export function linePrompt(j: Record<string, unknown>): Msg[] | null {
   if (Array.isArray(j.messages) && j.messages.every(isMsg)) {
     const msgs = j.messages as Msg[];
     let end = msgs.length;
-    while (end > 0 && msgs[end - 1].role === "assistant") end--;
+    while (end > 0 && msgs[end - 1]?.role === "assistant") end--;
     return end > 0 ? msgs.slice(0, end) : null;
   }
   if (typeof j.prompt === "string" && j.prompt.trim()) return [{ role: "user", content: j.prompt }];

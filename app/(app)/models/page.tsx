@@ -28,7 +28,7 @@ export default async function ModelsPage() {
     rows.map((r) => {
       const known = artifacts.find((a) => a.id === r.id)?.params ?? null;
       const model = known === null ? folderModel(artifactDir(r)) : null;
-      return [r.id, { params: known ?? (model ? paramCount(model) : null), bytes: files[r.id].reduce((n, f) => n + (f.bytes ?? 0), 0) }];
+      return [r.id, { params: known ?? (model ? paramCount(model) : null), bytes: (files[r.id] ?? []).reduce((n, f) => n + (f.bytes ?? 0), 0) }];
     }),
   );
   return (

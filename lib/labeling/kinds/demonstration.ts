@@ -4,7 +4,7 @@ import "server-only";
 import { AppError } from "../../errors";
 import type { DemonstrationSubmission } from "../../validation/ranking";
 import { INSERT_DEMONSTRATION, PRIOR_DEMONSTRATION } from "../sql/submit";
-import { run } from "../sql/transaction";
+import { run, runOne } from "../sql/transaction";
 import type { TaskType } from "../task-types";
 
 export type DemonstrationKind = {
@@ -35,7 +35,7 @@ export const demonstrationType: TaskType<DemonstrationKind> = {
   prepare(task, input, user) {
     checkLength(input.text, task.minDemonstrationChars, task.maxDemonstrationChars);
     return async (c, assignmentId) => {
-      const [demo] = await run<{ id: string }>(c, INSERT_DEMONSTRATION, [
+      const demo = await runOne<{ id: string }>(c, INSERT_DEMONSTRATION, [
         task.id,
         assignmentId,
         user.id,

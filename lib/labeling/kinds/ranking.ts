@@ -9,7 +9,7 @@ import { AppError } from "../../errors";
 import type { RankingSubmission, rankingEdit } from "../../validation/ranking";
 import { labelProblem, schemaOf } from "../label-schema";
 import { INSERT_RANKING, PRIOR_RANKING } from "../sql/submit";
-import { run } from "../sql/transaction";
+import { run, runOne } from "../sql/transaction";
 import type { TaskType } from "../task-types";
 
 type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
@@ -70,7 +70,7 @@ export const rankingType: TaskType<RankingKind> = {
     }));
     const ties = pairs.filter((p) => p.tie).length;
     return async (c, assignmentId) => {
-      const [ranking] = await run<{ id: string }>(c, INSERT_RANKING, [
+      const ranking = await runOne<{ id: string }>(c, INSERT_RANKING, [
         task.id,
         assignmentId,
         user.id,
@@ -132,8 +132,9 @@ export const rankingType: TaskType<RankingKind> = {
           taskId: r.taskId,
           rankingId: id,
           labelerId: r.labelerId,
-          chosenId: items[p.chosen].completionId,
-          rejectedId: items[p.rejected].completionId,
+          // tiers cover exactly the task's positions 0..items.length-1
+          chosenId: items[p.chosen]!.completionId,
+          rejectedId: items[p.rejected]!.completionId,
           tie: p.tie,
           margin: p.margin,
           strength,

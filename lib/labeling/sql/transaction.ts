@@ -37,6 +37,13 @@ export async function run<R extends pg.QueryResultRow>(c: SqlClient | pg.Pool, s
   return (await timed("sql", () => c.query<R>({ name: s.name, text: s.text, values }))).rows;
 }
 
+/** The one row of a statement that always returns a row (INSERT … RETURNING, an aggregate); throws if it returned none. */
+export async function runOne<R extends pg.QueryResultRow>(c: SqlClient | pg.Pool, s: Statement, values: unknown[]): Promise<R> {
+  const [row] = await run<R>(c, s, values);
+  if (row === undefined) throw new Error(`The statement ${s.name ?? s.text.slice(0, 40)} returned no row.`);
+  return row;
+}
+
 /** PostgreSQL's unique_violation on the named constraint. */
 export const isUniqueViolation = (e: unknown, constraint: string) =>
   e instanceof Error && (e as { code?: string }).code === "23505" && (e as { constraint?: string }).constraint === constraint;

@@ -15,9 +15,8 @@ export async function bestOfNHandler(ctx: RunContext<"best_of_n">): Promise<void
   const { run } = ctx;
   const { rewardId } = run.config;
   if (!run.exportId || !run.baseId || !rewardId) throw new Error("A best-of-N run needs a policy, a reward model and a prompts export.");
-  const [policy, reward] = await Promise.all(
-    [run.baseId, rewardId].map((id) => db.modelArtifact.findUniqueOrThrow({ where: { id }, select: { path: true, name: true } })),
-  );
+  const artifact = (id: string) => db.modelArtifact.findUniqueOrThrow({ where: { id }, select: { path: true, name: true } });
+  const [policy, reward] = await Promise.all([artifact(run.baseId), artifact(rewardId)]);
   const s = await exportSplits(run.exportId);
   if (!s.train.length) throw new Error("The dataset has no prompts.");
   const c = run.config;
@@ -27,10 +26,12 @@ export async function bestOfNHandler(ctx: RunContext<"best_of_n">): Promise<void
   const partial = path.join(ctx.dir, "best-of-n");
   fs.rmSync(partial, { recursive: true, force: true });
   fs.mkdirSync(partial, { recursive: true });
-  const splits = [
-    ["train", s.train],
-    ["validation", s.validation],
-  ].filter(([, f]) => f.length) as [string, string[]][];
+  const splits = (
+    [
+      ["train", s.train],
+      ["validation", s.validation],
+    ] as [string, string[]][]
+  ).filter(([, f]) => f.length);
   const files: { name: string; sha256: string; bytes: number; rows: number }[] = [];
   const splitCounts: Record<string, { rows: number; prompts: number }> = {};
   let metrics: Record<string, number> = {};

@@ -28,7 +28,7 @@ function shuffle<T>(xs: T[], rand: () => number): T[] {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
+    [out[i], out[j]] = [out[j]!, out[i]!]; // 0 <= j <= i < out.length
   }
   return out;
 }
@@ -106,9 +106,10 @@ async function answersFor(
 ): Promise<GeneratedAnswer[] | null> {
   const parts: GeneratedAnswer[][] = [];
   for (const [s, source] of sources.entries()) {
-    if (counts[s] === 0) continue;
+    const count = counts[s] ?? 0; // one count per source
+    if (count === 0) continue;
     try {
-      parts.push(await source.answer(messages, counts[s], sampling, ctx.signal));
+      parts.push(await source.answer(messages, count, sampling, ctx.signal));
     } catch (e) {
       if (!(e instanceof GenerationError) && (e as { name?: string } | null)?.name !== "GenerationError") throw e;
       ctx.log(`Prompt ${index + 1} skipped (${source.label}): ${(e as Error).message}`);

@@ -16,9 +16,8 @@ export async function ppoHandler(ctx: RunContext<"ppo">): Promise<void> {
   const { run } = ctx;
   const { rewardId } = run.config;
   if (!run.exportId || !run.baseId || !rewardId) throw new Error("A PPO run needs a policy, a reward model and a prompts export.");
-  const [policy, reward] = await Promise.all(
-    [run.baseId, rewardId].map((id) => db.modelArtifact.findUniqueOrThrow({ where: { id }, select: { path: true, name: true } })),
-  );
+  const artifact = (id: string) => db.modelArtifact.findUniqueOrThrow({ where: { id }, select: { path: true, name: true } });
+  const [policy, reward] = await Promise.all([artifact(run.baseId), artifact(rewardId)]);
   const s = await exportSplits(run.exportId);
   if (!s.train.length) throw new Error("The dataset has no prompts.");
   const c = run.config;
