@@ -3,7 +3,7 @@
 // Likert score and flags. The whole card is draggable (mouse, touch-free pointer, keyboard).
 import { useDraggable } from "@dnd-kit/core";
 import { useState, type KeyboardEvent } from "react";
-import { LETTERS } from "@/lib/ranking/letters";
+import { letterOf } from "@/lib/ranking/letters";
 import type { LabelSchema } from "@/lib/labeling/label-schema";
 import { AnswerMetaFields, type AnswerMeta } from "./answer-meta";
 import type { Placement } from "./board-state";
@@ -37,7 +37,7 @@ export function AnswerCard({
   onBoardKey: (e: KeyboardEvent<HTMLElement>, pos: number) => boolean;
   cardRef: (pos: number, el: HTMLElement | null) => void;
 }) {
-  const letter = LETTERS[pos];
+  const letter = letterOf(pos);
   const [source, setSource] = useState(false);
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({
     id: dragId(pos),

@@ -34,14 +34,14 @@ export function placeByKey(board: Board, pos: number, tierIndex: number): Board 
   const next = lift(board, pos);
   const i = Math.max(0, tierIndex);
   while (next.tiers.length <= i) next.tiers.push([]);
-  next.tiers[i].push(pos);
+  next.tiers[i]!.push(pos); // the loop above made tier i
   return trimEnd({ tiers: next.tiers.map(sorted), unranked: sorted(next.unranked) });
 }
 
 /** Drops the empty tiers at the end (those between ranked answers stay where they are shown). */
 function trimEnd(board: Board): Board {
   const tiers = [...board.tiers];
-  while (tiers.length && tiers[tiers.length - 1].length === 0) tiers.pop();
+  while (tiers.at(-1)?.length === 0) tiers.pop();
   return { ...board, tiers };
 }
 
@@ -52,7 +52,7 @@ export const rankedTiers = (board: Board): number[][] => board.tiers.filter((t) 
 function placeInTier(board: Board, pos: number, tierIndex: number): Board {
   if (tierIndex >= board.tiers.length) return placeInNewTier(board, pos, board.tiers.length);
   const next = lift(board, pos);
-  next.tiers[Math.max(0, tierIndex)].push(pos);
+  next.tiers[Math.max(0, tierIndex)]!.push(pos); // tierIndex < tiers.length, and lift keeps every tier
   return tidy(next);
 }
 
@@ -67,7 +67,7 @@ function placeInNewTier(board: Board, pos: number, beforeIndex: number): Board {
 export function tieWithAbove(board: Board, pos: number): Board {
   const t = tierIndexOf(board, pos);
   const from = t < 0 ? board.tiers.length : t;
-  for (let i = from - 1; i >= 0; i--) if (board.tiers[i].some((p) => p !== pos)) return placeByKey(board, pos, i);
+  for (let i = from - 1; i >= 0; i--) if (board.tiers[i]?.some((p) => p !== pos)) return placeByKey(board, pos, i);
   return t < 0 ? placeByKey(board, pos, 0) : board;
 }
 

@@ -3,6 +3,7 @@
 // keyboard (1–4: A better, significantly … negligibly / unsure; 6–9: B better, mirrored) or by
 // clicking the scale. Ctrl+Enter submits. Quality and flags stay available under each answer.
 import { useEffect, useId, useRef } from "react";
+import { letterOf } from "@/lib/ranking/letters";
 import { STRENGTHS, keyFor, strengthForKey, strengthLabel, type StrengthId } from "@/lib/ranking/strength";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/field";
@@ -118,7 +119,7 @@ export function PairwiseView(props: TaskViewProps) {
             </div>
             <AnswerMetaFields
               idPrefix={`${idPrefix}-${a.position}`}
-              letter={LETTER[a.position]}
+              letter={letterOf(a.position)}
               meta={metaOf(a.position)}
               schema={schema}
               onChange={(m) => setDraft((d) => ({ ...d, meta: { ...d.meta, [a.position]: m } }))}

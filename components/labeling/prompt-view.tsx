@@ -15,7 +15,7 @@ const ROLE = {
 
 export function PromptView({ messages }: { messages: Message[] }) {
   const [expanded, setExpanded] = useState(false);
-  const single = messages.length === 1 && messages[0].role === "user";
+  const single = messages.length === 1 && messages[0]?.role === "user";
   const ref = useRef<HTMLElement>(null);
   usePinnedEdge(ref, "top");
   return (

@@ -66,7 +66,8 @@ export function TierBoard({
   }, [board]);
   useEffect(() => {
     // Ready for the keyboard at once: the first answer has focus (without scrolling past the prompt).
-    if (focusFirst && document.activeElement === document.body) cards.current.get(visualOrder(board)[0])?.focus({ preventScroll: true });
+    const [first] = visualOrder(board);
+    if (focusFirst && first !== undefined && document.activeElement === document.body) cards.current.get(first)?.focus({ preventScroll: true });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the board opens, not on each move
   }, []);
 
@@ -77,7 +78,8 @@ export function TierBoard({
     // unranked answer" in the shortcut panel (then "1, 2, 3, 3" ranks A..D).
     const wasUnranked = board.unranked.includes(pos);
     const left = next.unranked;
-    focusNext.current = advance && wasUnranked && left.length > 0 ? (left.find((p) => p > pos) ?? left[0]) : pos;
+    const nextUnranked = left.find((p) => p > pos) ?? left[0];
+    focusNext.current = advance && wasUnranked && nextUnranked !== undefined ? nextUnranked : pos;
   };
 
   const onBoardKey = (e: KeyboardEvent<HTMLElement>, pos: number): boolean => {
@@ -88,7 +90,8 @@ export function TierBoard({
     if (action.type === "focus") {
       const order = visualOrder(board);
       const i = Math.min(order.length - 1, Math.max(0, order.indexOf(pos) + action.delta));
-      reveal(cards.current.get(order[i]));
+      const target = order[i];
+      if (target !== undefined) reveal(cards.current.get(target));
     } else if (action.type === "tier") update(pos, placeByKey(board, pos, action.tier), true);
     else if (action.type === "tie") update(pos, tieWithAbove(board, pos), true);
     else update(pos, place(board, pos, { kind: "unranked" }), true);

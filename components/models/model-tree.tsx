@@ -54,106 +54,109 @@ export type TreeProps = {
 export function ModelTree({ nodes, files, sizes, projects, canPromote, hubPush = false, depth = 0 }: TreeProps & { depth?: number }) {
   return (
     <ul className={depth ? "ml-4 border-l border-zinc-200 pl-4 dark:border-zinc-800" : "space-y-3"}>
-      {nodes.map((n) => (
-        <li key={n.id} className="py-1.5">
-          <article
-            aria-label={`${KIND_LABEL[n.kind]} ${n.name}`}
-            className="rounded-lg border border-zinc-200 bg-white p-3 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
-          >
-            <header className="flex flex-wrap items-center gap-2">
-              <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${KIND_STYLE[n.kind]}`}>{KIND_LABEL[n.kind]}</span>
-              <h2 className="font-medium">{n.name}</h2>
-              {n.source === "imported" && (
-                <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-950 dark:text-violet-200">imported</span>
-              )}
-              {sizes[n.id] && (
-                <span className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400" aria-label="Size">
-                  {sizes[n.id].params !== null ? `${fmtCount(sizes[n.id].params!)} parameters · ` : ""}
-                  {bytes(sizes[n.id].bytes)}
-                </span>
-              )}
-              <span className="text-xs text-zinc-500">{n.createdAt.slice(0, 16).replace("T", " ")}</span>
-              {n.runId && (
-                <Link href={`/runs/${n.runId}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
-                  run {n.runName || n.runId.slice(0, 8)}
-                </Link>
-              )}
-              {n.kind !== "reward_model" && (
-                <Link href={`/playground?a=${n.id}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
-                  try in the playground
-                </Link>
-              )}
-              {n.generatorOf.length > 0 && (
-                <span
-                  data-testid="promoted"
-                  className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
-                >
-                  writes the answers of {n.generatorOf.map((p) => p.name).join(", ")}
-                </span>
-              )}
-            </header>
-            {Object.keys(n.metrics).length > 0 && (
-              <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
-                {Object.entries(n.metrics).map(([k, v]) => {
-                  const info = metricInfo(k);
-                  return (
-                    <div key={k} className="flex gap-1">
-                      <dt className="text-zinc-500" title={metricTooltip(info)}>
-                        {labelWithUnit(info)}
-                      </dt>
-                      <dd className="tabular-nums">{metric(v)}</dd>
-                    </div>
-                  );
-                })}
-              </dl>
-            )}
-            <div aria-label="Files" role="group" className="mt-2 space-y-1 text-xs">
-              {groupFiles(files[n.id] ?? []).map((g) => (
-                <div key={g.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1" data-file-group={g.id}>
-                  <span className="w-44 shrink-0 font-medium text-zinc-600 dark:text-zinc-400">
-                    {g.label} <span className="font-normal text-zinc-500 tabular-nums">· {bytes(g.bytes)}</span>
+      {nodes.map((n) => {
+        const size = sizes[n.id];
+        return (
+          <li key={n.id} className="py-1.5">
+            <article
+              aria-label={`${KIND_LABEL[n.kind]} ${n.name}`}
+              className="rounded-lg border border-zinc-200 bg-white p-3 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+            >
+              <header className="flex flex-wrap items-center gap-2">
+                <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${KIND_STYLE[n.kind]}`}>{KIND_LABEL[n.kind]}</span>
+                <h2 className="font-medium">{n.name}</h2>
+                {n.source === "imported" && (
+                  <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-950 dark:text-violet-200">imported</span>
+                )}
+                {size && (
+                  <span className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400" aria-label="Size">
+                    {size.params !== null ? `${fmtCount(size.params)} parameters · ` : ""}
+                    {bytes(size.bytes)}
                   </span>
-                  <ul className="flex flex-wrap gap-x-3 gap-y-1">
-                    {g.files.map((f) =>
-                      f.onDemand ? (
-                        // Not made yet: making it is a POST (a download link must not start a 10-minute export).
-                        <li key={f.name}>
-                          {canPromote ? <MakeOnnxButton artifactId={n.id} /> : <span className="text-zinc-500">{f.name} (not made yet)</span>}
-                        </li>
-                      ) : (
-                        <li key={f.name}>
-                          <a
-                            href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`}
-                            className="text-indigo-700 hover:underline dark:text-indigo-300"
-                            download
-                          >
-                            {f.name}
-                          </a>{" "}
-                          <span className="text-zinc-500 tabular-nums">({bytes(f.bytes)})</span>
-                        </li>
-                      ),
-                    )}
-                  </ul>
+                )}
+                <span className="text-xs text-zinc-500">{n.createdAt.slice(0, 16).replace("T", " ")}</span>
+                {n.runId && (
+                  <Link href={`/runs/${n.runId}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
+                    run {n.runName || n.runId.slice(0, 8)}
+                  </Link>
+                )}
+                {n.kind !== "reward_model" && (
+                  <Link href={`/playground?a=${n.id}`} className="text-xs text-indigo-700 hover:underline dark:text-indigo-300">
+                    try in the playground
+                  </Link>
+                )}
+                {n.generatorOf.length > 0 && (
+                  <span
+                    data-testid="promoted"
+                    className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
+                  >
+                    writes the answers of {n.generatorOf.map((p) => p.name).join(", ")}
+                  </span>
+                )}
+              </header>
+              {Object.keys(n.metrics).length > 0 && (
+                <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
+                  {Object.entries(n.metrics).map(([k, v]) => {
+                    const info = metricInfo(k);
+                    return (
+                      <div key={k} className="flex gap-1">
+                        <dt className="text-zinc-500" title={metricTooltip(info)}>
+                          {labelWithUnit(info)}
+                        </dt>
+                        <dd className="tabular-nums">{metric(v)}</dd>
+                      </div>
+                    );
+                  })}
+                </dl>
+              )}
+              <div aria-label="Files" role="group" className="mt-2 space-y-1 text-xs">
+                {groupFiles(files[n.id] ?? []).map((g) => (
+                  <div key={g.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1" data-file-group={g.id}>
+                    <span className="w-44 shrink-0 font-medium text-zinc-600 dark:text-zinc-400">
+                      {g.label} <span className="font-normal text-zinc-500 tabular-nums">· {bytes(g.bytes)}</span>
+                    </span>
+                    <ul className="flex flex-wrap gap-x-3 gap-y-1">
+                      {g.files.map((f) =>
+                        f.onDemand ? (
+                          // Not made yet: making it is a POST (a download link must not start a 10-minute export).
+                          <li key={f.name}>
+                            {canPromote ? <MakeOnnxButton artifactId={n.id} /> : <span className="text-zinc-500">{f.name} (not made yet)</span>}
+                          </li>
+                        ) : (
+                          <li key={f.name}>
+                            <a
+                              href={`/api/models/${n.id}/files/${encodeURIComponent(f.name)}`}
+                              className="text-indigo-700 hover:underline dark:text-indigo-300"
+                              download
+                            >
+                              {f.name}
+                            </a>{" "}
+                            <span className="text-zinc-500 tabular-nums">({bytes(f.bytes)})</span>
+                          </li>
+                        ),
+                      )}
+                    </ul>
+                  </div>
+                ))}
+                {(files[n.id] ?? []).length === 0 && <p className="text-zinc-500">The checkpoint&apos;s folder is missing.</p>}
+              </div>
+              {canPromote && n.kind !== "reward_model" && (
+                <div className="mt-2">
+                  <PromoteControl artifactId={n.id} projects={projects} />
                 </div>
-              ))}
-              {(files[n.id] ?? []).length === 0 && <p className="text-zinc-500">The checkpoint&apos;s folder is missing.</p>}
-            </div>
-            {canPromote && n.kind !== "reward_model" && (
-              <div className="mt-2">
-                <PromoteControl artifactId={n.id} projects={projects} />
-              </div>
+              )}
+              {hubPush && (files[n.id] ?? []).length > 0 && (
+                <div className="mt-2">
+                  <PushToHub url={`/api/models/${n.id}/hub`} what="model" />
+                </div>
+              )}
+            </article>
+            {n.children.length > 0 && (
+              <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} hubPush={hubPush} depth={depth + 1} />
             )}
-            {hubPush && (files[n.id] ?? []).length > 0 && (
-              <div className="mt-2">
-                <PushToHub url={`/api/models/${n.id}/hub`} what="model" />
-              </div>
-            )}
-          </article>
-          {n.children.length > 0 && (
-            <ModelTree nodes={n.children} files={files} sizes={sizes} projects={projects} canPromote={canPromote} hubPush={hubPush} depth={depth + 1} />
-          )}
-        </li>
-      ))}
+          </li>
+        );
+      })}
     </ul>
   );
 }

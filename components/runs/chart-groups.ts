@@ -204,8 +204,9 @@ const MARGIN_NOTE =
 
 function deriveObjective(byName: Map<string, { raw: string; series: Series }>, config?: Record<string, unknown> | null) {
   const find = (names: string[]) => names.map((n) => byName.get(n)?.series).find(Boolean);
-  const score = find(CHART_GROUPS.score.lines[0].names);
-  const kl = find(CHART_GROUPS.kl.lines[0].names);
+  // Both groups are written out above with at least one line.
+  const score = find(CHART_GROUPS.score.lines[0]!.names);
+  const kl = find(CHART_GROUPS.kl.lines[0]!.names);
   const betaSeries = find(BETA_METRICS);
   if (betaSeries) return deriveSeries([score, kl, betaSeries], (s, k, b) => s - b * k);
   const beta = betaFromConfig(config);

@@ -6,9 +6,9 @@ const PALETTE = ["#6366f1", "#f59e0b", "#10b981", "#ef4444", "#0ea5e9", "#d946ef
 export function lineStyles(labels: string[]): { color: string; dashed: boolean }[] {
   const keys: string[] = [];
   return labels.map((label) => {
-    const m = /^([AB]) · (.*)$/.exec(label);
-    const key = m ? m[2] : label;
+    const [, run, metric] = /^([AB]) · (.*)$/.exec(label) ?? [];
+    const key = metric ?? label;
     if (!keys.includes(key)) keys.push(key);
-    return { color: PALETTE[keys.indexOf(key) % PALETTE.length], dashed: m?.[1] === "B" };
+    return { color: PALETTE[keys.indexOf(key) % PALETTE.length]!, dashed: run === "B" }; // index is modulo the length
   });
 }

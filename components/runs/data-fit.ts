@@ -25,8 +25,8 @@ export type DataFitRow = { name: string; label: string; value: number };
 export function dataFitRows(series: SeriesMap): DataFitRow[] {
   const rows: DataFitRow[] = [];
   for (const m of DATA_FIT_METRICS) {
-    const s = series[m.name];
-    if (s?.values.length) rows.push({ name: m.name, label: m.label, value: s.values[s.values.length - 1] });
+    const value = series[m.name]?.values.at(-1);
+    if (value !== undefined) rows.push({ name: m.name, label: m.label, value });
   }
   return rows;
 }

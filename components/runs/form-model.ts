@@ -78,7 +78,10 @@ export function defaultValues(kind: RunKind, size: ModelSize): FormValues {
  */
 export function rescaleValues(kind: RunKind, size: ModelSize, current: FormValues, touched: Set<string>): FormValues {
   const next = defaultValues(kind, size);
-  for (const name of touched) if (name in next && name in current) next[name] = current[name];
+  for (const name of touched) {
+    const value = current[name];
+    if (name in next && value !== undefined) next[name] = value;
+  }
   return next;
 }
 
@@ -209,8 +212,8 @@ const lowerFirst = (s: string) => s.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerC
 
 /** Which field a one-sentence refusal from createRun is about, if it says. */
 function fieldOfMessage(message: string, configNames: string[]): string | undefined {
-  const hyper = /hyperparameter "?([A-Za-z]\w*)/.exec(message);
-  if (hyper && configNames.includes(hyper[1])) return hyper[1];
+  const hyper = /hyperparameter "?([A-Za-z]\w*)/.exec(message)?.[1];
+  if (hyper !== undefined && configNames.includes(hyper)) return hyper;
   if (/reference/i.test(message)) return "refId";
   if (/reward model/i.test(message) && !/checkpoint a |starts from/i.test(message)) return "rewardId";
   if (/checkpoint/i.test(message)) return "baseId";

@@ -54,10 +54,10 @@ function options(labels: string[], width: number, height: number, dark: boolean,
       { label: xLabel },
       ...labels.map((label, i) => ({
         label,
-        stroke: styles[i].color,
+        stroke: styles[i]!.color, // one style per label
         width: 2,
         spanGaps: true,
-        dash: styles[i].dashed ? [6, 4] : undefined,
+        dash: styles[i]!.dashed ? [6, 4] : undefined,
         points: { show: false },
       })),
     ],
@@ -174,7 +174,7 @@ function SummaryTable({ title, lines, xLabel }: { title: string; lines: ChartLin
                 <span
                   aria-hidden="true"
                   className="mr-1 inline-block h-0 w-4 align-middle"
-                  style={{ borderTop: `3px ${styles[i].dashed ? "dashed" : "solid"} ${styles[i].color}` }}
+                  style={{ borderTop: `3px ${styles[i]?.dashed ? "dashed" : "solid"} ${styles[i]?.color}` }}
                 />
                 {l.label}
               </th>

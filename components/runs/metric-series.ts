@@ -30,7 +30,8 @@ function lowerBound(steps: number[], step: number): number {
   let hi = steps.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (steps[mid] < step) lo = mid + 1;
+    if (steps[mid]! < step)
+      lo = mid + 1; // lo <= mid < hi <= steps.length
     else hi = mid;
   }
   return lo;
@@ -48,7 +49,7 @@ export function mergeMetrics(prev: SeriesMap, points: MetricPoint[]): SeriesMap 
   for (const p of points) {
     if (!Number.isFinite(p.step)) continue;
     let s = next[p.name];
-    if (!copied.has(p.name)) {
+    if (s === undefined || !copied.has(p.name)) {
       s = s ? { ...s, steps: s.steps.slice(), values: s.values.slice() } : { steps: [], values: [] };
       next[p.name] = s;
       copied.add(p.name);
@@ -58,8 +59,8 @@ export function mergeMetrics(prev: SeriesMap, points: MetricPoint[]): SeriesMap 
       s.nonFinite = [...(s.nonFinite ?? []), p.step];
       continue;
     }
-    const n = s.steps.length;
-    if (n === 0 || s.steps[n - 1] < p.step) {
+    const last = s.steps.at(-1);
+    if (last === undefined || last < p.step) {
       s.steps.push(p.step);
       s.values.push(p.value);
       continue;
@@ -82,7 +83,7 @@ export function alignSeries(list: (Series | undefined)[]): AlignedData {
   const index = new Map(xs.map((x, i) => [x, i]));
   const ys = list.map((s) => {
     const y: (number | null)[] = new Array(xs.length).fill(null);
-    if (s) s.steps.forEach((x, i) => (y[index.get(x)!] = s.values[i]));
+    if (s) s.steps.forEach((x, i) => (y[index.get(x)!] = s.values[i] ?? null));
     return y;
   });
   return [xs, ...ys];
@@ -90,8 +91,9 @@ export function alignSeries(list: (Series | undefined)[]): AlignedData {
 
 /** The last point of a series, for the text summary next to a chart. */
 function lastPoint(s: Series | undefined): { step: number; value: number } | undefined {
-  if (!s || s.steps.length === 0) return undefined;
-  return { step: s.steps[s.steps.length - 1], value: s.values[s.values.length - 1] };
+  const step = s?.steps.at(-1);
+  const value = s?.values.at(-1);
+  return step === undefined || value === undefined ? undefined : { step, value };
 }
 
 /** min, max and last of a series, or undefined when it is empty. */

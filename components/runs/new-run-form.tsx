@@ -279,7 +279,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
             <Row
               id="run-baseId"
               label="Starting checkpoint"
-              help={`${/^(SFT|[aeiou])/i.test(ARTIFACT_LABEL[info.baseKinds[0]]) ? "An" : "A"} ${info.baseKinds.map((k) => ARTIFACT_LABEL[k]).join(" or ")} checkpoint.`}
+              help={`${/^(SFT|[aeiou])/i.test(info.baseKinds.map((k) => ARTIFACT_LABEL[k])[0] ?? "") ? "An" : "A"} ${info.baseKinds.map((k) => ARTIFACT_LABEL[k]).join(" or ")} checkpoint.`}
               error={errors.baseId}
             >
               <select

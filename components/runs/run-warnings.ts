@@ -31,13 +31,17 @@ export function runWarnings(kind: string, series: SeriesMap): RunWarning[] {
         detail: `Held-out accuracy is ${formatValue(last)}, below chance (0.5): the model scores the rejected answer higher more often than the chosen one.`,
       });
   }
-  const broken = Object.entries(series).filter(([, s]) => s.nonFinite?.length);
-  if (broken.length) {
-    const [raw, s] = broken.sort((a, b) => a[1].nonFinite![0] - b[1].nonFinite![0])[0];
+  const firstBad = (s: Series) => s.nonFinite?.[0] ?? Infinity;
+  const broken = Object.entries(series)
+    .filter(([, s]) => s.nonFinite?.length)
+    .sort((a, b) => firstBad(a[1]) - firstBad(b[1]));
+  const [worst] = broken;
+  if (worst) {
+    const [raw, s] = worst;
     out.push({
       id: "not-finite",
       title: "Diverged",
-      detail: `${metricInfo(raw).label} became NaN or infinite at ${kind === "ppo" ? "iteration" : "step"} ${s.nonFinite![0]}${broken.length > 1 ? ` (and ${broken.length - 1} other metric${broken.length > 2 ? "s" : ""})` : ""}.`,
+      detail: `${metricInfo(raw).label} became NaN or infinite at ${kind === "ppo" ? "iteration" : "step"} ${firstBad(s)}${broken.length > 1 ? ` (and ${broken.length - 1} other metric${broken.length > 2 ? "s" : ""})` : ""}.`,
     });
   }
   const loss = find(series, LOSSES[kind] ?? []);
