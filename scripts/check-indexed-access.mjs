@@ -35,11 +35,7 @@ if (r.status !== 0 && diagnostics.length === 0) {
 }
 if (kept.length > 0) {
   for (const d of kept) console.log(d.join("\n"));
-  console.log(
-    `\n${kept.length} unchecked-index error(s) in app/, components/, lib/ (${ignored} elsewhere ignored)`,
-  );
+  console.log(`\n${kept.length} unchecked-index error(s) in app/, components/, lib/ (${ignored} elsewhere ignored)`);
   process.exit(1);
 }
-console.log(
-  `noUncheckedIndexedAccess: app/, components/, lib/ clean (${ignored} error(s) in ml/, bench/, tests/, scripts/ ignored)`,
-);
+console.log(`noUncheckedIndexedAccess: app/, components/, lib/ clean (${ignored} error(s) in ml/, bench/, tests/, scripts/ ignored)`);
