@@ -30,8 +30,8 @@ function lowerBound(steps: number[], step: number): number {
   let hi = steps.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (steps[mid]! < step)
-      lo = mid + 1; // lo <= mid < hi <= steps.length
+    // lo <= mid < hi <= steps.length
+    if (steps[mid]! < step) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -43,7 +43,6 @@ export function parsePrompt(row: PromptColumns): ExportPrompt {
   return { messages: JSON.parse(row.messages) as Message[], format: row.format as PromptFormat };
 }
 
-/** Positions of a ranking to keep after the flag and source filters. */
 /** xs[i] from a stored label, or a clear error when the stored JSON does not match itself. */
 function storedAt<T>(xs: readonly T[], i: number, what: string): T {
   const x = xs[i];
@@ -51,6 +50,7 @@ function storedAt<T>(xs: readonly T[], i: number, what: string): T {
   return x;
 }
 
+/** Positions of a ranking to keep after the flag and source filters. */
 function keptPositions(answers: AnswerJson[], f: CreateExportInput): number[] {
   const flags = new Set(f.excludeFlags);
   const sources = new Set(f.sourceModels);

@@ -28,7 +28,8 @@ export async function addGeneratedRankingTask(
   prompt: { id: string; contentHash: string },
   answers: GeneratedAnswer[],
 ): Promise<string | null> {
-  const texts = answers.map((a) => storableText(a.text));
+  const stored = answers.map((a) => ({ a, text: storableText(a.text) }));
+  const texts = stored.map((s) => s.text);
   const taskId = crypto.randomUUID();
   return db.$transaction(async (tx) => {
     const created = await tx.task.createManyAndReturn({
@@ -46,7 +47,7 @@ export async function addGeneratedRankingTask(
       select: { id: true },
     });
     if (created.length === 0) return null;
-    const completions = answers.map((a, position) => ({ id: crypto.randomUUID(), position, a, text: storableText(a.text) }));
+    const completions = stored.map(({ a, text }, position) => ({ id: crypto.randomUUID(), position, a, text }));
     await tx.completion.createMany({
       data: completions.map((c) => ({
         id: c.id,

@@ -212,7 +212,8 @@ export function reliabilityMatrix(rankings: readonly LabeledRanking[]): Reliabil
   for (const r of rankings) {
     for (const [pos, rank] of averageRanks(r.tiers)) {
       const unit = `${r.taskId}#${pos}`;
-      let row = values[unitIndex.get(unit) ?? -1];
+      const u = unitIndex.get(unit);
+      let row = u === undefined ? undefined : values[u];
       if (row === undefined) {
         row = new Array<number | null>(coders.length).fill(null);
         unitIndex.set(unit, values.length);
