@@ -41,7 +41,15 @@ export const ENV = {
   NEXTAUTH_URL: v(url.optional(), ["start", "web"], "the app's public URL"),
   PORT: v(positiveInt("a port number").default(3000), ["start", "web"], "where the app listens"),
   HOST: v(z.string().min(1).default("127.0.0.1"), ["start", "web"], "the address the app listens on"),
-  ADMIN_EMAIL: v(z.email({ error: "must be an email address" }).optional(), ["start"], "the first admin"),
+  // An address whose host may have no dot: the default first admin is admin@localhost (lib/bootstrap.ts).
+  ADMIN_EMAIL: v(
+    z
+      .string()
+      .regex(/^[^\s@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, { error: "must be an email address" })
+      .optional(),
+    ["start"],
+    "the first admin",
+  ),
   ADMIN_PASSWORD: v(z.string().min(1).optional(), ["start"], "the first admin's password"),
   SEED_DEMO: v(flag01.default("1"), ["start"], "0 skips the demo project"),
   WORKERS: v(

@@ -33,6 +33,13 @@ describe("the environment table", () => {
     expect(() => checkEnv("web", { EXPORT_CONCURRENCY: "zero" })).toThrow("EXPORT_CONCURRENCY");
   });
 
+  it("takes the documented first-admin address, admin@localhost, when it is set explicitly", () => {
+    expect(envVar("ADMIN_EMAIL", { ADMIN_EMAIL: "admin@localhost" })).toBe("admin@localhost");
+    expect(envVar("ADMIN_EMAIL", { ADMIN_EMAIL: "lead@lab.example" })).toBe("lead@lab.example");
+    expect(() => envVar("ADMIN_EMAIL", { ADMIN_EMAIL: "admin" })).toThrow("ADMIN_EMAIL must be an email address");
+    expect(() => envVar("ADMIN_EMAIL", { ADMIN_EMAIL: "a b@localhost" })).toThrow("ADMIN_EMAIL must be an email address");
+  });
+
   it("is the only place the app reads variables", () => {
     // lib/env.ts is the table; child-env.ts passes variables on by name; client-ip.ts reads TRUST_PROXY, checked by the table with the same parser (lib/http/trust-proxy.ts);
     // the GPU setup tools run before the app exists. ml/ reads only ML_ENV's knobs (it never imports lib/).
