@@ -1,20 +1,12 @@
-import Link from "next/link";
 import type { QueueRow } from "@/lib/review/queue";
 import { Card } from "../ui/card";
 import { DataTable, type Column } from "../ui/data-table";
+import { promptColumn } from "./prompt-column";
 
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(0)}%`);
 
 const COLUMNS: Column<QueueRow>[] = [
-  {
-    header: "Prompt",
-    className: "max-w-md truncate",
-    cell: (r) => (
-      <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-        {r.prompt || "(empty prompt)"}
-      </Link>
-    ),
-  },
+  promptColumn<QueueRow>(),
   { header: "Project", cell: (r) => r.projectName },
   { header: "Rankings", className: "tabular-nums", cell: (r) => r.rankings },
   { header: "Reports", className: "tabular-nums", cell: (r) => r.reports },

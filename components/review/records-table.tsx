@@ -1,13 +1,13 @@
 "use client";
 
 // The records page's results: pick tasks, then re-queue or discard them in bulk with a reason.
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { RecordRow } from "@/lib/review/records";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { DataTable, type Column } from "../ui/data-table";
+import { promptColumn } from "./prompt-column";
 import { fetchJson } from "../ui/fetch-json";
 import { ErrorText, Field } from "../ui/field";
 
@@ -26,15 +26,7 @@ function status(r: RecordRow): string {
 }
 
 const COLUMNS: Column<RecordRow>[] = [
-  {
-    header: "Prompt",
-    className: "max-w-md truncate",
-    cell: (r) => (
-      <Link href={`/review/tasks/${r.taskId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-        {r.prompt || "(empty prompt)"}
-      </Link>
-    ),
-  },
+  promptColumn<RecordRow>(),
   { header: "Project", cell: (r) => r.projectName },
   { header: "Kind", cell: (r) => r.kind },
   { header: "Status", cell: (r) => status(r) },
