@@ -76,7 +76,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
   const all = [...data.train, ...data.val];
   const T = Math.min(dc.seqLen || model.nCtx, Math.max(...all.flatMap((g) => g.seqs.map((s) => s.length))));
   const shape = batchShape(all, dc.batchSize, T);
-  const steps = stepsFor(data.train, dc.batchSize, dc.epochs);
+  const steps = dc.maxSteps || stepsFor(data.train, dc.batchSize, dc.epochs);
   const mean = dc.lossType === 'ipo'; // IPO compares per-token mean log-probs (TRL)
   const lossOpts = { lossType: dc.lossType, beta: dc.beta, labelSmoothing: dc.labelSmoothing, margin: dc.margin };
   const bodyNames = gptTensorShapes(model).map(([n]) => n);
