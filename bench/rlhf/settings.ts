@@ -85,8 +85,10 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
       groupSize: 4,
       bestOfN: 16,
       dpo: { beta: 0.5, maxLr: 2e-4, epochs: 2, batchSize: 8 },
-      // a 4.8M-parameter policy, 7.2M-parameter reward and value models (the bench's: 0.37M and 0.70M)
-      memoryProbe: { nEmbd: 256, nLayer: 6, nHead: 4, rolloutBatch: 16 },
+      // a 10.8M-parameter policy, 16.1M-parameter reward and value models (the bench's: 0.37M and 0.70M). --quick seed 1,
+      // load 22-27: at 256 wide (4.8M, 7.2M) RLOO/PPO above start was 0.700 (330/471 MB) with ~200 MB of each child not
+      // model state, as much as the models; at 384 wide 0.630 (644/1022 MB), total 0.664, model state 0.521
+      memoryProbe: { nEmbd: 384, nLayer: 6, nHead: 4, rolloutBatch: 16 },
     },
     evalPrompts: q(400, 100),
     temperature: 1,
