@@ -126,7 +126,8 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
 
   let { exportId } = await checkDataset(input.kind, project.id, input.dataset);
   const name = input.name || `${info.label} ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
-  if (input.dataset && "projectLabelsNow" in input.dataset) exportId = await snapshotProjectLabels(user, input.kind, project.id, name);
+  if (input.dataset && "projectLabelsNow" in input.dataset)
+    exportId = await snapshotProjectLabels(user, input.kind, project.id, name, input.dataset.importedLabels);
 
   const generate = input.kind === "generate" ? generateRequestSchema.parse(input.request ?? {}) : undefined;
   if (generate?.source.kind === "openai") {
