@@ -38,7 +38,7 @@ import path from 'node:path';
 import { runCompare } from './rlhf/compare';
 import { runCompareSeeds } from './rlhf/compare-seeds';
 import { evaluateStage } from './rlhf/evaluation-stage';
-import { sharedStages, stageRunner } from './rlhf/pipeline';
+import { claimSharedDir, sharedStages, stageRunner } from './rlhf/pipeline';
 import { report } from './rlhf/report';
 import { runSeeds } from './rlhf/seeds';
 import { benchSettings, withOverrides } from './rlhf/settings';
@@ -64,6 +64,7 @@ if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-n
 const overrides = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
 const s = withOverrides(benchSettings(seed, flag('--quick')), overrides);
 const stopAfter = value('--stop-after');
+if (value('--from') !== undefined) claimSharedDir(value('--from')!, s, { kept: true }); // a stale folder refused before any folder is made
 const reuse = value('--dir');
 const dir = reuse ?? mkdtempSync(path.join(tmpdir(), `rlhf-bench-${seed}-`));
 mkdirSync(dir, { recursive: true });
