@@ -94,7 +94,7 @@ async function nextTaskInSteps(
 }
 
 /** Locks a task row for the rest of the transaction. A task of a project the user is not a member of is not found. */
-export async function lockTask(c: SqlClient, taskId: string, user: SessionUser): Promise<LockedTask> {
+async function lockTask(c: SqlClient, taskId: string, user: SessionUser): Promise<LockedTask> {
   return visible(await run<LockedTask>(c, LOCK_TASK, [taskId, user.id]), user);
 }
 
