@@ -11,20 +11,23 @@ import { PRESETS, type GPTConfig } from '../ml/model/config';
 
 export const MEMORY_TOLERANCE = 0.3;
 
-export const CASES: { name: string; model: Partial<GPTConfig>; batchSize: number; seqLen: number; threads: number }[] = [
+export const CASES: { name: string; model: Partial<GPTConfig>; batchSize: number; seqLen: number; threads: number; steps?: number }[] = [
   { name: 'tiny', model: { vocabSize: 512, nCtx: 128, nEmbd: 128, nLayer: 2, nHead: 4 }, batchSize: 4, seqLen: 64, threads: 1 },
   { name: 'weights', model: { vocabSize: 4096, nCtx: 256, nEmbd: 512, nLayer: 8, nHead: 8 }, batchSize: 1, seqLen: 32, threads: 2 },
   { name: 'logits', model: { vocabSize: 8192, nCtx: 256, nEmbd: 128, nLayer: 2, nHead: 4 }, batchSize: 8, seqLen: 256, threads: 2 },
   { name: 'attention', model: { vocabSize: 512, nCtx: 512, nEmbd: 256, nLayer: 8, nHead: 4 }, batchSize: 4, seqLen: 512, threads: 2 },
   { name: 'mixed', model: { vocabSize: 4096, nCtx: 256, nEmbd: 384, nLayer: 6, nHead: 6 }, batchSize: 4, seqLen: 256, threads: 2 },
+  // the largest shape the run form offers: GPT-2 124M at bench:gpt2's batch (8 steps: two engine runs of 4)
+  { name: 'gpt2', model: { ...PRESETS.gpt2, nCtx: 256 }, batchSize: 4, seqLen: 256, threads: 2, steps: 8 },
 ];
 
 const only = process.argv[2]?.split(',');
-const steps = 12;
 const results: Record<string, { memRatio: number; timeRatio: number }> = {};
 for (const c of CASES.filter((x) => !only || only.includes(x.name))) {
   const model = { ...PRESETS.tiny, ...c.model };
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/estimate-child.ts', JSON.stringify({ ...c, model, steps })], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/estimate-child.ts', JSON.stringify({ ...c, model, steps: c.steps ?? 12 })], {
+    encoding: 'utf8',
+  });
   const m = JSON.parse(out.trim().split('\n').pop()!) as { maxRss: number; stepSec: number };
   const e = estimateRun({ kind: 'pretrain', model, batchSize: c.batchSize, seqLen: c.seqLen, threads: c.threads });
   results[c.name] = { memRatio: e.bytes.total / m.maxRss, timeRatio: e.stepSec / m.stepSec };

@@ -104,6 +104,11 @@ function report(events: Event[], wall: number[]) {
   console.log(
     `step (run wall, median) ${[...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)].toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / n / 1000).toFixed(1)} ms in ${counted.length / n} nodes`,
   );
+  const opt = [...byNode].filter(([node]) => node.startsWith('adamw.'));
+  const optUs = opt.reduce((sum, [, b]) => sum + b.us, 0);
+  console.log(
+    `optimizer (AdamW, the adamw.* nodes): ${(optUs / n / 1000).toFixed(2)} ms, ${((100 * optUs) / total).toFixed(1)}% of kernel time, ${opt.length} nodes`,
+  );
   console.log(`\n${'op'.padEnd(26)}${'ms/step'.padStart(9)}${'share'.padStart(8)}${'nodes'.padStart(7)}`);
   for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us)) {
     console.log(`${op.padEnd(26)}${ms(o.us)}${`${((100 * o.us) / total).toFixed(1)}%`.padStart(8)}${String(o.count / n).padStart(7)}`);
@@ -118,6 +123,9 @@ function report(events: Event[], wall: number[]) {
       step_ms: runMs,
       kernels_ms: total / n / 1000,
       nodes: counted.length / n,
+      optimizer_ms: +(optUs / n / 1000).toFixed(3),
+      optimizer_share: +(optUs / total).toFixed(4),
+      optimizer_nodes: opt.length,
       by_op: Object.fromEntries([...byOp].map(([k, v]) => [k, +(v.us / n / 1000).toFixed(3)])),
     }),
   );

@@ -2,7 +2,7 @@
 // model's shape and the run's batch. The constants are measured (bench/estimate.ts prints the
 // figures they come from; ml/README.md gives the formula):
 //
-//   memory = RUNTIME + Σ over the run's models (BYTES_TRAINED · P if trained, BYTES_FROZEN · P if frozen)
+//   memory = RUNTIME + Σ over the run's models (BYTES_TRAINED · P if trained — BYTES_TRAINED_NO_ARENA from 20M — BYTES_FROZEN · P if frozen)
 //            + ACT_BYTES · rows · T · (L · C + V)  +  ATT_BYTES · rows · nh · T² · L   (for each trained model)
 //   (PPO: PPO_BYTES_TRAINED and PPO_BYTES_FROZEN, and the policy step's activations alone)
 //   time   = rows · T · (6 · P + 12 · L · C · T) / (GFLOPS_PER_THREAD · threads)
@@ -14,16 +14,26 @@
 // scalar head instead of the V-wide logits.
 import { paramCount, type GPTConfig } from './config';
 
-// Fitted (least squares) to the peak RSS of five pretraining runs of bench/estimate.ts, from 0.5M
-// to 27M parameters, 32 to 2,048 tokens per step: 215 MB + 101 B/param + 79 B/token-unit + 31 B per
-// attention score; every case within 6 % (2026-12-04, the trainer with 4 steps per engine run).
+// Measured with `npm run bench:estimate` (2026-12-05, load average about 23, after the in-place state update and the
+// trainers' sessions without arena from 20M parameters): peak RSS of five pretraining runs, 0.5M to 27M parameters,
+// 32 to 2,048 tokens per step. With the constants below every case is estimated at 1.04 to 1.12 × its measured peak.
 /** Node, onnxruntime and the app's own code before any model is loaded (bytes). */
 const RUNTIME_BYTES = 220 * 1024 ** 2;
+/** Models of fewer parameters than this train with onnxruntime's CPU memory arena (runtime/config.ts: trainingArena). */
+export const TRAINING_ARENA_MAX_PARAMS = 20e6;
 /**
- * Per trained parameter: about 25 float32 copies — weights, gradients, AdamW's two moments, the
- * state fed to and copied out of onnxruntime-node for a chain of 4 steps, and the JS copies.
+ * Per trained parameter with the arena (small models): about 25 float32 copies — weights, gradients, AdamW's two
+ * moments, the state fed to and copied out of onnxruntime-node for a chain of 4 steps, and what each session's arena
+ * keeps of its largest run (unchanged from the first fit: the small cases still measure 1.04–1.12 × with it).
  */
 const BYTES_TRAINED = 100;
+/**
+ * Per trained parameter without the arena (from 20M parameters; the state written in place): measured 67 B at 27.4M
+ * parameters (2.0 GB peak, 32 tokens per step), against 100 B before those changes. GPT-2 124M's bare training step
+ * (bench:gpt2 --parts train, no trainer around it) peaked at 4.41 GiB, about 20 B per parameter besides its
+ * activations: what the trainer adds (its eval and one-step sessions, the state copies it makes) is the rest.
+ */
+const BYTES_TRAINED_NO_ARENA = 70;
 /** Per frozen parameter (PPO's reference and reward model, generation): the weights in JS and as the session's input, twice. Not fitted: an assumption. */
 const BYTES_FROZEN = 16;
 /**
@@ -71,6 +81,8 @@ export interface Estimate {
   basis: string;
 }
 
+const trainedBytes = (P: number) => (P < TRAINING_ARENA_MAX_PARAMS ? BYTES_TRAINED : BYTES_TRAINED_NO_ARENA);
+
 const actBytes = (m: GPTConfig, rows: number, T: number, withLogits: boolean) =>
   ACT_BYTES * rows * T * (m.nLayer * m.nEmbd + (withLogits ? m.vocabSize : 0)) + ATT_BYTES * rows * m.nHead * T * T * m.nLayer;
 
@@ -89,13 +101,13 @@ export function estimateRun(x: EstimateInput): Estimate {
   switch (x.kind) {
     case 'pretrain':
     case 'sft':
-      weights = BYTES_TRAINED * P;
+      weights = trainedBytes(P) * P;
       activations = actBytes(m, rows, T, true);
       stepFlops = flops(m, P, rows * T, T);
       break;
     case 'reward_model':
       rows *= x.answersPerPrompt ?? 4;
-      weights = BYTES_TRAINED * P;
+      weights = trainedBytes(P) * P;
       activations = actBytes(m, rows, T, false);
       stepFlops = flops(m, P - m.vocabSize * m.nEmbd, rows * T, T);
       break;
@@ -108,7 +120,7 @@ export function estimateRun(x: EstimateInput): Estimate {
     case 'dpo':
       // policy trained, reference frozen; every answer of each ranking through the LM head
       rows *= x.answersPerPrompt ?? 4;
-      weights = BYTES_TRAINED * P + BYTES_FROZEN * P;
+      weights = trainedBytes(P) * P + BYTES_FROZEN * P;
       activations = actBytes(m, rows, T, true);
       stepFlops = flops(m, P, rows * T, T);
       break;

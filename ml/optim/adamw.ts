@@ -38,6 +38,10 @@ interface Slot {
  * and `m.<p>`, `v.<p>` per parameter; returns outputs `next.<p>`, `next.m.<p>`, `next.v.<p>` and `grad_norm`.
  */
 export function adamw(g: Graph, params: readonly Value[], grads: readonly Value[], o: AdamWOptions = {}): Record<string, Value> {
+  return g.scope('adamw', () => update(g, params, grads, o)); // node names 'adamw.*' (bench:ml-profile sums them)
+}
+
+function update(g: Graph, params: readonly Value[], grads: readonly Value[], o: AdamWOptions): Record<string, Value> {
   const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, maxGradNorm } = o;
   const dtype = g.dtype;
   const lr = g.input('lr', dtype, []);

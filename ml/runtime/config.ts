@@ -3,6 +3,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { checkDevice, CUDA_MISSING, parseDevice } from './device';
 import { EngineError, type Provider } from './errors';
+import { TRAINING_ARENA_MAX_PARAMS } from '../model/estimate';
 
 export { CUDA_MISSING, EngineError, type Provider };
 
@@ -47,7 +48,7 @@ export interface RuntimeConfig {
  * each run allocates and faults in its working set again), while its arena holds little.
  */
 export function trainingArena(params: number): boolean {
-  return params < 20e6;
+  return params < TRAINING_ARENA_MAX_PARAMS;
 }
 
 /** Whether `name` is a device setting parseDevice accepts (config checks name the field themselves). */

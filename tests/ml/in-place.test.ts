@@ -37,8 +37,8 @@ function mlpStep(maxGradNorm?: number): BuiltModel {
 
 describe('state updated in place', () => {
   it('with gradient clipping every weight and moment is written in place (every update waits for the global norm)', () => {
-    // b2 is not decayed: its update b2 − u reads and writes it in one node, so it keeps two buffers
-    expect(mlpStep(1).inPlace?.sort()).toEqual(['m.b2', 'm.w1', 'm.w2', 'v.b2', 'v.w1', 'v.w2', 'w1', 'w2']);
+    // b2 is not decayed: its update b2 − u reads and writes it in one elementwise node, index by index
+    expect(mlpStep(1).inPlace?.sort()).toEqual(['b2', 'm.b2', 'm.w1', 'm.w2', 'v.b2', 'v.w1', 'v.w2', 'w1', 'w2']);
   });
 
   it('without clipping a weight that a backward product reads keeps two buffers: its update need not wait for dX = dY·Wᵀ', () => {
@@ -48,10 +48,27 @@ describe('state updated in place', () => {
     expect(names).toContain('m.w2');
   });
 
-  it('an output computed by the node that reads the same state (next.c = c + x) is double-buffered', () => {
+  it('the node that writes next.c may read c only index by index: c + x in place, a cumulative sum of c not', () => {
     const g = new Graph();
     const c = g.param('c', [4]);
-    expect(g.toModel({ outputs: { 'next.c': g.add(c, g.input('x', 'float32', [4])) } }).inPlace).toBeUndefined();
+    const x = g.input('x', 'float32', [4]);
+    expect(g.toModel({ outputs: { 'next.c': g.add(c, x) } }).inPlace).toEqual(['c']);
+    expect(g.toModel({ outputs: { 'next.c': g.cumsum(c, 0) } }).inPlace).toBeUndefined();
+    expect(g.toModel({ outputs: { 'next.c': g.add(g.reshape(c, [2, 2]), g.reshape(x, [2, 2])) } }).inPlace).toEqual(['c']); // through an alias
+  });
+
+  it('a reader of a reshape of the state (the same buffer on the CPU) counts as a reader of the state', () => {
+    const g = new Graph();
+    const c = g.param('c', [4]);
+    const x = g.input('x', 'float32', [4]);
+    const view = g.reshape(c, [2, 2]);
+    const scale = g.reduceSum(view); // read before the update (its input)
+    const metric = g.reduceMax(view); // reads c's buffer through the reshape, and nothing orders it before the update
+    expect(g.toModel({ outputs: { 'next.c': g.mul(x, scale), metric } }).inPlace).toBeUndefined();
+    // every reader of the view ordered before the update: in place
+    expect(g.toModel({ outputs: { 'next.c': g.mul(g.mul(x, scale), metric), metric } }).inPlace).toEqual(['c']);
+    // the reshape itself an output: c's buffer leaves the model
+    expect(g.toModel({ outputs: { 'next.c': g.mul(x, 3), view: g.reshape(c, [2, 2]) } }).inPlace).toBeUndefined();
   });
 
   describe('a GPT training step (2 threads)', () => {
