@@ -10,7 +10,7 @@ export { Value, type BuiltModel, type GraphOptions, type Init, type Node, type O
 export { ShapeError, type Shape } from './graph/shape';
 
 export { grad, GradError } from './autodiff/grad';
-export { RULES, type GradRule } from './autodiff/rules';
+export { RULES, type GradContext, type GradRule } from './autodiff/rules';
 export { unbroadcast } from './autodiff/unbroadcast';
 
 export { adamw, initAdamWState, momentNames, type AdamWOptions } from './optim/adamw';

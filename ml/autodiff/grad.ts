@@ -35,6 +35,10 @@ export function grad(g: Graph, loss: Value, wrt: readonly Value[]): Value[] {
     }
   }
 
+  // who reads each value on the tape (rules that rewrite a product with its consumer's gradient ask)
+  const readers = new Map<Value, Node[]>();
+  for (const n of tape) for (const x of n.inputs) if (x) readers.set(x, [...(readers.get(x) ?? []), n]);
+
   // reverse: accumulate gradient contributions per value
   const contributions = new Map<Value, Value[]>([[loss, [g.scalar(1, loss.dtype)]]]);
   const total = (v: Value): Value | undefined => {
@@ -53,7 +57,7 @@ export function grad(g: Graph, loss: Value, wrt: readonly Value[]): Value[] {
     const entry = RULES[node.opType];
     if (!entry?.grad) throw new GradError(`no gradient rule for ${node.opType} (node ${node.name})`);
     const dys = node.outputs.map((o) => total(o) ?? g.zeros(o.shape, o.dtype));
-    const thunks = entry.grad(g, node, dys);
+    const thunks = entry.grad(g, node, dys, { readers: (v) => readers.get(v) ?? [], gradOf: (v) => total(v) });
     node.inputs.forEach((x, i) => {
       if (!wanted[i]) return;
       const thunk = thunks[i];

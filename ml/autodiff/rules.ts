@@ -15,7 +15,15 @@ import { unbroadcast } from './unbroadcast';
  * its own contribution, e.g. scattering into it instead of into zeros.
  */
 type Thunk = ((sofar?: Value) => Value) | undefined;
-export type GradRule = (g: Graph, node: Node, dy: Value[]) => Thunk[];
+/**
+ * What a rule may ask about the rest of the tape: the nodes that read a value, and a value's
+ * gradient when it is already complete (a later node's output: the reverse pass has been there).
+ */
+export interface GradContext {
+  readers: (v: Value) => readonly Node[];
+  gradOf: (v: Value) => Value | undefined;
+}
+export type GradRule = (g: Graph, node: Node, dy: Value[], ctx: GradContext) => Thunk[];
 export interface GradEntry {
   /** Input positions that are not differentiable (indices, conditions, shapes, bounds). */
   nondiff?: number[];
@@ -117,19 +125,7 @@ export const RULES: Record<OpType, GradEntry> = {
   Sigmoid: { grad: (g, { outputs: [y] }, [dy]) => [() => g.mul(dy, g.mul(y, g.sub(1, y)))] }, // dX = dY·Y·(1 − Y)
   Abs: { grad: (g, { inputs: [x] }, [dy]) => [() => g.mul(dy, g.sign(x))] }, // dX = dY·sign(X)
   Relu: { grad: (g, { inputs: [x] }, [dy]) => [() => g.where(g.greater(x, 0), dy, 0)] }, // dX = dY·[X > 0]
-  // Y = X·s, s = σ(2u), u = k(X + cX³):  dX = dY·(s + (Y − Y·s)·2k(1 + 3cX²))
-  // (float64 recomputes Y as X·s: onnxruntime's Gelu output is accurate to ~1e-8 only; float32 reuses it)
-  Gelu: {
-    grad: (g, { inputs: [x], outputs: [y] }, [dy]) => [
-      () => {
-        const x2 = g.mul(x, x);
-        const s = g.sigmoid(g.mul(x, g.add(g.mul(x2, 2 * GELU_K * GELU_C), 2 * GELU_K)));
-        const xs = x.dtype === 'float32' ? y : g.mul(x, s);
-        const du = g.add(g.mul(x2, 6 * GELU_K * GELU_C), 2 * GELU_K);
-        return g.mul(dy, g.add(s, g.mul(g.sub(xs, g.mul(xs, s)), du)));
-      },
-    ],
-  },
+  Gelu: { grad: (g, n, dy, ctx) => geluGrad(g, n, dy, ctx) }, // tanh form, on row blocks: geluGrad below
 
   // ---- linear algebra ----
   // dA = dY·Bᵀ, dB = Aᵀ·dY (a 2-D B is a weight: both become one Gemm on flattened rows)
@@ -143,7 +139,20 @@ export const RULES: Record<OpType, GradEntry> = {
           () => g.gemm(g.reshape(a, [-1, k]), dyRows(), undefined, { transA: true }),
         ];
       }
-      return [() => unbroadcast(g, g.matmul(dy, g.mT(b)), a.sizes), () => unbroadcast(g, g.matmul(g.mT(a), dy), b.sizes)];
+      return [() => unbroadcast(g, g.fusedMatMul(dy, b, { transB: true }), a.sizes), () => unbroadcast(g, g.fusedMatMul(a, dy, { transA: true }), b.sizes)];
+    },
+  },
+  // Y = α·op(A)·op(B) (batched):  d op(A) = α·dY·op(B)ᵀ,  d op(B) = α·op(A)ᵀ·dY, each one FusedMatMul again
+  FusedMatMul: {
+    grad: (g, n, [dy]) => {
+      const [a, b] = n.inputs;
+      const tA = attrInt(n, 'transA') === 1;
+      const tB = attrInt(n, 'transB') === 1;
+      const alpha = attrFloat(n, 'alpha', 1);
+      return [
+        () => unbroadcast(g, tA ? g.fusedMatMul(b, dy, { transA: tB, transB: true, alpha }) : g.fusedMatMul(dy, b, { transB: !tB, alpha }), a.sizes),
+        () => unbroadcast(g, tB ? g.fusedMatMul(dy, a, { transA: true, transB: tA, alpha }) : g.fusedMatMul(a, dy, { transA: !tA, alpha }), b.sizes),
+      ];
     },
   },
   // Y = α·op(A)·op(B) + β·C:  d op(A) = α·dY·op(B)ᵀ,  d op(B) = α·op(A)ᵀ·dY,  dC = β·dY
@@ -196,12 +205,12 @@ export const RULES: Record<OpType, GradEntry> = {
       },
     ],
   },
-  // dX = Y·(dY − Σ dY·Y)
+  // dX = Y·(dY − Σ dY·Y); Σ dY·Y over (…, T, T) is Σ dO·O over (…, T, hs) when Y's one reader is O = Y·V (attention)
   Softmax: {
-    grad: (g, n, [dy]) => {
+    grad: (g, n, [dy], ctx) => {
       const y = n.outputs[0];
       const axis = attrInt(n, 'axis', -1);
-      return [() => g.mul(y, g.sub(dy, g.reduceSum(g.mul(dy, y), [axis], { keepdims: true })))];
+      return [() => g.mul(y, g.sub(dy, productRowDot(g, y, axis, ctx) ?? g.reduceSum(g.mul(dy, y), [axis], { keepdims: true })))];
     },
   },
   // dX = dY − exp(Y)·Σ dY
@@ -226,31 +235,44 @@ export const RULES: Record<OpType, GradEntry> = {
       },
     ],
   },
-  // x̂ = (X − μ)·r, r = 1/√(σ² + ε):  dX = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dY·W;  dW = Σ dY·x̂;  dB = Σ dY
+  // x̂ = (X − μ)·r, r = 1/√(σ² + ε):  dX = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dY·W;  dW = Σ dY·x̂;  dB = Σ dY.
+  // On row blocks above ROW_BLOCK_ELEMENTS (each block's dW and dB summed after). mean(dx̂·x̂) is not taken as
+  // (dY·x̂)·W/C: onnxruntime's matrix-vector product gives bits that depend on the thread count
   LayerNormalization: {
     grad: (g, n, [dy]) => {
       const [x, w, b] = n.inputs;
       const eps = attrFloat(n, 'epsilon', 1e-5);
-      const stats = once(() => {
+      const all = once(() => {
+        let mean: Value, r: Value;
         if (n.outputs.length === 3) {
-          const [, mean, r] = n.outputs; // saved by the forward kernel (float32 graphs)
-          return { xhat: g.mul(g.sub(x, mean), r), r };
+          [, mean, r] = n.outputs; // saved by the forward kernel (float32 graphs)
+        } else {
+          mean = g.reduceMean(x, [-1], { keepdims: true });
+          const xc = g.sub(x, mean);
+          r = g.div(1, g.sqrt(g.add(g.reduceMean(g.mul(xc, xc), [-1], { keepdims: true }), eps))); // (..., 1)
         }
-        const xc = g.sub(x, g.reduceMean(x, [-1], { keepdims: true }));
-        const r = g.div(1, g.sqrt(g.add(g.reduceMean(g.mul(xc, xc), [-1], { keepdims: true }), eps))); // (..., 1)
-        return { xhat: g.mul(xc, r), r };
-      });
-      const xhat = () => stats().xhat;
-      const r = () => stats().r;
-      return [
-        () => {
+        const parts = rowBlocks(g, [x, dy, mean, r]).map(([x, dy, mean, r]) => {
+          const xhat = g.mul(g.sub(x, mean), r);
+          const dyXhat = g.mul(dy, xhat);
           const dxhat = g.mul(dy, w);
-          const mean = (v: Value) => g.reduceMean(v, [-1], { keepdims: true });
-          return g.mul(r(), g.sub(g.sub(dxhat, mean(dxhat)), g.mul(xhat(), mean(g.mul(dxhat, xhat())))));
-        },
-        () => unbroadcast(g, g.mul(dy, xhat()), w.sizes),
-        () => unbroadcast(g, dy, b.sizes),
-      ];
+          const meanDxhat = g.reduceMean(dxhat, [-1], { keepdims: true }); // (..., 1)
+          const meanDxhatXhat = g.reduceMean(g.mul(dxhat, xhat), [-1], { keepdims: true }); // (..., 1)
+          const dx = g.mul(r, g.sub(g.sub(dxhat, meanDxhat), g.mul(xhat, meanDxhatXhat)));
+          return { dx, dw: unbroadcast(g, dyXhat, w.sizes), db: unbroadcast(g, dy, b.sizes) };
+        });
+        return {
+          dx: g.reshape(
+            g.concat(
+              parts.map((p) => p.dx),
+              0,
+            ),
+            x.sizes,
+          ),
+          dw: g.sum(parts.map((p) => p.dw)),
+          db: g.sum(parts.map((p) => p.db)),
+        };
+      });
+      return [() => all().dx, () => all().dw, () => all().db];
     },
   },
 
@@ -385,6 +407,72 @@ export const RULES: Record<OpType, GradEntry> = {
     },
   },
 };
+
+/**
+ * Gelu's gradient. Y = X·s, s = σ(2u), u = k(X + cX³):  dX = dY·(s + (Y − Y·s)·2k(1 + 3cX²))
+ * (float64 recomputes Y as X·s: onnxruntime's Gelu output is accurate to ~1e-8 only; float32 reuses it).
+ * Twelve elementwise passes, run on row blocks that stay in cache (rowBlocks).
+ */
+const geluGrad: GradRule = (g, { inputs: [x], outputs: [y] }, [dy]) => [
+  () => {
+    const blocks = rowBlocks(g, [x, y, dy]).map(([x, y, dy]) => {
+      const x2 = g.mul(x, x);
+      const s = g.sigmoid(g.mul(x, g.add(g.mul(x2, 2 * GELU_K * GELU_C), 2 * GELU_K)));
+      const xs = x.dtype === 'float32' ? y : g.mul(x, s);
+      const du = g.add(g.mul(x2, 6 * GELU_K * GELU_C), 2 * GELU_K);
+      return g.mul(dy, g.add(s, g.mul(g.sub(xs, g.mul(xs, s)), du)));
+    });
+    return g.reshape(g.concat(blocks, 0), x.sizes);
+  },
+];
+
+/**
+ * Elements in one row block of a chained elementwise gradient (4 MiB of float32): see rowBlocks.
+ * @public tests build a tensor above it.
+ */
+export const ROW_BLOCK_ELEMENTS = 1 << 20;
+
+/**
+ * Tensors with the same rows (all axes but the last) cut into blocks of rows, each (rows, cols)
+ * with its own cols; a chain of elementwise ops run per block, the results concatenated, writes
+ * and reads each block's intermediates while they are in cache, where a chain over the whole
+ * tensor sends every pass through memory (GPT-2's (N, 4C) GELU gradient: 12.6 MB a pass).
+ * onnxruntime runs one block's chain before the next (its default order is depth-first from the
+ * outputs). Up to ROW_BLOCK_ELEMENTS in the first tensor, one block: the tensors as they are.
+ */
+function rowBlocks(g: Graph, xs: Value[]): Value[][] {
+  const x = xs[0];
+  const cols = x.rank === 0 ? 1 : x.sizes[x.rank - 1];
+  const rows = x.size / cols;
+  const blocks = Math.min(rows, Math.ceil(x.size / ROW_BLOCK_ELEMENTS));
+  if (blocks <= 1) return [xs];
+  const per = Math.ceil(rows / blocks);
+  const flat = xs.map((v) => g.reshape(v, [rows, -1]));
+  const out: Value[][] = [];
+  for (let r0 = 0; r0 < rows; r0 += per) out.push(flat.map((v) => g.slice(v, [r0], [Math.min(rows, r0 + per)], [0])));
+  return out;
+}
+
+/**
+ * Σⱼ dYᵢⱼ·Yᵢⱼ over the last axis of Y (…, T, S) when Y's only reader is the product O = α·Y·op(V)
+ * (attention: the probabilities times the values), from O's gradient: dY = α·dO·op(V)ᵀ, so
+ * Σⱼ dYᵢⱼ·Yᵢⱼ = Σₖ dOᵢₖ·Oᵢₖ, over (…, T, hs) instead of (…, T, S). Undefined when the pattern
+ * does not hold (another reader, Y as the right operand or transposed, batch axes broadcast).
+ */
+function productRowDot(g: Graph, y: Value, axis: number, ctx: GradContext): Value | undefined {
+  if (axis !== y.rank - 1 || y.rank < 2) return undefined;
+  const readers = ctx.readers(y);
+  if (readers.length !== 1) return undefined;
+  const [m] = readers;
+  const fused = m.opType === 'FusedMatMul';
+  if ((m.opType !== 'MatMul' && !fused) || m.inputs[0] !== y || m.inputs[1] === y) return undefined;
+  if (fused && attrInt(m, 'transA') === 1) return undefined;
+  const o = m.outputs[0];
+  if (o.rank !== y.rank || o.shape.slice(0, -1).some((d, i) => d !== y.shape[i])) return undefined; // Y's batch axes not broadcast
+  const dO = ctx.gradOf(o);
+  if (!dO) return undefined;
+  return g.reduceSum(g.mul(dO, o), [-1], { keepdims: true }); // (…, T, 1)
+}
 
 /**
  * out[idx[n]] += upd[n] for rows of width W: (nRows, W) from idx int64 (N) and upd (N, W), into

@@ -41,7 +41,7 @@ function cacheAttentionBias(g: Graph, inputIds: Value, attentionMask: Value): Va
 export function gpt2OnnxBytes(c: GPTConfig, params: Record<string, Float32Array>): Uint8Array {
   const nh = c.nHead;
   const hs = c.nEmbd / nh;
-  const g = new Graph({ name: 'gpt2' });
+  const g = new Graph({ name: 'gpt2', contribOps: false });
   const p = declareGPT(g, c);
   const inputIds = g.input('input_ids', 'int64', [BATCH, SEQ]);
   const attentionMask = g.input('attention_mask', 'int64', [BATCH, `${PAST} + ${SEQ}`]);

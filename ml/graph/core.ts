@@ -4,7 +4,7 @@
 import { isFloat, toTypedArray, type AnyTypedArray, type DType, type FloatDType } from '../onnx/dtypes';
 import { encodeModel, type AttributeValue, type NodeData, type TensorData, type ValueInfoData } from '../onnx/proto';
 import { inPlaceState } from './in-place';
-import type { OpType } from './op-types';
+import { OP_DOMAIN, type OpType } from './op-types';
 import { fmt, isStatic, numel, ShapeError, staticShape, type Shape } from './shape';
 import { Value, type BuiltModel, type Node, type ParamOptions, type ParamSpec } from './value';
 
@@ -14,6 +14,11 @@ export interface GraphOptions {
   /** Float dtype of parameters and of number literals used as operands (default float32). */
   dtype?: FloatDType;
   name?: string;
+  /**
+   * Whether the builder may emit onnxruntime's com.microsoft kernels (OP_DOMAIN) where they save
+   * passes (default true). Off for models meant for other runtimes (the ONNX export).
+   */
+  contribOps?: boolean;
 }
 
 export type Operand = Value | number;
@@ -21,6 +26,7 @@ export type Operand = Value | number;
 export class GraphCore {
   readonly dtype: FloatDType;
   readonly name: string;
+  readonly contribOps: boolean;
   readonly nodes: Node[] = [];
   readonly inputs: Value[] = [];
   readonly params: Value[] = [];
@@ -34,6 +40,7 @@ export class GraphCore {
   constructor(options: GraphOptions = {}) {
     this.dtype = options.dtype ?? 'float32';
     this.name = options.name ?? 'graph';
+    this.contribOps = options.contribOps ?? true;
   }
 
   // ---- naming ----
@@ -206,7 +213,9 @@ export class GraphCore {
       inputs: n.inputs.map(nameOf),
       outputs: n.outputs.map(nameOf),
       attributes: n.attrs,
+      ...(OP_DOMAIN[n.opType] ? { domain: OP_DOMAIN[n.opType] } : {}),
     }));
+    const domains = new Set(live.map((n) => OP_DOMAIN[n.opType]).filter((d): d is string => !!d));
     for (const e of extra) nodes.push({ ...e, inputs: e.inputs.map((i) => nameOf(this.byName(i))) });
 
     const used = new Set<Value>();
@@ -234,7 +243,7 @@ export class GraphCore {
     const inputValues = [...this.inputs, ...this.params.filter((p) => !frozen[p.name])];
     const inputs = inputValues.map((v) => info(v));
     const outs = outputs.map(([name, v]) => info(v, name));
-    const bytes = encodeModel({ name: this.name, nodes, initializers, inputs, outputs: outs });
+    const bytes = encodeModel({ name: this.name, nodes, initializers, inputs, outputs: outs }, Object.fromEntries([...domains].map((d) => [d, 1])));
     const meta: BuiltModel['nodes'] = {};
     for (const n of live) meta[n.name] = { opType: n.opType, inputs: n.inputs.map((i) => (i ? String(i) : '(none)')) };
     const inPlace = inPlaceState(inputValues, outputs, live, rename);

@@ -37,6 +37,7 @@ export const OP_TYPES = [
   // linear algebra and normalisation
   'MatMul',
   'Gemm',
+  'FusedMatMul', // com.microsoft (OP_DOMAIN)
   'Softmax',
   'LogSoftmax',
   'LayerNormalization',
@@ -63,3 +64,9 @@ export const OP_TYPES = [
 ] as const;
 
 export type OpType = (typeof OP_TYPES)[number];
+
+/**
+ * Ops outside the ONNX domain: onnxruntime's contrib kernels (the CPU build registers the forward
+ * ones, not their gradients). A graph built with `contribOps: false` never emits them.
+ */
+export const OP_DOMAIN: Partial<Record<OpType, string>> = { FusedMatMul: 'com.microsoft' };

@@ -2,7 +2,7 @@
 
 import { assertFloat, assertSameDtype, Value } from './core';
 import { TensorOps } from './ops-tensor';
-import { broadcastShapes, fmt, isStatic, normAxes, normAxis, ShapeError } from './shape';
+import { broadcastShapes, fmt, isStatic, normAxes, normAxis, ShapeError, type Dim } from './shape';
 
 export interface ReduceOptions {
   keepdims?: boolean;
@@ -19,6 +19,32 @@ export class NnOps extends TensorOps {
     if (k !== k2) throw new ShapeError(`MatMul: cannot multiply ${fmt(a.shape)} by ${fmt(b.shape)}: inner dimensions ${k} and ${k2} differ`);
     const batch = broadcastShapes('MatMul', a.shape.slice(0, -2), b.shape.slice(0, -2));
     return this.op1('MatMul', [a, b], { dtype: a.dtype, shape: [...batch, m, n] });
+  }
+
+  /**
+   * alpha·op(A)·op(B) over the last two axes, op = optional swap of those axes, leading axes
+   * broadcast (ranks >= 2). In float32 graphs with contribOps, one com.microsoft FusedMatMul: the
+   * transposes and the scaling cost no pass of their own. Elsewhere (float64, which that kernel
+   * lacks, or a portable model) Transpose, MatMul and Mul, the same function.
+   */
+  fusedMatMul(a: Value, b: Value, o: { transA?: boolean; transB?: boolean; alpha?: number } = {}): Value {
+    const alpha = o.alpha ?? 1;
+    if (!this.contribOps || a.dtype !== 'float32') {
+      const y = this.matmul(o.transA ? this.mT(a) : a, o.transB ? this.mT(b) : b);
+      return alpha === 1 ? y : this.mul(y, alpha);
+    }
+    assertSameDtype('FusedMatMul', a, b);
+    if (a.rank < 2 || b.rank < 2) throw new ShapeError(`FusedMatMul: ${a} and ${b} need rank >= 2`);
+    const [m, k] = swapLast(a.shape.slice(-2), o.transA);
+    const [k2, n] = swapLast(b.shape.slice(-2), o.transB);
+    if (k !== k2) {
+      throw new ShapeError(
+        `FusedMatMul: cannot multiply ${fmt(a.shape)}${o.transA ? 'ᵀ' : ''} by ${fmt(b.shape)}${o.transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`,
+      );
+    }
+    const batch = broadcastShapes('FusedMatMul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const attrs = { alpha: { float: alpha }, transA: o.transA ? 1 : 0, transB: o.transB ? 1 : 0 };
+    return this.op1('FusedMatMul', [a, b], { dtype: a.dtype, shape: [...batch, m, n] }, attrs);
   }
 
   /** alpha·op(A)·op(B) + beta·C for 2-D A and B, op = optional transpose; C broadcasts. */
@@ -157,4 +183,9 @@ function splitRuns(axes: readonly number[]): number[][] {
     else runs.push([a]);
   }
   return runs;
+}
+
+/** The last two dimensions, swapped when `swap`. */
+function swapLast(d: readonly Dim[], swap?: boolean): Dim[] {
+  return swap ? [d[1], d[0]] : [d[0], d[1]];
 }

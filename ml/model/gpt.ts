@@ -81,7 +81,8 @@ export function attentionBias(g: Graph, T: number, attentionMask?: Value): Value
 export function attention(g: Graph, q: Value, k: Value, v: Value, bias: Value): Value {
   const hs = q.shape[3];
   if (typeof hs !== 'number') throw new ShapeError(`attention: the head size of ${q} must be static`);
-  const scores = g.add(g.mul(g.matmul(q, g.mT(k)), 1 / Math.sqrt(hs)), bias); // (B, nh, Tq, Tk)
+  // one FusedMatMul (kᵀ and the scale folded in, forward and backward) where the graph allows it
+  const scores = g.add(g.fusedMatMul(q, k, { transB: true, alpha: 1 / Math.sqrt(hs) }), bias); // (B, nh, Tq, Tk)
   return g.matmul(g.softmax(scores, -1), v); // (B, nh, Tq, hs)
 }
 

@@ -76,6 +76,29 @@ export const GRAD_CASES: GradCase[] = [
     build: (g, { a, b, c }) => g.gemm(a, b, c, { transA: true, transB: true, beta: 0.5 }),
   },
 
+  // com.microsoft FusedMatMul (float32 only; the float64 graph writes it from primitives)
+  {
+    rule: 'FusedMatMul',
+    name: 'α·A·Bᵀ, [2,3,4]·[2,5,4]',
+    only: 'float32',
+    inputs: { a: f(2, 3, 4), b: f(2, 5, 4) },
+    build: (g, { a, b }) => g.fusedMatMul(a, b, { transB: true, alpha: 0.7 }),
+  },
+  {
+    rule: 'FusedMatMul',
+    name: 'Aᵀ·B, [3,4]ᵀ·[2,3,5] (A broadcast over the batch)',
+    only: 'float32',
+    inputs: { a: f(3, 4), b: f(2, 3, 5) },
+    build: (g, { a, b }) => g.fusedMatMul(a, b, { transA: true }),
+  },
+  {
+    rule: 'FusedMatMul',
+    name: 'α·Aᵀ·Bᵀ, [2,1,4,3]ᵀ·[1,2,5,4]ᵀ (both broadcast)',
+    only: 'float32',
+    inputs: { a: f(2, 1, 4, 3), b: f(1, 2, 5, 4) },
+    build: (g, { a, b }) => g.fusedMatMul(a, b, { transA: true, transB: true, alpha: 1.3 }),
+  },
+
   // reductions and normalizations
   { rule: 'ReduceSum', name: 'axis 1 of [2,3,4]', inputs: { a: f(2, 3, 4) }, build: (g, { a }) => g.reduceSum(a, [1]) },
   { rule: 'ReduceSum', name: 'all axes', inputs: { a: f(2, 3) }, build: (g, { a }) => g.reduceSum(a) },
@@ -84,6 +107,28 @@ export const GRAD_CASES: GradCase[] = [
   { rule: 'ReduceSumSquare', name: 'axis 0', inputs: { a: f(3, 4) }, build: (g, { a }) => g.reduceSumSquare(a, [0]) },
   { rule: 'Softmax', name: 'axis −1 of [2,3,4]', inputs: { a: wide(2, 3, 4) }, build: (g, { a }) => g.softmax(a, -1) },
   { rule: 'Softmax', name: 'axis 1 of [2,3,4]', inputs: { a: wide(2, 3, 4) }, build: (g, { a }) => g.softmax(a, 1) },
+  {
+    rule: 'Softmax',
+    name: 'axis −1, its one reader a product (attention: Σ dY·Y taken from the product)',
+    inputs: { a: wide(2, 3, 4), v: f(2, 4, 5) },
+    build: (g, { a, v }) => g.matmul(g.softmax(a, -1), v),
+  },
+  {
+    rule: 'Softmax',
+    name: 'axis −1 read by α·Y·Vᵀ (FusedMatMul)',
+    only: 'float32',
+    inputs: { a: wide(2, 3, 4), v: f(2, 5, 4) },
+    build: (g, { a, v }) => g.fusedMatMul(g.softmax(a, -1), v, { transB: true, alpha: 0.6 }),
+  },
+  {
+    rule: 'Softmax',
+    name: 'axis −1 read by a product and by itself (no shortcut)',
+    inputs: { a: wide(2, 3, 4), v: f(2, 4, 5) },
+    build: (g, { a, v }) => {
+      const p = g.softmax(a, -1);
+      return g.add(g.matmul(p, v), g.reduceSum(g.mul(p, p), [-1], { keepdims: true }));
+    },
+  },
   { rule: 'LogSoftmax', name: 'axis −1 of [2,3,5]', inputs: { a: wide(2, 3, 5) }, build: (g, { a }) => g.logSoftmax(a, -1) },
   {
     rule: 'SoftmaxCrossEntropyLoss',

@@ -46,6 +46,12 @@ export interface GradCase {
    * kernel is itself approximate (onnxruntime's Gelu is accurate to ~1e-8 only).
    */
   reference?: (g: Graph, x: Record<string, Value>) => Value;
+  /**
+   * 'float32' for an op onnxruntime runs in float32 only (a com.microsoft kernel): the analytic
+   * gradient is the float32 graph's, the finite differences are taken on the float64 graph (where
+   * the builder writes the op from primitives) at the same, float32-rounded, point.
+   */
+  only?: 'float32';
 }
 
 export interface CaseModel {
@@ -89,13 +95,20 @@ export async function gradCheck(c: GradCase, seed = 1): Promise<number> {
   const { full: fullModel, lossOnly: lossModel, data, wrt } = caseModel(c, 'float64', seed);
   const full = await Session.create(fullModel);
   const lossOnly = await Session.create(lossModel);
-  const analytic = await full.run(data);
+  let analytic = await full.run(data);
+  if (c.only === 'float32') {
+    const f32 = caseModel(c, 'float32', seed);
+    const s32 = await Session.create(f32.full);
+    analytic = await s32.run(f32.data);
+    await s32.dispose();
+    for (const [k, v] of Object.entries(f32.data)) if (v instanceof Float32Array) data[k] = Float64Array.from(v); // the same point
+  }
 
   const h = 1e-5;
   let worst = 0;
   for (const k of wrt) {
     const x = data[k] as Float64Array;
-    const a = analytic[`grad.${k}`] as Float64Array;
+    const a = analytic[`grad.${k}`] as Float64Array | Float32Array;
     for (let i = 0; i < x.length; i++) {
       const x0 = x[i];
       x[i] = x0 + h;
