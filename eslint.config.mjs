@@ -23,6 +23,9 @@ const SERVER_MODULES = serverModules("lib");
 /** Import patterns, relative or through the @/ alias, for folders a layer must not reach. */
 const layer = (...dirs) => dirs.flatMap((d) => [`@/${d}/*`, `**/${d}/*`]);
 
+/** Import patterns for any module of ml/ but the given entries (ml/index, ml/light, ml/browser). */
+const mlExcept = (...entries) => ["@/ml/*", "**/ml/*", ...entries.flatMap((e) => [`!@/ml/${e}`, `!**/ml/${e}`])];
+
 export default tseslint.config(
   { ignores: ["node_modules/", ".next/", ".data/", ".runs/", ".gpu/", "lib/generated/", "next-env.d.ts", "coverage/", "stubs/"] },
   js.configs.recommended,
@@ -67,10 +70,40 @@ export default tseslint.config(
       ],
     },
   },
+  // ml/ has two public entries: ml/index.ts (the engine, which loads onnxruntime-node) and ml/light.ts (no onnxruntime:
+  // tables, config checks, the estimate, model folders), whose Node-free part ml/browser.ts is for code the browser runs too.
   {
     files: ["lib/**/*.ts", "lib/**/*.tsx"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: layer("app", "components"), message: "lib/ is below app/ and components/." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: layer("app", "components"), message: "lib/ is below app/ and components/." },
+            {
+              group: mlExcept("index", "light", "browser"),
+              message:
+                "lib/ reaches the engine through ml/index.ts, or ml/light.ts where onnxruntime must not load (ml/browser.ts in code the browser runs too).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: mlExcept("light", "browser"),
+              message: "app/ is the web server: it reaches the engine only through ml/light.ts (no onnxruntime) or ml/browser.ts.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -87,7 +120,7 @@ export default tseslint.config(
           patterns: [
             { group: layer("app"), message: "components/ is below app/." },
             {
-              group: ["@/ml/*", "!@/ml/browser", "**/ml/*", "!**/ml/browser"],
+              group: mlExcept("browser"),
               allowTypeImports: true,
               message: "components import the engine only through ml/browser.ts (Node-free).",
             },

@@ -4,6 +4,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { requestIsHttps } from "./lib/auth/secure-cookie";
+import { envVar } from "./lib/env";
 import { HSTS, newNonce, pageCsp, servedOverHttps } from "./lib/http/security-headers";
 
 const PUBLIC = ["/signin", "/invite", "/_next", "/favicon", "/icon.svg"];
@@ -13,7 +14,7 @@ export async function proxy(req: NextRequest) {
   const nonce = newNonce();
   const csp = pageCsp(nonce);
   let res: NextResponse;
-  if (PUBLIC.some((p) => pathname.startsWith(p)) || (await getToken({ req, secret: process.env.NEXTAUTH_SECRET, secureCookie: requestIsHttps(req.headers) }))) {
+  if (PUBLIC.some((p) => pathname.startsWith(p)) || (await getToken({ req, secret: envVar("NEXTAUTH_SECRET"), secureCookie: requestIsHttps(req.headers) }))) {
     // Next reads the nonce from the request's CSP and puts it on its own scripts; the layout reads x-nonce.
     const headers = new Headers(req.headers);
     headers.set("x-nonce", nonce);

@@ -152,9 +152,13 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const e0 = performance.now();
 const admin = await db.user.findFirstOrThrow({ where: { email: "admin@bench.local" } });
 let childRssMb = NaN;
+let phases: Record<string, number> = {};
 const exp = await createExport(db, admin, input, {
   batchSize: process.env.BATCH ? Number(process.env.BATCH) : undefined,
-  onWorkerStats: (s) => (childRssMb = s.maxRssMb),
+  onWorkerStats: (s) => {
+    childRssMb = s.maxRssMb;
+    phases = Object.fromEntries(Object.entries(s.phases ?? {}).map(([k, v]) => [k, round(v, 2)]));
+  },
 });
 const seconds = (performance.now() - e0) / 1000;
 clearInterval(sampler);
@@ -173,6 +177,10 @@ console.log(
     `${round(bytes / 2 ** 20)} MiB in ${round(seconds, 2)} s = ${Math.round(rowsPerS)} rows/s ` +
     `(${round(rowsPerS / referenceRowsPerS, 2)}× the reference); peak RSS of the streaming child process ${childRssMb} MB; ` +
     `of this process ${Math.round(peakRss / 2 ** 20)} MB sampled during the export, ${Math.round(maxRssMb)} MB maximum over the whole run`,
+);
+const childS = Object.entries(phases).reduce((n, [k, v]) => (k === "db_wait_s" ? n : n + v), 0);
+console.log(
+  `where the export's ${round(seconds, 2)} s went (s): ${JSON.stringify(phases)}; the rest (child start, files' finish, card, Export row) ${round(seconds - childS, 2)}`,
 );
 console.log(`another connection's SELECT 1 during the export: longest wait ${Math.round(probeMaxMs)} ms`);
 console.log(
@@ -218,6 +226,7 @@ console.log(
     parent_peak_rss_mb: parentPeakMb,
     reference_rows_per_s: Math.round(referenceRowsPerS),
     ratio_to_reference: round(rowsPerS / referenceRowsPerS, 2),
+    phases_s: phases,
     jsonl_rows_per_s: perS(formats.jsonl),
     jsonl_peak_rss_mb: formats.jsonl.max_rss_mb,
     parquet_rows_per_s: perS(formats.parquet),

@@ -31,11 +31,11 @@ export type ClientReport = {
 };
 type Command = { type: "step"; step: number; thinkMs: number } | { type: "report" } | { type: "stop" };
 
-/** Server-Timing `a;dur=1.2, b;dur=3` as { a: 1.2, b: 3 }. */
+/** Server-Timing `a;dur=1.2, b;dur=3, trips;desc=3` as { a: 1.2, b: 3, trips: 3 } (durations in ms; trips a count). */
 function parseServerTiming(value: string | string[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of String(value ?? "").split(",")) {
-    const m = /^\s*([\w-]+).*;\s*dur=([\d.]+)/.exec(part);
+    const m = /^\s*([\w-]+).*;\s*(?:dur|desc)=([\d.]+)/.exec(part);
     if (m) out[m[1]] = Number(m[2]);
   }
   return out;

@@ -99,13 +99,15 @@ export function breakdown(samples: Sample[], kind: Sample["kind"]) {
     pool: stats(mine.map((s) => s.server.pool ?? 0)),
     auth: stats(mine.map((s) => s.server.auth ?? 0)),
     outside: stats(mine.map((s) => s.ms - (s.server.app ?? NaN))),
+    /** Database round trips per request, on average (the server counts them: lib/server-timing.ts). */
+    trips: round(mine.reduce((sum, s) => sum + (s.server.trips ?? NaN), 0) / mine.length, 2),
   };
 }
 export type Breakdown = ReturnType<typeof breakdown>;
 
 export function describe(name: string, b: Breakdown): string {
   const f = (x: { p50: number; p99: number }) => `${x.p50} / ${x.p99}`;
-  return `${name.padEnd(7)} client ${f(b.client)}  server: handler ${f(b.app)}, sql ${f(b.sql)}, pool wait ${f(b.pool)}, auth ${f(b.auth)}; outside the handler ${f(b.outside)}  (p50 / p99 ms, ${b.n} requests)`;
+  return `${name.padEnd(7)} client ${f(b.client)}  server: handler ${f(b.app)}, sql ${f(b.sql)}, pool wait ${f(b.pool)}, auth ${f(b.auth)}; outside the handler ${f(b.outside)}  (p50 / p99 ms, ${b.n} requests; ${b.trips} database round trips each)`;
 }
 
 /** The 1-minute load average (Linux; NaN elsewhere). */

@@ -235,6 +235,8 @@ console.log(
     server_submit_p99_ms: submit.app.p99,
     sql_next_p99_ms: next.sql.p99,
     sql_submit_p99_ms: submit.sql.p99,
+    next_round_trips: next.trips,
+    submit_round_trips: submit.trips,
     server_cpu_ms_per_request: round(serverCpuMs, 2),
     db_cpu_ms_per_request: round(dbCpuMs, 2),
     client_cpu_ms_per_request: round(clientCpuMs, 2),

@@ -6,7 +6,7 @@
 //
 //   npm run bench:rlhf [-- --quick] [--seed N] [--keep] [--dir DIR (reuse the stage outputs there)]
 //   npm run bench:rlhf -- --seeds 1,2,3 [--quick]   (each seed in its own process, then mean and spread)
-//   npm run bench:rlhf -- --compare [--seed N | --seeds 1,2,3] [--quick] [--keep] [--dir DIR]
+//   npm run bench:rlhf -- --compare [--seed N | --seeds 1,2,3] [--quick] [--keep] [--dir DIR] [--from KEPT]
 //
 // --compare (bench/rlhf/compare.ts) shares the stages up to the reward model, then trains PPO,
 // RLOO (k = 4), GRPO (k = 4), DPO from pairs and DPO from whole rankings, each in its own child
@@ -14,8 +14,16 @@
 // method's alone), and best-of-16 from SFT (a child too). The oracle judges one sample per policy
 // per held-out prompt: win rate vs SFT (ties half), mean KL to SFT on the policy's own samples
 // (best-of-N: the analytic log N − (N − 1)/N). Targets: DPO (whole rankings) >= 65% win on each
-// seed; RLOO within 5 points of PPO's win at <= 70% of PPO's peak RSS; DPO whole rankings >=
-// DPO pairs (per seed; over seeds the mean difference, with its spread); three seeds < 45 min.
+// seed; RLOO within 5 points of PPO's win at <= 70% of PPO's memory (peak RSS above the child's
+// start, in a memory probe on larger random models where the models, not the process, hold it:
+// compare-memory.ts); DPO whole rankings >= DPO pairs at the same compute (equal optimizer steps
+// and answers per step: compare-dpo.ts; per seed, over seeds the mean difference with its
+// spread); three seeds < 45 min.
+//   --from KEPT (with --compare --seed N): read the shared stages (pretrain, SFT, labels, reward
+//   model) from a folder `bench:rlhf --seed N --keep --dir KEPT` made (or that run with
+//   --stop-after reward-model), instead of training them again; the folder's key (seed and the
+//   shared stages' settings, pipeline.ts) must be this run's. The comparison writes in --dir or a
+//   temporary folder, nothing in KEPT.
 //   --set rm.epochs=3 (repeatable: overrides a setting of bench/rlhf/settings.ts, for experiments)
 //   --stop-after NAME (ends after that stage, e.g. reward-model, printing its result; with --dir and --keep)
 //   --dir D --dev rm|ppo [--name X] (tuning on the validation rankings / RM-validation prompts, never the
@@ -33,7 +41,7 @@ import { runCompare } from './rlhf/compare';
 import { runCompareSeeds } from './rlhf/compare-seeds';
 import { runDev } from './rlhf/dev';
 import { evaluateStage } from './rlhf/evaluation-stage';
-import { sharedStages, stageRunner } from './rlhf/pipeline';
+import { claimSharedDir, sharedStages, stageRunner } from './rlhf/pipeline';
 import { report } from './rlhf/report';
 import { runSeeds } from './rlhf/seeds';
 import { benchSettings, withOverrides } from './rlhf/settings';
@@ -46,6 +54,8 @@ const value = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+if (value('--from') !== undefined && (!flag('--compare') || value('--seeds') !== undefined))
+  throw new Error('--from reads the shared stages of one seed for --compare: use it as --compare --seed N --from DIR');
 if (value('--seeds') !== undefined) {
   const sets = args.flatMap((a, i) => (a === '--set' ? [a, args[i + 1]] : []));
   const json = flag('--compare') ? await runCompareSeeds(value('--seeds')!, flag('--quick'), sets) : await runSeeds(value('--seeds')!, flag('--quick'), sets);
@@ -57,6 +67,7 @@ if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-n
 const overrides = args.flatMap((a, i) => (args[i - 1] === '--set' ? [a] : []));
 const s = withOverrides(benchSettings(seed, flag('--quick')), overrides);
 const stopAfter = value('--stop-after');
+if (value('--from') !== undefined) claimSharedDir(value('--from')!, s, { kept: true }); // a stale folder refused before any folder is made
 const reuse = value('--dir');
 const dir = reuse ?? mkdtempSync(path.join(tmpdir(), `rlhf-bench-${seed}-`));
 mkdirSync(dir, { recursive: true });
@@ -66,7 +77,7 @@ if (value('--dev') !== undefined) {
   process.exit(0);
 }
 if (flag('--compare')) {
-  const json = await runCompare(s, dir, !!reuse, overrides);
+  const json = await runCompare(s, { dir, reuse: !!reuse, overrides, from: value('--from') });
   if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify(json));
   process.exit(0);

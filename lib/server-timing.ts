@@ -6,8 +6,10 @@
 //   pool  waiting for a pooled database connection,
 //   sql   the database round trips, as the server saw them (query sent to answer parsed),
 //   tx    a transaction from BEGIN to COMMIT (its sql, plus the server's own work between statements),
-//   app   the whole handler (parsing, the above, building the answer).
-// Outside a request (tests, scripts) adding is a no-op. Durations only: nothing else is sent.
+//   app   the whole handler (parsing, the above, building the answer),
+//   trips the number of database round trips (a count, sent as `trips;desc=5`: each is a wait for
+//         the database and for this process's event loop, which is what a busy server's tail is made of).
+// Outside a request (tests, scripts) adding is a no-op. Durations and the count only: nothing else is sent.
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -27,6 +29,13 @@ export function addTiming(name: string, ms: number): void {
   if (t) t.set(name, (t.get(name) ?? 0) + ms);
 }
 
+const TRIPS = "trips";
+
+/** Counts one database round trip (several statements sent together and answered together are one). */
+export function countTrip(): void {
+  addTiming(TRIPS, 1);
+}
+
 /** Awaits fn and adds its wall time to `name`. */
 export async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
@@ -37,9 +46,9 @@ export async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The header's value: `auth;dur=0.41, sql;dur=2.10, app;dur=3.02` (ms, two decimals). */
+/** The header's value: `auth;dur=0.41, sql;dur=2.10, trips;desc=3, app;dur=3.02` (ms, two decimals). */
 function serverTimingValue(timings: Timings): string {
-  return [...timings].map(([name, ms]) => `${name};dur=${ms.toFixed(2)}`).join(", ");
+  return [...timings].map(([name, v]) => (name === TRIPS ? `${name};desc=${v}` : `${name};dur=${v.toFixed(2)}`)).join(", ");
 }
 
 /** Sets the header on a response; a response whose headers cannot change (a redirect) is left as it is. */

@@ -1,7 +1,8 @@
-// The part of the ML engine's public API that a browser bundle may load: the trainers'
-// hyperparameter tables and what reads them. Nothing here imports node: modules or onnxruntime
-// (the new-run form renders from these tables). ml/index.ts re-exports all of it; server code
-// imports from ml/index.ts, code that also runs in the browser from here.
+// The part of the ML engine's light entry (ml/light.ts) that a browser bundle may load: the
+// trainers' hyperparameter tables and what reads them, GPT sizes and the run estimate. Nothing here
+// imports node: modules or onnxruntime (the new-run form renders from these tables). ml/light.ts
+// re-exports all of it; code that also runs in the browser imports from here, server code from
+// ml/light.ts (no onnxruntime) or ml/index.ts (the engine). tests/tooling/ml-entries.test.ts checks it.
 
 export {
   above,
@@ -25,4 +26,4 @@ export { PPO_FIELDS } from './rlhf/ppo-config';
 export { DPO_FIELDS } from './rlhf/dpo-config';
 // GPT sizes and the memory/time estimate the new-run form shows (plain arithmetic).
 export { paramCount, PRESETS, type GPTConfig } from './model/config';
-export { fmtBytes, fmtCount, type Estimate } from './model/estimate';
+export { estimateRun, fmtBytes, fmtCount, type Estimate } from './model/estimate';

@@ -1,4 +1,6 @@
-// Public API of the ML engine.
+// Public API of the ML engine: sessions, trainers, generation, checkpoints. Loads onnxruntime-node
+// (ml/runtime/ort.ts). Code that needs only the tables, config checks, the estimate or model-folder
+// validation imports ml/light.ts instead, which this re-exports.
 
 export type { AnyTypedArray, DType, FloatArray, FloatDType } from './onnx/dtypes';
 export { IR_VERSION, OPSET_VERSION } from './onnx/proto';
@@ -27,12 +29,12 @@ export { dpoPairLoss, maskedCrossEntropy, negLogSigmoid, pairwiseRewardLoss, ppo
 // GPT-2 decoder: model, tokenizers, checkpoints.
 export * from './model/index';
 export * from './tokenizer/index';
-export { loadCheckpoint, saveCheckpoint, hfConfig, configFromHf, type Checkpoint, type SaveOptions } from './checkpoint/checkpoint';
+export { loadCheckpoint, recoverCheckpoint, saveCheckpoint, hfConfig, configFromHf, type Checkpoint, type SaveOptions } from './checkpoint/checkpoint';
 export { CheckpointError, decodeSafetensors, encodeSafetensors, readSafetensors, type NamedTensor } from './checkpoint/safetensors';
 export * from './train/index';
 export * from './generate/index';
 export { exportOnnx, gpt2OnnxBytes } from './checkpoint/onnx-export';
 export * from './rlhf/index';
 
-// Hyperparameter tables and what reads them (the browser-safe part of this API).
-export * from './browser';
+// The light entry: hyperparameter tables, config checks, the estimate, model-folder validation.
+export * from './light';

@@ -1,7 +1,7 @@
 // One method of `bench:rlhf -- --compare`, alone in its own process, so that its wall time and its
 // peak resident memory (getrusage's maxRSS: the process's high-water mark) are its own:
 //   tsx bench/rlhf/compare-child.ts JOB.json
-// JOB: { method, seed, quick, dir, sft, rm, prompts, ptxData, rankings, rankingsVal, evalPrompts }.
+// JOB: { method, seed, quick, overrides, dir, sft, rm, prompts, ptxData, rankings, rankingsVal, evalPrompts, maxSteps? }.
 // Trains the method (or, for best-of-N, samples and picks on the held-out prompts) and prints its
 // ChildResult as its last line (the parent caches it as DIR/compare-METHOD.result.json).
 
@@ -51,8 +51,15 @@ async function run(job: ChildJob): Promise<Omit<ChildResult, 'wallSec' | 'peakRs
   if (m === 'rloo' || m === 'grpo')
     return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: m, groupSize: s.compare.groupSize })) };
   if (m === 'dpo-pairs' || m === 'dpo-rankings') {
-    const r = await dpoStage(s, job.dir, { name: m, sft: job.sft, rankings: job.rankings, val: job.rankingsVal, wholeRankings: m === 'dpo-rankings' });
-    return { method: m, out: r.out, metrics: r.metrics };
+    const r = await dpoStage(s, job.dir, {
+      name: m,
+      sft: job.sft,
+      rankings: job.rankings,
+      val: job.rankingsVal,
+      wholeRankings: m === 'dpo-rankings',
+      maxSteps: job.maxSteps,
+    });
+    return { method: m, out: r.out, metrics: r.metrics, steps: r.steps };
   }
   const smp = await bestOfNSamples(job, s.compare.bestOfN, s.seed + 5, s.maxNewTokens, s.temperature);
   const out = path.join(job.dir, 'best-of-n.samples.json');

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
-export const METHODS = ['ppo', 'rloo', 'grpo', 'dpo-pairs', 'dpo-rankings', 'best-of-n'] as const;
+// DPO by whole rankings before DPO by pairs: the pairs run takes as many steps (compare-dpo.ts)
+export const METHODS = ['ppo', 'rloo', 'grpo', 'dpo-rankings', 'dpo-pairs', 'best-of-n'] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface ChildJob {
@@ -25,6 +26,8 @@ export interface ChildJob {
   rankingsVal: string;
   /** The held-out prompts (best-of-N picks its answers to them). */
   evalPrompts: string[];
+  /** DPO by pairs: the optimizer steps to take (the whole-ranking run's). */
+  maxSteps?: number;
 }
 
 export interface ChildResult {
@@ -38,6 +41,8 @@ export interface ChildResult {
   startRssMb: number;
   /** The trainer's last metrics (PPO: the last iteration; DPO: the last step and the final validation). */
   metrics: Record<string, number>;
+  /** DPO: the optimizer steps taken. */
+  steps?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./compare-child.ts', import.meta.url));

@@ -8,7 +8,7 @@ export const COMPARE_TARGETS = {
   dpoWin: 0.65,
   /** RLOO's win rate at most this far below PPO's ... */
   rlooWinGap: 0.05,
-  /** ... at no more than this share of PPO's peak RSS. */
+  /** ... at no more than this share of PPO's memory (peak RSS above the child's start; compare-memory.ts says which run's and why). */
   rlooMemRatio: 0.7,
   /** DPO from whole rankings minus DPO from pairs of the same rankings: at least this (per seed; over seeds, the mean). */
   wholeMinusPairs: 0,
@@ -35,7 +35,23 @@ export interface CompareRow {
   wallSec?: number;
   peakRssMb?: number;
   startRssMb?: number;
+  /** The model state the method holds by its definition (MB, compare-memory.ts). */
+  modelStateMb?: number;
 }
+
+/** A child's peak RSS and its RSS before any model was loaded (MB). */
+interface ChildMemory {
+  peakRssMb: number;
+  startRssMb: number;
+}
+
+/** The memory probe's PPO and RLOO iterations (compare-memory.ts). */
+export interface ProbeMemory {
+  ppo: ChildMemory;
+  rloo: ChildMemory;
+}
+
+const aboveStart = (m: ChildMemory) => m.peakRssMb - m.startRssMb;
 
 /** KL(best-of-N ‖ base) = log N − (N − 1)/N (Stiennon et al. 2020, Beirami et al. 2024: an upper bound). */
 export const bestOfNKL = (n: number) => Math.log(n) - (n - 1) / n;
@@ -48,10 +64,18 @@ export interface SeedChecks {
   rlooWin: number;
   /** RLOO's win minus PPO's (negative: RLOO behind). */
   rlooWinGap: number;
-  /** RLOO's peak RSS / PPO's. */
-  rlooMemRatio: number;
-  /** The same ratio of the memory each child added after loading its modules (peak − start). */
+  /** RLOO's peak RSS / PPO's, at the bench's size. */
+  rlooMemRatioTotal: number;
+  /** The same ratio of the memory each child added after loading its modules (peak − start), at the bench's size. */
   rlooMemRatioAboveStart: number;
+  /** RLOO's model state / PPO's (by definition, compare-memory.ts), at the bench's size. */
+  rlooStateRatio: number;
+  /** The probe's ratios (above start, and total), when it ran. */
+  rlooMemRatioProbe?: number;
+  rlooMemRatioProbeTotal?: number;
+  /** The ratio the target is judged on: the probe's above start when it ran, else the bench's above start. */
+  rlooMemRatio: number;
+  rlooMemBasis: 'probe above start' | 'bench above start';
   ok: { dpoWin: boolean; rlooWin: boolean; rlooMem: boolean; wholeVsPairs: boolean };
 }
 
@@ -61,18 +85,21 @@ function row(rows: readonly CompareRow[], method: RowMethod): CompareRow {
   return r;
 }
 
-const need = (r: CompareRow, k: 'win' | 'peakRssMb' | 'startRssMb'): number => {
+const need = (r: CompareRow, k: 'win' | 'peakRssMb' | 'startRssMb' | 'modelStateMb'): number => {
   const v = r[k];
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`the ${r.method} row has no ${k}`);
   return v;
 };
 
-/** One seed's figures and targets. */
-export function seedChecks(rows: readonly CompareRow[]): SeedChecks {
+/** One seed's figures and targets (`probe`: the memory probe's runs, when it ran). */
+export function seedChecks(rows: readonly CompareRow[], probe?: ProbeMemory): SeedChecks {
   const dpo = row(rows, 'dpo-rankings');
   const pairs = row(rows, 'dpo-pairs');
   const ppo = row(rows, 'ppo');
   const rloo = row(rows, 'rloo');
+  const mem = (r: CompareRow): ChildMemory => ({ peakRssMb: need(r, 'peakRssMb'), startRssMb: need(r, 'startRssMb') });
+  const benchAbove = aboveStart(mem(rloo)) / aboveStart(mem(ppo));
+  const probeAbove = probe ? aboveStart(probe.rloo) / aboveStart(probe.ppo) : undefined;
   const c = {
     dpoWin: need(dpo, 'win'),
     dpoPairsWin: need(pairs, 'win'),
@@ -80,8 +107,12 @@ export function seedChecks(rows: readonly CompareRow[]): SeedChecks {
     ppoWin: need(ppo, 'win'),
     rlooWin: need(rloo, 'win'),
     rlooWinGap: need(rloo, 'win') - need(ppo, 'win'),
-    rlooMemRatio: need(rloo, 'peakRssMb') / need(ppo, 'peakRssMb'),
-    rlooMemRatioAboveStart: (need(rloo, 'peakRssMb') - need(rloo, 'startRssMb')) / (need(ppo, 'peakRssMb') - need(ppo, 'startRssMb')),
+    rlooMemRatioTotal: need(rloo, 'peakRssMb') / need(ppo, 'peakRssMb'),
+    rlooMemRatioAboveStart: benchAbove,
+    rlooStateRatio: need(rloo, 'modelStateMb') / need(ppo, 'modelStateMb'),
+    ...(probe ? { rlooMemRatioProbe: probeAbove, rlooMemRatioProbeTotal: probe.rloo.peakRssMb / probe.ppo.peakRssMb } : {}),
+    rlooMemRatio: probeAbove ?? benchAbove,
+    rlooMemBasis: probe ? ('probe above start' as const) : ('bench above start' as const),
   };
   const T = COMPARE_TARGETS;
   const eps = 1e-9; // win rates are multiples of 1/(2·prompts): compare without float noise
@@ -104,7 +135,9 @@ export interface SeedLine {
   whole_minus_pairs: number;
   ppo_win_vs_sft: number;
   rloo_win_vs_sft: number;
+  /** The judged ratio (rloo_mem_basis says which). */
   rloo_mem_ratio: number;
+  rloo_mem_basis?: SeedChecks['rlooMemBasis'];
   heldout_overlap: number;
   ok: SeedChecks['ok'];
 }

@@ -37,10 +37,19 @@ export interface BenchSettings {
   /**
    * `--compare` (compare.ts): the group-baseline runs use the PPO settings above (β = ppo.beta, no
    * ptx) with k answers per prompt; best-of-N samples n answers per held-out prompt from SFT; DPO
-   * trains on the labelers' rankings (RM training and validation files), by rankings (batchSize
-   * rankings per step) or by pairs (pairBatch pairs per step: about as many answers per step).
+   * trains on the labelers' rankings (RM training and validation files), by whole rankings
+   * (batchSize rankings per step, `epochs` passes) or by pairs of the same rankings at the same
+   * compute (compare-dpo.ts: as many optimizer steps, as many answers through the model per step).
+   * memoryProbe: one PPO and one RLOO iteration on randomly initialised models of this width and
+   * depth (the reward and value models `rm.extraLayers` deeper), where the models, not the process,
+   * hold the memory (compare-memory.ts); nLayer 0 skips it.
    */
-  compare: { groupSize: number; bestOfN: number; dpo: { beta: number; maxLr: number; epochs: number; batchSize: number; pairBatch: number } };
+  compare: {
+    groupSize: number;
+    bestOfN: number;
+    dpo: { beta: number; maxLr: number; epochs: number; batchSize: number };
+    memoryProbe: { nEmbd: number; nLayer: number; nHead: number; rolloutBatch: number };
+  };
   /** Held-out prompts for the win rates (one sample per policy per prompt). */
   evalPrompts: number;
   temperature: number;
@@ -78,7 +87,15 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
     // are not the held-out evaluation prompts), whole rankings: β 0.1 lr 5e-4 won 60.7% at KL 56 nats (degenerate
     // answers), lr 2e-4 53.5% (KL 60), lr 1e-4 x 4 epochs 57.0% (KL 47), lr 5e-5 52.0% (KL 0.4); β 0.5 lr 2e-4 69.2%
     // (KL 1.8), β 0.5 lr 5e-4 53.3% (KL 37). A larger β saturates the loss before the policy leaves the reference.
-    compare: { groupSize: 4, bestOfN: 16, dpo: { beta: 0.5, maxLr: 2e-4, epochs: 2, batchSize: 8, pairBatch: 16 } },
+    compare: {
+      groupSize: 4,
+      bestOfN: 16,
+      dpo: { beta: 0.5, maxLr: 2e-4, epochs: 2, batchSize: 8 },
+      // a 10.8M-parameter policy, 16.1M-parameter reward and value models (the bench's: 0.37M and 0.70M). --quick seed 1,
+      // load 22-27: at 256 wide (4.8M, 7.2M) RLOO/PPO above start was 0.700 (330/471 MB) with ~200 MB of each child not
+      // model state, as much as the models; at 384 wide 0.630 (644/1022 MB), total 0.664, model state 0.521
+      memoryProbe: { nEmbd: 384, nLayer: 6, nHead: 4, rolloutBatch: 16 },
+    },
     evalPrompts: q(400, 100),
     temperature: 1,
     maxNewTokens: 16,

@@ -1,8 +1,10 @@
 // DPO in the benchmark: from the SFT policy (also the frozen reference) on the labelers' rankings,
-// the same files the reward model trained and validated on, by whole rankings or by pairs.
+// the same files the reward model trained and validated on, by whole rankings or by pairs (at the
+// compute of the whole-ranking run: compare-dpo.ts).
 
 import path from 'node:path';
 import { trainDPO, type RLProgress } from '../../ml/index';
+import { pairBatch } from './compare-dpo';
 import type { BenchSettings } from './settings';
 
 export interface DPORun {
@@ -11,10 +13,11 @@ export interface DPORun {
   metrics: Record<string, number>;
 }
 
+/** `maxSteps` (by pairs): the whole-ranking run's steps, the schedule decaying over them; absent, `epochs` decide. */
 export async function dpoStage(
   s: BenchSettings,
   dir: string,
-  o: { name: string; sft: string; rankings: string; val: string; wholeRankings: boolean },
+  o: { name: string; sft: string; rankings: string; val: string; wholeRankings: boolean; maxSteps?: number },
 ): Promise<DPORun> {
   const d = s.compare.dpo;
   const r = await trainDPO(
@@ -30,8 +33,8 @@ export async function dpoStage(
       minLr: d.maxLr / 10,
       warmupSteps: 10,
       epochs: d.epochs,
-      // by pairs: about as many answers per step as a batch of rankings (K = 4 answers each)
-      batchSize: o.wholeRankings ? d.batchSize : d.pairBatch,
+      maxSteps: o.maxSteps ?? 0,
+      batchSize: o.wholeRankings ? d.batchSize : pairBatch(s),
       klPrompts: 16,
       klMaxNewTokens: s.maxNewTokens,
       seed: s.seed + 7,

@@ -80,17 +80,22 @@ const transientMessage = (e: unknown) =>
 /** Backoff before the (tries+1)-th attempt: 1, 2, 4, 8, 16, then every 30 s, ±25%. */
 const retryDelayMs = (tries: number, random = Math.random()) => Math.min(30_000, 1000 * 2 ** Math.max(0, tries - 1)) * (0.75 + 0.5 * random);
 
-async function sendOnce(p: Pending): Promise<Acked> {
-  if (p.kind === "ranking") {
+/** Per kind of submission: send it, and say in the status line what was saved. */
+const SEND: { [K in Pending["kind"]]: (p: Extract<Pending, { kind: K }>) => Promise<Acked> } = {
+  ranking: async (p) => {
     const r = await submitTask("ranking", p.body);
     return {
       summary: `Saved: ${p.label ? `${p.label} (${r.notation})` : `${r.notation} (${pairSummary(r.comparisons, r.ties)})`}`,
       undoUrl: undoUrl("ranking", r.id),
     };
-  }
-  const d = await submitTask("demonstration", p.body);
-  return { summary: `Saved your demonstration (${[...p.body.text.trim()].length} characters).`, undoUrl: undoUrl("demonstration", d.id) };
-}
+  },
+  demonstration: async (p) => {
+    const d = await submitTask("demonstration", p.body);
+    return { summary: `Saved your demonstration (${[...p.body.text.trim()].length} characters).`, undoUrl: undoUrl("demonstration", d.id) };
+  },
+};
+
+const sendOnce = (p: Pending): Promise<Acked> => (SEND[p.kind] as (p: Pending) => Promise<Acked>)(p);
 
 export class Outbox {
   private items = new Map<string, Item>();

@@ -52,6 +52,8 @@ type Props = {
 
 const INPUT = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900 aria-[invalid=true]:border-red-500";
 const NOW = "labels-now";
+/** The project's labels now, without the preference data imported into it (HH-RLHF, UltraFeedback, TRL…). */
+const NOW_OWN = "labels-now-own";
 const NONE = "none";
 
 /** Each size named for what it is: its shape and parameter count (ml/model/config.ts PRESETS). */
@@ -153,7 +155,14 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
       baseId: info.baseKinds ? baseId : undefined,
       rewardId: info.needsRewardModel ? rewardId : undefined,
       refId: info.referenceKinds && refId ? refId : undefined,
-      dataset: info.dataset === "none" || dataset === NONE ? undefined : dataset === NOW ? { projectLabelsNow: true } : { exportId: dataset },
+      dataset:
+        info.dataset === "none" || dataset === NONE
+          ? undefined
+          : dataset === NOW
+            ? { projectLabelsNow: true }
+            : dataset === NOW_OWN
+              ? { projectLabelsNow: true, importedLabels: "exclude" as const }
+              : { exportId: dataset },
       config: device ? { ...config, device } : config,
       request: kind === "generate" ? sourceRequest(source) : undefined,
       resume,
@@ -362,6 +371,7 @@ export function NewRunForm({ projects, artifacts, exports, initialKind, totalMem
               >
                 {info.dataset === "text" && <option value={NONE}>The project&apos;s text and the built-in corpus</option>}
                 <option value={NOW}>The project&apos;s labels now (makes a snapshot)</option>
+                {info.dataset === "rankings" && <option value={NOW_OWN}>The project&apos;s labels now, without imported preference data</option>}
                 {datasetExports.map((x) => (
                   <option key={x.id} value={x.id}>
                     Export {formatWhen(x.createdAt)} · {x.kind} · {plural(x.rowCount, "row")}

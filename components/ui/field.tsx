@@ -22,6 +22,26 @@ export function Select({ label, id, children, ...props }: SelectHTMLAttributes<H
   );
 }
 
+/** A choice of a FilterSelect: its value, shown as itself, or a value and its label. */
+type Choice = string | { value: string; label: string };
+
+/** A search form's filter (a GET form's field `name`): a labelled select whose first choice, "Any", is the empty value. */
+export function FilterSelect({ label, name, value, choices }: { label: string; name: string; value: string; choices: readonly Choice[] }) {
+  return (
+    <Select label={label} id={`filter-${name}`} name={name} defaultValue={value}>
+      <option value="">Any</option>
+      {choices.map((c) => {
+        const { value: v, label: text } = typeof c === "string" ? { value: c, label: c } : c;
+        return (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        );
+      })}
+    </Select>
+  );
+}
+
 export function ErrorText({ children }: { children?: React.ReactNode }) {
   if (!children) return null;
   return (

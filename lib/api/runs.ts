@@ -7,6 +7,7 @@ import { operation } from "../http/handler";
 import { assertRunAccess, projectsWhere } from "../membership/access";
 import { cancelRun, resumeRun } from "../runs/control";
 import { createRun } from "../runs/create";
+import { metricsCsvResponse, metricsTensorboardResponse } from "../runs/metrics-download";
 import { getRun, getRunMetrics, getRunSamples, listRuns } from "../runs/queries";
 import { idParams } from "../validation/id";
 import { listRunsQuerySchema, metricsQuerySchema, newRunSchema, samplesQuerySchema } from "../validation/run";
@@ -73,6 +74,42 @@ export const runMetricsOp = operation(
   async ({ params, query, user }) => {
     await assertRunAccess(db, user, params.id, "runs.read");
     return { metrics: await getRunMetrics(params.id, { afterId: query.after }) };
+  },
+);
+
+export const runMetricsCsvOp = operation(
+  {
+    permission: "runs.read",
+    scope: "runs:read",
+    params: idParams,
+    doc: {
+      operationId: "runMetricsCsv",
+      summary: "Every metric point of a run as CSV (step,metric,value,time), oldest first, as an attachment",
+      tags: ["runs"],
+      responseContent: { "text/csv": { schema: { type: "string" } } },
+    },
+  },
+  async ({ params, user }) => {
+    await assertRunAccess(db, user, params.id, "runs.read");
+    return metricsCsvResponse(params.id);
+  },
+);
+
+export const runMetricsTensorboardOp = operation(
+  {
+    permission: "runs.read",
+    scope: "runs:read",
+    params: idParams,
+    doc: {
+      operationId: "runMetricsTensorboard",
+      summary: "Every metric point of a run as a TensorBoard event file (events.out.tfevents.*: put it in a folder, run tensorboard --logdir on it)",
+      tags: ["runs"],
+      responseContent: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+    },
+  },
+  async ({ params, user }) => {
+    await assertRunAccess(db, user, params.id, "runs.read");
+    return metricsTensorboardResponse(params.id);
   },
 );
 

@@ -6,6 +6,7 @@ import type pg from "pg";
 import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { countTrip } from "../server-timing";
 import type { SessionUser } from "./authenticate";
 import { roleCan } from "./permissions";
 import { grantFor } from "./scopes";
@@ -48,6 +49,7 @@ export type TokenUser = SessionUser & { scopes: string[] };
  */
 export async function userForToken(sql: pg.Pool, token: string): Promise<TokenUser | null> {
   if (!token.startsWith(PREFIX)) return null;
+  countTrip();
   const { rows } = await sql.query<TokenUser & { tokenId: string; stale: boolean }>({
     name: "user_for_token",
     text: `SELECT u.id, u.email, u.name, u.role::text AS role, k.scopes, k.id AS "tokenId",
@@ -60,7 +62,10 @@ export async function userForToken(sql: pg.Pool, token: string): Promise<TokenUs
   const row = rows[0];
   if (!row) return null;
   // Record use at most once a minute: a busy pipeline should not write on every request.
-  if (row.stale) await sql.query({ name: "token_used", text: `UPDATE "ApiToken" SET "lastUsedAt" = now() WHERE id = $1::uuid`, values: [row.tokenId] });
+  if (row.stale) {
+    countTrip();
+    await sql.query({ name: "token_used", text: `UPDATE "ApiToken" SET "lastUsedAt" = now() WHERE id = $1::uuid`, values: [row.tokenId] });
+  }
   return { id: row.id, email: row.email, name: row.name, role: row.role, scopes: row.scopes };
 }
 

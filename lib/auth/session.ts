@@ -5,6 +5,7 @@
 import "server-only";
 import type pg from "pg";
 import type { Db } from "../db";
+import { countTrip } from "../server-timing";
 import type { SessionUser } from "./authenticate";
 import { isId } from "../validation/id";
 
@@ -28,6 +29,7 @@ export function sessionIsCurrent(claims: Partial<SessionClaims>, user: { session
  */
 export async function userForSession(sql: pg.Pool, session: { id?: string } & Partial<SessionClaims>): Promise<SessionUser | null> {
   if (!session.id || !isId(session.id)) return null;
+  countTrip();
   const { rows } = await sql.query<SessionUser & { disabled: boolean; sessionVersion: number; passwordChangedAt: Date | null }>({
     name: "current_user",
     text: `SELECT id, email, name, role::text AS role, disabled, "sessionVersion", "passwordChangedAt"

@@ -6,7 +6,8 @@
 // clobber each other's unnamed portal ("portal "" does not exist" under concurrent load).
 // This server takes turns per protocol EXCHANGE instead: a connection owns the database from
 // its first message until a Sync or simple Query leaves the session idle (not in a transaction),
-// so each exchange, and each whole transaction, runs alone.
+// so each exchange, and each whole transaction, runs alone. The messages a connection has sent
+// so far go to PGlite together, in one call.
 //
 // Named prepared statements and portals live in the session, which here all connections share;
 // on a real server they are per connection. So each connection's names are prefixed with its id
@@ -43,6 +44,29 @@ export type WireServerOptions = {
 };
 
 type Message = { type: number; bytes: Buffer }; // type 0: the startup packet
+
+/** Sync, a simple Query, or the startup packet: afterwards the session is idle unless in a transaction. */
+const endsExchange = (type: number) => type === 0x53 /* Sync */ || type === 0x51 /* Query */ || type === 0; /* startup */
+
+/** The most bytes of messages handed to PGlite in one call (one larger message goes alone). */
+const MAX_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Takes the messages PGlite runs in one call from the front of a connection's queue: all of them up
+ * to a Terminate (never one) and MAX_BATCH_BYTES, and a startup packet alone (PGlite reads a buffer
+ * that starts with one as a startup packet, and nothing after it).
+ */
+function takeBatch(queue: Message[]): Message[] {
+  if (queue[0]?.type === 0) return queue.splice(0, 1);
+  let n = 0;
+  let bytes = 0;
+  for (const m of queue) {
+    if (m.type === 0x58 /* X: Terminate */ || m.type === 0 || (n > 0 && bytes + m.bytes.length > MAX_BATCH_BYTES)) break;
+    bytes += m.bytes.length;
+    n++;
+  }
+  return queue.splice(0, n);
+}
 type Conn = {
   id: number;
   socket: net.Socket;
@@ -262,15 +286,20 @@ export class WireServer {
     conn.busy = true;
     try {
       while (conn.queue.length > 0) {
-        const { type, bytes } = conn.queue.shift()!;
-        if (type === 0x58 /* X: Terminate */) {
+        if (conn.queue[0]?.type === 0x58 /* X: Terminate */) {
           conn.socket.end();
           break;
         }
+        // Every message received so far goes to PGlite in one call (it runs every message of its
+        // input in order): one call and one reply write per exchange, or per whole transaction when
+        // the client sent its statements together (lib/labeling/sql/transaction.ts inOneTrip), rather
+        // than one per Parse, Bind, Describe, Execute and Sync. That shortens each turn every other
+        // connection waits for.
+        const batch = takeBatch(conn.queue);
+        const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((m) => m.bytes));
         await this.acquire(conn.id);
         await this.execute(bytes, conn.socket);
-        const exchangeEnds = type === 0x53 /* Sync */ || type === 0x51 /* Query */ || type === 0; /* startup */
-        if (exchangeEnds && !this.db.isInTransaction()) this.release(conn.id);
+        if (endsExchange(batch.at(-1)!.type) && !this.db.isInTransaction()) this.release(conn.id);
       }
       if (conn.socket.isPaused() && conn.phase === "ready") conn.socket.resume();
     } catch (e) {

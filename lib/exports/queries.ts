@@ -71,7 +71,7 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
   if (agreedTasks) w.add(`r."taskId" IN (SELECT id FROM ${agreedTasks})`);
   if (chosenTasks) w.add(`r."taskId" NOT IN (SELECT task_id FROM ${chosenTasks})`);
   const c = new Where(w.values);
-  c.add(`c."rankingId" = r.id`);
+  c.add(`c."rankingId" = x."rankingId"`);
   if (f.from) c.add(`c."createdAt" >= ${c.param(f.from)}`);
   if (f.to) c.add(`c."createdAt" < ${c.param(f.to)}`);
   if (!f.includeTies) c.add(`NOT c.tie`);
@@ -86,18 +86,23 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
     sourceJoin = `JOIN "Completion" ch ON ch.id = c."chosenId" JOIN "Completion" rj ON rj.id = c."rejectedId"`;
     for (const a of ["ch", "rj"]) c.add(`(${a}."sourceName" = ANY(${s}::text[]) OR ${a}.source::text = ANY(${s}::text[]))`);
   }
-  const text = `SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId",
+  // The rankings are put in order first, narrow (the prompt's columns and the ranking's ids), and
+  // each one's texts and pairs are built after that sort, on the ordered rows: sorting them with
+  // their texts and pairs made the sort spill hundreds of MB to disk for a million pairs.
+  const text = `SELECT x."promptId", x.messages, x.format, x."contentHash", x."rankingId", x."labelerId",
         (SELECT json_object_agg(tc."completionId", co.text)::text
            FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
-          WHERE tc."taskId" = r."taskId") AS texts,
+          WHERE tc."taskId" = x."taskId") AS texts,
         (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", ${MARGIN}, c.tie) ORDER BY c.id)::text
            FROM "Comparison" c ${sourceJoin} ${c}) AS pairs
-      FROM "Ranking" r
-      JOIN "User" u ON u.id = r."labelerId"
-      JOIN "Task" t ON t.id = r."taskId"
-      JOIN "Prompt" p ON p.id = t."promptId"
-      ${w}`;
-  if (!chosenTasks) return { text: `${text} ORDER BY p.id, r.id`, values: w.values };
+      FROM (SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r."taskId"
+              FROM "Ranking" r
+              JOIN "User" u ON u.id = r."labelerId"
+              JOIN "Task" t ON t.id = r."taskId"
+              JOIN "Prompt" p ON p.id = t."promptId"
+              ${w}
+             ORDER BY p.id, r.id) x`;
+  if (!chosenTasks) return { text: `${text} ORDER BY x."promptId", x."rankingId"`, values: w.values };
   return {
     text: `SELECT * FROM (
         SELECT x.*, NULL::text AS tiers, NULL::text AS answers, NULL::text AS "labelSource" FROM (${text}) x

@@ -4,7 +4,7 @@
 import "server-only";
 import { lastLine, runChild } from "../child-process";
 import { AppError, type ErrorCode } from "../errors";
-import type { Streamed, StreamJob } from "./stream";
+import type { Streamed, StreamJob, StreamPhases } from "./stream";
 
 /**
  * The child's V8 heap limit. An export streams, so it needs little (≈130 MB RSS for a million rows),
@@ -18,8 +18,8 @@ const CHILD_SCRIPT = "lib/exports/stream-child.ts";
 
 export type ChildAnswer = { ok: true; streamed: Streamed; maxRssMb: number } | { ok: false; error: { code?: ErrorCode; message: string }; maxRssMb: number };
 
-/** What the child reports besides its result: its peak resident memory. */
-export type ChildStats = { maxRssMb: number };
+/** What the child reports besides its result: its peak resident memory, and where its time went (when it succeeded). */
+export type ChildStats = { maxRssMb: number; phases?: StreamPhases };
 
 export async function streamInChild(job: StreamJob, onStats?: (s: ChildStats) => void): Promise<Streamed> {
   let answered: ChildAnswer | undefined;
@@ -30,7 +30,7 @@ export async function streamInChild(job: StreamJob, onStats?: (s: ChildStats) =>
     onMessage: (m) => {
       if (answered) return;
       answered = m as ChildAnswer;
-      onStats?.({ maxRssMb: answered.maxRssMb });
+      onStats?.({ maxRssMb: answered.maxRssMb, phases: answered.ok ? answered.streamed.phases : undefined });
     },
     stdout: "inherit",
     what: "The export's worker process",

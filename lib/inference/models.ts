@@ -2,9 +2,7 @@
 // scorers (scoring in a worker thread), looked up by artifact id in the database and kept in
 // one small LRU.
 import "server-only";
-import { RewardScorer } from "../../ml/rlhf/reward-scorer";
-import { rewardInput } from "../../ml/rlhf/reward-data";
-import { runtimeFor } from "../../ml/runtime/config";
+import { rewardInput, RewardScorer, runtimeFor } from "../../ml/index";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { Policy, type ChatTurn } from "../generation/policy";

@@ -17,9 +17,9 @@ import { can } from "../auth/permissions";
 import { AppError } from "../errors";
 import { maybeGold, type PickedTask } from "./gold-queue";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
-import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, type Held, type LockedTask } from "./sql/hold";
-import { LEASE, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, WINDOW } from "./sql/next-task";
-import { inTransaction, run, runOne, type SqlClient } from "./sql/transaction";
+import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, TASK, type Held, type LockedTask } from "./sql/hold";
+import { LEASE, LEASE_PICKED, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, RESUME_PICKED, WINDOW } from "./sql/next-task";
+import { inOneTrip, inTransaction, run, runOne, type SqlClient } from "./sql/transaction";
 import type { TaskKind } from "./task-kinds";
 
 /** `exclude`: tasks not to hand out, the labeler's own leases on them included (the task on screen, when the page prefetches the next). */
@@ -27,28 +27,61 @@ export type NextTaskOptions = { projectId?: string; kind?: TaskKind; exclude?: s
 
 const MAX_ATTEMPTS = 8;
 
-export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskOptions = {}): Promise<TaskPayload | null> {
+type Picked = { id: string | null; resumed: boolean; more: boolean; goldDue: boolean } & PickedTask;
+
+/**
+ * The labeler's next task, or null when there is none. Usually one round trip: PICK, then LEASE or
+ * RESUME of what it picked, in one transaction sent at once (sql/next-task.ts). The rest, a
+ * statement at a time (nextTaskInSteps): the next window of open tasks, a gold hand-out, or a slot
+ * that went to a lease committed just before our lock. `random` rolls for gold (tests).
+ */
+export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskOptions = {}, random: () => number = Math.random): Promise<TaskPayload | null> {
+  const roll = random();
+  const [picks, leased, resumed] = await inOneTrip(pool, [
+    { statement: opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT, values: pickValues(user, opts, [...(opts.exclude ?? [])], 0, roll) },
+    { statement: LEASE_PICKED, values: [user.id] },
+    { statement: RESUME_PICKED, values: [user.id] },
+  ]);
+  const got = picks[0] as Picked | undefined;
+  const row = (leased[0] ?? resumed[0]) as PayloadRow | undefined;
+  if (row) return toPayload(row);
+  if (!got || (got.id === null && !got.more)) return null;
+  if (got.id === null) return nextTaskInSteps(pool, user, opts, roll, [...(opts.exclude ?? [])], WINDOW);
+  // A gold hand-out is due (its roll is kept: the steps make the same choice), or the slot went.
+  return nextTaskInSteps(pool, user, opts, roll, [...(opts.exclude ?? []), ...(got.goldDue ? [] : [got.id])], 0);
+}
+
+const pickValues = (user: SessionUser, opts: NextTaskOptions, tried: string[], covered: number, roll: number) => [
+  user.id,
+  opts.projectId ?? null,
+  opts.kind ?? null,
+  tried,
+  covered,
+  can(user, "projects.all"),
+  roll,
+];
+
+/** nextTask a statement at a time, from a given window (`covered` open tasks read before) and with tasks already tried. */
+async function nextTaskInSteps(
+  pool: pg.Pool,
+  user: SessionUser,
+  opts: NextTaskOptions,
+  roll: number,
+  tried: string[],
+  covered: number,
+): Promise<TaskPayload | null> {
   return inTransaction(pool, async (c) => {
     const pick = opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT;
-    const tried: string[] = [...(opts.exclude ?? [])];
-    let covered = 0; // open tasks that earlier windows held, none of them for this labeler now
     for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
-      const [got] = await run<{ id: string | null; resumed: boolean; more: boolean } & PickedTask>(c, pick, [
-        user.id,
-        opts.projectId ?? null,
-        opts.kind ?? null,
-        tried,
-        covered,
-        can(user, "projects.all"),
-      ]);
+      const [got] = await run<Picked>(c, pick, pickValues(user, opts, tried, covered, roll));
       if (!got) return null;
       if (got.id === null) {
         if (!got.more) return null;
-        covered += WINDOW;
+        covered += WINDOW; // open tasks that earlier windows held, none of them for this labeler now
         continue;
       }
       if (!got.resumed) {
-        const gold = await maybeGold(c, user, got);
+        const gold = await maybeGold(c, user, got, () => roll);
         if (gold) return gold;
       }
       const [row] = await run<PayloadRow>(c, got.resumed ? RESUME : LEASE, [got.id, user.id]);
@@ -61,14 +94,22 @@ export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskO
 }
 
 /** Locks a task row for the rest of the transaction. A task of a project the user is not a member of is not found. */
-export async function lockTask(c: SqlClient, taskId: string, user: SessionUser): Promise<LockedTask> {
-  const [task] = await run<LockedTask>(c, LOCK_TASK, [taskId, user.id]);
+async function lockTask(c: SqlClient, taskId: string, user: SessionUser): Promise<LockedTask> {
+  return visible(await run<LockedTask>(c, LOCK_TASK, [taskId, user.id]), user);
+}
+
+/** LOCK_TASK's row without the lock (sql/hold.ts TASK), found or not as lockTask finds it. */
+export async function readTask(pool: pg.Pool, taskId: string, user: SessionUser): Promise<LockedTask> {
+  return visible(await run<LockedTask>(pool, TASK, [taskId, user.id]), user);
+}
+
+function visible([task]: LockedTask[], user: SessionUser): LockedTask {
   if (!task || (!task.member && !can(user, "projects.all"))) throw new AppError("not_found", "That task was not found.");
   return task;
 }
 
 /** The labeler's assignment on a locked task, unchecked: undefined when they have none. */
-export async function assignmentOn(c: SqlClient, taskId: string, user: SessionUser): Promise<Held | undefined> {
+async function assignmentOn(c: SqlClient, taskId: string, user: SessionUser): Promise<Held | undefined> {
   const [a] = await run<Held>(c, HELD, [taskId, user.id]);
   return a;
 }

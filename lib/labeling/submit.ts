@@ -10,8 +10,9 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import { enforceGoldThreshold } from "../quality/gold";
 import type { DemonstrationSubmission, RankingSubmission } from "../validation/ranking";
-import { assignmentOn, checkHeld, lockTask } from "./queue";
-import { inTransaction, isUniqueViolation, type SqlClient } from "./sql/transaction";
+import { checkHeld, readTask } from "./queue";
+import { LOCK_ROW, type Held } from "./sql/hold";
+import { inOneTrip, isUniqueViolation, type SqlClient } from "./sql/transaction";
 import { TASK_KINDS, type TaskKind } from "./task-kinds";
 import { TASK_TYPES, type Shapes } from "./task-types";
 
@@ -38,21 +39,30 @@ export async function submitTask<K extends TaskKind>(pool: pg.Pool, user: Sessio
   let goldProject: string | null = null;
   let result: Result<K>;
   try {
-    result = await inTransaction(pool, async (c) => {
-      const task = await lockTask(c, input.taskId, user);
-      if (task.kind !== kind) throw new AppError("bad_request", `This task is not a ${TASK_KINDS[kind].noun} task.`);
-      const held = await assignmentOn(c, task.id, user);
-      // Already submitted: a retry, or a copy of this submission committed while we waited for the lock.
-      const prior = held?.status === "submitted" ? await priorResult(c, kind, user, input) : null;
-      if (prior) return prior;
-      const assignment = checkHeld(held);
-      const write = type.prepare(task, input, user);
-      // A gold task takes one result from every labeler: its wanted count does not limit it.
-      if (!task.gold && task.done >= task.wanted) throw new AppError("lease_lost", type.full);
-      const stored = await write(c, assignment.id);
+    // Two round trips: the task, read to check the submission against; then, in one transaction
+    // sent at once, its row locked and the write, which checks the labeler's assignment and the
+    // task's free results itself (sql/submit.ts) and stores the result only if they allow it.
+    const task = await readTask(pool, input.taskId, user);
+    if (task.kind !== kind) throw new AppError("bad_request", `This task is not a ${TASK_KINDS[kind].noun} task.`);
+    const write = type.prepare(task, input, user);
+    const [, rows] = await inOneTrip(pool, [
+      { statement: LOCK_ROW, values: [task.id] },
+      { statement: write.statement, values: write.values },
+    ]);
+    const written = rows[0] as (Held & { resultId: string | null }) | undefined;
+    if (written?.resultId) {
       if (task.gold) goldProject = task.projectId;
-      return stored;
-    });
+      result = write.result(written.resultId);
+    } else {
+      // Nothing written. Already submitted: a retry, or a copy of this submission committed while we
+      // waited for the lock. Otherwise the assignment says why, or the task has every result it wants.
+      const prior = written?.status === "submitted" ? await priorResult(pool, kind, user, input) : null;
+      if (!prior) {
+        checkHeld(written);
+        throw new AppError("lease_lost", type.full);
+      }
+      result = prior;
+    }
   } catch (e) {
     // The submission id is taken (by a copy of this submission, or by someone else's): the same
     // labeler gets the stored result, anyone else a 409.

@@ -9,7 +9,7 @@ import type { Tx } from "../db";
 import { demonstrationType, type DemonstrationKind } from "./kinds/demonstration";
 import { rankingType, type RankingKind } from "./kinds/ranking";
 import type { LockedTask } from "./sql/hold";
-import type { SqlClient } from "./sql/transaction";
+import type { SqlClient, Statement } from "./sql/transaction";
 import type { TaskKind } from "./task-kinds";
 
 /** The values one kind's operations take and give. */
@@ -41,6 +41,12 @@ export type Undoable<S extends KindShapes> = {
   audit: Record<string, unknown>;
 };
 
+/**
+ * A checked submission's write: one statement (./sql/submit.ts) that reads the labeler's assignment
+ * and stores the result only if it may, and the result the caller answers with once it was stored.
+ */
+type Write<R> = { statement: Statement; values: unknown[]; result: (id: string) => R };
+
 export type TaskType<S extends KindShapes> = {
   /** The unique constraint on the result's submission id (a concurrent copy of it hits this). */
   clientIdKey: string;
@@ -50,9 +56,10 @@ export type TaskType<S extends KindShapes> = {
   prior: (c: SqlClient | pg.Pool, clientId: string) => Promise<Prior<S["result"]> | null>;
   /**
    * Checks a submission against its locked task (a 400 or 413 in one sentence) and returns the write:
-   * the result stored, the assignment marked submitted and the task's count raised, in one statement.
+   * the labeler's assignment checked, the result stored, the assignment marked submitted and the
+   * task's count raised, in one statement.
    */
-  prepare: (task: LockedTask, input: S["submission"], user: SessionUser) => (c: SqlClient, assignmentId: string) => Promise<S["result"]>;
+  prepare: (task: LockedTask, input: S["submission"], user: SessionUser) => Write<S["result"]>;
   /** A stored result for editing, or null when there is none. */
   editable: (tx: Tx, id: string) => Promise<Editable<S> | null>;
   /** A stored result for undoing, or null when there is none. */

@@ -7,6 +7,7 @@ import type { SessionUser } from "../auth/authenticate";
 import { can, canInProject, PROJECT_ROLE_PERMISSIONS, PROJECT_ROLES, type Permission, type ProjectRole } from "../auth/permissions";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
+import { isId } from "../validation/id";
 
 type Who = Pick<SessionUser, "id" | "role">;
 
@@ -48,8 +49,6 @@ export async function projectsWhere(db: Db | Tx, user: Who, permission: Permissi
 /** A Prisma `where` on a projectId column for projectsWhere's answer (undefined: no restriction). */
 export const inProjects = (ids: string[] | null) => (ids === null ? undefined : { in: ids });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A record that belongs to a project (a run, an export): its project must allow `permission` for the
  * user. One with no project (an all-projects export, a run whose project was deleted) only for
@@ -64,7 +63,7 @@ async function assertRecordInReach(db: Db | Tx, user: Who, projectId: string | n
 
 /** A run of a project the user may `permission` in; a run with no project (its project was deleted) is anyone's with the permission. */
 export async function assertRunAccess(db: Db | Tx, user: Who, runId: string, permission: Permission): Promise<void> {
-  const run = UUID.test(runId) ? await db.trainingRun.findUnique({ where: { id: runId }, select: { projectId: true } }) : null;
+  const run = isId(runId) ? await db.trainingRun.findUnique({ where: { id: runId }, select: { projectId: true } }) : null;
   if (!run) throw new AppError("not_found", "The run was not found.");
   if (run.projectId !== null) await assertRecordInReach(db, user, run.projectId, permission, "The run");
 }
@@ -73,7 +72,7 @@ export async function assertRunAccess(db: Db | Tx, user: Who, runId: string, per
 export const runsInProjects = (ids: string[] | null) => (ids === null ? {} : { OR: [{ projectId: { in: ids } }, { projectId: null }] });
 
 export async function assertExportAccess(db: Db | Tx, user: Who, exportId: string): Promise<void> {
-  const e = UUID.test(exportId) ? await db.export.findUnique({ where: { id: exportId }, select: { projectId: true } }) : null;
+  const e = isId(exportId) ? await db.export.findUnique({ where: { id: exportId }, select: { projectId: true } }) : null;
   if (!e) throw new AppError("not_found", "The export was not found.");
   await assertRecordInReach(db, user, e.projectId, "datasets.export", "The export");
 }

@@ -6,8 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db";
 import { notFound } from "../errors";
-import { configFromHf } from "../../ml/checkpoint/checkpoint";
-import { paramCount, type GPTConfig } from "../../ml/model/config";
+import { configFromHf, paramCount, type GPTConfig } from "../../ml/light";
 import { storageRoot } from "../storage";
 import { isId } from "../validation/id";
 

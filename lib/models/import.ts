@@ -8,7 +8,7 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { MODEL_FOLDER_FILES, ModelFolderError, validateModelFolder, type ModelFolderInfo } from "../../ml/checkpoint/validate";
+import { MODEL_FOLDER_FILES, ModelFolderError, validateModelFolder, type ModelFolderInfo } from "../../ml/light";
 import { audit } from "../audit";
 import type { Db } from "../db";
 import { AppError } from "../errors";

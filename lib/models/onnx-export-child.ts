@@ -1,8 +1,7 @@
 // Child-process entry: exports one checkpoint folder to ONNX (`exportOnnx` writes a temporary
 // file and renames it). Run as `node --import tsx lib/models/onnx-export-child.ts <dir> <file>` so
 // the export's seconds of CPU never run on the web server's event loop.
-import { exportOnnx } from "../../ml/checkpoint/onnx-export";
-import { loadCheckpoint } from "../../ml/checkpoint/checkpoint";
+import { exportOnnx, loadCheckpoint } from "../../ml/light";
 
 const [dir, file] = process.argv.slice(2);
 if (!dir || !file) {

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { MODEL_FOLDER_FILES } from "../../ml/checkpoint/validate";
+import { MODEL_FOLDER_FILES } from "../../ml/light";
 import type { Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { storageDir } from "../storage";

@@ -11,7 +11,7 @@ export async function projectAgreementSummary(db: Db, projectId: string) {
   const project = isId(projectId) ? await db.project.findUnique({ where: { id: projectId }, select: { id: true } }) : null;
   if (!project) throw notFound("The project");
   const rows = await db.ranking.findMany({
-    where: { task: { projectId: project.id } },
+    where: { task: { projectId: project.id }, importedFrom: null }, // imported rankings are no labeler's work: never in agreement
     select: { taskId: true, labelerId: true, tiers: true },
   });
   const a = projectAgreement(rows.map((r) => ({ taskId: r.taskId, labelerId: r.labelerId, tiers: r.tiers as Tiers })));

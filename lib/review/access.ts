@@ -6,14 +6,13 @@ import { can, canInProject, type Permission } from "../auth/permissions";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import { projectRoleOf } from "../membership/access";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isId } from "../validation/id";
 
 export const NOT_A_MEMBER = "You can review only tasks of projects you are a member of.";
 
 /** The task's project id, once the user may do `permission` (labels.review or labels.read_all) there. */
 export async function assertTaskReviewable(db: Db | Tx, user: SessionUser, taskId: string, permission: Permission = "labels.review") {
-  const task = UUID.test(taskId) ? await db.task.findUnique({ where: { id: taskId }, select: { id: true, projectId: true, kind: true } }) : null;
+  const task = isId(taskId) ? await db.task.findUnique({ where: { id: taskId }, select: { id: true, projectId: true, kind: true } }) : null;
   if (!task) throw new AppError("not_found", "That task was not found.");
   if (can(user, "projects.all")) return task;
   const role = await projectRoleOf(db, user.id, task.projectId);

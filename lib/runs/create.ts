@@ -15,8 +15,7 @@ import { generateRequestSchema } from "../generation/request";
 import { allowedEndpoint } from "../generation/allowed-endpoint";
 import { EndpointRefused } from "../generation/endpoint-guard";
 import { artifactDir, folderModel } from "../models/artifacts";
-import { ConfigError } from "../../ml/model/config";
-import { assertReferenceFits } from "../../ml/rlhf/same-decoder";
+import { assertReferenceFits, ConfigError } from "../../ml/light";
 import { newRunSchema, type NewRunRequest } from "../validation/run";
 import { checkRunConfig } from "./config-check";
 import { checkDataset, snapshotProjectLabels } from "./dataset";
@@ -126,7 +125,8 @@ export async function createRun(user: SessionUser, request: NewRunRequest): Prom
 
   let { exportId } = await checkDataset(input.kind, project.id, input.dataset);
   const name = input.name || `${info.label} ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
-  if (input.dataset && "projectLabelsNow" in input.dataset) exportId = await snapshotProjectLabels(user, input.kind, project.id, name);
+  if (input.dataset && "projectLabelsNow" in input.dataset)
+    exportId = await snapshotProjectLabels(user, input.kind, project.id, name, input.dataset.importedLabels);
 
   const generate = input.kind === "generate" ? generateRequestSchema.parse(input.request ?? {}) : undefined;
   if (generate?.source.kind === "openai") {

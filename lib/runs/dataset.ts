@@ -8,7 +8,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import { createExport } from "../exports/snapshot";
 import { exportsRoot } from "../exports/store";
-import { createExportInput, type ExportKind } from "../validation/export";
+import { createExportInput, type CreateExportInput, type ExportKind } from "../validation/export";
 import type { NewRunInput } from "../validation/run";
 import { DATASET_EXPORT_KINDS, RUN_KINDS, type DatasetKind, type RunKind } from "./kinds";
 
@@ -43,8 +43,17 @@ export async function checkDataset(kind: RunKind, projectId: string, dataset: Ne
   return { exportId: e.id };
 }
 
-/** "The project's labels now": makes the snapshot the run will read; refuses (and removes) an empty one. */
-export async function snapshotProjectLabels(user: SessionUser, kind: RunKind, projectId: string, runName: string): Promise<string> {
+/**
+ * "The project's labels now": makes the snapshot the run will read; refuses (and removes) an empty one.
+ * `importedLabels`: imported preference data kept beside the labelers' (default), left out, or alone.
+ */
+export async function snapshotProjectLabels(
+  user: SessionUser,
+  kind: RunKind,
+  projectId: string,
+  runName: string,
+  importedLabels: CreateExportInput["importedLabels"] = "include",
+): Promise<string> {
   const info = RUN_KINDS[kind];
   const exportKind = EXPORT_KINDS_FOR[info.dataset][0];
   if (exportKind === undefined) throw refuse(`A ${info.label.toLowerCase()} run reads no dataset, so it has no labels to snapshot.`);
@@ -55,6 +64,7 @@ export async function snapshotProjectLabels(user: SessionUser, kind: RunKind, pr
       kind: exportKind,
       layout: "conversational",
       projectId,
+      importedLabels,
       validation: 0.1,
       name: `${runName}: the project's labels`,
       note: `Made for the ${info.label.toLowerCase()} run "${runName}".`,

@@ -1,8 +1,7 @@
 // A run's memory and time estimate from its kind, its checked config and its model's shape
 // (ml/model/estimate.ts holds the formula), and the refusal of a run that will not fit in the
 // machine's memory. Pure: the new-run form shows the same figures the server checks.
-import { estimateRun, fmtBytes, type Estimate } from "../../ml/model/estimate";
-import { PRESETS, type GPTConfig } from "../../ml/model/config";
+import { estimateRun, fmtBytes, PRESETS, type Estimate, type GPTConfig } from "../../ml/browser";
 import type { ModelSize, RunKind } from "./kinds";
 
 /** PPO's rows are the longest prompt plus maxNewTokens; the prompts are not tokenized yet, so this many prompt tokens are assumed. */

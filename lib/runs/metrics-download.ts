@@ -6,8 +6,8 @@ import os from "node:os";
 import { db } from "../db";
 import { notFound } from "../errors";
 import { fileVersionRecord, tfRecord, eventBytes } from "./tfevents";
+import { isId } from "../validation/id";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 5000;
 
 type Point = { id: bigint; step: number; name: string; value: number; createdAt: Date };
@@ -55,7 +55,7 @@ function eventRecords(rows: Point[]): Buffer[] {
 }
 
 async function runOf(id: string) {
-  const run = UUID.test(id) ? await db.trainingRun.findUnique({ where: { id }, select: { id: true, name: true, createdAt: true } }) : null;
+  const run = isId(id) ? await db.trainingRun.findUnique({ where: { id }, select: { id: true, name: true, createdAt: true } }) : null;
   if (!run) throw notFound("The run");
   return run;
 }

@@ -18,6 +18,9 @@ export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
 const EXPORT_LABEL_CHOICES = ["all", "consensus", "reviewed"] as const;
 export type ExportLabelChoice = (typeof EXPORT_LABEL_CHOICES)[number];
 
+/** Rankings and pairs imported from existing preference datasets: kept beside the labelers' ("include"), left out, or alone ("only"). */
+export const IMPORTED_LABEL_CHOICES = ["include", "exclude", "only"] as const;
+
 const ids = z.array(z.guid()).max(1000).default([]);
 const when = z.coerce.date({ error: "must be a date" });
 
@@ -43,8 +46,8 @@ export const createExportInput = z
     includeTies: z.boolean().default(false),
     /** Reward-model pairs: add `margin`, the tier distance. */
     margin: z.boolean().default(false),
-    /** Rankings and pairs imported from existing preference datasets: kept beside the labelers' ("include"), left out, or alone ("only"). */
-    importedLabels: z.enum(["include", "exclude", "only"]).default("include"),
+    /** Rankings and pairs imported from existing preference datasets (IMPORTED_LABEL_CHOICES). */
+    importedLabels: z.enum(IMPORTED_LABEL_CHOICES).default("include"),
     validation: z.number().min(0).max(1).default(0.1),
     test: z.number().min(0).max(1).default(0),
     seed: z.string().max(100).default(""),

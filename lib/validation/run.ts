@@ -3,10 +3,12 @@
 // after the kind's defaults are filled in, so the form may send only what it changed.
 import { z } from "zod";
 import { RUN_KIND_NAMES, MODEL_SIZES } from "../runs/kinds";
+import { IMPORTED_LABEL_CHOICES } from "./export";
 
 const runDatasetSchema = z.union([
   z.strictObject({ exportId: z.guid({ error: "must be an export id" }) }),
-  z.strictObject({ projectLabelsNow: z.literal(true) }),
+  // the snapshot keeps imported preference data beside the labelers' (default), leaves it out, or trains on it alone
+  z.strictObject({ projectLabelsNow: z.literal(true), importedLabels: z.enum(IMPORTED_LABEL_CHOICES).optional() }),
 ]);
 
 export const newRunSchema = z.object({

@@ -10,7 +10,7 @@ import { decryptSecrets } from "../runs/secrets";
 import { storageDir } from "../storage";
 import { RunSinks, registerArtifact, type RunContext } from "./context";
 import { HANDLERS, type RunHandler } from "./handlers";
-import { availableDevices, parseDevice, checkDevice, deviceName } from "../../ml/runtime/device";
+import { availableDevices, parseDevice, checkDevice, deviceName } from "../../ml/index";
 import {
   claimRun,
   finishRun,

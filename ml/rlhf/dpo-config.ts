@@ -73,6 +73,16 @@ export const DPO_FIELDS = {
     maxLrDoc: 'Peak learning rate, then cosine decay (TRL: 1e-6 for billion-parameter models; small models take more).',
   }),
   valFraction,
+  maxSteps: {
+    type: 'int',
+    default: 0,
+    min: atLeast(0),
+    max: atMost(1_000_000),
+    unit: 'steps',
+    show: 'advanced',
+    label: 'Max steps',
+    doc: "Optimizer steps to take, the learning-rate schedule decaying over them, epochs reshuffling as they pass (TRL's max_steps; 0: Epochs decide).",
+  },
   margin: {
     type: 'bool',
     default: false,

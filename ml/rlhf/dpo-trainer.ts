@@ -26,7 +26,7 @@ import { dpoFeeds, dpoLogpsModel, dpoStepModel, logpFeeds } from './dpo-model';
 import { readReferenceCache, REFERENCE_FILE, referenceKey, writeReferenceCache, type ReferenceLogps } from './dpo-reference';
 import { mixSeed } from './ppo-data';
 import { assertSameConfig, assertSameTokenizer } from './same-decoder';
-import { dataEvent, type RLProgress } from './progress';
+import { dataEvent, progressEmitter, type RLProgress } from './progress';
 import { batchShape } from './reward-batch';
 import { loadDecoder } from './reward-checkpoint';
 import type { RewardGroup } from './reward-data';
@@ -76,7 +76,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
   const all = [...data.train, ...data.val];
   const T = Math.min(dc.seqLen || model.nCtx, Math.max(...all.flatMap((g) => g.seqs.map((s) => s.length))));
   const shape = batchShape(all, dc.batchSize, T);
-  const steps = stepsFor(data.train, dc.batchSize, dc.epochs);
+  const steps = dc.maxSteps || stepsFor(data.train, dc.batchSize, dc.epochs);
   const mean = dc.lossType === 'ipo'; // IPO compares per-token mean log-probs (TRL)
   const lossOpts = { lossType: dc.lossType, beta: dc.beta, labelSmoothing: dc.labelSmoothing, margin: dc.margin };
   const bodyNames = gptTensorShapes(model).map(([n]) => n);
@@ -214,33 +214,22 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
       return dc.out;
     };
 
-    const t0 = performance.now();
+    const events = progressEmitter((p) => hooks.onProgress?.(p), first, steps);
     let step = first;
     let last: Record<string, number> = {};
     let copyMs = NaN;
-    const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) => {
-      const done = step - first;
-      const secs = (performance.now() - t0) / 1000;
-      hooks.onProgress?.({
-        event,
-        step,
-        steps,
-        metrics,
-        etaSec: done > 0 ? (secs / done) * (steps - step) : NaN,
-        ...(checkpoint ? { checkpoint } : {}),
-        ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}),
-      });
-    };
+    const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) =>
+      events.paced(event, step, metrics, { checkpoint, copyMs });
 
     /** The held-out prompts of `dc.samples` answered by the policy now ('samples' event). */
     const samples = async () => {
       if (!dc.samples.prompts.length) return;
       const weights = (await runner.getState(bodyNames)) as Record<string, Float32Array>;
       const out = await evalSamples(model, weights, tok, dc.samples, { runtime: runtimeFor(dc.device, dc.threads), thread: dc.worker });
-      hooks.onProgress?.({ event: 'samples', step, steps, metrics: {}, etaSec: NaN, samples: out });
+      events.unpaced(step, { event: 'samples', metrics: {}, samples: out });
     };
 
-    if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'DPO data', length), step, steps, etaSec: NaN });
+    if (step < steps) events.unpaced(step, dataEvent(data.stats, 'DPO data', length));
     if (step === 0 && data.val.length) {
       progress('eval', await evaluate(0));
       await samples();

@@ -1,6 +1,6 @@
 // RLHF: the reward model (reward-*) and PPO (ppo-*). Append-only: each part adds its own exports.
 
-export { rlProgressPrinter, type RLProgress } from './progress';
+export { fmtMetrics, rlProgressPrinter, type RLProgress } from './progress';
 export { REWARD_DEFAULTS, REWARD_FIELDS, resolveRewardConfig, type RewardConfig, type RewardWiring } from './reward-config';
 export { completionOf, promptOf, readPairs, readRankings, readReference, rewardInput, type Comparison, type RewardGroup } from './reward-data';
 export { loadRewardData, splitByPrompt, winners, type RewardData } from './reward-dataset';

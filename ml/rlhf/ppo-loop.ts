@@ -21,7 +21,7 @@ import { groupAdvantages, tokenAdvantages } from './group-baseline';
 import { drawPrompts, mixSeed, shuffled } from './ppo-data';
 import { policyScoreModel, policyStepModel, valueScoreModel, valueStepModel } from './ppo-graphs';
 import { setupPPO, VALUE_PREFIX, type PPOProgressState } from './ppo-setup';
-import type { RLProgress } from './progress';
+import { progressEmitter, type RLProgress } from './progress';
 import { RewardScorer } from './reward-scorer';
 import { rollout, takeRows } from './rollout';
 
@@ -112,27 +112,14 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
       return tc.out;
     };
 
-    const t0 = performance.now();
     const startIt = state.iteration;
+    const events = progressEmitter((p) => io.progress(p), startIt, tc.iterations);
     let metrics: Record<string, number> = s.resumedMetrics ?? {};
     let copyMs = NaN;
     let cost: RLProgress['cost'];
-    const progress = (event: RLProgress['event'], checkpoint?: string) => {
-      const done = state.iteration - startIt;
-      const secs = (performance.now() - t0) / 1000;
-      io.progress({
-        event,
-        step: state.iteration,
-        steps: tc.iterations,
-        metrics,
-        etaSec: done > 0 ? (secs / done) * (tc.iterations - state.iteration) : NaN,
-        checkpoint,
-        ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}),
-        ...(event === 'step' && cost ? { cost } : {}),
-      });
-    };
+    const progress = (event: RLProgress['event'], checkpoint?: string) => events.paced(event, state.iteration, metrics, { checkpoint, copyMs, cost });
 
-    if (state.iteration < tc.iterations) for (const d of s.data) io.progress({ ...d, step: state.iteration, steps: tc.iterations, etaSec: NaN });
+    if (state.iteration < tc.iterations) for (const d of s.data) events.unpaced(state.iteration, d);
 
     while (state.iteration < tc.iterations && !io.aborted()) {
       const it = state.iteration;
@@ -249,14 +236,7 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
         if (tc.samples.prompts.length) {
           // PPO has no validation pass: the held-out prompts are answered at each checkpoint (this thread is already off the caller's)
           for (const n of bodyNames) weights[n] = policy.peek(n) as Float32Array;
-          io.progress({
-            event: 'samples',
-            step: state.iteration,
-            steps: tc.iterations,
-            metrics: {},
-            etaSec: NaN,
-            samples: await evalSamples(c, weights, tok, tc.samples, { runtime: rt }),
-          });
+          events.unpaced(state.iteration, { event: 'samples', metrics: {}, samples: await evalSamples(c, weights, tok, tc.samples, { runtime: rt }) });
         }
         progress('save', await save(metrics));
       }

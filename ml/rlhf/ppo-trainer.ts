@@ -3,9 +3,8 @@
 // stays free; progress comes back through a callback, and a hooks.reward function stays in the
 // caller's thread (the worker asks it for each rollout batch's scores).
 
-import type { Worker } from 'node:worker_threads';
-import { EngineError } from '../runtime/config';
 import { spawnModule } from '../runtime/worker-runner';
+import { RpcClient, serveRpc } from '../runtime/thread-rpc';
 import { resolvePPOConfig, type PPOConfig } from './ppo-config';
 import { runPPO, type PPOResult, type RewardFn, type RewardSample } from './ppo-loop';
 import type { RLProgress } from './progress';
@@ -18,47 +17,38 @@ export interface PPOHooks {
   reward?: RewardFn;
 }
 
-/** Messages between trainPPO and its worker (ppo-worker.ts). */
-export type ToWorker = { type: 'abort' } | { type: 'reward'; id: number; scores?: number[]; error?: string };
-export type FromWorker =
-  | { type: 'progress'; progress: RLProgress }
-  | { type: 'reward'; id: number; samples: RewardSample[] }
-  | { type: 'done'; result: PPOResult }
-  | { type: 'error'; name: string; message: string };
+/** What trainPPO's worker (ppo-worker.ts) serves over thread-rpc, and what it calls back here. */
+export type PPOWorkerMethod = 'train' | 'abort';
+export type PPOCallerMethod = 'progress' | 'reward';
 
 /** Trains per `config` (see PPO_DEFAULTS): defaults < config. */
 export async function trainPPO(config: Partial<PPOConfig>, hooks: PPOHooks = {}): Promise<PPOResult> {
   const tc = resolvePPOConfig(config);
   if (!tc.worker) return runPPO(tc, { progress: (p) => hooks.onProgress?.(p), reward: hooks.reward, aborted: () => !!hooks.signal?.aborted });
   const worker = spawnModule(new URL('./ppo-worker.ts', import.meta.url), { config: tc, rewardHook: !!hooks.reward });
-  return new Promise<PPOResult>((resolve, reject) => {
-    let settled = false;
-    const send = (m: ToWorker) => worker.postMessage(m);
-    const onAbort = () => send({ type: 'abort' });
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      hooks.signal?.removeEventListener('abort', onAbort);
-      fn();
-      void worker.terminate();
-    };
-    hooks.signal?.addEventListener('abort', onAbort);
-    if (hooks.signal?.aborted) onAbort();
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') hooks.onProgress?.(m.progress);
-      else if (m.type === 'reward') void askReward(worker, hooks.reward!, m.id, m.samples);
-      else if (m.type === 'done') finish(() => resolve(m.result));
-      else finish(() => reject(Object.assign(new Error(m.message), { name: m.name })));
-    });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new EngineError(`the PPO worker exited (code ${code})`))));
-  });
-}
-
-async function askReward(worker: Worker, reward: RewardFn, id: number, samples: RewardSample[]): Promise<void> {
+  const thread = new RpcClient<PPOWorkerMethod>(worker, 'the PPO worker');
+  serveRpc(worker, {
+    progress: async (p: RLProgress) => hooks.onProgress?.(p),
+    reward: async (samples: RewardSample[]) => {
+      let scores: number[] | undefined;
+      try {
+        scores = await hooks.reward!(samples);
+      } catch (e) {
+        throw new Error(`hooks.reward failed: ${(e as Error).message}`);
+      }
+      if (!scores) throw new Error('hooks.reward gave no scores');
+      return scores;
+    },
+  } satisfies Record<PPOCallerMethod, unknown>);
+  // a worker that already stopped has its failure reported by the train call
+  const onAbort = () => void thread.call('abort', []).catch(() => undefined);
+  hooks.signal?.addEventListener('abort', onAbort);
   try {
-    worker.postMessage({ type: 'reward', id, scores: await reward(samples) } satisfies ToWorker);
-  } catch (e) {
-    worker.postMessage({ type: 'reward', id, error: `hooks.reward failed: ${(e as Error).message}` } satisfies ToWorker);
+    const result = thread.call<PPOResult>('train', []);
+    if (hooks.signal?.aborted) onAbort();
+    return await result;
+  } finally {
+    hooks.signal?.removeEventListener('abort', onAbort);
+    void worker.terminate();
   }
 }

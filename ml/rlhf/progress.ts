@@ -1,5 +1,5 @@
-// Progress events shared by the RLHF trainers (reward model and PPO), and a terminal printer
-// for them. Metric names are the ones RunMetric rows and charts use (see ml/README.md).
+// Progress events shared by the RLHF trainers (reward model, PPO/RLOO/GRPO, DPO), the one emitter
+// they send them through, and a terminal printer for them. Metric names are the ones RunMetric rows and charts use (see ml/README.md).
 
 import type { EvalSample } from '../generate/sample-spec';
 import { dataReport, type LengthSetting, type TruncationStats } from '../train/truncate-report';
@@ -32,6 +32,41 @@ export interface RLProgress {
 /** The 'data' event of a trainer whose data `stats` were fitted to `length`. */
 export function dataEvent(stats: TruncationStats, what: string, length: LengthSetting): Pick<RLProgress, 'event' | 'metrics' | 'line'> {
   return { event: 'data', ...dataReport(stats, what, length) };
+}
+
+/** What a paced event may carry besides its metrics: the folder a save wrote; copyMs and cost go with step events only. */
+interface PacedExtras {
+  checkpoint?: string;
+  copyMs?: number;
+  cost?: RLProgress['cost'];
+}
+
+/**
+ * A trainer's progress events for a run of `steps` steps (PPO: iterations) that starts, or resumes,
+ * at step `first`. `paced` events (step, eval, save, done) carry the time left at the pace since the
+ * emitter was made; `unpaced` ones (data, samples) carry NaN.
+ */
+export function progressEmitter(emit: (p: RLProgress) => void, first: number, steps: number) {
+  const t0 = performance.now();
+  return {
+    paced(event: RLProgress['event'], step: number, metrics: Record<string, number>, x: PacedExtras = {}): void {
+      const done = step - first;
+      const secs = (performance.now() - t0) / 1000;
+      emit({
+        event,
+        step,
+        steps,
+        metrics,
+        etaSec: done > 0 ? (secs / done) * (steps - step) : NaN,
+        ...(x.checkpoint ? { checkpoint: x.checkpoint } : {}),
+        ...(event === 'step' && x.copyMs !== undefined && Number.isFinite(x.copyMs) ? { copyMs: x.copyMs } : {}),
+        ...(event === 'step' && x.cost ? { cost: x.cost } : {}),
+      });
+    },
+    unpaced(step: number, p: Pick<RLProgress, 'event' | 'metrics' | 'line' | 'samples'>): void {
+      emit({ ...p, step, steps, etaSec: NaN });
+    },
+  };
 }
 
 function duration(s: number): string {

@@ -16,7 +16,7 @@ import type { FloatArray } from '../onnx/dtypes';
 import { initParams } from '../runtime/init';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
-import { dataEvent, type RLProgress } from './progress';
+import { dataEvent, progressEmitter, type RLProgress } from './progress';
 import { batchShape, groupFeeds, meanStd, pairMetrics, sequenceFeeds } from './reward-batch';
 import { loadDecoder, saveRewardModel, type RewardNorm } from './reward-checkpoint';
 import { resolveRewardConfig, type RewardConfig } from './reward-config';
@@ -120,25 +120,14 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       return rc.out;
     };
 
-    const t0 = performance.now();
+    const events = progressEmitter((p) => hooks.onProgress?.(p), start, steps);
     let step = start;
     let last: Record<string, number> = {};
     let copyMs = NaN;
-    const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) => {
-      const done = step - start;
-      const secs = (performance.now() - t0) / 1000;
-      hooks.onProgress?.({
-        event,
-        step,
-        steps,
-        metrics,
-        etaSec: done > 0 ? (secs / done) * (steps - step) : NaN,
-        ...(checkpoint ? { checkpoint } : {}),
-        ...(event === 'step' && Number.isFinite(copyMs) ? { copyMs } : {}),
-      });
-    };
+    const progress = (event: RLProgress['event'], metrics: Record<string, number>, checkpoint?: string) =>
+      events.paced(event, step, metrics, { checkpoint, copyMs });
 
-    if (step < steps) hooks.onProgress?.({ ...dataEvent(data.stats, 'reward-model data', length), step, steps, etaSec: NaN });
+    if (step < steps) events.unpaced(step, dataEvent(data.stats, 'reward-model data', length));
 
     while (step < steps && !hooks.signal?.aborted) {
       const lr = getLr(step, { maxLr: rc.maxLr, minLr: rc.minLr, warmupSteps: rc.warmupSteps, decaySteps: steps });

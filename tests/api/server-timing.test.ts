@@ -1,6 +1,6 @@
 // Every route answer says where its time went inside the server (lib/server-timing.ts): the token
-// lookup, the wait for a pooled connection, the SQL round trips, the transaction and the whole
-// handler. bench:queue reads these to tell the server's share of a latency from the instrument's.
+// lookup, the wait for a pooled connection, the SQL round trips (and how many), the transaction and
+// the whole handler. bench:queue reads these to tell the server's share of a latency from the instrument's.
 import crypto from "node:crypto";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
@@ -21,11 +21,12 @@ const post = (handler: RouteHandler, path: string, token: string, body: unknown)
     { params: Promise.resolve({}) },
   );
 
-/** The header, checked to hold durations only ("name;dur=1.23", comma-separated), as { name: ms }. */
+/** The header, checked to hold durations ("name;dur=1.23") and the round-trip count ("trips;desc=3") only, as { name: ms or count }. */
 function timings(res: Response): Record<string, number> {
   const value = res.headers.get("server-timing") ?? "";
-  expect(value).toMatch(/^[a-z]+;dur=\d+\.\d\d(, [a-z]+;dur=\d+\.\d\d)*$/);
-  return Object.fromEntries([...value.matchAll(/([a-z]+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+  const entry = String.raw`([a-z]+;dur=\d+\.\d\d|trips;desc=\d+)`;
+  expect(value).toMatch(new RegExp(`^${entry}(, ${entry})*$`));
+  return Object.fromEntries([...value.matchAll(/([a-z]+);(?:dur|desc)=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
 }
 
 describe("Server-Timing on route answers", () => {
@@ -46,18 +47,25 @@ describe("Server-Timing on route answers", () => {
     });
     expect(submit.status).toBe(200);
 
-    for (const t of [timings(next), timings(submit)]) {
-      expect(Object.keys(t).sort()).toEqual(["app", "auth", "pool", "sql", "tx"]);
+    const [n, s] = [timings(next), timings(submit)];
+    for (const t of [n, s]) {
+      expect(Object.keys(t).sort()).toEqual(["app", "auth", "pool", "sql", "trips", "tx"]);
       expect(t.sql).toBeGreaterThan(0);
-      // the SQL runs inside the transaction, and everything inside the handler (2 decimals each)
-      expect(t.tx).toBeGreaterThanOrEqual(t.sql - 0.01);
-      expect(t.app).toBeGreaterThanOrEqual(t.auth + t.pool + t.tx - 0.03);
+      // the token lookup, the pool wait and the SQL one after the other, inside the handler (2 decimals each)
+      expect(t.app).toBeGreaterThanOrEqual(t.auth + t.pool + t.sql - 0.03);
+      expect(t.app).toBeGreaterThanOrEqual(t.tx - 0.01);
     }
+    // next-task's SQL is all in its transaction; a submit reads the task before its own
+    expect(n.tx).toBeGreaterThanOrEqual(n.sql - 0.01);
+    // Round trips: the token lookup (its first use also records it: one more), then next-task's
+    // transaction in one; a submit's task read, then its transaction (lock and write) in one.
+    expect(n.trips).toBe(2 + 1);
+    expect(s.trips).toBe(1 + 2);
   });
 
-  it("is on refusals too: a bad token's 401 has the lookup and the handler, nothing else", async () => {
+  it("is on refusals too: a bad token's 401 has the lookup (one round trip) and the handler, nothing else", async () => {
     const res = await post(nextTaskRoute, "/api/queue/next", "rlhf_not-a-token", {});
     expect(res.status).toBe(401);
-    expect(Object.keys(timings(res)).sort()).toEqual(["app", "auth"]);
+    expect(timings(res)).toEqual({ app: expect.any(Number), auth: expect.any(Number), trips: 1 });
   });
 });

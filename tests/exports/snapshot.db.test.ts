@@ -84,6 +84,27 @@ describe("the reward-model export", () => {
     }
   });
 
+  it("writes pairs in prompt order, then ranking order, each ranking's pairs in the order its comparisons were stored", async () => {
+    const { project } = await makeProject({ rankingTasks: 3, rankingsPerTask: 2 });
+    const [admin, a, b] = await Promise.all([makeUser("admin"), makeUser(), makeUser()]);
+    for (const [u, tiers] of [
+      [a, "A > B > C > D"],
+      [b, "D > C = B > A"],
+    ] as const)
+      for (let i = 0; i < 3; i++) await rankNext(project.id, u, tiers);
+    const { all } = await exportOf(admin, { kind: "rm", projectId: project.id, validation: 0, includeTies: true, margin: true });
+    // The same pairs read straight from the tables, in the order the export promises.
+    const expected = await pool.query<{ prompt: string; chosen: string; rejected: string; margin: number; tie: boolean }>(
+      `SELECT p.messages->0->>'content' AS prompt, ch.text AS chosen, rj.text AS rejected, c.margin, c.tie
+         FROM "Comparison" c JOIN "Ranking" r ON r.id = c."rankingId" JOIN "Task" t ON t.id = r."taskId" JOIN "Prompt" p ON p.id = t."promptId"
+         JOIN "Completion" ch ON ch.id = c."chosenId" JOIN "Completion" rj ON rj.id = c."rejectedId"
+        WHERE t."projectId" = $1 ORDER BY p.id, r.id, c.id`,
+      [project.id],
+    );
+    expect(expected.rows).toHaveLength(3 * 2 * 6);
+    expect(all).toEqual(expected.rows.map((r) => ({ prompt: r.prompt, chosen: r.chosen, rejected: r.rejected, margin: r.margin, tie: r.tie })));
+  });
+
   it("has a conversational form: prompt, chosen and rejected are message lists", async () => {
     const { project } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
     const [admin, labeler] = await Promise.all([makeUser("admin"), makeUser()]);

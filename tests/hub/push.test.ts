@@ -5,6 +5,8 @@
 // href it gives) and POST /api/{type}s/{repo}/commit/{rev} as NDJSON (header, file, lfsFile lines).
 // The server checks the Bearer token on each Hub call, each LFS object's sha256 and size, and that
 // every lfsFile of the commit was uploaded; the test reads the committed files back from it.
+// A push of an export or a checkpoint runs in a child process: the server sees whose connection
+// each request comes on (through /proc, on Linux) and can hold the commit to catch the push mid-way.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -13,7 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { pushExport, pushFolder, pushModel } from "../../lib/hub/push";
+import { getHubPush, startExportPush, startModelPush, type HubPushView } from "../../lib/hub/push";
+import { pushFolder } from "../../lib/hub/push-folder";
 import { clearHubToken, HUB_TOKEN, hubStatus, hubToken, setHubToken } from "../../lib/hub/token";
 import { hubPushInput, hubTokenInput } from "../../lib/validation/hub";
 import { makeUser } from "../helpers/factories";
@@ -28,6 +31,62 @@ const lfs = new Map<string, Buffer>(); // oid → bytes
 const calls: string[] = [];
 let baseUrl = "";
 let server: http.Server;
+/** When set, the commit waits for it (a push caught before it ends). */
+let holdCommit: Promise<void> | null = null;
+/** When set, the first request's client process is recorded here. */
+let watch: { owner?: ClientProcess | null } | null = null;
+
+type ClientProcess = { pid: number; cmdline: string; environ: string };
+/**
+ * The process that holds the client end of a connection to the fake Hub from `clientPort`: the
+ * socket's inode from /proc/net/tcp, then the process with a descriptor on that socket (Linux).
+ */
+function clientProcess(clientPort: number): ClientProcess | null {
+  const hex = (n: number) => `:${n.toString(16).toUpperCase().padStart(4, "0")}`;
+  const serverPort = (server.address() as AddressInfo).port;
+  let inode: string | undefined;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"].filter((t) => fs.existsSync(t)))
+    for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(hex(clientPort)) && cols[2]?.endsWith(hex(serverPort))) inode = cols[9];
+    }
+  if (!inode) return null;
+  const pids = [String(process.pid), ...fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d) && d !== String(process.pid))];
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // not ours to read, or gone
+    }
+    for (const fd of fds) {
+      let link = "";
+      try {
+        link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (link === `socket:[${inode}]`) {
+        const read = (f: string) => fs.readFileSync(`/proc/${pid}/${f}`, "utf8").replace(/\0/g, " ");
+        return { pid: Number(pid), cmdline: read("cmdline"), environ: read("environ") };
+      }
+    }
+  }
+  return null;
+}
+
+async function until(ok: () => boolean, ms = 30_000) {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`not so after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+/** The push once it ended. */
+async function ended(push: HubPushView): Promise<HubPushView> {
+  await until(() => getHubPush(push.id).state !== "running");
+  return getHubPush(push.id);
+}
 
 const sha256 = (b: Buffer) => crypto.createHash("sha256").update(b).digest("hex");
 /** LFS for weights and data files and anything over 10 MB, as the Hub decides by its .gitattributes. */
@@ -39,6 +98,7 @@ beforeAll(async () => {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url!, baseUrl);
+    if (watch && watch.owner === undefined && process.platform === "linux") watch.owner = clientProcess(req.socket.remotePort!);
     calls.push(`${req.method} ${url.pathname}`);
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -80,6 +140,7 @@ beforeAll(async () => {
       return json(200, {});
     }
     if (req.method === "POST" && (m = url.pathname.match(/^\/api\/(model|dataset)s\/([^/]+\/[^/]+)\/commit\/main$/))) {
+      if (holdCommit) await holdCommit;
       if (!authed) return json(401, { error: "Invalid credentials" });
       expect(req.headers["content-type"]).toBe("application/x-ndjson");
       const repo = repos.get(`${m[1]}:${m[2]}`);
@@ -207,11 +268,11 @@ describe("the stored token and the pushes of exports and checkpoints", () => {
       "trainer_state.json": "{}",
     });
     const art = await db.modelArtifact.create({ data: { kind: "sft", name: "hub sft", path: dir } });
-    await expect(pushModel(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow(
+    await expect(startModelPush(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow(
       "Pushing to the Hugging Face Hub is off: set HUB_PUSH=1 to turn it on.",
     );
     process.env.HUB_PUSH = "1";
-    await expect(pushModel(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow("No Hugging Face token is stored");
+    await expect(startModelPush(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }))).rejects.toThrow("No Hugging Face token is stored");
 
     const status = await setHubToken(db, admin, hubTokenInput.parse({ token: TOKEN }));
     expect(status).toMatchObject({ enabled: true, token: { set: true } });
@@ -223,7 +284,9 @@ describe("the stored token and the pushes of exports and checkpoints", () => {
     expect(log.length).toBeGreaterThan(0);
     expect(JSON.stringify(log.map((l) => l.detail))).not.toContain(TOKEN);
 
-    const pushed = await pushModel(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" }));
+    const push = await ended(await startModelPush(db, admin, art.id, hubPushInput.parse({ repo: "me/sft" })));
+    expect(push).toMatchObject({ state: "done", error: null });
+    const pushed = push.result!;
     expect(pushed.files).toEqual(["config.json", "model.safetensors"]); // the optimizer state stays home
     expect(repos.get("model:me/sft")!.files.get("model.safetensors")).toEqual(fs.readFileSync(path.join(dir, "model.safetensors")));
     expect(await db.auditLog.count({ where: { action: "model.hub_push", targetId: art.id } })).toBe(1);
@@ -244,7 +307,7 @@ describe("the stored token and the pushes of exports and checkpoints", () => {
         files: Object.entries(files).map(([name, d]) => ({ name, sha256: sha256(Buffer.from(d)), bytes: Buffer.from(d).length })),
       },
     });
-    const ds = await pushExport(db, admin, exportId, hubPushInput.parse({ repo: "me/rankings", private: false }));
+    const ds = (await ended(await startExportPush(db, admin, exportId, hubPushInput.parse({ repo: "me/rankings", private: false })))).result;
     expect(ds).toMatchObject({ type: "dataset", url: `${baseUrl}/datasets/me/rankings` });
     const repo = repos.get("dataset:me/rankings")!;
     expect(repo.private).toBe(false);
@@ -254,6 +317,61 @@ describe("the stored token and the pushes of exports and checkpoints", () => {
     expect(await hubToken(db)).toBeNull();
     process.env.HUB_PUSH = "0";
   });
+
+  it("pushes from a child process: the start answers before the upload ends, the Hub's connection is not the server's, the token is on no command line or environment", async () => {
+    const admin = await makeUser("admin");
+    process.env.HUB_PUSH = "1";
+    await setHubToken(db, admin, hubTokenInput.parse({ token: TOKEN }));
+    const weights = crypto.randomBytes(3 << 20);
+    const dir = folder({ "config.json": "{}\n", "model.safetensors": weights });
+    const art = await db.modelArtifact.create({ data: { kind: "sft", name: "child push", path: dir } });
+    const bytes = weights.length + 3;
+
+    let release!: () => void;
+    holdCommit = new Promise<void>((r) => (release = r));
+    watch = {};
+    calls.length = 0;
+    try {
+      const started = await startModelPush(db, admin, art.id, hubPushInput.parse({ repo: "me/child" }));
+      expect(started).toMatchObject({ state: "running", repo: "me/child", type: "model", result: null, progress: { phase: "starting", bytes, hashed: 0 } });
+      // a second push to the same repository while this one runs is refused
+      await expect(startModelPush(db, admin, art.id, hubPushInput.parse({ repo: "me/child" }))).rejects.toThrow(
+        "A push to the model repository me/child is under way: wait for it to end.",
+      );
+      // the Hub holds the commit: the push is still running, its weights hashed and uploaded by LFS
+      await until(() => calls.includes("POST /api/models/me/child/commit/main") && getHubPush(started.id).progress.phase === "committing");
+      expect(getHubPush(started.id)).toMatchObject({ state: "running", progress: { phase: "committing", bytes, hashed: bytes, uploaded: bytes } });
+      expect(calls).toContain(`PUT /lfs-storage/${sha256(weights)}`);
+      if (process.platform === "linux") {
+        const owner = watch.owner;
+        expect(owner, "the process that opened the connection to the Hub").toBeTruthy();
+        expect(owner!.pid).not.toBe(process.pid);
+        expect(owner!.cmdline).toContain("lib/hub/push-child.ts");
+        expect(owner!.cmdline).not.toContain(TOKEN);
+        expect(owner!.environ).not.toContain(TOKEN);
+      }
+      release();
+      const done = await ended(started);
+      expect(done).toMatchObject({ state: "done", error: null, result: { repo: "me/child", files: ["config.json", "model.safetensors"] } });
+      expect(done.finishedAt).not.toBeNull();
+      expect(repos.get("model:me/child")!.files.get("model.safetensors")).toEqual(weights);
+      expect(await db.auditLog.count({ where: { action: "model.hub_push", targetId: art.id } })).toBe(1);
+    } finally {
+      release();
+      holdCommit = null;
+      watch = null;
+    }
+
+    // a push the Hub refuses ends "failed" with the child's sentence, never the token
+    await setHubToken(db, admin, hubTokenInput.parse({ token: "hf_revoked_token_value" }));
+    const refused = await ended(await startModelPush(db, admin, art.id, hubPushInput.parse({ repo: "me/child" })));
+    expect(refused).toMatchObject({ state: "failed", result: null });
+    expect(refused.error).toMatch(/^The Hub refused the stored token for the model repository me\/child \(401\)/);
+    expect(refused.error).not.toContain("hf_revoked_token_value");
+    expect(() => getHubPush(crypto.randomUUID())).toThrow("The push was not found.");
+    await clearHubToken(db, admin);
+    process.env.HUB_PUSH = "0";
+  }, 180_000); // two pushes, each a child process that loads @huggingface/hub
 
   it("refuses a token or a repository name it cannot use, in one sentence", () => {
     expect(hubTokenInput.safeParse({ token: "not-a-token" }).error?.issues[0].message).toBe("must be a Hugging Face access token: one word starting with hf_");

@@ -14,8 +14,11 @@ import { exportFile } from "../../lib/exports/store";
 import { importPreferences } from "../../lib/labeling/import-preferences";
 import { nextTask } from "../../lib/labeling/queue";
 import { submitRanking } from "../../lib/labeling/submit";
+import { projectAgreementSummary } from "../../lib/quality/project-agreement";
 import { qualityReport } from "../../lib/quality/report";
+import { snapshotProjectLabels } from "../../lib/runs/dataset";
 import { createExportInput } from "../../lib/validation/export";
+import { newRunSchema } from "../../lib/validation/run";
 import { makeProject, makeUser, uniq } from "../helpers/factories";
 
 process.env.STORAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "pref-import-test-"));
@@ -179,6 +182,35 @@ describe("importing preference data as rankings", () => {
     expect(await db.ranking.count({ where: { task: { projectId: project.id } } })).toBe(0);
   });
 
+  it("reads back our own whole-rankings export, its JSONL and its Parquet file, in both layouts, as the same ranking", async () => {
+    const { project } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
+    const admin = await makeUser("admin");
+    const labeler = await makeUser();
+    const u = await db.user.findUniqueOrThrow({ where: { id: labeler.id } });
+    const task = (await nextTask(sqlPool(), u, { projectId: project.id }))!;
+    const answers = [{ position: 1, likert: 6, flags: ["harmful_advice"] }];
+    await submitRanking(sqlPool(), u, { clientId: crypto.randomUUID(), taskId: task.taskId, tiers: "B > A = C > D", answers, timeSpentMs: 10 });
+    for (const layout of ["standard", "conversational"] as const) {
+      const e = await createExport(db, admin, createExportInput.parse({ kind: "rankings", layout, projectId: project.id, validation: 0 }));
+      for (const name of ["train.jsonl", "data/train-00000-of-00001.parquet"]) {
+        const { project: target } = await makeProject();
+        const r = await importPreferences(db, admin, {
+          projectId: target.id,
+          format: name.endsWith(".parquet") ? "parquet" : "jsonl",
+          source: [fs.readFileSync(exportFile(e, name).path)],
+          fileName: name,
+        });
+        expect(r, `${layout} ${name}`).toMatchObject({ layout: "rankings", records: 1, created: 1 });
+        expect(
+          (await imported(target.id)).map((x) => [x.notation, x.importedFrom]),
+          `${layout} ${name}`,
+        ).toEqual([["B > A = C > D", `rankings: ${name}`]]);
+        const flagged = await db.rankingAnswer.findFirstOrThrow({ where: { ranking: { task: { projectId: target.id } }, likert: { not: null } } });
+        expect(flagged).toMatchObject({ likert: 6, flags: ["harmful_advice"], tier: 0 });
+      }
+    }
+  }, 240_000); // two exports, each a child process
+
   it("never counts imported rankings in labeler agreement, and exports keep, leave out or keep only them", async () => {
     const { project } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
     const admin = await makeUser("admin");
@@ -194,6 +226,10 @@ describe("importing preference data as rankings", () => {
     });
     const report = await qualityReport(db, project.id);
     expect(JSON.stringify(report)).not.toContain(admin.email);
+    // nor in the API's agreement figures: only the labeler's own ranking is counted, the importer is no labeler
+    const summary = await projectAgreementSummary(db, project.id);
+    expect(summary).toMatchObject({ rankings: 1, tasks: 1 });
+    expect(summary.perLabeler.map((l) => l.labelerId)).toEqual([labeler.id]);
     const rows = async (importedLabels: "include" | "exclude" | "only") => {
       const e = await createExport(db, admin, createExportInput.parse({ kind: "rm", projectId: project.id, validation: 0, margin: true, importedLabels }));
       return fs
@@ -206,5 +242,12 @@ describe("importing preference data as rankings", () => {
     expect(await rows("include")).toHaveLength(7);
     expect(await rows("exclude")).toHaveLength(6);
     expect(await rows("only")).toEqual([{ prompt: expect.stringMatching(/^x /), chosen: "yes", rejected: "no", margin: 0.75, tie: false }]);
-  }, 240_000); // three exports, each a child process
+    // a run on "the project's labels now" keeps them (the default) or leaves them out the same way
+    const input = newRunSchema.parse({ kind: "reward_model", projectId: project.id, dataset: { projectLabelsNow: true, importedLabels: "exclude" } });
+    expect(input.dataset).toEqual({ projectLabelsNow: true, importedLabels: "exclude" });
+    const snapshotRows = async (importedLabels?: "exclude") =>
+      (await db.export.findUniqueOrThrow({ where: { id: await snapshotProjectLabels(admin, "reward_model", project.id, "rm now", importedLabels) } })).rowCount;
+    expect(await snapshotRows()).toBe(2); // whole rankings: the labeler's and the imported one
+    expect(await snapshotRows("exclude")).toBe(1);
+  }, 360_000); // five exports, each a child process
 });

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { SessionUser } from "../../lib/auth/authenticate";
 import { db, sqlPool } from "../../lib/db";
 import { DEFAULT_LABEL_SCHEMA } from "../../lib/labeling/label-schema";
 import { nextTask, releaseLease, renewLease, skipTask } from "../../lib/labeling/queue";
@@ -354,6 +355,67 @@ describe("one submit path for every task kind", () => {
     await submitDemonstration(pool, u, demo);
     expect((await db.task.findMany({ where: { id: { in: [r!.taskId, d!.taskId] } } })).map((t) => t.done)).toEqual([1, 1]);
   });
+
+  // The write checks the labeler's assignment itself (lib/labeling/sql/submit.ts): each refusal it
+  // makes still says why in one sentence, and leaves the task, its results and the leases as they were.
+  const kinds = {
+    ranking: {
+      setup: (wanted: number) => makeProject({ rankingTasks: 1, rankingsPerTask: wanted }),
+      submit: (u: SessionUser, taskId: string) => submitRanking(pool, u, rank(taskId, "A > B > C > D")),
+      full: "This task already has all the rankings it needs.",
+    },
+    demonstration: {
+      setup: (wanted: number) => makeProject({ demoPrompts: 1, demonstrationsPerPrompt: wanted }),
+      submit: (u: SessionUser, taskId: string) => submitDemonstration(pool, u, { clientId: crypto.randomUUID(), taskId, text: "An answer.", timeSpentMs: 5 }),
+      full: "This prompt already has all the demonstrations it needs.",
+    },
+  } as const;
+  /** What a submission writes or changes on a task. */
+  const stored = async (taskId: string) => ({
+    task: await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { done: true, wanted: true } }),
+    assignments: await db.assignment.findMany({ where: { taskId }, select: { id: true, status: true, leasedUntil: true }, orderBy: { id: "asc" } }),
+    rankings: await db.ranking.count({ where: { taskId } }),
+    comparisons: await db.comparison.count({ where: { taskId } }),
+    demonstrations: await db.demonstration.count({ where: { taskId } }),
+  });
+  const refusals = [
+    ["a labeler who never took the task", 403, "This task is not assigned to you: take it from the queue first."],
+    ["a lease that expired after another labeler took the slot", 409, "Your lease on this task expired and another labeler took it."],
+    ["a task skipped before", 409, "You skipped this task, so it went back to the pool."],
+    ["a live lease on a task that has every result it wants", 409, "full"],
+  ] as const;
+  it.each((["ranking", "demonstration"] as const).flatMap((kind) => refusals.map(([why, status, message]) => [kind, why, status, message] as const)))(
+    "refuses a %s from %s (%i) in one sentence, writing nothing",
+    async (kind, why, status, message) => {
+      const k = kinds[kind];
+      const { project } = await k.setup(why.startsWith("a live lease") ? 2 : 1);
+      const [u, other] = await Promise.all([makeUser(), makeUser()]);
+      let taskId: string;
+      if (why.startsWith("a labeler who never")) {
+        taskId = (await nextTask(pool, other, { projectId: project.id, kind }))!.taskId;
+      } else if (why.startsWith("a lease that expired")) {
+        const mine = (await nextTask(pool, u, { projectId: project.id, kind }))!;
+        taskId = mine.taskId;
+        await db.assignment.update({ where: { id: mine.assignmentId }, data: { leasedUntil: new Date(Date.now() - 1000) } });
+        expect((await nextTask(pool, other, { projectId: project.id, kind }))?.taskId).toBe(taskId);
+      } else if (why.startsWith("a task skipped")) {
+        taskId = (await nextTask(pool, u, { projectId: project.id, kind }))!.taskId;
+        await skipTask(pool, u, { taskId, reason: "unclear", report: false });
+      } else {
+        taskId = (await nextTask(pool, u, { projectId: project.id, kind }))!.taskId;
+        expect((await nextTask(pool, other, { projectId: project.id, kind }))?.taskId).toBe(taskId);
+        await db.task.update({ where: { id: taskId }, data: { wanted: 1 } }); // fewer wanted while both hold it
+        await k.submit(other, taskId);
+      }
+      const before = await stored(taskId);
+      const error = await k.submit(u, taskId).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ status, message: message === "full" ? k.full : message });
+      expect(await stored(taskId)).toEqual(before);
+    },
+  );
 
   it("treats a demonstration's submission id like a ranking's: another labeler's reuse is a 409", async () => {
     const { project } = await makeProject({ demoPrompts: 2, demonstrationsPerPrompt: 1 });

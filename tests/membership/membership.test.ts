@@ -137,6 +137,9 @@ describe("project membership", () => {
     for (const [mod, method] of [
       ["runs/[id]", "GET"],
       ["runs/[id]/metrics", "GET"],
+      ["runs/[id]/metrics/csv", "GET"],
+      ["runs/[id]/metrics/tensorboard", "GET"],
+      ["runs/[id]/samples", "GET"],
       ["runs/[id]/cancel", "POST"],
       ["runs/[id]/resume", "POST"],
     ] as const)
@@ -148,6 +151,7 @@ describe("project membership", () => {
     // The admin reaches all of them.
     expect((await call(admin, "exports/[id]", "GET", `/api/exports/${exportId}`, p)).status).toBe(200);
     expect((await call(admin, "runs/[id]", "GET", `/api/runs/${runId}`, { id: runId })).status).toBe(200);
+    expect((await call(admin, "runs/[id]/metrics/csv", "GET", `/api/runs/${runId}/metrics/csv`, { id: runId })).status).toBe(200);
   });
 
   it("adding a member opens the project to them; a labeler project role keeps a researcher from exporting it", async () => {

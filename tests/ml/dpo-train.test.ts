@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertReferenceFits, gptConfig, initGPT, prng, REFERENCE_FILE, saveCheckpoint, trainDPO, type RLProgress } from '../../ml/index';
+import { assertReferenceFits, getLr, gptConfig, initGPT, prng, REFERENCE_FILE, saveCheckpoint, trainDPO, type RLProgress } from '../../ml/index';
 import { writeGpt2Folder } from '../helpers/gpt2-folder';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dpo-train-'));
@@ -64,6 +64,19 @@ describe('trainDPO', () => {
     expect(again.referenceCached).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
   }, 300_000);
+});
+
+describe('trainDPO: maxSteps', () => {
+  it("takes exactly maxSteps optimizer steps, the learning-rate schedule decaying over them (TRL's max_steps; epochs no longer decide)", async () => {
+    const events: RLProgress[] = [];
+    const o = { ...base, wholeRankings: false, epochs: 3, maxSteps: 5, warmupSteps: 1, klPrompts: 0 };
+    const r = await trainDPO({ ...o, out: path.join(dir, 'dpo-max-steps') }, { onProgress: (p) => events.push(p) });
+    const steps = events.filter((e) => e.event === 'step');
+    expect(r.steps).toBe(5);
+    expect(steps.map((e) => [e.step, e.steps])).toEqual([1, 2, 3, 4, 5].map((k) => [k, 5]));
+    const schedule = { maxLr: o.maxLr, minLr: o.minLr, warmupSteps: 1, decaySteps: 5 };
+    expect(steps.map((e) => e.metrics.lr)).toEqual([0, 1, 2, 3, 4].map((k) => getLr(k, schedule)));
+  }, 120_000);
 });
 
 describe('trainDPO: bad input is one sentence before anything trains', () => {

@@ -1,10 +1,11 @@
 // bench:rlhf --compare's targets, computed from its rows (no training here): DPO's win rate on
-// each seed, RLOO's win within 5 points of PPO's at <= 70% of its peak RSS, DPO from whole
-// rankings at least as good as from pairs (per seed; over seeds on the mean difference).
+// each seed, RLOO's win within 5 points of PPO's at <= 70% of its memory (the memory probe's peak
+// above the start, or the bench's without it), DPO from whole rankings at least as good as from
+// pairs (per seed; over seeds on the mean difference).
 import { describe, expect, it } from 'vitest';
 import { bestOfNKL, seedChecks, seedsPass, type CompareRow, type SeedLine } from '../../bench/rlhf/compare-targets';
 
-const row = (method: CompareRow['method'], win: number | undefined, peakRssMb?: number, startRssMb = 100): CompareRow => ({
+const row = (method: CompareRow['method'], win: number | undefined, peakRssMb?: number, startRssMb = 100, modelStateMb = 10): CompareRow => ({
   method,
   name: method,
   win,
@@ -14,12 +15,13 @@ const row = (method: CompareRow['method'], win: number | undefined, peakRssMb?: 
   rm: 0,
   peakRssMb,
   startRssMb,
+  modelStateMb,
 });
 
 const rows = (o: { dpo?: number; pairs?: number; ppo?: number; rloo?: number; ppoRss?: number; rlooRss?: number } = {}): CompareRow[] => [
   row('sft', undefined),
-  row('ppo', o.ppo ?? 0.75, o.ppoRss ?? 500),
-  row('rloo', o.rloo ?? 0.72, o.rlooRss ?? 340),
+  row('ppo', o.ppo ?? 0.75, o.ppoRss ?? 500, 100, 20),
+  row('rloo', o.rloo ?? 0.72, o.rlooRss ?? 340, 100, 9),
   row('grpo', 0.7, 340),
   row('dpo-pairs', o.pairs ?? 0.66, 300),
   row('dpo-rankings', o.dpo ?? 0.68, 300),
@@ -31,8 +33,13 @@ describe("one seed's comparison targets", () => {
     expect(c.dpoWin).toBe(0.68);
     expect(c.wholeMinusPairs).toBeCloseTo(0.02, 12);
     expect(c.rlooWinGap).toBeCloseTo(-0.03, 12);
-    expect(c.rlooMemRatio).toBeCloseTo(0.68, 12);
+    expect(c.rlooMemRatioTotal).toBeCloseTo(0.68, 12);
     expect(c.rlooMemRatioAboveStart).toBeCloseTo(240 / 400, 12);
+    expect(c.rlooStateRatio).toBeCloseTo(9 / 20, 12);
+    // without the probe the bench's figure above the start is judged, and the basis says so
+    expect(c.rlooMemRatio).toBeCloseTo(240 / 400, 12);
+    expect(c.rlooMemBasis).toBe('bench above start');
+    expect(c.rlooMemRatioProbe).toBeUndefined();
     expect(c.ok).toEqual({ dpoWin: true, rlooWin: true, rlooMem: true, wholeVsPairs: true });
   });
 
@@ -43,8 +50,21 @@ describe("one seed's comparison targets", () => {
     expect(seedChecks(rows({ ppo: 0.8, rloo: 0.75 })).ok.rlooWin).toBe(true); // exactly 5 points behind
     expect(seedChecks(rows({ ppo: 0.8, rloo: 0.7475 })).ok.rlooWin).toBe(false);
     expect(seedChecks(rows({ ppo: 0.6, rloo: 0.9 })).ok.rlooWin).toBe(true); // ahead of PPO is fine
-    expect(seedChecks(rows({ ppoRss: 500, rlooRss: 350 })).ok.rlooMem).toBe(true);
-    expect(seedChecks(rows({ ppoRss: 500, rlooRss: 351 })).ok.rlooMem).toBe(false);
+    // above the start: (380 − 100) / (500 − 100) = 0.7 exactly, although the totals' ratio is 0.76
+    expect(seedChecks(rows({ ppoRss: 500, rlooRss: 380 })).ok.rlooMem).toBe(true);
+    expect(seedChecks(rows({ ppoRss: 500, rlooRss: 381 })).ok.rlooMem).toBe(false);
+  });
+
+  it("judges RLOO's memory on the probe's peak above the start when the probe ran, whatever the bench-size figures", () => {
+    const probe = { ppo: { peakRssMb: 900, startRssMb: 200 }, rloo: { peakRssMb: 550, startRssMb: 200 } };
+    const c = seedChecks(rows({ ppoRss: 500, rlooRss: 480 }), probe);
+    expect(c.rlooMemRatioProbe).toBeCloseTo(350 / 700, 12);
+    expect(c.rlooMemRatioProbeTotal).toBeCloseTo(550 / 900, 12);
+    expect(c.rlooMemRatio).toBeCloseTo(0.5, 12);
+    expect(c.rlooMemBasis).toBe('probe above start');
+    expect(c.rlooMemRatioAboveStart).toBeCloseTo(380 / 400, 12);
+    expect(c.ok.rlooMem).toBe(true);
+    expect(seedChecks(rows(), { ...probe, rloo: { peakRssMb: 691, startRssMb: 200 } }).ok.rlooMem).toBe(false);
   });
 
   it('refuses rows without a method it needs', () => {

@@ -1,6 +1,9 @@
 // A run's metrics as CSV and as a TensorBoard event file. The event file is read back by a reader
 // written here independently of lib/runs/tfevents.ts: a bitwise CRC-32C (no table) checks every
-// record's framing, and a small protobuf decoder reads the Events.
+// record's framing, and a small protobuf decoder reads the Events; then again by maintained
+// libraries: protobufjs with TensorBoard's Event and Summary messages, and @aws-crypto/crc32c.
+import { crc32c } from "@aws-crypto/crc32c";
+import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { metricsCsvResponse, metricsTensorboardResponse } from "../../lib/runs/metrics-download";
@@ -101,6 +104,43 @@ describe("a run's metrics as files", () => {
       [2, { loss: 2.25, 'val,"loss"': 2.75 }],
     ]);
     expect(events[1].wallTime).toBe(Date.parse("2026-12-01T10:00:00.000Z") / 1000);
+  });
+
+  it("reads back with maintained libraries: protobufjs decodes every record as a TensorBoard Event, @aws-crypto/crc32c checks its framing", async () => {
+    // TensorBoard's event.proto and summary.proto (tensorboard/compat/proto), the fields a scalar log uses
+    const { root } = protobuf.parse(`
+      syntax = "proto3";
+      package tensorboard;
+      message Event {
+        double wall_time = 1;
+        int64 step = 2;
+        oneof what { string file_version = 3; bytes graph_def = 4; Summary summary = 5; }
+      }
+      message Summary {
+        message Value { string node_name = 7; string tag = 1; oneof value { float simple_value = 2; } }
+        repeated Value value = 1;
+      }`);
+    const Event = root.lookupType("tensorboard.Event");
+    const masked = (crc: number) => ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0; // TFRecord's masked CRC
+    const run = await runWithMetrics();
+    const file = Buffer.from(await (await metricsTensorboardResponse(run.id)).arrayBuffer());
+    type Decoded = { wallTime: number; step: number; fileVersion?: string; summary?: { value: { tag: string; simpleValue: number }[] } };
+    const events: Decoded[] = [];
+    let at = 0;
+    while (at < file.length) {
+      const len = Number(file.readBigUInt64LE(at));
+      expect(file.readUInt32LE(at + 8)).toBe(masked(crc32c(file.subarray(at, at + 8))));
+      const data = file.subarray(at + 12, at + 12 + len);
+      expect(file.readUInt32LE(at + 12 + len)).toBe(masked(crc32c(data)));
+      events.push(Event.toObject(Event.decode(data), { longs: Number, defaults: true }) as Decoded);
+      at += 12 + len + 4;
+    }
+    expect(at).toBe(file.length);
+    expect(events[0]).toMatchObject({ fileVersion: "brain.Event:2", step: 0 });
+    expect(events.slice(1).map((e) => [e.step, e.wallTime, Object.fromEntries(e.summary!.value.map((v) => [v.tag, v.simpleValue]))])).toEqual([
+      [1, Date.parse("2026-12-01T10:00:00.000Z") / 1000, { loss: 2.5, lr: Math.fround(0.001) }],
+      [2, Date.parse("2026-12-01T10:00:02.000Z") / 1000, { loss: 2.25, 'val,"loss"': 2.75 }],
+    ]);
   });
 
   it("is a CSV with a header, quoting where needed", async () => {

@@ -4,18 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkEnv, ENV, envVar, ML_ENV } from "../../lib/env";
+import { repoRoot as root, sourceFiles } from "../helpers/source-files";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const known = new Set([...Object.keys(ENV), ...Object.keys(ML_ENV)]);
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "generated" ? [] : sources(rel);
-    return /\.(ts|tsx)$/.test(e.name) ? [rel] : [];
-  });
-}
 
 describe("the environment table", () => {
   it("types each variable and says in one sentence what is wrong", () => {
@@ -45,7 +37,7 @@ describe("the environment table", () => {
     // the GPU setup tools run before the app exists. ml/ reads only ML_ENV's knobs (it never imports lib/).
     const exempt = new Set(["lib/env.ts", "lib/child-env.ts", "lib/auth/client-ip.ts", "scripts/gpu-setup.ts", "scripts/gpu-check.ts"]);
     const stray: string[] = [];
-    for (const file of ["lib", "app", "components", "scripts", "ml"].flatMap(sources)) {
+    for (const file of [...["lib", "app", "components", "scripts", "ml"].flatMap(sourceFiles), "proxy.ts"]) {
       if (exempt.has(file)) continue;
       const text = fs.readFileSync(path.join(root, file), "utf8");
       for (const m of text.matchAll(/process\.env\.([A-Z_][A-Z0-9_]*)(\s*\??=(?!=))?/g)) {

@@ -7,7 +7,7 @@ import { envVar } from "@/lib/env";
 import { artifactDir, artifactFiles, folderModel, lineageForest, listArtifacts } from "@/lib/models/artifacts";
 import { importRoot } from "@/lib/models/import";
 import { ImportModel } from "@/components/models/import-model";
-import { paramCount } from "@/ml/model/config";
+import { paramCount } from "@/ml/light";
 
 export const metadata = { title: "Models" };
 

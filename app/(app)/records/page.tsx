@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { RecordsTable } from "@/components/review/records-table";
 import { Card, PageHeader } from "@/components/ui/card";
+import { Field, FilterSelect } from "@/components/ui/field";
 import { requirePermission } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
@@ -11,8 +12,6 @@ import { RECORD_STATUSES, recordsQuery } from "@/lib/validation/review";
 export const metadata = { title: "Records" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-const INPUT = "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 /** /records: find any task and its labels by text, project, labeler, status, source model, date and agreement. */
 export default async function RecordsPage({ searchParams }: { searchParams: SearchParams }) {
@@ -41,62 +40,30 @@ export default async function RecordsPage({ searchParams }: { searchParams: Sear
       <PageHeader title="Records" />
       <Card className="mb-4">
         <form method="get" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-          <label className="block space-y-1 lg:col-span-2">
-            <span className="text-sm font-medium">Text in the prompt, answers or demonstrations</span>
-            <input name="q" defaultValue={value("q")} className={INPUT} />
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Project</span>
-            <select name="project" defaultValue={value("project")} className={INPUT}>
-              <option value="">Any</option>
-              {projects.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Labeler</span>
-            <select name="labeler" defaultValue={value("labeler")} className={INPUT}>
-              <option value="">Any</option>
-              {labelers.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.email}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Status</span>
-            <select name="status" defaultValue={value("status")} className={INPUT}>
-              <option value="">Any</option>
-              {RECORD_STATUSES.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Source model</span>
-            <select name="source" defaultValue={value("source")} className={INPUT}>
-              <option value="">Any</option>
-              {["model", "import", "endpoint", "human", ...sources.map((s) => s.sourceName)].map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Created from</span>
-            <input type="date" name="from" defaultValue={value("from")} className={INPUT} />
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Created before</span>
-            <input type="date" name="to" defaultValue={value("to")} className={INPUT} />
-          </label>
-          <label className="block space-y-1">
-            <span className="text-sm font-medium">Agreement at most (0–1)</span>
-            <input type="number" name="maxAgreement" min={0} max={1} step={0.05} defaultValue={value("maxAgreement")} className={INPUT} />
-          </label>
+          <div className="lg:col-span-2">
+            <Field label="Text in the prompt, answers or demonstrations" id="filter-q" name="q" defaultValue={value("q")} />
+          </div>
+          <FilterSelect label="Project" name="project" value={value("project")} choices={projects.map((p) => ({ value: p.id, label: p.name }))} />
+          <FilterSelect label="Labeler" name="labeler" value={value("labeler")} choices={labelers.map((u) => ({ value: u.id, label: u.email }))} />
+          <FilterSelect label="Status" name="status" value={value("status")} choices={RECORD_STATUSES} />
+          <FilterSelect
+            label="Source model"
+            name="source"
+            value={value("source")}
+            choices={["model", "import", "endpoint", "human", ...sources.map((s) => s.sourceName)]}
+          />
+          <Field label="Created from" id="filter-from" type="date" name="from" defaultValue={value("from")} />
+          <Field label="Created before" id="filter-to" type="date" name="to" defaultValue={value("to")} />
+          <Field
+            label="Agreement at most (0–1)"
+            id="filter-maxAgreement"
+            type="number"
+            name="maxAgreement"
+            min={0}
+            max={1}
+            step={0.05}
+            defaultValue={value("maxAgreement")}
+          />
           <div className="flex items-end">
             <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
               Search

@@ -4,7 +4,7 @@ import "server-only";
 import { AppError } from "../../errors";
 import type { DemonstrationSubmission } from "../../validation/ranking";
 import { INSERT_DEMONSTRATION, PRIOR_DEMONSTRATION } from "../sql/submit";
-import { run, runOne } from "../sql/transaction";
+import { run } from "../sql/transaction";
 import type { TaskType } from "../task-types";
 
 export type DemonstrationKind = {
@@ -34,17 +34,10 @@ export const demonstrationType: TaskType<DemonstrationKind> = {
 
   prepare(task, input, user) {
     checkLength(input.text, task.minDemonstrationChars, task.maxDemonstrationChars);
-    return async (c, assignmentId) => {
-      const demo = await runOne<{ id: string }>(c, INSERT_DEMONSTRATION, [
-        task.id,
-        assignmentId,
-        user.id,
-        task.promptId,
-        input.text,
-        input.timeSpentMs,
-        input.clientId,
-      ]);
-      return demo;
+    return {
+      statement: INSERT_DEMONSTRATION,
+      values: [task.id, user.id, task.promptId, input.text, input.timeSpentMs, input.clientId],
+      result: (id) => ({ id }),
     };
   },
 

@@ -9,7 +9,7 @@ import { AppError } from "../../errors";
 import type { RankingSubmission, rankingEdit } from "../../validation/ranking";
 import { labelProblem, schemaOf } from "../label-schema";
 import { INSERT_RANKING, PRIOR_RANKING } from "../sql/submit";
-import { run, runOne } from "../sql/transaction";
+import { run } from "../sql/transaction";
 import type { TaskType } from "../task-types";
 
 type RankingResult = { id: string; notation: string; comparisons: number; ties: number };
@@ -69,10 +69,10 @@ export const rankingType: TaskType<RankingKind> = {
       strength,
     }));
     const ties = pairs.filter((p) => p.tie).length;
-    return async (c, assignmentId) => {
-      const ranking = await runOne<{ id: string }>(c, INSERT_RANKING, [
+    return {
+      statement: INSERT_RANKING,
+      values: [
         task.id,
-        assignmentId,
         user.id,
         JSON.stringify(tiers),
         notation,
@@ -82,8 +82,8 @@ export const rankingType: TaskType<RankingKind> = {
         JSON.stringify(answers),
         JSON.stringify(comparisons),
         input.rationale?.trim() || null,
-      ]);
-      return { id: ranking.id, notation, comparisons: pairs.length - ties, ties };
+      ],
+      result: (id) => ({ id, notation, comparisons: pairs.length - ties, ties }),
     };
   },
 

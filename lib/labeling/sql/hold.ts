@@ -1,6 +1,8 @@
 // The statements every change to a held task starts with (submit, skip, renew; ../queue.ts):
 // LOCK_TASK takes the task row lock, then HELD reads the labeler's assignment and the free slots
 // in a later statement, so it sees every lease and submission committed before the lock was ours.
+// A submission reads the task unlocked first (TASK), then sends LOCK_ROW and its write in one trip;
+// the write reads HELD's query inside itself (./submit.ts), and it is such a later statement.
 import type { TaskKind } from "../task-kinds";
 import type { Statement } from "./transaction";
 
@@ -24,19 +26,29 @@ export type LockedTask = {
   member: boolean;
 };
 
-/** $1 task, $2 user. Locks its row for the rest of the transaction; returns it with its project's settings. */
-export const LOCK_TASK: Statement = {
-  name: "labeling_lock_task",
-  text: `
+/** Task $1 with its project's settings, and whether user $2 is a member of the project. */
+const TASK_ROW = `
   SELECT t.id, t.kind::text AS kind, t."projectId", t."promptId", t.wanted, t.done, t.gold IS NOT NULL AS gold,
          p."leaseMinutes", p."minDemonstrationChars", p."maxDemonstrationChars", p."labelSchema",
          ARRAY(SELECT tc."completionId"::text FROM "TaskCompletion" tc
                 WHERE tc."taskId" = t.id ORDER BY tc.position) AS items,
          EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = t."projectId" AND m."userId" = $2::uuid) AS member
     FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
-   WHERE t.id = $1::uuid
-     FOR UPDATE OF t`,
-};
+   WHERE t.id = $1::uuid`;
+
+/** $1 task, $2 user. Locks its row for the rest of the transaction; returns it with its project's settings. */
+export const LOCK_TASK: Statement = { name: "labeling_lock_task", text: `${TASK_ROW}\n     FOR UPDATE OF t` };
+
+/**
+ * $1 task, $2 user: LOCK_TASK's row without the lock, for a submission to check itself against before
+ * its transaction (what it reads there does not change once the task exists, or changes under no
+ * lock of the task's anyway: the project's settings, membership). wanted and done are read again,
+ * under the lock, by the write (./submit.ts).
+ */
+export const TASK: Statement = { name: "labeling_task", text: TASK_ROW };
+
+/** $1 task: its row locked for the rest of the transaction (a submission's write comes next, in the same trip). */
+export const LOCK_ROW: Statement = { name: "labeling_lock_row", text: `SELECT id FROM "Task" WHERE id = $1::uuid FOR UPDATE` };
 
 export type Held = { id: string; status: "active" | "submitted" | "skipped" | "expired"; live: boolean; free: number };
 
@@ -44,18 +56,20 @@ export type Held = { id: string; status: "active" | "submitted" | "skipped" | "e
  * $1 task (locked), $2 user. The labeler's assignment: its status, whether the lease is live, and
  * the task's free slots not counting this labeler (results wanted - done - others' live leases).
  */
-export const HELD: Statement = {
-  name: "labeling_held",
-  text: `
+export const HELD: Statement = { name: "labeling_held", text: heldQuery("$1::uuid", "$2::uuid") };
+
+/** HELD's query for the given task and user parameters (a submission's write runs it inside itself: ./submit.ts). */
+export function heldQuery(task: string, user: string): string {
+  return `
   SELECT a.id, a.status::text AS status, a."leasedUntil" > now() AS live,
          -- a gold task has a slot for every labeler
          CASE WHEN t.gold IS NOT NULL THEN 1 ELSE (t.wanted - t.done - (
             SELECT count(*) FROM "Assignment" o
-             WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> $2::uuid
+             WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> ${user}
          ))::int END AS free
     FROM "Assignment" a JOIN "Task" t ON t.id = a."taskId"
-   WHERE a."taskId" = $1::uuid AND a."userId" = $2::uuid`,
-};
+   WHERE a."taskId" = ${task} AND a."userId" = ${user}`;
+}
 
 /** $1 assignment: whose it is and its task, to lock before renewing. */
 export const ASSIGNMENT: Statement = {

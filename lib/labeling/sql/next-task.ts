@@ -1,21 +1,24 @@
 // The statements behind "next task" (../queue.ts). Two, in one transaction:
 //   1. PICK locks the best open task row (FOR UPDATE SKIP LOCKED), or finds the labeler's own live
-//      lease, which comes first so that reopening the queue resumes it. It reads open tasks a window
-//      at a time from a partial index in hand-out order, so it costs the same at any queue size
-//      (sorting every open task instead took 33-40 ms per call at 50,000 of them);
+//      lease, which comes first so that reopening the queue resumes it. It reads the tasks it may
+//      hand out a window at a time from a partial index in hand-out order, so it costs the same at
+//      any queue size (sorting every open task instead took 33-40 ms per call at 50,000 of them);
 //   2. LEASE counts the task's free slots again and, if one is left, upserts the assignment and
-//      returns the task payload in the same statement.
+//      returns the task payload in the same statement (RESUME: the payload of the labeler's own lease).
 // Why two: a statement sees the database as of its start, so PICK may miss a lease committed by a
 // labeler who held the row lock a moment before. LEASE starts after the lock is ours, so it sees
 // every committed lease: two labelers never get the same slot.
+// Both usually go in one round trip (../sql/transaction.ts inOneTrip): PICK leaves the task it chose
+// in a transaction-local setting (labeling.lease, or labeling.resume for the labeler's own lease),
+// and LEASE_PICKED and RESUME_PICKED read it there, so nothing waits for this process in between.
 import type { Statement } from "./transaction";
 
-/** "Free slots": results still wanted minus live leases held by others ($user), for task row t. */
-const FREE_SLOTS = (user: string) => `t.wanted - t.done - (
-      SELECT count(*) FROM "Assignment" o
-       WHERE o."taskId" = t.id AND o.status = 'active' AND o."leasedUntil" > now() AND o."userId" <> ${user})`;
+/** "Free slots": results still wanted minus live leases held by others ($user), for task row `t`. */
+const FREE_SLOTS = (user: string, t = "t") => `${t}.wanted - ${t}.done - (
+      SELECT count(*) FROM "Assignment" l
+       WHERE l."taskId" = ${t}.id AND l.status = 'active' AND l."leasedUntil" > now() AND l."userId" <> ${user})`;
 
-/** Open tasks one PICK looks at; when none of them can be handed out, the next window is read. */
+/** Tasks one PICK looks at; when another labeler is picking every one of them, the next window is read. */
 export const WINDOW = 64;
 
 type Scope = "project" | "any";
@@ -44,10 +47,13 @@ const pick = (scope: Scope): Statement => ({
      ORDER BY a."createdAt"
      LIMIT 1
   ), open AS MATERIALIZED (
-    -- The next WINDOW open tasks in hand-out order (partly done first, then oldest), read from
-    -- the partial index of open tasks (Task_queue_order_idx) in its order and stopped there:
-    -- the cost of a PICK does not grow with the queue. Cheap conditions only; the per-task
-    -- checks run below on these rows alone.
+    -- The next WINDOW tasks this labeler can take, in hand-out order (partly done first, then
+    -- oldest): open, never submitted or skipped by this labeler, with a free slot (live leases of
+    -- others count as taken). Read from the partial index of open tasks (Task_queue_order_idx) in
+    -- its order and stopped there: a PICK costs the open tasks it passes over (held by others, or
+    -- done by this labeler), whatever the size of the queue. (Checking them here rather than on a
+    -- window of open tasks, as before: with 200 labelers each holding a task at the head of the
+    -- queue, every next-task read four windows, a round trip each.)
     SELECT o.id, o.done, o."createdAt"
       FROM "Task" o
      WHERE NOT EXISTS (SELECT 1 FROM own)
@@ -56,27 +62,32 @@ const pick = (scope: Scope): Statement => ({
        AND ($3::text IS NULL OR o.kind::text = $3::text)
        AND o.done < o.wanted
        AND o.id <> ALL($4::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM "Assignment" a
+                        WHERE a."taskId" = o.id AND a."userId" = $1::uuid AND a.status IN ('submitted', 'skipped'))
+       AND ${FREE_SLOTS("$1::uuid", "o")} > 0
      ORDER BY o.done DESC, o."createdAt", o.id
      LIMIT ${WINDOW} OFFSET $5
   ), candidate AS (
-    -- The first of them this labeler never submitted or skipped, with a free slot (live leases
-    -- of others count as taken), and that no other labeler is picking right now (their rows are
-    -- skipped, not waited for).
+    -- The first of them that no other labeler is picking right now (their rows are skipped, not
+    -- waited for). Its free slots are counted again under the lock, by LEASE.
     SELECT t.id, t.kind::text AS kind, t."projectId"
       FROM open JOIN "Task" t ON t.id = open.id
-     WHERE NOT EXISTS (SELECT 1 FROM "Assignment" a
-                        WHERE a."taskId" = t.id AND a."userId" = $1::uuid AND a.status IN ('submitted', 'skipped'))
-       AND ${FREE_SLOTS("$1::uuid")} > 0
      ORDER BY open.done DESC, open."createdAt", open.id
      LIMIT 1
        FOR UPDATE OF t SKIP LOCKED
   )
-  SELECT id, true AS resumed, false AS more, NULL::text AS kind, NULL::uuid AS "projectId", 0 AS "goldEvery" FROM own
+  SELECT id, true AS resumed, false AS more, NULL::text AS kind, NULL::uuid AS "projectId", 0 AS "goldEvery", false AS "goldDue",
+         set_config('labeling.resume', id::text, true) AS remembered
+    FROM own
   UNION ALL
-  -- with what the gold mix needs (../gold-queue.ts), so that it costs no round trip of its own
-  SELECT c.id, false, false, c.kind, c."projectId", p."goldEvery" FROM candidate c JOIN "Project" p ON p.id = c."projectId"
+  -- with what the gold mix needs (../gold-queue.ts), so that it costs no round trip of its own; a
+  -- task whose hand-out is to be gold (the roll $7 under 1 / goldEvery) is not left to LEASE_PICKED
+  SELECT c.id, false, false, c.kind, c."projectId", p."goldEvery", g.due,
+         set_config('labeling.lease', CASE WHEN g.due THEN '' ELSE c.id::text END, true)
+    FROM candidate c JOIN "Project" p ON p.id = c."projectId",
+         LATERAL (SELECT c.kind = 'ranking' AND p."goldEvery" > 0 AND $7::float8 * p."goldEvery" < 1 AS due) g
   UNION ALL
-  SELECT NULL, false, count(*) = ${WINDOW}, NULL, NULL, 0 FROM open
+  SELECT NULL, false, count(*) = ${WINDOW}, NULL, NULL, 0, false, NULL FROM open
    WHERE NOT EXISTS (SELECT 1 FROM candidate)
   HAVING count(*) > 0`,
 });
@@ -84,12 +95,14 @@ const pick = (scope: Scope): Statement => ({
 /**
  * $1 user, $2 project (PICK_ANY_PROJECT: null), $3 kind or null, $4 task ids already tried (their
  * slots went) or excluded by the caller (the task on the labeler's screen, when the page prefetches
- * the next one: neither a new task nor their own lease on it), $5 open tasks that earlier windows covered, $6 whether the user works in every project
- * ("projects.all"; otherwise only in projects they are a member of). One row: { id, resumed: true } for the
- * labeler's own live lease; { id, resumed: false, kind, projectId, goldEvery } for a new task, its row locked; { id: null,
- * more } when no task of this window can be handed out (more: the window was full, so read the
- * next). No row: nothing to do. Two statements rather than "$2 IS NULL OR projectId = $2", which
- * no index can serve.
+ * the next one: neither a new task nor their own lease on it), $5 open tasks that earlier windows
+ * covered, $6 whether the user works in every project ("projects.all"; otherwise only in projects
+ * they are a member of), $7 the gold roll (uniform in [0, 1)). One row: { id, resumed: true } for the
+ * labeler's own live lease (also left in labeling.resume); { id, resumed: false, kind, projectId,
+ * goldEvery, goldDue } for a new task, its row locked (also left in labeling.lease unless its hand-out
+ * is to be gold); { id: null, more } when other labelers are picking every task of this window (more:
+ * the window was full, so read the next). No row: nothing to do. Two statements rather than "$2 IS NULL OR
+ * projectId = $2", which no index can serve.
  */
 export const PICK_IN_PROJECT = pick("project");
 export const PICK_ANY_PROJECT = pick("any");
@@ -110,32 +123,41 @@ export const PAYLOAD_JOINS = `
     JOIN "Project" p ON p.id = t."projectId"
     JOIN "Prompt" pr ON pr.id = t."promptId"`;
 
-/** $1 task (its row locked by PICK), $2 user. One payload row, or none when the slot went meanwhile. */
-export const LEASE: Statement = {
-  name: "labeling_next_lease",
-  text: `
+/** The lease of task `task` (its row locked by PICK) for user `user`: one payload row, or none when the slot went meanwhile. */
+const lease = (task: string, user: string) => `
   WITH slot AS (
     -- Free slots counted again, under the row lock.
     SELECT t.id, p."leaseMinutes"
       FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
-     WHERE t.id = $1::uuid AND ${FREE_SLOTS("$2::uuid")} > 0
+     WHERE t.id = ${task} AND ${FREE_SLOTS(user)} > 0
   ), a AS (
     -- The lease: a new assignment, or this labeler's earlier one (expired) made active again.
     -- Never one they submitted or skipped: PICK's view may predate a submission that committed
     -- while it waited (it then sees the task as not yet done by this labeler); reviving that
     -- assignment would make their next submit fail. No row comes back, and next-task moves on.
     INSERT INTO "Assignment" ("taskId", "userId", status, "leasedUntil", "updatedAt")
-    SELECT id, $2::uuid, 'active', now() + make_interval(mins => "leaseMinutes"), now() FROM slot
+    SELECT id, ${user}, 'active', now() + make_interval(mins => "leaseMinutes"), now() FROM slot
     ON CONFLICT ("taskId", "userId") DO UPDATE
        SET status = 'active', "leasedUntil" = EXCLUDED."leasedUntil", "updatedAt" = EXCLUDED."updatedAt"
      WHERE "Assignment".status NOT IN ('submitted', 'skipped')
     RETURNING id, "taskId", "leasedUntil"
   )
-  ${PAYLOAD} FROM a ${PAYLOAD_JOINS}`,
-};
+  ${PAYLOAD} FROM a ${PAYLOAD_JOINS}`;
+
+/** The payload of user `user`'s own live lease on task `task`. */
+const resume = (task: string, user: string) => `${PAYLOAD} FROM "Assignment" a ${PAYLOAD_JOINS} WHERE a."taskId" = ${task} AND a."userId" = ${user}`;
+
+/** A task PICK left in a transaction-local setting (none: NULL, and the statement returns no row). */
+const picked = (setting: string) => `NULLIF(current_setting('${setting}', true), '')::uuid`;
+
+/** $1 task (its row locked by PICK), $2 user. One payload row, or none when the slot went meanwhile. */
+export const LEASE: Statement = { name: "labeling_next_lease", text: lease("$1::uuid", "$2::uuid") };
+
+/** $1 user: LEASE of the task PICK left in labeling.lease, in the same transaction (none there: no row). */
+export const LEASE_PICKED: Statement = { name: "labeling_next_lease_picked", text: lease(picked("labeling.lease"), "$1::uuid") };
 
 /** $1 task, $2 user: the payload of the labeler's own live lease on that task. */
-export const RESUME: Statement = {
-  name: "labeling_next_resume",
-  text: `${PAYLOAD} FROM "Assignment" a ${PAYLOAD_JOINS} WHERE a."taskId" = $1::uuid AND a."userId" = $2::uuid`,
-};
+export const RESUME: Statement = { name: "labeling_next_resume", text: resume("$1::uuid", "$2::uuid") };
+
+/** $1 user: RESUME of the lease PICK left in labeling.resume, in the same transaction (none there: no row). */
+export const RESUME_PICKED: Statement = { name: "labeling_next_resume_picked", text: resume(picked("labeling.resume"), "$1::uuid") };

@@ -5,7 +5,7 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { bestOfNDistill } from "../../../ml/rlhf/best-of-n";
+import { bestOfNDistill } from "../../../ml/index";
 import { db } from "../../db";
 import { exportsRoot } from "../../exports/store";
 import type { RunContext } from "../context";

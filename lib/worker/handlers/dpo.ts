@@ -3,9 +3,7 @@
 // (with its cached reference log-probs) is registered as a dpo artifact.
 import "server-only";
 import path from "node:path";
-import { DPO_FIELDS, type DPOConfig } from "../../../ml/index";
-import { trainDPO } from "../../../ml/rlhf/dpo-trainer";
-import { fmtMetrics } from "../../../ml/rlhf/progress";
+import { DPO_FIELDS, fmtMetrics, trainDPO, type DPOConfig } from "../../../ml/index";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits } from "../datasets";

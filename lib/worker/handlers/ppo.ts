@@ -3,9 +3,7 @@
 // Per-iteration metrics stream into the context; the finished policy folder is registered.
 import "server-only";
 import path from "node:path";
-import { PPO_FIELDS, type PPOConfig } from "../../../ml/index";
-import { trainPPO } from "../../../ml/rlhf/ppo-trainer";
-import { fmtMetrics } from "../../../ml/rlhf/progress";
+import { fmtMetrics, PPO_FIELDS, trainPPO, type PPOConfig } from "../../../ml/index";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits, pretrainText } from "../datasets";

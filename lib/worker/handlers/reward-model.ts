@@ -3,8 +3,7 @@
 // registered as a reward_model artifact.
 import "server-only";
 import path from "node:path";
-import { REWARD_FIELDS, type RewardConfig } from "../../../ml/index";
-import { trainRewardModel } from "../../../ml/rlhf/reward-trainer";
+import { REWARD_FIELDS, trainRewardModel, type RewardConfig } from "../../../ml/index";
 import { db } from "../../db";
 import type { RunContext } from "../context";
 import { exportSplits } from "../datasets";

@@ -1,9 +1,7 @@
 // Small helpers the training handlers share.
 import fs from "node:fs";
 import path from "node:path";
-import { recoverCheckpoint } from "../../../ml/checkpoint/checkpoint";
-import type { ConfigOf, EvalSample, FieldTable } from "../../../ml/index";
-import { fmtMetrics, type RLProgress } from "../../../ml/rlhf/progress";
+import { fmtMetrics, recoverCheckpoint, type ConfigOf, type EvalSample, type FieldTable, type RLProgress } from "../../../ml/index";
 import type { RunContext } from "../context";
 
 /**

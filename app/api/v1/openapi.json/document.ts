@@ -19,7 +19,9 @@ import * as imports from "../projects/[id]/imports/route";
 import * as quality from "../projects/[id]/quality/route";
 import * as projects from "../projects/route";
 import * as runCancel from "../runs/[id]/cancel/route";
+import * as runMetricsCsv from "../runs/[id]/metrics/csv/route";
 import * as runMetrics from "../runs/[id]/metrics/route";
+import * as runMetricsTensorboard from "../runs/[id]/metrics/tensorboard/route";
 import * as runSamples from "../runs/[id]/samples/route";
 import * as runResume from "../runs/[id]/resume/route";
 import * as run from "../runs/[id]/route";
@@ -37,6 +39,8 @@ export const V1_ROUTES: Record<string, RouteModule> = {
   "/api/v1/runs": runs,
   "/api/v1/runs/[id]": run,
   "/api/v1/runs/[id]/metrics": runMetrics,
+  "/api/v1/runs/[id]/metrics/csv": runMetricsCsv,
+  "/api/v1/runs/[id]/metrics/tensorboard": runMetricsTensorboard,
   "/api/v1/runs/[id]/samples": runSamples,
   "/api/v1/runs/[id]/cancel": runCancel,
   "/api/v1/runs/[id]/resume": runResume,
@@ -52,7 +56,7 @@ export const V1_ROUTES: Record<string, RouteModule> = {
 
 const DESCRIPTION =
   "The API a pipeline uses: import prompts and answer sets, make, list and download exports, read agreement figures and the quality report, " +
-  "start, watch, cancel and resume training runs, list, download, import and promote checkpoints. See docs/api.md for a walk-through.\n\n" +
+  "start, watch, cancel and resume training runs (metrics as JSON, CSV or a TensorBoard event file), list, download, import and promote checkpoints. See docs/api.md for a walk-through.\n\n" +
   "Authenticate with a personal API token (Account → API tokens) sent as `Authorization: Bearer rlhf_…`. " +
   "A token is shown once, is stored hashed, can be revoked, and carries scopes (`runs:write`, `models:read`, …), chosen when it is made; " +
   "its owner's role must hold each scope's permission. " +
