@@ -26,6 +26,8 @@
 //   temporary folder, nothing in KEPT.
 //   --set rm.epochs=3 (repeatable: overrides a setting of bench/rlhf/settings.ts, for experiments)
 //   --stop-after NAME (ends after that stage, e.g. reward-model, printing its result; with --dir and --keep)
+//   --dir D --dev rm|ppo [--name X] (tuning on the validation rankings / RM-validation prompts, never the
+//   held-out evaluation prompts: bench/rlhf/dev.ts)
 //
 // The held-out evaluation prompts appear in no training text (web text, demonstrations, rankings,
 // preference-model pretraining, PPO prompts, PPO-ptx): the overlap is counted and must be 0.
@@ -37,6 +39,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCompare } from './rlhf/compare';
 import { runCompareSeeds } from './rlhf/compare-seeds';
+import { runDev } from './rlhf/dev';
 import { evaluateStage } from './rlhf/evaluation-stage';
 import { claimSharedDir, sharedStages, stageRunner } from './rlhf/pipeline';
 import { report } from './rlhf/report';
@@ -68,6 +71,11 @@ if (value('--from') !== undefined) claimSharedDir(value('--from')!, s, { kept: t
 const reuse = value('--dir');
 const dir = reuse ?? mkdtempSync(path.join(tmpdir(), `rlhf-bench-${seed}-`));
 mkdirSync(dir, { recursive: true });
+if (value('--dev') !== undefined) {
+  if (!reuse) throw new Error('--dev needs --dir D, a folder of the shared stages (run them with --stop-after reward-model --keep --dir D)');
+  console.log(JSON.stringify(await runDev(s, dir, value('--dev')!, { name: value('--name'), overrides })));
+  process.exit(0);
+}
 if (flag('--compare')) {
   const json = await runCompare(s, { dir, reuse: !!reuse, overrides, from: value('--from') });
   if (!reuse && !flag('--keep')) rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 // `--compare --from DIR` reads a kept folder's shared stages and trains nothing of them.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { pmpStage, type PMPResult } from './preference-pretraining';
 import type { BenchSettings } from './settings';
@@ -39,6 +40,8 @@ export function stageRunner(dir: string, reuse: boolean, stopAfter?: string): { 
     renameSync(`${file}.tmp`, file);
     const used = process.cpuUsage(cpu);
     timings.push({ name, seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, cached: false });
+    const done = timings.at(-1)!;
+    console.log(`  ${name}: ${done.seconds.toFixed(1)} s wall, ${done.cpuSeconds.toFixed(1)} s CPU (load average ${loadavg()[0].toFixed(1)})`);
     if (name === stopAfter) {
       console.log(`stopped after ${name} (${timings.at(-1)!.seconds.toFixed(1)} s): ${JSON.stringify(r)}`);
       process.exit(0);

@@ -34,10 +34,18 @@ export async function rewardStage(s: BenchSettings, dir: string, init: string, r
       maxLr: s.rm.maxLr,
       minLr: s.rm.maxLr / 10,
       normData: [demos],
+      // the validation accuracy four times along training (over- or under-fitting shows there)
+      evalEvery: Math.max(1, Math.round((Math.ceil(s.label.train / s.rm.batchSize) * s.rm.epochs) / 4)),
       seed: s.seed + 3,
       worker: false,
     },
-    { onProgress: (p: RLProgress) => p.event === 'done' && console.log(`  rm step ${p.step}/${p.steps} ${fmt(p.metrics)}`) },
+    {
+      onProgress: (p: RLProgress) => {
+        if (p.event === 'eval' && p.step < p.steps)
+          console.log(`  rm step ${p.step}/${p.steps} val_accuracy ${p.metrics.val_accuracy.toFixed(3)} val_loss ${p.metrics.val_loss.toFixed(3)}`);
+        if (p.event === 'done') console.log(`  rm step ${p.step}/${p.steps} ${fmt(p.metrics)}`);
+      },
+    },
   );
   const scorer = await RewardScorer.load(r.out, { intraOpThreads: 2 });
   let agree = 0;

@@ -1,0 +1,55 @@
+// `bench:rlhf -- --dev rm|ppo`: tuning without the held-out evaluation prompts. From a folder whose shared
+// stages ran (`--stop-after reward-model --keep --dir D`; a stage missing there runs first):
+//
+//   --dir D --seed N [--set path=value ...] --dev rm
+//     the reward model against the validation rankings: its accuracy over the noise ceiling, and where it and
+//     the labelers agree with the oracle, by what separates the pair;
+//   --dir D --seed N [--set path=value ...] [--name X] --dev ppo
+//     one PPO run at the main β with these settings (no ptx), written to D/dev-X, judged by the oracle on the
+//     RM-validation prompts (the policy never trains on them and they are not the evaluation prompts; two
+//     samples each, a sampling seed of their own): win rate vs SFT (ties half), KL to SFT, correct and styled
+//     fractions, RM score.
+
+import { evaluateDev } from './dev-eval';
+import { rmBreakdown } from './evaluate';
+import { sharedStages, stageRunner } from './pipeline';
+import type { BenchSettings } from './settings';
+import { ppoStage } from './stages-rl';
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Runs one development check; resolves with its JSON figures. */
+export async function runDev(s: BenchSettings, dir: string, mode: string, o: { name?: string; overrides: string[] }): Promise<Record<string, unknown>> {
+  if (mode !== 'rm' && mode !== 'ppo') throw new Error(`--dev takes rm or ppo, got "${mode}"`);
+  const { stage } = stageRunner(dir, true);
+  const sh = await sharedStages(s, dir, stage);
+  const head = { bench: 'rlhf-dev', mode, seed: s.seed, overrides: o.overrides };
+  if (mode === 'rm') {
+    const pairs = await rmBreakdown(sh.rm.out, sh.labels.val);
+    for (const b of pairs) console.log(`  ${b.kind.padEnd(12)} pairs ${String(b.pairs).padStart(5)}  RM ${b.rm.toFixed(3)}  labeler ${b.labeler.toFixed(3)}`);
+    return {
+      ...head,
+      rm_val_accuracy: round(sh.rm.valAccuracy),
+      noise_ceiling: round(sh.labels.noiseCeiling),
+      rm_acc_ratio: round(sh.rm.valAccuracy / sh.labels.noiseCeiling),
+      pairs: pairs.map((b) => ({ kind: b.kind, pairs: b.pairs, rm: round(b.rm), labeler: round(b.labeler) })),
+    };
+  }
+  const name = `dev-${o.name ?? 'ppo'}`;
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  const run = await ppoStage(s, dir, { name, sft: sh.sft.out, rm: sh.rm.out, prompts: sh.prompts, beta: s.ppo.beta, ptxCoef: 0, ptxData: sh.base.text });
+  const ppoSec = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  const dev = await evaluateDev(s, { sft: sh.sft.out, rm: sh.rm.out, policy: run.out }, sh.sets.rmVal);
+  const last = run.history.at(-1) ?? {};
+  return {
+    ...head,
+    name,
+    ...dev,
+    train_kl: round(last.kl ?? NaN),
+    train_score: round(last.score ?? NaN),
+    ppo_sec: Math.round(ppoSec),
+    ppo_cpu_sec: Math.round((used.user + used.system) / 1e6),
+  };
+}
