@@ -3,13 +3,16 @@ import { Graph, initParams, StateRunner, WorkerRunner } from '../../ml/index';
 import { sessionOptions } from '../../ml/runtime/config';
 import { nums } from './helpers';
 
-/** A model that adds x to state `c`: next.c = c + x. */
-function counter() {
+/**
+ * A model that adds x to state `c`: next.c = c + x. With `oldReader`, an output also reads the old
+ * c with nothing ordering it before the write, so c cannot be written in place (two buffers).
+ */
+function counter(oldReader = false) {
   const g = new Graph();
   const c = g.param('c', [4]);
   const x = g.input('x', 'float32', [4]);
   const next = g.add(c, x);
-  return g.toModel({ outputs: { 'next.c': next, doubled: g.mul(next, 2) } });
+  return g.toModel({ outputs: { 'next.c': next, doubled: g.mul(next, 2), ...(oldReader ? { before: g.mul(c, 1) } : {}) } });
 }
 
 describe('runtime', () => {
@@ -25,12 +28,13 @@ describe('runtime', () => {
 
   it('keeps state between runs, double-buffered without new allocations', async () => {
     const runner = new StateRunner();
-    await runner.load('count', counter());
+    await runner.load('count', counter(true));
     await runner.setState({ c: new Float32Array([1, 2, 3, 4]) });
     const x = new Float32Array([1, 1, 1, 1]);
     const out = await runner.run('count', { x });
     expect(nums(out.doubled)).toEqual([4, 6, 8, 10]);
-    expect(Object.keys(out)).toEqual(['doubled']);
+    expect(nums(out.before)).toEqual([1, 2, 3, 4]); // the old value, though the write came after it in no order
+    expect(Object.keys(out).sort()).toEqual(['before', 'doubled']);
     const a = runner.peek('c');
     await runner.run('count', { x });
     const b = runner.peek('c');
@@ -38,6 +42,19 @@ describe('runtime', () => {
     expect(runner.peek('c')).toBe(a); // the two buffers alternate
     expect(b).not.toBe(a);
     expect(nums((await runner.getState(['c'])).c)).toEqual([4, 5, 6, 7]);
+    await runner.dispose();
+  });
+
+  it('writes state in place when its only reader is the write itself, element by element', async () => {
+    const runner = new StateRunner();
+    await runner.load('count', counter());
+    await runner.setState({ c: new Float32Array([1, 2, 3, 4]) });
+    const x = new Float32Array([1, 1, 1, 1]);
+    const a = runner.peek('c');
+    expect(nums((await runner.run('count', { x })).doubled)).toEqual([4, 6, 8, 10]);
+    await runner.run('count', { x });
+    expect(runner.peek('c')).toBe(a); // one buffer
+    expect(nums((await runner.getState(['c'])).c)).toEqual([3, 4, 5, 6]);
     await runner.dispose();
   });
 
