@@ -232,6 +232,8 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
     const find = () =>
       db.assignment.findFirst({
         where: { userId: labeler.id, status: "active" },
+        // the oldest: the page leases the next task ahead (prefetch) while this one is on screen
+        orderBy: { createdAt: "asc" },
         select: { taskId: true, task: { select: { prompt: { select: { messages: true } } } } },
       });
     await expect.poll(find, { timeout: 10_000 }).toBeTruthy();
