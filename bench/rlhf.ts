@@ -5,8 +5,10 @@
 // export layout), PPO against it (β sweep, PPO-ptx). The oracle judges held-out samples at the end.
 //
 //   npm run bench:rlhf [-- --quick] [--seed N] [--keep] [--dir DIR (reuse the stage outputs there)]
-//   npm run bench:rlhf -- --seeds 1,2,3 [--quick]   (each seed in its own process, then mean and spread)
+//   npm run bench:rlhf -- --seeds 1,2,3 [--quick] [--keep --dir ROOT]   (each seed in its own process, then mean
+//     and spread; with --keep --dir ROOT each seed's stages are kept in ROOT/seed-N, for --compare --from ROOT)
 //   npm run bench:rlhf -- --compare [--seed N | --seeds 1,2,3] [--quick] [--keep] [--dir DIR] [--from KEPT]
+//     (--seeds with --from ROOT: each seed reads ROOT/seed-N)
 //
 // --compare (bench/rlhf/compare.ts) shares the stages up to the reward model, then trains PPO,
 // RLOO (k = 4), GRPO (k = 4), DPO from pairs and DPO from whole rankings, each in its own child
@@ -54,11 +56,18 @@ const value = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-if (value('--from') !== undefined && (!flag('--compare') || value('--seeds') !== undefined))
-  throw new Error('--from reads the shared stages of one seed for --compare: use it as --compare --seed N --from DIR');
+if (value('--from') !== undefined && !flag('--compare'))
+  throw new Error('--from reads kept shared stages for --compare: use it as --compare --seed N --from DIR (or --compare --seeds 1,2,3 --from ROOT)');
 if (value('--seeds') !== undefined) {
   const sets = args.flatMap((a, i) => (a === '--set' ? [a, args[i + 1]] : []));
-  const json = flag('--compare') ? await runCompareSeeds(value('--seeds')!, flag('--quick'), sets) : await runSeeds(value('--seeds')!, flag('--quick'), sets);
+  // with a root folder, each seed keeps (or, for --compare --from, reads) its stages in ROOT/seed-N
+  const root = flag('--compare') ? value('--from') : value('--dir');
+  if (!flag('--compare') && root !== undefined && !flag('--keep')) throw new Error("--seeds with --dir ROOT keeps every seed's stages there: add --keep");
+  const perSeed = (n: number) =>
+    root === undefined ? [] : flag('--compare') ? ['--from', path.join(root, `seed-${n}`)] : ['--keep', '--dir', path.join(root, `seed-${n}`)];
+  const json = flag('--compare')
+    ? await runCompareSeeds(value('--seeds')!, flag('--quick'), sets, perSeed)
+    : await runSeeds(value('--seeds')!, flag('--quick'), sets, perSeed);
   console.log(JSON.stringify(json));
   process.exit(0);
 }

@@ -8,11 +8,17 @@ import { table } from './table';
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-export async function runCompareSeeds(list: string, quick: boolean, extra: string[] = []): Promise<Record<string, unknown>> {
+/** `perSeed`: a seed's own arguments (its --from folder). */
+export async function runCompareSeeds(
+  list: string,
+  quick: boolean,
+  extra: string[] = [],
+  perSeed: (seed: number) => string[] = () => [],
+): Promise<Record<string, unknown>> {
   const seeds = parseSeeds(list);
   const t0 = performance.now();
   const lines: Array<SeedLine & Record<string, unknown>> = [];
-  for (const seed of seeds) lines.push((await runOne(seed, quick, ['--compare', ...extra])) as unknown as SeedLine & Record<string, unknown>);
+  for (const seed of seeds) lines.push((await runOne(seed, quick, ['--compare', ...extra, ...perSeed(seed)])) as unknown as SeedLine & Record<string, unknown>);
   const wallSec = (performance.now() - t0) / 1000;
   const summary = seedsPass(lines, wallSec, quick);
   const col = (k: (typeof SUMMARY_FIGURES)[number]) => lines.map((l) => l[k]);

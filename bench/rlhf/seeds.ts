@@ -49,12 +49,17 @@ export function parseSeeds(list: string): number[] {
   return seeds;
 }
 
-/** `extra`: arguments every seed's run gets too (the `--set` overrides). */
-export async function runSeeds(list: string, quick: boolean, extra: string[] = []): Promise<Record<string, unknown>> {
+/** `extra`: arguments every seed's run gets too (the `--set` overrides); `perSeed`: a seed's own (its --dir). */
+export async function runSeeds(
+  list: string,
+  quick: boolean,
+  extra: string[] = [],
+  perSeed: (seed: number) => string[] = () => [],
+): Promise<Record<string, unknown>> {
   const seeds = parseSeeds(list);
   const t0 = performance.now();
   const results: SeedResult[] = [];
-  for (const seed of seeds) results.push(await runOne(seed, quick, extra));
+  for (const seed of seeds) results.push(await runOne(seed, quick, [...extra, ...perSeed(seed)]));
   const wallSec = (performance.now() - t0) / 1000;
 
   const col = (k: string) => results.map((r) => Number(r[k]));
