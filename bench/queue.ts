@@ -34,6 +34,9 @@
 // request web server 4.0 ms, database 4.4-4.6 ms, clients 0.9 ms; next-task p50/p99 88/5078 ms client-side,
 // 75/2668 ms in the handler, 67/804 ms of SQL; SELECT 1 p99 20-107 ms in the same runs. The tail is the machine
 // (processes waiting for a core), the instrument's share is client minus handler; the queue's own cost is the CPU.
+// BENCH_TRACE (PostgreSQL, load 8-11): slow requests' time under a web-server loop stall 13-46%, over which its
+// thread waited for a core 4-7x as long as it ran; garbage collection 1.3-3.3%; most slow requests saw no stall of
+// 20 ms or more (README "Benchmarks").
 import { fork, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
