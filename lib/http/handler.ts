@@ -17,7 +17,6 @@ import { sqlPool } from "../db";
 import { AppError } from "../errors";
 import { setServerTiming, timed, withTimings } from "../server-timing";
 import { BODY_LIMITS, checkDeclaredLength, readBody, withBodyLimit, type BodyKind } from "./body";
-import { jsonAnswer } from "./json-answer";
 import { assertContentType, assertSameOrigin, isWrite } from "./same-origin";
 
 /**
@@ -140,7 +139,7 @@ export function route<
       const body = typeof opts.body === "object" ? await readJson(req, opts.body, max) : undefined;
       const result = await (fn as Handler<Schema, Schema, Schema>)({ req, user, via, params, query, body } as never);
       if (result instanceof Response) return result;
-      return jsonAnswer(result ?? { ok: true });
+      return NextResponse.json(result ?? { ok: true });
     } catch (e) {
       if (opts.tooLarge && e instanceof AppError && e.code === "too_large") return errorResponse(opts.tooLarge());
       return errorResponse(e);
@@ -174,7 +173,7 @@ export function publicRoute<BS extends Schema | BodyKind | undefined = undefined
       const body = typeof opts.body === "object" ? await readJson(req, opts.body, max) : undefined;
       const result = await fn({ req, body: body as Out<BS, undefined> });
       if (result instanceof Response) return result;
-      return jsonAnswer(result ?? { ok: true });
+      return NextResponse.json(result ?? { ok: true });
     } catch (e) {
       return errorResponse(e);
     }
