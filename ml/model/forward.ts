@@ -32,10 +32,13 @@ export interface LMLoss {
   loss: Value; // mean cross-entropy over counted positions
 }
 
-/** The causal-LM loss graph (right-padded batches, so causal attention alone is exact). */
+/**
+ * The causal-LM loss graph: inputs input_ids, targets, loss_mask (B, T). Right-padded batches, so
+ * causal attention alone is exact and every row's positions are 0 … T−1 (no position_ids input).
+ */
 export function lmLossGraph(c: GPTConfig, batch: number, seq: number): LMLoss {
   const g = new Graph({ name: 'gpt2_lm' });
-  const model = buildGPT(g, c, { batch, seq });
+  const model = buildGPT(g, c, { batch, seq, positions: 'arange' });
   const targets = g.input('targets', 'int64', [batch, seq]);
   const lossMask = g.input('loss_mask', 'float32', [batch, seq]);
   const loss = maskedCrossEntropy(g, model.logits, targets, lossMask);

@@ -8,7 +8,7 @@
 
 import type { Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
-import { isStatic, ShapeError } from '../graph/shape';
+import { isStatic, ShapeError, type Dim } from '../graph/shape';
 import type { GPTConfig } from './config';
 import { gptParamDecls } from './params';
 
@@ -139,15 +139,18 @@ export interface BodyOut {
 }
 
 /**
- * The transformer body. `inputIds` and `positionIds` are int64 (B, T); `attend` defaults to
- * causal attention with `bias` (see attentionBias).
+ * The transformer body. `inputIds` and `positionIds` are int64 (B, T); `positionIds` 'arange' means
+ * 0 … T−1 in every row (right-padded batches). `attend` defaults to causal attention with `bias`
+ * (see attentionBias).
  */
-export function gptBody(g: Graph, c: GPTConfig, p: GPTParams, inputIds: Value, positionIds: Value, attend: Attend | Value): BodyOut {
-  if (inputIds.rank !== 2 || positionIds.rank !== 2) throw new ShapeError(`gptBody: input ids ${inputIds} and position ids ${positionIds} must be [B, T]`);
+export function gptBody(g: Graph, c: GPTConfig, p: GPTParams, inputIds: Value, positionIds: Value | 'arange', attend: Attend | Value): BodyOut {
+  if (inputIds.rank !== 2 || (positionIds !== 'arange' && positionIds.rank !== 2)) {
+    throw new ShapeError(`gptBody: input ids ${inputIds} and position ids ${positionIds} must be [B, T]`);
+  }
   const T = inputIds.shape[1];
   if (typeof T === 'number' && T > c.nCtx) throw new ShapeError(`gptBody: sequence length ${T} exceeds the context nCtx = ${c.nCtx}`);
   const att: Attend = typeof attend === 'function' ? attend : (_l, q, k, v) => attention(g, q, k, v, attend);
-  let x = g.add(g.gather(p.wte, inputIds, 0), g.gather(p.wpe, positionIds, 0)); // (B, T, C)
+  let x = g.add(g.gather(p.wte, inputIds, 0), positionEmbeddings(g, p, positionIds, T)); // (B, T, C)
   const presents: BodyOut['presents'] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const out = block(g, c, l, p.h[l], x, att);
@@ -155,6 +158,17 @@ export function gptBody(g: Graph, c: GPTConfig, p: GPTParams, inputIds: Value, p
     presents.push({ key: out.key, value: out.value });
   }
   return { hidden: g.layerNorm(x, p.lnF.weight, p.lnF.bias, c.layerNormEpsilon), presents };
+}
+
+/**
+ * wpe rows for the positions: a gather (B, T, C), or with 'arange' the first T rows (T, C), added
+ * to every row by broadcasting, so that wpe's gradient is a sum over the batch and a pad, not a
+ * scatter-add of B·T rows.
+ */
+function positionEmbeddings(g: Graph, p: GPTParams, positionIds: Value | 'arange', T: Dim): Value {
+  if (positionIds !== 'arange') return g.gather(p.wpe, positionIds, 0); // (B, T, C)
+  if (typeof T !== 'number') throw new ShapeError(`gptBody: 'arange' positions need a static sequence length, got ${T}`);
+  return T === p.wpe.sizes[0] ? p.wpe : g.slice(p.wpe, [0], [T], [0]); // (T, C)
 }
 
 /** Tied lm head: logits = hidden · wteᵀ, hidden (..., C) → (..., V), one Gemm on the rows. */
@@ -169,7 +183,7 @@ export function lmHead(g: Graph, p: GPTParams, hidden: Value): Value {
 export interface GPTGraph {
   params: GPTParams;
   inputIds: Value; // int64 (B, T)
-  positionIds: Value; // int64 (B, T)
+  positionIds?: Value; // int64 (B, T); absent with positions 'arange'
   attentionMask?: Value; // float (B, T), when keyMask
   hidden: Value; // (B, T, C)
   logits: Value; // (B, T, V)
@@ -181,22 +195,27 @@ export interface BuildOptions {
   seq: number;
   /** Declare an `attention_mask` (B, T) input (1 = real token) for left-padded batches (default false). */
   keyMask?: boolean;
+  /**
+   * 'input' (default): a `position_ids` (B, T) input. 'arange': no such input, every row's positions
+   * are 0 … T−1 (right-padded batches: pretraining, SFT), which makes wpe's gradient a sum over the batch.
+   */
+  positions?: 'input' | 'arange';
   /** Reuse parameters already declared in `g` (e.g. a reward model sharing the body). */
   params?: GPTParams;
 }
 
 /**
- * Declares inputs `input_ids`, `position_ids` (and `attention_mask` when keyMask) and the
- * parameters, and builds the full forward pass to logits.
+ * Declares inputs `input_ids`, `position_ids` (unless positions 'arange'; `attention_mask` when
+ * keyMask) and the parameters, and builds the full forward pass to logits.
  */
 export function buildGPT(g: Graph, c: GPTConfig, o: BuildOptions): GPTGraph {
   if (o.seq > c.nCtx) throw new ShapeError(`buildGPT: sequence length ${o.seq} exceeds the context nCtx = ${c.nCtx}`);
   const params = o.params ?? declareGPT(g, c);
   const inputIds = g.input('input_ids', 'int64', [o.batch, o.seq]);
-  const positionIds = g.input('position_ids', 'int64', [o.batch, o.seq]);
+  const positionIds = o.positions === 'arange' ? undefined : g.input('position_ids', 'int64', [o.batch, o.seq]);
   const attentionMask = o.keyMask ? g.input('attention_mask', g.dtype, [o.batch, o.seq]) : undefined;
   const bias = attentionBias(g, o.seq, attentionMask);
-  const { hidden, presents } = gptBody(g, c, params, inputIds, positionIds, bias);
+  const { hidden, presents } = gptBody(g, c, params, inputIds, positionIds ?? 'arange', bias);
   return { params, inputIds, positionIds, attentionMask, hidden, logits: lmHead(g, params, hidden), presents };
 }
 
