@@ -132,8 +132,8 @@ async function timed(kind: Sample["kind"], send: () => ReturnType<typeof post>) 
 }
 
 async function labeler(cfg: ClientStart, token: string, i: number) {
-  // stagger the arrivals: over one think time, or over 2 s before the steps (then the think time is drawn again)
-  await new Promise((r) => setTimeout(r, (i / cfg.tokens.length) * (cfg.mode === "drain" ? cfg.thinkMs : 2000)));
+  // stagger the arrivals over one think time: they come at the rate the think time sets (before the steps, the first step's)
+  await new Promise((r) => setTimeout(r, (i / cfg.tokens.length) * cfg.thinkMs));
   while (!stopping) {
     const n = await timed("next", () => post(cfg.base, "/api/queue/next", token, { projectId: cfg.projectId }));
     if (!n.json.task) {
