@@ -18,7 +18,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import zlib from "node:zlib";
 
 export type ClientStart = { base: string; projectId: string; tokens: string[]; thinkMs: number; mode: "drain" | "steps" };
-export type Sample = { kind: "next" | "submit"; ms: number; server: Record<string, number> };
+/** `at`: when the request was sent (epoch ms), to line samples up with the processes' own events (./queue-trace.ts). */
+export type Sample = { kind: "next" | "submit"; at: number; ms: number; server: Record<string, number> };
 export type ClientReport = {
   type: "report" | "done";
   step: number;
@@ -45,7 +46,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 type Answer = { task?: { taskId: string } | null };
 
 /** node:http on kept-alive sockets: a fraction of fetch's CPU per request, and this process's CPU is the instrument's. */
-function post(base: string, url: string, token: string, body: unknown): Promise<{ json: Answer; ms: number; server: Record<string, number> }> {
+function post(base: string, url: string, token: string, body: unknown): Promise<{ json: Answer; at: number; ms: number; server: Record<string, number> }> {
   const data = JSON.stringify(body);
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
@@ -65,7 +66,7 @@ function post(base: string, url: string, token: string, body: unknown): Promise<
           const raw = Buffer.concat(chunks);
           const json = JSON.parse((res.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(raw) : raw).toString("utf8")) as Answer;
           if (res.statusCode !== 200) reject(new Error(`${url}: ${res.statusCode} ${JSON.stringify(json)}`));
-          else resolve({ json, ms, server: parseServerTiming(res.headers["server-timing"]) });
+          else resolve({ json, at: performance.timeOrigin + t0, ms, server: parseServerTiming(res.headers["server-timing"]) });
         });
         res.on("error", reject);
       },
@@ -122,7 +123,7 @@ async function timed(kind: Sample["kind"], send: () => ReturnType<typeof post>) 
   try {
     const r = await send();
     if (!samples.has(s)) samples.set(s, []);
-    samples.get(s)!.push({ kind, ms: r.ms, server: r.server });
+    samples.get(s)!.push({ kind, at: r.at, ms: r.ms, server: r.server });
     return r;
   } finally {
     inFlight.set(s, inFlight.get(s)! - 1);
@@ -131,8 +132,8 @@ async function timed(kind: Sample["kind"], send: () => ReturnType<typeof post>) 
 }
 
 async function labeler(cfg: ClientStart, token: string, i: number) {
-  // stagger the arrivals: over one think time, or over 2 s before the steps (then the think time is drawn again)
-  await new Promise((r) => setTimeout(r, (i / cfg.tokens.length) * (cfg.mode === "drain" ? cfg.thinkMs : 2000)));
+  // stagger the arrivals over one think time: they come at the rate the think time sets (before the steps, the first step's)
+  await new Promise((r) => setTimeout(r, (i / cfg.tokens.length) * cfg.thinkMs));
   while (!stopping) {
     const n = await timed("next", () => post(cfg.base, "/api/queue/next", token, { projectId: cfg.projectId }));
     if (!n.json.task) {

@@ -25,18 +25,26 @@
 //
 // Env: LABELERS, TASKS, THINK_MS, STEP_S, STEP_TASKS (tasks for the step search, default 6000),
 // DATABASE_URL (a server; a throwaway database is created on it), BENCH_NODE_ARGS (node flags
-// for the web server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+// for the web server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_TRACE (a path prefix: every
+// request's send time and figures, and each process's event-loop stalls and garbage collections with
+// the main thread's CPU and run-queue wait over them, are written beside it and summed up at the end:
+// what the slow requests coincided with; ./queue-server-probe.mjs, ./queue-trace.ts).
 //
 // Measured (2 vCPUs shared with other jobs, load average 20-31, PostgreSQL 15; README "Benchmarks"): CPU per
 // request web server 4.0 ms, database 4.4-4.6 ms, clients 0.9 ms; next-task p50/p99 88/5078 ms client-side,
 // 75/2668 ms in the handler, 67/804 ms of SQL; SELECT 1 p99 20-107 ms in the same runs. The tail is the machine
 // (processes waiting for a core), the instrument's share is client minus handler; the queue's own cost is the CPU.
+// BENCH_TRACE (PostgreSQL, load 8-11): slow requests' time under a web-server loop stall 13-46%, over which its
+// thread waited for a core 4-7x as long as it ran; garbage collection 1.3-3.3%; most slow requests saw no stall of
+// 20 ms or more (README "Benchmarks").
 import { fork, spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { benchDatabase, percentile, round } from "./db";
 import type { ClientReport, ClientStart } from "./queue-clients";
 import { breakdown, databaseCpu, describe, loadAverage, treeCpuSeconds } from "./queue-profile";
+import { traceSummary, writeSamples } from "./queue-trace";
 
 const LABELERS = Number(process.env.LABELERS ?? 200);
 const TASKS = Number(process.env.TASKS ?? 2000);
@@ -47,9 +55,21 @@ const STEP_TASKS = STEP_S > 0 ? Number(process.env.STEP_TASKS ?? 6000) : 0;
 const SLO_MS = 50;
 const root = path.resolve(import.meta.dirname, "..");
 
+const TRACE = process.env.BENCH_TRACE;
+const probe = path.join(import.meta.dirname, "queue-server-probe.mjs");
+if (TRACE) {
+  for (const role of ["server", "clients", "db", "samples"]) fs.rmSync(`${TRACE}.${role}.jsonl`, { force: true });
+  process.env.BENCH_TRACE_ROLE = "db"; // this process serves PGlite
+  await import(probe);
+}
+const traceArgs = (role: string) => (TRACE ? { args: ["--import", probe], env: { BENCH_TRACE_ROLE: role } } : { args: [], env: {} });
+
 const bench = await benchDatabase("queue");
 process.env.DATABASE_URL = bench.url;
 process.env.DATABASE_POOL_SIZE ??= "20";
+// The labelers' passwords are never checked (they work with API tokens): the cheapest scrypt cost the
+// app accepts keeps seeding 200 of them from taking minutes.
+process.env.PASSWORD_HASH_LOG2N ??= "15";
 const { db } = await import("../lib/db");
 const { createUser } = await import("../lib/users");
 const { createApiToken } = await import("../lib/auth/api-tokens");
@@ -78,11 +98,21 @@ await db.$disconnect();
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []; // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
-const server = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-  cwd: root,
-  env: { ...process.env, NODE_ENV: "production", NEXTAUTH_SECRET: "bench-secret-bench-secret-bench", NEXT_TELEMETRY_DISABLED: "1" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
+const server = spawn(
+  process.execPath,
+  [...nodeArgs, ...traceArgs("server").args, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+  {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...traceArgs("server").env,
+      NODE_ENV: "production",
+      NEXTAUTH_SECRET: "bench-secret-bench-secret-bench",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
 for (;;) {
   try {
     if ((await fetch(`${base}/signin`)).ok) break;
@@ -108,7 +138,11 @@ if (warmTask)
 
 /** The simulated labelers, in a process of their own (./queue-clients.ts). */
 function clients(start: ClientStart) {
-  const child = fork(path.join(import.meta.dirname, "queue-clients.ts"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(import.meta.dirname, "queue-clients.ts"), [], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: [...process.execArgv, ...traceArgs("clients").args],
+    env: { ...process.env, ...traceArgs("clients").env },
+  });
   const reports: ClientReport[] = [];
   let waiting: ((r: ClientReport) => void) | null = null;
   child.on("message", (r: ClientReport) => (waiting ? (waiting(r), (waiting = null)) : reports.push(r)));
@@ -143,6 +177,7 @@ const serverCpuMs = ((treeCpuSeconds(server.pid!) - cpu0) * 1000) / requests;
 const dbCpuMs = ((await dbCpu.stop()) * 1000) / requests;
 const clientCpuMs = done.cpuMs / requests;
 const load1 = loadAverage();
+if (TRACE) writeSamples(TRACE, "main", done.samples);
 const next = breakdown(done.samples, "next");
 const submit = breakdown(done.samples, "submit");
 
@@ -152,7 +187,10 @@ const steps: Step[] = [];
 if (STEP_S > 0) {
   const thinkFor = (rate: number) => (LABELERS * 1000) / (2 * rate); // two thinks per ranking
   const c = clients({ base, projectId: stepProject.id, tokens, thinkMs: thinkFor(10), mode: "steps" });
-  await new Promise((r) => setTimeout(r, 3000)); // the first arrivals, staggered over 2 s: not counted
+  // The arrivals, staggered over one think time (at the first step's rate), are not counted. They used to come
+  // within 2 s: a burst 5x that rate, whose submits made step 1 a measure of its aftermath (16.5 submits/s
+  // measured against 10, the server's thread waiting for a core 1.4 s of the 2.5 s before it), and it always missed.
+  await new Promise((r) => setTimeout(r, thinkFor(10) + 2000));
   let held: number | null = null;
   let missed: number | null = null;
   let target = 10;
@@ -163,6 +201,7 @@ if (STEP_S > 0) {
     c.child.send({ type: "report" });
     const seconds = (performance.now() - ts) / 1000;
     const r = await c.next();
+    if (TRACE) writeSamples(TRACE, `step ${i}`, r.samples);
     const n = breakdown(r.samples, "next");
     const sb = breakdown(r.samples, "submit");
     const ok = !r.ranDry && n.n > 0 && sb.n > 0 && n.client.p99 < SLO_MS && sb.client.p99 < SLO_MS;
@@ -219,6 +258,7 @@ console.log(`SELECT 1   p50 ${select1.p50} ms  p99 ${select1.p99} ms  (reference
 console.log(`p99 next-task / p50 SELECT 1 = ${round(next.client.p99 / select1.p50)}x; tasks over their wanted count: ${over}`);
 if (STEP_S > 0) console.log(`highest measured rate with p99 < ${SLO_MS} ms: ${maxAtSlo} submits/s`);
 const target = bench.engine === "postgresql" ? 30 : 50;
+if (TRACE) for (const line of traceSummary(TRACE, target)) console.log(line);
 console.log(
   JSON.stringify({
     bench: "queue",

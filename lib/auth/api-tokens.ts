@@ -45,27 +45,29 @@ export type TokenUser = SessionUser & { scopes: string[] };
 /**
  * The user behind a bearer token, or null when it is unknown, revoked, expired or disabled.
  * Every API call made with a token does this, so it is one plain query on the shared pool (like
- * getCurrentUser) rather than a trip through Prisma's query engine.
+ * getCurrentUser) rather than a trip through Prisma's query engine, and one round trip: the
+ * token's use is recorded (at most once a minute: a busy pipeline should not write on every
+ * request) by the same statement that looks it up.
  */
 export async function userForToken(sql: pg.Pool, token: string): Promise<TokenUser | null> {
   if (!token.startsWith(PREFIX)) return null;
   countTrip();
-  const { rows } = await sql.query<TokenUser & { tokenId: string; stale: boolean }>({
+  const { rows } = await sql.query<TokenUser>({
     name: "user_for_token",
-    text: `SELECT u.id, u.email, u.name, u.role::text AS role, k.scopes, k.id AS "tokenId",
-                  (k."lastUsedAt" IS NULL OR k."lastUsedAt" < now() - interval '1 minute') AS stale
-             FROM "ApiToken" k JOIN "User" u ON u.id = k."userId"
-            WHERE k."tokenHash" = $1 AND k."revokedAt" IS NULL
-              AND (k."expiresAt" IS NULL OR k."expiresAt" > now()) AND NOT u.disabled`,
+    text: `WITH found AS (
+             SELECT u.id, u.email, u.name, u.role::text AS role, k.scopes, k.id AS "tokenId",
+                    (k."lastUsedAt" IS NULL OR k."lastUsedAt" < now() - interval '1 minute') AS stale
+               FROM "ApiToken" k JOIN "User" u ON u.id = k."userId"
+              WHERE k."tokenHash" = $1 AND k."revokedAt" IS NULL
+                AND (k."expiresAt" IS NULL OR k."expiresAt" > now()) AND NOT u.disabled
+           ), used AS (
+             UPDATE "ApiToken" SET "lastUsedAt" = now() WHERE id IN (SELECT "tokenId" FROM found WHERE stale)
+           )
+           SELECT id, email, name, role, scopes FROM found`,
     values: [hashToken(token)],
   });
   const row = rows[0];
   if (!row) return null;
-  // Record use at most once a minute: a busy pipeline should not write on every request.
-  if (row.stale) {
-    countTrip();
-    await sql.query({ name: "token_used", text: `UPDATE "ApiToken" SET "lastUsedAt" = now() WHERE id = $1::uuid`, values: [row.tokenId] });
-  }
   return { id: row.id, email: row.email, name: row.name, role: row.role, scopes: row.scopes };
 }
 
