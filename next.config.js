@@ -11,6 +11,8 @@ const nextConfig = {
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
     "onnxruntime-node",
+    // bundles the export's child script (lib/child-bundle.ts): its native binary is found at run time
+    "esbuild",
     // loaded as published (its node build: file blobs read from disk, node:crypto hashes)
     "@huggingface/hub",
   ],

@@ -24,8 +24,11 @@ export class DataDirInUseError extends Error {}
 /**
  * PGlite's buffer pool. Its default, PostgreSQL's 128 MB, is resident from the start (WASM memory,
  * zeroed when the pool is set up) and never given back: 295 MB RSS for a reopened database against
- * 195 MB at 32 MB. A smaller pool costs little here: a page it misses is read from the data folder
- * through the operating system's file cache, which is not the process's memory.
+ * 195 MB at 32 MB. A page it misses is read from the data folder through the operating system's
+ * file cache (not the process's memory), but each read is a call out of WASM into Node's fs: the
+ * reward-model export's query over 1,000,000 pairs, whose index lookups land all over its tables,
+ * took 7.0 s of CPU at 32 MB, 6.0 at 64, 5.2-5.5 at 96 and 4.7-5.1 at 128 (PGlite in-process, same
+ * data). Kept at 32 MB: the whole app at rest with 1,000,000 comparisons is 925 MB (README).
  */
 export const EMBEDDED_SHARED_BUFFERS = "32MB";
 

@@ -5,13 +5,15 @@ import { expandPairs } from "../ranking/pairs";
 import type { StrengthId } from "../ranking/strength";
 import type { Tiers } from "../ranking/tiers";
 import type { CreateExportInput, ExportKind } from "../validation/export";
+import { parsePairs } from "./queries";
 import { conversationalPreferenceRow, ppoMessagesRow, ppoPromptRow, preferenceRow, rankingRow, sftMessagesRow, sftRow, type ExportPrompt } from "./rows";
 
 /** Columns every export query returns (queries.ts PROMPT_COLS). */
 export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };
 /** `labelSource` set ("consensus" | "reviewed"): a chosen ranking of a task (label-choice.ts), with tiers and answers instead of pairs. */
 type Chosen = { labelSource?: string | null; tiers?: string | null; answers?: string | null };
-type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; texts: string; pairs: string | null } & Chosen;
+/** queries.ts comparisonsQuery: `texts` on the task's first row only, `pairs` as parsePairs reads them. */
+type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; taskId: string; texts: string | null; pairs: string | null } & Chosen;
 type RankingDbRow = PromptColumns & {
   rankingId: string;
   labelerId: string;
@@ -33,7 +35,8 @@ type AnswerJson = {
   sourceName: string;
 };
 
-export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput };
+/** `taskTexts`: the answers' texts of the current prompt's tasks, by task id (the stream empties it at each prompt). */
+export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput; taskTexts: Map<string, Record<string, string>> };
 /** One exported row: the keys its layout names (layouts.ts). */
 export type ExportRow = object;
 /** One database row → its export row(s); null or [] when the row yields none. */
@@ -67,7 +70,7 @@ function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
   return tiers.map((tier) => tier.filter((p) => index.has(p)).map((p) => index.get(p)!)).filter((tier) => tier.length > 0);
 }
 
-const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
+const rm = (row: RankingPairsRow, { prompt, f, taskTexts }: LineContext) => {
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
   // margin and tie travel together: with ties kept or margin asked for, every row says whether it is a
   // tie, so neither a tie nor a "negligibly better" pair (Llama 2 margin 0) is mistaken for the other.
@@ -81,9 +84,11 @@ const rm = (row: RankingPairsRow, { prompt, f }: LineContext) => {
     const text = (i: number) => storedAt(answers, storedAt(kept, i, "kept answers"), "answers").text;
     return pairs.map((p) => build(prompt, text(p.chosen), text(p.rejected), marks(p.margin, p.tie)));
   }
+  if (row.texts !== null) taskTexts.set(row.taskId, JSON.parse(row.texts) as Record<string, string>);
   if (row.pairs === null) return null;
-  const texts = JSON.parse(row.texts) as Record<string, string>;
-  const pairs = JSON.parse(row.pairs) as [string, string, number, boolean][];
+  const texts = taskTexts.get(row.taskId);
+  if (texts === undefined) throw new Error(`A ranking of task ${row.taskId} came before the texts of its answers.`);
+  const pairs = parsePairs(row.pairs);
   const text = (id: string) => {
     const t = texts[id];
     if (t === undefined) throw new Error(`A stored pair names answer ${id}, which its texts do not hold.`);

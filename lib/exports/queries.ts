@@ -58,9 +58,13 @@ const RANKING_STRENGTH = `(SELECT c.strength::text FROM "Comparison" c WHERE c."
 const PROMPT_COLS = `p.id AS "promptId", p.messages::text AS messages, p.format::text AS format, p."contentHash"`;
 
 /**
- * Reward-model pairs, one row per ranking: its answers' texts once (a JSON object completion id →
- * text) and its Comparison rows that pass the filters (a JSON list of [chosenId, rejectedId, margin]).
- * Sending each text once per ranking instead of once per pair keeps the stream small.
+ * Reward-model pairs, one row per ranking, with its task's id: on the task's first exported ranking
+ * (in the stream's order) the task's answers' texts once (a JSON object completion id → text; null
+ * on its other rankings, which reuse them), and the ranking's Comparison rows that pass the filters
+ * as PAIRS_TEXT. Sending each text once per task instead of once per pair keeps the stream small;
+ * on the embedded database, building the texts once per task instead of once per ranking, and the
+ * pairs as plain text instead of JSON, took 0.30 s instead of 0.44 and 0.34 instead of 0.53 of the
+ * query's CPU at 200,000 pairs (its rest: 0.14 s).
  * `agreedTasks`: restrict to the temp table of tasks that passed the agreement minimum.
  */
 export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | null, chosenTasks: string | null = null): Query {
@@ -89,13 +93,17 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
   // The rankings are put in order first, narrow (the prompt's columns and the ranking's ids), and
   // each one's texts and pairs are built after that sort, on the ordered rows: sorting them with
   // their texts and pairs made the sort spill hundreds of MB to disk for a million pairs.
+  // The rows of one task come in its prompt's rows (ordered by ranking id): its first one has rank 1.
   const text = `SELECT x."promptId", x.messages, x.format, x."contentHash", x."rankingId", x."labelerId",
-        (SELECT json_object_agg(tc."completionId", co.text)::text
-           FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
-          WHERE tc."taskId" = x."taskId") AS texts,
-        (SELECT json_agg(json_build_array(c."chosenId", c."rejectedId", ${MARGIN}, c.tie) ORDER BY c.id)::text
-           FROM "Comparison" c ${sourceJoin} ${c}) AS pairs
-      FROM (SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r."taskId"
+        CASE WHEN x."taskRank" = 1 THEN
+          (SELECT json_object_agg(tc."completionId", co.text)::text
+             FROM "TaskCompletion" tc JOIN "Completion" co ON co.id = tc."completionId"
+            WHERE tc."taskId" = x."taskId") END AS texts,
+        (SELECT string_agg(c."chosenId"::text || ' ' || c."rejectedId"::text || ' ' || (${MARGIN})::text || ' ' || c.tie::text, ',' ORDER BY c.id)
+           FROM "Comparison" c ${sourceJoin} ${c}) AS pairs,
+        x."taskId"
+      FROM (SELECT ${PROMPT_COLS}, r.id AS "rankingId", r."labelerId", r."taskId",
+                   row_number() OVER (PARTITION BY r."taskId" ORDER BY r.id) AS "taskRank"
               FROM "Ranking" r
               JOIN "User" u ON u.id = r."labelerId"
               JOIN "Task" t ON t.id = r."taskId"
@@ -107,12 +115,27 @@ export function comparisonsQuery(f: CreateExportInput, agreedTasks: string | nul
     text: `SELECT * FROM (
         SELECT x.*, NULL::text AS tiers, NULL::text AS answers, NULL::text AS "labelSource" FROM (${text}) x
         UNION ALL
-        SELECT ${PROMPT_COLS}, ch.task_id AS "rankingId", NULL::uuid AS "labelerId", NULL::text AS texts, NULL::text AS pairs,
+        SELECT ${PROMPT_COLS}, ch.task_id AS "rankingId", NULL::uuid AS "labelerId", NULL::text AS texts, NULL::text AS pairs, ch.task_id AS "taskId",
                ch.tiers::text AS tiers, ${chosenAnswers("ch.task_id")} AS answers, ch.source AS "labelSource"
           FROM ${chosenTasks} ch JOIN "Task" t ON t.id = ch.task_id JOIN "Prompt" p ON p.id = t."promptId"
       ) rows ORDER BY "promptId", "rankingId"`,
     values: w.values,
   };
+}
+
+/**
+ * How comparisonsQuery sends a ranking's pairs: "chosenId rejectedId margin tie" per pair (ids as
+ * uuids, margin as PostgreSQL writes a float8, tie true or false), the pairs joined by commas.
+ */
+export function parsePairs(text: string): [chosen: string, rejected: string, margin: number, tie: boolean][] {
+  return text.split(",").map((pair) => {
+    const [chosen, rejected, margin, tie, extra] = pair.split(" ");
+    const m = Number(margin);
+    // margins are finite numbers (imports validate them): NaN or Infinity would be a broken label
+    if (!chosen || !rejected || !margin || !Number.isFinite(m) || (tie !== "true" && tie !== "false") || extra !== undefined)
+      throw new Error(`A stored pair could not be read: "${pair}".`);
+    return [chosen, rejected, m, tie === "true"];
+  });
 }
 
 /**

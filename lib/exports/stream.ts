@@ -179,7 +179,7 @@ async function streamRows(
   let lastRanking: string | null = null;
   let rankings = 0;
   let rows = 0;
-  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f };
+  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f, taskTexts: new Map() };
   const batches = cursorBatches<PromptColumns & { labelerId?: string; rankingId?: string }>(client, q, job.batchSize);
   let dbWaitMs = 0;
   try {
@@ -192,6 +192,7 @@ async function streamRows(
         if (row.promptId !== promptId) {
           promptId = row.promptId;
           ctx.prompt = parsePrompt(row);
+          ctx.taskTexts.clear();
           split = splitOf(row.contentHash, splitOpts);
           promptCounted = false;
         }
