@@ -123,7 +123,6 @@ async function rm() {
       spec.ids.flatMap((row) => row.slice(0, T)),
       BigInt,
     ),
-    position_ids: BigInt64Array.from({ length: N * T }, (_, i) => BigInt(i % T)),
     last_index: BigInt64Array.from({ length: N }, (_, n) => BigInt(T - 1 - n * 7)),
     pair_win: BigInt64Array.from({ length: P }, (_, p) => BigInt(2 * p)),
     pair_lose: BigInt64Array.from({ length: P }, (_, p) => BigInt(2 * p + 1)),

@@ -16,15 +16,14 @@ import { trainStepModel } from '../optim/train-graph';
 import { groupFeeds, type BatchShape } from './reward-batch';
 import type { RewardGroup } from './reward-data';
 
-/** Inputs input_ids, position_ids, targets (int64) and token_weight (N, T) → sequence log-probs (N). */
+/** Inputs input_ids, targets (int64) and token_weight (N, T), right-padded (positions 0 … T−1) → sequence log-probs (N). */
 export function sequenceLogps(name: string, c: GPTConfig, N: number, T: number): { g: Graph; logps: Value } {
   const g = new Graph({ name });
   const params = declareGPT(g, c);
   const ids = g.input('input_ids', 'int64', [N, T]);
-  const pos = g.input('position_ids', 'int64', [N, T]);
   const targets = g.input('targets', 'int64', [N, T]);
   const weight = g.input('token_weight', g.dtype, [N, T]);
-  const { hidden } = gptBody(g, c, params, ids, pos, attentionBias(g, T)); // (N, T, C)
+  const { hidden } = gptBody(g, c, params, ids, 'arange', attentionBias(g, T)); // (N, T, C); 'arange': wpe's gradient is a sum over the batch
   const picked = pickTargets(g, g.logSoftmax(lmHead(g, params, hidden), -1), targets); // (N, T)
   return { g, logps: g.reduceSum(g.mul(picked, weight), [-1]) }; // (N)
 }
@@ -53,7 +52,7 @@ export function dpoStepModel(c: GPTConfig, s: BatchShape, o: DPOLossOptions & { 
   return trainStepModel(g, { loss, metrics: { logps } }, { beta1: 0.9, beta2: 0.999, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm || undefined });
 }
 
-export type SeqFeeds = Record<'input_ids' | 'position_ids' | 'targets', BigInt64Array> & { token_weight: Float32Array };
+export type SeqFeeds = Record<'input_ids' | 'targets', BigInt64Array> & { token_weight: Float32Array };
 
 /**
  * Rows of up to N sequences, right-padded to T: position t predicts token t + 1; token_weight is 1
@@ -63,9 +62,7 @@ export function logpFeeds(seqs: readonly (readonly number[])[], promptLens: read
   if (seqs.length > N) throw new Error(`logpFeeds: ${seqs.length} sequences for ${N} rows`);
   const input_ids = new BigInt64Array(N * T).fill(BigInt(pad));
   const targets = new BigInt64Array(N * T).fill(BigInt(pad));
-  const position_ids = new BigInt64Array(N * T);
   const token_weight = new Float32Array(N * T);
-  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) position_ids[n * T + t] = BigInt(t);
   seqs.forEach((s, n) => {
     if (s.length - 1 > T) throw new Error(`logpFeeds: a sequence of ${s.length} tokens needs ${s.length - 1} positions, the graph has ${T}`);
     const p = promptLens[n];
@@ -76,7 +73,7 @@ export function logpFeeds(seqs: readonly (readonly number[])[], promptLens: read
       if (t + 1 >= p) token_weight[n * T + t] = w;
     }
   });
-  return { input_ids, position_ids, targets, token_weight };
+  return { input_ids, targets, token_weight };
 }
 
 /** A training batch: the groups' sequences, their reference log-probs and their weighted pairs. */

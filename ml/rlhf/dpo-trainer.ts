@@ -172,7 +172,6 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
         };
         const feeds = {
           input_ids: pad(ro.inputIds, BigInt(tok.pad)),
-          position_ids: pad(ro.positionIds, 0n),
           targets: pad(ro.targets, BigInt(tok.pad)),
           token_weight: pad(ro.mask, 0),
         };

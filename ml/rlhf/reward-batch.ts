@@ -13,8 +13,7 @@ export interface BatchShape {
 }
 
 export interface RewardFeeds {
-  input_ids: BigInt64Array; // (N, T), right-padded
-  position_ids: BigInt64Array; // (N, T)
+  input_ids: BigInt64Array; // (N, T), right-padded (the graph's positions are 0 … T−1 in every row)
   last_index: BigInt64Array; // (N): the last real token (the eos)
   [k: string]: BigInt64Array | Float32Array;
 }
@@ -41,19 +40,17 @@ export function batchShape(groups: readonly RewardGroup[], batchGroups: number, 
  */
 export const fit = (s: readonly number[], T: number): readonly number[] => (s.length > T ? s.slice(s.length - T) : s);
 
-/** Right-padded ids, positions and last-token indices for up to N sequences (missing rows are padding). */
+/** Right-padded ids and last-token indices for up to N sequences (missing rows are padding). */
 export function sequenceFeeds(seqs: readonly (readonly number[])[], N: number, T: number, pad: number): RewardFeeds {
   if (seqs.length > N) throw new Error(`sequenceFeeds: ${seqs.length} sequences for ${N} rows`);
   const input_ids = new BigInt64Array(N * T).fill(BigInt(pad));
-  const position_ids = new BigInt64Array(N * T);
   const last_index = new BigInt64Array(N);
-  for (let n = 0; n < N; n++) for (let t = 0; t < T; t++) position_ids[n * T + t] = BigInt(t);
   seqs.forEach((s0, n) => {
     const s = fit(s0, T);
     s.forEach((id, t) => (input_ids[n * T + t] = BigInt(id)));
     last_index[n] = BigInt(Math.max(0, s.length - 1));
   });
-  return { input_ids, position_ids, last_index };
+  return { input_ids, last_index };
 }
 
 /**

@@ -55,16 +55,16 @@ interface RewardGraph {
   rewards: Value; // (N)
 }
 
-/** Inputs input_ids, position_ids (N, T) (right-padded), last_index (N) → rewards (N). */
+/** Inputs input_ids (N, T) (right-padded: positions 0 … T−1 in every row), last_index (N) → rewards (N). */
 export function rewardGraph(c: GPTConfig, N: number, T: number, dtype: FloatDType = 'float32'): RewardGraph {
   const g = new Graph({ name: 'gpt2_reward', dtype });
   const params = declareGPT(g, c);
   const head = declareScoreHead(g, c.nEmbd);
   const inputIds = g.input('input_ids', 'int64', [N, T]);
-  const positionIds = g.input('position_ids', 'int64', [N, T]);
   const last = g.input('last_index', 'int64', [N]);
-  // right padding: causal attention alone is exact at every real token
-  const { hidden } = gptBody(g, c, params, inputIds, positionIds, attentionBias(g, T)); // (N, T, C)
+  // right padding: causal attention alone is exact at every real token, and positions are 0 … T−1 in
+  // every row ('arange': wpe's gradient is a sum over the batch, not a scatter-add)
+  const { hidden } = gptBody(g, c, params, inputIds, 'arange', attentionBias(g, T)); // (N, T, C)
   return { graph: g, head, rewards: rewardHead(g, hidden, last, head) };
 }
 

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildGPT, grad, Graph, initParams, lmLossGraph, prng, Session, type AnyTypedArray, type FloatDType, type GPTConfig } from '../../../ml/index';
+import { rewardLossGraph, sequenceLogps } from '../../../ml/rlhf/index';
 
 const c: GPTConfig = { vocabSize: 40, nCtx: 12, nEmbd: 16, nLayer: 1, nHead: 2, layerNormEpsilon: 1e-5 };
 const B = 3;
@@ -55,6 +56,22 @@ describe("GPT positions 'arange'", () => {
     const scatters = nodes.filter((n) => n.opType === 'ScatterElements').map((n) => n.outputs[0].sizes);
     expect(scatters).toEqual([[B * 8, c.vocabSize]]); // the loss's own gradient (−dL at each target) only
     expect(nodes.map((n) => n.opType)).toContain('Pad'); // T = 8 < nCtx = 12: rows 8 … 11 get zeros
+  });
+
+  it('is what the reward-model and DPO graphs use (right-padded rows): no position_ids, no scatter into wpe', () => {
+    const T = 8;
+    const reward = rewardLossGraph(c, { groups: 2, N: 4, P: 2, T }, { margin: false, centerCoef: 0 });
+    const dpo = sequenceLogps('dpo_logps', c, 4, T);
+    const cases = [
+      { g: reward.graph, loss: reward.loss, inputs: ['input_ids', 'last_index', 'pair_lose', 'pair_weight', 'pair_win'] },
+      { g: dpo.g, loss: dpo.g.reduceSum(dpo.logps), inputs: ['input_ids', 'targets', 'token_weight'] },
+    ];
+    for (const { g, loss, inputs } of cases) {
+      expect(g.inputs.map((v) => v.name).sort()).toEqual(inputs);
+      const wpe = g.params.find((p) => p.name === 'wpe.weight')!;
+      const nodes = g.liveNodes([grad(g, loss, [wpe])[0]]);
+      expect(nodes.filter((n) => n.opType === 'ScatterElements' && n.outputs[0].sizes.join() === wpe.sizes.join())).toEqual([]);
+    }
   });
 
   for (const T of [8, 12]) {
