@@ -66,7 +66,7 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
     sft: { demos: 300, styleRate: 0.3, steps: q(250, 100), batchSize: 16, seqLen: 32, maxLr: 1e-3 },
     label: { train: q(5000, 300), val: q(200, 50), temperatures: [1, 1, 1, 1.5], labelers: 8, maxNewTokens: 16 },
     // Tuned with `--dev rm` (validation rankings only, never the evaluation prompts), ratio of the RM's accuracy to the
-    // noise ceiling, seeds 2 / 3. Before: 3,000 preference-model-pretraining notes, 2,500 rankings, 4 epochs: 0.869 /
+    // noise ceiling, seeds 2 / 3. Before: 3,000 preference-model-pretraining notes, 2,500 rankings, 4 epochs: 0.869 / 0.846
     // (1 epoch: 0.809 / 0.821); the RM missed correctness pairs (0.80, where labelers agree with the oracle 1.00) far
     // more than style (0.95). What it lacked was knowing the right answer, and more data taught it: 12,000 PMP notes
     // 0.906 / 0.891 (correctness 0.87); then 6 epochs 0.896 / 0.881, 2 epochs 0.864 (validation accuracy peaks mid-run:
