@@ -43,7 +43,6 @@ try {
       {
         input_ids: ids(0),
         targets: ids(1),
-        position_ids: BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T)),
         loss_mask: new Float32Array(B * T).fill(1),
         lr: Float32Array.of(1e-4),
         step: Float32Array.of(1),

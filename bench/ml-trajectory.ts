@@ -34,7 +34,6 @@ export async function ourTrajectory(c: GPTConfig, params: Record<string, Float32
       trainStepModel(graph, { loss }, { beta1: adam.beta1, beta2: adam.beta2, weightDecay: adam.weight_decay, maxGradNorm: adam.max_grad_norm }),
     );
     await runner.setState({ ...params, ...initAdamWState(graph.paramList) });
-    const pos = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T));
     const losses: number[] = [];
     for (const [i, ids] of batches.entries()) {
       const out = await runner.run('step', {
@@ -42,7 +41,6 @@ export async function ourTrajectory(c: GPTConfig, params: Record<string, Float32
           ids.flatMap((r) => r.slice(0, T)),
           BigInt,
         ),
-        position_ids: pos,
         targets: BigInt64Array.from(
           ids.flatMap((r) => r.slice(1)),
           BigInt,

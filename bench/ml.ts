@@ -74,8 +74,7 @@ async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: 
     ids.flatMap((r) => r.slice(1)),
     BigInt,
   );
-  const pos = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(i % T));
-  const batch = { input_ids: input, position_ids: pos, targets, loss_mask: new Float32Array(B * T).fill(1), lr: new Float32Array([ADAM.lr]) };
+  const batch = { input_ids: input, targets, loss_mask: new Float32Array(B * T).fill(1), lr: new Float32Array([ADAM.lr]) };
   let t = 0; // optimizer steps so far
   const stepAlone = async () => {
     const t0 = performance.now();
