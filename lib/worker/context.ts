@@ -39,10 +39,11 @@ export type RunContext<K extends RunKind = RunKind> = {
   progress(fraction: number, etaSec?: number): void;
   metrics(step: number, values: Record<string, number>): void;
   /**
-   * Writes the metrics reported so far now rather than with the next heartbeat. Call it when a
-   * checkpoint is written: an attempt that dies resumes from there, so nothing before it may be lost.
+   * Writes the metrics reported so far now rather than with the next heartbeat (never rejects: what
+   * fails goes with the next heartbeat). Await it before a checkpoint is written: an attempt that dies
+   * resumes from there, so nothing before it may be lost.
    */
-  saveMetrics(): void;
+  saveMetrics(): Promise<void>;
   /** What the model answered to the run's fixed held-out prompts at `step` (stored with the metrics). */
   samples(step: number, samples: readonly RunSampleInput[]): void;
   log(line: string): void;

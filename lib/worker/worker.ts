@@ -152,7 +152,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
           sinks.etaSec = eta ?? null;
         },
         metrics: (step, values) => sinks.metric(step, values),
-        saveMetrics: () => void sinks.flushMetrics().catch(() => {}), // what fails goes with the next heartbeat
+        saveMetrics: () => sinks.flushMetrics().catch(() => {}), // what fails goes with the next heartbeat
         samples: (step, rows) => sinks.sample(step, rows),
         log: (line) => sinks.log(line),
         registerArtifact: (a) => registerArtifact(claimed.id, a),

@@ -62,6 +62,11 @@ export interface TrainResult {
 
 export interface TrainHooks {
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Awaited before each checkpoint is written: the worker stores the run's metrics there, so an attempt
+   * killed after the checkpoint and resumed from it has lost none of the steps before it.
+   */
+  beforeSave?: () => Promise<void>;
   /** Aborting stops after the current step and writes a checkpoint. */
   signal?: AbortSignal;
 }
@@ -160,6 +165,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
       return sum / tc.evalBatches;
     };
     const save = async (): Promise<string> => {
+      await hooks.beforeSave?.();
       const names = specs.map((s) => s.name);
       const all = await runner.getState([...names, ...names.flatMap((n) => [`m.${n}`, `v.${n}`])]);
       const p: Record<string, Float32Array> = {};

@@ -56,11 +56,10 @@ export async function trainLMHandler(ctx: RunContext<"pretrain" | "sft">): Promi
       ctx.log(`step ${p.step}: validation loss ${p.valLoss.toFixed(4)}`);
     }
     if (p.event === "save") {
-      ctx.saveMetrics();
       ctx.log(`checkpoint written at step ${p.step}`);
     }
   };
-  const result = await trainLM(tc, { onProgress, signal: ctx.signal });
+  const result = await trainLM(tc, { onProgress, beforeSave: () => ctx.saveMetrics(), signal: ctx.signal });
   if (ctx.signal.aborted) return; // cancelled: the checkpoint stays in the run's folder for a resume
   const artifactKind = RUN_KINDS[run.kind].artifact!;
   await ctx.registerArtifact({
