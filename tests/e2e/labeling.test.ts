@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { startApp, type AppServer } from "../helpers/app-server";
-import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
+import { browserAvailable, launchBrowser, signIn, waitForSaved } from "../helpers/browser";
 import { makeProject, makeUser } from "../helpers/factories";
 
 async function latestRanking(labelerId: string) {
@@ -43,7 +43,7 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     const editor = page.getByLabel("Your demonstration (markdown)");
     await editor.fill("Here is **my** answer.");
     await editor.press("Control+Enter");
-    await expect.poll(() => db.demonstration.count({ where: { authorId: labeler.id } }), { timeout: 10_000 }).toBe(1);
+    await waitForSaved(page, () => db.demonstration.count({ where: { authorId: labeler.id } }), 1, app.logs);
     const demo = await db.demonstration.findFirstOrThrow({ where: { authorId: labeler.id } });
     expect(demo.text).toBe("Here is **my** answer.");
   });
@@ -71,7 +71,7 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     }
     await page.getByTestId("answer-D").focus();
     await page.keyboard.press("Control+Enter");
-    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(1);
+    await waitForSaved(page, () => db.ranking.count({ where: { labelerId: labeler.id } }), 1, app.logs);
     expect(await latestRanking(labeler.id)).toEqual({ notation: "A > B > C = D", comparisons: 5, ties: 1 });
   });
 
@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     for (const key of ["ArrowDown", "1", "ArrowDown", "ArrowDown", "3", "ArrowDown", "4"]) await page.keyboard.press(key);
     await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toBe("B > A > C > D");
     await page.keyboard.press("Control+Enter");
-    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(2);
+    await waitForSaved(page, () => db.ranking.count({ where: { labelerId: labeler.id } }), 2, app.logs);
     expect(await latestRanking(labeler.id)).toEqual({ notation: "B > A > C > D", comparisons: 6, ties: 0 });
   });
 
@@ -98,7 +98,7 @@ describe.skipIf(!browserAvailable)("labeling in a real browser", () => {
     await page.getByTestId("answer-D").dragTo(page.getByTestId("tier-3"));
     await expect.poll(() => page.getByTestId("ranking-notation").textContent()).toContain("A > B > C = D");
     await page.getByRole("button", { name: "Submit ranking" }).click();
-    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(3);
+    await waitForSaved(page, () => db.ranking.count({ where: { labelerId: labeler.id } }), 3, app.logs);
     expect(await latestRanking(labeler.id)).toEqual({ notation: "A > B > C = D", comparisons: 5, ties: 1 });
   });
 

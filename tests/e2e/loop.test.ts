@@ -19,7 +19,7 @@ import { submitRanking } from "../../lib/labeling/submit";
 import { addPrompt, addRankingTask } from "../../lib/labeling/tasks";
 import { createUser } from "../../lib/users";
 import { startApp, type AppServer } from "../helpers/app-server";
-import { browserAvailable, launchBrowser, signIn } from "../helpers/browser";
+import { browserAvailable, launchBrowser, signIn, waitForSaved } from "../helpers/browser";
 import { makeUser, TEST_PASSWORD, uniq } from "../helpers/factories";
 import { seedProjectMembers } from "../../lib/membership/members";
 
@@ -200,7 +200,7 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
       await shot(labelerPage, screenshot);
     }
     await labelerPage.keyboard.press("Control+Enter");
-    await expect.poll(() => db.ranking.count({ where: { labelerId: labeler.id } }), { timeout: 10_000 }).toBe(before + 1);
+    await waitForSaved(labelerPage, () => db.ranking.count({ where: { labelerId: labeler.id } }), before + 1, app.logs);
     // The board has taken the next task (or found none) before anything else asks the queue.
     const settled = async () =>
       (await labelerPage.getByText("Nothing waiting").count()) > 0 ||
@@ -269,7 +269,7 @@ describe.skipIf(!browserAvailable)("the RLHF loop in a real browser", { timeout:
       await editor.fill(text);
       if (i === 0) await shot(labelerPage, "01-demonstration");
       await editor.press("Control+Enter");
-      await expect.poll(() => db.demonstration.count({ where: { authorId: labeler.id } }), { timeout: 10_000 }).toBe(i + 1);
+      await waitForSaved(labelerPage, () => db.demonstration.count({ where: { authorId: labeler.id } }), i + 1, app.logs);
     }
     await expect.poll(() => labelerPage.getByText("Nothing waiting").count()).toBe(1);
 

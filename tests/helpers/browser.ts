@@ -34,3 +34,23 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/**
+ * Waits until `count()` reaches `want`: a label saved in the background (the page's outbox retries
+ * with backoff, so a busy CI machine may need more than one try). On a timeout it fails with what
+ * the page said (its save status, a "Not saved" alert) and the server's last log lines.
+ */
+export async function waitForSaved(page: Page, count: () => Promise<number>, want: number, serverLogs?: () => string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let got = await count();
+  while (got !== want && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    got = await count();
+  }
+  if (got === want) return;
+  const said = async (testId: string) => (await page.getByTestId(testId).allTextContents()).join(" | ") || "(none)";
+  throw new Error(
+    `expected ${want} saved, found ${got} after ${timeoutMs} ms. save-status: ${await said("save-status")}; not-saved: ${await said("not-saved")}` +
+      (serverLogs ? `\nserver log tail:\n${serverLogs().slice(-3000)}` : ""),
+  );
+}
