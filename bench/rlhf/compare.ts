@@ -64,7 +64,9 @@ export async function runCompare(s: BenchSettings, o: CompareOptions): Promise<R
   const rows = await stage('compare-evaluate', () => evaluateCompare(s, { sft: sh.sft.out, rm: sh.rm.out }, results, evalPrompts));
   const params = { policy: paramCount(loadCheckpoint(sh.sft.out).config), reward: paramCount(loadCheckpoint(sh.rm.out).config) };
   for (const r of rows) if (r.method !== 'sft') r.modelStateMb = modelStateBytes(r.method, params) / 2 ** 20;
-  const probe = s.compare.memoryProbe.nLayer > 0 ? await stage('compare-memory-probe', () => memoryProbe(s, dir, base)) : undefined;
+  const probed = s.compare.memoryProbe.nLayer > 0 ? await stage('compare-memory-probe', () => memoryProbe(s, dir, base)) : undefined;
+  // a probe cached by an older run holds one run of each, without `runs`
+  const probe = probed && { ...probed, runs: probed.runs ?? { ppo: [probed.ppo], rloo: [probed.rloo] } };
   const dpoSteps = { rankings: results.find((r) => r.method === 'dpo-rankings')!.steps!, pairs: results.find((r) => r.method === 'dpo-pairs')!.steps! };
   const budgets = dpoBudgets(s, rankingCounts(sh.labels.train), dpoSteps);
 
@@ -128,8 +130,13 @@ export async function runCompare(s: BenchSettings, o: CompareOptions): Promise<R
             probe: {
               policy_params: probe.policyParams,
               reward_params: probe.rewardParams,
+              // the median run of each method (judged), and every run's peak above its start
               ppo: probeRun(probe.ppo),
               rloo: probeRun(probe.rloo),
+              runs_above_start_mb: {
+                ppo: probe.runs.ppo.map((r) => Math.round(r.peakRssMb - r.startRssMb)),
+                rloo: probe.runs.rloo.map((r) => Math.round(r.peakRssMb - r.startRssMb)),
+              },
               rloo_over_ppo_total: round(c.rlooMemRatioProbeTotal!),
               rloo_over_ppo_above_start: round(c.rlooMemRatioProbe!),
               rloo_over_ppo_model_state: round(
@@ -217,9 +224,11 @@ function printReport(
       r.wallSec.toFixed(1),
     ];
     out.push(
-      `\nMemory probe: one iteration of PPO and of RLOO (k = ${s.compare.groupSize}, ${s.compare.memoryProbe.rolloutBatch} answers) on random models of ${fmtCount(p.policyParams)} (policy) and ${fmtCount(p.rewardParams)} (reward and value) parameters, each in its own child`,
+      `\nMemory probe: one iteration of PPO and of RLOO (k = ${s.compare.groupSize}, ${s.compare.memoryProbe.rolloutBatch} answers) on random models of ${fmtCount(p.policyParams)} (policy) and ${fmtCount(p.rewardParams)} (reward and value) parameters, each in its own child, ${p.runs.ppo.length} time(s) each (* the median run, judged)`,
     );
-    out.push(table(['run', 'peak RSS (MB)', 'state (MB)', 'wall (s)'], [row('PPO', p.ppo, 'ppo'), row(`RLOO k=${s.compare.groupSize}`, p.rloo, 'rloo')]));
+    const rows = (m: 'ppo' | 'rloo', name: string) =>
+      p.runs[m].map((r, i) => row(`${name} #${i + 1}${r.peakRssMb === p[m].peakRssMb && r.startRssMb === p[m].startRssMb ? ' *' : ''}`, r, m));
+    out.push(table(['run', 'peak RSS (MB)', 'state (MB)', 'wall (s)'], [...rows('ppo', 'PPO'), ...rows('rloo', `RLOO k=${s.compare.groupSize}`)]));
   }
   out.push('\n' + timingTable(timings));
   out.push("(CPU time is this process's: the compare-* methods ran in child processes, their wall time is in the table above)");

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dpoBudgets, elementsSeen, pairBatch, rankingCounts } from '../../bench/rlhf/compare-dpo';
-import { heldModels, modelStateBytes, probeConfigs } from '../../bench/rlhf/compare-memory';
+import { heldModels, medianRun, modelStateBytes, probeConfigs } from '../../bench/rlhf/compare-memory';
 import { claimSharedDir, keptStageRunner, SHARED_KEY_FILE, SHARED_STAGES, sharedKey, sharedStages } from '../../bench/rlhf/pipeline';
 import { benchSettings, withOverrides } from '../../bench/rlhf/settings';
 import { gptConfig, paramCount } from '../../ml/index';
@@ -59,6 +59,16 @@ describe('the model state each method holds', () => {
     expect(modelStateBytes('grpo', p)).toBe(modelStateBytes('rloo', p));
     expect(modelStateBytes('dpo-pairs', p)).toBe(16 * 100 + 4 * 100);
     expect(modelStateBytes('best-of-n', p)).toBe(4 * 100 + 4 * 200);
+  });
+
+  it("judges the probe on each method's median run, by its peak above the start", () => {
+    const run = (peak: number, start: number) => ({ peakRssMb: peak, startRssMb: start, wallSec: 1 });
+    // above the start: 900, 850, 805 → the median is 850, though the peaks alone would pick 900
+    const runs = [run(1000, 100), run(950, 100), run(905, 100)];
+    expect(medianRun(runs)).toBe(runs[1]);
+    expect(medianRun([run(1000, 200), run(900, 50)])).toEqual(run(1000, 200)); // even count: the lower middle (800 vs 850)
+    expect(medianRun([runs[2]!])).toBe(runs[2]);
+    expect(() => medianRun([])).toThrow('no runs');
   });
 
   it("sizes the probe's models so that PPO's state is many times the bench's (reward and value models rm.extraLayers deeper)", () => {
