@@ -46,6 +46,11 @@ export interface DPOHooks {
   onProgress?: (p: RLProgress) => void;
   /** Aborting stops after the current step and writes a checkpoint. */
   signal?: AbortSignal;
+  /**
+   * Awaited before each checkpoint is written: the caller stores what it was sent so far (the run's
+   * metrics), so a checkpoint never holds steps whose metrics a killed worker would lose.
+   */
+  beforeSave?: () => Promise<void>;
 }
 
 const seqKey = (s: readonly number[], p: number) => `${p}|${s.join(',')}`;
@@ -198,6 +203,7 @@ export async function trainDPO(config: Partial<DPOConfig>, hooks: DPOHooks = {})
     };
 
     const save = async (metrics: Record<string, number>): Promise<string> => {
+      await hooks.beforeSave?.();
       const all = await runner.getState([...names, ...names.flatMap((n) => [`m.${n}`, `v.${n}`])]);
       const body: Record<string, Float32Array> = {};
       const opt: Record<string, Float32Array> = {};

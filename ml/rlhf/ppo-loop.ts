@@ -45,6 +45,8 @@ export interface PPOIO {
   progress(p: RLProgress): void;
   reward?: RewardFn;
   aborted(): boolean;
+  /** Awaited before each checkpoint is written (PPOHooks.beforeSave). */
+  beforeSave?: () => Promise<void>;
 }
 
 const f32 = (x: number) => Float32Array.of(x);
@@ -100,6 +102,7 @@ export async function runPPO(tc: PPOConfig, io: PPOIO): Promise<PPOResult> {
     const bodyNames = gptTensorShapes(c).map(([n]) => n);
 
     const save = async (metrics: Record<string, number>): Promise<string> => {
+      await io.beforeSave?.();
       // the state as it is (no copies: at 124M the policy's and the value model's state are 3 GB)
       const all = policy.peekAll() as Record<string, Float32Array>;
       const body: Record<string, Float32Array> = {};

@@ -15,20 +15,28 @@ export interface PPOHooks {
   signal?: AbortSignal;
   /** Scores the rollouts instead of a reward model folder (tests, benchmarks, programmatic rewards). */
   reward?: RewardFn;
+  /**
+   * Awaited before each checkpoint is written (in the caller's thread, after every progress event sent before it): the caller stores what it was sent so far (the run's
+   * metrics), so a checkpoint never holds steps whose metrics a killed worker would lose.
+   */
+  beforeSave?: () => Promise<void>;
 }
 
 /** What trainPPO's worker (ppo-worker.ts) serves over thread-rpc, and what it calls back here. */
 export type PPOWorkerMethod = 'train' | 'abort';
-export type PPOCallerMethod = 'progress' | 'reward';
+export type PPOCallerMethod = 'progress' | 'reward' | 'beforeSave';
 
 /** Trains per `config` (see PPO_DEFAULTS): defaults < config. */
 export async function trainPPO(config: Partial<PPOConfig>, hooks: PPOHooks = {}): Promise<PPOResult> {
   const tc = resolvePPOConfig(config);
-  if (!tc.worker) return runPPO(tc, { progress: (p) => hooks.onProgress?.(p), reward: hooks.reward, aborted: () => !!hooks.signal?.aborted });
+  if (!tc.worker)
+    return runPPO(tc, { progress: (p) => hooks.onProgress?.(p), reward: hooks.reward, aborted: () => !!hooks.signal?.aborted, beforeSave: hooks.beforeSave });
   const worker = spawnModule(new URL('./ppo-worker.ts', import.meta.url), { config: tc, rewardHook: !!hooks.reward });
   const thread = new RpcClient<PPOWorkerMethod>(worker, 'the PPO worker');
   serveRpc(worker, {
     progress: async (p: RLProgress) => hooks.onProgress?.(p),
+    // messages on one port arrive in order: the progress events sent before this one are handled
+    beforeSave: async () => hooks.beforeSave?.(),
     reward: async (samples: RewardSample[]) => {
       let scores: number[] | undefined;
       try {

@@ -15,7 +15,13 @@ let aborted = false;
 const reward: RewardFn | undefined = rewardHook ? (samples) => caller.call<number[]>('reward', [samples]) : undefined;
 
 serveRpc(port, {
-  train: () => runPPO(config, { progress: (p) => void caller.call('progress', [p]), reward, aborted: () => aborted }),
+  train: () =>
+    runPPO(config, {
+      progress: (p) => void caller.call('progress', [p]),
+      reward,
+      aborted: () => aborted,
+      beforeSave: () => caller.call<void>('beforeSave', []),
+    }),
   abort: async () => {
     aborted = true;
   },

@@ -37,6 +37,11 @@ export interface RewardHooks {
   onProgress?: (p: RLProgress) => void;
   /** Aborting stops after the current step and writes a checkpoint (normalised as at the end). */
   signal?: AbortSignal;
+  /**
+   * Awaited before each checkpoint is written: the caller stores what it was sent so far (the run's
+   * metrics), so a checkpoint never holds steps whose metrics a killed worker would lose.
+   */
+  beforeSave?: () => Promise<void>;
 }
 
 /** Trains per `config` (see REWARD_DEFAULTS); every input is checked before the first step. */
@@ -105,6 +110,7 @@ export async function trainRewardModel(config: Partial<RewardConfig>, hooks: Rew
       return { shift: mean, scale: std > 1e-8 ? std : 1 };
     };
     const save = async (norm: RewardNorm): Promise<string> => {
+      await hooks.beforeSave?.();
       const all = await runner.getState([...names, ...names.flatMap((n) => [`m.${n}`, `v.${n}`])]);
       const body: Record<string, Float32Array> = {};
       const opt: Record<string, Float32Array> = {};

@@ -37,7 +37,7 @@ export async function dpoHandler(ctx: RunContext<"dpo">): Promise<void> {
     `DPO (${config.lossType ?? "sigmoid"}, β ${config.beta}) from "${base.name}", reference "${(ref ?? base).name}", on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${config.threads} thread(s)`,
   );
   logResume(ctx, config.out!);
-  const result = await trainDPO(config, { onProgress: reportRLProgress(ctx, "step"), signal: ctx.signal });
+  const result = await trainDPO(config, { onProgress: reportRLProgress(ctx, "step"), beforeSave: () => ctx.saveMetrics(), signal: ctx.signal });
   if (ctx.signal.aborted) return;
   ctx.log(result.referenceCached ? "reference log-probs read from the run folder's cache" : "reference log-probs computed once and cached in the run folder");
   await ctx.registerArtifact({

@@ -36,7 +36,7 @@ export async function ppoHandler(ctx: RunContext<"ppo">): Promise<void> {
   if (c.ptxCoef > 0) config.ptxData = [await pretrainText({ exportId: null, projectId: run.projectId }, ctx.dir)];
   ctx.log(`PPO on "${policy.name}" against reward model "${reward.name}": ${c.iterations} iterations of ${c.rolloutBatch} rollouts, ${c.threads} thread(s)`);
   logResume(ctx, config.out!);
-  const result = await trainPPO(config, { onProgress: reportRLProgress(ctx, "iteration"), signal: ctx.signal });
+  const result = await trainPPO(config, { onProgress: reportRLProgress(ctx, "iteration"), beforeSave: () => ctx.saveMetrics(), signal: ctx.signal });
   if (ctx.signal.aborted) return;
   await ctx.registerArtifact({
     kind: "ppo",

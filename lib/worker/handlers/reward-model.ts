@@ -28,7 +28,7 @@ export async function rewardModelHandler(ctx: RunContext<"reward_model">): Promi
   };
   ctx.log(`reward model from "${base.name}" on ${s.kind === "rm" ? "preference pairs" : "whole rankings"}, ${rc.threads} thread(s)`);
   logResume(ctx, rc.out!);
-  const result = await trainRewardModel(rc, { onProgress: reportRLProgress(ctx, "step"), signal: ctx.signal });
+  const result = await trainRewardModel(rc, { onProgress: reportRLProgress(ctx, "step"), beforeSave: () => ctx.saveMetrics(), signal: ctx.signal });
   if (ctx.signal.aborted) return;
   await ctx.registerArtifact({
     kind: "reward_model",

@@ -70,9 +70,6 @@ export function reportRLProgress(ctx: RunContext, unit: "step" | "iteration"): (
       });
     if (p.event === "step" && (p.step % reportEvery(p.steps) === 0 || p.step === 1)) ctx.log(`${unit} ${p.step}/${p.steps} ${fmtMetrics(p.metrics)}`);
     if (p.event === "eval") ctx.log(`${unit} ${p.step}: ${fmtMetrics(p.metrics)}`);
-    if (p.event === "save") {
-      void ctx.saveMetrics(); // after the checkpoint: these trainers report from their own thread, with no hook before it
-      ctx.log(`checkpoint written at ${unit} ${p.step}`);
-    }
+    if (p.event === "save") ctx.log(`checkpoint written at ${unit} ${p.step}`); // the metrics were stored before it (beforeSave)
   };
 }
