@@ -84,10 +84,14 @@ export async function uploadFile(
     },
   });
   const tmp = `${dest}.part-${crypto.randomBytes(4).toString("hex")}`;
+  // opened here, not by the stream: a stream opens its file later, and a refusal before that open
+  // landed would run the cleanup below first and leave the file behind
+  const out = fs.createWriteStream(tmp, { fd: fs.openSync(tmp, "wx") });
   try {
-    await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), limit, fs.createWriteStream(tmp));
+    await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), limit, out);
     fs.renameSync(tmp, dest);
   } finally {
+    out.destroy(); // closes the file if the pipeline never took it
     fs.rmSync(tmp, { force: true });
   }
   return { name, bytes: seen };
