@@ -26,7 +26,7 @@ import { dpoFeeds, dpoLogpsModel, dpoStepModel, logpFeeds } from './dpo-model';
 import { readReferenceCache, REFERENCE_FILE, referenceKey, writeReferenceCache, type ReferenceLogps } from './dpo-reference';
 import { mixSeed } from './ppo-data';
 import { assertSameConfig, assertSameTokenizer } from './same-decoder';
-import { dataEvent, progressEmitter, type RLProgress } from './progress';
+import { dataEvent, progressEmitter, type RLHooks, type RLProgress } from './progress';
 import { batchShape } from './reward-batch';
 import { loadDecoder } from './reward-checkpoint';
 import type { RewardGroup } from './reward-data';
@@ -42,16 +42,7 @@ export interface DPOResult {
   referenceCached: boolean;
 }
 
-export interface DPOHooks {
-  onProgress?: (p: RLProgress) => void;
-  /** Aborting stops after the current step and writes a checkpoint. */
-  signal?: AbortSignal;
-  /**
-   * Awaited before each checkpoint is written: the caller stores what it was sent so far (the run's
-   * metrics), so a checkpoint never holds steps whose metrics a killed worker would lose.
-   */
-  beforeSave?: () => Promise<void>;
-}
+export type DPOHooks = RLHooks;
 
 const seqKey = (s: readonly number[], p: number) => `${p}|${s.join(',')}`;
 

@@ -45,7 +45,7 @@ export interface PPOIO {
   progress(p: RLProgress): void;
   reward?: RewardFn;
   aborted(): boolean;
-  /** Awaited before each checkpoint is written (PPOHooks.beforeSave). */
+  /** Awaited before each checkpoint is written (RLHooks.beforeSave). */
   beforeSave?: () => Promise<void>;
 }
 

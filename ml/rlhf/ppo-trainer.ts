@@ -7,19 +7,12 @@ import { spawnModule } from '../runtime/worker-runner';
 import { RpcClient, serveRpc } from '../runtime/thread-rpc';
 import { resolvePPOConfig, type PPOConfig } from './ppo-config';
 import { runPPO, type PPOResult, type RewardFn, type RewardSample } from './ppo-loop';
-import type { RLProgress } from './progress';
+import type { RLHooks, RLProgress } from './progress';
 
-export interface PPOHooks {
-  onProgress?: (p: RLProgress) => void;
-  /** Aborting stops after the current iteration and writes a checkpoint. */
-  signal?: AbortSignal;
+/** beforeSave runs in the caller's thread; the loop's worker asks for it over its channel. */
+export interface PPOHooks extends RLHooks {
   /** Scores the rollouts instead of a reward model folder (tests, benchmarks, programmatic rewards). */
   reward?: RewardFn;
-  /**
-   * Awaited before each checkpoint is written (in the caller's thread, after every progress event sent before it): the caller stores what it was sent so far (the run's
-   * metrics), so a checkpoint never holds steps whose metrics a killed worker would lose.
-   */
-  beforeSave?: () => Promise<void>;
 }
 
 /** What trainPPO's worker (ppo-worker.ts) serves over thread-rpc, and what it calls back here. */

@@ -29,6 +29,19 @@ export interface RLProgress {
   samples?: EvalSample[];
 }
 
+/** What the caller of an RLHF trainer (reward model, DPO, PPO) hooks into. */
+export interface RLHooks {
+  onProgress?: (p: RLProgress) => void;
+  /** Aborting stops after the current step (PPO: iteration) and writes a checkpoint. */
+  signal?: AbortSignal;
+  /**
+   * Awaited before each checkpoint is written, after every progress event sent before it has reached
+   * the caller: the caller stores what it was sent (the run's metrics), so a checkpoint never holds
+   * steps whose metrics a killed worker would lose.
+   */
+  beforeSave?: () => Promise<void>;
+}
+
 /** The 'data' event of a trainer whose data `stats` were fitted to `length`. */
 export function dataEvent(stats: TruncationStats, what: string, length: LengthSetting): Pick<RLProgress, 'event' | 'metrics' | 'line'> {
   return { event: 'data', ...dataReport(stats, what, length) };

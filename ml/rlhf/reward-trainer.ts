@@ -16,7 +16,7 @@ import type { FloatArray } from '../onnx/dtypes';
 import { initParams } from '../runtime/init';
 import { StateRunner, type Runner } from '../runtime/state-runner';
 import { WorkerRunner } from '../runtime/worker-runner';
-import { dataEvent, progressEmitter, type RLProgress } from './progress';
+import { dataEvent, progressEmitter, type RLHooks, type RLProgress } from './progress';
 import { batchShape, groupFeeds, meanStd, pairMetrics, sequenceFeeds } from './reward-batch';
 import { loadDecoder, saveRewardModel, type RewardNorm } from './reward-checkpoint';
 import { resolveRewardConfig, type RewardConfig } from './reward-config';
@@ -33,16 +33,8 @@ export interface RewardResult {
   scale: number;
 }
 
-export interface RewardHooks {
-  onProgress?: (p: RLProgress) => void;
-  /** Aborting stops after the current step and writes a checkpoint (normalised as at the end). */
-  signal?: AbortSignal;
-  /**
-   * Awaited before each checkpoint is written: the caller stores what it was sent so far (the run's
-   * metrics), so a checkpoint never holds steps whose metrics a killed worker would lose.
-   */
-  beforeSave?: () => Promise<void>;
-}
+/** An aborted run's checkpoint is normalised as at the end. */
+export type RewardHooks = RLHooks;
 
 /** Trains per `config` (see REWARD_DEFAULTS); every input is checked before the first step. */
 export async function trainRewardModel(config: Partial<RewardConfig>, hooks: RewardHooks = {}): Promise<RewardResult> {
