@@ -7,17 +7,14 @@
 // written in one transaction, so a bad file imports nothing. The same record imported twice is skipped.
 import "server-only";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import { ImportError } from "../imports/errors";
 import type { ImportFormat } from "../imports/format";
-import { chunksOf, type ChunkSource } from "../imports/lines";
+import type { ChunkSource } from "../imports/lines";
+import { withSpooledFile } from "../imports/spool";
 import { parsePreferenceFile } from "../imports/parse-preferences";
 import type { NormalizedPreference, PreferenceLayout } from "../imports/preference-records";
 import { canonicalJson } from "../imports/records";
@@ -59,10 +56,7 @@ export async function importPreferences(
   const project = await db.project.findUnique({ where: { id: input.projectId }, select: { id: true } });
   if (!project) throw new AppError("not_found", "That project was not found.");
   const fileName = (input.fileName ?? "").trim() || `the ${input.format === "parquet" ? "Parquet" : input.format.toUpperCase()} file`;
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "rlhf-import-"));
-  try {
-    const file = path.join(dir, "upload");
-    await pipeline(chunksOf(input.source), fs.createWriteStream(file, { mode: 0o600 }));
+  return withSpooledFile(input.source, async (file) => {
     const seen: { layout?: PreferenceLayout } = {};
     const options = { format: input.format, layout: input.layout };
     try {
@@ -91,9 +85,7 @@ export async function importPreferences(
       { timeout: 30 * 60_000 },
     );
     return result;
-  } finally {
-    await fs.promises.rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function insertRankings(

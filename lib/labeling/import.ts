@@ -7,15 +7,13 @@
 import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { audit } from "../audit";
 import type { SessionUser } from "../auth/authenticate";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import type { ImportFormat } from "../imports/format";
-import { chunksOf, type ChunkSource } from "../imports/lines";
+import type { ChunkSource } from "../imports/lines";
+import { withSpooledFile } from "../imports/spool";
 import { parseImport, type ImportKind } from "../imports/parse-file";
 import { canonicalJson, type NormalizedAnswerSet, type NormalizedPrompt } from "../imports/records";
 
@@ -34,16 +32,11 @@ export async function importFile(
   const project = await db.project.findUnique({ where: { id: input.projectId } });
   if (!project) throw new AppError("not_found", "That project was not found.");
   const result: ImportResult = { kind: input.kind, records: 0, created: 0, duplicates: 0, tasks: 0, gold: 0 };
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "rlhf-import-"));
-  try {
-    const file = path.join(dir, "upload");
-    await pipeline(chunksOf(input.source), fs.createWriteStream(file, { mode: 0o600 }));
+  await withSpooledFile(input.source, async (file) => {
     const options = { format: input.format, kind: input.kind, answersPerTask: project.answersPerTask };
     for await (const parsed of parseImport(fs.createReadStream(file), options)) void parsed; // throws at the first bad line
     await writeImport(db, user, project, { ...input, file, options }, result);
-  } finally {
-    await fs.promises.rm(dir, { recursive: true, force: true });
-  }
+  });
   return result;
 }
 
