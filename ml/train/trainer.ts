@@ -140,7 +140,7 @@ export async function trainLM(config: Partial<TrainConfig>, hooks: TrainHooks = 
   const rt = runtimeFor(tc.device, tc.threads, { measureCopy: true, memArena: trainingArena(paramCount(model)) });
   const runner: Runner = tc.worker ? new WorkerRunner(rt) : new StateRunner(rt);
   try {
-    const K = tc.gradAccum === 1 ? tc.stepsPerRun || stepsPerRunFor(tc.device) : 1;
+    const K = tc.gradAccum === 1 ? tc.stepsPerRun || stepsPerRunFor(tc.device, paramCount(model)) : 1;
     if (tc.gradAccum === 1) await runner.load('step', trainStepModel(lm.graph, { loss: lm.loss }, adam));
     if (K > 1) {
       const chained = lmLossGraph(model, B, T);
