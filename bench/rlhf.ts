@@ -28,7 +28,7 @@
 //   temporary folder, nothing in KEPT.
 //   --set rm.epochs=3 (repeatable: overrides a setting of bench/rlhf/settings.ts, for experiments)
 //   --stop-after NAME (ends after that stage, e.g. reward-model, printing its result; with --dir and --keep)
-//   --dir D --dev rm|ppo [--name X] (tuning on the validation rankings / RM-validation prompts, never the
+//   --dir D --dev rm|ppo|rloo|grpo [--name X] (tuning on the validation rankings / RM-validation prompts, never the
 //   held-out evaluation prompts: bench/rlhf/dev.ts)
 //
 // The held-out evaluation prompts appear in no training text (web text, demonstrations, rankings,

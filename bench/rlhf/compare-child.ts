@@ -49,7 +49,7 @@ async function run(job: ChildJob): Promise<Omit<ChildResult, 'wallSec' | 'peakRs
   const m = job.method;
   if (m === 'ppo') return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: 'gae' })) };
   if (m === 'rloo' || m === 'grpo')
-    return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: m, groupSize: s.compare.groupSize })) };
+    return { method: m, ...lastOf(await ppoStage(s, job.dir, { ...ppo, name: m, advantage: m, groupSize: s.compare.groupSize, lr: s.compare.groupLr[m] })) };
   if (m === 'dpo-pairs' || m === 'dpo-rankings') {
     const r = await dpoStage(s, job.dir, {
       name: m,

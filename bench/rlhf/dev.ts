@@ -8,7 +8,9 @@
 //     one PPO run at the main β with these settings (no ptx), written to D/dev-X, judged by the oracle on the
 //     RM-validation prompts (the policy never trains on them and they are not the evaluation prompts; two
 //     samples each, a sampling seed of their own): win rate vs SFT (ties half), KL to SFT, correct and styled
-//     fractions, RM score.
+//     fractions, RM score;
+//   --dir D --seed N [--set path=value ...] [--name X] --dev rloo|grpo
+//     the same for a group-baseline run (compare.groupSize answers per prompt, compare.groupLr, no value model).
 
 import { evaluateDev } from './dev-eval';
 import { rmBreakdown } from './evaluate';
@@ -20,7 +22,7 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Runs one development check; resolves with its JSON figures. */
 export async function runDev(s: BenchSettings, dir: string, mode: string, o: { name?: string; overrides: string[] }): Promise<Record<string, unknown>> {
-  if (mode !== 'rm' && mode !== 'ppo') throw new Error(`--dev takes rm or ppo, got "${mode}"`);
+  if (!['rm', 'ppo', 'rloo', 'grpo'].includes(mode)) throw new Error(`--dev takes rm, ppo, rloo or grpo, got "${mode}"`);
   const { stage } = stageRunner(dir, true);
   const sh = await sharedStages(s, dir, stage);
   const head = { bench: 'rlhf-dev', mode, seed: s.seed, overrides: o.overrides };
@@ -35,10 +37,20 @@ export async function runDev(s: BenchSettings, dir: string, mode: string, o: { n
       pairs: pairs.map((b) => ({ kind: b.kind, pairs: b.pairs, rm: round(b.rm), labeler: round(b.labeler) })),
     };
   }
-  const name = `dev-${o.name ?? 'ppo'}`;
+  const name = `dev-${o.name ?? mode}`;
+  const group = mode === 'rloo' || mode === 'grpo' ? { advantage: mode as 'rloo' | 'grpo', groupSize: s.compare.groupSize, lr: s.compare.groupLr[mode] } : {};
   const t = performance.now();
   const cpu = process.cpuUsage();
-  const run = await ppoStage(s, dir, { name, sft: sh.sft.out, rm: sh.rm.out, prompts: sh.prompts, beta: s.ppo.beta, ptxCoef: 0, ptxData: sh.base.text });
+  const run = await ppoStage(s, dir, {
+    name,
+    sft: sh.sft.out,
+    rm: sh.rm.out,
+    prompts: sh.prompts,
+    beta: s.ppo.beta,
+    ptxCoef: 0,
+    ptxData: sh.base.text,
+    ...group,
+  });
   const ppoSec = (performance.now() - t) / 1000;
   const used = process.cpuUsage(cpu);
   const dev = await evaluateDev(s, { sft: sh.sft.out, rm: sh.rm.out, policy: run.out }, sh.sets.rmVal);

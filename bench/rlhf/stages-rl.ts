@@ -109,6 +109,8 @@ export async function ppoStage(
     snapshotEvery?: number;
     advantage?: 'gae' | 'rloo' | 'grpo';
     groupSize?: number;
+    /** The learning rate, when not ppo.lr (the group-baseline runs have their own: compare.groupLr). */
+    lr?: number;
   },
 ): Promise<PPORun> {
   const p = s.ppo;
@@ -128,7 +130,7 @@ export async function ppoStage(
       ppoEpochs: p.ppoEpochs,
       maxNewTokens: s.maxNewTokens,
       temperature: s.temperature,
-      lr: p.lr,
+      lr: o.lr ?? p.lr,
       beta: o.beta,
       ptxCoef: o.ptxCoef,
       ptxData: o.ptxCoef > 0 ? [o.ptxData] : [],
