@@ -13,9 +13,10 @@
 // --compare (bench/rlhf/compare.ts) shares the stages up to the reward model, then trains PPO,
 // RLOO (k = 4), GRPO (k = 4), DPO from pairs and DPO from whole rankings, each in its own child
 // process (compare-child.ts: its wall time and its peak RSS, getrusage's maxRSS, are that
-// method's alone), and best-of-16 from SFT (a child too). The oracle judges one sample per policy
-// per held-out prompt: win rate vs SFT (ties half), mean KL to SFT on the policy's own samples
-// (best-of-N: the analytic log N − (N − 1)/N). Targets: DPO (whole rankings) >= 65% win on each
+// method's alone), and best-of-16 from SFT (a child too). The oracle judges 4 samples per policy
+// per held-out prompt (compare.evalSamples), each against an SFT sample of its own: win rate vs
+// SFT (ties half), mean KL to SFT on the policy's own samples (best-of-N: the analytic
+// log N − (N − 1)/N). Targets: DPO (whole rankings) >= 65% win on each
 // seed; RLOO within 5 points of PPO's win at <= 70% of PPO's memory (peak RSS above the child's
 // start, in a memory probe on larger random models where the models, not the process, hold it:
 // compare-memory.ts); DPO whole rankings >= DPO pairs at the same compute (equal optimizer steps

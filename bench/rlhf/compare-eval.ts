@@ -1,4 +1,4 @@
-// The comparison's evaluation: one sample per policy per held-out prompt (the same sampling
+// The comparison's evaluation: compare.evalSamples samples per policy per held-out prompt (the same sampling
 // settings and seed for every policy, as in evaluation-stage.ts), judged by the oracle against
 // SFT's; best-of-N's picks come from its child. KL to SFT on each policy's own samples.
 

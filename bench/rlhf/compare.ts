@@ -42,7 +42,8 @@ export async function runCompare(s: BenchSettings, o: CompareOptions): Promise<R
   const kept = o.from ? keptStageRunner(o.from, s) : undefined;
   if (kept) claimSharedDir(dir, s); // its compare-* results are as stale as a shared stage's would be
   const sh = kept ? await sharedStages(s, o.from!, kept.stage, dir) : await sharedStages(s, dir, stage);
-  const evalPrompts = sh.sets.eval.map((t) => t.prompt);
+  // each held-out prompt evalSamples times: every copy is sampled on its own and judged against its own SFT sample
+  const evalPrompts = Array.from({ length: s.compare.evalSamples }, () => sh.sets.eval.map((t) => t.prompt)).flat();
   const base = {
     seed: s.seed,
     quick: s.quick,
@@ -159,7 +160,8 @@ export async function runCompare(s: BenchSettings, o: CompareOptions): Promise<R
       above_start_mb: r.peakRssMb === undefined ? null : Math.round(r.peakRssMb - r.startRssMb!),
       model_state_mb: r.modelStateMb === undefined ? null : round(r.modelStateMb),
     })),
-    eval_prompts: evalPrompts.length,
+    eval_prompts: sh.sets.eval.length,
+    eval_samples_per_prompt: s.compare.evalSamples,
     ...(o.from ? { shared_from: o.from } : {}),
     wall_sec: Math.round(wallSec),
     load_avg: [round(load0), round(load1)],
@@ -187,7 +189,7 @@ function printReport(
   const out: string[] = [];
   const { rankings: br, pairs: bp } = x.budgets;
   out.push(
-    `\nRLHF methods compared, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: ${s.evalPrompts} held-out prompts, one sample per policy each at temperature ${s.temperature}, judged by the oracle (ties half)`,
+    `\nRLHF methods compared, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: ${s.evalPrompts} held-out prompts, ${s.compare.evalSamples === 1 ? 'one sample' : `${s.compare.evalSamples} samples`} per policy each at temperature ${s.temperature}, judged by the oracle against SFT's (ties half)`,
   );
   out.push(
     `PPO/RLOO/GRPO: ${s.ppo.iterations} iterations x ${s.ppo.rolloutBatch} answers, β = ${s.ppo.beta}, lr ${s.ppo.lr}; DPO: β = ${s.compare.dpo.beta}, lr ${s.compare.dpo.maxLr}, ` +

@@ -51,6 +51,8 @@ export interface BenchSettings {
     bestOfN: number;
     dpo: { beta: number; maxLr: number; epochs: number; batchSize: number };
     memoryProbe: { nEmbd: number; nLayer: number; nHead: number; rolloutBatch: number; reps: number };
+    /** Samples per policy per held-out prompt (each judged against an SFT sample of its own). */
+    evalSamples: number;
   };
   /** Held-out prompts for the win rates (one sample per policy per prompt). */
   evalPrompts: number;
@@ -115,7 +117,13 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
       // (600-605 MB above the start), PPO's at 857 or 904 MB. Traced by phase (RSS at each step of one iteration), what is
       // not model state is transient, in the rollout and the training step, and scales with the policy: ~320 MB at 384 x 6,
       // ~680 MB at 512 x 8 (rm.extraLayers 5: 25.3M policy, 41.1M reward), where RLOO/PPO was 0.662 / 0.686 / 0.690.
-      memoryProbe: { nEmbd: 512, nLayer: 8, nHead: 4, rolloutBatch: 16, reps: q(3, 1) },
+      // and with three runs of each the median was still a coin toss: PPO's peak is ~1,965 or ~2,650 MB above the start,
+      // RLOO's ~1,355 or ~1,700 (2026-12-05; the same with one malloc arena), so five of each are judged.
+      memoryProbe: { nEmbd: 512, nLayer: 8, nHead: 4, rolloutBatch: 16, reps: q(5, 1) },
+      // One sample per held-out prompt gave win rates with a standard error of ~2.3 points, ~3.2 for the difference of
+      // two methods: RLOO's 5-point margin to PPO was 1.6 of them (RLOO 72.0 / 68.3 / 73.0 % vs PPO 71.4 / 74.8 / 72.0 %
+      // on seeds 1 / 2 / 3 with one). Four samples per prompt halve the errors for ~40 s more per seed.
+      evalSamples: q(4, 1),
     },
     evalPrompts: q(400, 100),
     temperature: 1,
