@@ -6,9 +6,8 @@
 //   (d) one PPO iteration (rollout 8 prompts × 64 new tokens, minibatch 4, 1 epoch: policy, frozen
 //       reference, reward model and value model), target peak RSS <= 12 GB
 // and the peak RSS of each. Every part runs in its own child process (bench/gpt2-child.ts), so each
-// peak is its own. The training steps take turns with PyTorch's (each side warmed up by two steps,
-// then one step each per round, in the order AB BA AB ...), so that a change in the machine's load
-// weighs on both sides alike; the other parts run one after the other.
+// peak is its own, one after the other: PyTorch's training steps, then ours, each side timed after
+// two warm-up steps (trainSteps says why not in turns), then the other parts.
 // A child that grows past BENCH_GPT2_MEM_LIMIT bytes (default 13 GiB) is stopped and reported.
 //
 //   npm run bench:gpt2                 (all parts)
@@ -136,26 +135,23 @@ async function child(spec: ChildSpec): Promise<Result> {
 }
 
 /**
- * The training step, ours and PyTorch's taking turns: STEPS rounds of one step each, in the order
- * ABBA (so that a change in the machine's load between rounds weighs on both sides alike), after
- * each side's two warm-up steps.
+ * The training step: PyTorch's STEPS timed steps (after its two warm-up ones), then ours (a process
+ * started only now, two warm-up steps, then STEPS timed ones, one per "step" command). Taking turns
+ * step by step was tried and measured each side out of its steady state: our step right after a
+ * PyTorch step took ~4.6 s, right after one of ours ~3.5 s (the other process's freed memory has
+ * to be compacted into huge pages again).
  */
-async function trainTurns(spec: ChildSpec, torch: TorchSide | undefined): Promise<{ ours: Result; torchMs: number[] }> {
+async function trainSteps(spec: ChildSpec, torch: TorchSide | undefined): Promise<{ ours: Result; torchMs: number[] }> {
+  const torchMs: number[] = [];
+  for (let i = 0; torch && i < STEPS; i++) torchMs.push(await torch.step());
   const p = spawnChild(spec);
   const w = watchMemory(p.pid!);
   const ours = lineProcess(p);
-  const torchMs: number[] = [];
   try {
     await ours.next(); // ready
     for (let i = 0; i < STEPS; i++) {
-      const sides = [
-        async () => {
-          ours.send('step');
-          await ours.next();
-        },
-        async () => torch && torchMs.push(await torch.step()),
-      ];
-      for (const side of i % 2 ? sides.reverse() : sides) await side();
+      ours.send('step');
+      await ours.next();
     }
   } catch {
     // the child died (over the memory limit, or an error): finish() says which
@@ -242,7 +238,7 @@ try {
   const res: Record<string, Result> = {};
   let torchSteps: number[] = [];
   if (wanted('train')) {
-    const t = await trainTurns({ ...base, part: 'train' }, side);
+    const t = await trainSteps({ ...base, part: 'train' }, side);
     res.train = t.ours;
     torchSteps = t.torchMs;
     console.log(`train: ${JSON.stringify(res.train)}`);

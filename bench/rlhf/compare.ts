@@ -192,7 +192,7 @@ function printReport(
     `\nRLHF methods compared, seed ${s.seed}${s.quick ? ' (--quick)' : ''}: ${s.evalPrompts} held-out prompts, ${s.compare.evalSamples === 1 ? 'one sample' : `${s.compare.evalSamples} samples`} per policy each at temperature ${s.temperature}, judged by the oracle against SFT's (ties half)`,
   );
   out.push(
-    `PPO/RLOO/GRPO: ${s.ppo.iterations} iterations x ${s.ppo.rolloutBatch} answers, β = ${s.ppo.beta}, lr ${s.ppo.lr}; DPO: β = ${s.compare.dpo.beta}, lr ${s.compare.dpo.maxLr}, ` +
+    `PPO/RLOO/GRPO: ${s.ppo.iterations} iterations x ${s.ppo.rolloutBatch} answers, β = ${s.ppo.beta}, lr ${s.ppo.lr} (RLOO ${s.compare.groupLr.rloo}, GRPO ${s.compare.groupLr.grpo}); DPO: β = ${s.compare.dpo.beta}, lr ${s.compare.dpo.maxLr}, ` +
       `at the same compute by rankings and by pairs: ${br.steps} steps each, ${fmt(br.answersPerStep)} answers per step by rankings (${br.batch} rankings, ${fmt(br.passes)} passes, ${Math.round(br.comparisonsSeen)} comparisons seen), ` +
       `${bp.answersPerStep} by pairs (${bp.batch} pairs, ${fmt(bp.passes)} passes, ${Math.round(bp.comparisonsSeen)} comparisons seen)`,
   );
