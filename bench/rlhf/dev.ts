@@ -10,19 +10,24 @@
 //     samples each, a sampling seed of their own): win rate vs SFT (ties half), KL to SFT, correct and styled
 //     fractions, RM score;
 //   --dir D --seed N [--set path=value ...] [--name X] --dev rloo|grpo
-//     the same for a group-baseline run (compare.groupSize answers per prompt, compare.groupLr, no value model).
+//     the same for a group-baseline run (compare.groupSize answers per prompt, compare.groupLr, no value model);
+//   --dir D --seed N [--set path=value ...] [--name X] --dev dpo
+//     DPO from whole rankings and from pairs at the same compute (as --compare runs them), both judged the same way
+//     (2026-12-05, seeds 1 / 2 / 3: whole 68.8 / 71.3 / 70.0 %, pairs 66.9 / 69.5 / 68.0 %, whole − pairs +1.9 / +1.8
+//     / +2.0 points; on the evaluation prompts the same runs gave −0.8 / −1.0 / +0.4).
 
 import { evaluateDev } from './dev-eval';
 import { rmBreakdown } from './evaluate';
 import { sharedStages, stageRunner } from './pipeline';
 import type { BenchSettings } from './settings';
+import { dpoStage } from './stages-dpo';
 import { ppoStage } from './stages-rl';
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Runs one development check; resolves with its JSON figures. */
 export async function runDev(s: BenchSettings, dir: string, mode: string, o: { name?: string; overrides: string[] }): Promise<Record<string, unknown>> {
-  if (!['rm', 'ppo', 'rloo', 'grpo'].includes(mode)) throw new Error(`--dev takes rm, ppo, rloo or grpo, got "${mode}"`);
+  if (!['rm', 'ppo', 'rloo', 'grpo', 'dpo'].includes(mode)) throw new Error(`--dev takes rm, ppo, rloo, grpo or dpo, got "${mode}"`);
   const { stage } = stageRunner(dir, true);
   const sh = await sharedStages(s, dir, stage);
   const head = { bench: 'rlhf-dev', mode, seed: s.seed, overrides: o.overrides };
@@ -35,6 +40,30 @@ export async function runDev(s: BenchSettings, dir: string, mode: string, o: { n
       noise_ceiling: round(sh.labels.noiseCeiling),
       rm_acc_ratio: round(sh.rm.valAccuracy / sh.labels.noiseCeiling),
       pairs: pairs.map((b) => ({ kind: b.kind, pairs: b.pairs, rm: round(b.rm), labeler: round(b.labeler) })),
+    };
+  }
+  if (mode === 'dpo') {
+    const name = `dev-${o.name ?? 'dpo'}`;
+    const train = (wholeRankings: boolean, maxSteps?: number) =>
+      dpoStage(s, dir, {
+        name: `${name}-${wholeRankings ? 'rankings' : 'pairs'}`,
+        sft: sh.sft.out,
+        rankings: sh.labels.train,
+        val: sh.labels.val,
+        wholeRankings,
+        maxSteps,
+      });
+    const whole = await train(true);
+    const pairs = await train(false, whole.steps); // the same optimizer steps (compare-dpo.ts)
+    const w = await evaluateDev(s, { sft: sh.sft.out, rm: sh.rm.out, policy: whole.out }, sh.sets.rmVal);
+    const p = await evaluateDev(s, { sft: sh.sft.out, rm: sh.rm.out, policy: pairs.out }, sh.sets.rmVal);
+    return {
+      ...head,
+      name,
+      steps: whole.steps,
+      whole: w,
+      pairs: p,
+      dev_whole_minus_pairs: round(w.dev_win_vs_sft - p.dev_win_vs_sft),
     };
   }
   const name = `dev-${o.name ?? mode}`;
