@@ -3,16 +3,13 @@
 // holds the model folder the parent wrote (model/) and, for PPO, reward/ and prompts.jsonl.
 // Prints one JSON line: the part's figures and its peak RSS (max_rss, bytes).
 //
-//   train  one optimizer step per run (forward, backward, AdamW) of the LM loss: after two warm-up steps it
-//          prints {"ready": true, ...} and then times one step per "step" line on stdin (any other line ends
-//          it): median ms, first loss
+//   train  one optimizer step per run (forward, backward, AdamW) of the LM loss, after two warm-up steps: median ms, first loss
 //   gen    KV-cache generation: median new tokens/s
 //   rm     one reward-model optimizer step (the pairwise loss over batch sequences): median ms
 //   ppo    one PPO iteration through trainPPO (rollout, scoring, forward passes, 1 epoch of updates): s
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { configFromHf, loadCheckpoint } from '../ml/checkpoint/checkpoint';
 import type { ParamSpec } from '../ml/graph/core';
 import { Generator } from '../ml/generate/generator';
@@ -82,19 +79,12 @@ async function train() {
     loss_mask: new Float32Array(B * T).fill(1),
     lr: Float32Array.of(a.lr),
   };
-  // two warm-up steps, as the PyTorch side takes: the first pays for onnxruntime's first-run allocations
-  let step = 0;
-  const run = () => timed(() => runner.run('step', { ...batch, step: Float32Array.of(++step) }));
-  const firstLoss = (await run()).out.loss[0] as number;
-  await run();
-  // then one timed step per "step" line on stdin, so that the parent can take turns with PyTorch
-  console.log(JSON.stringify({ ready: true, first_loss: firstLoss, session_ms: Math.round(loadMs) }));
   const ms: number[] = [];
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line.trim() !== 'step') break;
-    const r = await run();
-    ms.push(r.ms);
-    console.log(JSON.stringify({ step_ms: r.ms }));
+  let firstLoss = NaN;
+  for (let i = 0; i < spec.steps + 2; i++) {
+    const r = await timed(() => runner.run('step', { ...batch, step: Float32Array.of(i + 1) }));
+    if (i === 0) firstLoss = r.out.loss[0] as number;
+    if (i >= 2) ms.push(r.ms); // two warm-up steps, as the PyTorch side takes: the first pays for onnxruntime's first-run allocations
   }
   await runner.dispose();
   return { step_ms: median(ms), step_ms_all: ms.map(Math.round), first_loss: firstLoss, session_ms: Math.round(loadMs) };

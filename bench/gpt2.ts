@@ -5,9 +5,11 @@
 //   (c) a reward-model step (4 sequences × 256 tokens, 2 pairs)
 //   (d) one PPO iteration (rollout 8 prompts × 64 new tokens, minibatch 4, 1 epoch: policy, frozen
 //       reference, reward model and value model), target peak RSS <= 12 GB
-// and the peak RSS of each. Every part runs in its own child process (bench/gpt2-child.ts), so each
-// peak is its own, one after the other: PyTorch's training steps, then ours, each side timed after
-// two warm-up steps (trainSteps says why not in turns), then the other parts.
+// and the peak RSS of each. Every part runs in its own child process (bench/gpt2-child.ts), one
+// after the other, so each peak is its own and no two large processes share the machine's memory.
+// PyTorch's steps come first, then ours, each side timed after two warm-up steps. Taking turns step
+// by step was tried (2026-12-05) and measured each side out of its steady state: our step right
+// after a PyTorch step took ~4.6 s, right after one of ours ~3.5 s.
 // A child that grows past BENCH_GPT2_MEM_LIMIT bytes (default 13 GiB) is stopped and reported.
 //
 //   npm run bench:gpt2                 (all parts)
@@ -33,7 +35,7 @@
 //   2026-12-05, quiet machine, GPT-2 124M, --parts train (5 timed steps each): 3,469 vs 3,486 ms (ratio 0.995) and
 //     3,900 vs 3,391 (1.15) an hour apart; peak RSS 5.02 / 4.45 GiB, PyTorch 4.47 / 4.38; first losses equal.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,79 +89,20 @@ function watchMemory(pid: number) {
 
 type Result = Record<string, unknown> & { max_rss: number | null; error?: string };
 
-/** A child process that answers commands on stdin with one JSON line each. */
-function lineProcess(p: ChildProcess) {
-  const lines = createInterface({ input: p.stdout! })[Symbol.asyncIterator]();
-  return {
-    async next(): Promise<Record<string, unknown>> {
-      for (;;) {
-        const l = await lines.next();
-        if (l.done) throw new Error('the child exited early');
-        if (l.value.trim()) return JSON.parse(l.value) as Record<string, unknown>;
-      }
-    },
-    send: (cmd: string) => p.stdin!.write(`${cmd}\n`),
-  };
-}
-
-function spawnChild(spec: ChildSpec) {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'gpt2-child.ts'), JSON.stringify(spec)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+/** One part in its own process: its JSON line, or why there is none. */
+async function child(spec: ChildSpec): Promise<Result> {
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'gpt2-child.ts'), JSON.stringify(spec)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? 'glibc.malloc.hugetlb=1' }, // as npm run ml and the workers run
   });
-}
-
-/** The end of a part's process: its last JSON line, or why there is none. */
-async function finish(p: ChildProcess, w: ReturnType<typeof watchMemory>, last: () => Promise<string>): Promise<Result> {
-  let line = '';
-  try {
-    line = await last();
-  } catch {
-    // the process is gone: its exit code says why
-  }
+  const w = watchMemory(p.pid!);
+  let last = '';
+  for await (const line of createInterface({ input: p.stdout })) if (line.trim()) last = line;
   const code: number | null = p.exitCode ?? (await new Promise((r) => p.on('exit', r)));
   w.stop();
   if (w.over) return { max_rss: null, error: `stopped: over the ${GiB(MEM_LIMIT)} GiB limit (last seen ${GiB(w.peak)} GiB)` };
-  if (code !== 0 || !line) return { max_rss: null, error: `exited with code ${code}` };
-  return JSON.parse(line) as Result;
-}
-
-/** One part in its own process: its JSON line, or why there is none. */
-async function child(spec: ChildSpec): Promise<Result> {
-  const p = spawnChild(spec);
-  p.stdin.end();
-  const w = watchMemory(p.pid!);
-  return finish(p, w, async () => {
-    let last = '';
-    for await (const line of createInterface({ input: p.stdout })) if (line.trim()) last = line;
-    return last;
-  });
-}
-
-/**
- * The training step: PyTorch's STEPS timed steps (after its two warm-up ones), then ours (a process
- * started only now, two warm-up steps, then STEPS timed ones, one per "step" command). Taking turns
- * step by step was tried and measured each side out of its steady state: our step right after a
- * PyTorch step took ~4.6 s, right after one of ours ~3.5 s (the other process's freed memory has
- * to be compacted into huge pages again).
- */
-async function trainSteps(spec: ChildSpec, torch: TorchSide | undefined): Promise<{ ours: Result; torchMs: number[] }> {
-  const torchMs: number[] = [];
-  for (let i = 0; torch && i < STEPS; i++) torchMs.push(await torch.step());
-  const p = spawnChild(spec);
-  const w = watchMemory(p.pid!);
-  const ours = lineProcess(p);
-  try {
-    await ours.next(); // ready
-    for (let i = 0; i < STEPS; i++) {
-      ours.send('step');
-      await ours.next();
-    }
-  } catch {
-    // the child died (over the memory limit, or an error): finish() says which
-  }
-  p.stdin.end('quit\n');
-  return { ours: await finish(p, w, async () => JSON.stringify(await ours.next())), torchMs };
+  if (code !== 0) return { max_rss: null, error: `exited with code ${code}` };
+  return JSON.parse(last) as Result;
 }
 
 /** PyTorch and OpenBLAS (OpenMP build) present, or why not (bench/ml.ts installs them). */
@@ -172,16 +115,11 @@ function torchMissing(): string | undefined {
   return ok ? undefined : 'python3-torch or libopenblas0-openmp is not installed (npm run bench:ml installs them)';
 }
 
-interface TorchSide {
-  info: { first_loss: number; blas: string; torch: string };
-  step(): Promise<number>;
-  gen(): Promise<number>;
-  /** Ends the process; its peak RSS. */
-  close(): Promise<number>;
-}
-
-/** PyTorch's side through bench/torch_ref.py, loaded and warmed up (two steps and a generation), answering one command at a time. */
-async function startTorch(dir: string, ids: number[][]): Promise<TorchSide> {
+/** PyTorch's side through bench/torch_ref.py: `steps` timed training steps and generations, and its peak RSS. */
+async function torchSide(
+  dir: string,
+  ids: number[][],
+): Promise<{ step_ms: number; step_ms_all: number[]; gen_tokens_per_sec: number; first_loss: number; max_rss: number; blas: string; torch: string }> {
   const specFile = path.join(dir, 'torch-spec.json');
   writeFileSync(specFile, JSON.stringify({ dir: path.join(dir, 'model'), threads: THREADS, batch: BATCH, seq: SEQ, ids, gen: GEN, trajectory: [], ...ADAM }));
   const env: NodeJS.ProcessEnv = {
@@ -193,25 +131,32 @@ async function startTorch(dir: string, ids: number[][]): Promise<TorchSide> {
   delete env.OPENBLAS_L2_SIZE;
   const p = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), specFile], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const w = watchMemory(p.pid!);
-  const lines = lineProcess(p);
-  const info = (await lines.next()) as unknown as TorchSide['info'];
+  const lines = createInterface({ input: p.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const l = await lines.next();
+    if (l.done) throw new Error('the PyTorch reference exited early');
+    return JSON.parse(l.value);
+  };
+  const info = await next();
+  p.stdin.write(`steps ${STEPS}\n`);
+  const steps = (await next()).step_ms as number[];
+  const gens: number[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    p.stdin.write('gen\n');
+    gens.push((await next()).gen_tokens_per_sec);
+  }
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'));
+  p.stdin.end('quit\n');
+  await new Promise((r) => p.on('exit', r));
+  w.stop();
   return {
-    info,
-    async step() {
-      lines.send('steps 1');
-      return ((await lines.next()).step_ms as number[])[0];
-    },
-    async gen() {
-      lines.send('gen');
-      return (await lines.next()).gen_tokens_per_sec as number;
-    },
-    async close() {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'));
-      p.stdin.end('quit\n');
-      await new Promise((r) => p.on('exit', r));
-      w.stop();
-      return hwm ? Number(hwm[1]) * 1024 : NaN;
-    },
+    step_ms: median(steps),
+    step_ms_all: steps.map(Math.round),
+    gen_tokens_per_sec: median(gens),
+    first_loss: info.first_loss,
+    max_rss: hwm ? Number(hwm[1]) * 1024 : NaN,
+    blas: info.blas,
+    torch: info.torch,
   };
 }
 
@@ -236,31 +181,10 @@ try {
   const ids = Array.from({ length: BATCH }, () => Array.from({ length: SEQ + 1 }, () => Math.floor(r() * c.vocabSize)));
   const base: ChildSpec = { part: 'train', dir, steps: STEPS, threads: THREADS, batch: BATCH, seq: SEQ, ids, gen: GEN, ppo: PPO, adam: ADAM };
   const why = wanted('train') || wanted('gen') ? torchMissing() : 'not asked for';
-  const side = why ? undefined : await startTorch(dir, ids);
+  const torch = why ? undefined : await torchSide(dir, ids);
+  if (torch) console.log(`PyTorch: ${JSON.stringify(torch)}`);
   const res: Record<string, Result> = {};
-  let torchSteps: number[] = [];
-  if (wanted('train')) {
-    const t = await trainSteps({ ...base, part: 'train' }, side);
-    res.train = t.ours;
-    torchSteps = t.torchMs;
-    console.log(`train: ${JSON.stringify(res.train)}`);
-  }
-  let torch:
-    { step_ms: number; step_ms_all: number[]; gen_tokens_per_sec: number; first_loss: number; max_rss: number; blas: string; torch: string } | undefined;
-  if (side) {
-    const gens: number[] = [];
-    for (let i = 0; i < STEPS; i++) gens.push(await side.gen());
-    const maxRss = await side.close();
-    torch = {
-      ...side.info,
-      step_ms: torchSteps.length ? median(torchSteps) : NaN,
-      step_ms_all: torchSteps.map(Math.round),
-      gen_tokens_per_sec: median(gens),
-      max_rss: maxRss,
-    };
-    console.log(`PyTorch: ${JSON.stringify(torch)}`);
-  }
-  for (const part of ['gen', 'rm', 'ppo'] as const) {
+  for (const part of ['train', 'gen', 'rm', 'ppo'] as const) {
     if (!wanted(part)) continue;
     res[part] = await child({ ...base, part });
     console.log(`${part}: ${JSON.stringify(res[part])}`);
