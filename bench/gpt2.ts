@@ -34,6 +34,10 @@
 //     --parts train --quick, load average 30: peak RSS 4.70 GiB before, 2.31 after; PyTorch 2.16 / 2.17.
 //   2026-12-05, quiet machine, GPT-2 124M, --parts train (5 timed steps each): 3,469 vs 3,486 ms (ratio 0.995) and
 //     3,900 vs 3,391 (1.15) an hour apart; peak RSS 5.02 / 4.45 GiB, PyTorch 4.47 / 4.38; first losses equal.
+//   2026-12-05 later, a slower host (PyTorch 5.7-6.3 s a step, the figure was 5.7), nothing else of ours running,
+//     five runs of --parts train: 5,607 vs 6,114 ms (0.917), 5,401 vs 5,711 (0.946), 5,709 vs 6,150 (0.928), 5,781 vs
+//     6,342 (0.912), 5,766 vs 6,024 (0.957); peak RSS 4.44-5.02 GiB, PyTorch 4.37-4.51. With glibc's heap kept
+//     (arena_max=1, mmap and trim thresholds 4 GiB) given to both: 5,121 vs 5,045 (1.015), 5,103 vs 4,922 (1.037).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,11 +1,12 @@
 // The comparison's evaluation: compare.evalSamples samples per policy per held-out prompt (the same sampling
 // settings and seed for every policy, as in evaluation-stage.ts), judged by the oracle against
-// SFT's; best-of-N's picks come from its child. KL to SFT on each policy's own samples.
+// SFT's; best-of-N's picks come from its child. KL to SFT on each policy's own samples. DPO from whole
+// rankings against DPO from pairs: verdict by verdict (both against the same SFT samples), clustered by prompt.
 
 import { readFileSync } from 'node:fs';
 import type { ChildResult, Method } from './compare-jobs';
-import { bestOfNKL, type CompareRow } from './compare-targets';
-import { meanKL, oracleSummary, winRate } from './evaluate';
+import { bestOfNKL, pairedDifference, type CompareRow, type PairedDifference } from './compare-targets';
+import { meanKL, oracleSummary, outcomes } from './evaluate';
 import { samplePolicy, type Samples } from './policy';
 import type { BenchSettings } from './settings';
 import { meanRMScore } from './stages-rl';
@@ -24,7 +25,7 @@ export async function evaluateCompare(
   m: { sft: string; rm: string },
   results: ReadonlyArray<ChildResult>,
   prompts: readonly string[],
-): Promise<CompareRow[]> {
+): Promise<{ rows: CompareRow[]; wholeVsPairs: PairedDifference }> {
   const sample = (dir: string) => samplePolicy(dir, prompts, { seed: s.seed + 5, temperature: s.temperature, maxNewTokens: s.maxNewTokens });
   const sft = await sample(m.sft);
   const base = async (smp: Samples) => {
@@ -32,13 +33,16 @@ export async function evaluateCompare(
     return { oracle: o.score, correct: o.correct, styled: o.styled, rm: await meanRMScore(m.rm, smp) };
   };
   const rows: CompareRow[] = [{ method: 'sft', name: 'SFT', ...(await base(sft)) }];
+  const verdicts = new Map<Method, number[]>();
   for (const r of results) {
     const bon = r.method === 'best-of-n';
     const smp = bon ? (JSON.parse(readFileSync(r.out, 'utf8')) as Samples) : await sample(r.out);
+    const v = outcomes(smp, sft);
+    verdicts.set(r.method, v);
     rows.push({
       method: r.method,
       name: NAMES[r.method](s),
-      win: winRate(smp, sft),
+      win: v.reduce((a, b) => a + b, 0) / v.length,
       ...(await base(smp)),
       kl: bon ? bestOfNKL(s.compare.bestOfN) : await meanKL(smp, m.sft),
       klAnalytic: bon,
@@ -47,5 +51,13 @@ export async function evaluateCompare(
       startRssMb: r.startRssMb,
     });
   }
-  return rows;
+  const [whole, pairs] = [verdicts.get('dpo-rankings'), verdicts.get('dpo-pairs')];
+  if (!whole || !pairs) throw new Error('the comparison has no dpo-rankings or dpo-pairs result');
+  return {
+    rows,
+    wholeVsPairs: pairedDifference(
+      whole.map((w, i) => w - pairs[i]),
+      sft.prompts,
+    ),
+  };
 }

@@ -34,7 +34,7 @@ export async function runCompareSeeds(
       .map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`)
       .join(
         ', ',
-      )}; DPO whole rankings − pairs ${(100 * summary.wholeMinusPairs.mean).toFixed(1)} ± ${(100 * summary.wholeMinusPairs.sd).toFixed(1)} points; wall time ${wallSec.toFixed(0)} s (target < ${COMPARE_TARGETS.wallSec} s on 2 quiet cores; load average now ${loadavg()[0].toFixed(1)})`,
+      )}; DPO whole rankings − pairs ${(100 * summary.wholeMinusPairs.mean).toFixed(1)} points (sd ${(100 * summary.wholeMinusPairs.sd).toFixed(1)} over the seeds, standard error ${(100 * summary.wholeMinusPairs.se).toFixed(1)}, 95 % lower bound ${(100 * summary.wholeMinusPairs.lower).toFixed(1)}, target >= −${100 * COMPARE_TARGETS.wholeVsPairs.margin}); wall time ${wallSec.toFixed(0)} s (target < ${COMPARE_TARGETS.wallSec} s on 2 quiet cores; load average now ${loadavg()[0].toFixed(1)})`,
   );
   return {
     bench: 'rlhf-compare',
@@ -43,7 +43,13 @@ export async function runCompareSeeds(
     per_seed: lines,
     mean: Object.fromEntries(SUMMARY_FIGURES.map((k) => [k, round(mean(col(k)))])),
     spread: Object.fromEntries(SUMMARY_FIGURES.map((k) => [k, round(sd(col(k)))])),
-    whole_minus_pairs: { mean: round(summary.wholeMinusPairs.mean), sd: round(summary.wholeMinusPairs.sd) },
+    whole_minus_pairs: {
+      mean: round(summary.wholeMinusPairs.mean),
+      sd: round(summary.wholeMinusPairs.sd),
+      se: round(summary.wholeMinusPairs.se),
+      lower: round(summary.wholeMinusPairs.lower),
+      target_lower: -COMPARE_TARGETS.wholeVsPairs.margin,
+    },
     ok: summary.ok,
     wall_sec: Math.round(wallSec),
     target_wall_sec: COMPARE_TARGETS.wallSec,

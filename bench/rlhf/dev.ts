@@ -14,7 +14,11 @@
 //   --dir D --seed N [--set path=value ...] [--name X] --dev dpo
 //     DPO from whole rankings and from pairs at the same compute (as --compare runs them), both judged the same way
 //     (2026-12-05, seeds 1 / 2 / 3: whole 68.8 / 71.3 / 70.0 %, pairs 66.9 / 69.5 / 68.0 %, whole − pairs +1.9 / +1.8
-//     / +2.0 points; on the evaluation prompts the same runs gave −0.8 / −1.0 / +0.4).
+//     / +2.0 points; on the evaluation prompts the same runs gave −0.8 / −1.0 / +0.4). Variants of the whole-ranking
+//     run, same seeds (pairs unchanged unless said): lr 7.5e-5 (both) 67.5 / 70.9 / 67.0 % vs pairs 68.3 / 70.0 / 65.9;
+//     lr 1e-4 (both) 68.5 / 72.6 / 53.9 % (KL 6.9) vs 67.6 / 72.6 / 62.0; includeTies 68.5 / 70.6 / 69.9 %; margin from
+//     the tier distance 68.6 / 65.3 / 52.4 % (KL 2.8-11.4); each pair weighted once instead of each ranking 68.3 / 71.8
+//     / 70.3 %. None apart from the default by more than the noise (a dev win rate's error is ~2.3 points).
 
 import { evaluateDev } from './dev-eval';
 import { rmBreakdown } from './evaluate';

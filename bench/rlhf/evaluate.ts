@@ -8,16 +8,19 @@ import { relations } from './labelers';
 import { judge, oracleCompare } from './oracle';
 import { promptIds, responseLogprob, tok, type Samples } from './policy';
 
-/** How often the oracle prefers a's answer to b's on the same prompt; a tie counts half. */
-export function winRate(a: Samples, b: Samples): number {
+/** The oracle's verdict on a's answer against b's, prompt by prompt: 1 a's better, 0.5 a tie, 0 b's better. */
+export function outcomes(a: Samples, b: Samples): number[] {
   if (a.prompts.length !== b.prompts.length) throw new Error('winRate: the two policies answered different prompt lists');
-  let wins = 0;
-  a.prompts.forEach((p, i) => {
+  return a.prompts.map((p, i) => {
     if (b.prompts[i] !== p) throw new Error(`winRate: prompt ${i} differs ("${p}" vs "${b.prompts[i]}")`);
     const c = oracleCompare(p, a.texts[i], b.texts[i]);
-    wins += c > 0 ? 1 : c === 0 ? 0.5 : 0;
+    return c > 0 ? 1 : c === 0 ? 0.5 : 0;
   });
-  return wins / a.prompts.length;
+}
+
+/** How often the oracle prefers a's answer to b's on the same prompt; a tie counts half. */
+export function winRate(a: Samples, b: Samples): number {
+  return outcomes(a, b).reduce((x, y) => x + y, 0) / a.prompts.length;
 }
 
 export interface OracleSummary {

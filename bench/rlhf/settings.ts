@@ -49,7 +49,15 @@ export interface BenchSettings {
     /** The learning rate of the group-baseline runs (PPO's settings otherwise). */
     groupLr: { rloo: number; grpo: number };
     bestOfN: number;
-    dpo: { beta: number; maxLr: number; epochs: number; batchSize: number };
+    dpo: {
+      beta: number;
+      maxLr: number;
+      epochs: number;
+      batchSize: number;
+      /** Whole rankings only (pairs, as TRL reads them, have neither): tie terms, and the tier distance as a margin. */
+      includeTies: boolean;
+      margin: boolean;
+    };
     memoryProbe: { nEmbd: number; nLayer: number; nHead: number; rolloutBatch: number; reps: number };
     /** Samples per policy per held-out prompt (each judged against an SFT sample of its own). */
     evalSamples: number;
@@ -109,7 +117,7 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
       // tokens and no whitening, the same rate moves the policy further than PPO's.
       groupLr: { rloo: q(2.5e-5, 5e-5), grpo: q(3e-5, 5e-5) },
       bestOfN: 16,
-      dpo: { beta: 0.5, maxLr: q(5e-5, 2e-4), epochs: 2, batchSize: 8 },
+      dpo: { beta: 0.5, maxLr: q(5e-5, 2e-4), epochs: 2, batchSize: 8, includeTies: false, margin: false },
       // a 10.8M-parameter policy, 16.1M-parameter reward and value models (the bench's: 0.37M and 0.70M). --quick seed 1,
       // load 22-27: at 256 wide (4.8M, 7.2M) RLOO/PPO above start was 0.700 (330/471 MB) with ~200 MB of each child not
       // model state, as much as the models; at 384 wide 0.630 (644/1022 MB), total 0.664, model state 0.521. Full runs at
@@ -122,8 +130,9 @@ export function benchSettings(seed: number, quick: boolean): BenchSettings {
       memoryProbe: { nEmbd: 512, nLayer: 8, nHead: 4, rolloutBatch: 16, reps: q(5, 1) },
       // One sample per held-out prompt gave win rates with a standard error of ~2.3 points, ~3.2 for the difference of
       // two methods: RLOO's 5-point margin to PPO was 1.6 of them (RLOO 72.0 / 68.3 / 73.0 % vs PPO 71.4 / 74.8 / 72.0 %
-      // on seeds 1 / 2 / 3 with one). Four samples per prompt halve the errors for ~40 s more per seed.
-      evalSamples: q(4, 1),
+      // on seeds 1 / 2 / 3 with one). Four samples per prompt halved the errors for ~40 s more per seed; eight, for the
+      // whole-vs-pairs bound (compare-targets.ts), bring the difference's error per seed to about a point.
+      evalSamples: q(8, 1),
     },
     evalPrompts: q(400, 100),
     temperature: 1,

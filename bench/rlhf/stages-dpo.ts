@@ -27,6 +27,8 @@ export async function dpoStage(
       valData: [o.val],
       format: 'rankings',
       wholeRankings: o.wholeRankings,
+      includeTies: o.wholeRankings && d.includeTies,
+      margin: o.wholeRankings && d.margin,
       out: path.join(dir, o.name),
       beta: d.beta,
       maxLr: d.maxLr,
