@@ -8,6 +8,7 @@ import type { ChildResult, Method } from './compare-jobs';
 import { bestOfNKL, pairedDifference, type CompareRow, type PairedDifference } from './compare-targets';
 import { meanKL, oracleSummary, outcomes } from './evaluate';
 import { samplePolicy, type Samples } from './policy';
+import { mean } from './seeds';
 import type { BenchSettings } from './settings';
 import { meanRMScore } from './stages-rl';
 
@@ -42,7 +43,7 @@ export async function evaluateCompare(
     rows.push({
       method: r.method,
       name: NAMES[r.method](s),
-      win: v.reduce((a, b) => a + b, 0) / v.length,
+      win: mean(v),
       ...(await base(smp)),
       kl: bon ? bestOfNKL(s.compare.bestOfN) : await meanKL(smp, m.sft),
       klAnalytic: bon,

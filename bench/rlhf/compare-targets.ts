@@ -85,7 +85,7 @@ export function pairedDifference(d: readonly number[], prompts: readonly string[
 }
 
 /** The one-sided lower bound the whole-vs-pairs target judges. */
-const lowerBound = (x: PairedDifference) => x.mean - COMPARE_TARGETS.wholeVsPairs.z * x.se;
+const lowerBound = (mean: number, se: number) => mean - COMPARE_TARGETS.wholeVsPairs.z * se;
 
 export interface SeedChecks {
   dpoWin: number;
@@ -125,8 +125,11 @@ const need = (r: CompareRow, k: 'win' | 'peakRssMb' | 'startRssMb' | 'modelState
   return v;
 };
 
-/** One seed's figures and targets (`paired`: whole rankings − pairs per held-out prompt; `probe`: the memory probe's runs, when it ran). */
-export function seedChecks(rows: readonly CompareRow[], paired: PairedDifference, probe?: ProbeMemory): SeedChecks {
+/**
+ * One seed's figures and targets (`wholeMinusPairsSe`: the standard error of whole rankings − pairs over the held-out
+ * prompts, pairedDifference's; `probe`: the memory probe's runs, when it ran).
+ */
+export function seedChecks(rows: readonly CompareRow[], wholeMinusPairsSe: number, probe?: ProbeMemory): SeedChecks {
   const dpo = row(rows, 'dpo-rankings');
   const pairs = row(rows, 'dpo-pairs');
   const ppo = row(rows, 'ppo');
@@ -134,12 +137,13 @@ export function seedChecks(rows: readonly CompareRow[], paired: PairedDifference
   const mem = (r: CompareRow): ChildMemory => ({ peakRssMb: need(r, 'peakRssMb'), startRssMb: need(r, 'startRssMb') });
   const benchAbove = aboveStart(mem(rloo)) / aboveStart(mem(ppo));
   const probeAbove = probe ? aboveStart(probe.rloo) / aboveStart(probe.ppo) : undefined;
+  const wholeMinusPairs = need(dpo, 'win') - need(pairs, 'win');
   const c = {
     dpoWin: need(dpo, 'win'),
     dpoPairsWin: need(pairs, 'win'),
-    wholeMinusPairs: need(dpo, 'win') - need(pairs, 'win'),
-    wholeMinusPairsSe: paired.se,
-    wholeMinusPairsLower: lowerBound({ ...paired, mean: need(dpo, 'win') - need(pairs, 'win') }),
+    wholeMinusPairs,
+    wholeMinusPairsSe,
+    wholeMinusPairsLower: lowerBound(wholeMinusPairs, wholeMinusPairsSe),
     ppoWin: need(ppo, 'win'),
     rlooWin: need(rloo, 'win'),
     rlooWinGap: need(rloo, 'win') - need(ppo, 'win'),
@@ -198,7 +202,7 @@ export function seedsPass(
   const diffs = lines.map((l) => l.whole_minus_pairs);
   const k = lines.length;
   const se = Math.max(Math.sqrt(lines.reduce((a, l) => a + l.whole_minus_pairs_se ** 2, 0)) / k, sd(diffs) / Math.sqrt(k));
-  const whole = { mean: mean(diffs), sd: sd(diffs), se, lower: lowerBound({ mean: mean(diffs), se, n: k }) };
+  const whole = { mean: mean(diffs), sd: sd(diffs), se, lower: lowerBound(mean(diffs), se) };
   const ok = {
     dpoWin: lines.every((l) => l.ok.dpoWin),
     rlooWin: lines.every((l) => l.ok.rlooWin),

@@ -76,7 +76,7 @@ export async function runCompare(s: BenchSettings, o: CompareOptions): Promise<R
     sh.sets.eval,
     trainingFiles.map((f) => readFileSync(f, 'utf8')),
   );
-  const c = seedChecks(rows, wholeVsPairs, probe);
+  const c = seedChecks(rows, wholeVsPairs.se, probe);
   const wallSec = (performance.now() - t0) / 1000;
   const load1 = loadavg()[0];
   printReport(s, rows, c, { budgets, probe, params }, overlap.length, [...(kept?.timings ?? []), ...timings], wallSec, [load0, load1]);

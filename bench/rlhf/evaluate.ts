@@ -7,12 +7,13 @@ import { rewardInput, RewardScorer } from '../../ml/index';
 import { relations } from './labelers';
 import { judge, oracleCompare } from './oracle';
 import { promptIds, responseLogprob, tok, type Samples } from './policy';
+import { mean } from './seeds';
 
 /** The oracle's verdict on a's answer against b's, prompt by prompt: 1 a's better, 0.5 a tie, 0 b's better. */
 export function outcomes(a: Samples, b: Samples): number[] {
-  if (a.prompts.length !== b.prompts.length) throw new Error('winRate: the two policies answered different prompt lists');
+  if (a.prompts.length !== b.prompts.length) throw new Error('outcomes: the two policies answered different prompt lists');
   return a.prompts.map((p, i) => {
-    if (b.prompts[i] !== p) throw new Error(`winRate: prompt ${i} differs ("${p}" vs "${b.prompts[i]}")`);
+    if (b.prompts[i] !== p) throw new Error(`outcomes: prompt ${i} differs ("${p}" vs "${b.prompts[i]}")`);
     const c = oracleCompare(p, a.texts[i], b.texts[i]);
     return c > 0 ? 1 : c === 0 ? 0.5 : 0;
   });
@@ -20,7 +21,7 @@ export function outcomes(a: Samples, b: Samples): number[] {
 
 /** How often the oracle prefers a's answer to b's on the same prompt; a tie counts half. */
 export function winRate(a: Samples, b: Samples): number {
-  return outcomes(a, b).reduce((x, y) => x + y, 0) / a.prompts.length;
+  return mean(outcomes(a, b));
 }
 
 export interface OracleSummary {

@@ -28,7 +28,7 @@ const rows = (o: { dpo?: number; pairs?: number; ppo?: number; rloo?: number; pp
 ];
 
 /** A 1-point standard error: the bound is the difference less 1.645 points. */
-const SE1 = { mean: 0, se: 0.01, n: 400 };
+const SE1 = 0.01;
 
 describe("one seed's comparison targets", () => {
   it('computes the figures from the rows and meets every target when they hold', () => {
@@ -56,7 +56,7 @@ describe("one seed's comparison targets", () => {
     expect(seedChecks(rows({ dpo: 0.68, pairs: 0.68355 }), SE1).ok.wholeVsPairs).toBe(true);
     expect(seedChecks(rows({ dpo: 0.68, pairs: 0.6836 }), SE1).ok.wholeVsPairs).toBe(false);
     // the same difference measured less precisely is not enough
-    expect(seedChecks(rows({ dpo: 0.68, pairs: 0.68355 }), { ...SE1, se: 0.011 }).ok.wholeVsPairs).toBe(false);
+    expect(seedChecks(rows({ dpo: 0.68, pairs: 0.68355 }), 0.011).ok.wholeVsPairs).toBe(false);
     expect(seedChecks(rows({ ppo: 0.8, rloo: 0.75 }), SE1).ok.rlooWin).toBe(true); // exactly 5 points behind
     expect(seedChecks(rows({ ppo: 0.8, rloo: 0.7475 }), SE1).ok.rlooWin).toBe(false);
     expect(seedChecks(rows({ ppo: 0.6, rloo: 0.9 }), SE1).ok.rlooWin).toBe(true); // ahead of PPO is fine
