@@ -18,7 +18,7 @@ import { AppError } from "../errors";
 import { maybeGold, type PickedTask } from "./gold-queue";
 import { toPayload, type PayloadRow, type TaskPayload } from "./payload";
 import { ASSIGNMENT, HELD, LOCK_TASK, RENEW, SKIP, TASK, type Held, type LockedTask } from "./sql/hold";
-import { LEASE, LEASE_PICKED, PICK_ANY_PROJECT, PICK_IN_PROJECT, RESUME, RESUME_PICKED, WINDOW } from "./sql/next-task";
+import { LEASE, LEASE_PICKED, PICK_ANY_PROJECT, PICK_IN_PROJECT, PICK_PLAN, RESUME, RESUME_PICKED, WINDOW } from "./sql/next-task";
 import { inOneTrip, inTransaction, run, runOne, type SqlClient } from "./sql/transaction";
 import type { TaskKind } from "./task-kinds";
 
@@ -37,7 +37,8 @@ type Picked = { id: string | null; resumed: boolean; more: boolean; goldDue: boo
  */
 export async function nextTask(pool: pg.Pool, user: SessionUser, opts: NextTaskOptions = {}, random: () => number = Math.random): Promise<TaskPayload | null> {
   const roll = random();
-  const [picks, leased, resumed] = await inOneTrip(pool, [
+  const [, picks, leased, resumed] = await inOneTrip(pool, [
+    { statement: PICK_PLAN, values: [] },
     { statement: opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT, values: pickValues(user, opts, [...(opts.exclude ?? [])], 0, roll) },
     { statement: LEASE_PICKED, values: [user.id] },
     { statement: RESUME_PICKED, values: [user.id] },
@@ -72,6 +73,7 @@ async function nextTaskInSteps(
 ): Promise<TaskPayload | null> {
   return inTransaction(pool, async (c) => {
     const pick = opts.projectId ? PICK_IN_PROJECT : PICK_ANY_PROJECT;
+    await run(c, PICK_PLAN, []);
     for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
       const [got] = await run<Picked>(c, pick, pickValues(user, opts, tried, covered, roll));
       if (!got) return null;
@@ -149,9 +151,14 @@ export async function renewLease(pool: pg.Pool, user: SessionUser, assignmentId:
  * one that is no longer active (submitted, skipped) is left as it is. Idempotent.
  */
 export async function releaseLease(pool: pg.Pool, user: SessionUser, assignmentId: string): Promise<{ released: boolean }> {
+  // The task's row is locked before the assignment's, as every other write to a held task does
+  // (ending the lease clears the task's full-until hint, a write to the task's row).
   const r = await pool.query(
-    `UPDATE "Assignment" SET "leasedUntil" = LEAST("leasedUntil", now()), "updatedAt" = now()
-      WHERE id = $1::uuid AND "userId" = $2::uuid AND status = 'active' AND "leasedUntil" > now()`,
+    `WITH task AS (
+       SELECT t.id FROM "Task" t JOIN "Assignment" a ON a."taskId" = t.id WHERE a.id = $1::uuid AND a."userId" = $2::uuid FOR UPDATE OF t
+     )
+     UPDATE "Assignment" SET "leasedUntil" = LEAST("leasedUntil", now()), "updatedAt" = now()
+      WHERE id = $1::uuid AND "userId" = $2::uuid AND status = 'active' AND "leasedUntil" > now() AND EXISTS (SELECT 1 FROM task)`,
     [assignmentId, user.id],
   );
   if (r.rowCount === 0) {

@@ -227,6 +227,68 @@ describe("prefetching the next task (a second lease)", () => {
   });
 });
 
+describe("the full-task hint (Task.fullUntil): skips leased tasks, never decides a hand-out", () => {
+  const hint = async (taskId: string) => (await db.task.findUniqueOrThrow({ where: { id: taskId } })).fullUntil;
+
+  it("is set when a lease takes the last free slot, to the first live lease's end", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 2 });
+    const [u1, u2] = await Promise.all([makeUser(), makeUser()]);
+    const first = (await nextTask(pool, u1, { projectId: project.id }))!;
+    expect(await hint(taskIds[0])).toBeNull(); // one slot still free
+    await db.assignment.update({ where: { id: first.assignmentId }, data: { leasedUntil: new Date(Date.now() + 5 * 60_000) } }); // renewed shorter, say
+    const second = (await nextTask(pool, u2, { projectId: project.id }))!;
+    expect(second.taskId).toBe(taskIds[0]);
+    const leases = await db.assignment.findMany({ where: { taskId: taskIds[0] }, orderBy: { leasedUntil: "asc" } });
+    expect(leases.map((a) => a.id)).toEqual([first.assignmentId, second.assignmentId]);
+    expect((await hint(taskIds[0]))?.getTime()).toBe(leases[0]!.leasedUntil.getTime());
+  });
+
+  it("a stale hint hands out nothing: the leases are still counted", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
+    const [u1, u2] = await Promise.all([makeUser(), makeUser()]);
+    await nextTask(pool, u1, { projectId: project.id });
+    await db.$executeRaw`UPDATE "Task" SET "fullUntil" = now() - interval '1 minute' WHERE id = ${taskIds[0]}::uuid`;
+    expect(await nextTask(pool, u2, { projectId: project.id })).toBeNull();
+  });
+
+  // Every way a leased slot frees before its lease ends must clear the hint, or the task would sit
+  // unseen until then. Each case leases the only slot (the hint runs 30 minutes), frees it, and
+  // expects the next labeler to get the task at once.
+  const frees: [string, (t: { taskId: string; assignmentId: string; holder: SessionUser }) => Promise<unknown>][] = [
+    ["released", (t) => releaseLease(pool, t.holder, t.assignmentId)],
+    ["skipped", (t) => skipTask(pool, t.holder, { taskId: t.taskId, reason: "unsure", report: false })],
+    ["expired early", (t) => db.assignment.update({ where: { id: t.assignmentId }, data: { leasedUntil: new Date(Date.now() - 1000) } })],
+    ["marked expired", (t) => db.assignment.update({ where: { id: t.assignmentId }, data: { status: "expired" } })],
+    ["deleted", (t) => db.assignment.delete({ where: { id: t.assignmentId } })],
+    ["wanted raised (re-queued)", (t) => db.task.update({ where: { id: t.taskId }, data: { wanted: { increment: 1 } } })],
+  ];
+  it.each(frees)("is cleared when the lease is %s", async (_, free) => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 1 });
+    const [holder, next] = await Promise.all([makeUser(), makeUser()]);
+    const held = (await nextTask(pool, holder, { projectId: project.id }))!;
+    expect((await hint(taskIds[0]))!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+    expect(await nextTask(pool, next, { projectId: project.id })).toBeNull();
+    await free({ taskId: taskIds[0]!, assignmentId: held.assignmentId, holder });
+    expect(await hint(taskIds[0])).toBeNull();
+    expect((await nextTask(pool, next, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+  });
+
+  it("is cleared when a task's count goes down (a result taken back), and left alone by a submission", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 1, rankingsPerTask: 2 });
+    const [u1, u2, u3] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    await nextTask(pool, u1, { projectId: project.id });
+    await nextTask(pool, u2, { projectId: project.id });
+    const full = await hint(taskIds[0]);
+    expect(full).not.toBeNull();
+    await submitRanking(pool, u1, rank(taskIds[0]!, "A > B > C > D"));
+    expect(await hint(taskIds[0])).toEqual(full); // the slot was used, not freed
+    expect(await nextTask(pool, u3, { projectId: project.id })).toBeNull();
+    await db.$executeRaw`UPDATE "Task" SET done = done - 1 WHERE id = ${taskIds[0]}::uuid`;
+    expect(await hint(taskIds[0])).toBeNull();
+    expect((await nextTask(pool, u3, { projectId: project.id }))?.taskId).toBe(taskIds[0]);
+  });
+});
+
 describe("submitting a ranking", () => {
   it("stores A > B > C = D as 5 comparisons and 1 tie, in one go", async () => {
     const { project } = await makeProject({ rankingTasks: 1 });

@@ -30,8 +30,10 @@ const inScope = (scope: Scope, t: string) => (scope === "project" ? `${t}."proje
 const member = (p: string) => `($6::boolean OR EXISTS (SELECT 1 FROM "ProjectMember" m WHERE m."projectId" = ${p} AND m."userId" = $1::uuid))`;
 
 const pick = (scope: Scope): Statement => ({
-  // Not prepared: a generic plan cannot know the queue it plans for (38 ms instead of 1.3 at 50,000
-  // open tasks, measured).
+  // Prepared, with its plan pinned by PICK_PLAN (below): planning this statement cost more than
+  // running it (about 2 of 2.2 ms), and left to the statistics, the plan flips to reading every open
+  // task (38 ms instead of 1.3 at 50,000 open tasks, measured).
+  name: `labeling_pick_${scope}`,
   text: `
   WITH own AS (
     -- The labeler's own live lease in a matching, active project: the oldest one.
@@ -62,6 +64,10 @@ const pick = (scope: Scope): Statement => ({
        AND ($3::text IS NULL OR o.kind::text = $3::text)
        AND o.done < o.wanted
        AND o.id <> ALL($4::uuid[])
+       -- Tasks whose every slot is leased say so (fullUntil, set by LEASE): passed over without
+       -- counting their leases, which was most of a PICK's cost when every labeler holds a task at
+       -- the head of the queue. The count below stays the rule; the hint only skips work.
+       AND (o."fullUntil" IS NULL OR o."fullUntil" <= now())
        AND NOT EXISTS (SELECT 1 FROM "Assignment" a
                         WHERE a."taskId" = o.id AND a."userId" = $1::uuid AND a.status IN ('submitted', 'skipped'))
        AND ${FREE_SLOTS("$1::uuid", "o")} > 0
@@ -91,6 +97,23 @@ const pick = (scope: Scope): Statement => ({
    WHERE NOT EXISTS (SELECT 1 FROM candidate)
   HAVING count(*) > 0`,
 });
+
+/**
+ * Sent before PICK in its transaction: the plan PICK is written for, whatever the statistics say.
+ * PICK must read the open-task index in hand-out order and stop after a window, and reach every other
+ * row through an index; the planner prefers reading every open task and sorting them (a bitmap scan)
+ * when the statistics are missing or stale (the embedded database has no autovacuum, and a server may
+ * run without one: on this project's CI machine it is off), and hash or merge joins and sequential
+ * scans when a table is small, plans that a cached generic plan would keep once the table has grown.
+ * With these off, the intended plan is the only cheap one, so it is also the one cached for the
+ * connection (force_generic_plan: no planning per call). JIT off: the disabled paths' cost would
+ * otherwise pass its threshold and compile the query (0.4 s). Local to the transaction.
+ */
+export const PICK_PLAN: Statement = {
+  name: "labeling_pick_plan",
+  text: `SELECT ${["enable_bitmapscan", "enable_seqscan", "enable_sort", "enable_hashjoin", "enable_mergejoin", "jit"].map((g) => `set_config('${g}', 'off', true)`).join(", ")},
+         set_config('plan_cache_mode', 'force_generic_plan', true)`,
+};
 
 /**
  * $1 user, $2 project (PICK_ANY_PROJECT: null), $3 kind or null, $4 task ids already tried (their
@@ -127,20 +150,29 @@ export const PAYLOAD_JOINS = `
 const lease = (task: string, user: string) => `
   WITH slot AS (
     -- Free slots counted again, under the row lock.
-    SELECT t.id, p."leaseMinutes"
+    SELECT t.id, p."leaseMinutes", ${FREE_SLOTS(user)} AS free
       FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
-     WHERE t.id = ${task} AND ${FREE_SLOTS(user)} > 0
+     WHERE t.id = ${task}
   ), a AS (
     -- The lease: a new assignment, or this labeler's earlier one (expired) made active again.
     -- Never one they submitted or skipped: PICK's view may predate a submission that committed
     -- while it waited (it then sees the task as not yet done by this labeler); reviving that
     -- assignment would make their next submit fail. No row comes back, and next-task moves on.
     INSERT INTO "Assignment" ("taskId", "userId", status, "leasedUntil", "updatedAt")
-    SELECT id, ${user}, 'active', now() + make_interval(mins => "leaseMinutes"), now() FROM slot
+    SELECT id, ${user}, 'active', now() + make_interval(mins => "leaseMinutes"), now() FROM slot WHERE free > 0
     ON CONFLICT ("taskId", "userId") DO UPDATE
        SET status = 'active', "leasedUntil" = EXCLUDED."leasedUntil", "updatedAt" = EXCLUDED."updatedAt"
      WHERE "Assignment".status NOT IN ('submitted', 'skipped')
     RETURNING id, "taskId", "leasedUntil"
+  ), full_hint AS (
+    -- This lease took the last free slot: none frees before the first live lease ends (PICK's hint;
+    -- the migration task_full_until clears it when one frees sooner).
+    UPDATE "Task" t
+       SET "fullUntil" = LEAST(a."leasedUntil", (
+             SELECT min(l."leasedUntil") FROM "Assignment" l
+              WHERE l."taskId" = t.id AND l.status = 'active' AND l."leasedUntil" > now() AND l."userId" <> ${user}))
+      FROM slot, a
+     WHERE t.id = slot.id AND slot.free = 1
   )
   ${PAYLOAD} FROM a ${PAYLOAD_JOINS}`;
 

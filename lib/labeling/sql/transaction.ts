@@ -11,8 +11,7 @@ export type SqlClient = pg.PoolClient;
 
 /**
  * A statement. With a name it is prepared: parsed once per connection, then only bound and
- * executed. Without one it is planned for its parameters on every run, for a query whose best
- * plan depends on them (PICK in ./next-task.ts).
+ * executed. Without one it is planned for its parameters on every run.
  */
 export type Statement = { name?: string; text: string };
 
