@@ -30,7 +30,10 @@
 // the main thread's CPU and run-queue wait over them, are written beside it and summed up at the end:
 // what the slow requests coincided with; ./queue-server-probe.mjs, ./queue-trace.ts).
 //
-// Measured (2 vCPUs shared with other jobs, load average 20-31, PostgreSQL 15; README "Benchmarks"): CPU per
+// Measured on a quiet machine (2 vCPUs, load average 1-2; README "Benchmarks"), after next-task's plan was pinned:
+// PostgreSQL 15 next-task p50/p99 10.2/41.1 ms client-side, 5.3/23.4 in the handler, max_submits_per_s_at_slo 37.3;
+// PGlite 9.5/48.8 ms, 14.3 submits/s; CPU per request web server 5.8-6.4 ms, database 2.5-3.6 ms, clients 1.6 ms.
+// Before (2 vCPUs shared with other jobs, load average 20-31, PostgreSQL 15): CPU per
 // request web server 4.0 ms, database 4.4-4.6 ms, clients 0.9 ms; next-task p50/p99 88/5078 ms client-side,
 // 75/2668 ms in the handler, 67/804 ms of SQL; SELECT 1 p99 20-107 ms in the same runs. The tail is the machine
 // (processes waiting for a core), the instrument's share is client minus handler; the queue's own cost is the CPU.
