@@ -14,9 +14,11 @@
 import type { Statement } from "./transaction";
 
 /** "Free slots": results still wanted minus live leases held by others ($user), for task row `t`. */
-const FREE_SLOTS = (user: string, t = "t") => `${t}.wanted - ${t}.done - (
-      SELECT count(*) FROM "Assignment" l
-       WHERE l."taskId" = ${t}.id AND l.status = 'active' AND l."leasedUntil" > now() AND l."userId" <> ${user})`;
+const FREE_SLOTS = (user: string, t = "t") => `${t}.wanted - ${t}.done - (SELECT count(*) ${OTHERS_LIVE_LEASES(user, t)})`;
+
+/** FROM and WHERE of the live leases (`l`) on task row `t` held by others than `user`. */
+const OTHERS_LIVE_LEASES = (user: string, t: string) => `FROM "Assignment" l
+       WHERE l."taskId" = ${t}.id AND l.status = 'active' AND l."leasedUntil" > now() AND l."userId" <> ${user}`;
 
 /** Tasks one PICK looks at; when another labeler is picking every one of them, the next window is read. */
 export const WINDOW = 64;
@@ -168,9 +170,7 @@ const lease = (task: string, user: string) => `
     -- This lease took the last free slot: none frees before the first live lease ends (PICK's hint;
     -- the migration task_full_until clears it when one frees sooner).
     UPDATE "Task" t
-       SET "fullUntil" = LEAST(a."leasedUntil", (
-             SELECT min(l."leasedUntil") FROM "Assignment" l
-              WHERE l."taskId" = t.id AND l.status = 'active' AND l."leasedUntil" > now() AND l."userId" <> ${user}))
+       SET "fullUntil" = LEAST(a."leasedUntil", (SELECT min(l."leasedUntil") ${OTHERS_LIVE_LEASES(user, "t")}))
       FROM slot, a
      WHERE t.id = slot.id AND slot.free = 1
   )
