@@ -50,6 +50,7 @@ import { initGPT } from '../ml/model/init';
 import { saveRewardModel } from '../ml/rlhf/reward-checkpoint';
 import { prng } from '../ml/runtime/init';
 import type { ChildSpec } from './gpt2-child';
+import { OPENBLAS_DIR, referenceEnv } from './openblas';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -63,7 +64,6 @@ const ADAM = { lr: 1e-4, beta1: 0.9, beta2: 0.95, weight_decay: 0.1, max_grad_no
 const STEPS = args.includes('--steps') ? Number(args[args.indexOf('--steps') + 1]) : QUICK ? 1 : 5;
 const MEM_LIMIT = Number(process.env.BENCH_GPT2_MEM_LIMIT ?? 13 * 1024 ** 3);
 const PPO_RSS_TARGET = 12 * 1024 ** 3;
-const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 const GiB = (n: number | null) => (n === null ? null : +(n / 1024 ** 3).toFixed(2));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -126,13 +126,7 @@ async function torchSide(
 ): Promise<{ step_ms: number; step_ms_all: number[]; gen_tokens_per_sec: number; first_loss: number; max_rss: number; blas: string; torch: string }> {
   const specFile = path.join(dir, 'torch-spec.json');
   writeFileSync(specFile, JSON.stringify({ dir: path.join(dir, 'model'), threads: THREADS, batch: BATCH, seq: SEQ, ids, gen: GEN, trajectory: [], ...ADAM }));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-    OMP_NUM_THREADS: String(THREADS),
-  };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const { env } = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
   const p = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), specFile], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const w = watchMemory(p.pid!);
   const lines = createInterface({ input: p.stdout })[Symbol.asyncIterator]();

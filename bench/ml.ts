@@ -36,13 +36,13 @@ import {
   trainStepModel,
   type GPTConfig,
 } from '../ml/index';
+import { OPENBLAS_DIR, referenceEnv } from './openblas';
 
 const THREADS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const STEPS_PER_ROUND = 3;
 const GEN = { batch: 8, prompt: 16, new: 112 };
 const ADAM = { lr: 1e-4, beta1: 0.9, beta2: 0.95, weight_decay: 0.1, max_grad_norm: 1 };
-const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -139,13 +139,7 @@ class TorchRef {
   static async start(dir: string, ids: number[][], trajectory: number[][][] = []): Promise<TorchRef> {
     const spec = path.join(dir, 'spec.json');
     writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, ...ADAM }));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-      OMP_NUM_THREADS: String(THREADS),
-    };
-    delete env.OPENBLAS_CORETYPE; // let OpenBLAS pick its AVX-512 kernels (for this command only)
-    delete env.OPENBLAS_L2_SIZE;
+    const { env } = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
     const child = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();

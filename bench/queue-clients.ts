@@ -38,6 +38,7 @@ function parseServerTiming(value: string | string[] | undefined): Record<string,
   for (const part of String(value ?? "").split(",")) {
     const m = /^\s*([\w-]+).*;\s*(?:dur|desc)=([\d.]+)/.exec(part);
     if (m) out[m[1]] = Number(m[2]);
+    else if (/^\s*direct\s*$/.test(part)) out.direct = 1; // answered by the web server's direct routes (lib/http/direct.ts)
   }
   return out;
 }

@@ -20,10 +20,11 @@
 //
 // Then the highest sustained rate at which p99 stays under 50 ms: the labelers keep working on a
 // second project while their think time is set for a target rate, in short steps (STEP_S, default
-// 6 s), doubling from 10 submits/s until a step misses, then bisecting; the figure is the measured
-// rate of the best step that held (`max_submits_per_s_at_slo`; STEP_S=0 skips it).
+// 6 s, and at least STEP_MIN_SUBMITS submits, default 300), doubling from 10 submits/s until a step
+// misses, then bisecting; the figure is the measured rate of the best step that held
+// (`max_submits_per_s_at_slo`; STEP_S=0 skips it).
 //
-// Env: LABELERS, TASKS, THINK_MS, STEP_S, STEP_TASKS (tasks for the step search, default 6000),
+// Env: LABELERS, TASKS, THINK_MS, STEP_S, STEP_MIN_SUBMITS, STEP_TASKS (tasks for the step search, default 10000),
 // DATABASE_URL (a server; a throwaway database is created on it), BENCH_NODE_ARGS (node flags
 // for the web server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_TRACE (a path prefix: every
 // request's send time and figures, and each process's event-loop stalls and garbage collections with
@@ -54,7 +55,8 @@ const TASKS = Number(process.env.TASKS ?? 2000);
 const THINK_MS = Number(process.env.THINK_MS ?? 5000);
 const VISIBLE = process.argv.includes("--visible"); // also time submit → next task visible in Chromium (./queue-visible.ts)
 const STEP_S = Number(process.env.STEP_S ?? 6);
-const STEP_TASKS = STEP_S > 0 ? Number(process.env.STEP_TASKS ?? 6000) : 0;
+const STEP_MIN_SUBMITS = Number(process.env.STEP_MIN_SUBMITS ?? 300);
+const STEP_TASKS = STEP_S > 0 ? Number(process.env.STEP_TASKS ?? 10000) : 0;
 const SLO_MS = 50;
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -102,7 +104,7 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []; // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
 // served as `npm start` serves it (scripts/web-server.ts: Next.js behind node:http, each request stamped with its peer)
-const server = spawn(process.execPath, [...nodeArgs, ...traceArgs("server").args, "--import", "tsx", "scripts/web-server.ts"], {
+const server = spawn(process.execPath, [...nodeArgs, ...traceArgs("server").args, "--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
   cwd: root,
   env: {
     ...process.env,
@@ -188,6 +190,10 @@ type Step = { target: number; rate: number; nextP99: number; submitP99: number; 
 const steps: Step[] = [];
 if (STEP_S > 0) {
   const thinkFor = (rate: number) => (LABELERS * 1000) / (2 * rate); // two thinks per ranking
+  // A step lasts STEP_S, and at low rates long enough for STEP_MIN_SUBMITS submits: the p99 of a 6 s step at 10
+  // submits/s was the second slowest of about 60, so one stray request decided the figure (two runs of the same
+  // code found 157 and 18 submits/s).
+  const stepSeconds = (rate: number) => Math.max(STEP_S, STEP_MIN_SUBMITS / rate);
   const c = clients({ base, projectId: stepProject.id, tokens, thinkMs: thinkFor(10), mode: "steps" });
   // The arrivals, staggered over one think time (at the first step's rate), are not counted. They used to come
   // within 2 s: a burst 5x that rate, whose submits made step 1 a measure of its aftermath (16.5 submits/s
@@ -199,7 +205,7 @@ if (STEP_S > 0) {
   for (let i = 1; i <= 9; i++) {
     c.child.send({ type: "step", step: i, thinkMs: thinkFor(target) });
     const ts = performance.now();
-    await new Promise((r) => setTimeout(r, STEP_S * 1000));
+    await new Promise((r) => setTimeout(r, stepSeconds(target) * 1000));
     c.child.send({ type: "report" });
     const seconds = (performance.now() - ts) / 1000;
     const r = await c.next();
@@ -254,6 +260,10 @@ console.log(
 console.log(
   `CPU per request: web server ${round(serverCpuMs, 2)} ms, database ${round(dbCpuMs, 2)} ms, simulated clients ${round(clientCpuMs, 2)} ms; clients' event-loop delay p99 ${done.loopDelayP99Ms} ms`,
 );
+const directShare = round(done.samples.filter((s) => s.server.direct).length / Math.max(1, requests), 3);
+console.log(
+  `answered by the web server's direct routes (lib/http/direct.ts): ${round(directShare * 100, 1)} % of requests${directShare === 0 ? " (DIRECT_ROUTES=0: all through Next.js)" : ""}`,
+);
 console.log(describe("next", next));
 console.log(describe("submit", submit));
 console.log(`SELECT 1   p50 ${select1.p50} ms  p99 ${select1.p99} ms  (reference: the same database, this run)`);
@@ -283,6 +293,7 @@ console.log(
     sql_submit_p99_ms: submit.sql.p99,
     next_round_trips: next.trips,
     submit_round_trips: submit.trips,
+    direct_share: directShare,
     server_cpu_ms_per_request: round(serverCpuMs, 2),
     db_cpu_ms_per_request: round(dbCpuMs, 2),
     client_cpu_ms_per_request: round(clientCpuMs, 2),

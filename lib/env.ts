@@ -78,6 +78,7 @@ export const ENV = {
     ["start", "web"],
     "scrypt cost of new password hashes",
   ),
+  DIRECT_ROUTES: v(flag01.default("1"), ["web"], "0 sends the labeler's hot routes through Next.js too (lib/http/direct.ts)"),
   SECURE_COOKIES: v(
     z.enum(["0", "1", "true", "false"], { error: 'must be "1" or "0"' }).optional(),
     ["web"],

@@ -120,7 +120,7 @@ childEnv.INFERENCE_PORT ??= String(new URL(childEnv.INFERENCE_URL).port || infer
 const children: ChildProcess[] = [];
 // scripts/web-server.ts rather than `next start`: it stamps each request with its socket's address
 // (sign-in throttling must not trust a client's X-Forwarded-For).
-const web = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+const web = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...childEnv, PORT: String(port), HOST: host },
 });

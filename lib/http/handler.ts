@@ -11,6 +11,7 @@ import { ZodError, type z } from "zod";
 import { userForToken } from "../auth/api-tokens";
 import type { SessionUser } from "../auth/authenticate";
 import { getCurrentUser } from "../auth/current-user";
+import { sessionUserFromHeaders } from "../auth/session-cookie";
 import { can, type Permission } from "../auth/permissions";
 import { tokenScopes, type Scope } from "../auth/scopes";
 import { sqlPool } from "../db";
@@ -94,7 +95,19 @@ type Handler<PS, QS, BS> = (
 
 /** The options a route was made with, kept on its handler so the OpenAPI document can be generated from them. */
 export type RouteSpec = RouteOptions<Schema | undefined, Schema | undefined, Schema | BodyKind | undefined>;
-export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & { spec: RouteSpec };
+export type RouteHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
+  spec: RouteSpec;
+  /**
+   * The same route answered outside Next.js (lib/http/direct.ts): the session is read from the
+   * request's own headers rather than through next/headers; everything else is the same code.
+   */
+  direct: (req: NextRequest, params: Record<string, string>) => Promise<Response>;
+};
+
+/** Who the session cookie names: through next/headers inside Next.js, from the request's headers outside it. */
+type SessionReader = (req: NextRequest) => Promise<SessionUser | null>;
+const nextSession: SessionReader = () => getCurrentUser();
+const headerSession: SessionReader = (req) => sessionUserFromHeaders(req.headers);
 
 const bodyKind = (req: Request, kind?: BodyKind | Schema): BodyKind =>
   typeof kind === "object" ? "json" : (kind ?? (isWrite(req.method) && req.method !== "DELETE" ? "json" : "none"));
@@ -123,18 +136,18 @@ export function route<
 >(opts: RouteOptions<PS, QS, BS>, fn: Handler<PS, QS, BS>): RouteHandler {
   if (opts.auth && opts.auth !== "session" && !opts.scope)
     throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
-  const handle = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const handle = async (req: NextRequest, rawParams: Promise<unknown> | unknown, session: SessionReader): Promise<Response> => {
     try {
       const kind = bodyKind(req, opts.body);
       const max = limitOf(opts, kind);
       checkDeclaredLength(req, max);
-      const { user, via } = await resolveUser(req, opts);
+      const { user, via } = await resolveUser(req, opts, session);
       if (via === "session") {
         assertSameOrigin(req);
         assertContentType(req, kind);
       }
       req = await limitBody(req, kind, max);
-      const params = parseParams(opts.params, await ctx.params);
+      const params = parseParams(opts.params, await rawParams);
       const query = parseQuery(opts.query, req);
       const body = typeof opts.body === "object" ? await readJson(req, opts.body, max) : undefined;
       const result = await (fn as Handler<Schema, Schema, Schema>)({ req, user, via, params, query, body } as never);
@@ -146,13 +159,15 @@ export function route<
     }
   };
   // Every answer says where its time went inside the server (lib/server-timing).
-  const handler = async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => {
+  const timedHandle = async (req: NextRequest, rawParams: unknown, session: SessionReader) => {
     const t0 = performance.now();
-    const { result, timings } = await withTimings(() => handle(req, ctx));
+    const { result, timings } = await withTimings(() => handle(req, rawParams, session));
     timings.set("app", performance.now() - t0);
     return setServerTiming(result, timings);
   };
-  return Object.assign(handler, { spec: opts as RouteSpec });
+  const handler = (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => timedHandle(req, ctx.params, nextSession);
+  const direct = (req: NextRequest, params: Record<string, string>) => timedHandle(req, params, headerSession);
+  return Object.assign(handler, { spec: opts as RouteSpec, direct });
 }
 
 /**
@@ -197,6 +212,7 @@ async function limitBody(req: NextRequest, kind: BodyKind, max: number): Promise
 async function resolveUser(
   req: NextRequest,
   opts: { permission: Permission; scope?: Scope; auth?: "session" | "token" | "either" },
+  session: SessionReader,
 ): Promise<{ user: SessionUser; via: "session" | "token" }> {
   const mode = opts.auth ?? "session";
   const header = req.headers.get("authorization");
@@ -208,7 +224,7 @@ async function resolveUser(
     return { user, via: "token" };
   }
   if (mode === "token") throw new AppError("unauthorized", "Send an API token as Authorization: Bearer <token>.");
-  const user = await timed("auth", () => getCurrentUser());
+  const user = await timed("auth", () => session(req));
   if (!user) throw new AppError("unauthorized", "Sign in first.");
   if (!can(user, opts.permission)) throw new AppError("forbidden", "You do not have permission to do that.");
   return { user, via: "session" };

@@ -42,7 +42,7 @@ export async function startApp(extraEnv: Record<string, string> = {}, opts: { wo
     ...extraEnv,
   };
   // As npm start serves it: scripts/web-server.ts stamps each request with its socket's address.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

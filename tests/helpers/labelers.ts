@@ -52,7 +52,7 @@ export async function seedLabeling(opts: { name: string; answerSets: number; ran
  * Signs in as a browser does (next-auth's credentials callback with its CSRF token); returns the
  * session cookie, a JWT that every server sharing NEXTAUTH_SECRET accepts, across restarts too.
  */
-async function signIn(base: string, email: string, password: string): Promise<string> {
+export async function signIn(base: string, email: string, password: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookies = (r: Response) => r.headers.getSetCookie().map((c) => c.split(";")[0]);

@@ -54,7 +54,7 @@ export function webServer(port: number, env: Record<string, string>): WebServer 
       const t0 = performance.now();
       // as npm start serves it: scripts/web-server.ts stamps each request with its socket's address,
       // which the sign-in throttle reads (behind plain `next start` every client is "unknown")
-      const c = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+      const c = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
         cwd: root,
         detached: true, // its own process group, so kill() reaches the whole tree
         env: {
