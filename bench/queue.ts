@@ -31,9 +31,10 @@
 // the main thread's CPU and run-queue wait over them, are written beside it and summed up at the end:
 // what the slow requests coincided with; ./queue-server-probe.mjs, ./queue-trace.ts).
 //
-// Measured on a quiet machine (2 vCPUs, load average 1-2; README "Benchmarks"), after next-task's plan was pinned:
-// PostgreSQL 15 next-task p50/p99 10.2/41.1 ms client-side, 5.3/23.4 in the handler, max_submits_per_s_at_slo 37.3;
-// PGlite 9.5/48.8 ms, 14.3 submits/s; CPU per request web server 5.8-6.4 ms, database 2.5-3.6 ms, clients 1.6 ms.
+// Measured on a quiet machine (2 vCPUs, load average 0.2-2.3; README "Benchmarks"), the labeler's routes answered by the
+// web server itself (lib/http/direct.ts): PostgreSQL 15 next-task p99 9.7/15.9/17.7 ms client-side (37.3 through Next.js,
+// DIRECT_ROUTES=0, the same hour), PGlite 11.0/13.1/14.2 ms; CPU per request web server 2.1-2.5 ms (4.7 through
+// Next.js), database 1.6-2.9 ms, clients 0.8-1.0 ms. With one core taken by a busy loop, PostgreSQL: 18.0 ms (37.9).
 // Before (2 vCPUs shared with other jobs, load average 20-31, PostgreSQL 15): CPU per
 // request web server 4.0 ms, database 4.4-4.6 ms, clients 0.9 ms; next-task p50/p99 88/5078 ms client-side,
 // 75/2668 ms in the handler, 67/804 ms of SQL; SELECT 1 p99 20-107 ms in the same runs. The tail is the machine
