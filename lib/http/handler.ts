@@ -136,7 +136,7 @@ export function route<
 >(opts: RouteOptions<PS, QS, BS>, fn: Handler<PS, QS, BS>): RouteHandler {
   if (opts.auth && opts.auth !== "session" && !opts.scope)
     throw new Error(`A route that takes API tokens needs a scope beside its permission (${opts.permission}).`);
-  const handle = async (req: NextRequest, rawParams: Promise<unknown> | unknown, session: SessionReader): Promise<Response> => {
+  const handle = async (req: NextRequest, rawParams: unknown, session: SessionReader): Promise<Response> => {
     try {
       const kind = bodyKind(req, opts.body);
       const max = limitOf(opts, kind);
