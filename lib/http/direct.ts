@@ -13,6 +13,11 @@
 // next.config.js's own `headers()` rules. A request the table does not match exactly (another
 // method, a trailing slash, an encoded path) goes to Next.js as before. DIRECT_ROUTES=0 turns the
 // table off.
+//
+// The route modules are loaded here a second time (through tsx, beside Next.js's bundle of them), so
+// module-level state exists twice. The database pool does not: it lives on globalThis (lib/db.ts). A
+// cache kept in a module these routes reach would, and a change one copy makes would not reach the
+// other: keep such state in the database or on globalThis.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
