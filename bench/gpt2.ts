@@ -126,7 +126,7 @@ async function torchSide(
 ): Promise<{ step_ms: number; step_ms_all: number[]; gen_tokens_per_sec: number; first_loss: number; max_rss: number; blas: string; torch: string }> {
   const specFile = path.join(dir, 'torch-spec.json');
   writeFileSync(specFile, JSON.stringify({ dir: path.join(dir, 'model'), threads: THREADS, batch: BATCH, seq: SEQ, ids, gen: GEN, trajectory: [], ...ADAM }));
-  const { env } = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
+  const env = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
   const p = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), specFile], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const w = watchMemory(p.pid!);
   const lines = createInterface({ input: p.stdout })[Symbol.asyncIterator]();

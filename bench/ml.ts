@@ -139,7 +139,7 @@ class TorchRef {
   static async start(dir: string, ids: number[][], trajectory: number[][][] = []): Promise<TorchRef> {
     const spec = path.join(dir, 'spec.json');
     writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, ...ADAM }));
-    const { env } = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
+    const env = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
     const child = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();

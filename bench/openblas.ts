@@ -52,7 +52,7 @@ function detectedCoreType(env: NodeJS.ProcessEnv): string | null {
 }
 
 /** The reference's environment: OpenBLAS's OpenMP build, `threads` threads, and the kernels chosen as above. */
-export function referenceEnv(threads: number): { env: NodeJS.ProcessEnv; coreType: string | null } {
+export function referenceEnv(threads: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"),
@@ -63,9 +63,6 @@ export function referenceEnv(threads: number): { env: NodeJS.ProcessEnv; coreTyp
   const detected = detectedCoreType(env);
   const best = coreTypeFromFlags();
   const level = detected === null ? undefined : LEVEL[detected.toLowerCase()];
-  if (best && level !== undefined && level < best.level) {
-    env.OPENBLAS_CORETYPE = best.name;
-    return { env, coreType: best.name };
-  }
-  return { env, coreType: null };
+  if (best && level !== undefined && level < best.level) env.OPENBLAS_CORETYPE = best.name;
+  return env;
 }

@@ -61,8 +61,7 @@ export async function loadDirectRoutes(root: string): Promise<DirectRoutes> {
     entries.push({ method, segments: route.split("/"), handler });
   }
   const config = (await import(pathToFileURL(path.join(root, "next.config.js")).href)) as { default: { headers?: () => Promise<HeaderRule[]> } };
-  const rules = (await config.default.headers?.()) ?? [];
-  for (const r of rules) checkRule(r);
+  const rules = ((await config.default.headers?.()) ?? []).map(compileRule);
 
   return {
     match(req) {
@@ -122,25 +121,33 @@ function toRequest(req: IncomingMessage): NextRequest {
   return new NextRequest(url, { method: req.method, headers, body, duplex: "half" } as ConstructorParameters<typeof NextRequest>[1]);
 }
 
-/** Only sources of the form `/prefix/:path*` and header conditions are used by next.config.js; anything else is refused at start. */
-function checkRule(r: HeaderRule): void {
+/** A header rule ready to apply: its path prefix, and each condition's header with its value's pattern (null: present). */
+type CompiledRule = { prefix: string; has: { key: string; value: RegExp | null }[]; headers: { key: string; value: string }[] };
+
+/**
+ * Only sources of the form `/prefix/:path*` and header conditions are used by next.config.js; anything
+ * else is refused at start. A condition's value is a regular expression over the whole value, as Next.js reads it.
+ */
+function compileRule(r: HeaderRule): CompiledRule {
   if (!/^(\/[\w-]+)*\/:path\*$/.test(r.source))
     throw new Error(`next.config.js header rule ${r.source}: direct routes understand only "/prefix/:path*" sources.`);
-  for (const h of r.has ?? [])
+  const has = (r.has ?? []).map((h) => {
     if (h.type !== "header") throw new Error(`next.config.js header rule ${r.source}: direct routes understand only "header" conditions.`);
+    return { key: h.key.toLowerCase(), value: h.value === undefined ? null : new RegExp(`^(?:${h.value})$`) };
+  });
+  return { prefix: r.source.slice(0, -"/:path*".length), has, headers: r.headers };
 }
 
 /** The headers next.config.js's rules give a request's answer, in the order Next.js applies them. */
-export function headersFor(rules: HeaderRule[], req: IncomingMessage): { key: string; value: string }[] {
+function headersFor(rules: CompiledRule[], req: IncomingMessage): { key: string; value: string }[] {
   const pathname = (req.url ?? "/").split("?")[0]!;
   const out: { key: string; value: string }[] = [];
   for (const r of rules) {
-    const prefix = r.source.slice(0, -"/:path*".length);
-    if (prefix && pathname !== prefix && !pathname.startsWith(`${prefix}/`)) continue;
-    const holds = (r.has ?? []).every((h) => {
-      const raw = req.headers[h.key.toLowerCase()];
+    if (r.prefix && pathname !== r.prefix && !pathname.startsWith(`${r.prefix}/`)) continue;
+    const holds = r.has.every((h) => {
+      const raw = req.headers[h.key];
       const v = Array.isArray(raw) ? raw.join(", ") : raw;
-      return v !== undefined && (h.value === undefined || new RegExp(`^(?:${h.value})$`).test(v));
+      return v !== undefined && (h.value === null || h.value.test(v));
     });
     if (holds) out.push(...r.headers);
   }
