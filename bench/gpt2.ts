@@ -38,6 +38,9 @@
 //     five runs of --parts train: 5,607 vs 6,114 ms (0.917), 5,401 vs 5,711 (0.946), 5,709 vs 6,150 (0.928), 5,781 vs
 //     6,342 (0.912), 5,766 vs 6,024 (0.957); peak RSS 4.44-5.02 GiB, PyTorch 4.37-4.51. With glibc's heap kept
 //     (arena_max=1, mmap and trim thresholds 4 GiB) given to both: 5,121 vs 5,045 (1.015), 5,103 vs 4,922 (1.037).
+//   2026-12-05, an AMD EPYC host (AVX-512, OpenBLAS's Cooperlake kernels), --parts train: 3,764 vs 3,478 ms (1.08) before
+//     the lm head's weight gradient was taken the other way round (ml/autodiff/gemm-product.ts); after it 3,421 vs 3,262
+//     (1.05), 4,168 vs 4,276 (0.975), 3,543 vs 3,453 (1.03) as the machine grew busier; peak RSS 4.44-4.88 GiB, PyTorch 4.40-4.51.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

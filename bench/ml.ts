@@ -41,6 +41,7 @@ import { OPENBLAS_DIR, referenceEnv } from './openblas';
 const THREADS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const STEPS_PER_ROUND = 3;
+const STEP_GOAL = 0.8;
 const GEN = { batch: 8, prompt: 16, new: 112 };
 const ADAM = { lr: 1e-4, beta1: 0.9, beta2: 0.95, weight_decay: 0.1, max_grad_norm: 1 };
 
@@ -276,6 +277,8 @@ try {
       torch_step_ms_min: t ? +t.step_ms_min.toFixed(2) : null,
       step_target: '<= 1.0',
       step_met: stepRatio === undefined ? null : stepRatio <= 1,
+      step_goal: `<= ${STEP_GOAL}`, // issue 20's goal at this size, reported beside the target "pass" keeps
+      step_goal_met: stepRatio === undefined ? null : stepRatio <= STEP_GOAL,
       gen_tokens_per_sec: Math.round(genTps),
       torch_gen_tokens_per_sec: t ? Math.round(t.gen_tokens_per_sec) : null,
       gen_ratio: genRatio === undefined ? null : +genRatio.toFixed(3),

@@ -7,6 +7,7 @@ import type { Node, Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
 import type { OpType } from '../graph/op-types';
 import { inversePerm } from '../graph/shape';
+import { gemmProduct } from './gemm-product';
 import { unbroadcast } from './unbroadcast';
 
 /**
@@ -136,7 +137,7 @@ export const RULES: Record<OpType, GradEntry> = {
         const dyRows = once(() => g.reshape(dy, [-1, n])); // (N, n)
         return [
           () => g.reshape(g.gemm(dyRows(), b, undefined, { transB: true }), a.sizes),
-          () => g.gemm(g.reshape(a, [-1, k]), dyRows(), undefined, { transA: true }),
+          () => gemmProduct(g, g.reshape(a, [-1, k]), dyRows(), { transA: true }),
         ];
       }
       return [() => unbroadcast(g, g.fusedMatMul(dy, b, { transB: true }), a.sizes), () => unbroadcast(g, g.fusedMatMul(a, dy, { transA: true }), b.sizes)];
@@ -156,6 +157,7 @@ export const RULES: Record<OpType, GradEntry> = {
     },
   },
   // Y = α·op(A)·op(B) + β·C:  d op(A) = α·dY·op(B)ᵀ,  d op(B) = α·op(A)ᵀ·dY,  dC = β·dY
+  // (a product with a large transposed left operand is taken the other way round: gemmProduct)
   Gemm: {
     grad: (g, n, [dy]) => {
       const [a, b, c] = n.inputs;
@@ -164,8 +166,8 @@ export const RULES: Record<OpType, GradEntry> = {
       const alpha = attrFloat(n, 'alpha', 1);
       const beta = attrFloat(n, 'beta', 1);
       return [
-        () => (tA ? g.gemm(b, dy, undefined, { transA: tB, transB: true, alpha }) : g.gemm(dy, b, undefined, { transB: !tB, alpha })),
-        () => (tB ? g.gemm(dy, a, undefined, { transA: true, transB: tA, alpha }) : g.gemm(a, dy, undefined, { transA: !tA, alpha })),
+        () => (tA ? gemmProduct(g, b, dy, { transA: tB, transB: true, alpha }) : g.gemm(dy, b, undefined, { transB: !tB, alpha })),
+        () => (tB ? gemmProduct(g, dy, a, { transA: true, transB: tA, alpha }) : gemmProduct(g, a, dy, { transA: !tA, alpha })),
         () => unbroadcast(g, beta === 1 ? dy : g.mul(dy, beta), c.sizes),
       ];
     },
