@@ -11,6 +11,7 @@
 
 import type { Value } from '../graph/core';
 import type { Graph } from '../graph/graph';
+import { isStatic } from '../graph/shape';
 import { BYTES_PER_ELEMENT } from '../onnx/dtypes';
 
 /** A transposed left operand above this many bytes no longer stays in cache between MLAS's copies of it. */
@@ -24,11 +25,12 @@ export interface ProductOptions {
   alpha?: number;
 }
 
-const bytes = (v: Value) => v.size * BYTES_PER_ELEMENT[v.dtype];
+/** Bytes of a value; a symbolic shape (an exported model's) counts as unknown, and is never swapped. */
+const bytes = (v: Value) => (isStatic(v.shape) ? v.size * BYTES_PER_ELEMENT[v.dtype] : NaN);
 
 /** α·op(A)·op(B) for 2-D A and B, as one Gemm, or as (α·op(B)ᵀ·Aᵀ)ᵀ when A is transposed, large, and B small. */
 export function gemmProduct(g: Graph, a: Value, b: Value, o: ProductOptions = {}, limits = { left: SWAP_LEFT_BYTES, right: SWAP_RIGHT_MAX_BYTES }): Value {
-  if (!o.transA || bytes(a) <= limits.left || bytes(b) > limits.right) return g.gemm(a, b, undefined, o);
+  if (!o.transA || !(bytes(a) > limits.left && bytes(b) <= limits.right)) return g.gemm(a, b, undefined, o);
   const swapped = g.gemm(b, a, undefined, { transA: !o.transB, alpha: o.alpha }); // op(B)ᵀ·Aᵀ: (n, m)
   return transposeRows(g, swapped);
 }

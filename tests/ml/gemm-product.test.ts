@@ -45,6 +45,14 @@ describe('gemmProduct', () => {
     for (const threads of [2, 4]) expect(bytes((await both('float32', { transA: true }, threads)).swapped).equals(bytes(one))).toBe(true);
   });
 
+  it('a symbolic operand (an exported model) is never swapped', () => {
+    const g = new Graph({ dtype: 'float32' });
+    const a = g.input('a', 'float32', ['rows', 16]);
+    const b = g.input('b', 'float32', ['rows', 4]);
+    const y = gemmProduct(g, a, b, { transA: true }, { left: 0, right: Infinity });
+    expect(g.liveNodes([y]).map((n) => n.opType)).toEqual(['Gemm']);
+  });
+
   it("the lm head's weight gradient dYᵀ·X swaps when dY is large, and equals Σ dY·X computed here", async () => {
     const [N, V, C] = [48, Math.ceil(SWAP_LEFT_BYTES / 4 / 48) + 101, 8]; // dY just above the limit, X far below the other
     expect(N * C * 4).toBeLessThan(SWAP_RIGHT_MAX_BYTES);
