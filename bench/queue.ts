@@ -35,6 +35,8 @@
 // web server itself (lib/http/direct.ts): PostgreSQL 15 next-task p99 9.7/15.9/17.7 ms client-side (37.3 through Next.js,
 // DIRECT_ROUTES=0, the same hour), PGlite 11.0/13.1/14.2 ms; CPU per request web server 2.1-2.5 ms (4.7 through
 // Next.js), database 1.6-2.9 ms, clients 0.8-1.0 ms. With one core taken by a busy loop, PostgreSQL: 18.0 ms (37.9).
+// 2026-12-05, another host (AMD EPYC, 2 vCPUs), three runs in a row each: PostgreSQL next-task p99 17.0/15.6/13.8 ms,
+// submit 18.2/15.0/13.5, max_submits_per_s_at_slo 114.1; PGlite next-task 17.7/17.6/14.4, submit 24.5/17.0/16.6, 33.7.
 // Before (2 vCPUs shared with other jobs, load average 20-31, PostgreSQL 15): CPU per
 // request web server 4.0 ms, database 4.4-4.6 ms, clients 0.9 ms; next-task p50/p99 88/5078 ms client-side,
 // 75/2668 ms in the handler, 67/804 ms of SQL; SELECT 1 p99 20-107 ms in the same runs. The tail is the machine
