@@ -40,7 +40,8 @@
 //     (arena_max=1, mmap and trim thresholds 4 GiB) given to both: 5,121 vs 5,045 (1.015), 5,103 vs 4,922 (1.037).
 //   2026-12-05, an AMD EPYC host (AVX-512, OpenBLAS's Cooperlake kernels), --parts train: 3,764 vs 3,478 ms (1.08) before
 //     the lm head's weight gradient was taken the other way round (ml/autodiff/gemm-product.ts); after it 3,421 vs 3,262
-//     (1.05), 4,168 vs 4,276 (0.975), 3,543 vs 3,453 (1.03) as the machine grew busier; peak RSS 4.44-4.88 GiB, PyTorch 4.40-4.51.
+//     (1.05), 4,168 vs 4,276 (0.975), 3,543 vs 3,453 (1.03) as the machine grew busier, then 3,475 vs 3,653 (0.951) and
+//     3,637 vs 3,734 (0.974) once it was quiet again; peak RSS 4.44-4.88 GiB, PyTorch 4.40-4.51.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
