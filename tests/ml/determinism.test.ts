@@ -15,20 +15,13 @@ import {
   Session,
   StateRunner,
   trainStepModel,
-  type AnyTypedArray,
   type BuiltModel,
   type Feeds,
   type FloatDType,
   type GPTConfig,
 } from '../../ml/index';
 import { GRAD_CASES } from './grad-cases';
-import { caseModel } from './helpers';
-
-const bitsEqual = (a: AnyTypedArray, b: AnyTypedArray): boolean => {
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-};
+import { bitsEqual, caseModel } from './helpers';
 
 /** Names of outputs whose bits differ between two runs' results. */
 const differing = (a: Feeds, b: Feeds): string[] => Object.keys(a).filter((k) => !bitsEqual(a[k], b[k]));

@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad, Graph, prng, Session, type AnyTypedArray, type FloatDType } from '../../ml/index';
 import { gemmProduct, SWAP_LEFT_BYTES, SWAP_RIGHT_MAX_BYTES } from '../../ml/autodiff/gemm-product';
-
-const bytes = (a: AnyTypedArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+import { bitsEqual } from './helpers';
 
 /** The plain Gemm and gemmProduct forced to swap, on the same operands. */
 async function both(dtype: FloatDType, o: { transA?: boolean; transB?: boolean; alpha?: number }, threads = 1) {
@@ -42,7 +41,7 @@ describe('gemmProduct', () => {
 
   it('float32: the swapped product has the same bits at 1, 2 and 4 threads', async () => {
     const one = (await both('float32', { transA: true }, 1)).swapped;
-    for (const threads of [2, 4]) expect(bytes((await both('float32', { transA: true }, threads)).swapped).equals(bytes(one))).toBe(true);
+    for (const threads of [2, 4]) expect(bitsEqual((await both('float32', { transA: true }, threads)).swapped, one)).toBe(true);
   });
 
   it('a symbolic operand (an exported model) is never swapped', () => {

@@ -13,6 +13,11 @@ export interface TensorSpec {
   positive?: boolean;
 }
 
+/** Whether two arrays hold the same bytes (bit-for-bit comparisons across thread counts and runs). */
+export function bitsEqual(a: AnyTypedArray, b: AnyTypedArray): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
 /** A float typed array as plain numbers (feeds are typed as the union of all typed arrays). */
 export const nums = (a: AnyTypedArray): number[] => Array.from(a as ArrayLike<number>);
 

@@ -12,17 +12,11 @@ import {
   StateRunner,
   stepFeeds,
   trainStepModel,
-  type AnyTypedArray,
   type BuiltModel,
   type Feeds,
   type GPTConfig,
 } from '../../ml/index';
-
-const bitsEqual = (a: AnyTypedArray, b: AnyTypedArray): boolean => {
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-};
+import { bitsEqual } from './helpers';
 
 /** A two-layer MLP regression step; the weights are big enough to be updated alone (not in a flat group). */
 function mlpStep(maxGradNorm?: number): BuiltModel {
