@@ -12,7 +12,7 @@ import { conversationalPreferenceRow, ppoMessagesRow, ppoPromptRow, preferenceRo
 export type PromptColumns = { promptId: string; messages: string; format: string; contentHash: string };
 /** `labelSource` set ("consensus" | "reviewed"): a chosen ranking of a task (label-choice.ts), with tiers and answers instead of pairs. */
 type Chosen = { labelSource?: string | null; tiers?: string | null; answers?: string | null };
-/** queries.ts comparisonsQuery: `texts` on the task's first row only, `pairs` as parsePairs reads them. */
+/** queries.ts comparisonsQuery: `texts` on the prompt's first row only, `pairs` as parsePairs reads them. */
 type RankingPairsRow = PromptColumns & { rankingId: string; labelerId: string; taskId: string; texts: string | null; pairs: string | null } & Chosen;
 type RankingDbRow = PromptColumns & {
   rankingId: string;
@@ -35,8 +35,8 @@ type AnswerJson = {
   sourceName: string;
 };
 
-/** `taskTexts`: the answers' texts of the current prompt's tasks, by task id (the stream empties it at each prompt). */
-export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput; taskTexts: Map<string, Record<string, string>> };
+/** `texts`: the current prompt's answers' texts by completion id (null until its row with them; the stream empties it at each prompt). */
+export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput; texts: Record<string, string> | null };
 /** One exported row: the keys its layout names (layouts.ts). */
 export type ExportRow = object;
 /** One database row → its export row(s); null or [] when the row yields none. */
@@ -70,7 +70,8 @@ function restrictTiers(tiers: Tiers, kept: number[]): Tiers {
   return tiers.map((tier) => tier.filter((p) => index.has(p)).map((p) => index.get(p)!)).filter((tier) => tier.length > 0);
 }
 
-const rm = (row: RankingPairsRow, { prompt, f, taskTexts }: LineContext) => {
+const rm = (row: RankingPairsRow, ctx: LineContext) => {
+  const { prompt, f } = ctx;
   const build = f.layout === "conversational" ? conversationalPreferenceRow : preferenceRow;
   // margin and tie travel together: with ties kept or margin asked for, every row says whether it is a
   // tie, so neither a tie nor a "negligibly better" pair (Llama 2 margin 0) is mistaken for the other.
@@ -84,14 +85,14 @@ const rm = (row: RankingPairsRow, { prompt, f, taskTexts }: LineContext) => {
     const text = (i: number) => storedAt(answers, storedAt(kept, i, "kept answers"), "answers").text;
     return pairs.map((p) => build(prompt, text(p.chosen), text(p.rejected), marks(p.margin, p.tie)));
   }
-  if (row.texts !== null) taskTexts.set(row.taskId, JSON.parse(row.texts) as Record<string, string>);
+  if (row.texts !== null) ctx.texts = JSON.parse(row.texts) as Record<string, string>;
   if (row.pairs === null) return null;
-  const texts = taskTexts.get(row.taskId);
-  if (texts === undefined) throw new Error(`A ranking of task ${row.taskId} came before the texts of its answers.`);
+  const texts = ctx.texts;
+  if (texts === null) throw new Error(`A ranking of task ${row.taskId} came before the texts of its prompt's answers.`);
   const pairs = parsePairs(row.pairs);
   const text = (id: string) => {
     const t = texts[id];
-    if (t === undefined) throw new Error(`A stored pair names answer ${id}, which its texts do not hold.`);
+    if (t === undefined) throw new Error(`A stored pair names answer ${id}, which is not an answer to the ranked prompt.`);
     return t;
   };
   return pairs.map(([chosen, rejected, margin, tie]) => build(prompt, text(chosen), text(rejected), marks(margin, tie)));

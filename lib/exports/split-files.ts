@@ -7,7 +7,8 @@ import type { Split } from "./split";
 
 export type ExportFile = { name: string; sha256: string; bytes: number; rows?: number };
 
-const BUFFER_BYTES = 256 << 10; // per split; lines are encoded straight into it, so no line outlives its row
+const BUFFER_BYTES = 256 << 10; // per split; lines are copied straight into it, so no line outlives its row
+const NEWLINE = Buffer.from("\n");
 
 type Open = { split: Split; fh: fs.FileHandle; hash: Hash; buf: Buffer; used: number; bytes: number; rows: number };
 
@@ -26,25 +27,27 @@ export class SplitFiles {
     return new SplitFiles(dir, open);
   }
 
-  /** Adds one line (without its newline); returns a promise only when the buffer must be written first. */
-  add(split: Split, line: string): Promise<void> | undefined {
+  /**
+   * Adds one line, given as UTF-8 parts of `bytes` bytes in all (json-line.ts; without its newline);
+   * returns a promise only when the buffer must be written first.
+   */
+  add(split: Split, parts: readonly Buffer[], bytes: number): Promise<void> | undefined {
     const f = this.open.get(split)!;
     f.rows++;
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    if (f.used + line.length * 3 + 1 <= BUFFER_BYTES) {
-      f.used += f.buf.write(line, f.used);
+    if (f.used + bytes + 1 <= BUFFER_BYTES) {
+      for (const part of parts) f.used += part.copy(f.buf, f.used);
       f.buf[f.used++] = 0x0a;
       return undefined;
     }
-    return this.addSlow(f, line);
+    return this.addSlow(f, parts, bytes);
   }
 
-  private async addSlow(f: Open, line: string) {
+  private async addSlow(f: Open, parts: readonly Buffer[], bytes: number) {
     await this.flush(f);
-    if (line.length * 3 + 1 <= BUFFER_BYTES) {
-      f.used += f.buf.write(line, 0);
+    if (bytes + 1 <= BUFFER_BYTES) {
+      for (const part of parts) f.used += part.copy(f.buf, f.used);
       f.buf[f.used++] = 0x0a;
-    } else await this.writeOut(f, Buffer.from(`${line}\n`, "utf8")); // a line larger than the buffer
+    } else await this.writeOut(f, Buffer.concat([...parts, NEWLINE])); // a line larger than the buffer
   }
 
   private async flush(f: Open) {

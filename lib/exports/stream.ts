@@ -1,12 +1,15 @@
 // The heavy half of an export: inside ONE repeatable-read transaction on its own connection (labelers
-// may keep submitting: the files and counts describe one moment), the agreement pass, then the
-// export query streamed through a server-side cursor into per-split JSONL and Parquet files. It runs in a child
+// may keep submitting: the files and counts describe one moment), the agreement pass (or, for the
+// reward-model pairs, its tally from the streamed rows), then the export query streamed through a
+// server-side cursor into per-split JSONL and Parquet files. It runs in a child
 // process of its own (./stream-process.ts), never on the web server's event loop; it reads no
 // environment and no server secret: everything it needs comes in the job.
 import pg from "pg";
 import { rankedExport } from "../labeling/task-kinds";
 import type { CreateExportInput } from "../validation/export";
-import { AGREED_TASKS, agreementPass, type AgreementTotals } from "./agreement-pass";
+import type { LabeledRanking } from "../quality/agreement";
+import type { Tiers } from "../ranking/tiers";
+import { AGREED_TASKS, agreementFromStream, agreementPass, AgreementTally, type AgreementTotals } from "./agreement-pass";
 import { cursorBatches } from "./cursor";
 import { CHOSEN_TASKS, labelChoicePass } from "./label-choice";
 import { layoutOf } from "./layouts";
@@ -17,6 +20,7 @@ import { pseudonymizer } from "./pseudonym";
 import { comparisonsQuery, demonstrationsQuery, promptsQuery, rankingsQuery, type Query } from "./queries";
 import type { ExportPrompt } from "./rows";
 import { splitOf, type Split } from "./split";
+import { JsonLine } from "./json-line";
 import { SplitFiles, type ExportFile } from "./split-files";
 
 type SplitCount = { rows: number; prompts: number };
@@ -50,11 +54,12 @@ export type Streamed = {
 };
 
 /**
- * The agreement pass (on a server without a minimum agreement it runs beside the stream, so its
- * seconds overlap stream_s), the label choice, and the stream of rows: its total, the part spent
- * waiting for the database's next batch, and the part spent waiting for the files' writes.
+ * The agreement pass (0 when it is tallied from the stream's rows; on a server without a minimum
+ * agreement it runs beside the stream, so its seconds overlap stream_s), the label choice, and the
+ * stream of rows: its total, the part spent waiting for the database's next batch, and the CPU
+ * seconds this process spent meanwhile (user and system).
  */
-export type StreamPhases = { agreement_s: number; choice_s: number; stream_s: number; db_wait_s: number };
+export type StreamPhases = { agreement_s: number; choice_s: number; stream_s: number; db_wait_s: number; stream_cpu_s: number };
 
 function queryFor(f: CreateExportInput, agreed: string | null, chosen: string | null): Query {
   switch (f.kind) {
@@ -92,10 +97,13 @@ export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
     let t = performance.now();
     let agreement: AgreementTotals | undefined;
     let agreementS = 0;
-    // Nothing downstream reads the agreement pass without a minimum: on a server it runs beside the stream.
-    const beside = rankedExport(f.kind) && f.minAgreement === undefined && (await isServer(client)) ? agreementBeside(client, job.connectionString, f) : null;
+    // Tallied from the stream's rows where they are its rows; otherwise nothing downstream reads it
+    // without a minimum: on a server it then runs beside the stream.
+    const tally = agreementFromStream(f) ? new AgreementTally() : null;
+    const beside =
+      rankedExport(f.kind) && !tally && f.minAgreement === undefined && (await isServer(client)) ? agreementBeside(client, job.connectionString, f) : null;
     beside?.catch(() => {}); // awaited below; a failure then fails the export
-    if (rankedExport(f.kind) && !beside) {
+    if (rankedExport(f.kind) && !beside && !tally) {
       agreement = await agreementPass(client, f);
       agreementS = since(t);
     }
@@ -109,10 +117,13 @@ export async function streamSnapshot(job: StreamJob): Promise<Streamed> {
     const chosen = ranked && f.labels !== "all" ? (await labelChoicePass(client, f, agreed), CHOSEN_TASKS) : null;
     const choiceS = since(t);
     t = performance.now();
-    const s = await streamRows(client, f, queryFor(f, agreed, chosen), files, parquet, job);
+    const cpu = process.cpuUsage();
+    const s = await streamRows(client, f, queryFor(f, agreed, chosen), files, parquet, job, tally);
     const streamS = since(t);
+    const used = process.cpuUsage(cpu);
     if (beside) ({ totals: agreement, seconds: agreementS } = await beside);
-    const phases = { agreement_s: agreementS, choice_s: choiceS, stream_s: streamS, db_wait_s: s.dbWaitS };
+    if (tally) agreement = tally.totals();
+    const phases = { agreement_s: agreementS, choice_s: choiceS, stream_s: streamS, db_wait_s: s.dbWaitS, stream_cpu_s: (used.user + used.system) / 1e6 };
     files = undefined;
     parquet = undefined;
     await client.query("COMMIT");
@@ -160,7 +171,14 @@ async function agreementBeside(client: pg.ClientBase, connectionString: string, 
   })();
 }
 
-/** Streams the export query into the split files. Rows arrive ordered by prompt. */
+/** The comparisons query's columns for the agreement tally (queries.ts comparisonsQuery). */
+type TallyColumns = { taskId?: string; labelerId?: string; rankingTiers?: string | null; imported?: boolean | null };
+
+/**
+ * Streams the export query into the split files. Rows arrive ordered by prompt. With a tally, each
+ * labeler's ranking (not an imported one) is added to it; a task's rankings all come within its
+ * prompt's rows, so its agreement is taken when the prompt ends.
+ */
 async function streamRows(
   client: pg.ClientBase,
   f: CreateExportInput,
@@ -168,6 +186,7 @@ async function streamRows(
   files: SplitFiles,
   parquet: ParquetSplitFiles,
   job: StreamJob,
+  tally: AgreementTally | null,
 ): Promise<Omit<Streamed, "agreement" | "phases"> & { dbWaitS: number }> {
   const build = LINE_BUILDERS[f.kind] as (row: PromptColumns, ctx: LineContext) => ExportRow | ExportRow[] | null;
   const labelers = new Set<string>();
@@ -179,8 +198,15 @@ async function streamRows(
   let lastRanking: string | null = null;
   let rankings = 0;
   let rows = 0;
-  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f, taskTexts: new Map() };
-  const batches = cursorBatches<PromptColumns & { labelerId?: string; rankingId?: string }>(client, q, job.batchSize);
+  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f, texts: null };
+  const json = new JsonLine();
+  const parts: Buffer[] = [];
+  const tasks = new Map<string, LabeledRanking[]>(); // the current prompt's, for the tally
+  const endPrompt = () => {
+    for (const rankings of tasks.values()) tally?.task(rankings);
+    tasks.clear();
+  };
+  const batches = cursorBatches<PromptColumns & { labelerId?: string; rankingId?: string } & TallyColumns>(client, q, job.batchSize);
   let dbWaitMs = 0;
   try {
     for (;;) {
@@ -190,11 +216,19 @@ async function streamRows(
       if (next.done) break;
       for (const row of next.value) {
         if (row.promptId !== promptId) {
+          endPrompt();
           promptId = row.promptId;
           ctx.prompt = parsePrompt(row);
-          ctx.taskTexts.clear();
+          ctx.texts = null;
+          json.reset();
           split = splitOf(row.contentHash, splitOpts);
           promptCounted = false;
+        }
+        if (tally && row.rankingTiers && row.imported === false && row.taskId && row.labelerId) {
+          const ranking = { taskId: row.taskId, labelerId: row.labelerId, tiers: JSON.parse(row.rankingTiers) as Tiers };
+          const list = tasks.get(row.taskId);
+          if (list) list.push(ranking);
+          else tasks.set(row.taskId, [ranking]);
         }
         const out = build(row, ctx);
         if (out === null) continue;
@@ -212,14 +246,15 @@ async function streamRows(
           rankings++;
         }
         for (const obj of lines) {
-          const line = JSON.stringify(obj);
-          const pending = files.add(split, line);
+          const bytes = json.parts(obj, parts);
+          const pending = files.add(split, parts, bytes);
           if (pending) await pending;
-          const written = parquet.add(split, obj as Record<string, unknown>, line.length);
+          const written = parquet.add(split, obj as Record<string, unknown>, bytes);
           if (written) await written;
         }
       }
     }
+    endPrompt();
   } finally {
     await batches.return(undefined); // closes the cursor when a row fails
   }

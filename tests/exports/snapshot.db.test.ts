@@ -4,7 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { db, sqlPool } from "../../lib/db";
+import pg from "pg";
+import { agreementPass } from "../../lib/exports/agreement-pass";
 import { createExport } from "../../lib/exports/snapshot";
+import { streamSnapshot } from "../../lib/exports/stream";
 import { exportFile, getExport, listExports } from "../../lib/exports/store";
 import { nextTask } from "../../lib/labeling/queue";
 import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
@@ -162,6 +165,76 @@ describe("the reward-model export", () => {
     expect(() => exportFile(e, "../../etc/passwd")).toThrow(/not found/);
     const audits = await db.auditLog.count({ where: { action: "export.create", targetId: e.id } });
     expect(audits).toBe(1);
+  });
+});
+
+describe("the reward-model export's agreement and texts", () => {
+  it("tallies the agreement from its own rows: the same figures as the pass over the rankings, imported rankings left out", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 2, rankingsPerTask: 3 });
+    const { addRankingTask } = await import("../../lib/labeling/tasks");
+    // a second round on the first prompt: two tasks of one prompt, their rankings interleaved in the stream
+    const first = await db.task.findUniqueOrThrow({ where: { id: taskIds[0] } });
+    const round2 = Array.from({ length: 4 }, (_, j) => ({ text: `round 2 answer ${j}`, source: "import" as const }));
+    await db.$transaction((tx) => addRankingTask(tx, project, first.promptId, round2));
+    const [admin, a, b, c] = await Promise.all([makeUser("admin"), makeUser(), makeUser(), makeUser()]);
+    const orders = new Map([
+      [a.id, "A > B > C > D"],
+      [b.id, "A > C > B = D"],
+      [c.id, "D > C > B > A"],
+    ]);
+    const byC: string[] = [];
+    for (const u of [a, b, c])
+      for (let i = 0; i < 3; i++) {
+        const r = await rankNext(project.id, u, orders.get(u.id)!);
+        if (u === c) byC.push(r.id);
+      }
+    await db.ranking.update({ where: { id: byC[0] }, data: { importedFrom: "prefs.jsonl" } });
+
+    const f = createExportInput.parse({ kind: "rm", projectId: project.id, validation: 0 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-tally-"));
+    const streamed = await streamSnapshot({
+      connectionString: process.env.DATABASE_URL!,
+      filters: f,
+      dir,
+      secret: "s".repeat(32),
+      splits: ["train"],
+      batchSize: 2,
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(streamed.phases.agreement_s).toBe(0); // tallied, not a pass of its own
+
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    const pass = await agreementPass(client, f);
+    await client.query("COMMIT");
+    await client.end();
+    // three tasks ranked by a, b and c; c's first ranking imported: 1 + 3 + 3 labeler pairs
+    expect(pass).toMatchObject({ tasksKept: 3, tasksDropped: 0, labelerPairs: 7 });
+    // a~b agree on 4 of 6 pairs, a~c on none, b~c on 1: the task without c's imported ranking 4, the others 5
+    expect(pass).toMatchObject({ sharedPairs: 7 * 6, agreements: 4 + 5 + 5 });
+    expect(streamed.agreement).toEqual(pass);
+
+    // each ranking's pairs name its own task's answers, though the texts come once per prompt
+    const { all } = await exportOf(admin, f);
+    expect(all).toHaveLength(3 * (6 + 5 + 6)); // a's and c's rankings 6 pairs each, b's 5 (its tie B = D left out)
+    const round2Lines = all.filter((l) => String(l.chosen).startsWith("round 2"));
+    expect(round2Lines).toHaveLength(6 + 5 + 6);
+    expect(round2Lines.every((l) => String(l.rejected).startsWith("round 2"))).toBe(true);
+    expect(all.filter((l) => String(l.rejected).startsWith("round 2"))).toHaveLength(6 + 5 + 6);
+  });
+
+  it("fails in one sentence when a pair names an answer that is not the ranked prompt's", async () => {
+    const { project, taskIds } = await makeProject({ rankingTasks: 2, rankingsPerTask: 1 });
+    const [admin, a] = await Promise.all([makeUser("admin"), makeUser()]);
+    await rankNext(project.id, a, "A > B > C > D");
+    await rankNext(project.id, a, "A > B > C > D");
+    const [t0, t1] = await Promise.all(taskIds.map((id) => db.task.findUniqueOrThrow({ where: { id } })));
+    const moved = await db.taskCompletion.findFirstOrThrow({ where: { taskId: t0!.id, position: 2 } });
+    await db.completion.update({ where: { id: moved.completionId }, data: { promptId: t1!.promptId } });
+    await expect(exportOf(admin, { kind: "rm", projectId: project.id, validation: 0 })).rejects.toThrow(
+      `A stored pair names answer ${moved.completionId}, which is not an answer to the ranked prompt.`,
+    );
   });
 });
 

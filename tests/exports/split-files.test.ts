@@ -24,7 +24,9 @@ describe("JSONL split files", () => {
       // about 2.4 MB in all: each split's 256 KiB buffer is written out many times
       const line = i === 12_345 ? "x".repeat(600_000) : JSON.stringify({ i, text: `réponse ${i} — ${"é".repeat(i % 50)}` });
       want[split]!.push(line);
-      const pending = files.add(split, line);
+      const bytes = Buffer.from(line, "utf8");
+      // one line in parts, as json-line.ts gives it (a part boundary inside a two-byte character's text is fine: parts are bytes)
+      const pending = files.add(split, [bytes.subarray(0, 7), bytes.subarray(7)], bytes.length);
       if (pending) await pending;
     }
     const done = await files.finish();
@@ -47,7 +49,8 @@ describe("JSONL split files", () => {
     await (files as unknown as { open: Map<string, { fh: fs.promises.FileHandle }> }).open.get("train")!.fh.close();
     const add = async () => {
       for (let i = 0; i < 20_000; i++) {
-        const pending = files.add("train", `line ${i} ${"y".repeat(40)}`);
+        const line = Buffer.from(`line ${i} ${"y".repeat(40)}`);
+        const pending = files.add("train", [line], line.length);
         if (pending) await pending;
       }
       await files.finish();
