@@ -12,13 +12,18 @@
 // web server's place (it starts the export and stores the Export row), and the export's child. For
 // the embedded database it also reports the database process's resident memory empty, after
 // seeding, and restarted with the rows stored (the app's "idle with N comparisons"), and the peak of
-// the SUM over the three processes during the export (the whole app's memory, target < 1 GiB).
-import { execFileSync } from "node:child_process";
+// the SUM during the export over what `npm start` runs: the database, this process in the web
+// server's place with the export's child, and a training worker and the inference server at rest
+// beside them, as npm start starts one of each (the whole app's memory, target < 1 GiB).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { benchDatabase, round } from "./db";
+import { childEnv } from "../lib/child-env";
+import { freePort } from "../lib/db/embedded";
 import { rssMb, sampleRss } from "./rss";
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
@@ -147,7 +152,24 @@ const probeLoop = (async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
 })();
-const app = sampleRss(bench.pid ? { database: bench.pid(), web: process.pid } : { web: process.pid });
+// npm start's other processes, at rest beside the export (embedded database only: the app's memory is its target there).
+const resting: Record<string, ChildProcess> = {};
+if (bench.pid) {
+  const inferenceUrl = `http://127.0.0.1:${await freePort()}`;
+  const secret = crypto.randomBytes(24).toString("base64url");
+  for (const [name, script, extra] of [
+    ["worker", "scripts/worker.ts", { RUN_SECRETS_KEY: secret }],
+    ["inference", "scripts/inference.ts", { INFERENCE_SECRET: secret, INFERENCE_URL: inferenceUrl }],
+  ] as const)
+    resting[name] = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], {
+      env: childEnv({ DATABASE_URL: bench.url, ...extra }),
+      stdio: "ignore",
+    });
+  await new Promise((r) => setTimeout(r, 8000)); // started, connected, settled (npm start's own 10 s settle: bench/app-rss.ts)
+}
+const app = sampleRss(
+  bench.pid ? { database: bench.pid(), web: process.pid, ...Object.fromEntries(Object.entries(resting).map(([k, c]) => [k, c.pid!])) } : { web: process.pid },
+);
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
 const e0 = performance.now();
 const admin = await db.user.findFirstOrThrow({ where: { email: "admin@bench.local" } });
@@ -163,6 +185,7 @@ const exp = await createExport(db, admin, input, {
 const seconds = (performance.now() - e0) / 1000;
 clearInterval(sampler);
 const appPeak = app.stop();
+for (const c of Object.values(resting)) c.kill("SIGTERM");
 probing = false;
 await probeLoop;
 await probe.end();

@@ -4,7 +4,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ensureAdmin, seedDemo } from "../lib/bootstrap";
 import { assertReachable } from "../lib/db/check";
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
@@ -78,24 +77,33 @@ if (!built) {
   fs.writeFileSync(FINGERPRINT_FILE, fingerprint);
 }
 
-// 4. Migrations, the first admin, the demo project.
+// 4. Migrations; then the first admin, the demo project and the runs whose worker died, in a process
+// of its own (scripts/bootstrap.ts): this one lives as long as the app and never loads the ORM.
 await migrate(databaseUrl, { log: say });
-const { db } = await import("../lib/db");
-const admin = await ensureAdmin(db, { email: envVar("ADMIN_EMAIL"), password: envVar("ADMIN_PASSWORD") });
-if (envVar("SEED_DEMO") !== "0" && (await seedDemo(db))) say("seeded the demo project");
-// Training runs whose worker died while the app was down: failed with the reason, or queued again to resume.
-const { reapStaleRuns } = await import("../lib/worker/queue");
-const reaped = await reapStaleRuns(envVar("RUN_STALE_MS"));
-if (reaped.failed.length + reaped.requeued.length + reaped.canceled.length)
-  say(
-    `training runs whose worker stopped: ${reaped.failed.length} marked failed, ${reaped.requeued.length} queued again to resume, ${reaped.canceled.length} canceled as asked`,
-  );
+const admin = await bootstrap();
 // Unfinished export folders (".<id>.partial") that a crash left behind: swept now and every 30 min.
 const { sweepPartialExports } = await import("../lib/exports/housekeeping");
 const swept = await sweepPartialExports();
 if (swept.length) say(`removed ${swept.length} unfinished export folder(s) left behind by a crash`);
 setInterval(() => void sweepPartialExports().catch(() => {}), 30 * 60_000).unref();
-await db.$disconnect();
+
+/** Runs scripts/bootstrap.ts (asynchronously: it talks to the embedded database this process serves) and returns its last line. */
+async function bootstrap(): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD, SEED_DEMO } = process.env;
+  const env = allowListed({ DATABASE_URL: databaseUrl, ADMIN_EMAIL, ADMIN_PASSWORD, SEED_DEMO });
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bootstrap.ts"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env,
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const lines = out.trimEnd().split("\n");
+  const last = lines.pop() ?? "";
+  for (const line of lines) console.log(line);
+  if (code !== 0) fail(`setting up the database failed (exit ${code}); see the messages above.`);
+  return JSON.parse(last) as { created: boolean; email: string; generatedPassword?: string };
+}
 
 // 5. Serve.
 const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;

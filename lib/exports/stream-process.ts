@@ -13,12 +13,14 @@ import type { Streamed, StreamJob, StreamPhases } from "./stream";
  */
 const CHILD_HEAP_MB = 512;
 /**
- * How far V8 lets the heap grow past what a full collection kept before the next one (300: to 4×).
+ * How far V8 lets the heap grow past what a full collection kept before the next one (150: to 2.5×).
  * Under a heap limit below 1 GB, V8 picks a small factor by itself, made for memory-starved devices:
- * a million-pair export then ran 71 full collections instead of 9, and its stream took 8.8-11.1 s of
- * CPU instead of 6.6-8.5 (the same run's figures, embedded database); the heap it keeps is ≈20 MB.
+ * a million-pair export then ran 71 full collections instead of 9 with the default, and its stream
+ * took 8.8-11.1 s of CPU instead of 6.6-8.5 (the same hour's figures, embedded database). 150 kept
+ * that speed (5.8-6.6 s, against 6.4-6.9 at 300) at a peak of 160-169 MB RSS, against 182-215 at 300
+ * and 143-156 at 50-100 (which cost 6.7-7.7 s).
  */
-const CHILD_HEAP_GROWING_PERCENT = 300;
+const CHILD_HEAP_GROWING_PERCENT = 150;
 
 /** The child's script (./stream-child.ts), from the app's root. */
 const CHILD_SCRIPT = "lib/exports/stream-child.ts";

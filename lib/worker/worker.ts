@@ -9,7 +9,7 @@ import os from "node:os";
 import { decryptSecrets } from "../runs/secrets";
 import { storageDir } from "../storage";
 import { RunSinks, registerArtifact, type RunContext } from "./context";
-import { HANDLERS, type RunHandler } from "./handlers";
+import type { RunHandler } from "./handlers";
 import { availableDevices, parseDevice, checkDevice, deviceName } from "../../ml/index";
 import {
   claimRun,
@@ -87,7 +87,9 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
   const pollMs = opts.pollMs ?? envVar("WORKER_POLL_MS");
   const projectId = opts.projectId !== undefined ? opts.projectId : (envVar("WORKER_PROJECT_ID") ?? null);
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
-  const handlers = { ...HANDLERS, ...opts.handlers };
+  // The trainers (the ML engine and the datasets' queries) load with the first run, not at rest.
+  const handlerOf = async (kind: ClaimedRun["kind"]): Promise<RunHandler | undefined> =>
+    (opts.handlers?.[kind] as RunHandler | undefined) ?? ((await import("./handlers")).HANDLERS[kind] as RunHandler | undefined);
   const devices = opts.devices ?? availableDevices();
   const defaultDevice = workerDevice(opts.device ?? envVar("ML_DEVICE"), devices);
   const identity: WorkerIdentity = { id: `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`, host: os.hostname(), pid: process.pid };
@@ -157,7 +159,7 @@ export function startWorker(opts: WorkerOptions = {}): Worker {
         log: (line) => sinks.log(line),
         registerArtifact: (a) => registerArtifact(claimed.id, a),
       };
-      const handler = handlers[claimed.kind] as RunHandler | undefined; // the handler of the run's own kind
+      const handler = await handlerOf(claimed.kind); // the handler of the run's own kind
       if (!handler) throw new Error(`This worker has no handler for ${claimed.kind} runs.`);
       await handler(ctx);
       ending = reason === "cancel" ? { status: "canceled" } : reason === "shutdown" ? { status: "queued" } : { status: "succeeded" };
