@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { ensureAdmin } from "../lib/bootstrap";
 import { assertReachable } from "../lib/db/check";
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
@@ -88,7 +89,7 @@ if (swept.length) say(`removed ${swept.length} unfinished export folder(s) left 
 setInterval(() => void sweepPartialExports().catch(() => {}), 30 * 60_000).unref();
 
 /** Runs scripts/bootstrap.ts (asynchronously: it talks to the embedded database this process serves) and returns its last line. */
-async function bootstrap(): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
+async function bootstrap(): Promise<Awaited<ReturnType<typeof ensureAdmin>>> {
   const { ADMIN_EMAIL, ADMIN_PASSWORD, SEED_DEMO } = process.env;
   const env = allowListed({ DATABASE_URL: databaseUrl, ADMIN_EMAIL, ADMIN_PASSWORD, SEED_DEMO });
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bootstrap.ts"], {
@@ -99,10 +100,11 @@ async function bootstrap(): Promise<{ created: boolean; email: string; generated
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   const lines = out.trimEnd().split("\n");
-  const last = lines.pop() ?? "";
+  // its last line is the sign-in only when it finished; otherwise every line is news
+  const last = code === 0 ? (lines.pop() ?? "") : "";
   for (const line of lines) console.log(line);
   if (code !== 0) fail(`setting up the database failed (exit ${code}); see the messages above.`);
-  return JSON.parse(last) as { created: boolean; email: string; generatedPassword?: string };
+  return JSON.parse(last) as Awaited<ReturnType<typeof ensureAdmin>>;
 }
 
 // 5. Serve.
