@@ -3,7 +3,7 @@
 // to resume), cancel/resume move runs between states, metrics are read incrementally, and secrets
 // are encrypted at rest and never read by default.
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
+import { db, sqlPool } from "../../lib/db";
 import { cancelRun, resumeRun } from "../../lib/runs/control";
 import { getRun, getRunMetrics, listRuns } from "../../lib/runs/queries";
 import { decryptSecrets, encryptSecrets } from "../../lib/runs/secrets";
@@ -29,6 +29,9 @@ describe("claiming runs", () => {
     const admin = await makeUser("admin");
     const ids = await queueRuns(project.id, admin.id, 12);
     const workers = Array.from({ length: 6 }, (_, i) => worker(i));
+    // connections open first: a claim takes about a millisecond on the pool, so one worker with an idle
+    // connection could take all twelve while the others were still connecting, and none would race
+    await Promise.all(workers.map(() => sqlPool().query("SELECT 1")));
     const claimed: string[] = [];
     await Promise.all(
       workers.map(async (w) => {
