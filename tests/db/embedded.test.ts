@@ -72,6 +72,26 @@ describe("embedded PostgreSQL", () => {
     expect(err).toMatch(/already in use by process \d+/);
   });
 
+  it("creates a new database in a process of its own, renamed into place whole, and refuses a folder of other files", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
+    const { child, url } = await serve(dataDir, await freePort());
+    expect(fs.readdirSync(dataDir).sort()).toEqual(["db-password", "pg", "pg.lock"]); // no initdb folder left beside it
+    expect(fs.existsSync(path.join(dataDir, "pg", "PG_VERSION"))).toBe(true);
+    // initdb ran elsewhere: in the serving process it grows WebAssembly memory to ~660 MB for good
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024;
+    expect(rssMb).toBeLessThan(450);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    expect((await client.query("SELECT current_setting('shared_buffers') AS sb")).rows).toEqual([{ sb: "32MB" }]);
+    await client.end();
+
+    const stray = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
+    fs.mkdirSync(path.join(stray, "pg"));
+    fs.writeFileSync(path.join(stray, "pg", "notes.txt"), "mine");
+    await expect(serve(stray, await freePort())).rejects.toThrow(/holds files but no database \(it has no PG_VERSION\)/);
+    expect(fs.readdirSync(path.join(stray, "pg"))).toEqual(["notes.txt"]);
+  });
+
   it("takes over a lock left by a process that died", () => {
     const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-")), "pg");
     fs.writeFileSync(`${dataDir}.lock`, "999999999"); // no such process
