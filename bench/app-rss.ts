@@ -17,7 +17,7 @@ const dataDir = process.env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "b
 const settleS = Number(process.env.SETTLE_S ?? 10);
 const [port, inferencePort] = [await freePort(), await freePort()];
 const { DATABASE_URL: _, ...env } = process.env;
-const app = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts"], {
+const app = spawn(process.execPath, ["--conditions=react-server", "scripts/run.mjs", "scripts/start.ts"], {
   env: { ...env, DATA_DIR: dataDir, PORT: String(port), INFERENCE_PORT: String(inferencePort) },
   stdio: ["ignore", "pipe", "inherit"],
 });

@@ -23,9 +23,9 @@ export type BenchDb = {
   stop?: () => Promise<void>;
 };
 
-/** scripts/embedded-db.ts on `dataDir`, resolved once it listens. */
+/** scripts/embedded-db.ts on `dataDir` (bundled, as npm start's database process runs), resolved once it listens. */
 async function serveEmbedded(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/embedded-db.ts"], {
+  const child = spawn(process.execPath, ["scripts/run.mjs", "scripts/embedded-db.ts"], {
     env: { ...withoutDatabaseUrl(process.env), DATA_DIR: dataDir, PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { benchDatabase, round } from "./db";
+import { nodeEntry } from "../lib/child-bundle.mjs";
 import { childEnv } from "../lib/child-env";
 import { freePort } from "../lib/db/embedded";
 import { rssMb, sampleRss } from "./rss";
@@ -161,7 +162,7 @@ if (bench.pid) {
     ["worker", "scripts/worker.ts", { RUN_SECRETS_KEY: secret }],
     ["inference", "scripts/inference.ts", { INFERENCE_SECRET: secret, INFERENCE_URL: inferenceUrl }],
   ] as const)
-    resting[name] = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], {
+    resting[name] = spawn(process.execPath, ["--conditions=react-server", ...(await nodeEntry(process.cwd(), script))], {
       env: childEnv({ DATABASE_URL: bench.url, ...extra }),
       stdio: "ignore",
     });

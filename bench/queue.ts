@@ -48,6 +48,7 @@ import { fork, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { nodeEntry } from "../lib/child-bundle.mjs";
 import { benchDatabase, percentile, round } from "./db";
 import type { ClientReport, ClientStart } from "./queue-clients";
 import { breakdown, databaseCpu, describe, loadAverage, treeCpuSeconds } from "./queue-profile";
@@ -106,8 +107,9 @@ await db.$disconnect();
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []; // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
-// served as `npm start` serves it (scripts/web-server.ts: Next.js behind node:http, each request stamped with its peer)
-const server = spawn(process.execPath, [...nodeArgs, ...traceArgs("server").args, "--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
+// served as `npm start` serves it (scripts/web-server.ts, bundled: Next.js behind node:http, each request stamped with its peer)
+const webEntry = await nodeEntry(root, "scripts/web-server.ts");
+const server = spawn(process.execPath, [...nodeArgs, ...traceArgs("server").args, "--conditions=react-server", ...webEntry], {
   cwd: root,
   env: {
     ...process.env,

@@ -1,21 +1,21 @@
 // Heavy work the web server hands to a child process of its own (an export's streaming half, the
 // ONNX export of a checkpoint), so its seconds of CPU and its memory never touch the server's event
 // loop or heap. One way to start one: the same Node with tsx (or, for a child whose start counts,
-// on its plain-JavaScript bundle: ./child-bundle.ts), the app's root as its folder, the
+// on its plain-JavaScript bundle: ./child-bundle.mjs), the app's root as its folder, the
 // child environment's allow-list (./child-env.ts: no server secret), the last lines of its stderr
 // kept for the error message, an optional time limit, and an optional IPC channel for a job and
 // its answer.
 import "server-only";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { childBundle } from "./child-bundle";
+import { nodeEntry } from "./child-bundle.mjs";
 import { childEnv } from "./child-env";
 
 type ChildOptions = {
   /** The child's script, relative to the app's root (the app runs from the repository root: npm start, tests). */
   script: string;
   args?: string[];
-  /** Run as plain JavaScript, bundled (./child-bundle.ts), rather than through tsx: for a child whose start counts. */
+  /** Run as plain JavaScript, bundled (./child-bundle.mjs), rather than through tsx: for a child whose start counts. */
   bundled?: boolean;
   /** Node flags before the script, e.g. a heap limit or export conditions. */
   node?: string[];
@@ -41,15 +41,7 @@ export const lastLine = (stderr: string) => {
 
 /** Runs the script to its end; rejects only when it cannot start. */
 export async function runChild(o: ChildOptions): Promise<ChildExit> {
-  let entry = ["--import", "tsx", path.join(process.cwd(), o.script)];
-  if (o.bundled) {
-    try {
-      entry = [await childBundle(process.cwd(), o.script)];
-    } catch (e) {
-      // e.g. a read-only node_modules: the child still runs, through tsx, only slower to start
-      console.warn(`${o.script} could not be bundled (${e instanceof Error ? e.message : String(e)}); running it through tsx`);
-    }
-  }
+  const entry = o.bundled ? await nodeEntry(process.cwd(), o.script) : ["--import", "tsx", path.join(process.cwd(), o.script)];
   return new Promise((resolve, reject) => {
     const ipc = o.job !== undefined;
     // spawn with an "ipc" channel rather than fork(): the bundler leaves a plain spawn alone.

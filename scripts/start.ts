@@ -8,6 +8,7 @@ import type { ensureAdmin } from "../lib/bootstrap";
 import { assertReachable } from "../lib/db/check";
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { nodeEntry } from "../lib/child-bundle.mjs";
 import { childEnv as allowListed } from "../lib/child-env";
 import { runSecretsKey } from "../lib/runs/secrets";
 import { FINGERPRINT_FILE, sourceFingerprint } from "./build-fingerprint";
@@ -37,6 +38,10 @@ const workers = envVar("WORKERS");
 let embedded: EmbeddedPostgres | undefined;
 if (envVar("DATABASE_URL") && !envVar("NEXTAUTH_SECRET"))
   fail("NEXTAUTH_SECRET is not set. Set it to a long random string (e.g. openssl rand -base64 32) when using DATABASE_URL.");
+
+// The processes this one starts, as plain JavaScript (lib/child-bundle.mjs: no TypeScript loader in
+// them, ~50 MB each), bundled now while the database starts (rebuilt only when a source changed).
+const entries = Promise.all(["scripts/bootstrap.ts", "scripts/web-server.ts", "scripts/worker.ts", "scripts/inference.ts"].map((s) => nodeEntry(root, s)));
 
 // 2. The database: a server from DATABASE_URL, or the embedded one under .data/.
 let databaseUrl = envVar("DATABASE_URL");
@@ -81,6 +86,7 @@ if (!built) {
 // 4. Migrations; then the first admin, the demo project and the runs whose worker died, in a process
 // of its own (scripts/bootstrap.ts): this one lives as long as the app and never loads the ORM.
 await migrate(databaseUrl, { log: say });
+const [bootstrapEntry, webEntry, workerEntry, inferenceEntry] = await entries;
 const admin = await bootstrap();
 // Unfinished export folders (".<id>.partial") that a crash left behind: swept now and every 30 min.
 const { sweepPartialExports } = await import("../lib/exports/housekeeping");
@@ -92,7 +98,7 @@ setInterval(() => void sweepPartialExports().catch(() => {}), 30 * 60_000).unref
 async function bootstrap(): Promise<Awaited<ReturnType<typeof ensureAdmin>>> {
   const { ADMIN_EMAIL, ADMIN_PASSWORD, SEED_DEMO } = process.env;
   const env = allowListed({ DATABASE_URL: databaseUrl, ADMIN_EMAIL, ADMIN_PASSWORD, SEED_DEMO });
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bootstrap.ts"], {
+  const child = spawn(process.execPath, ["--conditions=react-server", ...bootstrapEntry], {
     stdio: ["ignore", "pipe", "inherit"],
     env,
   });
@@ -130,7 +136,7 @@ childEnv.INFERENCE_PORT ??= String(new URL(childEnv.INFERENCE_URL).port || infer
 const children: ChildProcess[] = [];
 // scripts/web-server.ts rather than `next start`: it stamps each request with its socket's address
 // (sign-in throttling must not trust a client's X-Forwarded-For).
-const web = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
+const web = spawn(process.execPath, ["--conditions=react-server", ...webEntry], {
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...childEnv, PORT: String(port), HOST: host },
 });
@@ -151,14 +157,13 @@ web.stdout!.on("data", (chunk: Buffer) => {
 let stopping = false;
 
 // 6. Training workers (WORKERS=n, default 1; 0: none, e.g. when workers run on other machines) and
-// the inference server. Each is a tsx process of its own; one that exits is started again.
-// tsx is loaded into the child itself (not the tsx CLI, which would run the script in a grandchild).
+// the inference server. Each is a process of its own, on its bundle; one that exits is started again.
 // Their environment is an allow-list (lib/child-env.ts): the web server's NEXTAUTH_SECRET stays with
 // it; a worker gets only the key derived from it that decrypts run secrets, the inference server
 // only its own shared secret.
-function keepRunning(name: string, script: string, env: NodeJS.ProcessEnv) {
+function keepRunning(name: string, entry: string[], env: NodeJS.ProcessEnv) {
   const startOne = () => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], { stdio: ["ignore", "inherit", "inherit"], env });
+    const child = spawn(process.execPath, ["--conditions=react-server", ...entry], { stdio: ["ignore", "inherit", "inherit"], env });
     children.push(child);
     child.on("exit", (code, signal) => {
       children.splice(children.indexOf(child), 1);
@@ -171,9 +176,9 @@ function keepRunning(name: string, script: string, env: NodeJS.ProcessEnv) {
 }
 const workerEnv = allowListed({ RUN_SECRETS_KEY: runSecretsKey(secret) }, childEnv);
 const inferenceEnv = allowListed({ INFERENCE_SECRET: childEnv.INFERENCE_SECRET }, childEnv);
-for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, "scripts/worker.ts", workerEnv);
+for (let i = 0; i < workers; i++) keepRunning(`training worker ${i + 1}`, workerEntry, workerEnv);
 if (workers) say(`${workers} training worker${workers > 1 ? "s" : ""} started (npm run worker starts more, here or on other machines)`);
-keepRunning("inference server", "scripts/inference.ts", inferenceEnv);
+keepRunning("inference server", inferenceEntry, inferenceEnv);
 
 async function shutdown(code: number) {
   if (stopping) return;

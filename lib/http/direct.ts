@@ -14,7 +14,7 @@
 // method, a trailing slash, an encoded path) goes to Next.js as before. DIRECT_ROUTES=0 turns the
 // table off.
 //
-// The route modules are loaded here a second time (through tsx, beside Next.js's bundle of them), so
+// The route modules are loaded here a second time (in the web server's bundle, beside Next.js's bundle of them), so
 // module-level state exists twice. The database pool does not: it lives on globalThis (lib/db.ts). A
 // cache kept in a module these routes reach would, and a change one copy makes would not reach the
 // other: keep such state in the database or on globalThis.
@@ -25,15 +25,25 @@ import { pathToFileURL } from "node:url";
 import { NextRequest } from "next/server";
 import type { RouteHandler } from "./handler";
 
-/** The routes answered directly: each names its route file under app/ (`[id]`: one path segment). */
-export const DIRECT_ROUTES = [
-  "POST /api/queue/next",
-  "POST /api/tasks/ranking",
-  "POST /api/tasks/demonstration",
-  "POST /api/tasks/skip",
-  "POST /api/assignments/[id]/renew",
-  "POST /api/assignments/[id]/release",
-] as const;
+/**
+ * The routes answered directly, each with its route file under app/ (`[id]`: one path segment).
+ * The imports are written out, not made from the line: the web server runs as one bundle
+ * (lib/child-bundle.mjs), and a bundler follows only an import it can read.
+ */
+const DIRECT_ROUTE_MODULES = {
+  "POST /api/queue/next": () => import("../../app/api/queue/next/route"),
+  "POST /api/tasks/ranking": () => import("../../app/api/tasks/ranking/route"),
+  "POST /api/tasks/demonstration": () => import("../../app/api/tasks/demonstration/route"),
+  "POST /api/tasks/skip": () => import("../../app/api/tasks/skip/route"),
+  "POST /api/assignments/[id]/renew": () => import("../../app/api/assignments/[id]/renew/route"),
+  "POST /api/assignments/[id]/release": () => import("../../app/api/assignments/[id]/release/route"),
+} satisfies Record<string, () => Promise<object>>;
+
+export type DirectRoute = keyof typeof DIRECT_ROUTE_MODULES;
+export const DIRECT_ROUTES = Object.keys(DIRECT_ROUTE_MODULES) as DirectRoute[];
+
+/** The module of a direct route's file (for the test that checks the table against the files). */
+export const directRouteModule = (line: DirectRoute): Promise<object> => DIRECT_ROUTE_MODULES[line]();
 
 type Entry = { method: string; segments: string[]; handler: RouteHandler };
 export type DirectMatch = { handler: RouteHandler; params: Record<string, string> };
@@ -55,7 +65,7 @@ export async function loadDirectRoutes(root: string): Promise<DirectRoutes> {
   const entries: Entry[] = [];
   for (const line of DIRECT_ROUTES) {
     const [method, route] = line.split(" ") as [string, string];
-    const mod = (await import(pathToFileURL(path.join(root, "app", route, "route.ts")).href)) as Record<string, RouteHandler | undefined>;
+    const mod = (await directRouteModule(line)) as Record<string, RouteHandler | undefined>;
     const handler = mod[method];
     if (typeof handler?.direct !== "function") throw new Error(`${line}: the route file exports no ${method} made with route().`);
     entries.push({ method, segments: route.split("/"), handler });

@@ -7,10 +7,11 @@
 // one take, renew and submit tasks, and the database holds what they were told it stored.
 import crypto from "node:crypto";
 import http from "node:http";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../lib/db/embedded";
-import { DIRECT_ROUTES, loadDirectRoutes } from "../../lib/http/direct";
+import { DIRECT_ROUTES, directRouteModule, loadDirectRoutes } from "../../lib/http/direct";
 import { seedLabeling, signIn, type Seeded } from "../helpers/labelers";
 import { webServer, type WebServer } from "../helpers/web-server";
 
@@ -68,6 +69,7 @@ describe("the routes the web server answers itself", { timeout: 240_000 }, () =>
     const at = (method: string, url: string) => routes.match({ method, url } as http.IncomingMessage);
     for (const line of DIRECT_ROUTES) {
       const [method, pattern] = line.split(" ") as [string, string];
+      expect(await directRouteModule(line), line).toBe(await import(path.join(process.cwd(), "app", pattern, "route.ts"))); // the import the line names
       const m = at(method, pattern.replace("[id]", "abc") + "?x=1");
       expect(m?.handler.spec.permission).toBe("tasks.work");
       expect(at("GET", pattern.replace("[id]", "abc"))).toBeNull();

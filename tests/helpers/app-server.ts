@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "../../lib/db/embedded";
+import { appScript } from "./app-scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -42,7 +43,7 @@ export async function startApp(extraEnv: Record<string, string> = {}, opts: { wo
     ...extraEnv,
   };
   // As npm start serves it: scripts/web-server.ts stamps each request with its socket's address.
-  const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, appScript("scripts/web-server.ts"), {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -61,10 +62,10 @@ export async function startApp(extraEnv: Record<string, string> = {}, opts: { wo
     if (Date.now() > deadline) throw new Error(`the web server did not answer in 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  // Training workers run as `npm start` runs them: tsx with the react-server condition.
+  // Training workers run as `npm start` runs them: bundled, with the react-server condition.
   const workers: ChildProcess[] = [];
   const startWorker = (workerEnv: Record<string, string> = {}) => {
-    const w = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/worker.ts"], {
+    const w = spawn(process.execPath, appScript("scripts/worker.ts"), {
       cwd: root,
       env: { ...env, WORKER_POLL_MS: extraEnv.WORKER_POLL_MS ?? process.env.WORKER_POLL_MS ?? "300", ...workerEnv },
       stdio: ["ignore", "pipe", "pipe"],

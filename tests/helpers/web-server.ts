@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { ensureBuilt } from "./app-server";
+import { appScript } from "./app-scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -54,7 +55,7 @@ export function webServer(port: number, env: Record<string, string>): WebServer 
       const t0 = performance.now();
       // as npm start serves it: scripts/web-server.ts stamps each request with its socket's address,
       // which the sign-in throttle reads (behind plain `next start` every client is "unknown")
-      const c = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/web-server.ts"], {
+      const c = spawn(process.execPath, appScript("scripts/web-server.ts"), {
         cwd: root,
         detached: true, // its own process group, so kill() reaches the whole tree
         env: {

@@ -11,6 +11,7 @@ import { submitDemonstration, submitRanking } from "../../lib/labeling/submit";
 import { addPrompt, addRankingTask } from "../../lib/labeling/tasks";
 import { uniq } from "../helpers/factories";
 import { seedProjectMembers } from "../../lib/membership/members";
+import { appScript } from "../helpers/app-scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -64,8 +65,8 @@ export type SpawnedWorker = { child: ChildProcess; output: () => string; stop: (
 /** A real worker process (npm run worker), with short heartbeats, on the test database. */
 export function spawnWorker(env: Record<string, string>): SpawnedWorker {
   let out = "";
-  // tsx as a loader in this very process (not the tsx CLI, which runs the script in a child): SIGKILL hits the worker itself.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
+  // the bundle npm start runs, in this very process (not through a launcher): SIGKILL hits the worker itself
+  const child = spawn(process.execPath, appScript("scripts/worker.ts"), {
     cwd: root,
     env: { ...process.env, RUN_HEARTBEAT_MS: "250", RUN_STALE_MS: "6000", WORKER_POLL_MS: "200", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
+import { buildAppScripts } from "../helpers/app-scripts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +14,7 @@ declare module "vitest" {
 let embedded: EmbeddedPostgres | undefined;
 
 export default async function setup(project: TestProject) {
+  await buildAppScripts(); // the app's processes run as npm start runs them: bundled
   let url = process.env.DATABASE_URL;
   if (!url) {
     embedded = await startEmbeddedPostgres({});

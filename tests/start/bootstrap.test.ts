@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
+import { appScript } from "../helpers/app-scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let embedded: EmbeddedPostgres;
@@ -21,7 +22,7 @@ afterAll(() => embedded.stop());
 /** Runs the script asynchronously (this process serves its database); its exit code and stdout lines. */
 async function bootstrap(): Promise<{ code: number | null; lines: string[] }> {
   const { NEXTAUTH_SECRET: _, ADMIN_PASSWORD: __, ...env } = process.env;
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bootstrap.ts"], {
+  const child = spawn(process.execPath, appScript("scripts/bootstrap.ts"), {
     cwd: root,
     env: { ...env, DATABASE_URL: embedded.url, ADMIN_EMAIL: "first@example.com" },
     stdio: ["ignore", "pipe", "inherit"],

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 function start(env: Record<string, string | undefined>) {
-  const r = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/start.ts"], {
+  const r = spawnSync(process.execPath, ["--conditions=react-server", "scripts/run.mjs", "scripts/start.ts"], {
     cwd: root,
     env: { ...process.env, NEXTAUTH_SECRET: undefined, ...env },
     encoding: "utf8",

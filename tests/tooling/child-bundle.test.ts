@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { childBundle } from "../../lib/child-bundle";
+import { childBundle } from "../../lib/child-bundle.mjs";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "child-bundle-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -27,6 +27,22 @@ describe("childBundle", () => {
 
     write("greeting.ts", `export const greeting: string = "two";\n`); // an imported module edited
     expect(run(await childBundle(root, "main.ts"))).toBe("TWO");
+  });
+
+  it("keeps each module's import.meta place, a lazy import's packages lazy, and a package's file imported without its extension", async () => {
+    fs.mkdirSync(path.join(root, "node_modules", "loud"), { recursive: true });
+    write("node_modules/loud/package.json", `{ "name": "loud", "type": "module" }\n`); // no "exports": Node wants file extensions
+    write("node_modules/loud/voice.js", `console.log("package loaded");\nexport const voice = "loud";\n`);
+    fs.mkdirSync(path.join(root, "sub"), { recursive: true });
+    write(
+      "sub/lazy.ts",
+      `import { voice } from "loud/voice";\nexport const where = [import.meta.dirname, new URL("./x.ts", import.meta.url).pathname, voice];\n`,
+    );
+    write("lazy-main.ts", `console.log("started");\nconst { where } = await import("./sub/lazy");\nconsole.log(JSON.stringify(where));\n`);
+    const bundle = await childBundle(root, "lazy-main.ts");
+    const [started, loaded, where] = run(bundle).split("\n");
+    expect([started, loaded]).toEqual(["started", "package loaded"]); // the package loads with the import that needs it, not before
+    expect(JSON.parse(where!)).toEqual([path.join(root, "sub"), path.join(root, "sub", "x.ts"), "loud"]);
   });
 
   it("rebuilds when the bundle was deleted, and fails on a source that does not compile", async () => {
