@@ -56,6 +56,12 @@ const t0 = performance.now();
 const uid = (expr: string) => `md5(${expr})::uuid`;
 const tierOf = (pos: string) => `(CASE WHEN l = 0 THEN ${pos} ELSE (${pos} + i) % ${K} END)`;
 const user = `${uid(`'u' || ((2 * i + l) % ${LABELERS})`)}`;
+// Rows go in in the order the app writes them, so they lie on disk as they would: a prompt's answers
+// together (an import or a generate run writes them in one statement), each ranking's answers and
+// pairs together, and the rankings in the order they came (every task's first ranking, then its
+// second). Without ORDER BY the planner may run a cross product inside out: it put each prompt's
+// five answers on five different pages: the export's texts lookups then visited 250,000 heap pages
+// and missed the buffer pool 187,237 times, against 56,212 and 51,835 in the app's layout.
 const steps: string[] = [
   "SET session_replication_role = replica", // skip foreign-key triggers while seeding
   `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt")
@@ -71,30 +77,30 @@ const steps: string[] = [
   `INSERT INTO "Completion" (id, "promptId", text, source, "sourceName")
      SELECT ${uid("'c' || i || '-' || j")}, ${uid("'p' || i")},
             'Answer ' || j || ' to prompt ' || i || ': ' || repeat('the rows go through a cursor in batches. ', 3), 'import', 'bench-model'
-       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, ${K - 1}) j`,
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, ${K - 1}) j ORDER BY i, j`,
   `INSERT INTO "Task" (id, "projectId", kind, "promptId", wanted, done, "contentHash")
      SELECT ${uid("'t' || i")}, ${uid("'project'")}, 'ranking', ${uid("'p' || i")}, 2, 2, md5('t' || i) FROM generate_series(0, ${PROMPTS - 1}) i`,
   `INSERT INTO "TaskCompletion" ("taskId", position, "completionId")
-     SELECT ${uid("'t' || i")}, j, ${uid("'c' || i || '-' || j")} FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, ${K - 1}) j`,
+     SELECT ${uid("'t' || i")}, j, ${uid("'c' || i || '-' || j")} FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, ${K - 1}) j ORDER BY i, j`,
   `INSERT INTO "Assignment" (id, "taskId", "userId", status, "leasedUntil", "updatedAt")
      SELECT ${uid("'a' || i || '-' || l")}, ${uid("'t' || i")}, ${user}, 'submitted', now(), now()
-       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l WHERE i * 2 + l < ${RANKINGS}`,
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l WHERE i * 2 + l < ${RANKINGS} ORDER BY l, i`,
   `INSERT INTO "Ranking" (id, "taskId", "assignmentId", "labelerId", tiers, notation, "timeSpentMs", "clientId", "updatedAt")
      SELECT ${uid("'r' || i || '-' || l")}, ${uid("'t' || i")}, ${uid("'a' || i || '-' || l")}, ${user},
             (SELECT jsonb_agg(jsonb_build_array(pos) ORDER BY ${tierOf("pos")}) FROM generate_series(0, ${K - 1}) pos),
             (SELECT string_agg(chr(65 + pos), ' > ' ORDER BY ${tierOf("pos")}) FROM generate_series(0, ${K - 1}) pos),
             30000, 'r' || i || '-' || l, now()
-       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l WHERE i * 2 + l < ${RANKINGS}`,
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l WHERE i * 2 + l < ${RANKINGS} ORDER BY l, i`,
   `INSERT INTO "RankingAnswer" ("rankingId", "completionId", tier)
      SELECT ${uid("'r' || i || '-' || l")}, ${uid("'c' || i || '-' || pos")}, ${tierOf("pos")}
-       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l, generate_series(0, ${K - 1}) pos WHERE i * 2 + l < ${RANKINGS}`,
+       FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l, generate_series(0, ${K - 1}) pos WHERE i * 2 + l < ${RANKINGS} ORDER BY l, i, pos`,
   `INSERT INTO "Comparison" ("projectId", "taskId", "rankingId", "labelerId", "chosenId", "rejectedId", tie, margin)
      SELECT ${uid("'project'")}, ${uid("'t' || i")}, ${uid("'r' || i || '-' || l")}, ${user},
             ${uid(`'c' || i || '-' || (CASE WHEN ${tierOf("a")} < ${tierOf("b")} THEN a ELSE b END)`)},
             ${uid(`'c' || i || '-' || (CASE WHEN ${tierOf("a")} < ${tierOf("b")} THEN b ELSE a END)`)},
             false, abs(${tierOf("a")} - ${tierOf("b")})
        FROM generate_series(0, ${PROMPTS - 1}) i, generate_series(0, 1) l, generate_series(0, ${K - 1}) a, generate_series(0, ${K - 1}) b
-      WHERE a < b AND i * 2 + l < ${RANKINGS}`,
+      WHERE a < b AND i * 2 + l < ${RANKINGS} ORDER BY l, i, a, b`,
   "SET session_replication_role = DEFAULT",
   "ANALYZE",
 ];

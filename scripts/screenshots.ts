@@ -58,7 +58,8 @@ async function startFresh(): Promise<App> {
   delete env.DATABASE_URL; // the embedded database, as a first `npm start`
   delete env.NEXTAUTH_SECRET;
   delete env.NEXTAUTH_URL;
-  const child: ChildProcess = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "scripts/run.mjs", "scripts/start.ts"], {
+    // as npm start runs it
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],

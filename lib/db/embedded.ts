@@ -27,12 +27,14 @@ export class DataDirInUseError extends Error {}
  * PGlite's buffer pool. Its default, PostgreSQL's 128 MB, is resident from the start (WASM memory,
  * zeroed when the pool is set up) and never given back: 295 MB RSS for a reopened database against
  * 195 MB at 32 MB. A page it misses is read from the data folder through the operating system's
- * file cache (not the process's memory), but each read is a call out of WASM into Node's fs: the
- * reward-model export's query over 1,000,000 pairs, whose index lookups land all over its tables,
- * took 7.0 s of CPU at 32 MB, 6.0 at 64, 5.2-5.5 at 96 and 4.7-5.1 at 128 (PGlite in-process, same
- * data). Kept at 32 MB: the whole app at rest with 1,000,000 comparisons is 925 MB (README).
+ * file cache (not the process's memory), but each read is a call out of WASM into Node's fs (and
+ * the reward-model export's query over 1,000,000 pairs misses ~237,000 times at 32 MB). The
+ * database process serving that export, the same hour, two exports each: 32 MB: 216 MB at rest,
+ * 255-270 MB peak, 6.3-7.6 s of CPU; 64 MB: 252-256, 290, 5.8-6.4 s; 96 MB: 267-286, 324-328,
+ * 5.6-6.5 s. 64 MB: most of the CPU for half the memory, now that the whole app at rest with
+ * 1,000,000 comparisons is ~530 MB (README).
  */
-export const EMBEDDED_SHARED_BUFFERS = "32MB";
+export const EMBEDDED_SHARED_BUFFERS = "64MB";
 
 /** PGlite's start parameters: PostgreSQL's defaults with the buffer pool above. */
 const startParams = () => [...PGlite.defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`];

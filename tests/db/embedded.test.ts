@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { DataDirInUseError, freePort, lockDataDir } from "../../lib/db/embedded";
+import { DataDirInUseError, EMBEDDED_SHARED_BUFFERS, freePort, lockDataDir } from "../../lib/db/embedded";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
@@ -82,7 +82,7 @@ describe("embedded PostgreSQL", () => {
     expect(rssMb).toBeLessThan(450);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    expect((await client.query("SELECT current_setting('shared_buffers') AS sb")).rows).toEqual([{ sb: "32MB" }]);
+    expect((await client.query("SELECT current_setting('shared_buffers') AS sb")).rows).toEqual([{ sb: EMBEDDED_SHARED_BUFFERS }]);
     await client.end();
 
     const stray = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
