@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { childEnv } from "../child-env";
 import { WireServer } from "./wire-server";
 
 export type EmbeddedPostgres = {
@@ -57,7 +58,10 @@ async function initDataDir(dataDir: string): Promise<void> {
   const script = `require(process.argv[1]).PGlite.create(process.argv[2], { startParams: JSON.parse(process.argv[3]) })
     .then((db) => db.close())
     .catch((e) => { console.error(e.message); process.exit(1); });`;
-  const child = spawn(process.execPath, ["-e", script, pglite, tmp, JSON.stringify(startParams())], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["-e", script, pglite, tmp, JSON.stringify(startParams())], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: childEnv(), // an allow-list, as every child gets (lib/child-env.ts)
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const code = await new Promise<number | null>((resolve, reject) => {
