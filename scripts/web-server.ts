@@ -9,6 +9,7 @@
 // it loads are server code, which `import "server-only"` allows only under that condition.)
 import http from "node:http";
 import next from "next";
+import { lingerOnRefusal } from "../lib/http/linger";
 import { stampPeer } from "../lib/http/peer";
 import { checkEnv, envVar } from "../lib/env";
 
@@ -22,6 +23,7 @@ const handle = app.getRequestHandler();
 const direct = envVar("DIRECT_ROUTES") === "0" ? null : await (await import("../lib/http/direct")).loadDirectRoutes(process.cwd());
 const server = http.createServer((req, res) => {
   stampPeer(req);
+  lingerOnRefusal(req); // a 413 reaches a client still sending its body
   const hit = direct?.match(req);
   if (hit) void direct!.serve(hit, req, res);
   else void handle(req, res);
