@@ -47,6 +47,14 @@ function embeddingGradModel(R: number, C: number, idsShape: number[]): BuiltMode
   return g.toModel({ outputs: { d_table: dTable } });
 }
 
+/** The op types embeddingGradModel's gradient is made of. */
+function embeddingGradOps(R: number, C: number, idsShape: number[]): string[] {
+  const g = new Graph({ dtype: 'float32' });
+  const table = g.input('table', 'float32', [R, C]);
+  const [dTable] = grad(g, g.reduceSum(g.gather(table, g.input('ids', 'int64', idsShape), 0)), [table]);
+  return g.liveNodes([dTable]).map((n) => n.opType);
+}
+
 /** Runs the embedding gradient `runs` times at `threads` threads and counts wrong elements. */
 async function wrongElements(R: number, C: number, ids: number[], idsShape: number[], runs: number, threads: number): Promise<number> {
   const counts = new Float32Array(R);
@@ -77,6 +85,16 @@ describe('embedding gradients are exact at 2 threads (repeated indices)', () => 
     const rand = prng(3);
     const ids = Array.from({ length: 4 * 256 }, () => Math.floor(rand() * 64)); // 64 distinct tokens: each recurs ~16 times
     expect(await wrongElements(512, 768, ids, [4, 256], 100, 2)).toBe(0);
+  });
+
+  // Up to 1,024 rows the rule sums by a one-hot product (a Gemm), past that by ScatterElements: both ways here.
+  it('a table past the one-hot size, (4, 256) ids into (4,096, 64) with recurring tokens, 100 runs', async () => {
+    const rand = prng(4);
+    const ids = Array.from({ length: 4 * 256 }, () => 4096 - 1 - Math.floor(rand() * 64));
+    expect(await wrongElements(4096, 64, ids, [4, 256], 100, 2)).toBe(0);
+    expect(embeddingGradOps(4096, 64, [4, 256])).toContain('ScatterElements');
+    expect(embeddingGradOps(1024, 64, [4, 256])).not.toContain('ScatterElements');
+    expect(embeddingGradOps(1024, 64, [4, 256])).toContain('Gemm');
   });
 });
 
