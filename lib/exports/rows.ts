@@ -25,12 +25,31 @@ export function renderPrompt(prompt: ExportPrompt): string {
   const first = prompt.messages[0];
   if (first === undefined) throw new ExportError("bad_row", "The prompt has no messages.");
   if (isPlainText(prompt)) return first.content;
-  return `${prompt.messages.map((m) => `${ROLE_NAMES[m.role]}: ${m.content}`).join("\n\n")}\n\nAssistant:`;
+  return rendered(prompt).prompt;
 }
 
 /** A completion as it follows renderPrompt's string: after a chat prompt's "Assistant:" it gets one leading space. */
 function renderCompletion(prompt: ExportPrompt, completion: string): string {
-  return isPlainText(prompt) ? completion : ` ${completion}`;
+  if (isPlainText(prompt)) return completion;
+  const { completions } = rendered(prompt);
+  let s = completions.get(completion);
+  if (s === undefined) completions.set(completion, (s = ` ${completion}`));
+  return s;
+}
+
+/**
+ * A chat prompt's strings, made once per prompt object: an export builds a row per pair, and a new
+ * string per row cost its building and then a full hash and compare in the JSON line's text cache
+ * (json-line.ts), where the same string object is found at once.
+ */
+const renderings = new WeakMap<ExportPrompt, { prompt: string; completions: Map<string, string> }>();
+function rendered(prompt: ExportPrompt) {
+  let r = renderings.get(prompt);
+  if (r === undefined) {
+    const text = `${prompt.messages.map((m) => `${ROLE_NAMES[m.role]}: ${m.content}`).join("\n\n")}\n\nAssistant:`;
+    renderings.set(prompt, (r = { prompt: text, completions: new Map() }));
+  }
+  return r;
 }
 
 const assistant = (content: string): AssistantTurn => [{ role: "assistant", content }];

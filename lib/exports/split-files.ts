@@ -35,8 +35,7 @@ export class SplitFiles {
     const f = this.open.get(split)!;
     f.rows++;
     if (f.used + bytes + 1 <= BUFFER_BYTES) {
-      for (const part of parts) f.used += part.copy(f.buf, f.used);
-      f.buf[f.used++] = 0x0a;
+      copyParts(f, parts);
       return undefined;
     }
     return this.addSlow(f, parts, bytes);
@@ -45,8 +44,7 @@ export class SplitFiles {
   private async addSlow(f: Open, parts: readonly Buffer[], bytes: number) {
     await this.flush(f);
     if (bytes + 1 <= BUFFER_BYTES) {
-      for (const part of parts) f.used += part.copy(f.buf, f.used);
-      f.buf[f.used++] = 0x0a;
+      copyParts(f, parts);
     } else await this.writeOut(f, Buffer.concat([...parts, NEWLINE])); // a line larger than the buffer
   }
 
@@ -81,6 +79,15 @@ export class SplitFiles {
   async abort() {
     for (const f of this.open.values()) await f.fh.close().catch(() => {});
   }
+}
+
+/** The line's parts and its newline into the buffer (TypedArray set: Buffer#copy's call into C++ cost more than the copy for parts this small). */
+function copyParts(f: Open, parts: readonly Buffer[]) {
+  for (const part of parts) {
+    f.buf.set(part, f.used);
+    f.used += part.length;
+  }
+  f.buf[f.used++] = 0x0a;
 }
 
 /** Writes a small text file under a temporary name, renames it, and returns its entry. */

@@ -1,5 +1,5 @@
 // Deterministic train/validation/test assignment by prompt, so one prompt never lands in two splits.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { ExportError } from "./errors";
 
 export type Split = "train" | "validation" | "test";
@@ -14,8 +14,8 @@ export type SplitOptions = {
 
 /** A number in [0, 1) from the first 48 bits of sha256(seed + "\0" + key). */
 export function unitHash(key: string, seed = ""): number {
-  const digest = createHash("sha256").update(`${seed}\u0000${key}`).digest();
-  return digest.readUIntBE(0, 6) / 2 ** 48;
+  // one-shot hash: a Hash object per prompt was half of this function's time on a million-pair export
+  return hash("sha256", `${seed}\u0000${key}`, "buffer").readUIntBE(0, 6) / 2 ** 48;
 }
 
 /**
