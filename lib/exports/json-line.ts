@@ -10,8 +10,7 @@ const MIN_CACHED_CHARS = 24;
 const MAX_CACHED = 4096;
 
 const COMMA = Buffer.from(",");
-const COLON = Buffer.from(":");
-const OPEN_OBJECT = Buffer.from("{");
+const EMPTY_OBJECT = Buffer.from("{}");
 const CLOSE_OBJECT = Buffer.from("}");
 const OPEN_ARRAY = Buffer.from("[");
 const CLOSE_ARRAY = Buffer.from("]");
@@ -24,8 +23,11 @@ const isPlainObject = (v: object) => {
 };
 
 export class JsonLine {
-  /** Object keys and short values, kept for the whole export (a layout has few). */
+  /** Short values, kept for the whole export (a layout has few). */
   private readonly constant = new Map<unknown, Buffer>();
+  /** Object keys as they open an object (`{"key":`) and as they follow another (`,"key":`). */
+  private readonly firstKeys = new Map<string, Buffer>();
+  private readonly otherKeys = new Map<string, Buffer>();
   /** The current prompt's long strings. */
   private readonly texts = new Map<string, Buffer>();
 
@@ -51,21 +53,20 @@ export class JsonLine {
   }
 
   private object(o: Record<string, unknown>, out: Buffer[]): number {
-    let n = this.push(out, OPEN_OBJECT);
+    let n = 0;
     let first = true;
     for (const key of Object.keys(o)) {
       const at = out.length;
-      const sep = first ? 0 : this.push(out, COMMA);
-      const k = this.push(out, this.short(key)) + this.push(out, COLON);
+      const k = this.push(out, this.key(key, first)); // `{"key":` or `,"key":`, one part
       const v = this.value(o[key], out);
       if (v === undefined) {
         out.length = at; // JSON.stringify leaves the key out
         continue;
       }
-      n += sep + k + v;
+      n += k + v;
       first = false;
     }
-    return n + this.push(out, CLOSE_OBJECT);
+    return first ? this.push(out, EMPTY_OBJECT) : n + this.push(out, CLOSE_OBJECT);
   }
 
   private array(a: unknown[], out: Buffer[]): number {
@@ -80,6 +81,17 @@ export class JsonLine {
   private push(out: Buffer[], b: Buffer): number {
     out.push(b);
     return b.length;
+  }
+
+  /** A key with what comes before it and its colon, as one part (a row's keys are a few, on every row). */
+  private key(key: string, first: boolean): Buffer {
+    const keys = first ? this.firstKeys : this.otherKeys;
+    let b = keys.get(key);
+    if (b === undefined) {
+      b = Buffer.from(`${first ? "{" : ","}${JSON.stringify(key)}:`, "utf8");
+      if (keys.size < MAX_CACHED) keys.set(key, b);
+    }
+    return b;
   }
 
   private short(v: string | number | boolean | null): Buffer {
