@@ -16,15 +16,14 @@ export async function* cursorBatches<R>(client: pg.ClientBase, query: Query, bat
     batch.catch(() => {}); // a failure is thrown where the batch is awaited, not as an unhandled rejection before
     return batch;
   };
-  let next: Promise<pg.QueryResult> | null = fetch();
   try {
+    let next: Promise<pg.QueryResult> | null = fetch();
     while (next) {
       const rows: unknown[] = (await next).rows;
       next = rows.length === batchSize ? fetch() : null;
       if (rows.length > 0) yield rows as R[];
     }
   } finally {
-    await next?.catch(() => {});
     await client.query(`CLOSE ${name}`).catch(() => {});
   }
 }

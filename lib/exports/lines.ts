@@ -36,14 +36,7 @@ type AnswerJson = {
 };
 
 /** `texts`: the current prompt's answers' texts by completion id (null until its row with them; the stream empties it at each prompt). */
-export type LineContext = {
-  prompt: ExportPrompt;
-  labeler: (userId: string) => string;
-  f: CreateExportInput;
-  texts: Record<string, string> | null;
-  /** Object.keys(texts), taken once per prompt (null until needed). */
-  textIds: string[] | null;
-};
+export type LineContext = { prompt: ExportPrompt; labeler: (userId: string) => string; f: CreateExportInput; texts: Record<string, string> | null };
 /** One exported row: the keys its layout names (layouts.ts). */
 export type ExportRow = object;
 /** One database row → its export row(s); null or [] when the row yields none. */
@@ -92,15 +85,12 @@ const rm = (row: RankingPairsRow, ctx: LineContext) => {
     const text = (i: number) => storedAt(answers, storedAt(kept, i, "kept answers"), "answers").text;
     return pairs.map((p) => build(prompt, text(p.chosen), text(p.rejected), marks(p.margin, p.tie)));
   }
-  if (row.texts !== null) {
-    ctx.texts = JSON.parse(row.texts) as Record<string, string>;
-    ctx.textIds = null;
-  }
+  if (row.texts !== null) ctx.texts = JSON.parse(row.texts) as Record<string, string>;
   if (row.pairs === null) return null;
   const texts = ctx.texts;
   if (texts === null) throw new Error(`A ranking of task ${row.taskId} came before the texts of its prompt's answers.`);
   // parsePairs names each answer by one of these keys: the lookups below find them
-  const pairs = parsePairs(row.pairs, ctx.textIds ?? (ctx.textIds = Object.keys(texts)));
+  const pairs = parsePairs(row.pairs, Object.keys(texts));
   return pairs.map(([chosen, rejected, margin, tie]) => build(prompt, texts[chosen]!, texts[rejected]!, marks(margin, tie)));
 };
 

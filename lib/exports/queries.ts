@@ -138,8 +138,8 @@ export function parsePairs(text: string, ids: readonly string[]): [chosen: strin
     const comma = text.indexOf(",", at);
     const end = comma < 0 ? text.length : comma;
     const cuts = spaces(text, at, end);
-    if (cuts.length !== 3) throw unreadable(text, at, end);
     const [s1, s2, s3] = cuts as [number, number, number];
+    if (cuts.length !== 3 || s1 === at || s2 === s1 + 1) throw unreadable(text, at, end); // four fields, the ids not empty
     const margin = s3 > s2 + 1 ? Number(text.slice(s2 + 1, s3)) : NaN;
     const tie = text.slice(s3 + 1, end);
     // margins are finite numbers (imports validate them): NaN or Infinity would be a broken label
@@ -160,7 +160,6 @@ function spaces(text: string, from: number, to: number): number[] {
 /** The one of `ids` that text[from, to) spells. */
 function idAt(text: string, from: number, to: number, ids: readonly string[]): string {
   for (const id of ids) if (id.length === to - from && text.startsWith(id, from)) return id;
-  if (to === from) throw unreadable(text, from, text.indexOf(",", from) < 0 ? text.length : text.indexOf(",", from));
   throw new Error(`A stored pair names answer ${text.slice(from, to)}, which is not an answer to the ranked prompt.`);
 }
 

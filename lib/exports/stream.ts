@@ -198,7 +198,7 @@ async function streamRows(
   let lastRanking: string | null = null;
   let rankings = 0;
   let rows = 0;
-  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f, texts: null, textIds: null };
+  const ctx: LineContext = { prompt: null as unknown as ExportPrompt, labeler: pseudonymizer(job.secret), f, texts: null };
   const json = new JsonLine();
   const parts: Buffer[] = [];
   const tasks = new Map<string, LabeledRanking[]>(); // the current prompt's, for the tally
@@ -220,7 +220,6 @@ async function streamRows(
           promptId = row.promptId;
           ctx.prompt = parsePrompt(row);
           ctx.texts = null;
-          ctx.textIds = null;
           json.reset();
           split = splitOf(row.contentHash, splitOpts);
           promptCounted = false;

@@ -380,8 +380,7 @@ export const RULES: Record<OpType, GradEntry> = {
         const k = idx.sizes[idx.rank - 1];
         const lead = data.sizes.slice(0, k);
         const strides = lead.map((_, j) => lead.slice(j + 1).reduce((p, d) => p * d, 1));
-        const dims = g.constant(lead, [k], 'int64');
-        const wrapped = g.where(g.less(idx, g.constant([0], [1], 'int64')), g.add(idx, dims), idx); // negative indices count from the end
+        const wrapped = fromEnd(g, idx, g.constant(lead, [k], 'int64'));
         const part = (j: number) => g.mul(g.gather(wrapped, g.constant([j], [], 'int64'), idx.rank - 1), g.constant([strides[j]], [], 'int64'));
         const row = range(1, k).reduce((acc, j) => g.add(acc, part(j)), part(0)); // (idx...): Σⱼ idx[…, j]·strideⱼ
         const rows = g.reshape(dy, [row.size, -1]); // (N, W)
@@ -497,12 +496,16 @@ function scatterAddRows(g: Graph, nRows: number, idx: Value, upd: Value, base?: 
   const [N, W] = upd.sizes;
   if (nRows <= ONE_HOT_MAX_ROWS && N * nRows <= ONE_HOT_MAX_ELEMENTS) {
     const rows = g.constant(range(0, nRows), [1, nRows], 'int64');
-    const wrapped = g.where(g.less(idx, g.constant([0], [1], 'int64')), g.add(idx, g.constant([nRows], [1], 'int64')), idx); // negative ids count from the end
-    const oneHot = g.cast(g.equal(g.reshape(wrapped, [N, 1]), rows), upd.dtype); // (N, nRows)
+    const oneHot = g.cast(g.equal(g.reshape(fromEnd(g, idx, g.constant([nRows], [1], 'int64')), [N, 1]), rows), upd.dtype); // (N, nRows)
     return g.gemm(oneHot, upd, base, { transA: true }); // (nRows, W)
   }
   const at = g.expand(g.reshape(idx, [N, 1]), [N, W]); // (N, W): row idx[n] for every column
   return g.scatterElements(base ?? g.zeros([nRows, W], upd.dtype), at, upd, 0, 'add');
+}
+
+/** Indices as positions: a negative index counts from the end of its axis of length `sizes` (which broadcasts against idx). */
+function fromEnd(g: Graph, idx: Value, sizes: Value): Value {
+  return g.where(g.less(idx, g.constant([0], [1], 'int64')), g.add(idx, sizes), idx);
 }
 
 function range(from: number, to: number): number[] {
