@@ -28,6 +28,7 @@ import {
   initAdamWState,
   initGPT,
   lmLossGraph,
+  paramCount,
   prng,
   saveCheckpoint,
   StateRunner,
@@ -59,7 +60,7 @@ function batchIds(c: GPTConfig, B: number, T: number): number[][] {
 async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: number[][]) {
   const B = ids.length;
   const T = ids[0].length - 1;
-  const K = stepsPerRunFor('cpu');
+  const K = stepsPerRunFor('cpu', paramCount(c)); // as the trainer chooses for this model
   const adam = { beta1: ADAM.beta1, beta2: ADAM.beta2, weightDecay: ADAM.weight_decay, maxGradNorm: ADAM.max_grad_norm };
   const runner = new StateRunner({ intraOpThreads: THREADS });
   const one = lmLossGraph(c, B, T);

@@ -87,7 +87,7 @@ export const TRAIN_FIELDS = {
     unit: 'steps',
     show: 'hidden',
     label: 'Steps per engine run',
-    doc: 'Optimizer steps chained in one engine run, with gradient accumulation 1 (0: stepsPerRunFor: 8 on CUDA; on the CPU 4 below 20M parameters, 1 from there).',
+    doc: 'Optimizer steps chained in one engine run, with gradient accumulation 1 (0: stepsPerRunFor: 8 on CUDA; on the CPU 8 below 5M parameters, 4 below 20M, 1 from there).',
   },
   ...cosineAdamWFields({
     maxLr: 6e-4,
