@@ -46,24 +46,28 @@ describe('trainLM', () => {
     const data = path.join(dir, 'corpus-k.txt');
     writeFileSync(data, TEXT);
     const losses: Record<number, number[]> = {};
-    for (const stepsPerRun of [1, 4]) {
+    for (const stepsPerRun of [1, 4, 8]) {
       const events: TrainProgress[] = [];
-      // 14 steps with evaluations every 6: chained runs of 4, and single steps where a run would cross step 6, 12 or the end
+      // 20 steps with evaluations every 10: chained runs (4: 0-3, 4-7, 10-13, 14-17; 8: 0-7, 10-17) and single steps
+      // where a run would cross step 10 or the end (8, 9, 18, 19)
       await trainLM(
-        { ...tiny, mode: 'pretrain', data: [data], out: path.join(dir, `k${stepsPerRun}`), steps: 14, evalEvery: 6, saveEvery: 0, stepsPerRun, worker: false },
+        { ...tiny, mode: 'pretrain', data: [data], out: path.join(dir, `k${stepsPerRun}`), steps: 20, evalEvery: 10, saveEvery: 0, stepsPerRun, worker: false },
         { onProgress: (p) => events.push(p) },
       );
       const steps = events.filter((e) => e.event === 'step');
-      expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
-      expect(events.filter((e) => e.event === 'eval').map((e) => e.step)).toEqual([6, 12, 14]);
+      expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(events.filter((e) => e.event === 'eval').map((e) => e.step)).toEqual([10, 20]);
       losses[stepsPerRun] = steps.map((e) => e.loss);
     }
-    for (let i = 0; i < 14; i++) expect(losses[4][i]).toBeCloseTo(losses[1][i], 4);
-    const [a, b] = [loadCheckpoint(path.join(dir, 'k1')), loadCheckpoint(path.join(dir, 'k4'))];
+    const a = loadCheckpoint(path.join(dir, 'k1'));
     const w = 'h.0.mlp.c_fc.weight';
-    const diff = Math.max(...Array.from(a.params[w], (x, i) => Math.abs(x - b.params[w][i])));
-    expect(diff).toBeLessThan(1e-4);
-    expect(b.trainerState).toMatchObject({ step: 14 });
+    for (const k of [4, 8]) {
+      for (let i = 0; i < 20; i++) expect(losses[k][i]).toBeCloseTo(losses[1][i], 4);
+      const b = loadCheckpoint(path.join(dir, `k${k}`));
+      const diff = Math.max(...Array.from(a.params[w], (x, i) => Math.abs(x - b.params[w][i])));
+      expect(diff).toBeLessThan(1e-4);
+      expect(b.trainerState).toMatchObject({ step: 20 });
+    }
   });
 
   it('SFT counts response tokens only and stops early when validation stops improving', async () => {
