@@ -23,7 +23,7 @@ const RUNTIME_BYTES = 220 * 1024 ** 2;
 export const TRAINING_ARENA_MAX_PARAMS = 20e6;
 /**
  * Per trained parameter with the arena (small models): about 25 float32 copies — weights, gradients, AdamW's two
- * moments, the state fed to and copied out of onnxruntime-node for a chain of 4 steps, and what each session's arena
+ * moments, the state fed to and copied out of onnxruntime-node once a run (a chain of 4 or 8 steps), and what each session's arena
  * keeps of its largest run (unchanged from the first fit: the small cases still measure 1.04–1.12 × with it).
  */
 const BYTES_TRAINED = 100;
