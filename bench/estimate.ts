@@ -1,6 +1,7 @@
 // npm run bench:estimate: the run estimator (ml/model/estimate.ts) against measured training runs.
-// Each case pretrains a few steps in a fresh process (bench/estimate-child.ts) and compares its
-// peak RSS and time per step with estimateRun. The shapes separate the formula's terms: weights
+// Each case pretrains 24 steps in a fresh process (bench/estimate-child.ts: engine runs of 8, 4 or 1
+// steps by model size, so every case ends on a whole run) and compares its peak RSS and time per
+// step with estimateRun. The shapes separate the formula's terms: weights
 // (a wide model on a short batch), logits (a large vocabulary), layers and attention (long rows).
 // The last line is one JSON object: each case's ratio estimate / measured, and "pass" when every
 // memory ratio lies in [1 - TOL, 1 + TOL] (the estimator is meant to be close, and above rather
@@ -25,7 +26,7 @@ const only = process.argv[2]?.split(',');
 const results: Record<string, { memRatio: number; timeRatio: number }> = {};
 for (const c of CASES.filter((x) => !only || only.includes(x.name))) {
   const model = { ...PRESETS.tiny, ...c.model };
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/estimate-child.ts', JSON.stringify({ ...c, model, steps: c.steps ?? 12 })], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/estimate-child.ts', JSON.stringify({ ...c, model, steps: c.steps ?? 24 })], {
     encoding: 'utf8',
   });
   const m = JSON.parse(out.trim().split('\n').pop()!) as { maxRss: number; stepSec: number };
