@@ -20,7 +20,7 @@ export const CHAIN_8_MAX_PARAMS = 5e6;
  * more at once: GPT-2 124M, batch 4 × 256 (2026-12-05, the machine busy with one other job): 4
  * steps per run peaked at 7.92 GiB and took 8,822 ms per step, 1 step per run 5.02 GiB and 8,590 ms.
  */
-export function stepsPerRunFor(device: string, params = 0): number {
+export function stepsPerRunFor(device: string, params: number): number {
   if (parseDevice(device).provider === 'cuda') return 8;
   if (params < CHAIN_8_MAX_PARAMS) return 8;
   return params < TRAINING_ARENA_MAX_PARAMS ? 4 : 1;
