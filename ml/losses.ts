@@ -13,10 +13,9 @@ export function pickTargets(g: Graph, logp: Value, targets: Value): Value {
  * logits (B, T, V), targets int64 (B, T), mask float (B, T).
  */
 export function maskedCrossEntropy(g: Graph, logits: Value, targets: Value, mask: Value): Value {
-  const V = logits.sizes[logits.rank - 1];
-  const nll = g.softmaxCrossEntropy(g.reshape(logits, [-1, V]), g.reshape(targets, [-1])); // (B·T): one op, a three-pass gradient
+  const picked = pickTargets(g, g.logSoftmax(logits, -1), targets); // (B, T): log p(target), a two-pass gradient (LogSoftmax's rule)
   const count = g.max(g.reduceSum(mask), 1);
-  return g.div(g.reduceSum(g.mul(g.reshape(nll, mask.sizes), mask)), count);
+  return g.div(g.neg(g.reduceSum(g.mul(picked, mask))), count);
 }
 
 /** −log σ(x) for x = r_chosen − r_rejected, written as relu(−x) + log(1 + exp(−|x|)) (stable, float64 kernels). */

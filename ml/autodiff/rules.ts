@@ -8,6 +8,7 @@ import type { Graph } from '../graph/graph';
 import type { OpType } from '../graph/op-types';
 import { inversePerm } from '../graph/shape';
 import { gemmProduct } from './gemm-product';
+import { rowScaled } from './row-scale';
 import { unbroadcast } from './unbroadcast';
 
 /**
@@ -157,7 +158,9 @@ export const RULES: Record<OpType, GradEntry> = {
     },
   },
   // Y = α·op(A)·op(B) + β·C:  d op(A) = α·dY·op(B)ᵀ,  d op(B) = α·op(A)ᵀ·dY,  dC = β·dY
-  // (a product with a large transposed left operand is taken the other way round: gemmProduct)
+  // (a product with a large transposed left operand is taken the other way round: gemmProduct).
+  // A dY = diag(r)·Z much wider than op(A) (the lm head's) leaves r to the narrow side: d op(A) = diag(r)·α·Z·op(B)ᵀ,
+  // d op(B) = α·(diag(r)·op(A))ᵀ·Z, and no pass scales Z (row-scale.ts)
   Gemm: {
     grad: (g, n, [dy]) => {
       const [a, b, c] = n.inputs;
@@ -165,9 +168,14 @@ export const RULES: Record<OpType, GradEntry> = {
       const tB = attrInt(n, 'transB') === 1;
       const alpha = attrFloat(n, 'alpha', 1);
       const beta = attrFloat(n, 'beta', 1);
+      const rs = !c && dy.size >= 2 * a.size ? rowScaled(g, dy) : undefined;
+      const z = rs?.z ?? dy;
+      const rows = (x: Value) => (rs ? g.mul(x, rs.r) : x); // diag(r)·X, X (N, ·)
+      const cols = (x: Value) => (rs ? g.mul(x, g.reshape(rs.r, [1, -1])) : x); // X·diag(r), X (·, N)
+      const aScaled = () => (tA ? cols(a) : rows(a)); // op of it is diag(r)·op(A)
       return [
-        () => (tA ? gemmProduct(g, b, dy, { transA: tB, transB: true, alpha }) : g.gemm(dy, b, undefined, { transB: !tB, alpha })),
-        () => (tB ? gemmProduct(g, dy, a, { transA: true, transB: tA, alpha }) : gemmProduct(g, a, dy, { transA: !tA, alpha })),
+        () => (tA ? cols(gemmProduct(g, b, z, { transA: tB, transB: true, alpha })) : rows(g.gemm(z, b, undefined, { transB: !tB, alpha }))),
+        () => (tB ? gemmProduct(g, z, aScaled(), { transA: true, transB: tA, alpha }) : gemmProduct(g, aScaled(), z, { transA: !tA, alpha })),
         () => unbroadcast(g, beta === 1 ? dy : g.mul(dy, beta), c.sizes),
       ];
     },
@@ -215,27 +223,21 @@ export const RULES: Record<OpType, GradEntry> = {
       return [() => g.mul(y, g.sub(dy, productRowDot(g, y, axis, ctx) ?? g.reduceSum(g.mul(dy, y), [axis], { keepdims: true })))];
     },
   },
-  // dX = dY − exp(Y)·Σ dY
+  // dX = dY − exp(Y)·Σ dY. When Y's one reader picks one entry per row (GatherElements on the axis: the
+  // cross-entropy's −log p(target)), dY is that entry's gradient dP and zeros, so dX = onehot·dP − exp(Y)·dP
+  // (an Exp, a scatter and a Mul over the (…, V) rows, where dY's zeros, a Sub, a Mul, an Exp and a sum took six)
   LogSoftmax: {
-    grad: (g, n, [dy]) => {
+    grad: (g, n, [dy], ctx) => {
       const y = n.outputs[0];
       const axis = attrInt(n, 'axis', -1);
+      const pick = pickedRows(y, axis, ctx);
+      if (pick) {
+        const { idx, dP } = pick;
+        const softmaxMinusOnehot = () => g.scatterElements(g.exp(y), idx, g.expand(g.scalar(-1, y.dtype), idx.sizes), pick.axis, 'add'); // softmax − onehot
+        return [() => g.mul(softmaxMinusOnehot(), g.neg(dP))]; // a row scaling, which a product reading it takes onto its narrow side (Gemm's rule)
+      }
       return [() => g.sub(dy, g.mul(g.exp(y), g.reduceSum(dy, [axis], { keepdims: true })))];
     },
-  },
-  // L = −log softmax(X)[t] per row:  dX = (softmax(X) − onehot(t))·dL, from the log softmax the forward op keeps
-  // (its second output, which the builder never hands out, so it carries no gradient of its own)
-  SoftmaxCrossEntropyLoss: {
-    nondiff: [1, 2],
-    grad: (g, n, [dl]) => [
-      () => {
-        const [x, t] = n.inputs;
-        const N = x.sizes[0];
-        const d = g.reshape(dl, [N, 1]); // (N, 1)
-        const dx = g.mul(g.exp(n.outputs[1]), d); // softmax·dL (N, V)
-        return g.scatterElements(dx, g.reshape(t, [N, 1]), g.neg(d), 1, 'add'); // − dL at each row's target (one per row)
-      },
-    ],
   },
   // x̂ = (X − μ)·r, r = 1/√(σ² + ε):  dX = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = dY·W;  dW = Σ dY·x̂;  dB = Σ dY.
   // On row blocks above ROW_BLOCK_ELEMENTS (each block's dW and dB summed after). mean(dx̂·x̂) is not taken as
@@ -460,6 +462,19 @@ function rowBlocks(g: Graph, xs: Value[]): Value[][] {
  * Σⱼ dYᵢⱼ·Yᵢⱼ = Σₖ dOᵢₖ·Oᵢₖ, over (…, T, hs) instead of (…, T, S). Undefined when the pattern
  * does not hold (another reader, Y as the right operand or transposed, batch axes broadcast).
  */
+/** Y's one reader as GatherElements taking one entry per row along `axis`: its indices and its output's gradient. */
+function pickedRows(y: Value, axis: number, ctx: GradContext): { idx: Value; dP: Value; axis: number } | undefined {
+  const readers = ctx.readers(y);
+  if (readers.length !== 1) return undefined;
+  const [r] = readers;
+  const a = axis < 0 ? axis + y.rank : axis;
+  if (r.opType !== 'GatherElements' || r.inputs[0] !== y || attrInt(r, 'axis') !== a) return undefined;
+  const idx = r.inputs[1]!;
+  if (idx.shape.some((d, i) => (i === a ? d !== 1 : d !== y.shape[i]))) return undefined; // one entry of every row
+  const dP = ctx.gradOf(r.outputs[0]);
+  return dP && { idx, dP, axis: a };
+}
+
 function productRowDot(g: Graph, y: Value, axis: number, ctx: GradContext): Value | undefined {
   if (axis !== y.rank - 1 || y.rank < 2) return undefined;
   const readers = ctx.readers(y);

@@ -41,7 +41,6 @@ export const OP_TYPES = [
   'Softmax',
   'LogSoftmax',
   'LayerNormalization',
-  'SoftmaxCrossEntropyLoss',
   // shape and data movement
   'Cast',
   'Identity',

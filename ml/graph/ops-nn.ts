@@ -124,30 +124,6 @@ export class NnOps extends TensorOps {
     return this.op1('LogSoftmax', [x], { dtype: x.dtype, shape: x.shape }, { axis: normAxis('LogSoftmax', axis, x.rank) });
   }
 
-  /**
-   * −log softmax(logits)[target] per row, logits (N, V) and int64 targets (N) → (N), in one op
-   * (SoftmaxCrossEntropyLoss, no reduction), which also keeps log softmax for its gradient:
-   * d logits = (softmax − onehot(target))·dL, three passes over (N, V) where LogSoftmax and a
-   * gather take six (ml/autodiff/rules.ts).
-   */
-  softmaxCrossEntropy(logits: Value, targets: Value): Value {
-    assertFloat('SoftmaxCrossEntropyLoss', logits);
-    const [N, V] = logits.shape;
-    if (logits.rank !== 2 || targets.rank !== 1 || targets.shape[0] !== N || targets.dtype !== 'int64') {
-      throw new ShapeError(`SoftmaxCrossEntropyLoss: logits ${logits} should be [N, V] and targets ${targets} int64 [N]`);
-    }
-    const out = this.op(
-      'SoftmaxCrossEntropyLoss',
-      [logits, targets],
-      [
-        { dtype: logits.dtype, shape: [N] },
-        { dtype: logits.dtype, shape: [N, V] },
-      ],
-      { reduction: 'none' },
-    );
-    return out[0];
-  }
-
   /** Fused LayerNormalization over the last axis: (x − μ)/√(σ² + ε)·w + b. */
   layerNorm(x: Value, w: Value, b: Value, eps = 1e-5): Value {
     assertFloat('LayerNormalization', x, w, b);

@@ -75,6 +75,26 @@ export const GRAD_CASES: GradCase[] = [
     inputs: { a: f(3, 2), b: f(4, 3), c: f(2, 4) },
     build: (g, { a, b, c }) => g.gemm(a, b, c, { transA: true, transB: true, beta: 0.5 }),
   },
+  // a row-scaled dY wider than A (the lm head under the cross-entropy): the scale goes onto A's side (row-scale.ts)
+  ...(
+    [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const
+  ).map(([transA, transB]): GradCase => ({
+    rule: 'Gemm',
+    name: `${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'} (4 × 6) under a picked log softmax: dY = diag(r)·Z`,
+    inputs: { a: transA ? f(2, 4) : f(4, 2), b: transB ? f(6, 2) : f(2, 6), t: i64([4, 1], [5, 0, 5, 2]) },
+    build: (g, { a, b, t }) => g.gatherElements(g.logSoftmax(g.gemm(a, b, undefined, { transA, transB, alpha: 0.8 }), -1), t, -1),
+  })),
+  {
+    rule: 'Gemm',
+    name: 'A·Bᵀ reshaped to (2, 2, 6) under a picked log softmax (the lm head: the scale seen through the reshape)',
+    inputs: { a: f(4, 2), b: f(6, 2), t: i64([2, 2, 1], [5, 0, 5, 2]) },
+    build: (g, { a, b, t }) => g.gatherElements(g.logSoftmax(g.reshape(g.gemm(a, b, undefined, { transB: true }), [2, 2, 6]), -1), t, -1),
+  },
 
   // com.microsoft FusedMatMul (float32 only; the float64 graph writes it from primitives)
   {
@@ -131,12 +151,25 @@ export const GRAD_CASES: GradCase[] = [
   },
   { rule: 'LogSoftmax', name: 'axis −1 of [2,3,5]', inputs: { a: wide(2, 3, 5) }, build: (g, { a }) => g.logSoftmax(a, -1) },
   {
-    rule: 'SoftmaxCrossEntropyLoss',
-    name: '[4,5] rows, a repeated target',
+    rule: 'LogSoftmax',
+    name: 'one entry of each row picked (the cross-entropy shortcut), a repeated target',
     inputs: { a: wide(4, 5), t: i64([4], [1, 4, 1, 0]) },
-    build: (g, { a, t }) => g.softmaxCrossEntropy(a, t),
-    // −log softmax picked from primitives
-    reference: (g, { a, t }) => g.neg(g.squeeze(g.gatherElements(g.logSoftmax(a, -1), g.unsqueeze(t, [-1]), -1), [-1])),
+    build: (g, { a, t }) => g.squeeze(g.gatherElements(g.logSoftmax(a, -1), g.unsqueeze(t, [-1]), -1), [-1]),
+  },
+  {
+    rule: 'LogSoftmax',
+    name: 'axis 1 of [2,3,4], one entry per column picked',
+    inputs: { a: wide(2, 3, 4), t: i64([2, 1, 4], [0, 2, 2, 1, 1, 0, 2, 2]) },
+    build: (g, { a, t }) => g.gatherElements(g.logSoftmax(a, 1), t, 1),
+  },
+  {
+    rule: 'LogSoftmax',
+    name: 'picked and read again (no shortcut)',
+    inputs: { a: wide(4, 5), t: i64([4, 1], [1, 4, 1, 0]) },
+    build: (g, { a, t }) => {
+      const y = g.logSoftmax(a, -1);
+      return g.add(g.gatherElements(y, t, -1), g.reduceSum(g.mul(y, y), [-1], { keepdims: true }));
+    },
   },
   {
     rule: 'LayerNormalization',

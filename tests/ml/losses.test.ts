@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss } from '../../ml/index';
+import { grad, lmLossGraph, maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss, type GPTConfig } from '../../ml/index';
 import { gradCheck, type GradCase } from './helpers';
 
 // The loss heads of the decoder, reward-model and PPO issues, in miniature, float64.
@@ -43,4 +43,17 @@ describe('loss heads of the later issues, gradient-checked in float64', () => {
       expect(err).toBeLessThan(1e-6);
     });
   }
+});
+
+describe('the LM loss head', () => {
+  it('passes over the (N, V) logits in LogSoftmax, Exp and one scatter only: the token weights go onto the (N, C) side', () => {
+    const c: GPTConfig = { vocabSize: 1200, nCtx: 16, nEmbd: 16, nLayer: 1, nHead: 2, layerNormEpsilon: 1e-5 }; // above 1,024 rows: wte's gradient is a scatter, not a one-hot product
+    const m = lmLossGraph(c, 3, 8);
+    const grads = grad(m.graph, m.loss, m.graph.params);
+    const wide = m.graph
+      .liveNodes(grads)
+      .filter((n) => n.outputs[0].size === 3 * 8 * 1200 && !['Reshape', 'Identity'].includes(n.opType))
+      .map((n) => n.opType);
+    expect(wide.sort()).toEqual(['Exp', 'Gemm', 'LogSoftmax', 'ScatterElements']); // Gemm: the forward's logits
+  });
 });

@@ -54,7 +54,7 @@ describe("GPT positions 'arange'", () => {
     const dwpe = grad(lm.graph, lm.loss, [wpe])[0];
     const nodes = lm.graph.liveNodes([dwpe]);
     const scatters = nodes.filter((n) => n.opType === 'ScatterElements').map((n) => n.outputs[0].sizes);
-    expect(scatters).toEqual([[B * 8, c.vocabSize]]); // the loss's own gradient (−dL at each target) only
+    expect(scatters).toEqual([[B, 8, c.vocabSize]]); // the loss's own gradient (softmax − onehot) only
     expect(nodes.map((n) => n.opType)).toContain('Pad'); // T = 8 < nCtx = 12: rows 8 … 11 get zeros
   });
 
