@@ -42,6 +42,9 @@
 //     the lm head's weight gradient was taken the other way round (ml/autodiff/gemm-product.ts); after it 3,421 vs 3,262
 //     (1.05), 4,168 vs 4,276 (0.975), 3,543 vs 3,453 (1.03) as the machine grew busier, then 3,475 vs 3,653 (0.951) and
 //     3,637 vs 3,734 (0.974) once it was quiet again; peak RSS 4.44-4.88 GiB, PyTorch 4.40-4.51.
+//   2026-12-06, the same kind of AMD EPYC host, --parts train: 3,704 vs 3,687 ms (1.00) before the cross-entropy became
+//     LogSoftmax and a gather with a two-pass gradient (ml/losses.ts, LogSoftmax's and Gemm's rules); after it 4,093 vs
+//     4,354 (0.94), 4,367 vs 4,331 (1.008), 3,894 vs 4,186 (0.93) in a busier hour; peak RSS 4.43 GiB, PyTorch 4.46-4.58.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
