@@ -14,19 +14,36 @@ export interface RowScaled {
 }
 
 /**
- * dY (N, V) as diag(r)·Z when its producer, seen through reshapes that keep the last axis, is
- * Mul(Z, r) with r one value per row of Z; undefined otherwise.
+ * dY (N, V) as diag(r)·Z when its producer, seen through reshapes that keep the last axis and
+ * products with a single number (a temperature's 1/T), is Mul(Z, r) with r one value per row of Z;
+ * undefined otherwise. The single numbers are folded into r.
  */
 export function rowScaled(g: Graph, dy: Value): RowScaled | undefined {
   if (dy.rank !== 2) return undefined;
   const V = dy.shape[1];
+  const scalars: Value[] = [];
   let v = dy;
-  while (v.producer?.opType === 'Reshape' && v.producer.inputs[0]!.shape.at(-1) === V) v = v.producer.inputs[0]!;
+  for (let p = v.producer; p; p = v.producer) {
+    const [a, b] = p.inputs as Value[];
+    if (p.opType === 'Reshape' && a.shape.at(-1) === V) {
+      v = a;
+      continue;
+    }
+    const [k, x] = b?.size === 1 ? [b, a] : [a, b];
+    if (p.opType !== 'Mul' || k.size !== 1 || x.size !== v.size) break;
+    scalars.push(k);
+    v = x;
+  }
   const mul = v.producer;
   if (mul?.opType !== 'Mul') return undefined;
   const [x, y] = mul.inputs as [Value, Value];
   const column = (z: Value, r: Value) => r.rank === z.rank && r.shape.at(-1) === 1 && r.shape.slice(0, -1).every((d, i) => d === z.shape[i]);
   const [z, r] = column(x, y) ? [x, y] : column(y, x) ? [y, x] : [];
   if (!z || !r || !(z.shape.every((d, i) => d === v.shape[i]) && z.shape.at(-1) === V)) return undefined;
-  return { z: sameShape(z.shape, dy.shape) ? z : g.reshape(z, dy.shape), r: sameShape(r.shape, [dy.shape[0], 1]) ? r : g.reshape(r, [dy.shape[0], 1]) };
+  const rows = [dy.shape[0], 1];
+  const r2 = sameShape(r.shape, rows) ? r : g.reshape(r, rows);
+  return {
+    z: sameShape(z.shape, dy.shape) ? z : g.reshape(z, dy.shape),
+    r: scalars.reduce((acc, k) => g.mul(acc, g.reshape(k, [])), r2),
+  };
 }

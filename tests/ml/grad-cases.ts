@@ -91,6 +91,12 @@ export const GRAD_CASES: GradCase[] = [
   })),
   {
     rule: 'Gemm',
+    name: 'A·Bᵀ reshaped, divided by a temperature, under a picked log softmax (PPO: 1/T folded into the row scale)',
+    inputs: { a: f(4, 2), b: f(6, 2), t: i64([2, 2, 1], [5, 0, 5, 2]) },
+    build: (g, { a, b, t }) => g.gatherElements(g.logSoftmax(g.mul(g.reshape(g.gemm(a, b, undefined, { transB: true }), [2, 2, 6]), 1 / 0.7), -1), t, -1),
+  },
+  {
+    rule: 'Gemm',
     name: 'A·Bᵀ reshaped to (2, 2, 6) under a picked log softmax (the lm head: the scale seen through the reshape)',
     inputs: { a: f(4, 2), b: f(6, 2), t: i64([2, 2, 1], [5, 0, 5, 2]) },
     build: (g, { a, b, t }) => g.gatherElements(g.logSoftmax(g.reshape(g.gemm(a, b, undefined, { transB: true }), [2, 2, 6]), -1), t, -1),

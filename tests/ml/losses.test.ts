@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grad, lmLossGraph, maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss, type GPTConfig } from '../../ml/index';
+import { grad, Graph, lmLossGraph, maskedCrossEntropy, pairwiseRewardLoss, ppoClippedLoss, tokenLogprobs, type GPTConfig } from '../../ml/index';
 import { gradCheck, type GradCase } from './helpers';
 
 // The loss heads of the decoder, reward-model and PPO issues, in miniature, float64.
@@ -55,5 +55,21 @@ describe('the LM loss head', () => {
       .filter((n) => n.outputs[0].size === 3 * 8 * 1200 && !['Reshape', 'Identity'].includes(n.opType))
       .map((n) => n.opType);
     expect(wide.sort()).toEqual(['Exp', 'Gemm', 'LogSoftmax', 'ScatterElements']); // Gemm: the forward's logits
+  });
+
+  it("at a temperature (PPO's log-probabilities of logits / T), the gradient's 1/T joins the token weights", () => {
+    const g = new Graph();
+    const [N, C, V] = [24, 16, 1200];
+    const x = g.input('x', 'float32', [N, C]);
+    const w = g.input('w', 'float32', [V, C]);
+    const t = g.input('t', 'int64', [N]);
+    const logits = g.reshape(g.gemm(x, w, undefined, { transB: true }), [3, 8, V]);
+    const lp = tokenLogprobs(g, logits, g.reshape(t, [3, 8]), 0.7);
+    const grads = grad(g, g.reduceSum(lp.picked), [x, w]);
+    const wide = g
+      .liveNodes(grads)
+      .filter((n) => n.outputs[0].size === N * V && !['Reshape', 'Identity'].includes(n.opType))
+      .map((n) => n.opType);
+    expect(wide.sort()).toEqual(['Exp', 'Gemm', 'LogSoftmax', 'Mul', 'ScatterElements']); // Mul: the forward's logits / T
   });
 });
