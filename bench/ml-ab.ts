@@ -40,14 +40,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'ml-ab-'));
 const tree = path.join(dir, 'tree');
 
 interface Side {
-  label: string;
   steps: () => Promise<{ ms: number; losses: number[] }>;
   dispose: () => Promise<void>;
 }
 
-/** A side built by one version of ml/: its step model at the trainer's steps per run, on the given weights. */
-async function side(label: string, ml: Ml, weights: Record<string, Float32Array>): Promise<Side> {
-  const c = shape(ml);
+/** A side built by one version of ml/: its step model for `c` at the trainer's steps per run, on the given weights. */
+async function side(ml: Ml, c: ML.GPTConfig, weights: Record<string, Float32Array>): Promise<Side> {
   const [B, T] = gpt2 ? [4, 256] : [8, 128];
   const params = ml.paramCount(c);
   const K = ml.stepsPerRunFor('cpu', params);
@@ -59,7 +57,6 @@ async function side(label: string, ml: Ml, weights: Record<string, Float32Array>
   const batch = { input_ids: ids(0), targets: ids(1), loss_mask: new Float32Array(B * T).fill(1), lr: Float32Array.of(LR) };
   let t = 0;
   return {
-    label,
     steps: async () => {
       const feeds = ml.stepFeeds(Array.from({ length: K }, () => ({ ...batch, step: Float32Array.of(++t) })));
       const t0 = performance.now();
@@ -71,11 +68,6 @@ async function side(label: string, ml: Ml, weights: Record<string, Float32Array>
   };
 }
 
-function shape(ml: Ml): ML.GPTConfig {
-  if (gpt2) return { vocabSize: 50257, nCtx: 1024, nEmbd: 768, nLayer: 12, nHead: 12, layerNormEpsilon: 1e-5, ...(JSON.parse(gpt2) as Partial<ML.GPTConfig>) };
-  return ml.gptConfig({ vocabSize: 512, nCtx: 128, nEmbd: 256, nLayer: 4, nHead: 4, layerNormEpsilon: 1e-5 });
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -84,14 +76,15 @@ async function main() {
   symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));
   const sides: Side[] = [];
   try {
-    const load = async (root: string): Promise<Ml> => ({
-      ...((await import(path.join(root, 'ml', 'index.ts'))) as typeof ML),
-      trainingArena: ((await import(path.join(root, 'ml', 'runtime', 'config.ts'))) as { trainingArena: Ml['trainingArena'] }).trainingArena,
+    const load = async (dir: string): Promise<Ml> => ({
+      ...((await import(path.join(dir, 'ml', 'index.ts'))) as typeof ML),
+      trainingArena: ((await import(path.join(dir, 'ml', 'runtime', 'config.ts'))) as { trainingArena: Ml['trainingArena'] }).trainingArena,
     });
-    const here = await load(path.join(import.meta.dirname, '..'));
+    const here = await load(root);
     const there = await load(tree);
-    const weights = here.initGPT(shape(here), 1);
-    sides.push(await side(sha, there, weights), await side('this tree', here, weights));
+    const c = gpt2 ? here.gptConfig('gpt2', JSON.parse(gpt2) as Partial<ML.GPTConfig>) : here.gptConfig('small', { nCtx: 128 }); // as bench:gpt2 and bench:ml
+    const weights = here.initGPT(c, 1);
+    sides.push(await side(there, c, weights), await side(here, c, weights));
     const ms: number[][] = [[], []];
     const losses: number[][] = [[], []];
     for (let i = 0; i < PAIRS + WARMUP; i++) {

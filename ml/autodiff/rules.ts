@@ -171,7 +171,8 @@ export const RULES: Record<OpType, GradEntry> = {
       const rs = !c && dy.size >= 2 * a.size ? rowScaled(g, dy) : undefined;
       const z = rs?.z ?? dy;
       const rows = (x: Value) => (rs ? g.mul(x, rs.r) : x); // diag(r)·X, X (N, ·)
-      const cols = (x: Value) => (rs ? g.mul(x, g.reshape(rs.r, [1, -1])) : x); // X·diag(r), X (·, N)
+      const rRow = once(() => g.reshape(rs!.r, [1, -1])); // r as (1, N)
+      const cols = (x: Value) => (rs ? g.mul(x, rRow()) : x); // X·diag(r), X (·, N)
       const aScaled = () => (tA ? cols(a) : rows(a)); // op of it is diag(r)·op(A)
       return [
         () => (tA ? cols(gemmProduct(g, b, z, { transA: tB, transB: true, alpha })) : rows(g.gemm(z, b, undefined, { transB: !tB, alpha }))),
@@ -456,12 +457,6 @@ function rowBlocks(g: Graph, xs: Value[]): Value[][] {
   return out;
 }
 
-/**
- * Σⱼ dYᵢⱼ·Yᵢⱼ over the last axis of Y (…, T, S) when Y's only reader is the product O = α·Y·op(V)
- * (attention: the probabilities times the values), from O's gradient: dY = α·dO·op(V)ᵀ, so
- * Σⱼ dYᵢⱼ·Yᵢⱼ = Σₖ dOᵢₖ·Oᵢₖ, over (…, T, hs) instead of (…, T, S). Undefined when the pattern
- * does not hold (another reader, Y as the right operand or transposed, batch axes broadcast).
- */
 /** Y's one reader as GatherElements taking one entry per row along `axis`: its indices and its output's gradient. */
 function pickedRows(y: Value, axis: number, ctx: GradContext): { idx: Value; dP: Value; axis: number } | undefined {
   const readers = ctx.readers(y);
@@ -475,6 +470,12 @@ function pickedRows(y: Value, axis: number, ctx: GradContext): { idx: Value; dP:
   return dP && { idx, dP, axis: a };
 }
 
+/**
+ * Σⱼ dYᵢⱼ·Yᵢⱼ over the last axis of Y (…, T, S) when Y's only reader is the product O = α·Y·op(V)
+ * (attention: the probabilities times the values), from O's gradient: dY = α·dO·op(V)ᵀ, so
+ * Σⱼ dYᵢⱼ·Yᵢⱼ = Σₖ dOᵢₖ·Oᵢₖ, over (…, T, hs) instead of (…, T, S). Undefined when the pattern
+ * does not hold (another reader, Y as the right operand or transposed, batch axes broadcast).
+ */
 function productRowDot(g: Graph, y: Value, axis: number, ctx: GradContext): Value | undefined {
   if (axis !== y.rank - 1 || y.rank < 2) return undefined;
   const readers = ctx.readers(y);
