@@ -4,10 +4,16 @@
 // PyTorch runs as a child that answers one command at a time, and the two sides take turns in
 // short rounds, so both are measured through the same moments of a shared, noisy machine.
 //
-//   npm run bench:ml        (env: BENCH_ROUNDS=8 rounds; in each, ours: 3 runs of 4 chained steps, 1 step
-//                            alone, 1 generation; PyTorch: 3 steps, 1 generation;
+//   npm run bench:ml        (env: BENCH_ROUNDS=8 rounds; in each, ours: 3 runs of the trainer's chained steps
+//                            (8 here), 1 step alone, 1 generation, 1 pass over the products; PyTorch: 3 steps,
+//                            1 generation, 1 pass over the products;
 //                            BENCH_BIG=1 adds the d=512 L=8 T=256 step, BENCH_TORCH=0 skips PyTorch,
 //                            BENCH_DEBUG=1 prints every timing)
+//
+// Each round also runs the step's matrix products alone on both sides (bench/ml-products.ts): no
+// step can take less than its products, so our products over PyTorch's step is the lowest step
+// ratio the machine allows ("step_ratio_floor"), and the step less its products is the part of the
+// step that is not the BLAS's.
 //
 // Then the parity check over many steps (bench/ml-trajectory.ts): 20 training steps from the same
 // weights on the same batches on both sides, the largest relative loss difference (target <= 1e-3)
@@ -37,6 +43,7 @@ import {
   trainStepModel,
   type GPTConfig,
 } from '../ml/index';
+import { ourProducts, productFlops, stepProducts, type Product } from './ml-products';
 import { OPENBLAS_DIR, referenceEnv } from './openblas';
 
 const THREADS = 2;
@@ -64,7 +71,11 @@ async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: 
   const adam = { beta1: ADAM.beta1, beta2: ADAM.beta2, weightDecay: ADAM.weight_decay, maxGradNorm: ADAM.max_grad_norm };
   const runner = new StateRunner({ intraOpThreads: THREADS });
   const one = lmLossGraph(c, B, T);
-  await runner.load('step', trainStepModel(one.graph, { loss: one.loss }, adam));
+  const stepModel = trainStepModel(one.graph, { loss: one.loss }, adam);
+  await runner.load('step', stepModel);
+  const productList = stepProducts(one.graph, stepModel);
+  const products = await ourProducts(productList, THREADS, true);
+  await products.run(); // warm-up
   const chained = lmLossGraph(c, B, T);
   await runner.load('steps', trainStepModel(chained.graph, { loss: chained.loss }, adam, K));
   await runner.setState({ ...params, ...initAdamWState(one.graph.paramList) });
@@ -100,8 +111,8 @@ async function ourSide(c: GPTConfig, params: Record<string, Float32Array>, ids: 
     return (GEN.batch * GEN.new) / ((performance.now() - t0) / 1000);
   };
   await generate(); // warm-up
-  const dispose = async () => (await runner.dispose(), await gen.dispose());
-  return { K, firstLoss, step: stepChained, stepAlone: async () => (await stepAlone()).ms, generate, dispose };
+  const dispose = async () => (await runner.dispose(), await gen.dispose(), await products.dispose());
+  return { K, firstLoss, step: stepChained, stepAlone: async () => (await stepAlone()).ms, generate, productList, products: products.run, dispose };
 }
 
 /** Makes sure PyTorch and OpenBLAS (OpenMP build) are there; returns why not when they cannot be. */
@@ -138,9 +149,9 @@ class TorchRef {
     readonly info: TorchInfo,
   ) {}
 
-  static async start(dir: string, ids: number[][], trajectory: number[][][] = []): Promise<TorchRef> {
+  static async start(dir: string, ids: number[][], trajectory: number[][][] = [], products: Product[] = []): Promise<TorchRef> {
     const spec = path.join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, ...ADAM }));
+    writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, products, ...ADAM }));
     const env = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
     const child = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -158,6 +169,7 @@ class TorchRef {
 
   steps = async (n: number) => (await this.ask<{ step_ms: number[] }>(`steps ${n}`)).step_ms;
   generate = async () => (await this.ask<{ gen_tokens_per_sec: number }>('gen')).gen_tokens_per_sec;
+  products = async (n: number) => (await this.ask<{ products_ms: number[] }>(`products ${n}`)).products_ms;
   trajectory = async () => (await this.ask<{ losses: number[] }>('trajectory')).losses;
   close() {
     this.child.stdin.end('quit\n');
@@ -191,23 +203,27 @@ try {
 
   const traj = trajectoryBatches(c, TRAJECTORY_STEPS, 8, 128);
   const ours = await ourSide(c, params, ids);
-  const torch = why ? undefined : await TorchRef.start(path.join(dir, 'model'), ids, traj);
+  const torch = why ? undefined : await TorchRef.start(path.join(dir, 'model'), ids, traj, ours.productList);
   const times: number[] = [];
   const aloneTimes: number[] = [];
   const torchTimes: number[] = [];
   const gens: number[] = [];
   const torchGens: number[] = [];
+  const prods: number[] = [];
+  const torchProds: number[] = [];
   await interleave(
     ROUNDS,
     async () => {
       for (let i = 0; i < STEPS_PER_ROUND; i++) times.push(await ours.step());
       aloneTimes.push(await ours.stepAlone());
       gens.push(await ours.generate());
+      prods.push(await ours.products());
     },
     torch &&
       (async () => {
         torchTimes.push(...(await torch.steps(STEPS_PER_ROUND)));
         torchGens.push(await torch.generate());
+        torchProds.push(...(await torch.products(1)));
       }),
   );
   await ours.dispose();
@@ -220,7 +236,16 @@ try {
   const stepMsMin = Math.min(...times); // the least-disturbed step: context when the machine is busy
   const aloneMs = median(aloneTimes);
   const genTps = median(gens);
-  const t = torch && { ...torch.info, step_ms: median(torchTimes), step_ms_min: Math.min(...torchTimes), gen_tokens_per_sec: median(torchGens) };
+  const t = torch && {
+    ...torch.info,
+    step_ms: median(torchTimes),
+    step_ms_min: Math.min(...torchTimes),
+    gen_tokens_per_sec: median(torchGens),
+    products_ms: median(torchProds),
+  };
+  const prodMs = median(prods);
+  const gflop = productFlops(ours.productList) / 1e9;
+  const floor = t ? prodMs / t.step_ms : undefined; // the lowest step ratio the products allow
   const firstLoss = ours.firstLoss;
 
   let big: { ours_ms: number; torch_ms?: number } | undefined;
@@ -253,6 +278,15 @@ try {
   console.log(
     `${'generation, new tokens/s'.padEnd(34)}${fmt(genTps, 0).padStart(12)}${fmt(t?.gen_tokens_per_sec, 0).padStart(12)}${fmt(genRatio, 2).padStart(10)}`,
   );
+  console.log(
+    `${`matrix products alone, ms`.padEnd(34)}${fmt(prodMs).padStart(12)}${fmt(t?.products_ms).padStart(12)}${fmt(t ? prodMs / t.products_ms : undefined, 2).padStart(10)}`,
+  );
+  console.log(
+    `${'  step less its products, ms'.padEnd(34)}${fmt(stepMs - prodMs).padStart(12)}${fmt(t && t.step_ms - t.products_ms).padStart(12)}${fmt(t ? (stepMs - prodMs) / (t.step_ms - t.products_ms) : undefined, 2).padStart(10)}`,
+  );
+  console.log(
+    `  (${ours.productList.length} products, ${gflop.toFixed(1)} GFLOP, ${fmt(gflop / (prodMs / 1000), 0)} GFLOP/s here; our products / PyTorch's step = ${fmt(floor, 2)}, the lowest step ratio this machine allows)`,
+  );
   console.log(`${'first loss (cross-check)'.padEnd(34)}${firstLoss.toFixed(5).padStart(12)}${(t ? t.first_loss.toFixed(5) : '—').padStart(12)}`);
   if (big)
     console.log(
@@ -280,6 +314,13 @@ try {
       step_met: stepRatio === undefined ? null : stepRatio <= 1,
       step_goal: `<= ${STEP_GOAL}`, // issue 20's goal at this size, reported beside the target "pass" keeps
       step_goal_met: stepRatio === undefined ? null : stepRatio <= STEP_GOAL,
+      products: ours.productList.length,
+      products_gflop: +gflop.toFixed(2),
+      products_ms: +prodMs.toFixed(2),
+      torch_products_ms: t ? +t.products_ms.toFixed(2) : null,
+      step_less_products_ms: +(stepMs - prodMs).toFixed(2),
+      torch_step_less_products_ms: t ? +(t.step_ms - t.products_ms).toFixed(2) : null,
+      step_ratio_floor: floor === undefined ? null : +floor.toFixed(3), // our products / PyTorch's step: no step ratio can be lower
       gen_tokens_per_sec: Math.round(genTps),
       torch_gen_tokens_per_sec: t ? Math.round(t.gen_tokens_per_sec) : null,
       gen_ratio: genRatio === undefined ? null : +genRatio.toFixed(3),

@@ -2,11 +2,15 @@
 float32, loading the weights bench/ml.ts wrote, timed on the same shapes.
 
 Usage: /usr/bin/python3 bench/torch_ref.py SPEC.json
-SPEC: {"dir": model folder, "threads": 2, "batch": 8, "seq": 128, "ids": [[...]], "lr": .., "gen": {"batch": 8, "prompt": 16, "new": 112}}
+SPEC: {"dir": model folder, "threads": 2, "batch": 8, "seq": 128, "ids": [[...]], "lr": .., "gen": {"batch": 8, "prompt": 16, "new": 112},
+      "products": [{"op", "a", "b", "c"?, "transA", "transB", "alpha"}, ...]}
+
+A spec without "dir" ({"threads", "products"}) loads no model and answers only `products N`.
 
 After loading and warming up it prints one JSON line (version, BLAS, first loss), then answers
 commands on stdin, one JSON line each: `steps N` (N timed training steps), `gen` (one timed
-generation), `trajectory` (a fresh copy of the loaded weights and a fresh AdamW trained on the
+generation), `products N` (N timed passes over spec["products"], the step's matrix products, see
+bench/ml-products.ts), `trajectory` (a fresh copy of the loaded weights and a fresh AdamW trained on the
 batches of spec["trajectory"], one per step; answers the loss of every step and writes the final
 weights to DIR/trajectory.safetensors), `quit`. The caller interleaves these with its own measurements, so both sides
 see the same moments of a shared, noisy machine.
@@ -124,6 +128,33 @@ def trajectory(spec, cfg, tensors):
     return losses
 
 
+def products_runner(products):
+    """The step's matrix products (bench/ml-products.ts) with OpenBLAS, each on operands of its own, as on our side."""
+
+    def t(shape):
+        return torch.rand(*shape) - 0.5
+
+    calls = []
+    for p in products:
+        a, b = t(p["a"]), t(p["b"])
+        a = a.transpose(-2, -1) if p["transA"] else a
+        b = b.transpose(-2, -1) if p["transB"] else b
+        if "c" in p:
+            calls.append(lambda a=a, b=b, c=t(p["c"]), alpha=p["alpha"]: torch.addmm(c, a, b, alpha=alpha))
+        elif p["op"] == "Gemm":
+            calls.append(lambda a=a, b=b: torch.mm(a, b))
+        else:  # the scale of a FusedMatMul is free in onnxruntime's kernel; it is left out here
+            calls.append(lambda a=a, b=b: torch.matmul(a, b))
+
+    def run():
+        t0 = time.perf_counter()
+        for call in calls:
+            call()
+        return (time.perf_counter() - t0) * 1000
+
+    return run
+
+
 def blas_name():
     try:
         import ctypes
@@ -135,9 +166,24 @@ def blas_name():
         return f"not OpenBLAS ({type(e).__name__})"
 
 
+def products_only(spec):
+    """bench/products.ts: no model, only `products N` (and `quit`) on stdin."""
+    products = products_runner(spec["products"])
+    products()  # warm-up
+    say({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_name()})
+    for line in sys.stdin:
+        cmd, *arg = line.split()
+        if cmd == "products":
+            say({"products_ms": [products() for _ in range(int(arg[0]))]})
+        elif cmd == "quit":
+            break
+
+
 def main():
     spec = json.load(open(sys.argv[1]))
     torch.set_num_threads(spec["threads"])
+    if "dir" not in spec:
+        return products_only(spec)
     torch.manual_seed(0)
     cfg = json.load(open(spec["dir"] + "/config.json"))
     tensors = read_safetensors(spec["dir"] + "/model.safetensors")
@@ -175,8 +221,10 @@ def main():
 
     with torch.no_grad():
         first_loss = F.cross_entropy(model(x, pos)[0].reshape(-1, cfg["vocab_size"]), y.reshape(-1)).item()
+    products = products_runner(spec.get("products", []))
     for _ in range(2):  # warm-up
         step()
+        products()
     timed_generation()
     say({
         "torch": torch.__version__,
@@ -190,6 +238,8 @@ def main():
         cmd, *arg = line.split()
         if cmd == "steps":
             say({"step_ms": [timed_step() for _ in range(int(arg[0]))]})
+        elif cmd == "products":
+            say({"products_ms": [products() for _ in range(int(arg[0]))]})
         elif cmd == "trajectory":
             say({"losses": trajectory(spec, cfg, tensors)})
         elif cmd == "gen":
