@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type * as ML from '../ml/index';
+import { median } from './torch-ref';
 
 type Ml = typeof ML & { trainingArena: (params: number) => boolean };
 const args = process.argv.slice(2);
@@ -67,8 +68,6 @@ async function side(ml: Ml, c: ML.GPTConfig, weights: Record<string, Float32Arra
     dispose: () => runner.dispose(),
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: root, encoding: 'utf8' }).trim();

@@ -7,6 +7,7 @@
 // CPU, not about the trainer.
 
 import { Graph, Session, type BuiltModel, type Value } from '../ml/index';
+import { numel } from '../ml/graph/shape';
 
 /** One product as onnxruntime runs it: alpha·op(A)·op(B) (+ C), batched over leading axes for MatMul. */
 export interface Product {
@@ -51,10 +52,7 @@ export function productFlops(products: Product[]): number {
   for (const p of products) {
     const [m, k] = last2(p.a, p.transA);
     const n = last2(p.b, p.transB)[1];
-    const batch = Math.max(
-      p.a.slice(0, -2).reduce((x, y) => x * y, 1),
-      p.b.slice(0, -2).reduce((x, y) => x * y, 1),
-    );
+    const batch = Math.max(numel(p.a.slice(0, -2)), numel(p.b.slice(0, -2)));
     flops += 2 * batch * m * n * k;
   }
   return flops;
@@ -82,8 +80,8 @@ export async function ourProducts(products: Product[], threads: number, memArena
   }
   const model = g.toModel({ outputs });
   const session = await Session.create(model, { intraOpThreads: threads, memArena });
-  const feeds = Object.fromEntries(model.inputs.map((i) => [i.name, Float32Array.from({ length: size(i.dims) }, (_, j) => ((j * 7919) % 1000) / 1000 - 0.5)]));
-  const into = Object.fromEntries(model.outputs.map((o) => [o.name, new Float32Array(size(o.dims))]));
+  const feeds = Object.fromEntries(model.inputs.map((i) => [i.name, Float32Array.from({ length: numel(i.dims) }, (_, j) => ((j * 7919) % 1000) / 1000 - 0.5)]));
+  const into = Object.fromEntries(model.outputs.map((o) => [o.name, new Float32Array(numel(o.dims))]));
   return {
     model,
     run: async () => {
@@ -94,5 +92,3 @@ export async function ourProducts(products: Product[], threads: number, memArena
     dispose: () => session.dispose(),
   };
 }
-
-const size = (dims: readonly number[]) => dims.reduce((x, y) => x * y, 1);

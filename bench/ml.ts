@@ -21,11 +21,9 @@
 //
 // Ends with ONE line of JSON: figures, targets, and whether they were met ("pass").
 
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { compareTrajectories, ourTrajectory, TRAJECTORY_LOSS_TARGET, TRAJECTORY_STEPS, trajectoryBatches } from './ml-trajectory';
 import {
@@ -44,7 +42,8 @@ import {
   type GPTConfig,
 } from '../ml/index';
 import { ourProducts, productFlops, stepProducts, type Product } from './ml-products';
-import { OPENBLAS_DIR, referenceEnv } from './openblas';
+import { OPENBLAS_DIR } from './openblas';
+import { median, TorchRef } from './torch-ref';
 
 const THREADS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -52,8 +51,6 @@ const STEPS_PER_ROUND = 3;
 const STEP_GOAL = 0.8;
 const GEN = { batch: 8, prompt: 16, new: 112 };
 const ADAM = { lr: 1e-4, beta1: 0.9, beta2: 0.95, weight_decay: 0.1, max_grad_norm: 1 };
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function batchIds(c: GPTConfig, B: number, T: number): number[][] {
   const r = prng(7);
@@ -134,46 +131,9 @@ function torchReady(): string | undefined {
   return undefined;
 }
 
-interface TorchInfo {
-  torch: string;
-  threads: number;
-  blas: string;
-  first_loss: number;
-}
-
-/** PyTorch's side: bench/torch_ref.py as a child process answering one command per line. */
-class TorchRef {
-  private constructor(
-    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
-    private readonly lines: AsyncIterator<string>,
-    readonly info: TorchInfo,
-  ) {}
-
-  static async start(dir: string, ids: number[][], trajectory: number[][][] = [], products: Product[] = []): Promise<TorchRef> {
-    const spec = path.join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, products, ...ADAM }));
-    const env = referenceEnv(THREADS); // OpenBLAS's best kernels here (./openblas.ts)
-    const child = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'torch_ref.py'), spec], { env, stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await lines.next();
-    if (first.done) throw new Error('the PyTorch reference exited before it was ready');
-    return new TorchRef(child, lines, JSON.parse(first.value));
-  }
-
-  private async ask<T>(command: string): Promise<T> {
-    this.child.stdin.write(`${command}\n`);
-    const line = await this.lines.next();
-    if (line.done) throw new Error(`the PyTorch reference exited during "${command}"`);
-    return JSON.parse(line.value) as T;
-  }
-
-  steps = async (n: number) => (await this.ask<{ step_ms: number[] }>(`steps ${n}`)).step_ms;
-  generate = async () => (await this.ask<{ gen_tokens_per_sec: number }>('gen')).gen_tokens_per_sec;
-  products = async (n: number) => (await this.ask<{ products_ms: number[] }>(`products ${n}`)).products_ms;
-  trajectory = async () => (await this.ask<{ losses: number[] }>('trajectory')).losses;
-  close() {
-    this.child.stdin.end('quit\n');
-  }
+/** PyTorch on the model folder `dir`, with the batch, the trajectory's batches and the products this run compares. */
+function startTorch(dir: string, ids: number[][], trajectory: number[][][] = [], products: Product[] = []): Promise<TorchRef> {
+  return TorchRef.start(dir, { dir, threads: THREADS, batch: ids.length, seq: ids[0].length - 1, ids, gen: GEN, trajectory, products, ...ADAM });
 }
 
 /**
@@ -203,7 +163,7 @@ try {
 
   const traj = trajectoryBatches(c, TRAJECTORY_STEPS, 8, 128);
   const ours = await ourSide(c, params, ids);
-  const torch = why ? undefined : await TorchRef.start(path.join(dir, 'model'), ids, traj, ours.productList);
+  const torch = why ? undefined : await startTorch(path.join(dir, 'model'), ids, traj, ours.productList);
   const times: number[] = [];
   const aloneTimes: number[] = [];
   const torchTimes: number[] = [];
@@ -255,7 +215,7 @@ try {
     const idsB = batchIds(cb, 8, 256);
     saveCheckpoint(path.join(dir, 'big'), cb, pb);
     const oursB = await ourSide(cb, pb, idsB);
-    const torchB = why ? undefined : await TorchRef.start(path.join(dir, 'big'), idsB);
+    const torchB = why ? undefined : await startTorch(path.join(dir, 'big'), idsB);
     const [ob, tb]: [number[], number[]] = [[], []];
     await interleave(3, async () => void ob.push(await oursB.step()), torchB && (async () => void tb.push(...(await torchB.steps(1)))));
     await oursB.dispose();

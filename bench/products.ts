@@ -10,77 +10,56 @@
 // Ends with ONE line of JSON: each side's median ms per pass over the products, their ratio, and
 // the GFLOP/s. No target: a step ratio below products_ms / (PyTorch's step) is out of reach.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createInterface } from "node:readline";
-import { gptConfig, lmLossGraph, paramCount, trainStepModel } from "../ml/index";
-import { trainingArena } from "../ml/runtime/config";
-import { ourProducts, productFlops, stepProducts } from "./ml-products";
-import { referenceEnv } from "./openblas";
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gptConfig, lmLossGraph, paramCount, trainStepModel } from '../ml/index';
+import { trainingArena } from '../ml/runtime/config';
+import { ourProducts, productFlops, stepProducts } from './ml-products';
+import { median, TorchRef } from './torch-ref';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const gpt2 = opt("--gpt2");
-const ROUNDS = Number(opt("--rounds") ?? 4);
-const THREADS = Number(opt("--threads") ?? 2);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const gpt2 = opt('--gpt2');
+const ROUNDS = Number(opt('--rounds') ?? 4);
+const THREADS = Number(opt('--threads') ?? 2);
 
-const c = gpt2 ? gptConfig("gpt2", JSON.parse(gpt2) as Record<string, number>) : gptConfig("small", { nCtx: 128 });
+const c = gpt2 ? gptConfig('gpt2', JSON.parse(gpt2) as Record<string, number>) : gptConfig('small', { nCtx: 128 });
 const [B, T] = gpt2 ? [4, 256] : [8, 128];
 const m = lmLossGraph(c, B, T);
 const products = stepProducts(m.graph, trainStepModel(m.graph, { loss: m.loss }, { maxGradNorm: 1, weightDecay: 0.1 }));
 const gflop = productFlops(products) / 1e9;
 
-const dir = mkdtempSync(path.join(tmpdir(), "bench-products-"));
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-products-'));
 const ours = await ourProducts(products, THREADS, trainingArena(paramCount(c))); // the arena as the trainer runs this size
 try {
   await ours.run(); // warm-up
-  const spec = path.join(dir, "spec.json");
-  writeFileSync(spec, JSON.stringify({ threads: THREADS, products }));
-  const child = spawn("/usr/bin/python3", [path.join(import.meta.dirname, "torch_ref.py"), spec], {
-    env: referenceEnv(THREADS),
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const l = await lines.next();
-    if (l.done) throw new Error("the PyTorch reference exited early");
-    return JSON.parse(l.value) as Record<string, unknown>;
-  };
-  const info = await next();
+  const torch = await TorchRef.start(dir, { threads: THREADS, products }); // no model folder: products only
   const [mine, theirs]: number[][] = [[], []];
   for (let r = 0; r < ROUNDS; r++) {
-    const turns = [
-      async () => void mine.push(await ours.run()),
-      async () => {
-        child.stdin.write("products 1\n");
-        theirs.push(...((await next()).products_ms as number[]));
-      },
-    ];
+    const turns = [async () => void mine.push(await ours.run()), async () => void theirs.push(...(await torch.products(1)))];
     for (const turn of r % 2 ? turns.reverse() : turns) await turn();
   }
-  child.stdin.end("quit\n");
+  torch.close();
   const [o, t] = [median(mine), median(theirs)];
-  console.log(`${gpt2 ? `GPT-2 ${gpt2}, batch 4 × 256` : "bench:ml size: d=256 L=4 H=4 V=512, batch 8 × 128"}, ${THREADS} threads`);
+  console.log(`${gpt2 ? `GPT-2 ${gpt2}, batch 4 × 256` : 'bench:ml size: d=256 L=4 H=4 V=512, batch 8 × 128'}, ${THREADS} threads`);
   console.log(`${products.length} products, ${gflop.toFixed(1)} GFLOP a step`);
   const row = (who: string, ms: number, all: number[]) =>
     console.log(
-      `${who.padEnd(32)}${ms.toFixed(1).padStart(9)} ms ${(gflop / (ms / 1000)).toFixed(0).padStart(6)} GFLOP/s   (${all.map(Math.round).join(", ")})`,
+      `${who.padEnd(32)}${ms.toFixed(1).padStart(9)} ms ${(gflop / (ms / 1000)).toFixed(0).padStart(6)} GFLOP/s   (${all.map(Math.round).join(', ')})`,
     );
-  row("ours (MLAS)", o, mine);
-  row(`PyTorch (OpenBLAS ${String(info.blas).split(" core=")[1] ?? "?"})`, t, theirs);
+  row('ours (MLAS)', o, mine);
+  row(`PyTorch (OpenBLAS ${torch.info.blas.split(' core=')[1] ?? '?'})`, t, theirs);
   console.log(
     JSON.stringify({
-      bench: "products",
-      shape: gpt2 ? JSON.parse(gpt2) : "bench:ml",
+      bench: 'products',
+      shape: gpt2 ? JSON.parse(gpt2) : 'bench:ml',
       products: products.length,
       gflop: +gflop.toFixed(2),
       products_ms: +o.toFixed(2),
       torch_products_ms: +t.toFixed(2),
       ratio: +(o / t).toFixed(3),
-      torch_blas: info.blas,
+      torch_blas: torch.info.blas,
     }),
   );
 } finally {
