@@ -4,7 +4,12 @@
 //
 //   npm run bench:ml-profile                          bench:ml's size: d=256 L=4 H=4 V=512, batch 8 × 128
 //   npm run bench:ml-profile -- --gpt2 '{"nLayer":2}' GPT-2's shape (vocabulary 50,257), batch 4 × 256, scaled
-//   options: --steps N (profiled runs, default 3), --threads N (default 2), --top N (nodes listed, default 15)
+//   options: --steps N (profiled runs, default 3), --threads N (default 2), --top N (nodes listed, default 15),
+//            --chain K (optimizer steps chained in each run, as the trainer's steps per run; default 1:
+//            one step a run, which also pays each run's first touch of its fresh intermediates)
+//
+// Figures are per optimizer step. With --chain K the K steps' copies of a node carry different
+// names, so the slowest-nodes list groups them by op and output shape.
 //
 // Times are onnxruntime's per-kernel wall times; on a shared machine they are inflated like every
 // other figure, but their shares are what the profile is for.
@@ -22,11 +27,12 @@ const gpt2 = args.includes('--gpt2') ? (JSON.parse(opt('--gpt2', '{}')) as Recor
 const STEPS = Number(opt('--steps', '3'));
 const THREADS = Number(opt('--threads', '2'));
 const TOP = Number(opt('--top', '15'));
+const CHAIN = Number(opt('--chain', '1'));
 
 const c = gpt2 ? gptConfig('gpt2', gpt2) : gptConfig('small', { nCtx: 128 });
 const [B, T] = gpt2 ? [4, 256] : [8, 128];
 const m = lmLossGraph(c, B, T);
-const model = trainStepModel(m.graph, { loss: m.loss }, { beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1 });
+const model = trainStepModel(m.graph, { loss: m.loss }, { beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1 }, CHAIN);
 const dir = mkdtempSync(path.join(tmpdir(), 'ml-profile-'));
 try {
   const session = await ort.InferenceSession.create(model.bytes, {
@@ -38,15 +44,16 @@ try {
   const ids = (k: number) => BigInt64Array.from({ length: B * T }, (_, i) => BigInt((i * 7919 + k) % c.vocabSize));
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
   for (const info of model.inputs) {
+    const base = info.name.replace(/@\d+$/, '');
     const data =
-      state[info.name] ??
+      state[base] ??
       {
         input_ids: ids(0),
         targets: ids(1),
         loss_mask: new Float32Array(B * T).fill(1),
         lr: Float32Array.of(1e-4),
         step: Float32Array.of(1),
-      }[info.name];
+      }[base];
     if (!data) throw new Error(`no feed for ${info.name}`);
     feeds[info.name] = new ort.Tensor(info.dtype as 'float32', data as Float32Array, info.dims);
   }
@@ -79,9 +86,11 @@ function report(events: Event[], wall: number[]) {
   const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').slice(1); // the first run is the warm-up
   const n = Math.max(1, runs.length);
   const counted = kernels.slice(Math.floor(kernels.length / (n + 1))); // drop the warm-up run's kernels
+  const steps = n * CHAIN; // per-step figures divide by every step the counted runs made
   const byOp = new Map<string, { us: number; count: number }>();
   const byNode = new Map<string, { us: number; op: string; shape: string }>();
   let total = 0;
+  let [optUs, optNodes] = [0, 0]; // AdamW: the adamw.* nodes
   for (const e of counted) {
     const op = e.args?.op_name ?? '?';
     const node = e.name.replace(/_kernel_time$/, '');
@@ -90,27 +99,27 @@ function report(events: Event[], wall: number[]) {
     o.count++;
     byOp.set(op, o);
     const shape = JSON.stringify(Object.values(e.args?.output_type_shape?.[0] ?? {})[0] ?? []);
-    const b = byNode.get(node) ?? { us: 0, op, shape };
+    const key = CHAIN > 1 ? `${op} ${shape}` : node; // a chain's steps name their nodes apart: group by kind
+    const b = byNode.get(key) ?? { us: 0, op, shape };
     b.us += e.dur;
-    byNode.set(node, b);
+    byNode.set(key, b);
     total += e.dur;
+    if (node.startsWith('adamw.')) [optUs, optNodes] = [optUs + e.dur, optNodes + 1];
   }
-  const ms = (us: number) => (us / n / 1000).toFixed(2).padStart(9);
-  const runMs = runs.reduce((s, r) => s + r.dur, 0) / n / 1000;
+  const ms = (us: number) => (us / steps / 1000).toFixed(2).padStart(9);
+  const runMs = runs.reduce((s, r) => s + r.dur, 0) / steps / 1000;
   console.log(
     `\n${gpt2 ? `GPT-2 ${JSON.stringify(gpt2)}` : 'bench:ml size'}: d=${c.nEmbd} L=${c.nLayer} H=${c.nHead} V=${c.vocabSize}, batch ${B} × ${T}, ${THREADS} threads`,
   );
   console.log(
-    `step (run wall, median) ${[...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)].toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / n / 1000).toFixed(1)} ms in ${counted.length / n} nodes`,
+    `step (run wall / steps a run, median) ${([...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)] / CHAIN).toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / steps / 1000).toFixed(1)} ms in ${counted.length / steps} nodes`,
   );
-  const opt = [...byNode].filter(([node]) => node.startsWith('adamw.'));
-  const optUs = opt.reduce((sum, [, b]) => sum + b.us, 0);
   console.log(
-    `optimizer (AdamW, the adamw.* nodes): ${(optUs / n / 1000).toFixed(2)} ms, ${((100 * optUs) / total).toFixed(1)}% of kernel time, ${opt.length} nodes`,
+    `optimizer (AdamW, the adamw.* nodes): ${(optUs / steps / 1000).toFixed(2)} ms, ${((100 * optUs) / total).toFixed(1)}% of kernel time, ${optNodes / steps} nodes`,
   );
   console.log(`\n${'op'.padEnd(26)}${'ms/step'.padStart(9)}${'share'.padStart(8)}${'nodes'.padStart(7)}`);
   for (const [op, o] of [...byOp].sort((a, b) => b[1].us - a[1].us)) {
-    console.log(`${op.padEnd(26)}${ms(o.us)}${`${((100 * o.us) / total).toFixed(1)}%`.padStart(8)}${String(o.count / n).padStart(7)}`);
+    console.log(`${op.padEnd(26)}${ms(o.us)}${`${((100 * o.us) / total).toFixed(1)}%`.padStart(8)}${String(o.count / steps).padStart(7)}`);
   }
   console.log(`\nslowest nodes`);
   for (const [node, b] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, TOP))
@@ -120,12 +129,12 @@ function report(events: Event[], wall: number[]) {
       bench: 'ml-profile',
       shape: gpt2 ?? 'bench:ml',
       step_ms: runMs,
-      kernels_ms: total / n / 1000,
-      nodes: counted.length / n,
-      optimizer_ms: +(optUs / n / 1000).toFixed(3),
+      kernels_ms: total / steps / 1000,
+      nodes: counted.length / steps,
+      optimizer_ms: +(optUs / steps / 1000).toFixed(3),
       optimizer_share: +(optUs / total).toFixed(4),
-      optimizer_nodes: opt.length,
-      by_op: Object.fromEntries([...byOp].map(([k, v]) => [k, +(v.us / n / 1000).toFixed(3)])),
+      optimizer_nodes: optNodes / steps,
+      by_op: Object.fromEntries([...byOp].map(([k, v]) => [k, +(v.us / steps / 1000).toFixed(3)])),
     }),
   );
 }

@@ -12,12 +12,15 @@ export function replay(g: Graph, outputs: readonly Value[], subst: ReadonlyMap<V
   for (const n of g.liveNodes(outputs)) {
     const inputs = n.inputs.map((x) => (x ? (map.get(x) ?? x) : x));
     if (inputs.every((x, i) => x === n.inputs[i])) continue; // untouched: shared
-    const outs = g.op(
-      n.opType,
-      inputs,
-      n.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape })),
-      { ...n.attrs },
-    );
+    const emit = () =>
+      g.op(
+        n.opType,
+        inputs,
+        n.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape })),
+        { ...n.attrs },
+      );
+    const scope = n.name.slice(0, Math.max(0, n.name.lastIndexOf('.'))); // 'h0.attn' of 'h0.attn.MatMul_7'
+    const outs = scope ? g.scope(scope, emit) : emit(); // the copy keeps the scope its profile rows are summed by
     n.outputs.forEach((o, i) => map.set(o, outs[i]));
   }
   return (v) => map.get(v) ?? v;
