@@ -13,6 +13,30 @@ export function rssMb(pid: number): number {
   }
 }
 
+/**
+ * Starts a new peak-RSS window for this process: Linux's "5" to /proc/self/clear_refs resets the
+ * peak (VmHWM, and getrusage's maxRSS with it) to the present RSS. Returns the peak until now in
+ * MiB and a function that gives the peak since; where the reset is refused (not Linux, no /proc),
+ * both are getrusage's peak over the whole process, which only overstates the window. The kernel
+ * updates the mark when memory is unmapped, not at every page, so a caller that samples RSS too
+ * should take the larger of the two.
+ */
+export function peakRssWindow(): { before: number; since: () => number } {
+  const before = process.resourceUsage().maxRSS / 1024;
+  try {
+    fs.writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    return { before, since: () => process.resourceUsage().maxRSS / 1024 };
+  }
+  return {
+    before,
+    since: () => {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"));
+      return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+    },
+  };
+}
+
 /** The process's children, grandchildren, … (from /proc/PID/task/TID/children), leaving out `skip` and theirs. */
 export function descendants(pid: number, skip: ReadonlySet<number> = new Set()): number[] {
   const out: number[] = [];

@@ -88,13 +88,13 @@ describe('in-graph AdamW', () => {
         .filter((n) => /^(x|lr|step)(@\d)?$/.test(n))
         .sort(),
     ).toEqual(['lr', 'lr@1', 'lr@2', 'step', 'step@1', 'step@2', 'x', 'x@1', 'x@2']);
-    const one = buildGraph();
     // every step's copy of the update keeps its scope (bench:ml-profile sums the adamw.* nodes)
     const adamwNodes = (m: { nodes: Record<string, unknown> }) => Object.keys(m.nodes).filter((n) => n.startsWith('adamw.')).length;
     const plain = buildGraph();
     const oneStep = trainStepModel(plain.g, { loss: plain.loss }, OPT);
     expect(adamwNodes(oneStep)).toBeGreaterThan(10);
     expect(adamwNodes(model)).toBe(3 * adamwNodes(oneStep));
+    const one = buildGraph();
     const runners = { many: new StateRunner(), one: new StateRunner() };
     await runners.many.load('steps', model);
     await runners.one.load('step', trainStepModel(one.g, { loss: one.loss }, OPT));
