@@ -14,10 +14,12 @@ import { configFromHf, loadCheckpoint } from '../ml/checkpoint/checkpoint';
 import type { ParamSpec } from '../ml/graph/core';
 import { Generator } from '../ml/generate/generator';
 import { lmLossGraph } from '../ml/model/forward';
+import { paramCount } from '../ml/model/params';
 import { initAdamWState } from '../ml/optim/adamw';
 import { trainStepModel } from '../ml/optim/train-graph';
 import { rewardLossGraph } from '../ml/rlhf/reward-model';
 import { trainPPO } from '../ml/rlhf/ppo-trainer';
+import { trainingArena } from '../ml/runtime/config';
 import { prng } from '../ml/runtime/init';
 import { StateRunner } from '../ml/runtime/state-runner';
 
@@ -56,7 +58,7 @@ async function train() {
   const B = spec.batch;
   const T = spec.seq;
   const a = spec.adam;
-  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the trainers run a model of this size (trainingArena)
+  const runner = new StateRunner({ intraOpThreads: threads, memArena: trainingArena(paramCount(c)) }); // as the trainers run a model of this size
   const m = lmLossGraph(c, B, T);
   const t0 = performance.now();
   await runner.load(
@@ -109,7 +111,7 @@ async function rm() {
   const T = spec.seq;
   const P = N / 2;
   const m = rewardLossGraph(c, { groups: P, N, P, T }, { margin: false, centerCoef: 0 });
-  const runner = new StateRunner({ intraOpThreads: threads, memArena: false }); // as the reward trainer runs a model of this size (trainingArena)
+  const runner = new StateRunner({ intraOpThreads: threads, memArena: trainingArena(paramCount(c)) }); // as the reward trainer runs a model of this size
   const a = spec.adam;
   await runner.load(
     'step',
