@@ -3,7 +3,7 @@
 // pair, with both texts and the prompt) through the same kind of cursor with a bare SELECT, no
 // formatting, hashing or writing. In the bench's own process its million rows would stay in that
 // process's memory, which stands in for the web server's during the export.
-// Prints one JSON line: { rows, seconds, max_rss_mb }.
+// Prints one JSON line: { rows, seconds }.
 // Usage: tsx bench/export-reference-child.ts DATABASE_URL PROJECT_ID
 import pg from "pg";
 import { cursorBatches } from "../lib/exports/cursor";
@@ -25,4 +25,4 @@ for await (const batch of cursorBatches(client, reference, 5000)) rows += batch.
 const seconds = (performance.now() - t0) / 1000;
 await client.query("COMMIT");
 await client.end();
-console.log(JSON.stringify({ rows, seconds, max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(JSON.stringify({ rows, seconds }));

@@ -33,6 +33,13 @@ const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const TARGET_ROWS_PER_S = 100_000;
 const TARGET_RSS_MB = 300;
 const TARGET_APP_RSS_MB = 1024; // the whole app on the embedded database: database + web server + export child
+
+/** Runs one of this bench's child scripts through tsx and parses the JSON line it ends with. */
+function childJson<T>(script: string, args: string[], node: string[] = []): T {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "--conditions=react-server", ...node, script, ...args], { encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as T;
+}
+
 const K = 5; // C(5,2) = 10 comparisons per ranking
 const RANKINGS = Math.ceil(ROWS / 10);
 const PROMPTS = Math.ceil(RANKINGS / 2); // two rankings (two labelers) per task
@@ -124,18 +131,10 @@ const input = createExportInput.parse({ kind: "rm", projectId });
 
 // Reference: the same comparison rows through the same kind of cursor with a bare SELECT, in a
 // child process as the export streams in one (bench/export-reference-child.ts).
-const ref = JSON.parse(
-  execFileSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/export-reference-child.ts", bench.url, input.projectId!], {
-    encoding: "utf8",
-  })
-    .trim()
-    .split("\n")
-    .at(-1)!,
-) as { rows: number; seconds: number; max_rss_mb: number };
-const [refRows, refSeconds] = [ref.rows, ref.seconds];
+const ref = childJson<{ rows: number; seconds: number }>("bench/export-reference-child.ts", [bench.url, input.projectId!]);
 const dbAfterReferenceMb = dbRss();
-const referenceRowsPerS = refRows / refSeconds;
-console.log(`reference (bare SELECT through the cursor): ${refRows} rows in ${round(refSeconds, 2)} s = ${Math.round(referenceRowsPerS)} rows/s`);
+const referenceRowsPerS = ref.rows / ref.seconds;
+console.log(`reference (bare SELECT through the cursor): ${ref.rows} rows in ${round(ref.seconds, 2)} s = ${Math.round(referenceRowsPerS)} rows/s`);
 
 console.log(`RSS before the export: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`);
 let peakRss = process.memoryUsage().rss;
@@ -223,8 +222,7 @@ const trainJsonl = path.join(process.env.STORAGE_DIR, "exports", exp.id, "train.
 type FormatRun = { rows: number; write_s: number; bytes: number; max_rss_mb: number };
 const formatRun = (format: string): FormatRun => {
   const out = path.join(process.env.STORAGE_DIR!, `format-${format}`);
-  const args = ["--import", "tsx", "--conditions=react-server", "--max-old-space-size=512", "bench/export-format-child.ts", format, trainJsonl, out];
-  const r = JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }).trim().split("\n").at(-1)!) as FormatRun;
+  const r = childJson<FormatRun>("bench/export-format-child.ts", [format, trainJsonl, out], ["--max-old-space-size=512"]);
   fs.rmSync(out, { recursive: true, force: true });
   return r;
 };
