@@ -46,6 +46,20 @@ function last2(shape: number[], trans: boolean): [number, number] {
   return trans ? [c, r] : [r, c];
 }
 
+/**
+ * The products grouped by kind (op, operand shapes, transposes, bias; not α, which the kernels
+ * apply for free), in order of first appearance, each under a label such as `Gemm (1024×768)ᵀ·(1024×2304)`.
+ */
+export function productKinds(products: Product[]): Map<string, Product[]> {
+  const kinds = new Map<string, Product[]>();
+  for (const p of products) {
+    const side = (shape: number[], trans: boolean) => `(${shape.join('×')})${trans ? 'ᵀ' : ''}`;
+    const label = `${p.op} ${side(p.a, p.transA)}·${side(p.b, p.transB)}${p.c ? ` + (${p.c.join('×')})` : ''}`;
+    kinds.set(label, [...(kinds.get(label) ?? []), p]);
+  }
+  return kinds;
+}
+
 /** Floating-point operations of one pass over the products (2·M·N·K per matrix). */
 export function productFlops(products: Product[]): number {
   let flops = 0;

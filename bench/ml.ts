@@ -190,7 +190,7 @@ try {
   // parity over many steps: the same 20 batches from the same weights, one optimizer step per run
   const ourTraj = await ourTrajectory(c, params, traj, ADAM, THREADS);
   const parity = torch ? compareTrajectories(ourTraj, await torch.trajectory(), path.join(dir, 'model')) : undefined;
-  torch?.close();
+  await torch?.close();
   if (process.env.BENCH_DEBUG) console.log({ times: times.map(Math.round), aloneTimes: aloneTimes.map(Math.round), torchTimes: torchTimes.map(Math.round) });
   const stepMs = median(times);
   const stepMsMin = Math.min(...times); // the least-disturbed step: context when the machine is busy
@@ -219,7 +219,7 @@ try {
     const [ob, tb]: [number[], number[]] = [[], []];
     await interleave(3, async () => void ob.push(await oursB.step()), torchB && (async () => void tb.push(...(await torchB.steps(1)))));
     await oursB.dispose();
-    torchB?.close();
+    await torchB?.close();
     big = { ours_ms: median(ob), torch_ms: torchB ? median(tb) : undefined };
   }
 

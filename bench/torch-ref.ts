@@ -48,7 +48,10 @@ export class TorchRef {
   generate = async () => (await this.ask<{ gen_tokens_per_sec: number }>('gen')).gen_tokens_per_sec;
   products = async (n: number) => (await this.ask<{ products_ms: number[] }>(`products ${n}`)).products_ms;
   trajectory = async () => (await this.ask<{ losses: number[] }>('trajectory')).losses;
-  close() {
+  /** Asks the child to quit; resolves once it has exited (its threads no longer share the cores). */
+  close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => (this.child.exitCode !== null ? resolve() : this.child.once('exit', () => resolve())));
     this.child.stdin.end('quit\n');
+    return exited;
   }
 }

@@ -2,7 +2,7 @@
 // step model and run alone. Their operation count is the transformer's, term by term; the small
 // products (a bias gradient's column sum) are left out; the products-only model holds them and nothing else.
 import { describe, expect, it } from 'vitest';
-import { ourProducts, productFlops, stepProducts } from '../../bench/ml-products';
+import { ourProducts, productFlops, productKinds, stepProducts } from '../../bench/ml-products';
 import { gptConfig, lmLossGraph, trainStepModel } from '../../ml/index';
 
 describe('the step products behind bench:ml', () => {
@@ -29,6 +29,17 @@ describe('the step products behind bench:ml', () => {
     // q·kᵀ (kᵀ and the scale inside) and its two gradients, p·v's two gradients; p·v itself is a MatMul
     expect(products.filter((p) => p.op === 'FusedMatMul')).toHaveLength(5 * c.nLayer);
     expect(products.filter((p) => p.op === 'MatMul')).toHaveLength(c.nLayer);
+  });
+
+  it('groups the products by kind (bench:products --by-shape): every product once, each kind one op, shapes and transposes (the scale aside)', () => {
+    const kinds = productKinds(products);
+    expect([...kinds.values()].flat()).toHaveLength(products.length);
+    for (const kind of kinds.values()) expect(new Set(kind.map(({ alpha: _, ...p }) => JSON.stringify(p))).size).toBe(1);
+    // a layer's weight gradients are one kind per layer shape, counted once per layer
+    const N = B * T;
+    const qkvGrad = kinds.get(`Gemm (${N}×${c.nEmbd})ᵀ·(${N}×${3 * c.nEmbd})`);
+    expect(qkvGrad).toHaveLength(c.nLayer);
+    expect(kinds.get(`FusedMatMul (${B}×${c.nHead}×${T}×${c.nEmbd / c.nHead})·(${B}×${c.nHead}×${T}×${c.nEmbd / c.nHead})ᵀ`)).toHaveLength(c.nLayer * 2); // q·kᵀ and dP = dY·vᵀ
   });
 
   it('runs the products alone: one node each, and a slice that keeps it out of the outputs', async () => {
