@@ -11,14 +11,19 @@
 // Figures are per optimizer step. With --chain K the K steps' copies of a node carry different
 // names, so the slowest-nodes list groups them by op and output shape.
 //
-// Times are onnxruntime's per-kernel wall times; on a shared machine they are inflated like every
-// other figure, but their shares are what the profile is for.
+// The session runs as the trainer's does: the memory arena as trainingArena gives it for the size,
+// and the next state written into buffers of ours (StateRunner's way). Before 2026-12-06 it ran with
+// the arena at every size and let onnxruntime allocate the state outputs afresh each run, and at
+// GPT-2 124M that first touch of 1.5 GB showed as AdamW's time: 664 ms of the step then, 386 ms
+// run as the trainer runs it (the state's Sub and Add nodes 184 and 481 ms against 80 and 298).
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gptConfig, initAdamWState, initGPT, lmLossGraph, trainStepModel } from '../ml/index';
-import { sessionOptions } from '../ml/runtime/config';
+import { gptConfig, initAdamWState, initGPT, lmLossGraph, paramCount, trainStepModel } from '../ml/index';
+import { numel } from '../ml/graph/shape';
+import { sessionOptions, trainingArena } from '../ml/runtime/config';
+import { NEXT } from '../ml/runtime/state-runner';
 import { ort } from '../ml/runtime/ort';
 
 const args = process.argv.slice(2);
@@ -36,7 +41,7 @@ const model = trainStepModel(m.graph, { loss: m.loss }, { beta1: 0.9, beta2: 0.9
 const dir = mkdtempSync(path.join(tmpdir(), 'ml-profile-'));
 try {
   const session = await ort.InferenceSession.create(model.bytes, {
-    ...sessionOptions({ intraOpThreads: THREADS }),
+    ...sessionOptions({ intraOpThreads: THREADS, memArena: trainingArena(paramCount(c)) }), // the arena as the trainer runs this size
     enableProfiling: true,
     profileFilePrefix: path.join(dir, 'step'),
   });
@@ -57,10 +62,18 @@ try {
     if (!data) throw new Error(`no feed for ${info.name}`);
     feeds[info.name] = new ort.Tensor(info.dtype as 'float32', data as Float32Array, info.dims);
   }
+  // the next state written into buffers of ours, as StateRunner does: over the current one where the
+  // model reads it first (model.inPlace), else into a spare; only the scalars come back in fresh memory
+  const fetches: Record<string, InstanceType<typeof ort.Tensor> | null> = {};
+  for (const o of model.outputs) {
+    const name = o.name.slice(NEXT.length);
+    const into = !o.name.startsWith(NEXT) ? undefined : model.inPlace?.includes(name) ? state[name] : new Float32Array(numel(o.dims));
+    fetches[o.name] = into ? new ort.Tensor(o.dtype as 'float32', into, o.dims) : null;
+  }
   const wall: number[] = [];
   for (let i = 0; i <= STEPS; i++) {
     const t0 = performance.now();
-    await session.run(feeds);
+    await session.run(feeds, fetches);
     if (i > 0) wall.push(performance.now() - t0); // run 0 pays for first-run allocations
   }
   session.endProfiling(); // writes step_<time>.json into dir
