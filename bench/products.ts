@@ -14,7 +14,7 @@
 //
 // The whole list takes turns with PyTorch round by round. --by-shape runs one side's rounds after
 // the other's instead: a kind's pass takes 1 to 30 ms, and one right after the other side's turn was
-// measured out of its steady state (2026-12-06, bench:ml's size, our passes up to 4× as long; the
+// measured out of its steady state (2026-12-06, bench:ml's size, our passes up to 5× as long; the
 // kinds summed 261 ms against PyTorch's 139 taking turns, 142 against 139 consecutive).
 
 import { mkdtempSync, rmSync } from 'node:fs';
