@@ -14,8 +14,8 @@
 // The session runs as the trainer's does: the memory arena as trainingArena gives it for the size,
 // and the next state written into buffers of ours (StateRunner's way). Before 2026-12-06 it ran with
 // the arena at every size and let onnxruntime allocate the state outputs afresh each run, and at
-// GPT-2 124M that first touch of 1.5 GB showed as AdamW's time: 664 ms of the step then, 386 ms
-// run as the trainer runs it (the state's Sub and Add nodes 184 and 481 ms against 80 and 298).
+// GPT-2 124M that first touch of 1.5 GB showed as AdamW's time: 664 ms of the step then, 285 ms
+// now (the step's Sub and Add nodes 184 and 481 ms then, 71 and 286 now).
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
