@@ -11,20 +11,19 @@
 // Figures are per optimizer step. With --chain K the K steps' copies of a node carry different
 // names, so the slowest-nodes list groups them by op and output shape.
 //
-// The session runs as the trainer's does: the memory arena as trainingArena gives it for the size,
-// and the next state written into buffers of ours (StateRunner's way). Before 2026-12-06 it ran with
-// the arena at every size and let onnxruntime allocate the state outputs afresh each run, and at
-// GPT-2 124M that first touch of 1.5 GB showed as AdamW's time: 664 ms of the step then, 285 ms
-// now (the step's Sub and Add nodes 184 and 481 ms then, 71 and 286 now).
+// The step runs in the trainer's StateRunner (RuntimeConfig.profile turns the profiler on), with the
+// memory arena as trainingArena gives it for the size. Before 2026-12-06 it ran a session of its own,
+// with the arena at every size and the state outputs allocated afresh by onnxruntime each run, and at
+// GPT-2 124M that first touch of 1.5 GB showed as AdamW's time: 664 ms of the step then, 339-398 ms
+// now (the step's Sub and Add nodes 184 and 481 ms then, 67-79 and 233-242 now).
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gptConfig, initAdamWState, initGPT, lmLossGraph, paramCount, trainStepModel } from '../ml/index';
-import { numel } from '../ml/graph/shape';
-import { sessionOptions, trainingArena } from '../ml/runtime/config';
-import { NEXT } from '../ml/runtime/state-runner';
-import { ort } from '../ml/runtime/ort';
+import { gptConfig, initAdamWState, initGPT, lmLossGraph, paramCount, stepFeeds, trainStepModel } from '../ml/index';
+import { trainingArena } from '../ml/runtime/config';
+import { StateRunner } from '../ml/runtime/state-runner';
+import { median } from './torch-ref';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -40,44 +39,20 @@ const m = lmLossGraph(c, B, T);
 const model = trainStepModel(m.graph, { loss: m.loss }, { beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1 }, CHAIN);
 const dir = mkdtempSync(path.join(tmpdir(), 'ml-profile-'));
 try {
-  const session = await ort.InferenceSession.create(model.bytes, {
-    ...sessionOptions({ intraOpThreads: THREADS, memArena: trainingArena(paramCount(c)) }), // the arena as the trainer runs this size
-    enableProfiling: true,
-    profileFilePrefix: path.join(dir, 'step'),
-  });
-  const state: Record<string, Float32Array> = { ...initGPT(c, 1337), ...(initAdamWState(m.graph.paramList) as Record<string, Float32Array>) };
+  // the trainer's runner, as the trainer configures it for this size
+  const runner = new StateRunner({ intraOpThreads: THREADS, memArena: trainingArena(paramCount(c)), profile: path.join(dir, 'step') });
+  await runner.load('step', model);
+  await runner.setState({ ...initGPT(c, 1337), ...initAdamWState(m.graph.paramList) });
   const ids = (k: number) => BigInt64Array.from({ length: B * T }, (_, i) => BigInt((i * 7919 + k) % c.vocabSize));
-  const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
-  for (const info of model.inputs) {
-    const base = info.name.replace(/@\d+$/, '');
-    const data =
-      state[base] ??
-      {
-        input_ids: ids(0),
-        targets: ids(1),
-        loss_mask: new Float32Array(B * T).fill(1),
-        lr: Float32Array.of(1e-4),
-        step: Float32Array.of(1),
-      }[base];
-    if (!data) throw new Error(`no feed for ${info.name}`);
-    feeds[info.name] = new ort.Tensor(info.dtype as 'float32', data as Float32Array, info.dims);
-  }
-  // the next state written into buffers of ours, as StateRunner does: over the current one where the
-  // model reads it first (model.inPlace), else into a spare; only the scalars come back in fresh memory
-  const fetches: Record<string, InstanceType<typeof ort.Tensor> | null> = {};
-  for (const o of model.outputs) {
-    const name = o.name.slice(NEXT.length);
-    const into = !o.name.startsWith(NEXT) ? undefined : model.inPlace?.includes(name) ? state[name] : new Float32Array(numel(o.dims));
-    fetches[o.name] = into ? new ort.Tensor(o.dtype as 'float32', into, o.dims) : null;
-  }
+  const batch = { input_ids: ids(0), targets: ids(1), loss_mask: new Float32Array(B * T).fill(1), lr: Float32Array.of(1e-4), step: Float32Array.of(1) };
+  const feeds = stepFeeds(Array.from({ length: CHAIN }, () => batch)); // every chained step trains on the same batch
   const wall: number[] = [];
   for (let i = 0; i <= STEPS; i++) {
     const t0 = performance.now();
-    await session.run(feeds, fetches);
+    await runner.run('step', feeds);
     if (i > 0) wall.push(performance.now() - t0); // run 0 pays for first-run allocations
   }
-  session.endProfiling(); // writes step_<time>.json into dir
-  await session.release();
+  await runner.dispose(); // writes step_<time>.json into dir
   const profile = path.join(
     dir,
     readdirSync(dir).find((f) => f.startsWith('step') && f.endsWith('.json'))!,
@@ -125,7 +100,7 @@ function report(events: Event[], wall: number[]) {
     `\n${gpt2 ? `GPT-2 ${JSON.stringify(gpt2)}` : 'bench:ml size'}: d=${c.nEmbd} L=${c.nLayer} H=${c.nHead} V=${c.vocabSize}, batch ${B} × ${T}, ${THREADS} threads`,
   );
   console.log(
-    `step (run wall / steps a run, median) ${([...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)] / CHAIN).toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / steps / 1000).toFixed(1)} ms in ${counted.length / steps} nodes`,
+    `step (run wall / steps a run, median) ${(median(wall) / CHAIN).toFixed(1)} ms; onnxruntime model_run ${runMs.toFixed(1)} ms; kernels ${(total / steps / 1000).toFixed(1)} ms in ${counted.length / steps} nodes`,
   );
   console.log(
     `optimizer (AdamW, the adamw.* nodes): ${(optUs / steps / 1000).toFixed(2)} ms, ${((100 * optUs) / total).toFixed(1)}% of kernel time, ${optNodes / steps} nodes`,

@@ -38,6 +38,11 @@ export interface RuntimeConfig {
    * (trainingArena).
    */
   memArena?: boolean;
+  /**
+   * onnxruntime's profiler: per-node kernel times written as JSON to `<profile>_<time>.json` when
+   * the session is disposed (bench:ml-profile runs a trainer's StateRunner with it).
+   */
+  profile?: string;
 }
 
 /**
@@ -75,6 +80,7 @@ export function sessionOptions(config: RuntimeConfig = {}): InferenceSession.Ses
     executionMode: 'sequential',
     graphOptimizationLevel: config.optimization ?? 'all',
     ...(config.memArena === false ? { enableCpuMemArena: false } : {}),
+    ...(config.profile ? { enableProfiling: true, profileFilePrefix: config.profile } : {}),
     ...((config.verbose ?? process.env.ML_ORT_VERBOSE === '1') ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, force_spinning_stop: '1' } },
   };

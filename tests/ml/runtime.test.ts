@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Graph, initParams, StateRunner, WorkerRunner } from '../../ml/index';
 import { sessionOptions } from '../../ml/runtime/config';
@@ -56,6 +59,27 @@ describe('runtime', () => {
     expect(runner.peek('c')).toBe(a); // one buffer
     expect(nums((await runner.getState(['c'])).c)).toEqual([3, 4, 5, 6]);
     await runner.dispose();
+  });
+
+  it("profiles a runner's runs when asked (RuntimeConfig.profile): one kernel event per node and run, written on dispose", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'profile-'));
+    try {
+      const runner = new StateRunner({ profile: path.join(dir, 'count') });
+      await runner.load('count', counter());
+      await runner.setState({ c: new Float32Array([1, 2, 3, 4]) });
+      for (let i = 0; i < 2; i++) await runner.run('count', { x: new Float32Array([1, 1, 1, 1]) });
+      await runner.dispose();
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/^count.*\.json$/);
+      const events = JSON.parse(readFileSync(path.join(dir, files[0]), 'utf8')) as Array<{ cat: string; name: string; args?: { op_name?: string } }>;
+      expect(events.filter((e) => e.cat === 'Session' && e.name === 'model_run')).toHaveLength(2);
+      const kernels = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time')).map((e) => e.args?.op_name);
+      expect(kernels.sort()).toEqual(['Add', 'Add', 'Mul', 'Mul']);
+      expect(sessionOptions({}).enableProfiling).toBeUndefined(); // off unless asked
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs in a worker thread with the same results', async () => {
